@@ -1,0 +1,108 @@
+package dev.streamlearn.inference;
+
+import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelUpdate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Scores requests with the newest weights this subtask has. Model updates arrive on a
+ * broadcast stream and are kept in broadcast state, so a restored job serves at once. A delta
+ * whose base version is not the served version is dropped and counted ({@code deltaGaps});
+ * the model then waits for the next full update. A model with no weights yet answers as
+ * version 0, the all-zero model (probability 0.5 for logistic loss, 0 for squared).
+ */
+public class InferenceFunction extends BroadcastProcessFunction<PredictionRequest, ModelUpdate, Prediction> {
+
+    private static final long serialVersionUID = 1L;
+    private static final int HISTOGRAM_WINDOW = 10_000;
+
+    public static final MapStateDescriptor<String, ServedModel> SERVED_MODELS = new MapStateDescriptor<>(
+            "served-models", Types.STRING, TypeInformation.of(ServedModel.class));
+
+    private final Map<String, ModelSpec> specs;
+    private transient Map<String, Counter> served;
+    private transient Counter deltaGaps;
+    private transient Histogram scoringLatencyMicros;
+    private transient Histogram freshnessMillis;
+    private transient Map<String, AtomicLong> servedVersions;
+
+    public InferenceFunction(Map<String, ModelSpec> specs) {
+        this.specs = specs;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup group = getRuntimeContext().getMetricGroup();
+        deltaGaps = group.counter("deltaGaps");
+        scoringLatencyMicros = group.histogram("scoringLatencyMicros",
+                new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        served = new HashMap<>();
+        servedVersions = new HashMap<>();
+        for (ModelSpec spec : specs.values()) {
+            MetricGroup model = group.addGroup("model", spec.id);
+            served.put(spec.id, model.counter("predictionsServed"));
+            AtomicLong version = new AtomicLong();
+            servedVersions.put(spec.id, version);
+            model.gauge("servedVersion", (Gauge<Long>) version::get);
+        }
+    }
+
+    @Override
+    public void processElement(PredictionRequest request, ReadOnlyContext ctx, Collector<Prediction> out)
+            throws Exception {
+        long start = System.nanoTime();
+        ReadOnlyBroadcastState<String, ServedModel> models = ctx.getBroadcastState(SERVED_MODELS);
+        ServedModel model = models.get(request.modelId);
+        Loss loss = specs.get(request.modelId).loss;
+        Prediction prediction;
+        if (model == null) {
+            prediction = new Prediction(request.id, request.modelId, 0L, loss.predict(0.0), request.ts);
+        } else {
+            // after a restore the version is first known here, not in open()
+            servedVersions.get(request.modelId).lazySet(model.version);
+            double margin = Loss.margin(model.weights, request.indices, request.values);
+            prediction = new Prediction(request.id, request.modelId, model.version, loss.predict(margin), request.ts);
+        }
+        out.collect(prediction);
+        served.get(request.modelId).inc();
+        scoringLatencyMicros.update((System.nanoTime() - start) / 1000);
+    }
+
+    @Override
+    public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<Prediction> out) throws Exception {
+        BroadcastState<String, ServedModel> models = ctx.getBroadcastState(SERVED_MODELS);
+        ServedModel model = models.get(update.modelId);
+        if (model == null) {
+            model = new ServedModel(update.modelId, specs.get(update.modelId).dimension());
+        }
+        if (update.version <= model.version && !(update.full && update.version == model.version)) {
+            return; // an older version than served: a replay after restore, nothing to do
+        }
+        if (!model.accepts(update)) {
+            deltaGaps.inc();
+            return;
+        }
+        model.apply(update);
+        models.put(update.modelId, model);
+        servedVersions.get(update.modelId).set(model.version);
+        freshnessMillis.update(System.currentTimeMillis() - update.newestExampleMillis);
+    }
+}

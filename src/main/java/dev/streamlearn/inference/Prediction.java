@@ -1,0 +1,25 @@
+package dev.streamlearn.inference;
+
+/** A scored request, tagged with the model version that scored it. */
+public class Prediction {
+    public String id;
+    public String modelId;
+    public long modelVersion;
+    public double score;
+    public long ts;
+
+    public Prediction() {}
+
+    public Prediction(String id, String modelId, long modelVersion, double score, long ts) {
+        this.id = id;
+        this.modelId = modelId;
+        this.modelVersion = modelVersion;
+        this.score = score;
+        this.ts = ts;
+    }
+
+    @Override
+    public String toString() {
+        return id + " " + modelId + " v" + modelVersion + " " + score;
+    }
+}

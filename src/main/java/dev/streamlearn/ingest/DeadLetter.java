@@ -1,0 +1,24 @@
+package dev.streamlearn.ingest;
+
+/** A record the job could not use, with the reason, the topic it came from and the payload as it arrived. */
+public class DeadLetter {
+    /** A {@link DeadLetterReason#code()}. */
+    public String reason;
+    public String detail;
+    public String topic;
+    public String payload;
+
+    public DeadLetter() {}
+
+    public DeadLetter(DeadLetterReason reason, String detail, String topic, String payload) {
+        this.reason = reason.code();
+        this.detail = detail;
+        this.topic = topic;
+        this.payload = payload;
+    }
+
+    @Override
+    public String toString() {
+        return reason + " (" + detail + ") from " + topic;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.streamlearn.ingest;
+
+import java.util.Locale;
+
+/** Why a record went to the dead-letter topic; the code is what the record and the metric carry. */
+public enum DeadLetterReason {
+    TOO_LARGE,
+    NOT_JSON,
+    MISSING_FIELD,
+    UNKNOWN_MODEL,
+    BAD_LABEL,
+    NOT_NUMERIC,
+    NOT_FINITE,
+    BAD_FIELD,
+    UNKNOWN_OP,
+    UNSUPPORTED_OP;
+
+    /** Kebab-case code as written to the dead-letter topic, e.g. {@code bad-label}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,24 @@
+package dev.streamlearn.ingest;
+
+/** A labeled event after parsing and feature hashing: what a trainer learns from. */
+public class Example {
+    public String modelId;
+    public String id;
+    public long ts;
+    public double label;
+    public double weight;
+    public int[] indices;
+    public double[] values;
+
+    public Example() {}
+
+    public Example(String modelId, String id, long ts, double label, double weight, int[] indices, double[] values) {
+        this.modelId = modelId;
+        this.id = id;
+        this.ts = ts;
+        this.label = label;
+        this.weight = weight;
+        this.indices = indices;
+        this.values = values;
+    }
+}

@@ -1,0 +1,285 @@
+package dev.streamlearn.job;
+
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The job's typed options, read from {@code --key value} arguments and validated before
+ * anything runs. Model options can be set for one model as {@code model.<id>.<key>}.
+ */
+public final class JobConfig {
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka brokers, host:port[,host:port]. Required.");
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType().defaultValue("streamlearn")
+            .withDescription("Consumer group of the job's Kafka sources (offsets are committed on checkpoints).");
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
+            .stringType().defaultValue("committed")
+            .withDescription("Where sources start without a checkpoint: committed (the group's offsets, else earliest), earliest or latest.");
+    public static final ConfigOption<String> TOPIC_LABELED = ConfigOptions.key("topic.labeled")
+            .stringType().defaultValue("labeled-events").withDescription("Labeled events in.");
+    public static final ConfigOption<String> TOPIC_REQUESTS = ConfigOptions.key("topic.requests")
+            .stringType().defaultValue("prediction-requests").withDescription("Prediction requests in.");
+    public static final ConfigOption<String> TOPIC_CONTROL = ConfigOptions.key("topic.control")
+            .stringType().defaultValue("model-control").withDescription("Control commands in.");
+    public static final ConfigOption<String> TOPIC_PREDICTIONS = ConfigOptions.key("topic.predictions")
+            .stringType().defaultValue("predictions").withDescription("Predictions out.");
+    public static final ConfigOption<String> TOPIC_DEAD_LETTER = ConfigOptions.key("topic.dead-letter")
+            .stringType().defaultValue("dead-letter").withDescription("Rejected records out, with the reason.");
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
+            .stringType().defaultValue("at-least-once")
+            .withDescription("Kafka sinks: at-least-once (predictions visible at once), exactly-once (visible on checkpoint; readers need read_committed) or none.");
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max.record.bytes")
+            .intType().defaultValue(65536).withDescription("Larger input records go to the dead-letter topic.");
+    public static final ConfigOption<String> MODELS = ConfigOptions.key("models")
+            .stringType().defaultValue("ctr").withDescription("Comma-separated model ids the job trains and serves.");
+
+    // model options: defaults for every model, each can be overridden per model
+    public static final ConfigOption<String> LOSS = ConfigOptions.key("loss")
+            .stringType().defaultValue("logistic").withDescription("logistic (labels 0/1) or squared (real labels).");
+    public static final ConfigOption<String> OPTIMIZER = ConfigOptions.key("optimizer")
+            .stringType().defaultValue("ftrl").withDescription("ftrl, adagrad or sgd.");
+    public static final ConfigOption<Integer> HASH_BITS = ConfigOptions.key("hash.bits")
+            .intType().defaultValue(20).withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1..28.");
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size")
+            .intType().defaultValue(100).withDescription("A mini-batch closes at this many examples ...");
+    public static final ConfigOption<Long> BATCH_MILLIS = ConfigOptions.key("batch.millis")
+            .longType().defaultValue(200L).withDescription("... or this many milliseconds after its first example, whichever comes first.");
+    public static final ConfigOption<Integer> FULL_EVERY = ConfigOptions.key("update.full-every")
+            .intType().defaultValue(100).withDescription("Every n-th version is sent to inference in full (and the first after a start); others as deltas.");
+    public static final ConfigOption<Integer> METRICS_WINDOW = ConfigOptions.key("metrics.window")
+            .intType().defaultValue(10000).withDescription("Prequential metrics cover the last n examples.");
+    public static final ConfigOption<Double> FTRL_ALPHA = ConfigOptions.key("ftrl.alpha")
+            .doubleType().defaultValue(0.1).withDescription("FTRL-Proximal learning rate scale alpha.");
+    public static final ConfigOption<Double> FTRL_BETA = ConfigOptions.key("ftrl.beta")
+            .doubleType().defaultValue(1.0).withDescription("FTRL-Proximal learning rate smoothing beta.");
+    public static final ConfigOption<Double> LEARNING_RATE = ConfigOptions.key("learning-rate")
+            .doubleType().defaultValue(0.1).withDescription("AdaGrad rate eta; SGD initial rate (decays as eta/sqrt(1+t)).");
+    public static final ConfigOption<Double> L1 = ConfigOptions.key("l1")
+            .doubleType().defaultValue(1.0).withDescription("L1 regularization strength (sparsity).");
+    public static final ConfigOption<Double> L2 = ConfigOptions.key("l2")
+            .doubleType().defaultValue(1.0).withDescription("L2 regularization strength.");
+
+    private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
+            TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, DELIVERY_GUARANTEE,
+            MAX_RECORD_BYTES, MODELS);
+    private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(LOSS, OPTIMIZER, HASH_BITS, BATCH_SIZE,
+            BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2);
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final Configuration conf;
+    private final Map<String, ModelSpec> models;
+
+    private JobConfig(Configuration conf, Map<String, ModelSpec> models) {
+        this.conf = conf;
+        this.models = models;
+    }
+
+    public static List<ConfigOption<?>> jobOptions() {
+        return JOB_OPTIONS;
+    }
+
+    public static List<ConfigOption<?>> modelOptions() {
+        return MODEL_OPTIONS;
+    }
+
+    /** Reads {@code --key value} arguments. */
+    public static JobConfig fromArgs(String... args) {
+        ParameterTool params;
+        try {
+            params = ParameterTool.fromArgs(args);
+        } catch (RuntimeException e) {
+            throw new InvalidConfigException("arguments", e.getMessage());
+        }
+        return fromMap(params.toMap());
+    }
+
+    public static JobConfig fromMap(Map<String, String> values) {
+        List<String> modelIds = parseModelIds(values.getOrDefault(MODELS.key(), MODELS.defaultValue()));
+        for (String key : values.keySet()) {
+            checkKnown(key, modelIds);
+        }
+        Configuration conf = Configuration.fromMap(values);
+        require(BOOTSTRAP_SERVERS, conf, v -> v != null && !v.isBlank(), "is required (host:port of a Kafka broker)");
+        requireOneOf(STARTING_OFFSETS, conf, "committed", "earliest", "latest");
+        requireOneOf(DELIVERY_GUARANTEE, conf, "at-least-once", "exactly-once", "none");
+        for (ConfigOption<String> topic : List.of(TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS,
+                TOPIC_DEAD_LETTER, GROUP_ID)) {
+            require(topic, conf, v -> !v.isBlank(), "must not be empty");
+        }
+        require(MAX_RECORD_BYTES, conf, v -> v >= 64, "must be >= 64");
+
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        for (String id : modelIds) {
+            models.put(id, modelSpec(id, conf));
+        }
+        return new JobConfig(conf, Collections.unmodifiableMap(models));
+    }
+
+    private static List<String> parseModelIds(String list) {
+        List<String> ids = new ArrayList<>();
+        for (String raw : list.split(",")) {
+            String id = raw.trim();
+            if (!MODEL_ID.matcher(id).matches()) {
+                throw new InvalidConfigException(MODELS.key(),
+                        "'" + id + "' is not a model id (1-64 of letters, digits, '_', '.', '-')");
+            }
+            if (ids.contains(id)) {
+                throw new InvalidConfigException(MODELS.key(), "model '" + id + "' is listed twice");
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static void checkKnown(String key, List<String> modelIds) {
+        for (ConfigOption<?> o : JOB_OPTIONS) {
+            if (o.key().equals(key)) {
+                return;
+            }
+        }
+        String modelKey = key;
+        if (key.startsWith("model.")) {
+            String rest = key.substring("model.".length());
+            String id = modelIds.stream().filter(m -> rest.startsWith(m + ".")).findFirst().orElse(null);
+            if (id == null) {
+                throw new InvalidConfigException(key, "names no model listed in '" + MODELS.key() + "' " + modelIds);
+            }
+            modelKey = rest.substring(id.length() + 1);
+        }
+        for (ConfigOption<?> o : MODEL_OPTIONS) {
+            if (o.key().equals(modelKey)) {
+                return;
+            }
+        }
+        throw new InvalidConfigException(key, "unknown option (see the configuration table in README.md)");
+    }
+
+    private static ModelSpec modelSpec(String id, Configuration conf) {
+        Loss loss = parseEnum(modelValue(LOSS, id, conf), id, LOSS, Loss::parse, "logistic, squared");
+        ModelSpec.OptimizerKind optimizer = parseEnum(modelValue(OPTIMIZER, id, conf), id, OPTIMIZER,
+                s -> ModelSpec.OptimizerKind.valueOf(s.toUpperCase(Locale.ROOT)), "ftrl, adagrad, sgd");
+        int bits = checked(HASH_BITS, id, conf, v -> v >= 1 && v <= 28, "must be in 1..28");
+        int batchSize = checked(BATCH_SIZE, id, conf, v -> v >= 1 && v <= 1_000_000, "must be in 1..1000000");
+        long batchMillis = checked(BATCH_MILLIS, id, conf, v -> v >= 1, "must be >= 1");
+        int fullEvery = checked(FULL_EVERY, id, conf, v -> v >= 1, "must be >= 1");
+        int window = checked(METRICS_WINDOW, id, conf, v -> v >= 1 && v <= 10_000_000, "must be in 1..10000000");
+        double alpha = checked(FTRL_ALPHA, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0");
+        double beta = checked(FTRL_BETA, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
+        double rate = checked(LEARNING_RATE, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0");
+        double l1 = checked(L1, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
+        double l2 = checked(L2, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
+        return new ModelSpec(id, loss, optimizer, bits, batchSize, batchMillis, fullEvery, window, alpha, beta, rate,
+                l1, l2);
+    }
+
+    private static String modelKey(ConfigOption<?> option, String modelId) {
+        return "model." + modelId + "." + option.key();
+    }
+
+    private static <T> T modelValue(ConfigOption<T> option, String modelId, Configuration conf) {
+        ConfigOption<T> perModel = perModel(option, modelId);
+        return conf.contains(perModel) ? get(perModel, conf) : get(option, conf);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ConfigOption<T> perModel(ConfigOption<T> option, String modelId) {
+        ConfigOptions.OptionBuilder b = ConfigOptions.key(modelKey(option, modelId));
+        Object d = option.defaultValue();
+        if (d instanceof Integer) {
+            return (ConfigOption<T>) b.intType().defaultValue((Integer) d);
+        } else if (d instanceof Long) {
+            return (ConfigOption<T>) b.longType().defaultValue((Long) d);
+        } else if (d instanceof Double) {
+            return (ConfigOption<T>) b.doubleType().defaultValue((Double) d);
+        }
+        return (ConfigOption<T>) b.stringType().defaultValue((String) d);
+    }
+
+    private static <T> T checked(ConfigOption<T> option, String modelId, Configuration conf,
+            java.util.function.Predicate<T> valid, String rule) {
+        T value = modelValue(option, modelId, conf);
+        if (!valid.test(value)) {
+            ConfigOption<T> perModel = perModel(option, modelId);
+            String key = conf.contains(perModel) ? perModel.key() : option.key();
+            throw new InvalidConfigException(key, "'" + value + "' " + rule);
+        }
+        return value;
+    }
+
+    private static <E> E parseEnum(String value, String modelId, ConfigOption<String> option,
+            Function<String, E> parse, String allowed) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            ConfigOption<String> perModel = perModel(option, modelId);
+            throw new InvalidConfigException(option.key(), "'" + value + "' is none of " + allowed
+                    + " (model '" + modelId + "', key " + perModel.key() + " or " + option.key() + ")");
+        }
+    }
+
+    private static <T> T get(ConfigOption<T> option, Configuration conf) {
+        try {
+            return conf.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(option.key(),
+                    "'" + conf.toMap().get(option.key()) + "' is not a valid " + typeName(option));
+        }
+    }
+
+    private static String typeName(ConfigOption<?> option) {
+        Object d = option.defaultValue();
+        if (d instanceof Integer || d instanceof Long) {
+            return "whole number";
+        }
+        return d instanceof Double ? "number" : "value";
+    }
+
+    private static <T> void require(ConfigOption<T> option, Configuration conf, java.util.function.Predicate<T> valid,
+            String rule) {
+        T value = get(option, conf);
+        if (!valid.test(value)) {
+            throw new InvalidConfigException(option.key(), value == null ? rule : "'" + value + "' " + rule);
+        }
+    }
+
+    private static void requireOneOf(ConfigOption<String> option, Configuration conf, String... allowed) {
+        String value = get(option, conf);
+        if (!Arrays.asList(allowed).contains(value)) {
+            throw new InvalidConfigException(option.key(),
+                    "'" + value + "' is none of " + String.join(", ", allowed));
+        }
+    }
+
+    public String get(ConfigOption<String> option) {
+        return conf.get(option);
+    }
+
+    public int getInt(ConfigOption<Integer> option) {
+        return conf.get(option);
+    }
+
+    public Map<String, ModelSpec> models() {
+        return models;
+    }
+
+    public DeliveryGuarantee deliveryGuarantee() {
+        return DeliveryGuarantee.valueOf(conf.get(DELIVERY_GUARANTEE).replace('-', '_').toUpperCase(Locale.ROOT));
+    }
+}

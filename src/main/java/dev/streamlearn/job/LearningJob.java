@@ -1,0 +1,85 @@
+package dev.streamlearn.job;
+
+import dev.streamlearn.ingest.RawRecordDeserializer;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Entry point for {@code flink run}: reads the options, wires Kafka in and out, runs the topology. */
+public final class LearningJob {
+
+    public static final String JOB_NAME = "streamlearn";
+
+    private LearningJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config;
+        try {
+            config = JobConfig.fromArgs(args);
+        } catch (InvalidConfigException e) {
+            System.err.println("streamlearn: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        attachToKafka(env, config);
+        env.execute(JOB_NAME);
+    }
+
+    /** Adds the Kafka sources, the topology and the Kafka sinks to {@code env}. */
+    public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
+        DataStream<String> labeled = env.fromSource(source(config, JobConfig.TOPIC_LABELED),
+                        WatermarkStrategy.noWatermarks(), Operators.LABELED_SOURCE_NAME)
+                .uid(Operators.LABELED_SOURCE_UID);
+        DataStream<String> requests = env.fromSource(source(config, JobConfig.TOPIC_REQUESTS),
+                        WatermarkStrategy.noWatermarks(), Operators.REQUEST_SOURCE_NAME)
+                .uid(Operators.REQUEST_SOURCE_UID);
+        DataStream<String> control = env.fromSource(source(config, JobConfig.TOPIC_CONTROL),
+                        WatermarkStrategy.noWatermarks(), Operators.CONTROL_SOURCE_NAME)
+                .uid(Operators.CONTROL_SOURCE_UID);
+        JobTopology.Outputs outputs = JobTopology.build(config, labeled, requests, control);
+        outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER));
+        return outputs;
+    }
+
+    private static KafkaSource<String> source(JobConfig config,
+            org.apache.flink.configuration.ConfigOption<String> topic) {
+        return KafkaSource.<String>builder()
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(topic))
+                .setGroupId(config.get(JobConfig.GROUP_ID))
+                .setStartingOffsets(startingOffsets(config.get(JobConfig.STARTING_OFFSETS)))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    private static OffsetsInitializer startingOffsets(String mode) {
+        switch (mode) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    private static KafkaSink<String> sink(JobConfig config, org.apache.flink.configuration.ConfigOption<String> topic) {
+        return KafkaSink.<String>builder()
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                        .setTopic(config.get(topic))
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .build())
+                .setDeliveryGuarantee(config.deliveryGuarantee())
+                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(topic))
+                .build();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.streamlearn.job;
+
+/**
+ * Operator uids (what savepoints are keyed by) and names (what the web UI shows). The uids
+ * must never change, or savepoints taken before cannot be restored.
+ */
+public final class Operators {
+
+    private Operators() {}
+
+    public static final String LABELED_SOURCE_UID = "source-labeled-events";
+    public static final String LABELED_SOURCE_NAME = "Kafka: labeled events";
+    public static final String REQUEST_SOURCE_UID = "source-prediction-requests";
+    public static final String REQUEST_SOURCE_NAME = "Kafka: prediction requests";
+    public static final String CONTROL_SOURCE_UID = "source-control";
+    public static final String CONTROL_SOURCE_NAME = "Kafka: control commands";
+
+    public static final String PARSE_LABELED_UID = "parse-labeled-events";
+    public static final String PARSE_LABELED_NAME = "Parse + featurize labeled events";
+    public static final String PARSE_REQUESTS_UID = "parse-prediction-requests";
+    public static final String PARSE_REQUESTS_NAME = "Parse + featurize requests";
+    public static final String PARSE_CONTROL_UID = "parse-control";
+    public static final String PARSE_CONTROL_NAME = "Parse control commands";
+
+    public static final String TRAINER_UID = "trainer";
+    public static final String TRAINER_NAME = "Trainer (mini-batch, prequential)";
+    public static final String INFERENCE_UID = "inference";
+    public static final String INFERENCE_NAME = "Inference (broadcast weights)";
+
+    public static final String FORMAT_PREDICTIONS_UID = "format-predictions";
+    public static final String FORMAT_PREDICTIONS_NAME = "Predictions to JSON";
+    public static final String FORMAT_DEAD_LETTERS_UID = "format-dead-letters";
+    public static final String FORMAT_DEAD_LETTERS_NAME = "Dead letters to JSON";
+
+    public static final String PREDICTION_SINK_UID = "sink-predictions";
+    public static final String PREDICTION_SINK_NAME = "Kafka: predictions";
+    public static final String DEAD_LETTER_SINK_UID = "sink-dead-letter";
+    public static final String DEAD_LETTER_SINK_NAME = "Kafka: dead letters";
+}

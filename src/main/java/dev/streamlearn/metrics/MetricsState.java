@@ -1,0 +1,16 @@
+package dev.streamlearn.metrics;
+
+/** Checkpointed form of {@link PrequentialMetrics}: the window in ring order and the running totals. */
+public class MetricsState {
+    public double[] predictions;
+    public double[] labels;
+    /** Ring position of the next write; the oldest entry when the window is full. */
+    public int next;
+    public long seen;
+    public double totalLoss;
+    public double totalAbsError;
+    public double totalSquaredError;
+    public long totalCorrect;
+
+    public MetricsState() {}
+}

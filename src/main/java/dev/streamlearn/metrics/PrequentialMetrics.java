@@ -1,0 +1,176 @@
+package dev.streamlearn.metrics;
+
+import dev.streamlearn.model.Loss;
+import java.util.Arrays;
+
+/**
+ * Progressive validation: every example is scored before the model learns from it, and the
+ * scores are kept over a sliding window of the last {@code window} examples and over the
+ * whole stream. Window sums are updated in O(1) per example and recomputed once per window
+ * so that floating-point drift cannot build up; AUC is computed on demand.
+ */
+public final class PrequentialMetrics {
+
+    private final Loss loss;
+    private final double[] predictions;
+    private final double[] labels;
+    private int next;
+    private int filled;
+    private long sinceRecompute;
+
+    private double windowLoss;
+    private double windowAbsError;
+    private double windowSquaredError;
+    private long windowCorrect;
+
+    private long seen;
+    private double totalLoss;
+    private double totalAbsError;
+    private double totalSquaredError;
+    private long totalCorrect;
+
+    public PrequentialMetrics(Loss loss, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be >= 1, was " + window);
+        }
+        this.loss = loss;
+        this.predictions = new double[window];
+        this.labels = new double[window];
+    }
+
+    public void record(double prediction, double label) {
+        double l = loss.loss(prediction, label);
+        double err = prediction - label;
+        int correct = correct(prediction, label);
+        if (filled == predictions.length) {
+            double oldP = predictions[next];
+            double oldY = labels[next];
+            double oldErr = oldP - oldY;
+            windowLoss -= loss.loss(oldP, oldY);
+            windowAbsError -= Math.abs(oldErr);
+            windowSquaredError -= oldErr * oldErr;
+            windowCorrect -= correct(oldP, oldY);
+        } else {
+            filled++;
+        }
+        predictions[next] = prediction;
+        labels[next] = label;
+        next = (next + 1) % predictions.length;
+        windowLoss += l;
+        windowAbsError += Math.abs(err);
+        windowSquaredError += err * err;
+        windowCorrect += correct;
+
+        seen++;
+        totalLoss += l;
+        totalAbsError += Math.abs(err);
+        totalSquaredError += err * err;
+        totalCorrect += correct;
+
+        if (++sinceRecompute >= predictions.length) {
+            recomputeWindowSums();
+        }
+    }
+
+    private int correct(double prediction, double label) {
+        return (prediction >= 0.5) == (label >= 0.5) ? 1 : 0;
+    }
+
+    private void recomputeWindowSums() {
+        windowLoss = 0;
+        windowAbsError = 0;
+        windowSquaredError = 0;
+        windowCorrect = 0;
+        for (int i = 0; i < filled; i++) {
+            double err = predictions[i] - labels[i];
+            windowLoss += loss.loss(predictions[i], labels[i]);
+            windowAbsError += Math.abs(err);
+            windowSquaredError += err * err;
+            windowCorrect += correct(predictions[i], labels[i]);
+        }
+        sinceRecompute = 0;
+    }
+
+    public long seen() {
+        return seen;
+    }
+
+    public int windowSize() {
+        return filled;
+    }
+
+    /** Mean log loss (logistic) or half squared error (squared) over the window. */
+    public double windowLoss() {
+        return filled == 0 ? Double.NaN : windowLoss / filled;
+    }
+
+    public double windowAccuracy() {
+        return filled == 0 ? Double.NaN : (double) windowCorrect / filled;
+    }
+
+    public double windowMae() {
+        return filled == 0 ? Double.NaN : windowAbsError / filled;
+    }
+
+    public double windowRmse() {
+        return filled == 0 ? Double.NaN : Math.sqrt(windowSquaredError / filled);
+    }
+
+    public double totalLoss() {
+        return seen == 0 ? Double.NaN : totalLoss / seen;
+    }
+
+    public double totalAccuracy() {
+        return seen == 0 ? Double.NaN : (double) totalCorrect / seen;
+    }
+
+    public double totalMae() {
+        return seen == 0 ? Double.NaN : totalAbsError / seen;
+    }
+
+    public double totalRmse() {
+        return seen == 0 ? Double.NaN : Math.sqrt(totalSquaredError / seen);
+    }
+
+    /** Area under the ROC curve over the window; NaN while the window holds only one class. */
+    public double windowAuc() {
+        return Auc.of(Arrays.copyOf(predictions, filled), Arrays.copyOf(labels, filled));
+    }
+
+    public MetricsState snapshot() {
+        MetricsState s = new MetricsState();
+        s.predictions = Arrays.copyOf(predictions, filled);
+        s.labels = Arrays.copyOf(labels, filled);
+        s.next = next;
+        s.seen = seen;
+        s.totalLoss = totalLoss;
+        s.totalAbsError = totalAbsError;
+        s.totalSquaredError = totalSquaredError;
+        s.totalCorrect = totalCorrect;
+        return s;
+    }
+
+    public static PrequentialMetrics restore(Loss loss, int window, MetricsState s) {
+        PrequentialMetrics m = new PrequentialMetrics(loss, window);
+        if (s == null) {
+            return m;
+        }
+        // a changed window size keeps the newest examples that fit
+        int kept = Math.min(window, s.predictions.length);
+        int oldWindow = s.predictions.length;
+        for (int k = kept; k >= 1; k--) {
+            int i = Math.floorMod(s.next - k, oldWindow);
+            m.predictions[kept - k] = s.predictions[i];
+            m.labels[kept - k] = s.labels[i];
+        }
+        m.filled = kept;
+        m.next = kept % window;
+        m.recomputeWindowSums();
+        m.seen = s.seen;
+        m.totalLoss = s.totalLoss;
+        m.totalAbsError = s.totalAbsError;
+        m.totalSquaredError = s.totalSquaredError;
+        m.totalCorrect = s.totalCorrect;
+        return m;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.streamlearn.model;
+
+/**
+ * New weights of one model version, sent from its trainer to every inference subtask. A delta
+ * carries only the weights its batch touched and applies only on top of {@code baseVersion};
+ * a full update carries every non-zero weight and replaces what was served.
+ */
+public class ModelUpdate {
+    public String modelId;
+    public long version;
+    public long baseVersion;
+    public boolean full;
+    public int[] indices;
+    public double[] values;
+    /** Wall-clock millis at which the newest example of the batch entered the trainer. */
+    public long newestExampleMillis;
+
+    public ModelUpdate() {}
+
+    public ModelUpdate(String modelId, long version, long baseVersion, boolean full, int[] indices, double[] values,
+            long newestExampleMillis) {
+        this.modelId = modelId;
+        this.version = version;
+        this.baseVersion = baseVersion;
+        this.full = full;
+        this.indices = indices;
+        this.values = values;
+        this.newestExampleMillis = newestExampleMillis;
+    }
+
+    @Override
+    public String toString() {
+        return (full ? "full " : "delta ") + modelId + " v" + version + " (base v" + baseVersion + ", "
+                + indices.length + " weights)";
+    }
+}
