@@ -56,4 +56,9 @@ public final class ModelSpec implements Serializable {
     public int dimension() {
         return (1 << hashBits) + 1;
     }
+
+    /** The bias coordinate, after the hashed ones (as {@code FeatureHasher#biasIndex}). */
+    public int biasIndex() {
+        return 1 << hashBits;
+    }
 }

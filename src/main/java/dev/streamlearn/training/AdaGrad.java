@@ -12,9 +12,12 @@ public final class AdaGrad implements Optimizer {
     private final double l1;
     private final double l2;
     private final double[] squaredGradients;
+    private final int biasIndex;
     private long steps;
 
-    public AdaGrad(int dimension, double eta, double l1, double l2) {
+    /** @param biasIndex the coordinate of the bias, which is not regularized */
+    public AdaGrad(int dimension, int biasIndex, double eta, double l1, double l2) {
+        this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
         this.l2 = l2;
@@ -25,10 +28,12 @@ public final class AdaGrad implements Optimizer {
     public void update(int[] coords, double[] gradients, int count, int batchExamples, double[] weights) {
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            double g = gradients[i] + l2 * weights[i];
+            boolean regularized = i != biasIndex;
+            double g = gradients[i] + (regularized ? l2 * weights[i] : 0.0);
             squaredGradients[i] += g * g;
             double rate = eta / (Math.sqrt(squaredGradients[i]) + EPSILON);
-            weights[i] = Proximal.softThreshold(weights[i] - rate * g, rate * l1);
+            double w = weights[i] - rate * g;
+            weights[i] = regularized ? Proximal.softThreshold(w, rate * l1) : w;
         }
         steps++;
     }

@@ -13,9 +13,12 @@ public final class FtrlProximal implements Optimizer {
     private final double l2;
     private final double[] z;
     private final double[] n;
+    private final int biasIndex;
     private long steps;
 
-    public FtrlProximal(int dimension, double alpha, double beta, double l1, double l2) {
+    /** @param biasIndex the coordinate of the bias, which is not regularized */
+    public FtrlProximal(int dimension, int biasIndex, double alpha, double beta, double l1, double l2) {
+        this.biasIndex = biasIndex;
         this.alpha = alpha;
         this.beta = beta;
         this.l1 = l1;
@@ -34,13 +37,13 @@ public final class FtrlProximal implements Optimizer {
             double sigma = (Math.sqrt(nNew) - Math.sqrt(nOld)) / alpha;
             z[i] += g - sigma * weights[i];
             n[i] = nNew;
-            weights[i] = weight(z[i], nNew);
+            weights[i] = i == biasIndex ? weight(z[i], nNew, 0.0, 0.0) : weight(z[i], nNew, l1, l2);
         }
         steps++;
     }
 
     /** The closed form of the paper: 0 inside the L1 ball, else the shrunk, scaled z. */
-    double weight(double zi, double ni) {
+    double weight(double zi, double ni, double l1, double l2) {
         if (Math.abs(zi) <= l1) {
             return 0.0;
         }

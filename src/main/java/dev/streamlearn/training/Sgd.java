@@ -11,9 +11,12 @@ public final class Sgd implements Optimizer {
     private final double eta;
     private final double l1;
     private final double l2;
+    private final int biasIndex;
     private long steps;
 
-    public Sgd(double eta, double l1, double l2) {
+    /** @param biasIndex the coordinate of the bias, which is not regularized */
+    public Sgd(int biasIndex, double eta, double l1, double l2) {
+        this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
         this.l2 = l2;
@@ -29,8 +32,10 @@ public final class Sgd implements Optimizer {
         double scale = 1.0 / Math.max(1, batchExamples);
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            double g = gradients[i] * scale + l2 * weights[i];
-            weights[i] = Proximal.softThreshold(weights[i] - rate * g, rate * l1);
+            boolean regularized = i != biasIndex;
+            double g = gradients[i] * scale + (regularized ? l2 * weights[i] : 0.0);
+            double w = weights[i] - rate * g;
+            weights[i] = regularized ? Proximal.softThreshold(w, rate * l1) : w;
         }
         steps++;
     }

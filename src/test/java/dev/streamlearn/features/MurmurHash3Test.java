@@ -1,0 +1,69 @@
+package dev.streamlearn.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MurmurHash3Test {
+
+    @Test
+    void matchesReferenceVectors() {
+        // published values of MurmurHash3_x86_32 (smhasher), seed 0 unless given
+        assertEquals(0, MurmurHash3.hash("", 0));
+        assertEquals(0x514e28b7, MurmurHash3.hash("", 1));
+        assertEquals(0x248bfa47, MurmurHash3.hash("hello", 0));
+        assertEquals(0x2e4ff723, MurmurHash3.hash("The quick brown fox jumps over the lazy dog", 0));
+    }
+
+    @Test
+    void hashesUtf8BytesOfAnyText() {
+        String[] samples = {"a", "ab", "abc", "abcd", "abcde", "é", "日本語", "emoji 😀 here", "mixed-ß-∑-𝄞"};
+        for (String s : samples) {
+            assertEquals(reference(s.getBytes(StandardCharsets.UTF_8), 7), MurmurHash3.hash(s, 7), s);
+        }
+    }
+
+    @Test
+    void joinedFormEqualsTheHashOfTheJoinedString() {
+        assertEquals(MurmurHash3.hash("site=a.com", 0), MurmurHash3.hash("site", '=', "a.com", 0));
+    }
+
+    /** Straight transcription of the reference algorithm over a byte array. */
+    private static int reference(byte[] data, int seed) {
+        int h = seed;
+        int blocks = data.length / 4;
+        for (int i = 0; i < blocks; i++) {
+            int k = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8 | (data[4 * i + 2] & 0xff) << 16
+                    | (data[4 * i + 3] & 0xff) << 24;
+            k *= 0xcc9e2d51;
+            k = Integer.rotateLeft(k, 15);
+            k *= 0x1b873593;
+            h ^= k;
+            h = Integer.rotateLeft(h, 13);
+            h = h * 5 + 0xe6546b64;
+        }
+        int k = 0;
+        int tail = blocks * 4;
+        switch (data.length & 3) {
+            case 3:
+                k ^= (data[tail + 2] & 0xff) << 16;
+            case 2:
+                k ^= (data[tail + 1] & 0xff) << 8;
+            case 1:
+                k ^= data[tail] & 0xff;
+                k *= 0xcc9e2d51;
+                k = Integer.rotateLeft(k, 15);
+                k *= 0x1b873593;
+                h ^= k;
+            default:
+        }
+        h ^= data.length;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+}

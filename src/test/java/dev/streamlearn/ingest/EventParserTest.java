@@ -1,0 +1,113 @@
+package dev.streamlearn.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.control.ControlCommand;
+import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.testing.Specs;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventParserTest {
+
+    private static final Map<String, ModelSpec> MODELS = Map.of(
+            "ctr", Specs.logistic("ctr", 10, 100),
+            "load", Specs.squared("load", ModelSpec.OptimizerKind.SGD));
+    private final EventParser parser = new EventParser(MODELS, 400, "in");
+    private final FeatureHasher hasher = new FeatureHasher(8);
+
+    @Test
+    void parsesALabeledEventIntoHashedFeatures() {
+        ParseResult<Example> r = parser.parseLabeled("{\"id\":\"e1\",\"ts\":1700000000000,\"model\":\"ctr\","
+                + "\"label\":1,\"weight\":2,\"features\":{\"site\":\"a.com\",\"price\":2.5,\"ok\":true,\"gone\":null}}");
+        assertTrue(r.isOk());
+        Example e = r.value();
+        assertEquals("ctr", e.modelId);
+        assertEquals("e1", e.id);
+        assertEquals(1700000000000L, e.ts);
+        assertEquals(1.0, e.label);
+        assertEquals(2.0, e.weight);
+        assertArrayEquals(new int[] {hasher.biasIndex(), hasher.categoricalIndex("site", "a.com"),
+                hasher.numericIndex("price"), hasher.categoricalIndex("ok", "true")}, e.indices);
+        assertArrayEquals(new double[] {1, 1, 2.5, 1}, e.values);
+    }
+
+    @Test
+    void parsesRequestsAndControl() {
+        ParseResult<PredictionRequest> r = parser.parseRequest("{\"id\":\"r1\",\"ts\":5,\"model\":\"ctr\",\"features\":{}}");
+        assertTrue(r.isOk());
+        assertEquals("r1", r.value().id);
+        assertArrayEquals(new int[] {hasher.biasIndex()}, r.value().indices);
+        ParseResult<ControlCommand> c = parser.parseControl("{\"op\":\"freeze\",\"model\":\"ctr\"}");
+        assertEquals(ControlCommand.Op.FREEZE, c.value().op);
+        assertEquals(ControlCommand.Op.RESUME, parser.parseControl("{\"op\":\"resume\",\"model\":\"ctr\"}").value().op);
+    }
+
+    @Test
+    void squaredLossTakesAnyFiniteLabel() {
+        assertTrue(parser.parseLabeled("{\"model\":\"load\",\"label\":26498.5,\"features\":{}}").isOk());
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not-json      | not json at all",
+        "not-json      | [1,2]",
+        "not-json      | ''",
+        "missing-field | {\"model\":\"ctr\",\"features\":{}}",
+        "missing-field | {\"model\":\"ctr\",\"label\":1}",
+        "missing-field | {\"label\":1,\"features\":{}}",
+        "unknown-model | {\"model\":\"nope\",\"label\":1,\"features\":{}}",
+        "bad-label     | {\"model\":\"ctr\",\"label\":0.5,\"features\":{}}",
+        "bad-label     | {\"model\":\"ctr\",\"label\":2,\"features\":{}}",
+        "not-numeric   | {\"model\":\"ctr\",\"label\":\"1\",\"features\":{}}",
+        "not-numeric   | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":[1]}}",
+        "not-finite    | {\"model\":\"load\",\"label\":NaN,\"features\":{}}",
+        "not-finite    | {\"model\":\"load\",\"label\":1e999,\"features\":{}}",
+        "not-finite    | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":Infinity}}",
+        "bad-field     | {\"model\":\"ctr\",\"label\":1,\"features\":[]}",
+        "bad-field     | {\"model\":\"ctr\",\"label\":1,\"weight\":-1,\"features\":{}}",
+        "too-large     | {\"model\":\"ctr\",\"label\":1,\"features\":{\"pad\":\"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\"}}",
+    })
+    void rejectsLabeledEventsWithTheirReason(String reason, String payload) {
+        ParseResult<Example> r = parser.parseLabeled(payload);
+        assertFalse(r.isOk());
+        assertEquals(reason, r.deadLetter().reason);
+        assertEquals("in", r.deadLetter().topic);
+        assertEquals(payload, r.deadLetter().payload, "the payload is kept as it arrived");
+        assertFalse(r.deadLetter().detail.isBlank());
+    }
+
+    @Test
+    void tooLargeCountsUtf8Bytes() {
+        // 150 three-byte characters: 450 bytes in 150 chars
+        String payload = "{\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":\"" + "€".repeat(150) + "\"}}";
+        assertEquals("too-large", parser.parseLabeled(payload).deadLetter().reason);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "missing-field  | {\"model\":\"ctr\",\"features\":{}}",
+        "unknown-model  | {\"id\":\"r\",\"model\":\"nope\",\"features\":{}}",
+        "not-numeric    | {\"id\":\"r\",\"model\":\"ctr\",\"ts\":\"yesterday\",\"features\":{}}",
+    })
+    void rejectsRequestsWithTheirReason(String reason, String payload) {
+        assertEquals(reason, parser.parseRequest(payload).deadLetter().reason);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown-op     | {\"op\":\"explode\",\"model\":\"ctr\"}",
+        "unsupported-op | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":3}",
+        "unknown-model  | {\"op\":\"freeze\",\"model\":\"nope\"}",
+        "missing-field  | {\"model\":\"ctr\"}",
+    })
+    void rejectsControlWithTheirReason(String reason, String payload) {
+        assertEquals(reason, parser.parseControl(payload).deadLetter().reason);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.streamlearn.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.model.ModelSpec;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsNeedOnlyTheBrokers() {
+        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "127.0.0.1:9092");
+        assertEquals("labeled-events", c.get(JobConfig.TOPIC_LABELED));
+        assertEquals(DeliveryGuarantee.AT_LEAST_ONCE, c.deliveryGuarantee());
+        ModelSpec ctr = c.models().get("ctr");
+        assertEquals(Loss.LOGISTIC, ctr.loss);
+        assertEquals(ModelSpec.OptimizerKind.FTRL, ctr.optimizer);
+        assertEquals(20, ctr.hashBits);
+        assertEquals(100, ctr.batchSize);
+    }
+
+    @Test
+    void modelOptionsCanBeSetPerModel() {
+        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--models", "ctr,load",
+                "--batch.size", "50", "--model.load.loss", "squared", "--model.load.optimizer", "adagrad",
+                "--model.load.batch.size", "7");
+        assertEquals(50, c.models().get("ctr").batchSize);
+        assertEquals(Loss.LOGISTIC, c.models().get("ctr").loss);
+        assertEquals(Loss.SQUARED, c.models().get("load").loss);
+        assertEquals(ModelSpec.OptimizerKind.ADAGRAD, c.models().get("load").optimizer);
+        assertEquals(7, c.models().get("load").batchSize);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "batch.size              | 0     | invalid configuration: batch.size: '0' must be in 1..1000000",
+        "batch.size              | many  | invalid configuration: batch.size: 'many' is not a valid whole number",
+        "hash.bits               | 29    | invalid configuration: hash.bits: '29' must be in 1..28",
+        "ftrl.alpha              | -1    | invalid configuration: ftrl.alpha: '-1.0' must be > 0",
+        "l1                      | -0.5  | invalid configuration: l1: '-0.5' must be >= 0",
+        "loss                    | hinge | invalid configuration: loss: 'hinge' is none of logistic, squared (model 'ctr', key model.ctr.loss or loss)",
+        "sink.delivery-guarantee | maybe | invalid configuration: sink.delivery-guarantee: 'maybe' is none of at-least-once, exactly-once, none",
+        "kafka.starting-offsets  | now   | invalid configuration: kafka.starting-offsets: 'now' is none of committed, earliest, latest",
+        "batch.sise              | 5     | invalid configuration: batch.sise: unknown option (see the configuration table in README.md)",
+        "model.other.batch.size  | 5     | invalid configuration: model.other.batch.size: names no model listed in 'models' [ctr]",
+        "model.ctr.batch.millis  | 0     | invalid configuration: model.ctr.batch.millis: '0' must be >= 1",
+        "models                  | a b   | invalid configuration: models: 'a b' is not a model id (1-64 of letters, digits, '_', '.', '-')",
+    })
+    void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--" + key, value));
+        assertEquals(message, e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void brokersAreRequired() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, JobConfig::fromArgs);
+        assertEquals("invalid configuration: kafka.bootstrap-servers: is required (host:port of a Kafka broker)",
+                e.getMessage());
+    }
+}
