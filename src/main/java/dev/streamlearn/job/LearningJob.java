@@ -3,6 +3,7 @@ package dev.streamlearn.job;
 import dev.streamlearn.ingest.RawRecordDeserializer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -34,6 +35,26 @@ public final class LearningJob {
 
     /** Adds the Kafka sources, the topology and the Kafka sinks to {@code env}. */
     public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
+        KafkaInputs in = readFromKafka(env, config);
+        JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control);
+        outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER));
+        return outputs;
+    }
+
+    /** The raw records of the three input topics. */
+    public static final class KafkaInputs {
+        public final DataStream<String> labeled;
+        public final DataStream<String> requests;
+        public final DataStream<String> control;
+
+        KafkaInputs(DataStream<String> labeled, DataStream<String> requests, DataStream<String> control) {
+            this.labeled = labeled;
+            this.requests = requests;
+            this.control = control;
+        }
+    }
+
+    public static KafkaInputs readFromKafka(StreamExecutionEnvironment env, JobConfig config) {
         DataStream<String> labeled = env.fromSource(source(config, JobConfig.TOPIC_LABELED),
                         WatermarkStrategy.noWatermarks(), Operators.LABELED_SOURCE_NAME)
                 .uid(Operators.LABELED_SOURCE_UID);
@@ -43,13 +64,11 @@ public final class LearningJob {
         DataStream<String> control = env.fromSource(source(config, JobConfig.TOPIC_CONTROL),
                         WatermarkStrategy.noWatermarks(), Operators.CONTROL_SOURCE_NAME)
                 .uid(Operators.CONTROL_SOURCE_UID);
-        JobTopology.Outputs outputs = JobTopology.build(config, labeled, requests, control);
-        outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER));
-        return outputs;
+        return new KafkaInputs(labeled, requests, control);
     }
 
     private static KafkaSource<String> source(JobConfig config,
-            org.apache.flink.configuration.ConfigOption<String> topic) {
+            ConfigOption<String> topic) {
         return KafkaSource.<String>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(topic))
@@ -71,7 +90,7 @@ public final class LearningJob {
         }
     }
 
-    private static KafkaSink<String> sink(JobConfig config, org.apache.flink.configuration.ConfigOption<String> topic) {
+    public static KafkaSink<String> sink(JobConfig config, ConfigOption<String> topic) {
         return KafkaSink.<String>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(KafkaRecordSerializationSchema.builder()

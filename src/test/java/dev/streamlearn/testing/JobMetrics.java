@@ -1,0 +1,49 @@
+package dev.streamlearn.testing;
+
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+
+/** Reads a running job's metrics from the in-memory reporter, summed over subtasks. */
+public final class JobMetrics {
+
+    private final InMemoryReporter reporter;
+    private final JobID job;
+
+    public JobMetrics(InMemoryReporter reporter, JobID job) {
+        this.reporter = reporter;
+        this.job = job;
+    }
+
+    /** Sum of every gauge or counter whose identifier ends with {@code suffix}; NaN when none exists yet. */
+    public double sum(String suffix) {
+        Map<String, Metric> found = reporter.findMetrics(job, java.util.regex.Pattern.quote(suffix) + "$");
+        if (found.isEmpty()) {
+            return Double.NaN;
+        }
+        double total = 0;
+        for (Metric m : found.values()) {
+            total += value(m);
+        }
+        return total;
+    }
+
+    public long longValue(String suffix) {
+        double v = sum(suffix);
+        return Double.isNaN(v) ? -1 : (long) v;
+    }
+
+    private static double value(Metric m) {
+        if (m instanceof Counter) {
+            return ((Counter) m).getCount();
+        }
+        if (m instanceof Gauge) {
+            Object v = ((Gauge<?>) m).getValue();
+            return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+        }
+        throw new IllegalArgumentException("not a counter or gauge: " + m);
+    }
+}
