@@ -1,0 +1,97 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a job's operator metrics from a Flink cluster's REST API, the same endpoints the web UI
+ * reads ({@code /jobs/<id>/vertices/<vertex>/metrics}).
+ */
+public final class ClusterMetrics {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String baseUrl;
+
+    public ClusterMetrics(String baseUrl) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Ids of jobs in state RUNNING. */
+    public List<String> runningJobs() throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode j : get("/jobs").path("jobs")) {
+            if ("RUNNING".equals(j.path("status").asText())) {
+                ids.add(j.path("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Values of every metric of the job whose name ends with one of the suffixes, summed over
+     * subtasks and vertices (NaN values, from subtasks that do not hold a model, are skipped).
+     */
+    public Map<String, Double> sums(String jobId, String... suffixes) throws IOException, InterruptedException {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
+            List<String> wanted = new ArrayList<>();
+            for (JsonNode m : get(path)) {
+                String id = m.path("id").asText();
+                for (String s : suffixes) {
+                    if (id.endsWith(s)) {
+                        wanted.add(id);
+                    }
+                }
+            }
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            String query = URLEncoder.encode(String.join(",", wanted), StandardCharsets.UTF_8);
+            for (JsonNode m : get(path + "?get=" + query)) {
+                String id = m.path("id").asText();
+                double v = parse(m.path("value").asText());
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                for (String s : suffixes) {
+                    if (id.endsWith(s)) {
+                        sums.merge(s, v, Double::sum);
+                    }
+                }
+            }
+        }
+        return sums;
+    }
+
+    private static double parse(String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.streamlearn.job;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+
+/** The README's configuration table lists every option with its real default. */
+class ReadmeConfigTableTest {
+
+    @Test
+    void everyOptionHasARowWithItsDefault() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        List<ConfigOption<?>> options = new ArrayList<>(JobConfig.jobOptions());
+        options.addAll(JobConfig.modelOptions());
+        for (ConfigOption<?> o : options) {
+            String defaultCell = o.hasDefaultValue() ? "`" + o.defaultValue() + "`" : "(required)";
+            String row = "| `" + o.key() + "` | " + defaultCell + " |";
+            assertTrue(readme.contains(row), "README.md lacks the row " + row);
+        }
+    }
+}
