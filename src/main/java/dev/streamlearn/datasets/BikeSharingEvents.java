@@ -1,6 +1,5 @@
 package dev.streamlearn.datasets;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,8 +24,6 @@ public final class BikeSharingEvents {
     /** Median hourly rentals over the dataset: a busy hour has more. */
     public static final int BUSY_THRESHOLD = 142;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public enum Label { BUSY_HOUR, COUNT }
 
     private BikeSharingEvents() {}
@@ -45,12 +42,7 @@ public final class BikeSharingEvents {
                 long ts = LocalDate.parse(c[1]).atTime(hour, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
                 int count = Integer.parseInt(c[16]);
                 double y = label == Label.BUSY_HOUR ? (count > BUSY_THRESHOLD ? 1 : 0) : count;
-                ObjectNode event = JSON.createObjectNode();
-                event.put("id", "bike-" + c[0]);
-                event.put("ts", ts);
-                event.put("model", model);
-                event.put("label", y);
-                ObjectNode f = event.putObject("features");
+                ObjectNode f = DatasetEvent.features();
                 // instant,dteday,season,yr,mnth,hr,holiday,weekday,workingday,weathersit,temp,atemp,hum,windspeed,...
                 f.put("hour", c[5]);
                 f.put("weekday", c[7]);
@@ -65,7 +57,7 @@ public final class BikeSharingEvents {
                 f.put("atemp", Double.parseDouble(c[11]));
                 f.put("humidity", Double.parseDouble(c[12]));
                 f.put("windspeed", Double.parseDouble(c[13]));
-                events.add(new DatasetEvent(ts, y, JSON.writeValueAsString(event)));
+                events.add(DatasetEvent.of("bike-" + c[0], ts, model, y, f));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + hourCsv, e);

@@ -1,14 +1,41 @@
 package dev.streamlearn.datasets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /** One row of a dataset as a labeled event: its event time, label and JSON form. */
 public final class DatasetEvent {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public final long ts;
     public final double label;
     public final String json;
 
-    public DatasetEvent(long ts, double label, String json) {
+    private DatasetEvent(long ts, double label, String json) {
         this.ts = ts;
         this.label = label;
         this.json = json;
+    }
+
+    /** An empty features object to fill in. */
+    static ObjectNode features() {
+        return JSON.createObjectNode();
+    }
+
+    /** The labeled event in the wire format of the job. */
+    static DatasetEvent of(String id, long ts, String model, double label, ObjectNode features) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("id", id);
+        event.put("ts", ts);
+        event.put("model", model);
+        event.put("label", label);
+        event.set("features", features);
+        try {
+            return new DatasetEvent(ts, label, JSON.writeValueAsString(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

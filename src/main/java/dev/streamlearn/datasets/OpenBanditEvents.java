@@ -1,6 +1,5 @@
 package dev.streamlearn.datasets;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.util.List;
  */
 public final class OpenBanditEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
     private OpenBanditEvents() {}
@@ -48,12 +46,7 @@ public final class OpenBanditEvents {
                 long ts = OffsetDateTime.parse(c[1], TIMESTAMP).toInstant().toEpochMilli();
                 int item = Integer.parseInt(c[2]);
                 int click = Integer.parseInt(c[4]);
-                ObjectNode event = JSON.createObjectNode();
-                event.put("id", campaign + "-" + c[0]);
-                event.put("ts", ts);
-                event.put("model", model);
-                event.put("label", click);
-                ObjectNode f = event.putObject("features");
+                ObjectNode f = DatasetEvent.features();
                 f.put("item", c[2]);
                 f.put("position", c[3]);
                 f.put("campaign", campaign);
@@ -62,7 +55,7 @@ public final class OpenBanditEvents {
                     f.put("user_" + u, c[6 + u]);
                 }
                 f.put("affinity", Double.parseDouble(c[affinityStart + item]));
-                events.add(new DatasetEvent(ts, click, JSON.writeValueAsString(event)));
+                events.add(DatasetEvent.of(campaign + "-" + c[0], ts, model, click, f));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
