@@ -1,21 +1,65 @@
 #!/usr/bin/env bash
-# Runs the learning job locally end to end: a real Kafka broker (KRaft), a Flink cluster with
-# its web UI on http://127.0.0.1:8081, and real datasets replayed through Kafka.
-# Needs only Java 17+ and Maven. Options: see --help.
+# The whole thing on one machine, in one command: builds the job, brings up Kafka (KRaft) and a
+# Flink standalone cluster from Maven jars, submits the job, replays two real datasets through
+# Kafka and shows the models learning. Safe to run again: it reuses a running stack and job.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib/common.sh"
 
-for tool in java mvn; do
-  command -v "$tool" >/dev/null || { echo "demo: '$tool' is not on the PATH (needs Java 17+ and Maven)" >&2; exit 2; }
+rate=1000
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help)
+      cat <<USAGE
+usage: scripts/demo.sh [--rate EVENTS_PER_SECOND]
+Starts the local stack (scripts/up), submits the job with models 'ctr' (Open Bandit clicks) and
+'bike' (bike-sharing busy hours), replays both datasets at --rate events/s each (default $rate),
+every tenth event also as a prediction request, and prints progress from the REST metrics.
+The stack stays up afterwards: web UI $UI_URL, scripts/status, scripts/down.
+USAGE
+      exit 0;;
+    --rate) [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "--rate needs a positive number"; rate=$2; shift 2;;
+    *) usage_error "unknown option '$1'";;
+  esac
 done
+require_tools
+started=$SECONDS
+job_jar >/dev/null
+"$(dirname "$0")/up"
+job=$(running_job)
+if [[ -n "$job" ]]; then
+  info "Job $job is already running; replaying into it."
+else
+  job=$("$(dirname "$0")/submit" --models ctr,bike --batch.size 100 --batch.millis 200)
+fi
 
-echo "Building (first run downloads dependencies) ..."
-mvn -q -B -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=test
+info ""
+info "Flink web UI: $UI_URL/#/job/running/$job/overview  (Trainer > Metrics: model.ctr.modelVersion, model.bike.auc, ...)"
+info "Replaying at $rate events/s per dataset: src/data/open_bandit (model ctr), src/data/bike_sharing (model bike)"
+info ""
+obd=src/data/open_bandit
+"$(dirname "$0")/replay" --quiet --file "$obd/random_men.csv,$obd/random_women.csv,$obd/bts_men.csv,$obd/bts_women.csv" \
+  --format open-bandit --model ctr --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-ctr.log" 2>&1 &
+replay_ctr=$!
+"$(dirname "$0")/replay" --quiet --file src/data/bike_sharing/hour.csv --format bike-sharing --model bike \
+  --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
+replay_bike=$!
+run_tool Status --url "$UI_URL" --job "$job" --watch 2 &
+watcher=$!
+trap 'kill $replay_ctr $replay_bike $watcher 2>/dev/null || true' EXIT
+failed=0
+wait $replay_ctr || { failed=1; cat "$LOG_DIR/replay-ctr.log" >&2; }
+wait $replay_bike || { failed=1; cat "$LOG_DIR/replay-bike.log" >&2; }
+sleep 4 # two metric refreshes, so the last lines show the end of the replay
+kill $watcher 2>/dev/null || true
+(( failed == 0 )) || die "a replay failed (see above)"
+echo
+"$(dirname "$0")/status" --job "$job"
+cat <<NEXT
 
-opens=$(sed -n 's/^env.java.opts.all: //p' flink-conf/config.yaml)
-# shellcheck disable=SC2086
-exec java $opens -Xmx3g -Djava.io.tmpdir="$PWD/target/tmp" \
-  -Dlog4j2.configurationFile=src/test/resources/log4j2-test.properties \
-  -cp "target/classes:target/test-classes:$(cat target/demo.classpath)" \
-  dev.streamlearn.demo.LocalDemo "$@"
+Done in $((SECONDS - started)) s. The stack keeps running:
+  web UI         $UI_URL
+  status         scripts/status [--watch 2]
+  more data      scripts/replay --help
+  savepoint      scripts/savepoint [--stop]   then   scripts/restore <path>
+  stop           scripts/down [--wipe]
+NEXT

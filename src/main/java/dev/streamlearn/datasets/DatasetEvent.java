@@ -19,6 +19,34 @@ public final class DatasetEvent {
         this.json = json;
     }
 
+    /** A prediction request with this event's features (and model), under the given id. */
+    public String asRequest(String id) {
+        try {
+            ObjectNode n = (ObjectNode) JSON.readTree(json);
+            n.remove("label");
+            n.remove("weight");
+            n.put("id", id);
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An event read from a JSON-lines file, with the model replaced when one is given. */
+    public static DatasetEvent fromJson(String line, String model) {
+        try {
+            ObjectNode n = (ObjectNode) JSON.readTree(line);
+            if (model != null) {
+                n.put("model", model);
+            }
+            return new DatasetEvent(n.path("ts").asLong(0), n.path("label").asDouble(Double.NaN),
+                    model == null ? line : JSON.writeValueAsString(n));
+        } catch (JsonProcessingException | ClassCastException e) {
+            // replay sends it as it is: the job's dead-letter topic is where bad records are explained
+            return new DatasetEvent(0, Double.NaN, line);
+        }
+    }
+
     /** An empty features object to fill in. */
     static ObjectNode features() {
         return JSON.createObjectNode();

@@ -18,6 +18,9 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -28,7 +31,8 @@ import org.apache.flink.util.Collector;
  * the model then waits for the next full update. A model with no weights yet answers as
  * version 0, the all-zero model (probability 0.5 for logistic loss, 0 for squared).
  */
-public class InferenceFunction extends BroadcastProcessFunction<PredictionRequest, ModelUpdate, Prediction> {
+public class InferenceFunction extends BroadcastProcessFunction<PredictionRequest, ModelUpdate, Prediction>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
     private static final int HISTOGRAM_WINDOW = 10_000;
@@ -42,9 +46,23 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     private transient Histogram scoringLatencyMicros;
     private transient Histogram freshnessMillis;
     private transient Map<String, AtomicLong> servedVersions;
+    /** The same objects as in broadcast state, to compact them before each snapshot. */
+    private transient Map<String, ServedModel> changedSinceSnapshot;
 
     public InferenceFunction(Map<String, ModelSpec> specs) {
         this.specs = specs;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        changedSinceSnapshot = new HashMap<>();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // runs before the broadcast state is written, so the snapshot holds the sparse form
+        changedSinceSnapshot.values().forEach(ServedModel::compact);
+        changedSinceSnapshot.clear();
     }
 
     @Override
@@ -78,7 +96,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         } else {
             // after a restore the version is first known here, not in open()
             servedVersions.get(request.modelId).lazySet(model.version);
-            double margin = Loss.margin(model.weights, request.indices, request.values);
+            double margin = Loss.margin(model.weights(), request.indices, request.values);
             prediction = new Prediction(request.id, request.modelId, model.version, loss.predict(margin), request.ts);
         }
         out.collect(prediction);
@@ -102,6 +120,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         }
         model.apply(update);
         models.put(update.modelId, model);
+        changedSinceSnapshot.put(update.modelId, model);
         servedVersions.get(update.modelId).set(model.version);
         freshnessMillis.update(System.currentTimeMillis() - update.newestExampleMillis);
     }

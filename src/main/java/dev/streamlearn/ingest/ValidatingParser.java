@@ -27,6 +27,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
     private final String topic;
     private transient EventParser parser;
     private transient Map<String, Counter> deadLetterCounters;
+    private transient Counter recordsIn;
 
     protected ValidatingParser(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
         this.models = models;
@@ -37,6 +38,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
     @Override
     public void open(OpenContext openContext) {
         parser = new EventParser(models, maxRecordBytes, topic);
+        recordsIn = getRuntimeContext().getMetricGroup().addGroup("input", inputName()).counter("recordsIn");
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("deadLetter");
         deadLetterCounters = new HashMap<>();
         for (DeadLetterReason reason : DeadLetterReason.values()) {
@@ -46,6 +48,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
 
     @Override
     public void processElement(String record, Context ctx, Collector<T> out) {
+        recordsIn.inc();
         ParseResult<T> result = parse(parser, record);
         if (result.isOk()) {
             out.collect(result.value());
@@ -58,12 +61,20 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
 
     protected abstract ParseResult<T> parse(EventParser parser, String record);
 
+    /** Names the input in metrics: {@code input.<name>.recordsIn}. */
+    protected abstract String inputName();
+
     /** Labeled events into examples for the trainers. */
     public static final class LabeledEvents extends ValidatingParser<Example> {
         private static final long serialVersionUID = 1L;
 
         public LabeledEvents(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
             super(models, maxRecordBytes, topic);
+        }
+
+        @Override
+        protected String inputName() {
+            return "labeled";
         }
 
         @Override
@@ -81,6 +92,11 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
         }
 
         @Override
+        protected String inputName() {
+            return "requests";
+        }
+
+        @Override
         protected ParseResult<PredictionRequest> parse(EventParser parser, String record) {
             return parser.parseRequest(record);
         }
@@ -92,6 +108,11 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
 
         public ControlCommands(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
             super(models, maxRecordBytes, topic);
+        }
+
+        @Override
+        protected String inputName() {
+            return "control";
         }
 
         @Override

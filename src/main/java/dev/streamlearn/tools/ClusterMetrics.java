@@ -50,6 +50,17 @@ public final class ClusterMetrics {
         return ids;
     }
 
+    /** Names of every operator metric of the job, over all vertices. */
+    public List<String> metricNames(String jobId) throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics")) {
+                names.add(m.path("id").asText());
+            }
+        }
+        return names;
+    }
+
     /**
      * Values of every metric of the job whose name ends with one of the suffixes, summed over
      * subtasks and vertices (NaN values, from subtasks that do not hold a model, are skipped).

@@ -89,7 +89,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         boolean full = trainer.add(example.indices, example.values, example.label, example.weight, now);
         if (full) {
             ctx.timerService().deleteProcessingTimeTimer(trainer.batchDeadline());
-            apply(trainer, now, out);
+            apply(trainer, ctx, out);
         } else if (trainer.openBatchSize() == 1) {
             ctx.timerService().registerProcessingTimeTimer(trainer.batchDeadline());
         }
@@ -109,23 +109,35 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 throw new IllegalStateException("unhandled control op " + command.op);
         }
         LOG.info("Model '{}' {} at version {}", command.modelId, command.op, trainer.version());
-        metrics.get(trainer.modelId()).publish(trainer, ctx.timerService().currentProcessingTime());
+        publishMetrics(trainer, ctx);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
         ModelTrainer trainer = trainers.get(ctx.getCurrentKey());
-        if (trainer != null && trainer.hasOpenBatch() && trainer.batchDeadline() <= timestamp) {
-            apply(trainer, timestamp, out);
+        if (trainer == null) {
+            return;
+        }
+        if (trainer.hasOpenBatch() && trainer.batchDeadline() <= timestamp) {
+            apply(trainer, ctx, out);
+        } else {
+            publishMetrics(trainer, ctx); // a deferred metrics refresh
         }
     }
 
-    private void apply(ModelTrainer trainer, long now, Collector<ModelUpdate> out) {
+    private void apply(ModelTrainer trainer, Context ctx, Collector<ModelUpdate> out) {
         ModelUpdate update = trainer.applyBatch();
         if (update != null) {
             out.collect(update);
         }
-        metrics.get(trainer.modelId()).publish(trainer, now);
+        publishMetrics(trainer, ctx);
+    }
+
+    private void publishMetrics(ModelTrainer trainer, Context ctx) {
+        long refreshAt = metrics.get(trainer.modelId()).publish(trainer, ctx.timerService().currentProcessingTime());
+        if (refreshAt >= 0) {
+            ctx.timerService().registerProcessingTimeTimer(refreshAt);
+        }
     }
 
     private ModelTrainer trainer(String modelId) {

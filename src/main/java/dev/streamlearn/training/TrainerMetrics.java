@@ -24,7 +24,9 @@ final class TrainerMetrics {
     private volatile double auc = Double.NaN;
     private volatile double mae = Double.NaN;
     private volatile double rmse = Double.NaN;
-    private long aucRefreshedAt = -AUC_REFRESH_MILLIS;
+    private long aucRefreshedAtMillis = -AUC_REFRESH_MILLIS;
+    /** Examples seen when the AUC was last computed, so an unchanged window is not sorted again. */
+    private long aucRefreshedAt = -1;
 
     TrainerMetrics(MetricGroup group, ModelTrainer trainer) {
         group.gauge("modelVersion", (Gauge<Long>) () -> version);
@@ -40,10 +42,15 @@ final class TrainerMetrics {
             group.gauge("mae", (Gauge<Double>) () -> mae);
             group.gauge("rmse", (Gauge<Double>) () -> rmse);
         }
-        publish(trainer, Long.MIN_VALUE);
+        publish(trainer, 0L); // also computes the AUC of a restored window
     }
 
-    void publish(ModelTrainer trainer, long nowMillis) {
+    /**
+     * Publishes the trainer's current values. Returns the time at which the AUC should be
+     * refreshed when this call skipped it (it was refreshed less than a second ago), else -1,
+     * so the caller can make sure the last batch before a pause is reflected.
+     */
+    long publish(ModelTrainer trainer, long nowMillis) {
         PrequentialMetrics m = trainer.metrics();
         version = trainer.version();
         examplesTrained = trainer.examplesTrained();
@@ -54,9 +61,15 @@ final class TrainerMetrics {
         accuracy = m.windowAccuracy();
         mae = m.windowMae();
         rmse = m.windowRmse();
-        if (trainer.spec().loss == Loss.LOGISTIC && nowMillis - aucRefreshedAt >= AUC_REFRESH_MILLIS) {
-            auc = m.windowAuc();
-            aucRefreshedAt = nowMillis;
+        if (trainer.spec().loss != Loss.LOGISTIC || aucRefreshedAt == m.seen()) {
+            return -1;
         }
+        if (nowMillis - aucRefreshedAtMillis >= AUC_REFRESH_MILLIS) {
+            auc = m.windowAuc();
+            aucRefreshedAtMillis = nowMillis;
+            aucRefreshedAt = m.seen();
+            return -1;
+        }
+        return aucRefreshedAtMillis + AUC_REFRESH_MILLIS;
     }
 }

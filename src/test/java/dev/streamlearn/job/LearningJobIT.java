@@ -231,7 +231,7 @@ class LearningJobIT {
     private static List<String> requests(int wave, int count) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            out.add(Events.requestFor(bike.get((i * 97) % bike.size()), "q" + wave + "-" + i));
+            out.add(bike.get((i * 97) % bike.size()).asRequest("q" + wave + "-" + i));
         }
         return out;
     }

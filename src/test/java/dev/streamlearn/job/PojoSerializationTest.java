@@ -38,8 +38,8 @@ class PojoSerializationTest {
         trainer.add(new int[] {256, 5}, new double[] {1, 1}, 1, 0.5, 9); // left open
         ModelSnapshot snapshot = trainer.snapshot();
         ServedModel served = new ServedModel("m", 4);
-        served.weights[2] = 0.25;
-        served.version = 3;
+        served.apply(new ModelUpdate("m", 3, 2, true, new int[] {2}, new double[] {0.25}, 0L));
+        served.compact();
         return Stream.of(
                 new Example("m", "e1", 5L, 1.0, 2.0, new int[] {1, 2}, new double[] {0.5, 1.5}),
                 new PredictionRequest("r1", "m", 6L, new int[] {3}, new double[] {1.0}),

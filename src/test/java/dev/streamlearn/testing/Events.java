@@ -2,7 +2,6 @@ package dev.streamlearn.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.DatasetEvent;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,18 +20,6 @@ public final class Events {
             out.add(e.json);
         }
         return out;
-    }
-
-    /** A prediction request with the features of a labeled event, under a new id. */
-    public static String requestFor(DatasetEvent event, String id) {
-        try {
-            ObjectNode n = (ObjectNode) JSON.readTree(event.json);
-            n.remove("label");
-            n.put("id", id);
-            return JSON.writeValueAsString(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public static JsonNode parse(String json) {

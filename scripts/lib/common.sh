@@ -1,0 +1,89 @@
+# Shared by the stack scripts: where things live, ports, and small helpers. Sourced, not run.
+# Every path is inside the repository; override with the environment variables below.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STACK_DIR=${STACK_DIR:-$ROOT/.stack}          # all state, logs and pid files of the local stack
+KAFKA_PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${CONTROLLER_PORT:-9093}
+UI_PORT=${UI_PORT:-8081}                      # Flink REST API and web UI
+RPC_PORT=${RPC_PORT:-6123}                    # Flink JobManager RPC
+BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+UI_URL=http://127.0.0.1:$UI_PORT
+CONF_DIR=$STACK_DIR/conf
+LOG_DIR=$STACK_DIR/log
+PID_DIR=$STACK_DIR/pid
+LIB_DIR=$STACK_DIR/lib
+JOB_NAME=streamlearn
+TOPICS=(labeled-events prediction-requests model-control predictions dead-letter)
+
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+info() { echo "$*" >&2; }
+
+require_tools() {
+  local t
+  for t in java mvn; do
+    command -v "$t" >/dev/null || die "'$t' is not on the PATH (the stack needs Java 17+ and Maven)"
+  done
+}
+
+# The job jar, built when missing or older than the sources.
+job_jar() {
+  local jar
+  jar=$(ls "$ROOT"/target/streamlearn-*.jar 2>/dev/null | grep -v original | head -1 || true)
+  if [[ -z "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
+    info "Building the job jar ..."
+    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2 || die "the build failed"
+    jar=$(ls "$ROOT"/target/streamlearn-*.jar | grep -v original | head -1)
+  fi
+  echo "$jar"
+}
+
+java_opens() { sed -n 's/^env.java.opts.all: //p' "$ROOT/flink-conf/config.yaml"; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_alive() { [[ -f "$PID_DIR/$1.pid" ]] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
+
+rest_up() { curl -fsS -m 2 "$UI_URL/overview" >/dev/null 2>&1; }
+
+require_stack() {
+  pid_alive jobmanager && rest_up || die "the stack is not up (start it with scripts/up)"
+}
+
+# Runs a project tool (Replay, Status, ...) from the job jar, with the stack's log4j for its Kafka
+# client. It replaces the calling shell, so `run_tool ... &` leaves the tool's own pid in $!.
+run_tool() {
+  local main=$1; shift
+  local jar; jar=$(job_jar)
+  [[ -d "$LIB_DIR/flink" ]] || fetch_libs
+  exec java -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
+    -cp "$jar:$LIB_DIR/flink/*" "dev.streamlearn.tools.$main" "$@"
+}
+
+# Flink's command line client against the local cluster.
+flink_cli() {
+  [[ -d "$LIB_DIR/flink" ]] || fetch_libs
+  # shellcheck disable=SC2046
+  FLINK_CONF_DIR=$CONF_DIR java $(java_opens) \
+    -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
+    -cp "$LIB_DIR/flink/*" org.apache.flink.client.cli.CliFrontend "$@"
+}
+
+# The Kafka broker and the Flink cluster as jars from Maven Central (no distribution to download).
+fetch_libs() {
+  info "Resolving Kafka and Flink jars from Maven (first time only) ..."
+  local p
+  for p in kafka flink; do
+    (cd "$ROOT" && mvn -q -B -f scripts/stack/pom.xml -P "$p" dependency:copy-dependencies \
+      -DoutputDirectory="$LIB_DIR/$p") >&2 || die "could not resolve the $p jars with Maven"
+  done
+}
+
+# Id of the running streamlearn job, or nothing.
+running_job() {
+  curl -fsS -m 5 "$UI_URL/jobs/overview" 2>/dev/null | tr '{' '\n' \
+    | grep "\"name\":\"$JOB_NAME\"" | grep '"state":"RUNNING"' | sed -n 's/.*"jid":"\([0-9a-f]*\)".*/\1/p' | head -1 \
+    || true
+}
+
+usage_error() { echo "$(basename "$0"): $1" >&2; echo "Try '$(basename "$0") --help'." >&2; exit 2; }

@@ -1,0 +1,21 @@
+# submit_job SAVEPOINT|"" [job options]: runs the job jar on the local cluster, prints the job id.
+submit_job() {
+  local savepoint=$1; shift
+  require_stack
+  local existing; existing=$(running_job)
+  [[ -z "$existing" ]] || die "a $JOB_NAME job is already running ($existing); stop it first with scripts/savepoint --stop"
+  local args=("$@") has_bootstrap=false a
+  for a in "${args[@]}"; do [[ "$a" == --kafka.bootstrap-servers ]] && has_bootstrap=true; done
+  $has_bootstrap || args=(--kafka.bootstrap-servers "$BOOTSTRAP" "${args[@]}")
+  local jar; jar=$(job_jar)
+  local from=(); [[ -z "$savepoint" ]] || from=(-s "$savepoint")
+  local out
+  if ! out=$(flink_cli run -d "${from[@]}" "$jar" "${args[@]}" 2>&1); then
+    echo "$out" | grep -E "streamlearn:|Caused by|Exception" | head -5 >&2
+    die "submission failed (full output above)"
+  fi
+  local id; id=$(echo "$out" | sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' | head -1)
+  [[ -n "$id" ]] || { echo "$out" >&2; die "submission printed no job id"; }
+  info "Submitted job $id${savepoint:+ from $savepoint}; web UI $UI_URL/#/job/running/$id/overview"
+  echo "$id"
+}

@@ -1,0 +1,211 @@
+package dev.streamlearn.datasets;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Labeled events from a table: CSV with a header row, or ARFF. One column is the label (mapped
+ * to 1/0 against a positive value when one is given), an optional column the event time; every
+ * other column is a feature, numeric when its value parses as a number (unless named
+ * categorical, or declared nominal in ARFF), categorical otherwise. Values are split on commas;
+ * quoted fields with embedded commas are not supported.
+ */
+public final class TabularEvents {
+
+    /** How to read the table. */
+    public static final class Spec {
+        public String model = "ctr";
+        public String labelColumn;
+        public String positiveValue;
+        public String timeColumn;
+        public String idColumn;
+        public Set<String> categorical = new HashSet<>();
+        public Set<String> dropped = new HashSet<>();
+    }
+
+    private TabularEvents() {}
+
+    public static List<DatasetEvent> readCsv(Path file, Spec spec) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null) {
+                throw new IllegalArgumentException(file + " is empty");
+            }
+            String[] columns = header.split(",", -1);
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = unquote(columns[i].trim());
+            }
+            return rows(in, file, columns, new boolean[columns.length], spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public static List<DatasetEvent> readArff(Path file, Spec spec) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            List<String> names = new ArrayList<>();
+            List<Boolean> nominal = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null) {
+                String t = line.trim();
+                String lower = t.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("@attribute")) {
+                    String rest = t.substring("@attribute".length()).trim();
+                    String name;
+                    if (rest.startsWith("'") || rest.startsWith("\"")) {
+                        int end = rest.indexOf(rest.charAt(0), 1);
+                        name = rest.substring(1, end);
+                        rest = rest.substring(end + 1).trim();
+                    } else {
+                        String[] parts = rest.split("\\s+", 2);
+                        name = parts[0];
+                        rest = parts.length > 1 ? parts[1] : "";
+                    }
+                    String type = rest.toLowerCase(Locale.ROOT);
+                    names.add(name);
+                    nominal.add(!(type.startsWith("numeric") || type.startsWith("real") || type.startsWith("integer")));
+                } else if (lower.startsWith("@data")) {
+                    break;
+                }
+            }
+            if (line == null || names.isEmpty()) {
+                throw new IllegalArgumentException(file + " has no @attribute or @data section: not ARFF");
+            }
+            if (spec.labelColumn == null) {
+                spec.labelColumn = names.get(names.size() - 1); // ARFF's convention: the class comes last
+            }
+            boolean[] forcedCategorical = new boolean[names.size()];
+            for (int i = 0; i < forcedCategorical.length; i++) {
+                forcedCategorical[i] = nominal.get(i);
+            }
+            return rows(in, file, names.toArray(new String[0]), forcedCategorical, spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static List<DatasetEvent> rows(BufferedReader in, Path file, String[] columns, boolean[] categorical,
+            Spec spec) throws IOException {
+        int label = indexOf(columns, spec.labelColumn, "label", file);
+        int time = spec.timeColumn == null ? -1 : indexOf(columns, spec.timeColumn, "time", file);
+        int id = spec.idColumn == null ? -1 : indexOf(columns, spec.idColumn, "id", file);
+        for (String c : spec.categorical) {
+            categorical[indexOf(columns, c, "categorical", file)] = true;
+        }
+        Set<Integer> skip = new HashSet<>(Arrays.asList(label, time, id));
+        for (String c : spec.dropped) {
+            skip.add(indexOf(columns, c, "dropped", file));
+        }
+        String prefix = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        List<DatasetEvent> events = new ArrayList<>();
+        String line;
+        int row = 0;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank() || line.startsWith("%")) {
+                continue;
+            }
+            String[] values = line.split(",", -1);
+            if (values.length != columns.length) {
+                throw new IllegalArgumentException(file + " row " + (row + 1) + " has " + values.length
+                        + " values for " + columns.length + " columns");
+            }
+            ObjectNode f = DatasetEvent.features();
+            for (int c = 0; c < columns.length; c++) {
+                String v = unquote(values[c].trim());
+                if (skip.contains(c) || v.isEmpty() || v.equals("?")) {
+                    continue;
+                }
+                Double number = categorical[c] ? null : number(v);
+                if (number != null) {
+                    f.put(columns[c], number);
+                } else {
+                    f.put(columns[c], v);
+                }
+            }
+            double y = label(unquote(values[label].trim()), spec.positiveValue, file, row);
+            long ts = time < 0 ? row : timestamp(unquote(values[time].trim()), file, row);
+            String eventId = id < 0 ? prefix + "-" + row : unquote(values[id].trim());
+            events.add(DatasetEvent.of(eventId, ts, spec.model, y, f));
+            row++;
+        }
+        return events;
+    }
+
+    private static double label(String value, String positive, Path file, int row) {
+        if (positive != null) {
+            return value.equals(positive) ? 1.0 : 0.0;
+        }
+        Double y = number(value);
+        if (y == null) {
+            throw new IllegalArgumentException(file + " row " + (row + 1) + ": label '" + value
+                    + "' is not a number; name the positive class with --positive");
+        }
+        return y;
+    }
+
+    private static long timestamp(String value, Path file, int row) {
+        Double n = number(value);
+        if (n != null) {
+            return n.longValue();
+        }
+        String v = value.replace(' ', 'T');
+        try {
+            return OffsetDateTime.parse(v).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // no offset: read as UTC
+        }
+        try {
+            return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            // a date alone
+        }
+        try {
+            return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(file + " row " + (row + 1) + ": time '" + value
+                    + "' is neither epoch milliseconds nor an ISO date-time");
+        }
+    }
+
+    private static Double number(String v) {
+        try {
+            double d = Double.parseDouble(v);
+            return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static int indexOf(String[] columns, String name, String role, Path file) {
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the " + role + " column '" + name + "' is not in " + file
+                + " (columns: " + String.join(", ", columns) + ")");
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The running job's state, per-model metrics and checkpoint statistics, read from the cluster's REST API. */
+public final class Status {
+
+    static final String USAGE = String.join("\n",
+            "usage: status [--url URL] [--job ID] [--watch SECONDS]",
+            "  --url URL          Flink REST address (default http://127.0.0.1:8081)",
+            "  --job ID           job id (default: the running job)",
+            "  --watch SECONDS    print one progress line every SECONDS until interrupted");
+
+    private static final String[] MODEL_METRICS = {"modelVersion", "examplesTrained", "batchesApplied", "frozen",
+            "logLoss", "logLossTotal", "accuracy", "auc", "mae", "rmse", "predictionsServed"};
+
+    private Status() {}
+
+    public static void main(String[] args) throws Exception {
+        try {
+            System.exit(run(args, System.out));
+        } catch (IllegalArgumentException e) {
+            System.err.println("status: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] args, PrintStream out) throws Exception {
+        Args a = new Args(args, USAGE);
+        if (a.help) {
+            out.println(USAGE);
+            return 0;
+        }
+        String url = a.get("--url", "http://127.0.0.1:8081");
+        int watch = a.intValue("--watch", 0);
+        ClusterMetrics rest = new ClusterMetrics(url);
+        String job;
+        try {
+            job = a.get("--job", null);
+            if (job == null) {
+                List<String> running = rest.runningJobs();
+                if (running.isEmpty()) {
+                    System.err.println("status: the cluster at " + url + " runs no job (submit one with scripts/submit)");
+                    return 3;
+                }
+                job = running.get(0);
+            }
+        } catch (IOException e) {
+            System.err.println("status: cannot reach Flink at " + url + " (is the stack up? scripts/up)");
+            return 2;
+        }
+        if (watch == 0) {
+            printFull(rest, job, out);
+            return 0;
+        }
+        while (true) {
+            try {
+                out.println(line(rest, job));
+            } catch (IOException e) {
+                out.println("(metrics not available: " + e.getMessage() + ")");
+            }
+            Thread.sleep(watch * 1000L); // refresh interval
+        }
+    }
+
+    static String line(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+        Map<String, Double> m = rest.sums(job, suffixes(rest, job));
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("events in %7.0f", m.getOrDefault("input.labeled.recordsIn", 0.0)));
+        for (String model : models(rest, job)) {
+            String p = "model." + model + ".";
+            b.append(String.format(" | %s v%.0f trained %.0f", model, m.getOrDefault(p + "modelVersion", 0.0),
+                    m.getOrDefault(p + "examplesTrained", 0.0)));
+            if (m.containsKey(p + "logLoss")) {
+                b.append(String.format(" logloss %.4f auc %.3f", m.get(p + "logLoss"),
+                        m.getOrDefault(p + "auc", Double.NaN)));
+            } else if (m.containsKey(p + "rmse")) {
+                b.append(String.format(" mae %.4g rmse %.4g", m.getOrDefault(p + "mae", Double.NaN), m.get(p + "rmse")));
+            }
+        }
+        b.append(String.format(" | predictions %.0f | dead letters %.0f", served(m), deadLetters(m)));
+        return b.toString();
+    }
+
+    private static void printFull(ClusterMetrics rest, String job, PrintStream out)
+            throws IOException, InterruptedException {
+        JsonNode overview = rest.get("/jobs/" + job);
+        out.printf("job %s %s %s, running for %s%n", overview.path("name").asText(), job,
+                overview.path("state").asText(), duration(overview.path("duration").asLong()));
+        Map<String, Double> m = rest.sums(job, suffixes(rest, job));
+        out.printf("%-12s %8s %10s %8s %7s %9s %9s %7s %9s %10s %10s%n", "model", "version", "trained", "batches",
+                "frozen", "logLoss", "accuracy", "auc", "mae", "rmse", "served");
+        for (String model : models(rest, job)) {
+            String p = "model." + model + ".";
+            out.printf("%-12s %8.0f %10.0f %8.0f %7s %9s %9s %7s %9s %10s %10.0f%n", model,
+                    m.getOrDefault(p + "modelVersion", 0.0), m.getOrDefault(p + "examplesTrained", 0.0),
+                    m.getOrDefault(p + "batchesApplied", 0.0), m.getOrDefault(p + "frozen", 0.0) > 0 ? "yes" : "no",
+                    fmt(m, p + "logLoss", "%.4f"), fmt(m, p + "accuracy", "%.3f"), fmt(m, p + "auc", "%.3f"),
+                    fmt(m, p + "mae", "%.4g"), fmt(m, p + "rmse", "%.4g"),
+                    m.getOrDefault(p + "predictionsServed", 0.0));
+        }
+        out.printf("labeled events in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
+                m.getOrDefault("input.labeled.recordsIn", 0.0), m.getOrDefault("input.requests.recordsIn", 0.0),
+                deadLetters(m), m.getOrDefault("deltaGaps", 0.0));
+        JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
+        JsonNode counts = cp.path("counts");
+        out.printf("checkpoints: %d completed, %d failed, %d in progress", counts.path("completed").asLong(),
+                counts.path("failed").asLong(), counts.path("in_progress").asLong());
+        JsonNode last = cp.path("latest").path("completed");
+        if (!last.isMissingNode() && !last.isNull()) {
+            out.printf("; last #%d, %s, %d ms%n", last.path("id").asLong(),
+                    bytes(last.path("checkpointed_size").asLong(last.path("state_size").asLong())),
+                    last.path("end_to_end_duration").asLong());
+        } else {
+            out.println();
+        }
+        JsonNode savepoint = cp.path("latest").path("savepoint");
+        if (!savepoint.isMissingNode() && !savepoint.isNull()) {
+            out.println("latest savepoint: " + savepoint.path("external_path").asText());
+        }
+        JsonNode restored = cp.path("latest").path("restored");
+        if (!restored.isMissingNode() && !restored.isNull()) {
+            out.println("restored from: " + restored.path("external_path").asText());
+        }
+    }
+
+    /** Model ids, from the names of the trainer's metrics. */
+    static List<String> models(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+        TreeSet<String> ids = new TreeSet<>();
+        for (String name : rest.metricNames(job)) {
+            int at = name.indexOf("model.");
+            if (at >= 0 && name.endsWith(".modelVersion")) {
+                ids.add(name.substring(at + "model.".length(), name.length() - ".modelVersion".length()));
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    private static String[] suffixes(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+        List<String> s = new ArrayList<>(List.of("input.labeled.recordsIn", "input.requests.recordsIn", "deltaGaps"));
+        for (String model : models(rest, job)) {
+            for (String metric : MODEL_METRICS) {
+                s.add("model." + model + "." + metric);
+            }
+        }
+        for (String reason : new String[] {"too-large", "not-json", "missing-field", "unknown-model", "bad-label",
+                "not-numeric", "not-finite", "bad-field", "unknown-op", "unsupported-op"}) {
+            s.add("deadLetter." + reason);
+        }
+        return s.toArray(new String[0]);
+    }
+
+    private static double served(Map<String, Double> m) {
+        return m.entrySet().stream().filter(e -> e.getKey().endsWith(".predictionsServed"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    private static double deadLetters(Map<String, Double> m) {
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith("deadLetter."))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    private static String fmt(Map<String, Double> m, String key, String format) {
+        Double v = m.get(key);
+        return v == null ? "-" : String.format(format, v);
+    }
+
+    private static String duration(long millis) {
+        long s = millis / 1000;
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    private static String bytes(long b) {
+        return b >= 1 << 20 ? String.format("%.1f MB", b / 1048576.0) : String.format("%.1f KB", b / 1024.0);
+    }
+}
