@@ -29,11 +29,11 @@ require_tools() {
 # The job jar, built when missing or older than the sources.
 job_jar() {
   local jar
-  jar=$(ls "$ROOT"/target/streamlearn-*.jar 2>/dev/null | grep -v original | head -1 || true)
+  jar=$ROOT/target/streamlearn.jar; [[ -f "$jar" ]] || jar=""
   if [[ -z "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
     info "Building the job jar ..."
     (cd "$ROOT" && mvn -q -B -DskipTests package) >&2 || die "the build failed"
-    jar=$(ls "$ROOT"/target/streamlearn-*.jar | grep -v original | head -1)
+    jar=$ROOT/target/streamlearn.jar
   fi
   echo "$jar"
 }

@@ -1,0 +1,159 @@
+package dev.streamlearn.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.testing.Await;
+import dev.streamlearn.tools.ClusterMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The life cycle of the README, through the scripts: up, submit, replay a slice of a real
+ * dataset, stop with a savepoint, restore, replay more, down. Real processes: a Kafka broker and
+ * a Flink JobManager and TaskManager started from Maven jars, on ports apart from the defaults.
+ */
+class LocalStackIT {
+
+    private static final Map<String, String> ENV = Scripts.env();
+    private static final String UI = "http://127.0.0.1:" + ENV.get("UI_PORT");
+    private static final String BOOTSTRAP = "127.0.0.1:" + ENV.get("KAFKA_PORT");
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String[] JOB_OPTIONS = {"--models", "bike", "--batch.size", "50"};
+
+    @AfterAll
+    static void down() throws Exception {
+        Scripts.run(ENV, "down", "--wipe");
+    }
+
+    @Test
+    void upSubmitReplaySavepointRestoreReplayDown() throws Exception {
+        // misuse before the stack is up
+        assertMisuse(Scripts.run(ENV, "status"), "the stack is not up");
+        assertMisuse(Scripts.run(ENV, "up", "--fast"), "unknown option '--fast'");
+        assertMisuse(Scripts.run(ENV, "restore"), "missing the savepoint path");
+
+        Scripts.Result up = Scripts.run(ENV, "up");
+        assertEquals(0, up.exit, up.toString());
+        Scripts.Result again = Scripts.run(ENV, "up");
+        assertEquals(0, again.exit, again.toString());
+        assertTrue(again.err.contains("already up"), again.err);
+        assertMisuse(Scripts.run(ENV, "submit", "--batch.size", "0"), "batch.size: '0' must be in 1..1000000");
+
+        Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS);
+        assertEquals(0, submit.exit, submit.toString());
+        String firstJob = submit.lastLine();
+        assertMisuse(Scripts.run(ENV, "submit", JOB_OPTIONS), "already running");
+
+        replay(0, 6000);
+        ClusterMetrics rest = new ClusterMetrics(UI);
+        Await.until("6000 examples trained", TIMEOUT, () -> metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
+        Await.until("600 predictions", TIMEOUT, () -> countRecords("predictions") == 600);
+        double versionBefore = metric(rest, firstJob, "model.bike.modelVersion");
+        assertTrue(versionBefore > 1, "version " + versionBefore);
+        Scripts.Result status = Scripts.run(ENV, "status");
+        assertEquals(0, status.exit, status.toString());
+        assertTrue(status.out.contains("bike"), status.out);
+
+        Scripts.Result savepoint = Scripts.run(ENV, "savepoint", "--stop");
+        assertEquals(0, savepoint.exit, savepoint.toString());
+        String path = savepoint.lastLine();
+        assertTrue(Files.isDirectory(Path.of(path.replaceFirst("^file:", ""))), path);
+
+        Scripts.Result restore = Scripts.run(ENV, "restore", concat(path, JOB_OPTIONS));
+        assertEquals(0, restore.exit, restore.toString());
+        String secondJob = restore.lastLine();
+        assertNotEquals(firstJob, secondJob);
+        replay(6000, 4000);
+        Await.until("all 10000 examples trained", TIMEOUT,
+                () -> metric(rest, secondJob, "model.bike.examplesTrained") == 10000,
+                () -> "examplesTrained=" + metric(rest, secondJob, "model.bike.examplesTrained"));
+        double versionAfter = metric(rest, secondJob, "model.bike.modelVersion");
+        assertTrue(versionAfter > versionBefore, versionBefore + " then " + versionAfter);
+        Await.until("1000 predictions", TIMEOUT, () -> countRecords("predictions") == 1000);
+
+        List<String> pids = stackPids();
+        Scripts.Result down = Scripts.run(ENV, "down");
+        assertEquals(0, down.exit, down.toString());
+        for (String pid : pids) {
+            assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false),
+                    "process " + pid + " of the stack is still alive");
+        }
+        assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
+                .map(c -> c.contains(ENV.get("STACK_DIR"))).orElse(false)), "a process of the stack is left");
+        assertMisuse(Scripts.run(ENV, "savepoint"), "the stack is not up");
+        System.out.printf("IT stack: version %.0f before the savepoint, %.0f after restore and replay%n",
+                versionBefore, versionAfter);
+    }
+
+    private static void replay(int skip, int limit) throws Exception {
+        Scripts.Result r = Scripts.run(ENV, "replay", "--file", "src/data/bike_sharing/hour.csv", "--format",
+                "bike-sharing", "--model", "bike", "--skip", String.valueOf(skip), "--limit", String.valueOf(limit),
+                "--requests-every", "10", "--rate", "0", "--quiet");
+        assertEquals(0, r.exit, r.toString());
+    }
+
+    private static void assertMisuse(Scripts.Result r, String message) {
+        assertNotEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains(message), "expected '" + message + "' in " + r);
+    }
+
+    private static double metric(ClusterMetrics rest, String job, String name) {
+        try {
+            return rest.sums(job, name).getOrDefault(name, -1.0);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static long countRecords(String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", BOOTSTRAP);
+        p.put("group.id", "count-" + UUID.randomUUID());
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()
+                    - c.beginningOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static List<String> stackPids() throws IOException {
+        Path dir = Path.of(ENV.get("STACK_DIR"), "pid");
+        try (var files = Files.list(dir)) {
+            return files.map(f -> {
+                try {
+                    return Files.readString(f).strip();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).collect(Collectors.toList());
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.streamlearn.stack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the scripts in scripts/ the way a user does, from the repository root. */
+final class Scripts {
+
+    static final class Result {
+        final int exit;
+        final String out;
+        final String err;
+
+        Result(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1].strip();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Scripts() {}
+
+    /** The environment of a stack kept apart from a user's own: its own folder and ports. */
+    static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("STACK_DIR", Path.of("target", "e2e-stack").toAbsolutePath().toString());
+        env.put("KAFKA_PORT", "19292");
+        env.put("CONTROLLER_PORT", "19293");
+        env.put("UI_PORT", "18081");
+        env.put("RPC_PORT", "16123");
+        return env;
+    }
+
+    static Result run(Map<String, String> env, String script, String... args) throws IOException,
+            InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("scripts/" + script);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        Path out = Path.of("target", "e2e-" + script + ".out");
+        Path err = Path.of("target", "e2e-" + script + ".err");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("scripts/" + script + " did not finish in 10 minutes");
+        }
+        return new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
+                java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
