@@ -32,7 +32,7 @@ job_jar() {
   jar=$ROOT/target/streamlearn.jar; [[ -f "$jar" ]] || jar=""
   if [[ -z "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
     info "Building the job jar ..."
-    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2 || die "the build failed"
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || die "the build failed"
     jar=$ROOT/target/streamlearn.jar
   fi
   echo "$jar"
@@ -74,7 +74,7 @@ fetch_libs() {
   info "Resolving Kafka and Flink jars from Maven (first time only) ..."
   local p
   for p in kafka flink; do
-    (cd "$ROOT" && mvn -q -B -f scripts/stack/pom.xml -P "$p" dependency:copy-dependencies \
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -f scripts/stack/pom.xml -P "$p" dependency:copy-dependencies \
       -DoutputDirectory="$LIB_DIR/$p") >&2 || die "could not resolve the $p jars with Maven"
   done
 }
