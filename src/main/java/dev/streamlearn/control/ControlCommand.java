@@ -3,20 +3,30 @@ package dev.streamlearn.control;
 /** An operator's command to one model's trainer. */
 public class ControlCommand {
 
-    public enum Op { FREEZE, RESUME }
+    public enum Op { FREEZE, RESUME, ROLLBACK }
+
+    /** {@link #version} of a rollback to the newest earlier version whose metrics were better than now. */
+    public static final long PREVIOUS_BETTER = -1;
 
     public Op op;
     public String modelId;
+    /** Rollback target, or {@link #PREVIOUS_BETTER}. */
+    public long version;
 
     public ControlCommand() {}
 
     public ControlCommand(Op op, String modelId) {
+        this(op, modelId, 0);
+    }
+
+    public ControlCommand(Op op, String modelId, long version) {
         this.op = op;
         this.modelId = modelId;
+        this.version = version;
     }
 
     @Override
     public String toString() {
-        return op + " " + modelId;
+        return op + " " + modelId + (op == Op.ROLLBACK ? " to " + (version == PREVIOUS_BETTER ? "previous-better" : "v" + version) : "");
     }
 }

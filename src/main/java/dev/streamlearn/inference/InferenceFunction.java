@@ -4,6 +4,8 @@ import dev.streamlearn.ingest.PredictionRequest;
 import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.store.ModelStore;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +31,8 @@ import org.apache.flink.util.Collector;
  * broadcast stream and are kept in broadcast state, so a restored job serves at once. A delta
  * whose base version is not the served version is dropped and counted ({@code deltaGaps});
  * the model then waits for the next full update. A model with no weights yet answers as
- * version 0, the all-zero model (probability 0.5 for logistic loss, 0 for squared).
+ * version 0, the all-zero model (probability 0.5 for logistic loss, 0 for squared), or the
+ * model's initial model file when one is configured.
  */
 public class InferenceFunction extends BroadcastProcessFunction<PredictionRequest, ModelUpdate, Prediction>
         implements CheckpointedFunction {
@@ -48,6 +51,8 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     private transient Map<String, AtomicLong> servedVersions;
     /** The same objects as in broadcast state, to compact them before each snapshot. */
     private transient Map<String, ServedModel> changedSinceSnapshot;
+    /** Models configured to start from a file, served until the trainer's first update arrives. */
+    private transient Map<String, ServedModel> initialModels;
 
     public InferenceFunction(Map<String, ModelSpec> specs) {
         this.specs = specs;
@@ -66,7 +71,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws IOException {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         deltaGaps = group.counter("deltaGaps");
         scoringLatencyMicros = group.histogram("scoringLatencyMicros",
@@ -74,6 +79,12 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         served = new HashMap<>();
         servedVersions = new HashMap<>();
+        initialModels = new HashMap<>();
+        for (ModelSpec spec : specs.values()) {
+            if (spec.initialModel != null) {
+                initialModels.put(spec.id, ServedModel.of(ModelStore.readFile(spec.initialModel)));
+            }
+        }
         for (ModelSpec spec : specs.values()) {
             MetricGroup model = group.addGroup("model", spec.id);
             served.put(spec.id, model.counter("predictionsServed"));
@@ -89,6 +100,9 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         long start = System.nanoTime();
         ReadOnlyBroadcastState<String, ServedModel> models = ctx.getBroadcastState(SERVED_MODELS);
         ServedModel model = models.get(request.modelId);
+        if (model == null) {
+            model = initialModels.get(request.modelId);
+        }
         Loss loss = specs.get(request.modelId).loss;
         Prediction prediction;
         if (model == null) {

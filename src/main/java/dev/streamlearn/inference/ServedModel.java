@@ -28,6 +28,15 @@ public class ServedModel {
         this.values = new double[0];
     }
 
+    /** Serves a stored version as it is. */
+    public static ServedModel of(dev.streamlearn.model.StoredModel stored) {
+        ServedModel m = new ServedModel(stored.modelId, stored.dimension());
+        m.version = stored.version;
+        m.indices = stored.coords;
+        m.values = stored.weights;
+        return m;
+    }
+
     /** The weights to score with, indexed by coordinate. */
     public double[] weights() {
         if (dense == null) {

@@ -12,8 +12,7 @@ public enum DeadLetterReason {
     NOT_NUMERIC,
     NOT_FINITE,
     BAD_FIELD,
-    UNKNOWN_OP,
-    UNSUPPORTED_OP;
+    UNKNOWN_OP;
 
     /** Kebab-case code as written to the dead-letter topic, e.g. {@code bad-label}. */
     public String code() {

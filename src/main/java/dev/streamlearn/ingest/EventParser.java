@@ -86,7 +86,7 @@ public final class EventParser {
                 case "resume":
                     return ParseResult.ok(new ControlCommand(ControlCommand.Op.RESUME, spec.id));
                 case "rollback":
-                    throw new Rejection(DeadLetterReason.UNSUPPORTED_OP, "rollback is not supported by this version");
+                    return ParseResult.ok(new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event)));
                 default:
                     throw new Rejection(DeadLetterReason.UNKNOWN_OP,
                             "op '" + op + "' is none of freeze, resume, rollback");
@@ -94,6 +94,21 @@ public final class EventParser {
         } catch (Rejection r) {
             return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
         }
+    }
+
+    private static long rollbackTarget(JsonNode event) {
+        JsonNode v = event.get("version");
+        JsonNode to = event.get("to");
+        if (v != null && v.isIntegralNumber() && v.asLong() >= 0) {
+            return v.asLong();
+        }
+        if ((v != null && "previous-better".equals(v.asText())) || (to != null && "previous-better".equals(to.asText()))) {
+            return ControlCommand.PREVIOUS_BETTER;
+        }
+        if (v == null && to == null) {
+            throw new Rejection(DeadLetterReason.MISSING_FIELD, "version (a number, or \"previous-better\")");
+        }
+        throw new Rejection(DeadLetterReason.BAD_FIELD, "version must be a whole number >= 0 or \"previous-better\"");
     }
 
     private JsonNode object(String payload) {

@@ -45,6 +45,14 @@ public final class JobConfig {
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
             .stringType().defaultValue("at-least-once")
             .withDescription("Kafka sinks: at-least-once (predictions visible at once), exactly-once (visible on checkpoint; readers need read_committed) or none.");
+    public static final ConfigOption<String> TOPIC_MODEL_LOG = ConfigOptions.key("topic.model-log")
+            .stringType().defaultValue("model-log").withDescription("Model history out: stored versions, rollbacks, freezes, rejected commands.");
+    public static final ConfigOption<String> STORE_PATH = ConfigOptions.key("store.path")
+            .stringType().defaultValue("").withDescription("Model store directory URI; empty: no store.");
+    public static final ConfigOption<Integer> STORE_KEEP_LAST = ConfigOptions.key("store.keep-last")
+            .intType().defaultValue(10).withDescription("Retention: the newest n stored versions of a model stay ...");
+    public static final ConfigOption<Integer> STORE_KEEP_EVERY = ConfigOptions.key("store.keep-every")
+            .intType().defaultValue(100).withDescription("... and, of older ones, the first of every block of n versions.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max.record.bytes")
             .intType().defaultValue(65536).withDescription("Larger input records go to the dead-letter topic.");
     public static final ConfigOption<String> MODELS = ConfigOptions.key("models")
@@ -75,12 +83,19 @@ public final class JobConfig {
             .doubleType().defaultValue(1.0).withDescription("L1 regularization strength (sparsity).");
     public static final ConfigOption<Double> L2 = ConfigOptions.key("l2")
             .doubleType().defaultValue(1.0).withDescription("L2 regularization strength.");
+    public static final ConfigOption<Long> STORE_INTERVAL = ConfigOptions.key("store.interval")
+            .longType().defaultValue(10_000L).withDescription("A version is stored at most every n ms (and at rollback, freeze, resume).");
+    public static final ConfigOption<Integer> STORE_RECENT = ConfigOptions.key("store.recent")
+            .intType().defaultValue(5).withDescription("Stored versions the trainer also keeps in its state.");
+    public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("initial-model")
+            .stringType().defaultValue("").withDescription("Model file URI to start from when there is no state.");
 
     private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
-            TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, DELIVERY_GUARANTEE,
-            MAX_RECORD_BYTES, MODELS);
+            TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, TOPIC_MODEL_LOG,
+            DELIVERY_GUARANTEE, MAX_RECORD_BYTES, MODELS, STORE_PATH, STORE_KEEP_LAST, STORE_KEEP_EVERY);
     private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(LOSS, OPTIMIZER, HASH_BITS, BATCH_SIZE,
-            BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2);
+            BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2, STORE_INTERVAL,
+            STORE_RECENT, INITIAL_MODEL);
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final Configuration conf;
@@ -120,10 +135,14 @@ public final class JobConfig {
         requireOneOf(STARTING_OFFSETS, conf, "committed", "earliest", "latest");
         requireOneOf(DELIVERY_GUARANTEE, conf, "at-least-once", "exactly-once", "none");
         for (ConfigOption<String> topic : List.of(TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS,
-                TOPIC_DEAD_LETTER, GROUP_ID)) {
+                TOPIC_DEAD_LETTER, TOPIC_MODEL_LOG, GROUP_ID)) {
             require(topic, conf, v -> !v.isBlank(), "must not be empty");
         }
         require(MAX_RECORD_BYTES, conf, v -> v >= 64, "must be >= 64");
+        require(STORE_KEEP_LAST, conf, v -> v >= 1, "must be >= 1");
+        require(STORE_KEEP_EVERY, conf, v -> v >= 1, "must be >= 1");
+        require(STORE_PATH, conf, v -> v.isEmpty() || v.contains("://") || v.startsWith("/"),
+                "must be an absolute path or a URI such as file:///data/models or s3://bucket/models");
 
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (String id : modelIds) {
@@ -185,8 +204,11 @@ public final class JobConfig {
         double rate = checked(LEARNING_RATE, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0");
         double l1 = checked(L1, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
         double l2 = checked(L2, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
+        long storeInterval = checked(STORE_INTERVAL, id, conf, v -> v >= 0, "must be >= 0");
+        int recent = checked(STORE_RECENT, id, conf, v -> v >= 1 && v <= 100, "must be in 1..100");
+        String initial = modelValue(INITIAL_MODEL, id, conf);
         return new ModelSpec(id, loss, optimizer, bits, batchSize, batchMillis, fullEvery, window, alpha, beta, rate,
-                l1, l2);
+                l1, l2, storeInterval, recent, initial);
     }
 
     private static String modelKey(ConfigOption<?> option, String modelId) {
@@ -273,6 +295,12 @@ public final class JobConfig {
 
     public int getInt(ConfigOption<Integer> option) {
         return conf.get(option);
+    }
+
+    /** The model store, or null when {@code store.path} is empty. */
+    public dev.streamlearn.model.store.ModelStore store() {
+        String path = conf.get(STORE_PATH);
+        return path.isEmpty() ? null : new dev.streamlearn.model.store.ModelStore(path);
     }
 
     public Map<String, ModelSpec> models() {

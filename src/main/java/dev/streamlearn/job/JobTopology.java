@@ -7,8 +7,10 @@ import dev.streamlearn.ingest.DeadLetter;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.ingest.PredictionRequest;
 import dev.streamlearn.ingest.ValidatingParser;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.training.TrainerFunction;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -28,16 +30,32 @@ public final class JobTopology {
         public final DataStream<Prediction> predictions;
         public final DataStream<DeadLetter> deadLetters;
         public final DataStream<ModelUpdate> modelUpdates;
+        /** Versions to keep; empty when the job has no model store. */
+        public final DataStream<StoredModel> storedModels;
+        public final DataStream<ModelLogEntry> modelLog;
 
         Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
-                DataStream<ModelUpdate> modelUpdates) {
+                DataStream<ModelUpdate> modelUpdates, DataStream<StoredModel> storedModels,
+                DataStream<ModelLogEntry> modelLog) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.modelUpdates = modelUpdates;
+            this.storedModels = storedModels;
+            this.modelLog = modelLog;
         }
 
-        /** Writes predictions and dead letters as JSON to the given sinks. */
-        public void writeTo(Sink<String> predictionSink, Sink<String> deadLetterSink) {
+        /**
+         * Writes predictions, dead letters and the model log as JSON to the given sinks, and the
+         * stored versions to the model store (when there is one).
+         */
+        public void writeTo(Sink<String> predictionSink, Sink<String> deadLetterSink, Sink<String> modelLogSink,
+                Sink<StoredModel> storeSink) {
+            modelLog.map(Json::modelLog).returns(Types.STRING)
+                    .uid(Operators.FORMAT_MODEL_LOG_UID).name(Operators.FORMAT_MODEL_LOG_NAME)
+                    .sinkTo(modelLogSink).uid(Operators.MODEL_LOG_SINK_UID).name(Operators.MODEL_LOG_SINK_NAME);
+            if (storeSink != null) {
+                storedModels.sinkTo(storeSink).uid(Operators.MODEL_STORE_SINK_UID).name(Operators.MODEL_STORE_SINK_NAME);
+            }
             predictions.map(Json::prediction).returns(Types.STRING)
                     .uid(Operators.FORMAT_PREDICTIONS_UID).name(Operators.FORMAT_PREDICTIONS_NAME)
                     .sinkTo(predictionSink).uid(Operators.PREDICTION_SINK_UID).name(Operators.PREDICTION_SINK_NAME);
@@ -68,7 +86,7 @@ public final class JobTopology {
         SingleOutputStreamOperator<ModelUpdate> updates = examples
                 .keyBy(e -> e.modelId, Types.STRING)
                 .connect(commands.keyBy(c -> c.modelId, Types.STRING))
-                .process(new TrainerFunction(models))
+                .process(new TrainerFunction(models, config.store()))
                 .uid(Operators.TRAINER_UID).name(Operators.TRAINER_NAME);
 
         BroadcastStream<ModelUpdate> broadcastUpdates = updates.broadcast(InferenceFunction.SERVED_MODELS);
@@ -77,9 +95,14 @@ public final class JobTopology {
                 .process(new InferenceFunction(models))
                 .uid(Operators.INFERENCE_UID).name(Operators.INFERENCE_NAME);
 
+        DataStream<DeadLetter> rejectedCommands = commands.getSideOutput(ValidatingParser.DEAD_LETTERS);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(ValidatingParser.DEAD_LETTERS)
-                .union(requests.getSideOutput(ValidatingParser.DEAD_LETTERS),
-                        commands.getSideOutput(ValidatingParser.DEAD_LETTERS));
-        return new Outputs(predictions, deadLetters, updates);
+                .union(requests.getSideOutput(ValidatingParser.DEAD_LETTERS), rejectedCommands);
+        // a command that cannot be carried out is answered on the model log too, where operators look
+        DataStream<ModelLogEntry> modelLog = updates.getSideOutput(TrainerFunction.MODEL_LOG)
+                .union(rejectedCommands.map(Json::rejectedCommand).returns(ModelLogEntry.class)
+                        .uid(Operators.REJECTED_COMMANDS_UID).name(Operators.REJECTED_COMMANDS_NAME));
+        return new Outputs(predictions, deadLetters, updates, updates.getSideOutput(TrainerFunction.STORED_MODELS),
+                modelLog);
     }
 }

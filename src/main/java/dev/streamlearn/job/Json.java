@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.ingest.DeadLetter;
 import dev.streamlearn.inference.Prediction;
+import dev.streamlearn.model.ModelLogEntry;
 
 /** The JSON the job writes to its output topics (formats in README.md). */
 public final class Json {
@@ -30,6 +31,49 @@ public final class Json {
         n.put("topic", d.topic);
         n.put("payload", d.payload);
         return write(n);
+    }
+
+    public static String modelLog(ModelLogEntry e) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("event", e.event);
+        n.put("model", e.modelId);
+        n.put("version", e.version);
+        if (e.parentVersion >= 0) {
+            n.put("parentVersion", e.parentVersion);
+        }
+        if (e.path != null) {
+            n.put("path", e.path);
+        }
+        if (!ModelLogEntry.REJECTED.equals(e.event)) {
+            n.put("examplesTrained", e.examplesTrained);
+        }
+        if (e.reason != null) {
+            n.put("reason", e.reason);
+        }
+        n.put("ts", e.ts);
+        if (e.metricNames.length > 0) {
+            ObjectNode m = n.putObject("metrics");
+            for (int i = 0; i < e.metricNames.length; i++) {
+                if (Double.isFinite(e.metricValues[i])) {
+                    m.put(e.metricNames[i], e.metricValues[i]);
+                }
+            }
+        }
+        return write(n);
+    }
+
+    /** A control command the parser rejected, as a model-log line naming the model where it can. */
+    public static ModelLogEntry rejectedCommand(DeadLetter d) {
+        String model = null;
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(d.payload);
+            if (n != null && n.hasNonNull("model")) {
+                model = n.get("model").asText();
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON: the entry names no model
+        }
+        return ModelLogEntry.rejected(model, -1, d.reason + ": " + d.detail, System.currentTimeMillis());
     }
 
     private static String write(ObjectNode n) {

@@ -1,6 +1,8 @@
 package dev.streamlearn.job;
 
 import dev.streamlearn.ingest.RawRecordDeserializer;
+import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.model.store.ModelStoreSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.ConfigOption;
@@ -37,7 +39,8 @@ public final class LearningJob {
     public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
         KafkaInputs in = readFromKafka(env, config);
         JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control);
-        outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER));
+        outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER),
+                modelLogSink(config), storeSink(config));
         return outputs;
     }
 
@@ -88,6 +91,28 @@ public final class LearningJob {
             default:
                 return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         }
+    }
+
+    /** The model log is written exactly once: a line appears when the checkpoint holding its version completes. */
+    public static KafkaSink<String> modelLogSink(JobConfig config) {
+        return KafkaSink.<String>builder()
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                        .setTopic(config.get(JobConfig.TOPIC_MODEL_LOG))
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .build())
+                .setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(JobConfig.TOPIC_MODEL_LOG))
+                // below the broker's transaction.max.timeout.ms (15 min by default)
+                .setProperty("transaction.timeout.ms", "600000")
+                .build();
+    }
+
+    /** The model store sink, or null when the job has no store. */
+    public static ModelStoreSink storeSink(JobConfig config) {
+        ModelStore store = config.store();
+        return store == null ? null : new ModelStoreSink(store, config.getInt(JobConfig.STORE_KEEP_LAST),
+                config.getInt(JobConfig.STORE_KEEP_EVERY));
     }
 
     public static KafkaSink<String> sink(JobConfig config, ConfigOption<String> topic) {

@@ -36,4 +36,12 @@ public final class Operators {
     public static final String PREDICTION_SINK_NAME = "Kafka: predictions";
     public static final String DEAD_LETTER_SINK_UID = "sink-dead-letter";
     public static final String DEAD_LETTER_SINK_NAME = "Kafka: dead letters";
+    public static final String REJECTED_COMMANDS_UID = "rejected-commands-to-model-log";
+    public static final String REJECTED_COMMANDS_NAME = "Rejected commands to model log";
+    public static final String FORMAT_MODEL_LOG_UID = "format-model-log";
+    public static final String FORMAT_MODEL_LOG_NAME = "Model log to JSON";
+    public static final String MODEL_LOG_SINK_UID = "sink-model-log";
+    public static final String MODEL_LOG_SINK_NAME = "Kafka: model log";
+    public static final String MODEL_STORE_SINK_UID = "sink-model-store";
+    public static final String MODEL_STORE_SINK_NAME = "Model store";
 }

@@ -10,6 +10,10 @@ import dev.streamlearn.metrics.MetricsState;
 public class ModelSnapshot {
     public String modelId;
     public long version;
+    public long parentVersion;
+    public long eventTimeThrough;
+    public long openBatchEventTime;
+    public long lastStoredAtMillis;
     public long examplesTrained;
     public long batchesApplied;
     public boolean frozen;
@@ -22,6 +26,8 @@ public class ModelSnapshot {
     public long optimizerSteps;
     public MetricsState metrics;
     public PendingBatch batch;
+    /** The last stored versions, newest last, for rollback without reading the store. */
+    public StoredModel[] recent;
 
     public ModelSnapshot() {}
 }

@@ -22,6 +22,12 @@ public final class ModelSpec implements Serializable {
     public final double learningRate;
     public final double l1;
     public final double l2;
+    /** A version goes to the model store at most this often (and at every rollback, freeze, resume). */
+    public final long storeIntervalMillis;
+    /** How many stored versions the trainer keeps in its state for rollback without the store. */
+    public final int recentVersions;
+    /** URI of a model file to start from when there is no state, or null. */
+    public final String initialModel;
 
     public ModelSpec(
             String id,
@@ -36,7 +42,10 @@ public final class ModelSpec implements Serializable {
             double ftrlBeta,
             double learningRate,
             double l1,
-            double l2) {
+            double l2,
+            long storeIntervalMillis,
+            int recentVersions,
+            String initialModel) {
         this.id = id;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -50,6 +59,9 @@ public final class ModelSpec implements Serializable {
         this.learningRate = learningRate;
         this.l1 = l1;
         this.l2 = l2;
+        this.storeIntervalMillis = storeIntervalMillis;
+        this.recentVersions = recentVersions;
+        this.initialModel = initialModel == null || initialModel.isBlank() ? null : initialModel;
     }
 
     /** Weight vector length: 2^hashBits hashed coordinates plus the bias. */

@@ -150,7 +150,7 @@ public final class Status {
             }
         }
         for (String reason : new String[] {"too-large", "not-json", "missing-field", "unknown-model", "bad-label",
-                "not-numeric", "not-finite", "bad-field", "unknown-op", "unsupported-op"}) {
+                "not-numeric", "not-finite", "bad-field", "unknown-op"}) {
             s.add("deadLetter." + reason);
         }
         return s.toArray(new String[0]);

@@ -5,7 +5,12 @@ import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
 
 /**
  * One model's learner: gathers a mini-batch, scores each example with the current weights
@@ -26,6 +31,11 @@ public final class ModelTrainer {
     private int[] touchedCoords = new int[1024];
 
     private long version;
+    private long parentVersion;
+    private long eventTimeThrough;
+    private long openBatchEventTime;
+    private long lastStoredAtMillis = Long.MIN_VALUE / 2;
+    private final Deque<StoredModel> recent = new ArrayDeque<>();
     private long examplesTrained;
     private long batchesApplied;
     private boolean frozen;
@@ -46,9 +56,15 @@ public final class ModelTrainer {
     }
 
     /** Adds an example to the open batch; true when the batch has reached its size and should be applied. */
-    public boolean add(int[] indices, double[] values, double label, double weight, long nowMillis) {
+    public boolean add(int[] indices, double[] values, double label, double weight, long eventTime, long nowMillis) {
         batch.add(indices, values, label, weight, nowMillis);
+        openBatchEventTime = Math.max(openBatchEventTime, eventTime);
         return batch.size() >= spec.batchSize;
+    }
+
+    /** {@link #add(int[], double[], double, double, long, long)} for an example without event time. */
+    public boolean add(int[] indices, double[] values, double label, double weight, long nowMillis) {
+        return add(indices, values, label, weight, 0L, nowMillis);
     }
 
     public boolean hasOpenBatch() {
@@ -109,7 +125,10 @@ public final class ModelTrainer {
         }
         optimizer.update(touchedCoords, gradient, touchedCount, examples, weights);
         long baseVersion = version;
+        parentVersion = version;
         version++;
+        eventTimeThrough = Math.max(eventTimeThrough, openBatchEventTime);
+        openBatchEventTime = 0;
         batchesApplied++;
         examplesTrained += examples;
 
@@ -208,6 +227,11 @@ public final class ModelTrainer {
         ModelSnapshot s = new ModelSnapshot();
         s.modelId = spec.id;
         s.version = version;
+        s.parentVersion = parentVersion;
+        s.eventTimeThrough = eventTimeThrough;
+        s.openBatchEventTime = openBatchEventTime;
+        s.lastStoredAtMillis = lastStoredAtMillis;
+        s.recent = recent.toArray(new StoredModel[0]);
         s.examplesTrained = examplesTrained;
         s.batchesApplied = batchesApplied;
         s.frozen = frozen;
@@ -245,6 +269,126 @@ public final class ModelTrainer {
         return false;
     }
 
+    /** Replaces weights and optimizer state with the given sparse ones. */
+    private void load(int[] coords, double[] sparseWeights, double[] optimizerState, long optimizerSteps) {
+        double[][] state = optimizer.state();
+        Arrays.fill(weights, 0.0);
+        for (double[] array : state) {
+            Arrays.fill(array, 0.0);
+        }
+        int count = coords.length;
+        for (int k = 0; k < count; k++) {
+            int i = coords[k];
+            weights[i] = sparseWeights[k];
+            for (int a = 0; a < state.length; a++) {
+                state[a][i] = optimizerState[a * count + k];
+            }
+        }
+        optimizer.restoreSteps(optimizerSteps);
+    }
+
+    /** Whether a version should go to the model store now. */
+    public boolean storeDue(long nowMillis) {
+        return nowMillis - lastStoredAtMillis >= spec.storeIntervalMillis;
+    }
+
+    /**
+     * The current version as a stored model, with the prequential metrics at this point; kept
+     * among the recent versions (for rollback without the store).
+     */
+    public StoredModel store(long nowMillis) {
+        ModelSnapshot s = snapshot();
+        StoredModel m = new StoredModel();
+        m.modelId = spec.id;
+        m.version = version;
+        m.parentVersion = parentVersion;
+        m.createdAtMillis = nowMillis;
+        m.examplesTrained = examplesTrained;
+        m.batchesApplied = batchesApplied;
+        m.eventTimeThrough = eventTimeThrough;
+        m.loss = spec.loss.name();
+        m.optimizer = spec.optimizer.name();
+        m.hashBits = spec.hashBits;
+        m.frozen = frozen;
+        m.coords = s.coords;
+        m.weights = s.weights;
+        m.optimizerArrays = s.optimizerArrays;
+        m.optimizerState = s.optimizerState;
+        m.optimizerSteps = s.optimizerSteps;
+        List<String> names = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        if (spec.loss == dev.streamlearn.model.Loss.LOGISTIC) {
+            names.addAll(List.of("logLoss", "logLossTotal", "accuracy", "auc"));
+            values.addAll(List.of(metrics.windowLoss(), metrics.totalLoss(), metrics.windowAccuracy(),
+                    metrics.windowAuc()));
+        } else {
+            names.addAll(List.of("mae", "rmse", "maeTotal", "rmseTotal"));
+            values.addAll(List.of(metrics.windowMae(), metrics.windowRmse(), metrics.totalMae(), metrics.totalRmse()));
+        }
+        m.metricNames = names.toArray(new String[0]);
+        m.metricValues = values.stream().mapToDouble(Double::doubleValue).toArray();
+        lastStoredAtMillis = nowMillis;
+        recent.addLast(m);
+        while (recent.size() > spec.recentVersions) {
+            recent.removeFirst();
+        }
+        return m;
+    }
+
+    /** A recently stored version, or null when it is not among them. */
+    public StoredModel recentVersion(long wanted) {
+        for (StoredModel m : recent) {
+            if (m.version == wanted) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The recently stored versions, oldest first. */
+    public List<StoredModel> recentVersions() {
+        return new ArrayList<>(recent);
+    }
+
+    /** The current windowed loss (log loss or RMSE) that a "previous better" version must beat. */
+    public double currentQualityLoss() {
+        return spec.loss == dev.streamlearn.model.Loss.LOGISTIC ? metrics.windowLoss() : metrics.windowRmse();
+    }
+
+    /**
+     * Makes a stored version's weights and optimizer state the next version, as if the versions
+     * after it had never happened; its parent is the restored version. Returns the full update
+     * that makes inference serve it.
+     */
+    public ModelUpdate rollbackTo(StoredModel target, long nowMillis) {
+        checkCompatible(target);
+        load(target.coords, target.weights, target.optimizerState, target.optimizerSteps);
+        long base = version;
+        version++;
+        parentVersion = target.version;
+        fullUpdatePending = false;
+        return fullUpdate(base, nowMillis);
+    }
+
+    private void checkCompatible(StoredModel m) {
+        if (m.dimension() != weights.length || !spec.optimizer.name().equals(m.optimizer)
+                || !spec.loss.name().equals(m.loss)) {
+            throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
+                    + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model is configured with "
+                    + spec.loss + "/" + spec.optimizer + " on 2^" + spec.hashBits);
+        }
+    }
+
+    /** A trainer that starts from a model file (for instance a batch model trained offline) instead of zeros. */
+    public static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial) {
+        ModelTrainer t = new ModelTrainer(spec);
+        t.checkCompatible(initial);
+        t.load(initial.coords, initial.weights, initial.optimizerState, initial.optimizerSteps);
+        t.version = initial.version;
+        t.parentVersion = initial.parentVersion;
+        return t;
+    }
+
     /**
      * Rebuilds a trainer from a snapshot. The next update is a full one, so that inference
      * converges on these weights whatever it held before.
@@ -260,16 +404,15 @@ public final class ModelTrainer {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with another optimizer ("
                     + s.optimizerArrays + " state arrays, configured " + spec.optimizer + " has " + state.length + ")");
         }
-        int count = s.coords.length;
-        for (int k = 0; k < count; k++) {
-            int i = s.coords[k];
-            t.weights[i] = s.weights[k];
-            for (int a = 0; a < state.length; a++) {
-                state[a][i] = s.optimizerState[a * count + k];
-            }
-        }
-        t.optimizer.restoreSteps(s.optimizerSteps);
+        t.load(s.coords, s.weights, s.optimizerState, s.optimizerSteps);
         t.version = s.version;
+        t.parentVersion = s.parentVersion;
+        t.eventTimeThrough = s.eventTimeThrough;
+        t.openBatchEventTime = s.openBatchEventTime;
+        t.lastStoredAtMillis = s.lastStoredAtMillis;
+        if (s.recent != null) {
+            t.recent.addAll(Arrays.asList(s.recent));
+        }
         t.examplesTrained = s.examplesTrained;
         t.batchesApplied = s.batchesApplied;
         t.frozen = s.frozen;

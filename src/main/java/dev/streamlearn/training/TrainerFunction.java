@@ -2,20 +2,28 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.control.ControlCommand;
 import dev.streamlearn.ingest.Example;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.store.ModelStore;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * example, never deserialized per access) and are checkpointed as union operator state; on
  * restore each subtask keeps the models whose key group it owns, so rescaling works too.
  * Mini-batches close by size on arrival and by time on a processing-time timer.
+ *
+ * <p>Versions to keep go to the {@link #STORED_MODELS} side output (for the model store) with a
+ * line for the {@link #MODEL_LOG}; both sinks commit with the checkpoint that holds the version.
  */
 public class TrainerFunction extends KeyedCoProcessFunction<String, Example, ControlCommand, ModelUpdate>
         implements CheckpointedFunction {
@@ -32,13 +43,21 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerFunction.class);
 
+    public static final OutputTag<StoredModel> STORED_MODELS =
+            new OutputTag<>("stored-models", TypeInformation.of(StoredModel.class));
+    public static final OutputTag<ModelLogEntry> MODEL_LOG =
+            new OutputTag<>("model-log", TypeInformation.of(ModelLogEntry.class));
+
     private final Map<String, ModelSpec> specs;
+    private final ModelStore store;
     private transient Map<String, ModelTrainer> trainers;
     private transient Map<String, TrainerMetrics> metrics;
     private transient ListState<ModelSnapshot> checkpointed;
 
-    public TrainerFunction(Map<String, ModelSpec> specs) {
+    /** @param store where older versions are read back from for rollback; null when the job has none */
+    public TrainerFunction(Map<String, ModelSpec> specs, ModelStore store) {
         this.specs = specs;
+        this.store = store;
     }
 
     @Override
@@ -83,10 +102,10 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     }
 
     @Override
-    public void processElement1(Example example, Context ctx, Collector<ModelUpdate> out) {
+    public void processElement1(Example example, Context ctx, Collector<ModelUpdate> out) throws IOException {
         ModelTrainer trainer = trainer(example.modelId);
         long now = ctx.timerService().currentProcessingTime();
-        boolean full = trainer.add(example.indices, example.values, example.label, example.weight, now);
+        boolean full = trainer.add(example.indices, example.values, example.label, example.weight, example.ts, now);
         if (full) {
             ctx.timerService().deleteProcessingTimeTimer(trainer.batchDeadline());
             apply(trainer, ctx, out);
@@ -96,20 +115,98 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     }
 
     @Override
-    public void processElement2(ControlCommand command, Context ctx, Collector<ModelUpdate> out) {
+    public void processElement2(ControlCommand command, Context ctx, Collector<ModelUpdate> out) throws IOException {
         ModelTrainer trainer = trainer(command.modelId);
+        long now = ctx.timerService().currentProcessingTime();
         switch (command.op) {
             case FREEZE:
                 trainer.freeze();
+                keep(trainer, ModelLogEntry.FREEZE, now, ctx);
                 break;
             case RESUME:
                 trainer.resume();
+                keep(trainer, ModelLogEntry.RESUME, now, ctx);
+                break;
+            case ROLLBACK:
+                rollback(trainer, command.version, now, ctx, out);
                 break;
             default:
                 throw new IllegalStateException("unhandled control op " + command.op);
         }
-        LOG.info("Model '{}' {} at version {}", command.modelId, command.op, trainer.version());
+        LOG.info("Model '{}': {} (now at version {})", command.modelId, command, trainer.version());
         publishMetrics(trainer, ctx);
+    }
+
+    private void rollback(ModelTrainer trainer, long wanted, long now, Context ctx, Collector<ModelUpdate> out) {
+        StoredModel target;
+        try {
+            target = wanted == ControlCommand.PREVIOUS_BETTER ? previousBetter(trainer) : find(trainer, wanted);
+        } catch (IOException e) {
+            reject(trainer, "the model store could not be read: " + e.getMessage(), now, ctx);
+            return;
+        }
+        if (target == null) {
+            reject(trainer, wanted == ControlCommand.PREVIOUS_BETTER
+                    ? "no earlier version has a lower windowed loss than now (" + trainer.currentQualityLoss() + ")"
+                    : "version " + wanted + " no longer exists (not in the recent versions"
+                            + (store == null ? ", and the job has no model store)" : " nor in the model store)"),
+                    now, ctx);
+            return;
+        }
+        ModelUpdate update;
+        try {
+            update = trainer.rollbackTo(target, now);
+        } catch (IllegalArgumentException e) {
+            reject(trainer, e.getMessage(), now, ctx);
+            return;
+        }
+        out.collect(update);
+        keep(trainer, ModelLogEntry.ROLLBACK, now, ctx);
+    }
+
+    private StoredModel find(ModelTrainer trainer, long version) throws IOException {
+        StoredModel recent = trainer.recentVersion(version);
+        if (recent != null || store == null || !store.versions(trainer.modelId()).contains(version)) {
+            return recent;
+        }
+        return store.read(trainer.modelId(), version);
+    }
+
+    /** The newest earlier version, in state or in the store, whose windowed loss was lower than the current one. */
+    private StoredModel previousBetter(ModelTrainer trainer) throws IOException {
+        double now = trainer.currentQualityLoss();
+        List<StoredModel> candidates = new ArrayList<>(trainer.recentVersions());
+        long oldestRecent = candidates.isEmpty() ? Long.MAX_VALUE : candidates.get(0).version;
+        if (store != null) {
+            List<Long> stored = store.versions(trainer.modelId());
+            for (int i = stored.size() - 1; i >= 0; i--) {
+                if (stored.get(i) < oldestRecent) {
+                    candidates.add(0, store.read(trainer.modelId(), stored.get(i)));
+                    break; // one read per command: the newest stored version before the recent ones
+                }
+            }
+        }
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            StoredModel c = candidates.get(i);
+            if (c.version < trainer.version() && c.qualityLoss() < now) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void reject(ModelTrainer trainer, String reason, long now, Context ctx) {
+        ctx.output(MODEL_LOG, ModelLogEntry.rejected(trainer.modelId(), trainer.version(), reason, now));
+    }
+
+    /** Stores the current version and logs why. */
+    private void keep(ModelTrainer trainer, String event, long now, Context ctx) {
+        StoredModel m = trainer.store(now);
+        if (store != null) {
+            ctx.output(STORED_MODELS, m);
+        }
+        ctx.output(MODEL_LOG, ModelLogEntry.of(event, m,
+                store == null ? null : store.pathOf(m.modelId, m.version).toString()));
     }
 
     @Override
@@ -129,6 +226,10 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         ModelUpdate update = trainer.applyBatch();
         if (update != null) {
             out.collect(update);
+            long now = ctx.timerService().currentProcessingTime();
+            if (trainer.storeDue(now)) {
+                keep(trainer, ModelLogEntry.STORED, now, ctx);
+            }
         }
         publishMetrics(trainer, ctx);
     }
@@ -140,7 +241,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         }
     }
 
-    private ModelTrainer trainer(String modelId) {
+    private ModelTrainer trainer(String modelId) throws IOException {
         ModelTrainer trainer = trainers.get(modelId);
         if (trainer == null) {
             ModelSpec spec = specs.get(modelId);
@@ -148,7 +249,12 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 // the parsers reject unknown models, so this is a wiring error, not bad input
                 throw new IllegalStateException("no spec for model '" + modelId + "'");
             }
-            trainer = new ModelTrainer(spec);
+            if (spec.initialModel != null) {
+                trainer = ModelTrainer.startingFrom(spec, ModelStore.readFile(spec.initialModel));
+                LOG.info("Model '{}' starts from {} (version {})", modelId, spec.initialModel, trainer.version());
+            } else {
+                trainer = new ModelTrainer(spec);
+            }
             trainers.put(modelId, trainer);
             registerMetrics(trainer);
         }

@@ -47,6 +47,11 @@ class EventParserTest {
         ParseResult<ControlCommand> c = parser.parseControl("{\"op\":\"freeze\",\"model\":\"ctr\"}");
         assertEquals(ControlCommand.Op.FREEZE, c.value().op);
         assertEquals(ControlCommand.Op.RESUME, parser.parseControl("{\"op\":\"resume\",\"model\":\"ctr\"}").value().op);
+        ControlCommand rollback = parser.parseControl("{\"op\":\"rollback\",\"model\":\"ctr\",\"version\":42}").value();
+        assertEquals(ControlCommand.Op.ROLLBACK, rollback.op);
+        assertEquals(42, rollback.version);
+        assertEquals(ControlCommand.PREVIOUS_BETTER, parser.parseControl(
+                "{\"op\":\"rollback\",\"model\":\"ctr\",\"to\":\"previous-better\"}").value().version);
     }
 
     @Test
@@ -103,7 +108,8 @@ class EventParserTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "unknown-op     | {\"op\":\"explode\",\"model\":\"ctr\"}",
-        "unsupported-op | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":3}",
+        "missing-field  | {\"op\":\"rollback\",\"model\":\"ctr\"}",
+        "bad-field      | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":-2}",
         "unknown-model  | {\"op\":\"freeze\",\"model\":\"nope\"}",
         "missing-field  | {\"model\":\"ctr\"}",
     })

@@ -75,7 +75,7 @@ class LearningJobIT {
     }
 
     private static JobConfig config(String prefix) throws Exception {
-        String[] topics = {"labeled", "requests", "control", "predictions", "dead-letter"};
+        String[] topics = {"labeled", "requests", "control", "predictions", "dead-letter", "model-log"};
         for (String t : topics) {
             kafka.createTopics(2, prefix + t);
         }
@@ -83,7 +83,7 @@ class LearningJobIT {
                 "--kafka.group-id", prefix + "job", "--models", MODEL,
                 "--topic.labeled", prefix + "labeled", "--topic.requests", prefix + "requests",
                 "--topic.control", prefix + "control", "--topic.predictions", prefix + "predictions",
-                "--topic.dead-letter", prefix + "dead-letter",
+                "--topic.dead-letter", prefix + "dead-letter", "--topic.model-log", prefix + "model-log",
                 "--batch.size", "50", "--batch.millis", "100", "--update.full-every", "20");
     }
 
@@ -186,7 +186,8 @@ class LearningJobIT {
                 .uid("test-failure-injection").name("failure injection");
         JobTopology.Outputs outputs = JobTopology.build(config, labeled, in.requests, in.control);
         outputs.writeTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS),
-                LearningJob.sink(config, JobConfig.TOPIC_DEAD_LETTER));
+                LearningJob.sink(config, JobConfig.TOPIC_DEAD_LETTER), LearningJob.modelLogSink(config),
+                LearningJob.storeSink(config));
         CollectingSink<ModelUpdate> updates = new CollectingSink<>("recover-updates");
         outputs.modelUpdates.sinkTo(updates).uid("test-collect-updates").name("collect updates");
         FailOnceAfterCheckpoint.reset();

@@ -36,6 +36,7 @@ class PojoSerializationTest {
         trainer.add(new int[] {256, 2}, new double[] {1, 3}, 0, 1, 8);
         trainer.applyBatch();
         trainer.add(new int[] {256, 5}, new double[] {1, 1}, 1, 0.5, 9); // left open
+        dev.streamlearn.model.StoredModel stored = trainer.store(11L);
         ModelSnapshot snapshot = trainer.snapshot();
         ServedModel served = new ServedModel("m", 4);
         served.apply(new ModelUpdate("m", 3, 2, true, new int[] {2}, new double[] {0.25}, 0L));
@@ -50,7 +51,9 @@ class PojoSerializationTest {
                 snapshot,
                 snapshot.metrics,
                 snapshot.batch,
-                served);
+                served,
+                stored,
+                dev.streamlearn.model.ModelLogEntry.of("stored", stored, "file:/store/m/v1.model"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -79,6 +82,13 @@ class PojoSerializationTest {
             Object a = f.get(actual);
             if (e != null && !e.getClass().isEnum() && e.getClass().getName().startsWith("dev.streamlearn")) {
                 assertFieldsEqual(e, a);
+            } else if (e instanceof Object[] && !(e instanceof String[])) {
+                Object[] ea = (Object[]) e;
+                Object[] aa = (Object[]) a;
+                assertEquals(ea.length, aa.length, f.getName());
+                for (int i = 0; i < ea.length; i++) {
+                    assertFieldsEqual(ea[i], aa[i]);
+                }
             } else {
                 assertTrue(Objects.deepEquals(e, a), f.getName() + ": " + e + " != " + a);
             }

@@ -10,10 +10,10 @@ public final class Specs {
 
     public static ModelSpec logistic(String id, int batchSize, long batchMillis) {
         return new ModelSpec(id, Loss.LOGISTIC, ModelSpec.OptimizerKind.FTRL, 8, batchSize, batchMillis, 5, 100,
-                0.5, 1.0, 0.1, 0.0, 0.0);
+                0.5, 1.0, 0.1, 0.0, 0.0, 0L, 3, null);
     }
 
     public static ModelSpec squared(String id, ModelSpec.OptimizerKind optimizer) {
-        return new ModelSpec(id, Loss.SQUARED, optimizer, 8, 2, 1000, 5, 100, 0.5, 1.0, 0.1, 0.0, 0.0);
+        return new ModelSpec(id, Loss.SQUARED, optimizer, 8, 2, 1000, 5, 100, 0.5, 1.0, 0.1, 0.0, 0.0, 0L, 3, null);
     }
 }

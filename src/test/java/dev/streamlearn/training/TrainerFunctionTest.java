@@ -26,7 +26,7 @@ class TrainerFunctionTest {
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> harness(
             ModelSpec spec) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec))),
+                new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec), null)),
                 e -> e.modelId, c -> c.modelId, Types.STRING);
     }
 
@@ -84,6 +84,67 @@ class TrainerFunctionTest {
             h.processElement1(example(4), 6);
             assertEquals(List.of(1L, 2L), versions(h));
         }
+    }
+
+    @Test
+    void rollsBackToARecentVersionAsTheNextVersionAndAnswersUnknownVersionsOnTheModelLog() throws Exception {
+        ModelSpec spec = new ModelSpec("m", dev.streamlearn.model.Loss.LOGISTIC, ModelSpec.OptimizerKind.FTRL, 8, 2,
+                10_000, 100, 100, 0.5, 1.0, 0.1, 0.0, 0.0, 0L, 3, null); // every version stored, 3 kept
+        try (var h = harness(spec)) {
+            h.open();
+            for (int i = 0; i < 8; i++) {
+                h.processElement1(example(i), i);
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L), versions(h));
+            List<dev.streamlearn.model.ModelLogEntry> log = log(h);
+            assertEquals(List.of("stored", "stored", "stored", "stored"),
+                    log.stream().map(e -> e.event).collect(Collectors.toList()));
+
+            h.processElement2(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 3), 20);
+            ModelUpdate rolledBack = h.extractOutputValues().get(4);
+            assertEquals(5L, rolledBack.version, "a rollback makes the next version");
+            assertTrue(rolledBack.full);
+            ModelUpdate v3 = h.extractOutputValues().get(2);
+            ModelUpdate v4 = h.extractOutputValues().get(3);
+            // v3's weights: v3 was a delta on top of the full v1 and the delta v2; rebuild them
+            double[] expected = new double[spec.dimension()];
+            for (ModelUpdate u : h.extractOutputValues().subList(0, 3)) {
+                if (u.full) {
+                    java.util.Arrays.fill(expected, 0.0);
+                }
+                for (int k = 0; k < u.indices.length; k++) {
+                    expected[u.indices[k]] = u.values[k];
+                }
+            }
+            double[] served = new double[spec.dimension()];
+            for (int k = 0; k < rolledBack.indices.length; k++) {
+                served[rolledBack.indices[k]] = rolledBack.values[k];
+            }
+            assertArrayEquals(expected, served, 0.0, "exactly version 3's weights");
+            assertTrue(v4.version > v3.version);
+            dev.streamlearn.model.ModelLogEntry entry = log(h).get(4);
+            assertEquals("rollback", entry.event);
+            assertEquals(5L, entry.version);
+            assertEquals(3L, entry.parentVersion);
+
+            h.processElement2(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 1), 21); // no longer kept
+            assertEquals(6, log(h).size());
+            assertEquals("rejected", log(h).get(5).event);
+            assertTrue(log(h).get(5).reason.contains("version 1 no longer exists"), log(h).get(5).reason);
+            assertEquals(5, h.extractOutputValues().size(), "nothing changes");
+
+            h.processElement1(example(8), 22);
+            h.processElement1(example(9), 23);
+            ModelUpdate next = h.extractOutputValues().get(5);
+            assertEquals(6L, next.version, "training continues from the rolled-back version");
+            assertEquals(5L, next.baseVersion);
+        }
+    }
+
+    private static List<dev.streamlearn.model.ModelLogEntry> log(
+            KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> h) {
+        return h.getSideOutput(TrainerFunction.MODEL_LOG).stream().map(r -> r.getValue())
+                .collect(Collectors.toList());
     }
 
     @Test

@@ -1,0 +1,145 @@
+package dev.streamlearn.model;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The model store's file format: compact, binary, big-endian, readable with nothing but
+ * {@code java.io} (or any language's struct reader; layout in README.md).
+ *
+ * <pre>
+ * magic "SLMODEL" + format byte 1
+ * modelId (UTF), version, parentVersion, createdAtMillis, examplesTrained, batchesApplied,
+ * eventTimeThrough (longs), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
+ * metrics: count (int), then name (UTF) and value (double) each
+ * weights: count n (int), coords (n ints, ascending), weights (n doubles)
+ * optimizer: arrays a (int), steps (long), state (a*n doubles, array after array)
+ * </pre>
+ */
+public final class ModelFile {
+
+    private static final byte[] MAGIC = "SLMODEL".getBytes(StandardCharsets.US_ASCII);
+    public static final int FORMAT = 1;
+    /** File name of a version in a model's folder: fixed width, so names sort by version. */
+    public static final String NAME_FORMAT = "v%012d.model";
+
+    private ModelFile() {}
+
+    public static String fileName(long version) {
+        return String.format(NAME_FORMAT, version);
+    }
+
+    /** The version a store file name holds, or -1 when the name is not a model file. */
+    public static long versionOf(String fileName) {
+        if (fileName.length() == 19 && fileName.startsWith("v") && fileName.endsWith(".model")) {
+            try {
+                return Long.parseLong(fileName.substring(1, 13));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    public static void write(StoredModel m, OutputStream stream) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream);
+        out.write(MAGIC);
+        out.writeByte(FORMAT);
+        out.writeUTF(m.modelId);
+        out.writeLong(m.version);
+        out.writeLong(m.parentVersion);
+        out.writeLong(m.createdAtMillis);
+        out.writeLong(m.examplesTrained);
+        out.writeLong(m.batchesApplied);
+        out.writeLong(m.eventTimeThrough);
+        out.writeUTF(m.loss);
+        out.writeUTF(m.optimizer);
+        out.writeInt(m.hashBits);
+        out.writeBoolean(m.frozen);
+        out.writeInt(m.metricNames.length);
+        for (int i = 0; i < m.metricNames.length; i++) {
+            out.writeUTF(m.metricNames[i]);
+            out.writeDouble(m.metricValues[i]);
+        }
+        out.writeInt(m.coords.length);
+        for (int c : m.coords) {
+            out.writeInt(c);
+        }
+        for (double w : m.weights) {
+            out.writeDouble(w);
+        }
+        out.writeInt(m.optimizerArrays);
+        out.writeLong(m.optimizerSteps);
+        for (double s : m.optimizerState) {
+            out.writeDouble(s);
+        }
+        out.flush();
+    }
+
+    public static StoredModel read(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        byte[] magic = new byte[MAGIC.length];
+        in.readFully(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IOException("not a streamlearn model file");
+        }
+        int format = in.readUnsignedByte();
+        if (format != FORMAT) {
+            throw new IOException("model file format " + format + " is not supported (this version reads " + FORMAT + ")");
+        }
+        StoredModel m = new StoredModel();
+        m.modelId = in.readUTF();
+        m.version = in.readLong();
+        m.parentVersion = in.readLong();
+        m.createdAtMillis = in.readLong();
+        m.examplesTrained = in.readLong();
+        m.batchesApplied = in.readLong();
+        m.eventTimeThrough = in.readLong();
+        m.loss = in.readUTF();
+        m.optimizer = in.readUTF();
+        m.hashBits = in.readInt();
+        m.frozen = in.readBoolean();
+        int metrics = in.readInt();
+        m.metricNames = new String[metrics];
+        m.metricValues = new double[metrics];
+        for (int i = 0; i < metrics; i++) {
+            m.metricNames[i] = in.readUTF();
+            m.metricValues[i] = in.readDouble();
+        }
+        int n = in.readInt();
+        m.coords = new int[n];
+        m.weights = new double[n];
+        for (int k = 0; k < n; k++) {
+            m.coords[k] = in.readInt();
+        }
+        for (int k = 0; k < n; k++) {
+            m.weights[k] = in.readDouble();
+        }
+        m.optimizerArrays = in.readInt();
+        m.optimizerSteps = in.readLong();
+        m.optimizerState = new double[m.optimizerArrays * n];
+        for (int k = 0; k < m.optimizerState.length; k++) {
+            m.optimizerState[k] = in.readDouble();
+        }
+        return m;
+    }
+
+    /** Prints a summary of a model file; runs with nothing but this project's classes. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: java -cp streamlearn.jar dev.streamlearn.model.ModelFile FILE");
+            System.exit(2);
+        }
+        try (InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(args[0]))) {
+            StoredModel m = read(in);
+            System.out.printf("model %s version %d (parent %d), %d examples, %d non-zero weights, %s/%s, 2^%d hashed%n",
+                    m.modelId, m.version, m.parentVersion, m.examplesTrained, m.nonZeroWeights(), m.loss, m.optimizer,
+                    m.hashBits);
+        }
+    }
+}

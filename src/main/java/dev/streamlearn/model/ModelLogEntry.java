@@ -1,0 +1,60 @@
+package dev.streamlearn.model;
+
+/**
+ * One line of a model's history on the model-log topic: a stored version, a rollback, a freeze
+ * or resume, or a rejected command with its reason.
+ */
+public class ModelLogEntry {
+
+    public static final String STORED = "stored";
+    public static final String ROLLBACK = "rollback";
+    public static final String FREEZE = "freeze";
+    public static final String RESUME = "resume";
+    public static final String REJECTED = "rejected";
+
+    public String event;
+    public String modelId;
+    public long version;
+    public long parentVersion;
+    /** Where the version is in the model store, or null when the job has no store. */
+    public String path;
+    public long examplesTrained;
+    public long ts;
+    public String reason;
+    public String[] metricNames;
+    public double[] metricValues;
+
+    public ModelLogEntry() {}
+
+    public static ModelLogEntry of(String event, StoredModel m, String path) {
+        ModelLogEntry e = new ModelLogEntry();
+        e.event = event;
+        e.modelId = m.modelId;
+        e.version = m.version;
+        e.parentVersion = m.parentVersion;
+        e.path = path;
+        e.examplesTrained = m.examplesTrained;
+        e.ts = m.createdAtMillis;
+        e.metricNames = m.metricNames;
+        e.metricValues = m.metricValues;
+        return e;
+    }
+
+    public static ModelLogEntry rejected(String modelId, long currentVersion, String reason, long ts) {
+        ModelLogEntry e = new ModelLogEntry();
+        e.event = REJECTED;
+        e.modelId = modelId;
+        e.version = currentVersion;
+        e.parentVersion = -1;
+        e.reason = reason;
+        e.ts = ts;
+        e.metricNames = new String[0];
+        e.metricValues = new double[0];
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return event + " " + modelId + " v" + version + (reason == null ? "" : " (" + reason + ")");
+    }
+}

@@ -1,0 +1,144 @@
+package dev.streamlearn.model.store;
+
+import dev.streamlearn.model.ModelFile;
+import dev.streamlearn.model.StoredModel;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * A directory on any Flink file system (file://, s3://, hdfs://, ...) holding one file per
+ * stored model version: {@code <root>/<model id>/v<version>.model}. Files appear by rename of a
+ * finished temporary file, so a reader never sees a half-written version.
+ */
+public final class ModelStore implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    static final String PENDING_DIR = "_pending";
+
+    private final String root;
+
+    public ModelStore(String root) {
+        this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public Path modelDir(String modelId) {
+        return new Path(root + "/" + modelId);
+    }
+
+    public Path pathOf(String modelId, long version) {
+        return new Path(modelDir(modelId), ModelFile.fileName(version));
+    }
+
+    /** Stored versions of a model, ascending. */
+    public List<Long> versions(String modelId) throws IOException {
+        Path dir = modelDir(modelId);
+        FileSystem fs = dir.getFileSystem();
+        List<Long> versions = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return versions;
+        }
+        for (FileStatus f : fs.listStatus(dir)) {
+            long v = ModelFile.versionOf(f.getPath().getName());
+            if (v >= 0) {
+                versions.add(v);
+            }
+        }
+        versions.sort(null);
+        return versions;
+    }
+
+    /** Ids of the models in the store. */
+    public List<String> models() throws IOException {
+        Path dir = new Path(root);
+        FileSystem fs = dir.getFileSystem();
+        List<String> ids = new ArrayList<>();
+        if (fs.exists(dir)) {
+            for (FileStatus f : fs.listStatus(dir)) {
+                if (f.isDir() && !f.getPath().getName().startsWith("_")) {
+                    ids.add(f.getPath().getName());
+                }
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    public StoredModel read(String modelId, long version) throws IOException {
+        return readFile(pathOf(modelId, version).toString());
+    }
+
+    /** Reads a model file by URI (or local path). */
+    public static StoredModel readFile(String uri) throws IOException {
+        Path path = new Path(uri);
+        try (InputStream in = new BufferedInputStream(path.getFileSystem().open(path))) {
+            return ModelFile.read(in);
+        }
+    }
+
+    /** Writes a version to a temporary file that {@link #publish} later moves into place. */
+    public Path writePending(StoredModel m, String uniqueName) throws IOException {
+        Path pending = new Path(root + "/" + PENDING_DIR + "/" + m.modelId + "-" + ModelFile.fileName(m.version) + "-"
+                + uniqueName);
+        FileSystem fs = pending.getFileSystem();
+        try (OutputStream out = new BufferedOutputStream(fs.create(pending, FileSystem.WriteMode.OVERWRITE))) {
+            ModelFile.write(m, out);
+        }
+        return pending;
+    }
+
+    /** Moves a finished temporary file to its version's place. Idempotent: a repeated commit finds it done. */
+    public void publish(Path pending, String modelId, long version) throws IOException {
+        Path target = pathOf(modelId, version);
+        FileSystem fs = target.getFileSystem();
+        if (!fs.exists(pending)) {
+            if (fs.exists(target)) {
+                return; // committed before a restart
+            }
+            throw new IOException("neither " + pending + " nor " + target + " exists");
+        }
+        fs.mkdirs(modelDir(modelId));
+        if (fs.exists(target)) {
+            fs.delete(target, false);
+        }
+        if (!fs.rename(pending, target)) {
+            throw new IOException("could not rename " + pending + " to " + target);
+        }
+    }
+
+    /**
+     * Applies retention to a model's versions: the newest {@code keepLast} stay, and of the older
+     * ones the first stored version of every block of {@code keepEvery} versions (versions
+     * 0..keepEvery-1, keepEvery..2*keepEvery-1, ...). Returns the versions deleted.
+     */
+    public List<Long> applyRetention(String modelId, int keepLast, long keepEvery) throws IOException {
+        List<Long> versions = versions(modelId);
+        List<Long> deleted = new ArrayList<>();
+        Set<Long> blocksKept = new HashSet<>();
+        for (int i = 0; i < versions.size(); i++) {
+            long v = versions.get(i);
+            boolean newest = i >= versions.size() - keepLast;
+            boolean firstOfBlock = blocksKept.add(v / keepEvery);
+            if (!newest && !firstOfBlock) {
+                Path p = pathOf(modelId, v);
+                p.getFileSystem().delete(p, false);
+                deleted.add(v);
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.streamlearn.model.store;
+
+import dev.streamlearn.model.StoredModel;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * Writes stored model versions to a {@link ModelStore} in two phases: the writer puts each one in
+ * a temporary file when a checkpoint starts, and the committer moves it into place only once
+ * that checkpoint has completed. So the store never holds a version a restore could take back.
+ * After each commit, retention removes old versions.
+ */
+public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitter<ModelStoreSink.PendingVersion> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ModelStore store;
+    private final int keepLast;
+    private final long keepEvery;
+
+    public ModelStoreSink(ModelStore store, int keepLast, long keepEvery) {
+        this.store = store;
+        this.keepLast = keepLast;
+        this.keepEvery = keepEvery;
+    }
+
+    /** A version written to a temporary file, waiting for its checkpoint to complete. */
+    public static final class PendingVersion {
+        final String pendingPath;
+        final String modelId;
+        final long version;
+
+        PendingVersion(String pendingPath, String modelId, long version) {
+            this.pendingPath = pendingPath;
+            this.modelId = modelId;
+            this.version = version;
+        }
+    }
+
+    @Override
+    public SinkWriter<StoredModel> createWriter(WriterInitContext context) {
+        return new Writer(store);
+    }
+
+    @Override
+    public Committer<PendingVersion> createCommitter(CommitterInitContext context) {
+        return new VersionCommitter(store, keepLast, keepEvery);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<PendingVersion> getCommittableSerializer() {
+        return new PendingVersionSerializer();
+    }
+
+    private static final class Writer implements CommittingSinkWriter<StoredModel, PendingVersion> {
+        private final ModelStore store;
+        private final String writerId = UUID.randomUUID().toString();
+        private final List<StoredModel> buffered = new ArrayList<>();
+
+        Writer(ModelStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public void write(StoredModel element, Context context) {
+            buffered.add(element);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public Collection<PendingVersion> prepareCommit() throws IOException {
+            List<PendingVersion> pending = new ArrayList<>();
+            for (StoredModel m : buffered) {
+                Path p = store.writePending(m, writerId);
+                pending.add(new PendingVersion(p.toString(), m.modelId, m.version));
+            }
+            buffered.clear();
+            return pending;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class VersionCommitter implements Committer<PendingVersion> {
+        private final ModelStore store;
+        private final int keepLast;
+        private final long keepEvery;
+
+        VersionCommitter(ModelStore store, int keepLast, long keepEvery) {
+            this.store = store;
+            this.keepLast = keepLast;
+            this.keepEvery = keepEvery;
+        }
+
+        @Override
+        public void commit(Collection<CommitRequest<PendingVersion>> requests) {
+            for (CommitRequest<PendingVersion> r : requests) {
+                PendingVersion p = r.getCommittable();
+                try {
+                    store.publish(new Path(p.pendingPath), p.modelId, p.version);
+                    store.applyRetention(p.modelId, keepLast, keepEvery);
+                } catch (IOException e) {
+                    r.retryLater();
+                }
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class PendingVersionSerializer implements SimpleVersionedSerializer<PendingVersion> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(PendingVersion p) throws IOException {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(p.pendingPath);
+                out.writeUTF(p.modelId);
+                out.writeLong(p.version);
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public PendingVersion deserialize(int version, byte[] serialized) throws IOException {
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+                return new PendingVersion(in.readUTF(), in.readUTF(), in.readLong());
+            }
+        }
+    }
+}
