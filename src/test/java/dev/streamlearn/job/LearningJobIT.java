@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.Example;
+import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.store.ModelStore;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.CollectingSink;
 import dev.streamlearn.testing.EmbeddedKafka;
@@ -44,9 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LearningJobIT {
 
-    private static final String MODEL = "bike";
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
-    private static final InMemoryReporter REPORTER = InMemoryReporter.create();
+    static final String MODEL = "bike";
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
+    static final InMemoryReporter REPORTER = InMemoryReporter.create();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -57,8 +64,8 @@ class LearningJobIT {
 
     @TempDir
     static Path tmp;
-    private static EmbeddedKafka kafka;
-    private static List<DatasetEvent> bike;
+    static EmbeddedKafka kafka;
+    static List<DatasetEvent> bike;
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -74,20 +81,22 @@ class LearningJobIT {
         }
     }
 
-    private static JobConfig config(String prefix) throws Exception {
+    static JobConfig config(String prefix, String... extra) throws Exception {
         String[] topics = {"labeled", "requests", "control", "predictions", "dead-letter", "model-log"};
         for (String t : topics) {
             kafka.createTopics(2, prefix + t);
         }
-        return JobConfig.fromArgs("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.group-id", prefix + "job", "--models", MODEL,
                 "--topic.labeled", prefix + "labeled", "--topic.requests", prefix + "requests",
                 "--topic.control", prefix + "control", "--topic.predictions", prefix + "predictions",
                 "--topic.dead-letter", prefix + "dead-letter", "--topic.model-log", prefix + "model-log",
-                "--batch.size", "50", "--batch.millis", "100", "--update.full-every", "20");
+                "--batch.size", "50", "--batch.millis", "100", "--update.full-every", "20"));
+        args.addAll(List.of(extra));
+        return JobConfig.fromArgs(args.toArray(new String[0]));
     }
 
-    private static StreamExecutionEnvironment env(String name) {
+    static StreamExecutionEnvironment env(String name) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 FlinkConf.load(tmp.resolve(name), Duration.ofMillis(300)));
         env.setParallelism(2);
@@ -229,6 +238,127 @@ class LearningJobIT {
         }
     }
 
+    @Test
+    void rollsBackByCommandWithinABoundedTimeAndKeepsOnlyCommittedVersionsInTheStore() throws Exception {
+        Path storeDir = tmp.resolve("store");
+        JobConfig config = config("rollback-", "--store.path", storeDir.toUri().toString(), "--store.interval", "0",
+                "--store.keep-last", "4", "--store.keep-every", "40", "--store.recent", "3");
+        StreamExecutionEnvironment env = env("rollback");
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("rollback-it");
+        JobMetrics metrics = new JobMetrics(REPORTER, job.getJobID());
+        String trained = "model." + MODEL + ".examplesTrained";
+        ModelStore store = config.store();
+        try {
+            int half = bike.size() / 2;
+            kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(0, half)));
+            Await.until("first half trained", TIMEOUT, () -> metrics.longValue(trained) == half);
+            long current = metrics.longValue("model." + MODEL + ".modelVersion");
+            Await.until("the store holds the current version", TIMEOUT,
+                    () -> storedVersions(store).contains(current));
+            List<Long> stored = storedVersions(store);
+            long target = stored.get(0); // an old version, kept by keep-every, not among the recent ones
+            assertTrue(target < current - 3, "target " + target + ", current " + current);
+            StoredModel targetModel = store.read(MODEL, target);
+
+            // a fixed request, and the score version `target` gives it
+            DatasetEvent probe = bike.get(1234);
+            Example probeVector = new EventParser(config.models(), 65536, "t").parseLabeled(probe.json).value();
+            double expectedScore = targetModel.score(probeVector.indices, probeVector.values);
+
+            long sentAt = System.nanoTime();
+            kafka.send(config.get(JobConfig.TOPIC_CONTROL),
+                    List.of("{\"op\":\"rollback\",\"model\":\"bike\",\"version\":" + target + "}"));
+            JsonNode served = null;
+            for (int attempt = 0; served == null; attempt++) {
+                assertTrue(System.nanoTime() - sentAt < TimeUnit.SECONDS.toNanos(10), "not served within 10 s");
+                String id = "probe-" + attempt;
+                kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probe.asRequest(id)));
+                JsonNode p = awaitPrediction(config, id);
+                if (p.get("modelVersion").asLong() == current + 1) {
+                    served = p;
+                }
+            }
+            double rollbackMillis = (System.nanoTime() - sentAt) / 1e6;
+            assertEquals(expectedScore, served.get("score").asDouble(), 0.0, "exactly the restored version's score");
+
+            kafka.send(config.get(JobConfig.TOPIC_CONTROL),
+                    List.of("{\"op\":\"rollback\",\"model\":\"bike\",\"version\":" + (target + 1) + "}",
+                            "{\"op\":\"rollback\",\"model\":\"nope\",\"version\":1}"));
+            kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(half, bike.size())));
+            Await.until("all trained", TIMEOUT, () -> metrics.longValue(trained) == bike.size());
+            long finalVersion = metrics.longValue("model." + MODEL + ".modelVersion");
+            assertTrue(finalVersion > current + 1, "training continues after the rollback: v" + finalVersion);
+
+            // the model log: the rollback with its parent, and both bad commands answered with a reason
+            List<JsonNode> log = kafka.readAll(config.get(JobConfig.TOPIC_MODEL_LOG), Integer.MAX_VALUE,
+                    Duration.ofSeconds(5), true).stream().map(Events::parse).collect(Collectors.toList());
+            JsonNode rollback = log.stream().filter(e -> e.get("event").asText().equals("rollback")).findFirst()
+                    .orElseThrow();
+            assertEquals(current + 1, rollback.get("version").asLong());
+            assertEquals(target, rollback.get("parentVersion").asLong());
+            List<String> reasons = log.stream().filter(e -> e.get("event").asText().equals("rejected"))
+                    .map(e -> e.get("reason").asText()).collect(Collectors.toList());
+            assertEquals(2, reasons.size(), reasons.toString());
+            assertTrue(reasons.stream().anyMatch(r -> r.contains("version " + (target + 1) + " no longer exists")));
+            assertTrue(reasons.stream().anyMatch(r -> r.startsWith("unknown-model")));
+
+            // the store holds only versions whose checkpoint completed (each has a committed log line), after retention
+            Await.until("the store holds the final version", TIMEOUT,
+                    () -> storedVersions(store).contains(finalVersion));
+            List<Long> inStore = storedVersions(store);
+            List<Long> logged = log.stream().filter(e -> e.has("path")).map(e -> e.get("version").asLong())
+                    .collect(Collectors.toList());
+            assertTrue(logged.containsAll(inStore), "stored " + inStore + " but committed " + logged);
+            assertTrue(inStore.size() <= 4 + (finalVersion / 40 + 1), "retention: " + inStore);
+            List<Long> newest = inStore.subList(inStore.size() - 4, inStore.size());
+            for (long v : inStore) {
+                assertTrue(newest.contains(v) || inStore.stream().filter(o -> o / 40 == v / 40).min(Long::compare)
+                        .orElseThrow() == v, "v" + v + " should have been removed by retention");
+            }
+
+            // a stored file round-trips bit for bit, and loads with no Flink on the class path
+            Path file = storeDir.resolve(MODEL).resolve(ModelFile.fileName(finalVersion));
+            byte[] bytes = Files.readAllBytes(file);
+            java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+            ModelFile.write(ModelFile.read(new java.io.ByteArrayInputStream(bytes)), again);
+            assertTrue(java.util.Arrays.equals(bytes, again.toByteArray()), "round trip changed the file");
+            Process plain = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", "target/classes", "dev.streamlearn.model.ModelFile", file.toString())
+                    .redirectErrorStream(true).start();
+            String printed = new String(plain.getInputStream().readAllBytes());
+            assertEquals(0, plain.waitFor(), printed);
+            assertTrue(printed.startsWith("model bike version " + finalVersion), printed);
+            System.out.printf("IT rollback: rolled back v%d -> v%d (parent v%d), served in %.0f ms; store %s%n", current,
+                    current + 1, target, rollbackMillis, inStore);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static List<Long> storedVersions(ModelStore store) {
+        try {
+            return store.versions(MODEL);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the predictions topic until the prediction for {@code id} is there. */
+    private static JsonNode awaitPrediction(JobConfig config, String id) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String raw : kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE,
+                    Duration.ofMillis(300))) {
+                JsonNode p = Events.parse(raw);
+                if (p.get("id").asText().equals(id)) {
+                    return p;
+                }
+            }
+        }
+        throw new AssertionError("no prediction for " + id);
+    }
+
     private static List<String> requests(int wave, int count) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -237,7 +367,7 @@ class LearningJobIT {
         return out;
     }
 
-    private static List<JsonNode> readPredictions(JobConfig config, int expected) {
+    static List<JsonNode> readPredictions(JobConfig config, int expected) {
         List<String> raw = kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), expected, TIMEOUT);
         assertEquals(expected, raw.size(), "predictions in the topic");
         return raw.stream().map(Events::parse).collect(Collectors.toList());

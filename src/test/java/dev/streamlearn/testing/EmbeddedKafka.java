@@ -83,7 +83,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Every record in the topic from the beginning, read until {@code expected} are there or the timeout ends. */
     public List<String> readAll(String topic, int expected, Duration timeout) {
+        return readAll(topic, expected, timeout, false);
+    }
+
+    /** As {@link #readAll(String, int, Duration)}; with {@code committedOnly}, records of open or aborted transactions are skipped. */
+    public List<String> readAll(String topic, int expected, Duration timeout, boolean committedOnly) {
         Properties p = new Properties();
+        if (committedOnly) {
+            p.put("isolation.level", "read_committed");
+        }
         p.put("bootstrap.servers", bootstrapServers());
         p.put("group.id", "reader-" + UUID.randomUUID());
         p.put("key.deserializer", StringDeserializer.class.getName());
