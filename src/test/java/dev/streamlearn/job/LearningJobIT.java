@@ -38,7 +38,10 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -333,6 +336,75 @@ class LearningJobIT {
                     current + 1, target, rollbackMillis, inStore);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    @Test
+    void savepointRestoreContinuesVersionsWithIdenticalWeightsAndOptimizerState(
+            @InjectClusterClient ClusterClient<?> client) throws Exception {
+        Path storeDir = tmp.resolve("savepoint-store");
+        JobConfig config = config("savepoint-", "--store.path", storeDir.toUri().toString(),
+                "--store.interval", "3600000");
+        StreamExecutionEnvironment env = env("savepoint");
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("savepoint-it");
+        JobMetrics metrics = new JobMetrics(REPORTER, job.getJobID());
+        String version = "model." + MODEL + ".modelVersion";
+        int part = 5000;
+        kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(0, part)));
+        Await.until("first part trained", TIMEOUT,
+                () -> metrics.longValue("model." + MODEL + ".examplesTrained") == part);
+        // freeze writes the current version (weights and optimizer state) to the store
+        kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
+        Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
+        long atSavepoint = metrics.longValue(version);
+        Path file = storeDir.resolve(MODEL).resolve(ModelFile.fileName(atSavepoint));
+        String savepoint = client.stopWithSavepoint(job.getJobID(), false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get();
+        assertTrue(Files.exists(file), "the freeze's version was committed by the savepoint");
+        StoredModel beforeStop = ModelFile.read(new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
+
+        Configuration restoreConf = FlinkConf.load(tmp.resolve("savepoint"), Duration.ofMillis(300));
+        restoreConf.setString("execution.state-recovery.path", savepoint);
+        StreamExecutionEnvironment restoredEnv = StreamExecutionEnvironment.getExecutionEnvironment(restoreConf);
+        restoredEnv.setParallelism(2);
+        LearningJob.attachToKafka(restoredEnv, config);
+        JobClient restored = restoredEnv.executeAsync("savepoint-it-restored");
+        JobMetrics after = new JobMetrics(REPORTER, restored.getJobID());
+        try {
+            Await.until("the restored trainer reports", TIMEOUT, () -> after.longValue(version) >= 0);
+            assertEquals(atSavepoint, after.longValue(version), "the version is the savepoint's");
+            // resume writes the restored version again: it must be the same weights and optimizer state
+            kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
+            Await.until("resumed version stored", TIMEOUT, () -> {
+                try {
+                    return !ModelFile.read(new java.io.ByteArrayInputStream(Files.readAllBytes(file))).frozen;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            StoredModel afterRestore = ModelFile.read(new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
+            assertEquals(beforeStop.version, afterRestore.version);
+            assertEquals(beforeStop.examplesTrained, afterRestore.examplesTrained);
+            assertTrue(java.util.Arrays.equals(beforeStop.coords, afterRestore.coords));
+            assertTrue(java.util.Arrays.equals(beforeStop.weights, afterRestore.weights), "weights differ");
+            assertTrue(java.util.Arrays.equals(beforeStop.optimizerState, afterRestore.optimizerState),
+                    "optimizer state differs");
+            assertEquals(beforeStop.optimizerSteps, afterRestore.optimizerSteps);
+
+            kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(part, 2 * part)));
+            Await.until("second part trained", TIMEOUT,
+                    () -> after.longValue("model." + MODEL + ".examplesTrained") == 2L * part);
+            assertTrue(after.longValue(version) > atSavepoint, "versions continue after the restore");
+            List<String> events = kafka.readAll(config.get(JobConfig.TOPIC_MODEL_LOG), 3, TIMEOUT, true).stream()
+                    .map(Events::parse).map(e -> e.get("event").asText() + "@" + e.get("version").asLong())
+                    .collect(Collectors.toList());
+            assertEquals(List.of("stored@1", "freeze@" + atSavepoint, "resume@" + atSavepoint), events,
+                    "the model log has each line once, across the stop and the restore");
+            System.out.printf("IT savepoint: v%d at the savepoint, v%d after restore and %d more events%n",
+                    atSavepoint, after.longValue(version), part);
+        } finally {
+            restored.cancel().get();
         }
     }
 
