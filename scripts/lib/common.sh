@@ -14,7 +14,7 @@ LOG_DIR=$STACK_DIR/log
 PID_DIR=$STACK_DIR/pid
 LIB_DIR=$STACK_DIR/lib
 JOB_NAME=streamlearn
-TOPICS=(labeled-events prediction-requests model-control predictions dead-letter)
+TOPICS=(labeled-events prediction-requests model-control predictions dead-letter model-log)
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 info() { echo "$*" >&2; }

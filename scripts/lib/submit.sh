@@ -4,9 +4,13 @@ submit_job() {
   require_stack
   local existing; existing=$(running_job)
   [[ -z "$existing" ]] || die "a $JOB_NAME job is already running ($existing); stop it first with scripts/savepoint --stop"
-  local args=("$@") has_bootstrap=false a
-  for a in "${args[@]}"; do [[ "$a" == --kafka.bootstrap-servers ]] && has_bootstrap=true; done
+  local args=("$@") has_bootstrap=false has_store=false a
+  for a in "${args[@]}"; do
+    [[ "$a" == --kafka.bootstrap-servers ]] && has_bootstrap=true
+    [[ "$a" == --store.path ]] && has_store=true
+  done
   $has_bootstrap || args=(--kafka.bootstrap-servers "$BOOTSTRAP" "${args[@]}")
+  $has_store || args=(--store.path "file://$STACK_DIR/models" "${args[@]}")
   local jar; jar=$(job_jar)
   local from=(); [[ -z "$savepoint" ]] || from=(-s "$savepoint")
   local out

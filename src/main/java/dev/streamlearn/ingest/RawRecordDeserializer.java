@@ -1,6 +1,8 @@
 package dev.streamlearn.ingest;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -16,8 +18,33 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
     private static final long serialVersionUID = 1L;
 
+    private final long skipBeforeMillis;
+    private transient Counter skipped;
+
+    /** Every record. */
+    public RawRecordDeserializer() {
+        this(Long.MIN_VALUE);
+    }
+
+    /**
+     * Records whose Kafka timestamp is before {@code skipBeforeMillis} are dropped (and counted as
+     * {@code recordsSkipped}): how a job restored from a savepoint skips the data written since.
+     */
+    public RawRecordDeserializer(long skipBeforeMillis) {
+        this.skipBeforeMillis = skipBeforeMillis;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        skipped = context.getMetricGroup().counter("recordsSkipped");
+    }
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<String> out) {
+        if (record.timestamp() < skipBeforeMillis) {
+            skipped.inc();
+            return;
+        }
         byte[] value = record.value();
         out.collect(value == null ? "" : new String(value, StandardCharsets.UTF_8));
     }

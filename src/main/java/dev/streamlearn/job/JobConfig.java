@@ -53,6 +53,9 @@ public final class JobConfig {
             .intType().defaultValue(10).withDescription("Retention: the newest n stored versions of a model stay ...");
     public static final ConfigOption<Integer> STORE_KEEP_EVERY = ConfigOptions.key("store.keep-every")
             .intType().defaultValue(100).withDescription("... and, of older ones, the first of every block of n versions.");
+    public static final ConfigOption<String> LABELED_SKIP_BEFORE = ConfigOptions.key("labeled.skip-before")
+            .stringType().defaultValue("")
+            .withDescription("Drop labeled events whose Kafka timestamp is before this: now, epoch ms or an ISO-8601 instant.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("max.record.bytes")
             .intType().defaultValue(65536).withDescription("Larger input records go to the dead-letter topic.");
     public static final ConfigOption<String> MODELS = ConfigOptions.key("models")
@@ -92,7 +95,8 @@ public final class JobConfig {
 
     private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
             TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, TOPIC_MODEL_LOG,
-            DELIVERY_GUARANTEE, MAX_RECORD_BYTES, MODELS, STORE_PATH, STORE_KEEP_LAST, STORE_KEEP_EVERY);
+            DELIVERY_GUARANTEE, MAX_RECORD_BYTES, MODELS, STORE_PATH, STORE_KEEP_LAST, STORE_KEEP_EVERY,
+            LABELED_SKIP_BEFORE);
     private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(LOSS, OPTIMIZER, HASH_BITS, BATCH_SIZE,
             BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2, STORE_INTERVAL,
             STORE_RECENT, INITIAL_MODEL);
@@ -100,10 +104,17 @@ public final class JobConfig {
 
     private final Configuration conf;
     private final Map<String, ModelSpec> models;
+    private final long labeledSkipBefore;
 
-    private JobConfig(Configuration conf, Map<String, ModelSpec> models) {
+    private JobConfig(Configuration conf, Map<String, ModelSpec> models, long labeledSkipBefore) {
         this.conf = conf;
         this.models = models;
+        this.labeledSkipBefore = labeledSkipBefore;
+    }
+
+    /** Labeled events with an earlier Kafka timestamp are dropped; Long.MIN_VALUE: none. */
+    public long labeledSkipBefore() {
+        return labeledSkipBefore;
     }
 
     public static List<ConfigOption<?>> jobOptions() {
@@ -144,11 +155,33 @@ public final class JobConfig {
         require(STORE_PATH, conf, v -> v.isEmpty() || v.contains("://") || v.startsWith("/"),
                 "must be an absolute path or a URI such as file:///data/models or s3://bucket/models");
 
+        long skipBefore = parseSkipBefore(conf.get(LABELED_SKIP_BEFORE));
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (String id : modelIds) {
             models.put(id, modelSpec(id, conf));
         }
-        return new JobConfig(conf, Collections.unmodifiableMap(models));
+        return new JobConfig(conf, Collections.unmodifiableMap(models), skipBefore);
+    }
+
+    /** "now" is the moment the job is built (on the client), so restarts keep the same cut. */
+    private static long parseSkipBefore(String value) {
+        if (value.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        if (value.equals("now")) {
+            return System.currentTimeMillis();
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            // an instant
+        }
+        try {
+            return java.time.Instant.parse(value).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidConfigException(LABELED_SKIP_BEFORE.key(),
+                    "'" + value + "' is none of now, epoch milliseconds, an ISO-8601 instant such as 2026-11-28T14:00:00Z");
+        }
     }
 
     private static List<String> parseModelIds(String list) {

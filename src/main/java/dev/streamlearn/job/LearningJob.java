@@ -58,26 +58,29 @@ public final class LearningJob {
     }
 
     public static KafkaInputs readFromKafka(StreamExecutionEnvironment env, JobConfig config) {
-        DataStream<String> labeled = env.fromSource(source(config, JobConfig.TOPIC_LABELED),
+        DataStream<String> labeled = env.fromSource(
+                        source(config, JobConfig.TOPIC_LABELED, new RawRecordDeserializer(config.labeledSkipBefore())),
                         WatermarkStrategy.noWatermarks(), Operators.LABELED_SOURCE_NAME)
                 .uid(Operators.LABELED_SOURCE_UID);
-        DataStream<String> requests = env.fromSource(source(config, JobConfig.TOPIC_REQUESTS),
+        DataStream<String> requests = env.fromSource(
+                        source(config, JobConfig.TOPIC_REQUESTS, new RawRecordDeserializer()),
                         WatermarkStrategy.noWatermarks(), Operators.REQUEST_SOURCE_NAME)
                 .uid(Operators.REQUEST_SOURCE_UID);
-        DataStream<String> control = env.fromSource(source(config, JobConfig.TOPIC_CONTROL),
+        DataStream<String> control = env.fromSource(
+                        source(config, JobConfig.TOPIC_CONTROL, new RawRecordDeserializer()),
                         WatermarkStrategy.noWatermarks(), Operators.CONTROL_SOURCE_NAME)
                 .uid(Operators.CONTROL_SOURCE_UID);
         return new KafkaInputs(labeled, requests, control);
     }
 
-    private static KafkaSource<String> source(JobConfig config,
-            ConfigOption<String> topic) {
+    private static KafkaSource<String> source(JobConfig config, ConfigOption<String> topic,
+            RawRecordDeserializer deserializer) {
         return KafkaSource.<String>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(topic))
                 .setGroupId(config.get(JobConfig.GROUP_ID))
                 .setStartingOffsets(startingOffsets(config.get(JobConfig.STARTING_OFFSETS)))
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
     }

@@ -182,7 +182,7 @@ public final class Replay {
         return out;
     }
 
-    private static String guessFormat(String files) {
+    static String guessFormat(String files) {
         String f = files.split(",")[0].toLowerCase(Locale.ROOT);
         if (f.endsWith(".jsonl") || f.endsWith(".json")) {
             return "jsonl";

@@ -20,6 +20,9 @@ public final class Status {
     private static final String[] MODEL_METRICS = {"modelVersion", "examplesTrained", "batchesApplied", "frozen",
             "logLoss", "logLossTotal", "accuracy", "auc", "mae", "rmse", "predictionsServed"};
 
+    /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
+    private static final long METRICS_REFRESH_MILLIS = 2200;
+
     private Status() {}
 
     public static void main(String[] args) throws Exception {
@@ -93,7 +96,15 @@ public final class Status {
         JsonNode overview = rest.get("/jobs/" + job);
         out.printf("job %s %s %s, running for %s%n", overview.path("name").asText(), job,
                 overview.path("state").asText(), duration(overview.path("duration").asLong()));
-        Map<String, Double> m = rest.sums(job, suffixes(rest, job));
+        String[] wanted = suffixes(rest, job);
+        // the REST API answers from a cache that a request refreshes in the background: ask until the
+        // answer changes (a refresh landed) or a few refresh intervals have passed
+        Map<String, Double> first = rest.sums(job, wanted);
+        Map<String, Double> m = first;
+        for (long waited = 0; m.equals(first) && waited < 3 * METRICS_REFRESH_MILLIS; waited += 500) {
+            Thread.sleep(500);
+            m = rest.sums(job, wanted);
+        }
         out.printf("%-12s %8s %10s %8s %7s %9s %9s %7s %9s %10s %10s%n", "model", "version", "trained", "batches",
                 "frozen", "logLoss", "accuracy", "auc", "mae", "rmse", "served");
         for (String model : models(rest, job)) {

@@ -292,6 +292,16 @@ public final class ModelTrainer {
         return nowMillis - lastStoredAtMillis >= spec.storeIntervalMillis;
     }
 
+    /** When the current version may be stored, if it is not yet. */
+    public long nextStoreAt() {
+        return lastStoredAtMillis + spec.storeIntervalMillis;
+    }
+
+    /** Whether the current version has not been stored yet. */
+    public boolean hasUnstoredVersion() {
+        return recent.isEmpty() || recent.peekLast().version != version;
+    }
+
     /**
      * The current version as a stored model, with the prequential metrics at this point; kept
      * among the recent versions (for rollback without the store).
@@ -376,6 +386,19 @@ public final class ModelTrainer {
             throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
                     + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model is configured with "
                     + spec.loss + "/" + spec.optimizer + " on 2^" + spec.hashBits);
+        }
+    }
+
+    /**
+     * After a restore from an older savepoint, later versions may already exist (in the model
+     * store). The restored weights then continue as the version after the newest one, with the
+     * restored version as parent, so that a version number never names two different models.
+     */
+    public void continueAfter(long newestExistingVersion) {
+        if (newestExistingVersion > version) {
+            parentVersion = version;
+            version = newestExistingVersion + 1;
+            fullUpdatePending = true;
         }
     }
 

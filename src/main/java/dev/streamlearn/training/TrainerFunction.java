@@ -81,8 +81,18 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 LOG.warn("Dropping model '{}' from the restored state: it is no longer configured", snapshot.modelId);
                 continue;
             }
-            trainers.put(spec.id, ModelTrainer.restore(spec, snapshot));
-            LOG.info("Restored model '{}' at version {} ({} examples trained)", spec.id, snapshot.version,
+            ModelTrainer trainer = ModelTrainer.restore(spec, snapshot);
+            if (store != null) {
+                List<Long> stored = store.versions(spec.id);
+                if (!stored.isEmpty() && stored.get(stored.size() - 1) > trainer.version()) {
+                    trainer.continueAfter(stored.get(stored.size() - 1));
+                    LOG.info("Model '{}': the store already has versions up to {}; the restored version {} continues"
+                            + " as version {}", spec.id, stored.get(stored.size() - 1), snapshot.version,
+                            trainer.version());
+                }
+            }
+            trainers.put(spec.id, trainer);
+            LOG.info("Restored model '{}' at version {} ({} examples trained)", spec.id, trainer.version(),
                     snapshot.examplesTrained);
         }
     }
@@ -217,6 +227,8 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         }
         if (trainer.hasOpenBatch() && trainer.batchDeadline() <= timestamp) {
             apply(trainer, ctx, out);
+        } else if (trainer.hasUnstoredVersion() && trainer.storeDue(timestamp)) {
+            keep(trainer, ModelLogEntry.STORED, timestamp, ctx); // the last version before a pause
         } else {
             publishMetrics(trainer, ctx); // a deferred metrics refresh
         }
@@ -229,6 +241,8 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             long now = ctx.timerService().currentProcessingTime();
             if (trainer.storeDue(now)) {
                 keep(trainer, ModelLogEntry.STORED, now, ctx);
+            } else {
+                ctx.timerService().registerProcessingTimeTimer(trainer.nextStoreAt());
             }
         }
         publishMetrics(trainer, ctx);

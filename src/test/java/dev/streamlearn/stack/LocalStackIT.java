@@ -33,7 +33,7 @@ class LocalStackIT {
     private static final String UI = "http://127.0.0.1:" + ENV.get("UI_PORT");
     private static final String BOOTSTRAP = "127.0.0.1:" + ENV.get("KAFKA_PORT");
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
-    private static final String[] JOB_OPTIONS = {"--models", "bike", "--batch.size", "50"};
+    private static final String[] JOB_OPTIONS = {"--models", "bike", "--batch.size", "50", "--store.interval", "500"};
 
     @AfterAll
     static void down() throws Exception {
@@ -69,22 +69,52 @@ class LocalStackIT {
         assertEquals(0, status.exit, status.toString());
         assertTrue(status.out.contains("bike"), status.out);
 
+        Await.until("the current version in the model store", TIMEOUT, () -> {
+            try {
+                return Scripts.run(ENV, "models", "list").out.matches("(?s).*\\bbike +" + (long) versionBefore + " .*");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Scripts.Result show = Scripts.run(ENV, "models", "show", "bike", String.valueOf((long) versionBefore),
+                "--names-from", "src/data/bike_sharing/hour.csv", "--format", "bike-sharing", "--top", "3");
+        assertEquals(0, show.exit, show.toString());
+        assertTrue(show.out.contains("largest weights:") && show.out.contains("hour="), show.out);
+
         Scripts.Result savepoint = Scripts.run(ENV, "savepoint", "--stop");
         assertEquals(0, savepoint.exit, savepoint.toString());
         String path = savepoint.lastLine();
         assertTrue(Files.isDirectory(Path.of(path.replaceFirst("^file:", ""))), path);
 
+        // events written while the job is down: a restore replays them, a skip-to restore does not
+        replay(6000, 1000);
         Scripts.Result restore = Scripts.run(ENV, "restore", concat(path, JOB_OPTIONS));
         assertEquals(0, restore.exit, restore.toString());
         String secondJob = restore.lastLine();
         assertNotEquals(firstJob, secondJob);
-        replay(6000, 4000);
-        Await.until("all 10000 examples trained", TIMEOUT,
-                () -> metric(rest, secondJob, "model.bike.examplesTrained") == 10000,
+        Await.until("the 1000 events since the savepoint trained", TIMEOUT,
+                () -> metric(rest, secondJob, "model.bike.examplesTrained") == 7000,
                 () -> "examplesTrained=" + metric(rest, secondJob, "model.bike.examplesTrained"));
-        double versionAfter = metric(rest, secondJob, "model.bike.modelVersion");
-        assertTrue(versionAfter > versionBefore, versionBefore + " then " + versionAfter);
-        Await.until("1000 predictions", TIMEOUT, () -> countRecords("predictions") == 1000);
+        double versionReplayed = metric(rest, secondJob, "model.bike.modelVersion");
+        assertTrue(versionReplayed > versionBefore, versionBefore + " then " + versionReplayed);
+
+        String[] skipArgs = concat(path, concat("--skip-to", concat("now", JOB_OPTIONS)));
+        Scripts.Result skip = Scripts.run(ENV, "rollback", skipArgs);
+        assertEquals(0, skip.exit, skip.toString());
+        String thirdJob = skip.lastLine();
+        Await.until("the skipping job counts its skipped events", TIMEOUT,
+                () -> metric(rest, thirdJob, "deserializer.recordsSkipped") == 1000,
+                () -> "recordsSkipped=" + metric(rest, thirdJob, "deserializer.recordsSkipped"));
+        assertEquals(6000, metric(rest, thirdJob, "model.bike.examplesTrained"), "back at the savepoint's model");
+        double versionRolledBack = metric(rest, thirdJob, "model.bike.modelVersion");
+        assertTrue(versionRolledBack > versionReplayed, "the savepoint's model continues as a new version, "
+                + versionRolledBack + ", after the newest stored one, " + versionReplayed);
+        replay(7000, 3000);
+        Await.until("the new events trained, not the skipped ones", TIMEOUT,
+                () -> metric(rest, thirdJob, "model.bike.examplesTrained") == 9000,
+                () -> "examplesTrained=" + metric(rest, thirdJob, "model.bike.examplesTrained"));
+        double versionAfter = metric(rest, thirdJob, "model.bike.modelVersion");
+        assertEquals(versionRolledBack + 60, versionAfter, "3000 new events in batches of 50");
 
         List<String> pids = stackPids();
         Scripts.Result down = Scripts.run(ENV, "down");
@@ -96,8 +126,8 @@ class LocalStackIT {
         assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
                 .map(c -> c.contains(ENV.get("STACK_DIR"))).orElse(false)), "a process of the stack is left");
         assertMisuse(Scripts.run(ENV, "savepoint"), "the stack is not up");
-        System.out.printf("IT stack: version %.0f before the savepoint, %.0f after restore and replay%n",
-                versionBefore, versionAfter);
+        System.out.printf("IT stack: version %.0f at the savepoint, %.0f after a replaying restore, %.0f after a"
+                + " skipping rollback and 3000 new events%n", versionBefore, versionReplayed, versionAfter);
     }
 
     private static void replay(int skip, int limit) throws Exception {

@@ -102,6 +102,23 @@ class ModelTrainerTest {
         }
     }
 
+    @Test
+    void aRestoredOlderModelContinuesAfterTheNewestExistingVersion() {
+        ModelTrainer t = new ModelTrainer(Specs.logistic("m", 1, 1000));
+        for (int i = 0; i < 3; i++) {
+            t.add(new int[] {BIAS}, new double[] {1}, 1, 1, 0);
+            t.applyBatch();
+        }
+        t.continueAfter(10); // versions up to 10 exist elsewhere
+        assertEquals(11, t.version());
+        t.add(new int[] {BIAS}, new double[] {1}, 1, 1, 0);
+        ModelUpdate next = t.applyBatch();
+        assertEquals(12, next.version);
+        assertTrue(next.full, "inference may hold any of the other line's versions: send in full");
+        t.continueAfter(5); // nothing newer: no change
+        assertEquals(12, t.version());
+    }
+
     private static List<double[]> randomStream(int n, long seed) {
         Random r = new Random(seed);
         List<double[]> s = new ArrayList<>();

@@ -1,0 +1,211 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.store.ModelStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Lists, shows and compares the versions in a model store. */
+public final class ModelStoreTool {
+
+    static final String USAGE = String.join("\n",
+            "usage: models --store URI list [--model ID]",
+            "       models --store URI show MODEL VERSION [--top N] [--names-from FILE [--format FMT]]",
+            "       models --store URI compare MODEL VERSION_A VERSION_B [--top N] [--names-from FILE [--format FMT]]",
+            "  --store URI        the model store (store.path of the job), e.g. file:///data/models",
+            "  --top N            how many weights to list (default 10)",
+            "  --names-from FILE  a dataset (as for replay) whose features name the hashed coordinates",
+            "  --format FMT       its format, when the file name does not tell (jsonl, csv, arff, open-bandit, bike-sharing)");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelStoreTool() {}
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("models: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] raw, PrintStream out) throws IOException {
+        List<String> words = new ArrayList<>();
+        List<String> options = new ArrayList<>();
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i].startsWith("--") && !raw[i].equals("--help")) {
+                options.add(raw[i]);
+                if (i + 1 < raw.length) {
+                    options.add(raw[++i]);
+                }
+            } else if (raw[i].equals("--help") || raw[i].equals("-h")) {
+                options.add(raw[i]);
+            } else {
+                words.add(raw[i]);
+            }
+        }
+        Args a = new Args(options.toArray(new String[0]), USAGE);
+        if (a.help || words.isEmpty()) {
+            out.println(USAGE);
+            return a.help ? 0 : 2;
+        }
+        ModelStore store = new ModelStore(a.required("--store"));
+        int top = a.intValue("--top", 10);
+        switch (words.get(0)) {
+            case "list":
+                list(store, a.get("--model", null), out);
+                return 0;
+            case "show":
+                expect(words, 3, "show MODEL VERSION");
+                show(read(store, words.get(1), words.get(2)), top, names(a, words.get(1), store, words.get(2)), out);
+                return 0;
+            case "compare":
+                expect(words, 4, "compare MODEL VERSION_A VERSION_B");
+                compare(read(store, words.get(1), words.get(2)), read(store, words.get(1), words.get(3)), top,
+                        names(a, words.get(1), store, words.get(2)), out);
+                return 0;
+            default:
+                throw new IllegalArgumentException("unknown command '" + words.get(0) + "' (list, show, compare)");
+        }
+    }
+
+    private static void expect(List<String> words, int n, String form) {
+        if (words.size() != n) {
+            throw new IllegalArgumentException("usage: models --store URI " + form);
+        }
+    }
+
+    private static StoredModel read(ModelStore store, String model, String version) throws IOException {
+        long v;
+        try {
+            v = Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("version '" + version + "' is not a number");
+        }
+        if (!store.versions(model).contains(v)) {
+            throw new IllegalArgumentException("the store has no version " + v + " of '" + model + "' (stored: "
+                    + store.versions(model) + ")");
+        }
+        return store.read(model, v);
+    }
+
+    private static void list(ModelStore store, String only, PrintStream out) throws IOException {
+        List<String> models = only == null ? store.models() : List.of(only);
+        out.printf("%-12s %8s %8s %10s %24s %9s %9s %8s %9s%n", "model", "version", "parent", "examples", "created",
+                "logLoss", "auc", "rmse", "non-zero");
+        for (String model : models) {
+            for (long v : store.versions(model)) {
+                StoredModel m = store.read(model, v);
+                out.printf("%-12s %8d %8d %10d %24s %9s %9s %8s %9d%n", model, m.version, m.parentVersion,
+                        m.examplesTrained, Instant.ofEpochMilli(m.createdAtMillis), fmt(m.metric("logLoss")),
+                        fmt(m.metric("auc")), fmt(m.metric("rmse")), m.nonZeroWeights());
+            }
+        }
+    }
+
+    private static void show(StoredModel m, int top, Map<Integer, String> names, PrintStream out) {
+        out.printf("model %s version %d, parent %d, created %s%n", m.modelId, m.version, m.parentVersion,
+                Instant.ofEpochMilli(m.createdAtMillis));
+        out.printf("%s loss, %s optimizer (%d steps), 2^%d hashed features, %d non-zero weights, %s%n", m.loss,
+                m.optimizer, m.optimizerSteps, m.hashBits, m.nonZeroWeights(), m.frozen ? "frozen" : "learning");
+        out.printf("%d examples in %d batches, event time through %s%n", m.examplesTrained, m.batchesApplied,
+                m.eventTimeThrough == 0 ? "-" : Instant.ofEpochMilli(m.eventTimeThrough).toString());
+        StringBuilder metrics = new StringBuilder("prequential:");
+        for (int i = 0; i < m.metricNames.length; i++) {
+            metrics.append(' ').append(m.metricNames[i]).append('=').append(fmt(m.metricValues[i]));
+        }
+        out.println(metrics);
+        out.println("largest weights:");
+        Integer[] order = byMagnitude(m.coords.length, k -> Math.abs(m.weights[k]));
+        for (int i = 0; i < Math.min(top, order.length); i++) {
+            int k = order[i];
+            out.printf("  %12.6f  %s%n", m.weights[k], name(m.coords[k], m, names));
+        }
+    }
+
+    private static void compare(StoredModel a, StoredModel b, int top, Map<Integer, String> names, PrintStream out) {
+        out.printf("model %s: version %d (%d examples) vs version %d (%d examples)%n", a.modelId, a.version,
+                a.examplesTrained, b.version, b.examplesTrained);
+        for (String metric : a.metricNames) {
+            out.printf("  %-14s %10s -> %10s%n", metric, fmt(a.metric(metric)), fmt(b.metric(metric)));
+        }
+        Map<Integer, double[]> both = new HashMap<>();
+        for (int k = 0; k < a.coords.length; k++) {
+            both.computeIfAbsent(a.coords[k], c -> new double[2])[0] = a.weights[k];
+        }
+        for (int k = 0; k < b.coords.length; k++) {
+            both.computeIfAbsent(b.coords[k], c -> new double[2])[1] = b.weights[k];
+        }
+        List<Integer> coords = new ArrayList<>(both.keySet());
+        Integer[] order = byMagnitude(coords.size(), k -> {
+            double[] w = both.get(coords.get(k));
+            return Math.abs(w[1] - w[0]);
+        });
+        out.println("weights that moved most:");
+        for (int i = 0; i < Math.min(top, order.length); i++) {
+            int c = coords.get(order[i]);
+            double[] w = both.get(c);
+            out.printf("  %12.6f -> %12.6f  (%+.6f)  %s%n", w[0], w[1], w[1] - w[0], name(c, a, names));
+        }
+    }
+
+    private static Integer[] byMagnitude(int n, java.util.function.IntToDoubleFunction size) {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(size.applyAsDouble(y), size.applyAsDouble(x)));
+        return order;
+    }
+
+    private static String name(int coord, StoredModel m, Map<Integer, String> names) {
+        if (coord == 1 << m.hashBits) {
+            return "(bias)";
+        }
+        String n = names.get(coord);
+        return n == null ? "#" + coord : n;
+    }
+
+    /** Feature names by hashed coordinate, from a dataset's events (collisions list every name). */
+    private static Map<Integer, String> names(Args a, String model, ModelStore store, String version)
+            throws IOException {
+        String file = a.get("--names-from", null);
+        Map<Integer, String> names = new HashMap<>();
+        if (file == null) {
+            return names;
+        }
+        int bits = read(store, model, version).hashBits;
+        FeatureHasher hasher = new FeatureHasher(bits);
+        Map<Integer, TreeSet<String>> all = new HashMap<>();
+        List<DatasetEvent> events = Replay.read(a.get("--format", Replay.guessFormat(file)), file, a);
+        for (DatasetEvent e : events) {
+            JsonNode features = JSON.readTree(e.json).path("features");
+            Iterator<Map.Entry<String, JsonNode>> it = features.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> f = it.next();
+                String label = f.getValue().isNumber() ? f.getKey() : f.getKey() + "=" + f.getValue().asText();
+                int coord = f.getValue().isNumber() ? hasher.numericIndex(f.getKey())
+                        : hasher.categoricalIndex(f.getKey(), f.getValue().asText());
+                all.computeIfAbsent(coord, c -> new TreeSet<>()).add(label);
+            }
+        }
+        all.forEach((c, set) -> names.put(c, String.join(" | ", set)));
+        return names;
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.4f", v);
+    }
+}
