@@ -9,6 +9,8 @@ import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.model.ModelFile;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.tools.OfflineTrainer;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
@@ -405,6 +407,55 @@ class LearningJobIT {
                     atSavepoint, after.longValue(version), part);
         } finally {
             restored.cancel().get();
+        }
+    }
+
+    @Test
+    void startsFromASmileBatchModelAndServesItsScoresBeforeLearningOnline() throws Exception {
+        Path storeDir = tmp.resolve("warm-store");
+        StoredModel written = OfflineTrainer.run(new String[] {"--file", "src/data/bike_sharing/hour.csv",
+            "--format", "bike-sharing", "--model", MODEL, "--limit", "5000", "--hash-bits", "10",
+            "--store", storeDir.toUri().toString()});
+        assertEquals(0, written.version);
+        String initial = storeDir.resolve(MODEL).resolve(ModelFile.fileName(0)).toUri().toString();
+        JobConfig config = config("warm-", "--model.bike.hash.bits", "10", "--model.bike.initial-model", initial);
+        ModelSpec spec = config.models().get(MODEL);
+        // the same fit, to ask Smile itself for its predictions
+        OfflineTrainer.Fitted smile = OfflineTrainer.fit(spec,
+                OfflineTrainer.Dataset.of(spec, bike.subList(0, 5000)), 0.1);
+        assertTrue(java.util.Arrays.equals(smile.stored.weights, written.weights), "the fit is deterministic");
+
+        StreamExecutionEnvironment env = env("warm");
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("warm-start-it");
+        JobMetrics metrics = new JobMetrics(REPORTER, job.getJobID());
+        try {
+            EventParser parser = new EventParser(config.models(), 65536, "t");
+            List<String> requests = new ArrayList<>();
+            Map<String, Double> expected = new HashMap<>();
+            for (int i = 5000; i < 5100; i++) {
+                DatasetEvent e = bike.get(i);
+                requests.add(e.asRequest("w-" + i));
+                Example x = parser.parseLabeled(e.json).value();
+                expected.put("w-" + i, smile.predict.applyAsDouble(OfflineTrainer.dense(spec, x.indices, x.values)));
+            }
+            kafka.send(config.get(JobConfig.TOPIC_REQUESTS), requests);
+            List<JsonNode> predictions = readPredictions(config, requests.size());
+            double worst = 0;
+            for (JsonNode p : predictions) {
+                assertEquals(0L, p.get("modelVersion").asLong(), "served as the initial version: " + p);
+                worst = Math.max(worst, Math.abs(p.get("score").asDouble() - expected.get(p.get("id").asText())));
+            }
+            assertTrue(worst <= 1e-6, "largest difference to Smile's own predictions: " + worst);
+
+            kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(5000, 7000)));
+            Await.until("online updates on top of the batch model", TIMEOUT,
+                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == 2000);
+            assertEquals(2000 / 50, metrics.longValue("model." + MODEL + ".modelVersion"),
+                    "versions count on from the initial version 0");
+            System.out.printf("IT warm start: 100 requests served at version 0, max |job - Smile| = %.2e%n", worst);
+        } finally {
+            job.cancel().get();
         }
     }
 
