@@ -9,6 +9,9 @@ public class Example {
     public double weight;
     public int[] indices;
     public double[] values;
+    /** Where the event was in the labeled topic; -1 when it did not come from Kafka. */
+    public int partition = -1;
+    public long offset = -1;
 
     public Example() {}
 

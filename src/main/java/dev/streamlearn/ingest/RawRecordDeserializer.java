@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * record and invalid UTF-8 becomes replacement characters, so the parser can dead-letter them
  * instead of the source failing the job.
  */
-public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<String> {
+public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,17 +39,18 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<String> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
         if (record.timestamp() < skipBeforeMillis) {
             skipped.inc();
             return;
         }
         byte[] value = record.value();
-        out.collect(value == null ? "" : new String(value, StandardCharsets.UTF_8));
+        out.collect(new SourceRecord(value == null ? "" : new String(value, StandardCharsets.UTF_8), record.partition(),
+                record.offset()));
     }
 
     @Override
-    public TypeInformation<String> getProducedType() {
-        return Types.STRING;
+    public TypeInformation<SourceRecord> getProducedType() {
+        return TypeInformation.of(SourceRecord.class);
     }
 }

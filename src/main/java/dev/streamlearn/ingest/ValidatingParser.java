@@ -15,7 +15,7 @@ import org.apache.flink.util.OutputTag;
  * Parses raw records of one topic; what cannot be used goes to the {@link #DEAD_LETTERS} side
  * output with its reason, and a counter per reason ({@code deadLetter.<reason>}) counts it.
  */
-public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
+public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -47,7 +47,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
     }
 
     @Override
-    public void processElement(String record, Context ctx, Collector<T> out) {
+    public void processElement(SourceRecord record, Context ctx, Collector<T> out) {
         recordsIn.inc();
         ParseResult<T> result = parse(parser, record);
         if (result.isOk()) {
@@ -59,7 +59,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
         }
     }
 
-    protected abstract ParseResult<T> parse(EventParser parser, String record);
+    protected abstract ParseResult<T> parse(EventParser parser, SourceRecord record);
 
     /** Names the input in metrics: {@code input.<name>.recordsIn}. */
     protected abstract String inputName();
@@ -78,8 +78,13 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
         }
 
         @Override
-        protected ParseResult<Example> parse(EventParser parser, String record) {
-            return parser.parseLabeled(record);
+        protected ParseResult<Example> parse(EventParser parser, SourceRecord record) {
+            ParseResult<Example> r = parser.parseLabeled(record.value);
+            if (r.isOk()) {
+                r.value().partition = record.partition;
+                r.value().offset = record.offset;
+            }
+            return r;
         }
     }
 
@@ -97,8 +102,8 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
         }
 
         @Override
-        protected ParseResult<PredictionRequest> parse(EventParser parser, String record) {
-            return parser.parseRequest(record);
+        protected ParseResult<PredictionRequest> parse(EventParser parser, SourceRecord record) {
+            return parser.parseRequest(record.value);
         }
     }
 
@@ -116,8 +121,8 @@ public abstract class ValidatingParser<T> extends ProcessFunction<String, T> {
         }
 
         @Override
-        protected ParseResult<dev.streamlearn.control.ControlCommand> parse(EventParser parser, String record) {
-            return parser.parseControl(record);
+        protected ParseResult<dev.streamlearn.control.ControlCommand> parse(EventParser parser, SourceRecord record) {
+            return parser.parseControl(record.value);
         }
     }
 }

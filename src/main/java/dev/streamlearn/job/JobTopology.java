@@ -6,6 +6,7 @@ import dev.streamlearn.inference.Prediction;
 import dev.streamlearn.ingest.DeadLetter;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
@@ -67,8 +68,8 @@ public final class JobTopology {
 
     private JobTopology() {}
 
-    public static Outputs build(JobConfig config, DataStream<String> labeledRecords, DataStream<String> requestRecords,
-            DataStream<String> controlRecords) {
+    public static Outputs build(JobConfig config, DataStream<SourceRecord> labeledRecords,
+            DataStream<SourceRecord> requestRecords, DataStream<SourceRecord> controlRecords) {
         Map<String, ModelSpec> models = config.models();
         int maxBytes = config.getInt(JobConfig.MAX_RECORD_BYTES);
 

@@ -1,6 +1,7 @@
 package dev.streamlearn.job;
 
 import dev.streamlearn.ingest.RawRecordDeserializer;
+import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.model.store.ModelStoreSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -46,11 +47,12 @@ public final class LearningJob {
 
     /** The raw records of the three input topics. */
     public static final class KafkaInputs {
-        public final DataStream<String> labeled;
-        public final DataStream<String> requests;
-        public final DataStream<String> control;
+        public final DataStream<SourceRecord> labeled;
+        public final DataStream<SourceRecord> requests;
+        public final DataStream<SourceRecord> control;
 
-        KafkaInputs(DataStream<String> labeled, DataStream<String> requests, DataStream<String> control) {
+        KafkaInputs(DataStream<SourceRecord> labeled, DataStream<SourceRecord> requests,
+                DataStream<SourceRecord> control) {
             this.labeled = labeled;
             this.requests = requests;
             this.control = control;
@@ -58,24 +60,24 @@ public final class LearningJob {
     }
 
     public static KafkaInputs readFromKafka(StreamExecutionEnvironment env, JobConfig config) {
-        DataStream<String> labeled = env.fromSource(
+        DataStream<SourceRecord> labeled = env.fromSource(
                         source(config, JobConfig.TOPIC_LABELED, new RawRecordDeserializer(config.labeledSkipBefore())),
                         WatermarkStrategy.noWatermarks(), Operators.LABELED_SOURCE_NAME)
                 .uid(Operators.LABELED_SOURCE_UID);
-        DataStream<String> requests = env.fromSource(
+        DataStream<SourceRecord> requests = env.fromSource(
                         source(config, JobConfig.TOPIC_REQUESTS, new RawRecordDeserializer()),
                         WatermarkStrategy.noWatermarks(), Operators.REQUEST_SOURCE_NAME)
                 .uid(Operators.REQUEST_SOURCE_UID);
-        DataStream<String> control = env.fromSource(
+        DataStream<SourceRecord> control = env.fromSource(
                         source(config, JobConfig.TOPIC_CONTROL, new RawRecordDeserializer()),
                         WatermarkStrategy.noWatermarks(), Operators.CONTROL_SOURCE_NAME)
                 .uid(Operators.CONTROL_SOURCE_UID);
         return new KafkaInputs(labeled, requests, control);
     }
 
-    private static KafkaSource<String> source(JobConfig config, ConfigOption<String> topic,
+    private static KafkaSource<SourceRecord> source(JobConfig config, ConfigOption<String> topic,
             RawRecordDeserializer deserializer) {
-        return KafkaSource.<String>builder()
+        return KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(topic))
                 .setGroupId(config.get(JobConfig.GROUP_ID))

@@ -15,7 +15,8 @@ import java.util.Arrays;
  * <pre>
  * magic "SLMODEL" + format byte 1
  * modelId (UTF), version, parentVersion, createdAtMillis, examplesTrained, batchesApplied,
- * eventTimeThrough (longs), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
+ * eventTimeThrough (longs), offsetsThrough: count (int) then one long per partition of the
+ * labeled topic (-1: none), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
  * metrics: count (int), then name (UTF) and value (double) each
  * weights: count n (int), coords (n ints, ascending), weights (n doubles)
  * optimizer: arrays a (int), steps (long), state (a*n doubles, array after array)
@@ -57,6 +58,11 @@ public final class ModelFile {
         out.writeLong(m.examplesTrained);
         out.writeLong(m.batchesApplied);
         out.writeLong(m.eventTimeThrough);
+        long[] offsets = m.offsetsThrough == null ? new long[0] : m.offsetsThrough;
+        out.writeInt(offsets.length);
+        for (long o : offsets) {
+            out.writeLong(o);
+        }
         out.writeUTF(m.loss);
         out.writeUTF(m.optimizer);
         out.writeInt(m.hashBits);
@@ -100,6 +106,10 @@ public final class ModelFile {
         m.examplesTrained = in.readLong();
         m.batchesApplied = in.readLong();
         m.eventTimeThrough = in.readLong();
+        m.offsetsThrough = new long[in.readInt()];
+        for (int p = 0; p < m.offsetsThrough.length; p++) {
+            m.offsetsThrough[p] = in.readLong();
+        }
         m.loss = in.readUTF();
         m.optimizer = in.readUTF();
         m.hashBits = in.readInt();

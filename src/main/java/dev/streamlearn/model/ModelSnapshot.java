@@ -14,6 +14,8 @@ public class ModelSnapshot {
     public long eventTimeThrough;
     public long openBatchEventTime;
     public long lastStoredAtMillis;
+    public long[] trainedOffsets;
+    public long[] openBatchOffsets;
     public long examplesTrained;
     public long batchesApplied;
     public boolean frozen;

@@ -15,6 +15,8 @@ public class StoredModel {
     public long batchesApplied;
     /** Largest event time (epoch ms) of the examples trained into this version, or 0. */
     public long eventTimeThrough;
+    /** Per partition of the labeled topic, the offset of the last record trained into this version (-1: none). */
+    public long[] offsetsThrough;
     public String loss;
     public String optimizer;
     public int hashBits;

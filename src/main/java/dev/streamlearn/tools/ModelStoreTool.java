@@ -120,8 +120,9 @@ public final class ModelStoreTool {
                 Instant.ofEpochMilli(m.createdAtMillis));
         out.printf("%s loss, %s optimizer (%d steps), 2^%d hashed features, %d non-zero weights, %s%n", m.loss,
                 m.optimizer, m.optimizerSteps, m.hashBits, m.nonZeroWeights(), m.frozen ? "frozen" : "learning");
-        out.printf("%d examples in %d batches, event time through %s%n", m.examplesTrained, m.batchesApplied,
-                m.eventTimeThrough == 0 ? "-" : Instant.ofEpochMilli(m.eventTimeThrough).toString());
+        out.printf("%d examples in %d batches, event time through %s, labeled-topic offsets through %s%n",
+                m.examplesTrained, m.batchesApplied,
+                m.eventTimeThrough == 0 ? "-" : Instant.ofEpochMilli(m.eventTimeThrough).toString(), offsets(m));
         StringBuilder metrics = new StringBuilder("prequential:");
         for (int i = 0; i < m.metricNames.length; i++) {
             metrics.append(' ').append(m.metricNames[i]).append('=').append(fmt(m.metricValues[i]));
@@ -203,6 +204,16 @@ public final class ModelStoreTool {
         }
         all.forEach((c, set) -> names.put(c, String.join(" | ", set)));
         return names;
+    }
+
+    private static String offsets(StoredModel m) {
+        List<String> parts = new ArrayList<>();
+        for (int p = 0; p < m.offsetsThrough.length; p++) {
+            if (m.offsetsThrough[p] >= 0) {
+                parts.add(p + ":" + m.offsetsThrough[p]);
+            }
+        }
+        return parts.isEmpty() ? "-" : String.join(" ", parts);
     }
 
     private static String fmt(double v) {

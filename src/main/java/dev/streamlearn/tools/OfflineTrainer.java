@@ -203,6 +203,7 @@ public final class OfflineTrainer {
         m.parentVersion = -1;
         m.createdAtMillis = System.currentTimeMillis();
         m.examplesTrained = data.y.length;
+        m.offsetsThrough = new long[0];
         m.loss = spec.loss.name();
         m.optimizer = spec.optimizer.name();
         m.hashBits = spec.hashBits;

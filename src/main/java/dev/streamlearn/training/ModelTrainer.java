@@ -36,6 +36,9 @@ public final class ModelTrainer {
     private long openBatchEventTime;
     private long lastStoredAtMillis = Long.MIN_VALUE / 2;
     private final Deque<StoredModel> recent = new ArrayDeque<>();
+    // per labeled-topic partition: offset of the last record trained (applied), and in the open batch; -1 none
+    private long[] trainedOffsets = new long[0];
+    private long[] openBatchOffsets = new long[0];
     private long examplesTrained;
     private long batchesApplied;
     private boolean frozen;
@@ -55,16 +58,38 @@ public final class ModelTrainer {
         this.metrics = metrics;
     }
 
-    /** Adds an example to the open batch; true when the batch has reached its size and should be applied. */
-    public boolean add(int[] indices, double[] values, double label, double weight, long eventTime, long nowMillis) {
+    /**
+     * Adds an example to the open batch; true when the batch has reached its size and should be
+     * applied. {@code partition} and {@code offset} say where it was in the labeled topic (-1: unknown).
+     */
+    public boolean add(int[] indices, double[] values, double label, double weight, long eventTime, int partition,
+            long offset, long nowMillis) {
         batch.add(indices, values, label, weight, nowMillis);
         openBatchEventTime = Math.max(openBatchEventTime, eventTime);
+        if (partition >= 0) {
+            openBatchOffsets = withPartition(openBatchOffsets, partition);
+            openBatchOffsets[partition] = Math.max(openBatchOffsets[partition], offset);
+        }
         return batch.size() >= spec.batchSize;
     }
 
-    /** {@link #add(int[], double[], double, double, long, long)} for an example without event time. */
+    /** An example without event time or topic position. */
     public boolean add(int[] indices, double[] values, double label, double weight, long nowMillis) {
-        return add(indices, values, label, weight, 0L, nowMillis);
+        return add(indices, values, label, weight, 0L, -1, -1L, nowMillis);
+    }
+
+    private static long[] withPartition(long[] offsets, int partition) {
+        if (partition < offsets.length) {
+            return offsets;
+        }
+        long[] grown = Arrays.copyOf(offsets, partition + 1);
+        Arrays.fill(grown, offsets.length, grown.length, -1L);
+        return grown;
+    }
+
+    /** Offset of the last trained record per partition of the labeled topic (-1: none from it). */
+    public long[] trainedOffsets() {
+        return trainedOffsets.clone();
     }
 
     public boolean hasOpenBatch() {
@@ -129,6 +154,11 @@ public final class ModelTrainer {
         version++;
         eventTimeThrough = Math.max(eventTimeThrough, openBatchEventTime);
         openBatchEventTime = 0;
+        for (int p = 0; p < openBatchOffsets.length; p++) {
+            trainedOffsets = withPartition(trainedOffsets, p);
+            trainedOffsets[p] = Math.max(trainedOffsets[p], openBatchOffsets[p]);
+        }
+        openBatchOffsets = new long[0];
         batchesApplied++;
         examplesTrained += examples;
 
@@ -232,6 +262,8 @@ public final class ModelTrainer {
         s.openBatchEventTime = openBatchEventTime;
         s.lastStoredAtMillis = lastStoredAtMillis;
         s.recent = recent.toArray(new StoredModel[0]);
+        s.trainedOffsets = trainedOffsets.clone();
+        s.openBatchOffsets = openBatchOffsets.clone();
         s.examplesTrained = examplesTrained;
         s.batchesApplied = batchesApplied;
         s.frozen = frozen;
@@ -316,6 +348,7 @@ public final class ModelTrainer {
         m.examplesTrained = examplesTrained;
         m.batchesApplied = batchesApplied;
         m.eventTimeThrough = eventTimeThrough;
+        m.offsetsThrough = trainedOffsets.clone();
         m.loss = spec.loss.name();
         m.optimizer = spec.optimizer.name();
         m.hashBits = spec.hashBits;
@@ -433,6 +466,8 @@ public final class ModelTrainer {
         t.eventTimeThrough = s.eventTimeThrough;
         t.openBatchEventTime = s.openBatchEventTime;
         t.lastStoredAtMillis = s.lastStoredAtMillis;
+        t.trainedOffsets = s.trainedOffsets == null ? new long[0] : s.trainedOffsets.clone();
+        t.openBatchOffsets = s.openBatchOffsets == null ? new long[0] : s.openBatchOffsets.clone();
         if (s.recent != null) {
             t.recent.addAll(Arrays.asList(s.recent));
         }

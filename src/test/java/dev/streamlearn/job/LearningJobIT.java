@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.ModelSpec;
@@ -196,7 +197,8 @@ class LearningJobIT {
         JobConfig config = config("recover-");
         StreamExecutionEnvironment env = env("recover");
         LearningJob.KafkaInputs in = LearningJob.readFromKafka(env, config);
-        DataStream<String> labeled = in.labeled.map(new FailOnceAfterCheckpoint()).returns(Types.STRING)
+        DataStream<SourceRecord> labeled = in.labeled.map(new FailOnceAfterCheckpoint())
+                .returns(SourceRecord.class)
                 .uid("test-failure-injection").name("failure injection");
         JobTopology.Outputs outputs = JobTopology.build(config, labeled, in.requests, in.control);
         outputs.writeTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS),
@@ -321,6 +323,11 @@ class LearningJobIT {
                 assertTrue(newest.contains(v) || inStore.stream().filter(o -> o / 40 == v / 40).min(Long::compare)
                         .orElseThrow() == v, "v" + v + " should have been removed by retention");
             }
+
+            // the final version names the input it was trained through: every labeled event, once
+            StoredModel finalModel = store.read(MODEL, finalVersion);
+            assertEquals(bike.size(), java.util.Arrays.stream(finalModel.offsetsThrough).map(o -> o + 1).sum(),
+                    java.util.Arrays.toString(finalModel.offsetsThrough));
 
             // a stored file round-trips bit for bit, and loads with no Flink on the class path
             Path file = storeDir.resolve(MODEL).resolve(ModelFile.fileName(finalVersion));
@@ -497,7 +504,7 @@ class LearningJobIT {
     }
 
     /** Throws once, on the first record after it is armed, so the job restarts from its last checkpoint. */
-    static final class FailOnceAfterCheckpoint implements MapFunction<String, String>, CheckpointListener {
+    static final class FailOnceAfterCheckpoint implements MapFunction<SourceRecord, SourceRecord>, CheckpointListener {
         private static final long serialVersionUID = 1L;
         static final AtomicBoolean ARMED = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
@@ -510,7 +517,7 @@ class LearningJobIT {
         }
 
         @Override
-        public String map(String value) {
+        public SourceRecord map(SourceRecord value) {
             if (ARMED.get() && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure");
             }

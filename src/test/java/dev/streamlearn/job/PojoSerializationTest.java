@@ -42,6 +42,7 @@ class PojoSerializationTest {
         served.apply(new ModelUpdate("m", 3, 2, true, new int[] {2}, new double[] {0.25}, 0L));
         served.compact();
         return Stream.of(
+                new dev.streamlearn.ingest.SourceRecord("{}", 1, 42L),
                 new Example("m", "e1", 5L, 1.0, 2.0, new int[] {1, 2}, new double[] {0.5, 1.5}),
                 new PredictionRequest("r1", "m", 6L, new int[] {3}, new double[] {1.0}),
                 new ControlCommand(ControlCommand.Op.FREEZE, "m"),

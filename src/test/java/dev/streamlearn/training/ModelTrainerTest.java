@@ -119,6 +119,22 @@ class ModelTrainerTest {
         assertEquals(12, t.version());
     }
 
+    @Test
+    void tracksTheLabeledTopicOffsetsTrainedThrough() {
+        ModelTrainer t = new ModelTrainer(Specs.logistic("m", 2, 1000));
+        t.add(new int[] {BIAS}, new double[] {1}, 1, 1, 5L, 1, 40L, 0);
+        t.add(new int[] {BIAS}, new double[] {1}, 0, 1, 6L, 0, 7L, 0);
+        t.applyBatch();
+        t.add(new int[] {BIAS}, new double[] {1}, 1, 1, 7L, 2, 3L, 0); // open: not trained yet
+        assertArrayEquals(new long[] {7, 40}, t.trainedOffsets());
+        ModelTrainer restored = ModelTrainer.restore(t.spec(), t.snapshot());
+        restored.add(new int[] {BIAS}, new double[] {1}, 0, 1, 8L, 1, 41L, 0);
+        restored.applyBatch();
+        assertArrayEquals(new long[] {7, 41, 3}, restored.trainedOffsets());
+        assertArrayEquals(new long[] {7, 41, 3}, restored.store(0).offsetsThrough);
+        assertEquals(8L, restored.store(0).eventTimeThrough);
+    }
+
     private static List<double[]> randomStream(int n, long seed) {
         Random r = new Random(seed);
         List<double[]> s = new ArrayList<>();
