@@ -273,20 +273,34 @@ class LearningJobIT {
             Example probeVector = new EventParser(config.models(), 65536, "t").parseLabeled(probe.json).value();
             double expectedScore = targetModel.score(probeVector.indices, probeVector.values);
 
+            // the command, then a probe request every 20 ms for 4 s: the first probe answered by the new
+            // version bounds the time from command to serving it, to 20 ms
             long sentAt = System.nanoTime();
             kafka.send(config.get(JobConfig.TOPIC_CONTROL),
                     List.of("{\"op\":\"rollback\",\"model\":\"bike\",\"version\":" + target + "}"));
-            JsonNode served = null;
-            for (int attempt = 0; served == null; attempt++) {
-                assertTrue(System.nanoTime() - sentAt < TimeUnit.SECONDS.toNanos(10), "not served within 10 s");
-                String id = "probe-" + attempt;
-                kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probe.asRequest(id)));
-                JsonNode p = awaitPrediction(config, id);
-                if (p.get("modelVersion").asLong() == current + 1) {
-                    served = p;
+            Map<String, Long> probeSentAt = new HashMap<>();
+            for (int i = 0; i < 200; i++) {
+                long due = sentAt + TimeUnit.MILLISECONDS.toNanos(20L * i);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait(); // pacing the probes, not waiting for the job
                 }
+                probeSentAt.put("probe-" + i, System.nanoTime() - sentAt);
+                kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probe.asRequest("probe-" + i)));
             }
-            double rollbackMillis = (System.nanoTime() - sentAt) / 1e6;
+            List<JsonNode> probes = kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE,
+                    Duration.ofSeconds(3)).stream().map(Events::parse)
+                    .filter(p -> p.get("id").asText().startsWith("probe-"))
+                    .sorted(java.util.Comparator.comparingLong(p -> probeSentAt.get(p.get("id").asText())))
+                    .collect(Collectors.toList());
+            assertEquals(200, probes.size());
+            JsonNode served = probes.stream().filter(p -> p.get("modelVersion").asLong() == current + 1).findFirst()
+                    .orElseThrow(() -> new AssertionError("the rolled-back version was not served within 4 s"));
+            double rollbackMillis = probeSentAt.get(served.get("id").asText()) / 1e6;
+            int firstNew = probes.indexOf(served);
+            for (JsonNode p : probes.subList(firstNew, probes.size())) {
+                assertEquals(current + 1, p.get("modelVersion").asLong(), "no going back after: " + p);
+            }
+            assertTrue(rollbackMillis < 4000, "served " + rollbackMillis + " ms after the command");
             assertEquals(expectedScore, served.get("score").asDouble(), 0.0, "exactly the restored version's score");
 
             kafka.send(config.get(JobConfig.TOPIC_CONTROL),
@@ -474,20 +488,6 @@ class LearningJobIT {
         }
     }
 
-    /** Reads the predictions topic until the prediction for {@code id} is there. */
-    private static JsonNode awaitPrediction(JobConfig config, String id) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String raw : kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE,
-                    Duration.ofMillis(300))) {
-                JsonNode p = Events.parse(raw);
-                if (p.get("id").asText().equals(id)) {
-                    return p;
-                }
-            }
-        }
-        throw new AssertionError("no prediction for " + id);
-    }
 
     private static List<String> requests(int wave, int count) {
         List<String> out = new ArrayList<>();
