@@ -246,7 +246,15 @@ public final class ModelTrainer {
         return spec.loss.predict(Loss.margin(weights, indices, values));
     }
 
-    public ModelSnapshot snapshot() {
+    /** Weights and optimizer state at the coordinates where any of them is non-zero. */
+    private static final class Sparse {
+        int[] coords;
+        double[] weights;
+        double[] optimizerState;
+        int optimizerArrays;
+    }
+
+    private Sparse sparse() {
         double[][] state = optimizer.state();
         int count = 0;
         for (int i = 0; i < weights.length; i++) {
@@ -254,6 +262,27 @@ public final class ModelTrainer {
                 count++;
             }
         }
+        Sparse sp = new Sparse();
+        sp.coords = new int[count];
+        sp.weights = new double[count];
+        sp.optimizerArrays = state.length;
+        sp.optimizerState = new double[count * state.length];
+        int k = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (isSet(i, state)) {
+                sp.coords[k] = i;
+                sp.weights[k] = weights[i];
+                for (int a = 0; a < state.length; a++) {
+                    sp.optimizerState[a * count + k] = state[a][i];
+                }
+                k++;
+            }
+        }
+        return sp;
+    }
+
+    public ModelSnapshot snapshot() {
+        Sparse sp = sparse();
         ModelSnapshot s = new ModelSnapshot();
         s.modelId = spec.id;
         s.version = version;
@@ -268,22 +297,11 @@ public final class ModelTrainer {
         s.batchesApplied = batchesApplied;
         s.frozen = frozen;
         s.dimension = weights.length;
-        s.coords = new int[count];
-        s.weights = new double[count];
-        s.optimizerArrays = state.length;
-        s.optimizerState = new double[count * state.length];
+        s.coords = sp.coords;
+        s.weights = sp.weights;
+        s.optimizerArrays = sp.optimizerArrays;
+        s.optimizerState = sp.optimizerState;
         s.optimizerSteps = optimizer.steps();
-        int k = 0;
-        for (int i = 0; i < weights.length; i++) {
-            if (isSet(i, state)) {
-                s.coords[k] = i;
-                s.weights[k] = weights[i];
-                for (int a = 0; a < state.length; a++) {
-                    s.optimizerState[a * count + k] = state[a][i];
-                }
-                k++;
-            }
-        }
         s.metrics = metrics.snapshot();
         s.batch = batch.toPending();
         return s;
@@ -339,7 +357,7 @@ public final class ModelTrainer {
      * among the recent versions (for rollback without the store).
      */
     public StoredModel store(long nowMillis) {
-        ModelSnapshot s = snapshot();
+        Sparse s = sparse();
         StoredModel m = new StoredModel();
         m.modelId = spec.id;
         m.version = version;
@@ -357,7 +375,7 @@ public final class ModelTrainer {
         m.weights = s.weights;
         m.optimizerArrays = s.optimizerArrays;
         m.optimizerState = s.optimizerState;
-        m.optimizerSteps = s.optimizerSteps;
+        m.optimizerSteps = optimizer.steps();
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         if (spec.loss == dev.streamlearn.model.Loss.LOGISTIC) {
