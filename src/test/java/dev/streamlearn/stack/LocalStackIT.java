@@ -114,7 +114,8 @@ class LocalStackIT {
                 () -> metric(rest, thirdJob, "model.bike.examplesTrained") == 9000,
                 () -> "examplesTrained=" + metric(rest, thirdJob, "model.bike.examplesTrained"));
         double versionAfter = metric(rest, thirdJob, "model.bike.modelVersion");
-        assertEquals(versionRolledBack + 60, versionAfter, "3000 new events in batches of 50");
+        assertTrue(versionAfter >= versionRolledBack + 60, "3000 new events in batches of at most 50: "
+                + versionRolledBack + " then " + versionAfter);
 
         List<String> pids = stackPids();
         Scripts.Result down = Scripts.run(ENV, "down");
