@@ -29,6 +29,8 @@ final class TrainerMetrics {
     private long aucRefreshedAt = -1;
 
     TrainerMetrics(MetricGroup group, ModelTrainer trainer) {
+        // values first: a reporter may read a gauge the moment it is registered
+        publish(trainer, 0L); // also computes the AUC of a restored window
         group.gauge("modelVersion", (Gauge<Long>) () -> version);
         group.gauge("examplesTrained", (Gauge<Long>) () -> examplesTrained);
         group.gauge("batchesApplied", (Gauge<Long>) () -> batchesApplied);
@@ -42,7 +44,6 @@ final class TrainerMetrics {
             group.gauge("mae", (Gauge<Double>) () -> mae);
             group.gauge("rmse", (Gauge<Double>) () -> rmse);
         }
-        publish(trainer, 0L); // also computes the AUC of a restored window
     }
 
     /**
