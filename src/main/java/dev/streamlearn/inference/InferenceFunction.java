@@ -46,7 +46,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     private final Map<String, ModelSpec> specs;
     private transient Map<String, Counter> served;
     private transient Counter deltaGaps;
-    private transient Histogram scoringLatencyMicros;
+    private transient Histogram scoringLatencyNanos;
     private transient Histogram freshnessMillis;
     private transient Map<String, AtomicLong> servedVersions;
     /** The same objects as in broadcast state, to compact them before each snapshot. */
@@ -74,7 +74,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     public void open(OpenContext openContext) throws IOException {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         deltaGaps = group.counter("deltaGaps");
-        scoringLatencyMicros = group.histogram("scoringLatencyMicros",
+        scoringLatencyNanos = group.histogram("scoringLatencyNanos",
                 new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         served = new HashMap<>();
@@ -115,7 +115,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         }
         out.collect(prediction);
         served.get(request.modelId).inc();
-        scoringLatencyMicros.update((System.nanoTime() - start) / 1000);
+        scoringLatencyNanos.update(System.nanoTime() - start);
     }
 
     @Override
