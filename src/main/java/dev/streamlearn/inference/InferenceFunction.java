@@ -44,15 +44,27 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             "served-models", Types.STRING, TypeInformation.of(ServedModel.class));
 
     private final Map<String, ModelSpec> specs;
-    private transient Map<String, Counter> served;
+    private transient Map<String, PerModel> perModel;
     private transient Counter deltaGaps;
     private transient Histogram scoringLatencyNanos;
     private transient Histogram freshnessMillis;
-    private transient Map<String, AtomicLong> servedVersions;
     /** The same objects as in broadcast state, to compact them before each snapshot. */
     private transient Map<String, ServedModel> changedSinceSnapshot;
-    /** Models configured to start from a file, served until the trainer's first update arrives. */
-    private transient Map<String, ServedModel> initialModels;
+
+    /** What a request needs besides the weights, found with one lookup. */
+    private static final class PerModel {
+        final Loss loss;
+        final Counter served;
+        final AtomicLong servedVersion = new AtomicLong();
+        /** The model's initial model file, served until the trainer's first update arrives; or null. */
+        final ServedModel initial;
+
+        PerModel(Loss loss, Counter served, ServedModel initial) {
+            this.loss = loss;
+            this.served = served;
+            this.initial = initial;
+        }
+    }
 
     public InferenceFunction(Map<String, ModelSpec> specs) {
         this.specs = specs;
@@ -77,20 +89,13 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         scoringLatencyNanos = group.histogram("scoringLatencyNanos",
                 new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        served = new HashMap<>();
-        servedVersions = new HashMap<>();
-        initialModels = new HashMap<>();
+        perModel = new HashMap<>();
         for (ModelSpec spec : specs.values()) {
-            if (spec.initialModel != null) {
-                initialModels.put(spec.id, ServedModel.of(ModelStore.readFile(spec.initialModel)));
-            }
-        }
-        for (ModelSpec spec : specs.values()) {
-            MetricGroup model = group.addGroup("model", spec.id);
-            served.put(spec.id, model.counter("predictionsServed"));
-            AtomicLong version = new AtomicLong();
-            servedVersions.put(spec.id, version);
-            model.gauge("servedVersion", (Gauge<Long>) version::get);
+            MetricGroup modelGroup = group.addGroup("model", spec.id);
+            PerModel m = new PerModel(spec.loss, modelGroup.counter("predictionsServed"),
+                    spec.initialModel == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel)));
+            modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
+            perModel.put(spec.id, m);
         }
     }
 
@@ -99,22 +104,22 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             throws Exception {
         long start = System.nanoTime();
         ReadOnlyBroadcastState<String, ServedModel> models = ctx.getBroadcastState(SERVED_MODELS);
+        PerModel m = perModel.get(request.modelId);
         ServedModel model = models.get(request.modelId);
         if (model == null) {
-            model = initialModels.get(request.modelId);
+            model = m.initial;
         }
-        Loss loss = specs.get(request.modelId).loss;
         Prediction prediction;
         if (model == null) {
-            prediction = new Prediction(request.id, request.modelId, 0L, loss.predict(0.0), request.ts);
+            prediction = new Prediction(request.id, request.modelId, 0L, m.loss.predict(0.0), request.ts);
         } else {
             // after a restore the version is first known here, not in open()
-            servedVersions.get(request.modelId).lazySet(model.version);
+            m.servedVersion.lazySet(model.version);
             double margin = Loss.margin(model.weights(), request.indices, request.values);
-            prediction = new Prediction(request.id, request.modelId, model.version, loss.predict(margin), request.ts);
+            prediction = new Prediction(request.id, request.modelId, model.version, m.loss.predict(margin), request.ts);
         }
         out.collect(prediction);
-        served.get(request.modelId).inc();
+        m.served.inc();
         scoringLatencyNanos.update(System.nanoTime() - start);
     }
 
@@ -135,7 +140,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         model.apply(update);
         models.put(update.modelId, model);
         changedSinceSnapshot.put(update.modelId, model);
-        servedVersions.get(update.modelId).set(model.version);
+        perModel.get(update.modelId).servedVersion.set(model.version);
         freshnessMillis.update(System.currentTimeMillis() - update.newestExampleMillis);
     }
 }
