@@ -5,6 +5,9 @@ import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.series.Forecast;
+import dev.streamlearn.series.SeriesWindow;
+import org.apache.flink.util.OutputTag;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +42,10 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
 
     private static final long serialVersionUID = 1L;
     private static final int HISTOGRAM_WINDOW = 10_000;
+
+    /** Forecasts for time-series requests, in the series' own scale. */
+    public static final OutputTag<Forecast> FORECASTS =
+            new OutputTag<>("forecasts", TypeInformation.of(Forecast.class));
 
     public static final MapStateDescriptor<String, ServedModel> SERVED_MODELS = new MapStateDescriptor<>(
             "served-models", Types.STRING, TypeInformation.of(ServedModel.class));
@@ -109,16 +116,22 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         if (model == null) {
             model = m.initial;
         }
-        Prediction prediction;
+        long version = 0L;
+        double score;
         if (model == null) {
-            prediction = new Prediction(request.id, request.modelId, 0L, m.loss.predict(0.0), request.ts);
+            score = m.loss.predict(0.0);
         } else {
             // after a restore the version is first known here, not in open()
             m.servedVersion.lazySet(model.version);
-            double margin = Loss.margin(model.weights(), request.indices, request.values);
-            prediction = new Prediction(request.id, request.modelId, model.version, m.loss.predict(margin), request.ts);
+            version = model.version;
+            score = m.loss.predict(Loss.margin(model.weights(), request.indices, request.values));
         }
-        out.collect(prediction);
+        if (request.series != null) {
+            ctx.output(FORECASTS, new Forecast(request.series, request.ts,
+                    SeriesWindow.destandardize(score, request.scaleMean, request.scaleStd), request.modelId, version));
+        } else {
+            out.collect(new Prediction(request.id, request.modelId, version, score, request.ts));
+        }
         m.served.inc();
         scoringLatencyNanos.update(System.nanoTime() - start);
     }

@@ -12,7 +12,9 @@ public enum DeadLetterReason {
     NOT_NUMERIC,
     NOT_FINITE,
     BAD_FIELD,
-    UNKNOWN_OP;
+    UNKNOWN_OP,
+    /** A time-series point older than the newest of its series by more than the allowed lateness. */
+    LATE;
 
     /** Kebab-case code as written to the dead-letter topic, e.g. {@code bad-label}. */
     public String code() {

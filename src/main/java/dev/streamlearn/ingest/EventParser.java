@@ -75,6 +75,22 @@ public final class EventParser {
         }
     }
 
+    /** A time-series point: {@code {"series":"PJME","ts":1041379200000,"value":26498.0}}. */
+    public ParseResult<dev.streamlearn.series.SeriesPoint> parseSeriesPoint(String payload) {
+        try {
+            JsonNode event = object(payload);
+            String series = requiredText(event, "series");
+            JsonNode ts = event.get("ts");
+            if (ts == null || ts.isNull()) {
+                throw new Rejection(DeadLetterReason.MISSING_FIELD, "ts");
+            }
+            return ParseResult.ok(new dev.streamlearn.series.SeriesPoint(series, timestamp(event),
+                    number(event, "value")));
+        } catch (Rejection r) {
+            return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
+        }
+    }
+
     public ParseResult<ControlCommand> parseControl(String payload) {
         try {
             JsonNode event = object(payload);

@@ -7,6 +7,10 @@ public class PredictionRequest {
     public long ts;
     public int[] indices;
     public double[] values;
+    /** For a forecast request: the series, and the scale its features were standardized with; else null. */
+    public String series;
+    public double scaleMean;
+    public double scaleStd;
 
     public PredictionRequest() {}
 

@@ -107,6 +107,25 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
         }
     }
 
+    /** Time-series points for the per-series lag windows. */
+    public static final class SeriesPoints extends ValidatingParser<dev.streamlearn.series.SeriesPoint> {
+        private static final long serialVersionUID = 1L;
+
+        public SeriesPoints(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
+            super(models, maxRecordBytes, topic);
+        }
+
+        @Override
+        protected String inputName() {
+            return "series";
+        }
+
+        @Override
+        protected ParseResult<dev.streamlearn.series.SeriesPoint> parse(EventParser parser, SourceRecord record) {
+            return parser.parseSeriesPoint(record.value);
+        }
+    }
+
     /** Control commands for the trainers. */
     public static final class ControlCommands extends ValidatingParser<dev.streamlearn.control.ControlCommand> {
         private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package dev.streamlearn.job;
 
 import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.series.SeriesSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -53,6 +54,26 @@ public final class JobConfig {
             .intType().defaultValue(10).withDescription("Retention: the newest n stored versions of a model stay ...");
     public static final ConfigOption<Integer> STORE_KEEP_EVERY = ConfigOptions.key("store.keep-every")
             .intType().defaultValue(100).withDescription("... and, of older ones, the first of every block of n versions.");
+    public static final ConfigOption<String> TOPIC_SERIES = ConfigOptions.key("topic.series")
+            .stringType().defaultValue("series-points").withDescription("Time-series points in.");
+    public static final ConfigOption<String> TOPIC_FORECASTS = ConfigOptions.key("topic.forecasts")
+            .stringType().defaultValue("forecasts").withDescription("Forecasts out.");
+    public static final ConfigOption<String> SERIES_MODEL = ConfigOptions.key("series.model")
+            .stringType().defaultValue("").withDescription("Model (squared loss) that learns from time series; empty: no time-series input.");
+    public static final ConfigOption<Integer> SERIES_LAGS = ConfigOptions.key("series.lags")
+            .intType().defaultValue(24).withDescription("The last k values are features.");
+    public static final ConfigOption<String> SERIES_SEASONAL_LAGS = ConfigOptions.key("series.seasonal-lags")
+            .stringType().defaultValue("24,168").withDescription("Further lags in steps, comma-separated (e.g. a day and a week of hours); the first is the seasonal-naive season.");
+    public static final ConfigOption<Long> SERIES_STEP = ConfigOptions.key("series.step")
+            .longType().defaultValue(3_600_000L).withDescription("The series' step in ms; a forecast is for one step ahead.");
+    public static final ConfigOption<Long> SERIES_LATENESS = ConfigOptions.key("series.lateness")
+            .longType().defaultValue(0L).withDescription("A point older than its series' newest by more than this (ms) is dead-lettered; within it, dropped and counted.");
+    public static final ConfigOption<String> SERIES_GAP_POLICY = ConfigOptions.key("series.gap-policy")
+            .stringType().defaultValue("fill").withDescription("Missing steps: fill (repeat the last value, up to the window) or reset (forget the window).");
+    public static final ConfigOption<Long> SERIES_TTL = ConfigOptions.key("series.ttl")
+            .longType().defaultValue(7 * 24 * 3_600_000L).withDescription("A series silent this long (ms, processing time) is dropped from state.");
+    public static final ConfigOption<String> SERIES_CALENDAR = ConfigOptions.key("series.calendar")
+            .stringType().defaultValue("true").withDescription("Hour of day and day of week (UTC) of the forecast time as features: true or false.");
     public static final ConfigOption<String> LABELED_SKIP_BEFORE = ConfigOptions.key("labeled.skip-before")
             .stringType().defaultValue("")
             .withDescription("Drop labeled events whose Kafka timestamp is before this: now, epoch ms or an ISO-8601 instant.");
@@ -96,7 +117,8 @@ public final class JobConfig {
     private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
             TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, TOPIC_MODEL_LOG,
             DELIVERY_GUARANTEE, MAX_RECORD_BYTES, MODELS, STORE_PATH, STORE_KEEP_LAST, STORE_KEEP_EVERY,
-            LABELED_SKIP_BEFORE);
+            LABELED_SKIP_BEFORE, TOPIC_SERIES, TOPIC_FORECASTS, SERIES_MODEL, SERIES_LAGS, SERIES_SEASONAL_LAGS,
+            SERIES_STEP, SERIES_LATENESS, SERIES_GAP_POLICY, SERIES_TTL, SERIES_CALENDAR);
     private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(LOSS, OPTIMIZER, HASH_BITS, BATCH_SIZE,
             BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2, STORE_INTERVAL,
             STORE_RECENT, INITIAL_MODEL);
@@ -105,11 +127,18 @@ public final class JobConfig {
     private final Configuration conf;
     private final Map<String, ModelSpec> models;
     private final long labeledSkipBefore;
+    private final SeriesSpec series;
 
-    private JobConfig(Configuration conf, Map<String, ModelSpec> models, long labeledSkipBefore) {
+    private JobConfig(Configuration conf, Map<String, ModelSpec> models, long labeledSkipBefore, SeriesSpec series) {
         this.conf = conf;
         this.models = models;
         this.labeledSkipBefore = labeledSkipBefore;
+        this.series = series;
+    }
+
+    /** The time-series settings, or null when {@code series.model} is empty. */
+    public SeriesSpec series() {
+        return series;
     }
 
     /** Labeled events with an earlier Kafka timestamp are dropped; Long.MIN_VALUE: none. */
@@ -160,7 +189,48 @@ public final class JobConfig {
         for (String id : modelIds) {
             models.put(id, modelSpec(id, conf));
         }
-        return new JobConfig(conf, Collections.unmodifiableMap(models), skipBefore);
+        return new JobConfig(conf, Collections.unmodifiableMap(models), skipBefore, seriesSpec(conf, models));
+    }
+
+    private static SeriesSpec seriesSpec(Configuration conf, Map<String, ModelSpec> models) {
+        String model = get(SERIES_MODEL, conf);
+        if (model.isEmpty()) {
+            return null;
+        }
+        ModelSpec spec = models.get(model);
+        if (spec == null) {
+            throw new InvalidConfigException(SERIES_MODEL.key(), "'" + model + "' is not listed in '" + MODELS.key() + "'");
+        }
+        if (spec.loss != Loss.SQUARED) {
+            throw new InvalidConfigException(SERIES_MODEL.key(), "model '" + model
+                    + "' must use squared loss (set --model." + model + ".loss squared)");
+        }
+        require(SERIES_LAGS, conf, v -> v >= 1 && v <= 10_000, "must be in 1..10000");
+        List<Integer> seasonal = new ArrayList<>();
+        for (String part : get(SERIES_SEASONAL_LAGS, conf).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                int lag = Integer.parseInt(part.trim());
+                if (lag < 1 || lag > 100_000) {
+                    throw new NumberFormatException();
+                }
+                seasonal.add(lag);
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigException(SERIES_SEASONAL_LAGS.key(), "'" + part.trim()
+                        + "' is not a lag in steps (1..100000)");
+            }
+        }
+        require(SERIES_STEP, conf, v -> v >= 1, "must be >= 1");
+        require(SERIES_LATENESS, conf, v -> v >= 0, "must be >= 0");
+        require(SERIES_TTL, conf, v -> v >= 1, "must be >= 1");
+        requireOneOf(SERIES_GAP_POLICY, conf, "fill", "reset");
+        requireOneOf(SERIES_CALENDAR, conf, "true", "false");
+        return new SeriesSpec(model, conf.get(SERIES_LAGS), seasonal.stream().mapToInt(Integer::intValue).toArray(),
+                conf.get(SERIES_STEP), conf.get(SERIES_LATENESS),
+                SeriesSpec.GapPolicy.valueOf(conf.get(SERIES_GAP_POLICY).toUpperCase(Locale.ROOT)), conf.get(SERIES_TTL),
+                Boolean.parseBoolean(conf.get(SERIES_CALENDAR)));
     }
 
     /** "now" is the moment the job is built (on the client), so restarts keep the same cut. */

@@ -12,6 +12,10 @@ import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.series.Forecast;
+import dev.streamlearn.series.SeriesFunction;
+import dev.streamlearn.series.SeriesPoint;
+import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.training.TrainerFunction;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -34,15 +38,27 @@ public final class JobTopology {
         /** Versions to keep; empty when the job has no model store. */
         public final DataStream<StoredModel> storedModels;
         public final DataStream<ModelLogEntry> modelLog;
+        /** Forecasts of the time series; null when the job has no time-series input. */
+        public final DataStream<Forecast> forecasts;
 
         Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
                 DataStream<ModelUpdate> modelUpdates, DataStream<StoredModel> storedModels,
-                DataStream<ModelLogEntry> modelLog) {
+                DataStream<ModelLogEntry> modelLog, DataStream<Forecast> forecasts) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.modelUpdates = modelUpdates;
             this.storedModels = storedModels;
             this.modelLog = modelLog;
+            this.forecasts = forecasts;
+        }
+
+        /** Writes the forecasts as JSON to the given sink (when the job has time series). */
+        public void writeForecastsTo(Sink<String> forecastSink) {
+            if (forecasts != null) {
+                forecasts.map(Json::forecast).returns(Types.STRING)
+                        .uid(Operators.FORMAT_FORECASTS_UID).name(Operators.FORMAT_FORECASTS_NAME)
+                        .sinkTo(forecastSink).uid(Operators.FORECAST_SINK_UID).name(Operators.FORECAST_SINK_NAME);
+            }
         }
 
         /**
@@ -68,8 +84,10 @@ public final class JobTopology {
 
     private JobTopology() {}
 
+    /** @param seriesRecords time-series points; null when the job has none ({@code series.model} empty) */
     public static Outputs build(JobConfig config, DataStream<SourceRecord> labeledRecords,
-            DataStream<SourceRecord> requestRecords, DataStream<SourceRecord> controlRecords) {
+            DataStream<SourceRecord> requestRecords, DataStream<SourceRecord> controlRecords,
+            DataStream<SourceRecord> seriesRecords) {
         Map<String, ModelSpec> models = config.models();
         int maxBytes = config.getInt(JobConfig.MAX_RECORD_BYTES);
 
@@ -83,15 +101,34 @@ public final class JobTopology {
                 .process(new ValidatingParser.ControlCommands(models, maxBytes, config.get(JobConfig.TOPIC_CONTROL)))
                 .uid(Operators.PARSE_CONTROL_UID).name(Operators.PARSE_CONTROL_NAME);
 
+        DataStream<Example> trainingExamples = examples;
+        DataStream<PredictionRequest> allRequests = requests;
+        DataStream<DeadLetter> seriesDeadLetters = null;
+        SeriesSpec series = config.series();
+        if (series != null && seriesRecords != null) {
+            SingleOutputStreamOperator<SeriesPoint> points = seriesRecords
+                    .process(new ValidatingParser.SeriesPoints(models, maxBytes, config.get(JobConfig.TOPIC_SERIES)))
+                    .uid(Operators.PARSE_SERIES_UID).name(Operators.PARSE_SERIES_NAME);
+            SingleOutputStreamOperator<Example> seriesExamples = points
+                    .keyBy(p -> p.series, Types.STRING)
+                    .process(new SeriesFunction(series, models.get(series.modelId).hashBits,
+                            config.get(JobConfig.TOPIC_SERIES)))
+                    .uid(Operators.SERIES_WINDOWS_UID).name(Operators.SERIES_WINDOWS_NAME);
+            trainingExamples = examples.union(seriesExamples);
+            allRequests = requests.union(seriesExamples.getSideOutput(SeriesFunction.FORECAST_REQUESTS));
+            seriesDeadLetters = points.getSideOutput(ValidatingParser.DEAD_LETTERS)
+                    .union(seriesExamples.getSideOutput(ValidatingParser.DEAD_LETTERS));
+        }
+
         // keyed by model id: one trainer subtask owns each model, and commands reach the owner
-        SingleOutputStreamOperator<ModelUpdate> updates = examples
+        SingleOutputStreamOperator<ModelUpdate> updates = trainingExamples
                 .keyBy(e -> e.modelId, Types.STRING)
                 .connect(commands.keyBy(c -> c.modelId, Types.STRING))
                 .process(new TrainerFunction(models, config.store()))
                 .uid(Operators.TRAINER_UID).name(Operators.TRAINER_NAME);
 
         BroadcastStream<ModelUpdate> broadcastUpdates = updates.broadcast(InferenceFunction.SERVED_MODELS);
-        SingleOutputStreamOperator<Prediction> predictions = requests
+        SingleOutputStreamOperator<Prediction> predictions = allRequests
                 .connect(broadcastUpdates)
                 .process(new InferenceFunction(models))
                 .uid(Operators.INFERENCE_UID).name(Operators.INFERENCE_NAME);
@@ -99,11 +136,14 @@ public final class JobTopology {
         DataStream<DeadLetter> rejectedCommands = commands.getSideOutput(ValidatingParser.DEAD_LETTERS);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(ValidatingParser.DEAD_LETTERS)
                 .union(requests.getSideOutput(ValidatingParser.DEAD_LETTERS), rejectedCommands);
+        if (seriesDeadLetters != null) {
+            deadLetters = deadLetters.union(seriesDeadLetters);
+        }
         // a command that cannot be carried out is answered on the model log too, where operators look
         DataStream<ModelLogEntry> modelLog = updates.getSideOutput(TrainerFunction.MODEL_LOG)
                 .union(rejectedCommands.map(Json::rejectedCommand).returns(ModelLogEntry.class)
                         .uid(Operators.REJECTED_COMMANDS_UID).name(Operators.REJECTED_COMMANDS_NAME));
         return new Outputs(predictions, deadLetters, updates, updates.getSideOutput(TrainerFunction.STORED_MODELS),
-                modelLog);
+                modelLog, series == null ? null : predictions.getSideOutput(InferenceFunction.FORECASTS));
     }
 }

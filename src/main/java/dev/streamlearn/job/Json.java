@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.ingest.DeadLetter;
 import dev.streamlearn.inference.Prediction;
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.series.Forecast;
 
 /** The JSON the job writes to its output topics (formats in README.md). */
 public final class Json {
@@ -21,6 +22,16 @@ public final class Json {
         n.put("modelVersion", p.modelVersion);
         n.put("score", p.score);
         n.put("ts", p.ts);
+        return write(n);
+    }
+
+    public static String forecast(Forecast f) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("series", f.series);
+        n.put("ts", f.ts);
+        n.put("forecast", f.forecast);
+        n.put("model", f.modelId);
+        n.put("modelVersion", f.modelVersion);
         return write(n);
     }
 

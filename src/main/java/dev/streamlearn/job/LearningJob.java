@@ -39,9 +39,10 @@ public final class LearningJob {
     /** Adds the Kafka sources, the topology and the Kafka sinks to {@code env}. */
     public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
         KafkaInputs in = readFromKafka(env, config);
-        JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control);
+        JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control, in.series);
         outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER),
                 modelLogSink(config), storeSink(config));
+        outputs.writeForecastsTo(sink(config, JobConfig.TOPIC_FORECASTS));
         return outputs;
     }
 
@@ -50,12 +51,15 @@ public final class LearningJob {
         public final DataStream<SourceRecord> labeled;
         public final DataStream<SourceRecord> requests;
         public final DataStream<SourceRecord> control;
+        /** Null when the job has no time-series input. */
+        public final DataStream<SourceRecord> series;
 
         KafkaInputs(DataStream<SourceRecord> labeled, DataStream<SourceRecord> requests,
-                DataStream<SourceRecord> control) {
+                DataStream<SourceRecord> control, DataStream<SourceRecord> series) {
             this.labeled = labeled;
             this.requests = requests;
             this.control = control;
+            this.series = series;
         }
     }
 
@@ -72,7 +76,11 @@ public final class LearningJob {
                         source(config, JobConfig.TOPIC_CONTROL, new RawRecordDeserializer()),
                         WatermarkStrategy.noWatermarks(), Operators.CONTROL_SOURCE_NAME)
                 .uid(Operators.CONTROL_SOURCE_UID);
-        return new KafkaInputs(labeled, requests, control);
+        DataStream<SourceRecord> series = config.series() == null ? null : env.fromSource(
+                        source(config, JobConfig.TOPIC_SERIES, new RawRecordDeserializer()),
+                        WatermarkStrategy.noWatermarks(), Operators.SERIES_SOURCE_NAME)
+                .uid(Operators.SERIES_SOURCE_UID);
+        return new KafkaInputs(labeled, requests, control, series);
     }
 
     private static KafkaSource<SourceRecord> source(JobConfig config, ConfigOption<String> topic,

@@ -15,6 +15,17 @@ public final class Operators {
     public static final String CONTROL_SOURCE_UID = "source-control";
     public static final String CONTROL_SOURCE_NAME = "Kafka: control commands";
 
+    public static final String SERIES_SOURCE_UID = "source-series-points";
+    public static final String SERIES_SOURCE_NAME = "Kafka: series points";
+    public static final String PARSE_SERIES_UID = "parse-series-points";
+    public static final String PARSE_SERIES_NAME = "Parse series points";
+    public static final String SERIES_WINDOWS_UID = "series-windows";
+    public static final String SERIES_WINDOWS_NAME = "Series lag windows (keyed, RocksDB)";
+    public static final String FORMAT_FORECASTS_UID = "format-forecasts";
+    public static final String FORMAT_FORECASTS_NAME = "Forecasts to JSON";
+    public static final String FORECAST_SINK_UID = "sink-forecasts";
+    public static final String FORECAST_SINK_NAME = "Kafka: forecasts";
+
     public static final String PARSE_LABELED_UID = "parse-labeled-events";
     public static final String PARSE_LABELED_NAME = "Parse + featurize labeled events";
     public static final String PARSE_REQUESTS_UID = "parse-prediction-requests";

@@ -200,7 +200,7 @@ class LearningJobIT {
         DataStream<SourceRecord> labeled = in.labeled.map(new FailOnceAfterCheckpoint())
                 .returns(SourceRecord.class)
                 .uid("test-failure-injection").name("failure injection");
-        JobTopology.Outputs outputs = JobTopology.build(config, labeled, in.requests, in.control);
+        JobTopology.Outputs outputs = JobTopology.build(config, labeled, in.requests, in.control, in.series);
         outputs.writeTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS),
                 LearningJob.sink(config, JobConfig.TOPIC_DEAD_LETTER), LearningJob.modelLogSink(config),
                 LearningJob.storeSink(config));

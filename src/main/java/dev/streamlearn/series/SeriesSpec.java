@@ -1,0 +1,52 @@
+package dev.streamlearn.series;
+
+import java.io.Serializable;
+
+/** How time series are turned into examples and forecast requests. */
+public final class SeriesSpec implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What to do when points are missing between two observations. */
+    public enum GapPolicy {
+        /** Repeat the last value for each missing step (up to the window length), so lags stay aligned. */
+        FILL,
+        /** Forget the history and learn again once the window has filled. */
+        RESET
+    }
+
+    public final String modelId;
+    public final int lags;
+    public final int[] seasonalLags;
+    public final long stepMillis;
+    public final long latenessMillis;
+    public final GapPolicy gapPolicy;
+    public final long ttlMillis;
+    public final boolean calendar;
+
+    public SeriesSpec(String modelId, int lags, int[] seasonalLags, long stepMillis, long latenessMillis,
+            GapPolicy gapPolicy, long ttlMillis, boolean calendar) {
+        this.modelId = modelId;
+        this.lags = lags;
+        this.seasonalLags = seasonalLags.clone();
+        this.stepMillis = stepMillis;
+        this.latenessMillis = latenessMillis;
+        this.gapPolicy = gapPolicy;
+        this.ttlMillis = ttlMillis;
+        this.calendar = calendar;
+    }
+
+    /** Values a series must keep: the longest lag. */
+    public int window() {
+        int w = lags;
+        for (int s : seasonalLags) {
+            w = Math.max(w, s);
+        }
+        return w;
+    }
+
+    /** The seasonal-naive forecast's season: the first seasonal lag, else one step. */
+    public int season() {
+        return seasonalLags.length > 0 ? seasonalLags[0] : 1;
+    }
+}
