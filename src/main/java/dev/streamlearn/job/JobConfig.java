@@ -63,7 +63,7 @@ public final class JobConfig {
     public static final ConfigOption<Integer> SERIES_LAGS = ConfigOptions.key("series.lags")
             .intType().defaultValue(24).withDescription("The last k values are features.");
     public static final ConfigOption<String> SERIES_SEASONAL_LAGS = ConfigOptions.key("series.seasonal-lags")
-            .stringType().defaultValue("24,168").withDescription("Further lags in steps, comma-separated (e.g. a day and a week of hours); the first is the seasonal-naive season.");
+            .stringType().defaultValue("24,168").withDescription("Further lags in steps, comma-separated (e.g. a day and a week of hours); the first is the seasonal-naive season; none for no seasonal lags.");
     public static final ConfigOption<Long> SERIES_STEP = ConfigOptions.key("series.step")
             .longType().defaultValue(3_600_000L).withDescription("The series' step in ms; a forecast is for one step ahead.");
     public static final ConfigOption<Long> SERIES_LATENESS = ConfigOptions.key("series.lateness")
@@ -207,7 +207,8 @@ public final class JobConfig {
         }
         require(SERIES_LAGS, conf, v -> v >= 1 && v <= 10_000, "must be in 1..10000");
         List<Integer> seasonal = new ArrayList<>();
-        for (String part : get(SERIES_SEASONAL_LAGS, conf).split(",")) {
+        String lags = get(SERIES_SEASONAL_LAGS, conf);
+        for (String part : lags.equals("none") ? new String[0] : lags.split(",")) {
             if (part.isBlank()) {
                 continue;
             }

@@ -484,6 +484,93 @@ class LearningJobIT {
         }
     }
 
+    @Test
+    void learnsAnAr2ProcessFromInterleavedSeriesOfDifferentScales() throws Exception {
+        String p = "series-";
+        for (String t : new String[] {"labeled", "requests", "control", "predictions", "dead-letter", "model-log",
+            "points", "forecasts"}) {
+            kafka.createTopics(2, p + t);
+        }
+        Path storeDir = tmp.resolve("series-store");
+        JobConfig config = JobConfig.fromArgs("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--kafka.group-id", p + "job", "--topic.labeled", p + "labeled", "--topic.requests", p + "requests",
+                "--topic.control", p + "control", "--topic.predictions", p + "predictions",
+                "--topic.dead-letter", p + "dead-letter", "--topic.model-log", p + "model-log",
+                "--topic.series", p + "points", "--topic.forecasts", p + "forecasts",
+                "--models", "load", "--model.load.loss", "squared", "--model.load.optimizer", "adagrad",
+                "--model.load.learning-rate", "0.05", "--model.load.l1", "0", "--model.load.l2", "0",
+                "--series.model", "load", "--series.lags", "2", "--series.seasonal-lags", "none",
+                "--series.calendar", "false", "--series.step", "1000", "--batch.size", "100",
+                "--store.path", storeDir.toUri().toString(), "--store.interval", "0");
+        // x_t - m = 0.6 (x_{t-1} - m) - 0.3 (x_{t-2} - m) + noise, three series on very different scales
+        double a1 = 0.6;
+        double a2 = -0.3;
+        double[][] scales = {{100, 5}, {1000, 50}, {10, 0.5}};
+        int perSeries = 8000;
+        java.util.Random random = new java.util.Random(7);
+        double[][] last = new double[3][2];
+        List<String> points = new ArrayList<>();
+        for (int t = 0; t < perSeries; t++) {
+            for (int s = 0; s < 3; s++) {
+                double next = a1 * last[s][0] + a2 * last[s][1] + random.nextGaussian();
+                last[s][1] = last[s][0];
+                last[s][0] = next;
+                double value = scales[s][0] + scales[s][1] * next;
+                points.add("{\"series\":\"s" + s + "\",\"ts\":" + (t * 1000L) + ",\"value\":" + value + "}");
+            }
+        }
+        StreamExecutionEnvironment env = env("series");
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("series-it");
+        JobMetrics metrics = new JobMetrics(REPORTER, job.getJobID());
+        try {
+            // keyed by series, as a producer must: Kafka keeps order per partition, and the job needs each series in order
+            kafka.sendKeyed(config.get(JobConfig.TOPIC_SERIES), points, r -> Events.parse(r).get("series").asText());
+            int examples = 3 * (perSeries - 2); // the first two points of a series have no lags before them
+            Await.until("all points trained", Duration.ofMinutes(1),
+                    () -> metrics.longValue("model.load.examplesTrained") == examples,
+                    () -> "examplesTrained=" + metrics.longValue("model.load.examplesTrained"));
+            long version = metrics.longValue("model.load.modelVersion");
+            ModelStore store = config.store();
+            Await.until("the final version stored", TIMEOUT, () -> {
+                try {
+                    return store.versions("load").contains(version);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            StoredModel model = store.read("load", version);
+            dev.streamlearn.features.FeatureHasher hasher = new dev.streamlearn.features.FeatureHasher(20);
+            double w1 = weightAt(model, hasher.numericIndex("lag1"));
+            double w2 = weightAt(model, hasher.numericIndex("lag2"));
+            // tolerance: the estimation error of 24,000 noisy AR(2) steps plus the online learner's last steps
+            assertEquals(a1, w1, 0.05, "lag-1 coefficient");
+            assertEquals(a2, w2, 0.05, "lag-2 coefficient");
+
+            int forecastsExpected = 3 * (perSeries - 1);
+            List<JsonNode> forecasts = kafka.readAll(config.get(JobConfig.TOPIC_FORECASTS), forecastsExpected, TIMEOUT)
+                    .stream().map(Events::parse).collect(Collectors.toList());
+            assertEquals(forecastsExpected, forecasts.size());
+            long firstVersion = forecasts.stream().mapToLong(f -> f.get("modelVersion").asLong()).min().orElseThrow();
+            long lastVersion = forecasts.stream().mapToLong(f -> f.get("modelVersion").asLong()).max().orElseThrow();
+            assertTrue(lastVersion > firstVersion + 100, "forecasts carry growing versions: " + firstVersion + ".."
+                    + lastVersion);
+            double meanS1 = forecasts.stream().filter(f -> f.get("series").asText().equals("s1"))
+                    .mapToDouble(f -> f.get("forecast").asDouble()).average().orElseThrow();
+            assertEquals(1000, meanS1, 10, "forecasts are in the series' own scale");
+            System.out.printf("IT series: %d points, v%d, lag weights %.3f and %.3f (true %.1f, %.1f), %d forecasts"
+                    + " with versions %d..%d%n", points.size(), version, w1, w2, a1, a2, forecasts.size(), firstVersion,
+                    lastVersion);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static double weightAt(StoredModel m, int coordinate) {
+        int at = java.util.Arrays.binarySearch(m.coords, coordinate);
+        return at >= 0 ? m.weights[at] : 0.0;
+    }
+
     private static List<Long> storedVersions(ModelStore store) {
         try {
             return store.versions(MODEL);

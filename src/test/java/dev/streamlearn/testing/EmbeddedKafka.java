@@ -81,6 +81,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Sends the records with a key each, so records with the same key keep their order (one
+     * partition): how a producer of time series keeps each series in order.
+     */
+    public void sendKeyed(String topic, Collection<String> records, java.util.function.Function<String, String> key) {
+        for (String r : records) {
+            producer.send(new ProducerRecord<>(topic, key.apply(r), r));
+        }
+        producer.flush();
+    }
+
     /** Every record in the topic from the beginning, read until {@code expected} are there or the timeout ends. */
     public List<String> readAll(String topic, int expected, Duration timeout) {
         return readAll(topic, expected, timeout, false);
