@@ -12,6 +12,11 @@ public class Example {
     /** Where the event was in the labeled topic; -1 when it did not come from Kafka. */
     public int partition = -1;
     public long offset = -1;
+    /** For a time-series example: the scale its label was standardized with (std 0: not a series example). */
+    public double scaleMean;
+    public double scaleStd;
+    /** The seasonal-naive forecast of the label, in the series' scale; NaN when there is none. */
+    public double baseline = Double.NaN;
 
     public Example() {}
 

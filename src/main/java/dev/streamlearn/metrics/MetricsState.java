@@ -10,6 +10,7 @@ public class MetricsState {
     public double totalLoss;
     public double totalAbsError;
     public double totalSquaredError;
+    public double totalAbsPctError;
     public long totalCorrect;
 
     public MetricsState() {}

@@ -21,12 +21,14 @@ public final class PrequentialMetrics {
     private double windowLoss;
     private double windowAbsError;
     private double windowSquaredError;
+    private double windowAbsPctError;
     private long windowCorrect;
 
     private long seen;
     private double totalLoss;
     private double totalAbsError;
     private double totalSquaredError;
+    private double totalAbsPctError;
     private long totalCorrect;
 
     public PrequentialMetrics(Loss loss, int window) {
@@ -49,6 +51,7 @@ public final class PrequentialMetrics {
             windowLoss -= loss.loss(oldP, oldY);
             windowAbsError -= Math.abs(oldErr);
             windowSquaredError -= oldErr * oldErr;
+            windowAbsPctError -= absPct(oldErr, oldY);
             windowCorrect -= correct(oldP, oldY);
         } else {
             filled++;
@@ -59,17 +62,24 @@ public final class PrequentialMetrics {
         windowLoss += l;
         windowAbsError += Math.abs(err);
         windowSquaredError += err * err;
+        windowAbsPctError += absPct(err, label);
         windowCorrect += correct;
 
         seen++;
         totalLoss += l;
         totalAbsError += Math.abs(err);
         totalSquaredError += err * err;
+        totalAbsPctError += absPct(err, label);
         totalCorrect += correct;
 
         if (++sinceRecompute >= predictions.length) {
             recomputeWindowSums();
         }
+    }
+
+    /** Absolute percentage error; a zero label counts as no error (MAPE is undefined there). */
+    private static double absPct(double err, double label) {
+        return label == 0.0 ? 0.0 : Math.abs(err / label);
     }
 
     private int correct(double prediction, double label) {
@@ -80,9 +90,11 @@ public final class PrequentialMetrics {
         windowLoss = 0;
         windowAbsError = 0;
         windowSquaredError = 0;
+        windowAbsPctError = 0;
         windowCorrect = 0;
         for (int i = 0; i < filled; i++) {
             double err = predictions[i] - labels[i];
+            windowAbsPctError += absPct(err, labels[i]);
             windowLoss += loss.loss(predictions[i], labels[i]);
             windowAbsError += Math.abs(err);
             windowSquaredError += err * err;
@@ -116,6 +128,15 @@ public final class PrequentialMetrics {
         return filled == 0 ? Double.NaN : Math.sqrt(windowSquaredError / filled);
     }
 
+    /** Mean absolute percentage error over the window, as a fraction (0.05 = 5 %). */
+    public double windowMape() {
+        return filled == 0 ? Double.NaN : windowAbsPctError / filled;
+    }
+
+    public double totalMape() {
+        return seen == 0 ? Double.NaN : totalAbsPctError / seen;
+    }
+
     public double totalLoss() {
         return seen == 0 ? Double.NaN : totalLoss / seen;
     }
@@ -146,6 +167,7 @@ public final class PrequentialMetrics {
         s.totalLoss = totalLoss;
         s.totalAbsError = totalAbsError;
         s.totalSquaredError = totalSquaredError;
+        s.totalAbsPctError = totalAbsPctError;
         s.totalCorrect = totalCorrect;
         return s;
     }
@@ -170,6 +192,7 @@ public final class PrequentialMetrics {
         m.totalLoss = s.totalLoss;
         m.totalAbsError = s.totalAbsError;
         m.totalSquaredError = s.totalSquaredError;
+        m.totalAbsPctError = s.totalAbsPctError;
         m.totalCorrect = s.totalCorrect;
         return m;
     }

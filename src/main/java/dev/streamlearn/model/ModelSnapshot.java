@@ -27,6 +27,8 @@ public class ModelSnapshot {
     public int optimizerArrays;
     public long optimizerSteps;
     public MetricsState metrics;
+    public MetricsState forecastMetrics;
+    public MetricsState naiveMetrics;
     public PendingBatch batch;
     /** The last stored versions, newest last, for rollback without reading the store. */
     public StoredModel[] recent;

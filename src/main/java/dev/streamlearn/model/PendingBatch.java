@@ -8,6 +8,10 @@ public class PendingBatch {
     public double[] values;
     public double[] labels;
     public double[] weights;
+    /** Time-series examples: scale mean, scale std (0: not a series example) and seasonal-naive baseline. */
+    public double[] scaleMeans;
+    public double[] scaleStds;
+    public double[] baselines;
     public int size;
     public long openedAtMillis;
     public long newestExampleMillis;

@@ -84,8 +84,12 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
             bridgeGap(s, p.ts);
         }
         if (SeriesFeatures.build(spec, s, p.ts, features)) {
-            out.collect(new Example(spec.modelId, p.series, p.ts, SeriesWindow.standardize(s, p.value), 1.0,
-                    features.indices(), features.values()));
+            Example e = new Example(spec.modelId, p.series, p.ts, SeriesWindow.standardize(s, p.value), 1.0,
+                    features.indices(), features.values());
+            e.scaleMean = s.mean;
+            e.scaleStd = SeriesWindow.std(s);
+            e.baseline = SeriesWindow.lag(s, spec.season()); // the seasonal-naive forecast of this point
+            out.collect(e);
         }
         SeriesWindow.append(s, p.value, p.ts);
         long next = p.ts + spec.stepMillis;

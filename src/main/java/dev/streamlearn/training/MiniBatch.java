@@ -11,6 +11,9 @@ final class MiniBatch {
     private double[] values = new double[1024];
     private double[] labels = new double[64];
     private double[] weights = new double[64];
+    private double[] scaleMeans = new double[64];
+    private double[] scaleStds = new double[64];
+    private double[] baselines = new double[64];
     private int size;
     private long openedAtMillis;
     private long newestExampleMillis;
@@ -31,7 +34,8 @@ final class MiniBatch {
         return newestExampleMillis;
     }
 
-    void add(int[] exampleIndices, double[] exampleValues, double label, double weight, long nowMillis) {
+    void add(int[] exampleIndices, double[] exampleValues, double label, double weight, double scaleMean,
+            double scaleStd, double baseline, long nowMillis) {
         if (size == 0) {
             openedAtMillis = nowMillis;
         }
@@ -39,6 +43,9 @@ final class MiniBatch {
         if (size + 1 == labels.length) {
             labels = Arrays.copyOf(labels, labels.length * 2);
             weights = Arrays.copyOf(weights, weights.length * 2);
+            scaleMeans = Arrays.copyOf(scaleMeans, scaleMeans.length * 2);
+            scaleStds = Arrays.copyOf(scaleStds, scaleStds.length * 2);
+            baselines = Arrays.copyOf(baselines, baselines.length * 2);
             offsets = Arrays.copyOf(offsets, offsets.length * 2);
         }
         int start = offsets[size];
@@ -52,6 +59,9 @@ final class MiniBatch {
         System.arraycopy(exampleValues, 0, values, start, exampleValues.length);
         labels[size] = label;
         weights[size] = weight;
+        scaleMeans[size] = scaleMean;
+        scaleStds[size] = scaleStd;
+        baselines[size] = baseline;
         offsets[++size] = end;
     }
 
@@ -79,6 +89,18 @@ final class MiniBatch {
         return weights[example];
     }
 
+    double scaleMean(int example) {
+        return scaleMeans[example];
+    }
+
+    double scaleStd(int example) {
+        return scaleStds[example];
+    }
+
+    double baseline(int example) {
+        return baselines[example];
+    }
+
     void clear() {
         size = 0;
     }
@@ -91,6 +113,9 @@ final class MiniBatch {
         p.values = Arrays.copyOf(values, offsets[size]);
         p.labels = Arrays.copyOf(labels, size);
         p.weights = Arrays.copyOf(weights, size);
+        p.scaleMeans = Arrays.copyOf(scaleMeans, size);
+        p.scaleStds = Arrays.copyOf(scaleStds, size);
+        p.baselines = Arrays.copyOf(baselines, size);
         p.openedAtMillis = openedAtMillis;
         p.newestExampleMillis = newestExampleMillis;
         return p;
@@ -105,7 +130,8 @@ final class MiniBatch {
             int from = p.offsets[k];
             int to = p.offsets[k + 1];
             add(Arrays.copyOfRange(p.indices, from, to), Arrays.copyOfRange(p.values, from, to), p.labels[k],
-                    p.weights[k], p.newestExampleMillis);
+                    p.weights[k], p.scaleMeans == null ? 0 : p.scaleMeans[k], p.scaleStds == null ? 0 : p.scaleStds[k],
+                    p.baselines == null ? Double.NaN : p.baselines[k], p.newestExampleMillis);
         }
         openedAtMillis = p.openedAtMillis;
         newestExampleMillis = p.newestExampleMillis;

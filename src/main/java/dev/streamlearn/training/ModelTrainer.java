@@ -1,5 +1,6 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.ingest.Example;
 import dev.streamlearn.metrics.PrequentialMetrics;
 import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSnapshot;
@@ -23,6 +24,9 @@ public final class ModelTrainer {
     private final double[] weights;
     private final Optimizer optimizer;
     private final PrequentialMetrics metrics;
+    // time-series examples, in the series' own scale: the model's prequential forecasts and the seasonal-naive ones
+    private final PrequentialMetrics forecastMetrics;
+    private final PrequentialMetrics naiveMetrics;
     private final MiniBatch batch = new MiniBatch();
 
     // scratch for one batch's gradient: dense by coordinate, plus the list of touched coordinates
@@ -45,10 +49,15 @@ public final class ModelTrainer {
     private boolean fullUpdatePending = true;
 
     public ModelTrainer(ModelSpec spec) {
-        this(spec, new PrequentialMetrics(spec.loss, spec.metricsWindow));
+        this(spec, new PrequentialMetrics(spec.loss, spec.metricsWindow),
+                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
+                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow));
     }
 
-    private ModelTrainer(ModelSpec spec, PrequentialMetrics metrics) {
+    private ModelTrainer(ModelSpec spec, PrequentialMetrics metrics, PrequentialMetrics forecastMetrics,
+            PrequentialMetrics naiveMetrics) {
+        this.forecastMetrics = forecastMetrics;
+        this.naiveMetrics = naiveMetrics;
         this.spec = spec;
         int dimension = spec.dimension();
         this.weights = new double[dimension];
@@ -64,7 +73,18 @@ public final class ModelTrainer {
      */
     public boolean add(int[] indices, double[] values, double label, double weight, long eventTime, int partition,
             long offset, long nowMillis) {
-        batch.add(indices, values, label, weight, nowMillis);
+        return add(indices, values, label, weight, eventTime, partition, offset, 0.0, 0.0, Double.NaN, nowMillis);
+    }
+
+    /** A labeled example as parsed or made from a time series. */
+    public boolean add(Example e, long nowMillis) {
+        return add(e.indices, e.values, e.label, e.weight, e.ts, e.partition, e.offset, e.scaleMean, e.scaleStd,
+                e.baseline, nowMillis);
+    }
+
+    private boolean add(int[] indices, double[] values, double label, double weight, long eventTime, int partition,
+            long offset, double scaleMean, double scaleStd, double baseline, long nowMillis) {
+        batch.add(indices, values, label, weight, scaleMean, scaleStd, baseline, nowMillis);
         openBatchEventTime = Math.max(openBatchEventTime, eventTime);
         if (partition >= 0) {
             openBatchOffsets = withPartition(openBatchOffsets, partition);
@@ -127,6 +147,15 @@ public final class ModelTrainer {
             double prediction = spec.loss.predict(margin);
             double label = batch.label(e);
             metrics.record(prediction, label);
+            double std = batch.scaleStd(e);
+            if (std > 0) {
+                double mean = batch.scaleMean(e);
+                double actual = label * std + mean;
+                forecastMetrics.record(prediction * std + mean, actual);
+                if (!Double.isNaN(batch.baseline(e))) {
+                    naiveMetrics.record(batch.baseline(e), actual);
+                }
+            }
             if (frozen) {
                 continue;
             }
@@ -237,6 +266,16 @@ public final class ModelTrainer {
         return metrics;
     }
 
+    /** Time-series forecasts in the series' scale (empty for other models). */
+    public PrequentialMetrics forecastMetrics() {
+        return forecastMetrics;
+    }
+
+    /** The seasonal-naive forecasts of the same points. */
+    public PrequentialMetrics naiveMetrics() {
+        return naiveMetrics;
+    }
+
     /** Current weight of a coordinate (for tests and inspection). */
     public double weight(int coordinate) {
         return weights[coordinate];
@@ -303,6 +342,8 @@ public final class ModelTrainer {
         s.optimizerState = sp.optimizerState;
         s.optimizerSteps = optimizer.steps();
         s.metrics = metrics.snapshot();
+        s.forecastMetrics = forecastMetrics.snapshot();
+        s.naiveMetrics = naiveMetrics.snapshot();
         s.batch = batch.toPending();
         return s;
     }
@@ -378,13 +419,20 @@ public final class ModelTrainer {
         m.optimizerSteps = optimizer.steps();
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
-        if (spec.loss == dev.streamlearn.model.Loss.LOGISTIC) {
+        if (spec.loss == Loss.LOGISTIC) {
             names.addAll(List.of("logLoss", "logLossTotal", "accuracy", "auc"));
             values.addAll(List.of(metrics.windowLoss(), metrics.totalLoss(), metrics.windowAccuracy(),
                     metrics.windowAuc()));
         } else {
             names.addAll(List.of("mae", "rmse", "maeTotal", "rmseTotal"));
             values.addAll(List.of(metrics.windowMae(), metrics.windowRmse(), metrics.totalMae(), metrics.totalRmse()));
+            if (forecastMetrics.seen() > 0) {
+                names.addAll(List.of("forecastMae", "forecastRmse", "forecastMape", "naiveMae", "naiveRmse",
+                        "naiveMape"));
+                values.addAll(List.of(forecastMetrics.windowMae(), forecastMetrics.windowRmse(),
+                        forecastMetrics.windowMape(), naiveMetrics.windowMae(), naiveMetrics.windowRmse(),
+                        naiveMetrics.windowMape()));
+            }
         }
         m.metricNames = names.toArray(new String[0]);
         m.metricValues = values.stream().mapToDouble(Double::doubleValue).toArray();
@@ -472,7 +520,9 @@ public final class ModelTrainer {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with dimension " + s.dimension
                     + " but is configured with " + spec.dimension() + " (hash bits changed?)");
         }
-        ModelTrainer t = new ModelTrainer(spec, PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics));
+        ModelTrainer t = new ModelTrainer(spec, PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics),
+                PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.forecastMetrics),
+                PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.naiveMetrics));
         double[][] state = t.optimizer.state();
         if (state.length != s.optimizerArrays) {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with another optimizer ("

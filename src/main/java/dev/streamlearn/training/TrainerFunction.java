@@ -115,8 +115,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     public void processElement1(Example example, Context ctx, Collector<ModelUpdate> out) throws IOException {
         ModelTrainer trainer = trainer(example.modelId);
         long now = ctx.timerService().currentProcessingTime();
-        boolean full = trainer.add(example.indices, example.values, example.label, example.weight, example.ts,
-                example.partition, example.offset, now);
+        boolean full = trainer.add(example, now);
         if (full) {
             ctx.timerService().deleteProcessingTimeTimer(trainer.batchDeadline());
             apply(trainer, ctx, out);

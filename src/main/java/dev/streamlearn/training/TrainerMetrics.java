@@ -24,6 +24,7 @@ final class TrainerMetrics {
     private volatile double auc = Double.NaN;
     private volatile double mae = Double.NaN;
     private volatile double rmse = Double.NaN;
+    private final double[] forecast = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
     private long aucRefreshedAtMillis = -AUC_REFRESH_MILLIS;
     /** Examples seen when the AUC was last computed, so an unchanged window is not sorted again. */
     private long aucRefreshedAt = -1;
@@ -43,6 +44,11 @@ final class TrainerMetrics {
         } else {
             group.gauge("mae", (Gauge<Double>) () -> mae);
             group.gauge("rmse", (Gauge<Double>) () -> rmse);
+            String[] names = {"forecastMae", "forecastRmse", "forecastMape", "naiveMae", "naiveRmse", "naiveMape"};
+            for (int i = 0; i < names.length; i++) {
+                int at = i;
+                group.gauge(names[i], (Gauge<Double>) () -> forecast[at]);
+            }
         }
     }
 
@@ -62,6 +68,17 @@ final class TrainerMetrics {
         accuracy = m.windowAccuracy();
         mae = m.windowMae();
         rmse = m.windowRmse();
+        if (trainer.forecastMetrics().seen() > 0) {
+            PrequentialMetrics f = trainer.forecastMetrics();
+            PrequentialMetrics n = trainer.naiveMetrics();
+            // the array's slots are read by the reporter thread; each is a single double write
+            forecast[0] = f.windowMae();
+            forecast[1] = f.windowRmse();
+            forecast[2] = f.windowMape();
+            forecast[3] = n.windowMae();
+            forecast[4] = n.windowRmse();
+            forecast[5] = n.windowMape();
+        }
         if (trainer.spec().loss != Loss.LOGISTIC || aucRefreshedAt == m.seen()) {
             return -1;
         }

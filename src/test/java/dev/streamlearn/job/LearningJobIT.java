@@ -558,9 +558,14 @@ class LearningJobIT {
             double meanS1 = forecasts.stream().filter(f -> f.get("series").asText().equals("s1"))
                     .mapToDouble(f -> f.get("forecast").asDouble()).average().orElseThrow();
             assertEquals(1000, meanS1, 10, "forecasts are in the series' own scale");
+            // prequential, in each series' own scale: the model beats the naive forecast (here the last value)
+            double modelRmse = metrics.sum("model.load.forecastRmse");
+            double naiveRmse = metrics.sum("model.load.naiveRmse");
+            assertTrue(modelRmse < naiveRmse, "forecast RMSE " + modelRmse + " vs naive " + naiveRmse);
             System.out.printf("IT series: %d points, v%d, lag weights %.3f and %.3f (true %.1f, %.1f), %d forecasts"
-                    + " with versions %d..%d%n", points.size(), version, w1, w2, a1, a2, forecasts.size(), firstVersion,
-                    lastVersion);
+                    + " with versions %d..%d, windowed RMSE %.3f vs naive %.3f, MAPE %.4f vs %.4f%n", points.size(),
+                    version, w1, w2, a1, a2, forecasts.size(), firstVersion, lastVersion, modelRmse, naiveRmse,
+                    metrics.sum("model.load.forecastMape"), metrics.sum("model.load.naiveMape"));
         } finally {
             job.cancel().get();
         }

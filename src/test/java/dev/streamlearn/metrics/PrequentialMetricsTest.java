@@ -41,6 +41,17 @@ class PrequentialMetricsTest {
     }
 
     @Test
+    void mapeIsTheMeanAbsolutePercentageErrorWithZeroLabelsCountingAsNone() {
+        PrequentialMetrics m = new PrequentialMetrics(Loss.SQUARED, 2);
+        m.record(110, 100); // 10 %
+        m.record(45, 50); // 10 %
+        m.record(3, 0); // no percentage; evicts the first
+        assertEquals(0.05, m.windowMape(), 1e-12);
+        assertEquals(0.2 / 3, m.totalMape(), 1e-12);
+        assertEquals(m.totalMape(), PrequentialMetrics.restore(Loss.SQUARED, 2, m.snapshot()).totalMape(), 1e-15);
+    }
+
+    @Test
     void windowSumsStayExactOverManyEvictions() {
         PrequentialMetrics m = new PrequentialMetrics(Loss.SQUARED, 7);
         for (int i = 0; i < 100_003; i++) {

@@ -135,6 +135,25 @@ class ModelTrainerTest {
         assertEquals(8L, restored.store(0).eventTimeThrough);
     }
 
+    @Test
+    void timeSeriesExamplesAreAlsoScoredInTheirOwnScaleAgainstTheSeasonalNaiveForecast() {
+        ModelTrainer t = new ModelTrainer(Specs.squared("m", ModelSpec.OptimizerKind.SGD));
+        dev.streamlearn.ingest.Example e = new dev.streamlearn.ingest.Example("m", "s", 0L, 1.0, 1.0,
+                new int[] {BIAS}, new double[] {1});
+        e.scaleMean = 100;
+        e.scaleStd = 10; // label 1.0 standardized: the value was 110
+        e.baseline = 104; // the value one season ago
+        t.add(e, 0);
+        t.add(e, 0);
+        t.applyBatch(); // zero weights: both forecasts are 0 standardized, i.e. 100
+        assertEquals(10.0, t.forecastMetrics().windowMae(), 1e-12);
+        assertEquals(10.0 / 110, t.forecastMetrics().windowMape(), 1e-12);
+        assertEquals(6.0, t.naiveMetrics().windowMae(), 1e-12);
+        ModelTrainer restored = ModelTrainer.restore(t.spec(), t.snapshot());
+        assertEquals(6.0, restored.naiveMetrics().windowMae(), 1e-12);
+        assertEquals(0, new ModelTrainer(Specs.squared("m", ModelSpec.OptimizerKind.SGD)).forecastMetrics().seen());
+    }
+
     private static List<double[]> randomStream(int n, long seed) {
         Random r = new Random(seed);
         List<double[]> s = new ArrayList<>();
