@@ -27,19 +27,23 @@ public final class Replay {
 
     static final String USAGE = String.join("\n",
             "usage: replay --file PATH[,PATH...] [options]",
-            "  --format FMT          jsonl, csv, arff, open-bandit or bike-sharing (default: from the file name)",
+            "  --format FMT          jsonl, csv, arff, open-bandit, bike-sharing, or series (time-series points;",
+            "                        default: from the file name)",
+            "  --series NAME         series: the series name (default: the file name); bike-sharing with",
+            "                        --bike-label series sends the hourly rentals as a series",
+            "  --value COLUMN        series: the value column (with --time COLUMN; points are sorted by time)",
             "  --model ID            model id written into each event (default ctr; jsonl keeps its own unless given)",
             "  --label COLUMN        csv/arff: the label column (arff default: the last attribute)",
             "  --positive VALUE      csv/arff: label value that means 1; others mean 0 (default: the label is a number)",
             "  --time COLUMN         csv/arff: event-time column, epoch ms or ISO date-time (default: row number)",
             "  --categorical A,B     csv: columns to treat as categorical even when numeric",
             "  --drop A,B            csv/arff: columns to leave out",
-            "  --bike-label L        bike-sharing: busy (1 when rentals > 142, the median hour) or count",
+            "  --bike-label L        bike-sharing: busy (1 when rentals > 142, the median hour), count, or series",
             "  --skip N              leave out the first N events",
             "  --limit N             send at most N events",
             "  --rate N              events per second (default 2000; 0 = as fast as possible)",
             "  --requests-every N    also send every N-th event (without its label) as a prediction request",
-            "  --topic T             labeled-events topic (default labeled-events)",
+            "  --topic T             topic (default labeled-events; series-points for series, keyed by series)",
             "  --requests-topic T    prediction-requests topic (default prediction-requests)",
             "  --bootstrap HOSTS     Kafka brokers (default 127.0.0.1:9092)",
             "  --quiet               no progress bar");
@@ -67,21 +71,19 @@ public final class Replay {
         int limit = a.intValue("--limit", Integer.MAX_VALUE);
         int rate = a.intValue("--rate", 2000);
         int requestsEvery = a.intValue("--requests-every", 0);
-        String topic = a.get("--topic", "labeled-events");
+        boolean series = format.equals("series") || "series".equals(a.get("--bike-label", null));
+        String topic = a.get("--topic", series ? "series-points" : "labeled-events");
         String requestsTopic = a.get("--requests-topic", "prediction-requests");
         String bootstrap = a.get("--bootstrap", "127.0.0.1:9092");
         boolean quiet = a.flag("--quiet");
+        if (series) {
+            return sendSeries(a, files, format, topic, bootstrap, skip, limit, rate, quiet, err);
+        }
         List<DatasetEvent> events = read(format, files, a);
 
         List<DatasetEvent> slice = events.subList(Math.min(skip, events.size()),
                 (int) Math.min(events.size(), (long) skip + limit));
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("acks", "all");
-        p.put("linger.ms", "5");
-        p.put("max.block.ms", "15000");
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
+        Properties p = producerProperties(bootstrap);
         Progress progress = new Progress(err, slice.size(), quiet);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             long start = System.nanoTime();
@@ -91,13 +93,7 @@ public final class Replay {
                 if (requestsEvery > 0 && i % requestsEvery == 0) {
                     producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))));
                 }
-                if (rate > 0) {
-                    long due = start + (long) ((i + 1) * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 1_000_000) {
-                        sleep(wait / 1_000_000);
-                    }
-                }
+                pace(start, i, rate);
                 progress.update(i + 1);
             }
             producer.flush();
@@ -109,6 +105,57 @@ public final class Replay {
                 requestsEvery > 0 ? " and " + ((slice.size() + requestsEvery - 1) / requestsEvery)
                         + " requests to " + requestsTopic : "");
         return 0;
+    }
+
+    private static int sendSeries(Args a, String file, String format, String topic, String bootstrap, int skip,
+            int limit, int rate, boolean quiet, PrintStream err) {
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("no such file: " + path);
+        }
+        String name = a.get("--series", path.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
+        List<dev.streamlearn.series.SeriesPoint> points = format.equals("bike-sharing")
+                ? dev.streamlearn.datasets.SeriesCsv.bikeSharingHourly(path, name)
+                : dev.streamlearn.datasets.SeriesCsv.read(path, name, a.required("--time"), a.required("--value"));
+        points = points.subList(Math.min(skip, points.size()), (int) Math.min(points.size(), (long) skip + limit));
+        Properties p = producerProperties(bootstrap);
+        Progress progress = new Progress(err, points.size(), quiet);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < points.size(); i++) {
+                dev.streamlearn.series.SeriesPoint point = points.get(i);
+                // keyed by series: Kafka keeps each series in order within its partition
+                producer.send(new ProducerRecord<>(topic, point.series, dev.streamlearn.datasets.SeriesCsv.json(point)));
+                pace(start, i, rate);
+                progress.update(i + 1);
+            }
+            producer.flush();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalArgumentException("cannot send to Kafka at " + bootstrap + ": " + e.getMessage());
+        }
+        progress.done();
+        err.printf("replay: sent %d points of series %s to %s%n", points.size(), name, topic);
+        return 0;
+    }
+
+    private static Properties producerProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("linger.ms", "5");
+        p.put("max.block.ms", "15000");
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        return p;
+    }
+
+    private static void pace(long startNanos, int sent, int rate) {
+        if (rate > 0) {
+            long wait = startNanos + (long) ((sent + 1) * 1e9 / rate) - System.nanoTime();
+            if (wait > 1_000_000) {
+                sleep(wait / 1_000_000);
+            }
+        }
     }
 
     static List<DatasetEvent> read(String format, String files, Args a) {
@@ -142,7 +189,7 @@ public final class Replay {
             case "bike-sharing": {
                 String label = a.get("--bike-label", "busy");
                 if (!label.equals("busy") && !label.equals("count")) {
-                    throw new IllegalArgumentException("--bike-label is busy or count, not '" + label + "'");
+                    throw new IllegalArgumentException("--bike-label is busy, count or series, not '" + label + "'");
                 }
                 return BikeSharingEvents.read(model == null ? "bike" : model, paths.get(0),
                         label.equals("busy") ? BikeSharingEvents.Label.BUSY_HOUR : BikeSharingEvents.Label.COUNT);

@@ -18,7 +18,8 @@ public final class Status {
             "  --watch SECONDS    print one progress line every SECONDS until interrupted");
 
     private static final String[] MODEL_METRICS = {"modelVersion", "examplesTrained", "batchesApplied", "frozen",
-            "logLoss", "logLossTotal", "accuracy", "auc", "mae", "rmse", "predictionsServed"};
+            "logLoss", "logLossTotal", "accuracy", "auc", "mae", "rmse", "predictionsServed", "forecastMae",
+            "forecastRmse", "forecastMape", "naiveMae", "naiveRmse", "naiveMape"};
 
     /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
     private static final long METRICS_REFRESH_MILLIS = 2200;
@@ -116,8 +117,18 @@ public final class Status {
                     fmt(m, p + "mae", "%.4g"), fmt(m, p + "rmse", "%.4g"),
                     m.getOrDefault(p + "predictionsServed", 0.0));
         }
-        out.printf("labeled events in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
-                m.getOrDefault("input.labeled.recordsIn", 0.0), m.getOrDefault("input.requests.recordsIn", 0.0),
+        for (String model : models(rest, job)) {
+            String p = "model." + model + ".";
+            if (m.containsKey(p + "forecastMae")) {
+                out.printf("%s forecasts (series scale, windowed): MAE %s RMSE %s MAPE %s; seasonal naive: MAE %s RMSE %s"
+                                + " MAPE %s%n", model, fmt(m, p + "forecastMae", "%.4g"), fmt(m, p + "forecastRmse", "%.4g"),
+                        fmt(m, p + "forecastMape", "%.3f"), fmt(m, p + "naiveMae", "%.4g"), fmt(m, p + "naiveRmse", "%.4g"),
+                        fmt(m, p + "naiveMape", "%.3f"));
+            }
+        }
+        out.printf("labeled events in %.0f, series points in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
+                m.getOrDefault("input.labeled.recordsIn", 0.0), m.getOrDefault("input.series.recordsIn", 0.0),
+                m.getOrDefault("input.requests.recordsIn", 0.0),
                 deadLetters(m), m.getOrDefault("deltaGaps", 0.0));
         JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode counts = cp.path("counts");
@@ -154,14 +165,15 @@ public final class Status {
     }
 
     private static String[] suffixes(ClusterMetrics rest, String job) throws IOException, InterruptedException {
-        List<String> s = new ArrayList<>(List.of("input.labeled.recordsIn", "input.requests.recordsIn", "deltaGaps"));
+        List<String> s = new ArrayList<>(List.of("input.labeled.recordsIn", "input.series.recordsIn",
+                "input.requests.recordsIn", "deltaGaps"));
         for (String model : models(rest, job)) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);
             }
         }
         for (String reason : new String[] {"too-large", "not-json", "missing-field", "unknown-model", "bad-label",
-                "not-numeric", "not-finite", "bad-field", "unknown-op"}) {
+                "not-numeric", "not-finite", "bad-field", "unknown-op", "late"}) {
             s.add("deadLetter." + reason);
         }
         return s.toArray(new String[0]);
