@@ -60,6 +60,23 @@ class JobConfigTest {
     }
 
     @Test
+    void timeSeriesNeedASquaredLossModel() {
+        assertEquals("invalid configuration: series.model: model 'ctr' must use squared loss (set --model.ctr.loss squared)",
+                assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1",
+                        "--series.model", "ctr")).getMessage());
+        assertEquals("invalid configuration: series.seasonal-lags: 'x' is not a lag in steps (1..100000)",
+                assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1",
+                        "--model.ctr.loss", "squared", "--series.model", "ctr", "--series.seasonal-lags", "24,x"))
+                        .getMessage());
+        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1", "--model.ctr.loss", "squared",
+                "--series.model", "ctr", "--series.seasonal-lags", "48,336", "--series.gap-policy", "reset");
+        assertEquals(336, c.series().window());
+        assertEquals(48, c.series().season());
+        assertEquals(dev.streamlearn.series.SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
+        assertEquals(null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
+    }
+
+    @Test
     void brokersAreRequired() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, JobConfig::fromArgs);
         assertEquals("invalid configuration: kafka.bootstrap-servers: is required (host:port of a Kafka broker)",

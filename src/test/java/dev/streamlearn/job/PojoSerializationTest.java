@@ -43,6 +43,9 @@ class PojoSerializationTest {
         served.compact();
         return Stream.of(
                 new dev.streamlearn.ingest.SourceRecord("{}", 1, 42L),
+                new dev.streamlearn.series.SeriesPoint("PJME", 5L, 26498.0),
+                seriesState(),
+                new dev.streamlearn.series.Forecast("PJME", 6L, 26000.5, "load", 7L),
                 new Example("m", "e1", 5L, 1.0, 2.0, new int[] {1, 2}, new double[] {0.5, 1.5}),
                 new PredictionRequest("r1", "m", 6L, new int[] {3}, new double[] {1.0}),
                 new ControlCommand(ControlCommand.Op.FREEZE, "m"),
@@ -55,6 +58,12 @@ class PojoSerializationTest {
                 served,
                 stored,
                 dev.streamlearn.model.ModelLogEntry.of("stored", stored, "file:/store/m/v1.model"));
+    }
+
+    private static dev.streamlearn.series.SeriesState seriesState() {
+        dev.streamlearn.series.SeriesState s = new dev.streamlearn.series.SeriesState(3);
+        dev.streamlearn.series.SeriesWindow.append(s, 1.5, 10L);
+        return s;
     }
 
     @ParameterizedTest(name = "{0}")
