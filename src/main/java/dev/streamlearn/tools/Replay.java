@@ -83,24 +83,13 @@ public final class Replay {
 
         List<DatasetEvent> slice = events.subList(Math.min(skip, events.size()),
                 (int) Math.min(events.size(), (long) skip + limit));
-        Properties p = producerProperties(bootstrap);
-        Progress progress = new Progress(err, slice.size(), quiet);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            long start = System.nanoTime();
-            for (int i = 0; i < slice.size(); i++) {
-                DatasetEvent e = slice.get(i);
-                producer.send(new ProducerRecord<>(topic, e.json));
-                if (requestsEvery > 0 && i % requestsEvery == 0) {
-                    producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))));
-                }
-                pace(start, i, rate);
-                progress.update(i + 1);
+        sendAll(bootstrap, slice.size(), rate, quiet, err, (producer, i) -> {
+            DatasetEvent e = slice.get(i);
+            producer.send(new ProducerRecord<>(topic, e.json));
+            if (requestsEvery > 0 && i % requestsEvery == 0) {
+                producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))));
             }
-            producer.flush();
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IllegalArgumentException("cannot send to Kafka at " + bootstrap + ": " + e.getMessage());
-        }
-        progress.done();
+        });
         err.printf("replay: sent %d events to %s%s%n", slice.size(), topic,
                 requestsEvery > 0 ? " and " + ((slice.size() + requestsEvery - 1) / requestsEvery)
                         + " requests to " + requestsTopic : "");
@@ -118,14 +107,22 @@ public final class Replay {
                 ? dev.streamlearn.datasets.SeriesCsv.bikeSharingHourly(path, name)
                 : dev.streamlearn.datasets.SeriesCsv.read(path, name, a.required("--time"), a.required("--value"));
         points = points.subList(Math.min(skip, points.size()), (int) Math.min(points.size(), (long) skip + limit));
-        Properties p = producerProperties(bootstrap);
-        Progress progress = new Progress(err, points.size(), quiet);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        List<dev.streamlearn.series.SeriesPoint> slice = points;
+        // keyed by series: Kafka keeps each series in order within its partition
+        sendAll(bootstrap, slice.size(), rate, quiet, err, (producer, i) -> producer.send(new ProducerRecord<>(topic,
+                slice.get(i).series, dev.streamlearn.datasets.SeriesCsv.json(slice.get(i)))));
+        err.printf("replay: sent %d points of series %s to %s%n", points.size(), name, topic);
+        return 0;
+    }
+
+    /** Sends record i (one or more Kafka records) for i in [0, count) at the rate, with a progress bar. */
+    private static void sendAll(String bootstrap, int count, int rate, boolean quiet, PrintStream err,
+            java.util.function.ObjIntConsumer<KafkaProducer<String, String>> sendOne) {
+        Progress progress = new Progress(err, count, quiet);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
             long start = System.nanoTime();
-            for (int i = 0; i < points.size(); i++) {
-                dev.streamlearn.series.SeriesPoint point = points.get(i);
-                // keyed by series: Kafka keeps each series in order within its partition
-                producer.send(new ProducerRecord<>(topic, point.series, dev.streamlearn.datasets.SeriesCsv.json(point)));
+            for (int i = 0; i < count; i++) {
+                sendOne.accept(producer, i);
                 pace(start, i, rate);
                 progress.update(i + 1);
             }
@@ -134,8 +131,6 @@ public final class Replay {
             throw new IllegalArgumentException("cannot send to Kafka at " + bootstrap + ": " + e.getMessage());
         }
         progress.done();
-        err.printf("replay: sent %d points of series %s to %s%n", points.size(), name, topic);
-        return 0;
     }
 
     private static Properties producerProperties(String bootstrap) {
