@@ -73,6 +73,16 @@ public final class Json {
         return write(n);
     }
 
+    /** A top-level field of a JSON object as text; empty when absent (used as a Kafka key). */
+    public static String field(String json, String name) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(json);
+            return n != null && n.hasNonNull(name) ? n.get(name).asText() : "";
+        } catch (JsonProcessingException e) {
+            return "";
+        }
+    }
+
     /** A control command the parser rejected, as a model-log line naming the model where it can. */
     public static ModelLogEntry rejectedCommand(DeadLetter d) {
         String model = null;

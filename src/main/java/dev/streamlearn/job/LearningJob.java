@@ -42,7 +42,7 @@ public final class LearningJob {
         JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control, in.series);
         outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER),
                 modelLogSink(config), storeSink(config));
-        outputs.writeForecastsTo(sink(config, JobConfig.TOPIC_FORECASTS));
+        outputs.writeForecastsTo(forecastSink(config));
         return outputs;
     }
 
@@ -110,15 +110,29 @@ public final class LearningJob {
     public static KafkaSink<String> modelLogSink(JobConfig config) {
         return KafkaSink.<String>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
-                        .setTopic(config.get(JobConfig.TOPIC_MODEL_LOG))
-                        .setValueSerializationSchema(new SimpleStringSchema())
-                        .build())
+                .setRecordSerializer(keyedBy(config.get(JobConfig.TOPIC_MODEL_LOG), "model"))
                 .setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(JobConfig.TOPIC_MODEL_LOG))
                 // below the broker's transaction.max.timeout.ms (15 min by default)
                 .setProperty("transaction.timeout.ms", "600000")
                 .build();
+    }
+
+    /** Forecasts, keyed by series so that each series' forecasts stay in order. */
+    public static KafkaSink<String> forecastSink(JobConfig config) {
+        return KafkaSink.<String>builder()
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(keyedBy(config.get(JobConfig.TOPIC_FORECASTS), "series"))
+                .setDeliveryGuarantee(config.deliveryGuarantee())
+                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(JobConfig.TOPIC_FORECASTS))
+                .build();
+    }
+
+    /** JSON records keyed by one of their fields, so that records with the same key stay in order. */
+    private static KafkaRecordSerializationSchema<String> keyedBy(String topic, String field) {
+        return (json, context, timestamp) -> new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                Json.field(json, field).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The model store sink, or null when the job has no store. */
