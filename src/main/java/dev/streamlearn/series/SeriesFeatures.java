@@ -22,10 +22,10 @@ public final class SeriesFeatures {
         }
         out.reset();
         for (int k = 1; k <= spec.lags; k++) {
-            out.numeric("lag" + k, SeriesWindow.standardize(state, SeriesWindow.lag(state, k)));
+            out.numeric(spec.lagName(k), SeriesWindow.standardize(state, SeriesWindow.lag(state, k)));
         }
-        for (int s : spec.seasonalLags) {
-            out.numeric("season" + s, SeriesWindow.standardize(state, SeriesWindow.lag(state, s)));
+        for (int i = 0; i < spec.seasonalLags.length; i++) {
+            out.numeric(spec.seasonalName(i), SeriesWindow.standardize(state, SeriesWindow.lag(state, spec.seasonalLags[i])));
         }
         if (spec.calendar) {
             ZonedDateTime t = Instant.ofEpochMilli(ts).atZone(ZoneOffset.UTC);

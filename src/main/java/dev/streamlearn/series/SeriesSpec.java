@@ -23,6 +23,8 @@ public final class SeriesSpec implements Serializable {
     public final GapPolicy gapPolicy;
     public final long ttlMillis;
     public final boolean calendar;
+    private transient String[] lagNames;
+    private transient String[] seasonalNames;
 
     public SeriesSpec(String modelId, int lags, int[] seasonalLags, long stepMillis, long latenessMillis,
             GapPolicy gapPolicy, long ttlMillis, boolean calendar) {
@@ -34,6 +36,30 @@ public final class SeriesSpec implements Serializable {
         this.gapPolicy = gapPolicy;
         this.ttlMillis = ttlMillis;
         this.calendar = calendar;
+    }
+
+    /** Feature name of the k-th lag (1-based), built once rather than per point. */
+    public String lagName(int k) {
+        if (lagNames == null) {
+            String[] names = new String[lags + 1];
+            for (int i = 1; i <= lags; i++) {
+                names[i] = "lag" + i;
+            }
+            lagNames = names;
+        }
+        return lagNames[k];
+    }
+
+    /** Feature name of the i-th seasonal lag (0-based). */
+    public String seasonalName(int i) {
+        if (seasonalNames == null) {
+            String[] names = new String[seasonalLags.length];
+            for (int j = 0; j < names.length; j++) {
+                names[j] = "season" + seasonalLags[j];
+            }
+            seasonalNames = names;
+        }
+        return seasonalNames[i];
     }
 
     /** Values a series must keep: the longest lag. */
