@@ -66,6 +66,16 @@ public final class ClusterMetrics {
      * subtasks and vertices (NaN values, from subtasks that do not hold a model, are skipped).
      */
     public Map<String, Double> sums(String jobId, String... suffixes) throws IOException, InterruptedException {
+        return merged(jobId, Double::sum, suffixes);
+    }
+
+    /** As {@link #sums}, but the largest value over subtasks: for percentiles and other non-additive values. */
+    public Map<String, Double> maxima(String jobId, String... suffixes) throws IOException, InterruptedException {
+        return merged(jobId, Math::max, suffixes);
+    }
+
+    private Map<String, Double> merged(String jobId, java.util.function.BinaryOperator<Double> merge,
+            String... suffixes) throws IOException, InterruptedException {
         Map<String, Double> sums = new LinkedHashMap<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
@@ -90,7 +100,7 @@ public final class ClusterMetrics {
                 }
                 for (String s : suffixes) {
                     if (id.endsWith(s)) {
-                        sums.merge(s, v, Double::sum);
+                        sums.merge(s, v, merge);
                     }
                 }
             }
