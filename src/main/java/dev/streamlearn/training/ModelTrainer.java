@@ -281,10 +281,6 @@ public final class ModelTrainer {
         return weights[coordinate];
     }
 
-    public double score(int[] indices, double[] values) {
-        return spec.loss.predict(Loss.margin(weights, indices, values));
-    }
-
     /** Weights and optimizer state at the coordinates where any of them is non-zero. */
     private static final class Sparse {
         int[] coords;
