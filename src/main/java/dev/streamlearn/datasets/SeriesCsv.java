@@ -97,9 +97,4 @@ public final class SeriesCsv {
         throw new IllegalArgumentException("no column '" + name + "' in " + file + " (columns: "
                 + String.join(", ", header) + ")");
     }
-
-    /** The point in the wire format. */
-    public static String json(SeriesPoint p) {
-        return "{\"series\":\"" + p.series.replace("\"", "\\\"") + "\",\"ts\":" + p.ts + ",\"value\":" + p.value + "}";
-    }
 }

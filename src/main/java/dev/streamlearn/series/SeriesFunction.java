@@ -1,7 +1,5 @@
 package dev.streamlearn.series;
 
-import dev.streamlearn.features.FeatureHasher;
-import dev.streamlearn.features.SparseVectorBuilder;
 import dev.streamlearn.ingest.DeadLetter;
 import dev.streamlearn.ingest.DeadLetterReason;
 import dev.streamlearn.ingest.Example;
@@ -37,7 +35,7 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
     private final int hashBits;
     private final String topic;
     private transient ValueState<SeriesState> state;
-    private transient SparseVectorBuilder features;
+    private transient SeriesForecaster forecaster;
     private transient Counter lateDropped;
     private transient Counter gapsFilled;
     private transient Counter windowResets;
@@ -57,7 +55,7 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         state = getRuntimeContext().getState(descriptor);
-        features = new SparseVectorBuilder(new FeatureHasher(hashBits));
+        forecaster = new SeriesForecaster(spec, hashBits);
         lateDropped = getRuntimeContext().getMetricGroup().counter("seriesLateWithinLateness");
         gapsFilled = getRuntimeContext().getMetricGroup().counter("seriesGapStepsFilled");
         windowResets = getRuntimeContext().getMetricGroup().counter("seriesWindowResets");
@@ -67,57 +65,42 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
     public void processElement(SeriesPoint p, Context ctx, Collector<Example> out) throws Exception {
         SeriesState s = state.value();
         if (s == null) {
-            s = new SeriesState(spec.window());
+            s = forecaster.newState();
         }
-        if (s.count > 0) {
-            if (p.ts <= s.lastTs) {
-                if (s.lastTs - p.ts > spec.latenessMillis) {
-                    ctx.output(ValidatingParser.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE,
-                            "point at " + p.ts + " is " + (s.lastTs - p.ts) + " ms older than the newest of series '"
-                                    + p.series + "' (lateness " + spec.latenessMillis + " ms)", topic,
-                            "{\"series\":\"" + p.series + "\",\"ts\":" + p.ts + ",\"value\":" + p.value + "}"));
-                } else {
-                    lateDropped.inc();
-                }
-                return;
+        if (forecaster.accept(s, p, new SeriesForecaster.Output() {
+            @Override
+            public void example(Example example) {
+                out.collect(example);
             }
-            bridgeGap(s, p.ts);
-        }
-        if (SeriesFeatures.build(spec, s, p.ts, features)) {
-            Example e = new Example(spec.modelId, p.series, p.ts, SeriesWindow.standardize(s, p.value), 1.0,
-                    features.indices(), features.values());
-            e.scaleMean = s.mean;
-            e.scaleStd = SeriesWindow.std(s);
-            e.baseline = SeriesWindow.lag(s, spec.season()); // the seasonal-naive forecast of this point
-            out.collect(e);
-        }
-        SeriesWindow.append(s, p.value, p.ts);
-        long next = p.ts + spec.stepMillis;
-        if (SeriesFeatures.build(spec, s, next, features)) {
-            PredictionRequest r = new PredictionRequest(p.series + "@" + next, spec.modelId, next, features.indices(),
-                    features.values());
-            r.series = p.series;
-            r.scaleMean = s.mean;
-            r.scaleStd = SeriesWindow.std(s);
-            ctx.output(FORECAST_REQUESTS, r);
-        }
-        state.update(s);
-    }
 
-    private void bridgeGap(SeriesState s, long ts) {
-        long missing = Math.round((double) (ts - s.lastTs) / spec.stepMillis) - 1;
-        if (missing <= 0) {
-            return;
-        }
-        if (spec.gapPolicy == SeriesSpec.GapPolicy.FILL && missing < s.history.length) {
-            double last = SeriesWindow.lag(s, 1);
-            for (long k = 1; k <= missing; k++) {
-                SeriesWindow.append(s, last, s.lastTs + spec.stepMillis);
+            @Override
+            public void forecastRequest(PredictionRequest request) {
+                ctx.output(FORECAST_REQUESTS, request);
             }
-            gapsFilled.inc(missing);
-        } else {
-            SeriesWindow.resetHistory(s);
-            windowResets.inc();
+
+            @Override
+            public void late(SeriesPoint point, long behindMillis) {
+                ctx.output(ValidatingParser.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE, "point at " + point.ts
+                        + " is " + behindMillis + " ms older than the newest of series '" + point.series
+                        + "' (lateness " + spec.latenessMillis + " ms)", topic, point.toJson()));
+            }
+
+            @Override
+            public void lateWithinLateness(SeriesPoint point) {
+                lateDropped.inc();
+            }
+
+            @Override
+            public void gapFilled(long steps) {
+                gapsFilled.inc(steps);
+            }
+
+            @Override
+            public void windowReset() {
+                windowResets.inc();
+            }
+        })) {
+            state.update(s);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.streamlearn.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
@@ -190,7 +191,10 @@ public final class ModelStoreTool {
         int bits = read(store, model, version).hashBits;
         FeatureHasher hasher = new FeatureHasher(bits);
         Map<Integer, TreeSet<String>> all = new HashMap<>();
-        List<DatasetEvent> events = Replay.read(a.get("--format", Replay.guessFormat(file)), file, a);
+        DatasetSource source = new DatasetSource();
+        source.files.add(java.nio.file.Path.of(file));
+        source.format = a.get("--format", null);
+        List<DatasetEvent> events = source.events();
         for (DatasetEvent e : events) {
             JsonNode features = JSON.readTree(e.json).path("features");
             Iterator<Map.Entry<String, JsonNode>> it = features.fields();

@@ -69,8 +69,7 @@ public final class OfflineTrainer {
             System.exit(0);
         }
         String model = a.get("--model", "ctr");
-        String file = a.required("--file");
-        List<DatasetEvent> events = Replay.read(a.get("--format", Replay.guessFormat(file)), file, a);
+        List<DatasetEvent> events = Replay.source(a).events();
         int skip = a.intValue("--skip", 0);
         int limit = a.intValue("--limit", Integer.MAX_VALUE);
         events = events.subList(Math.min(skip, events.size()), (int) Math.min(events.size(), (long) skip + limit));

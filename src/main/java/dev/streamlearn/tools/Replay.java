@@ -1,19 +1,15 @@
 package dev.streamlearn.tools;
 
-import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
-import dev.streamlearn.datasets.OpenBanditEvents;
-import dev.streamlearn.datasets.TabularEvents;
-import java.io.IOException;
+import dev.streamlearn.datasets.DatasetSource;
+import dev.streamlearn.series.SeriesPoint;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -65,21 +61,20 @@ public final class Replay {
             System.out.println(USAGE);
             return 0;
         }
-        String files = a.required("--file");
-        String format = a.get("--format", guessFormat(files));
+        DatasetSource source = source(a);
         int skip = a.intValue("--skip", 0);
         int limit = a.intValue("--limit", Integer.MAX_VALUE);
         int rate = a.intValue("--rate", 2000);
         int requestsEvery = a.intValue("--requests-every", 0);
-        boolean series = format.equals("series") || "series".equals(a.get("--bike-label", null));
+        boolean series = source.isSeries();
         String topic = a.get("--topic", series ? "series-points" : "labeled-events");
         String requestsTopic = a.get("--requests-topic", "prediction-requests");
         String bootstrap = a.get("--bootstrap", "127.0.0.1:9092");
         boolean quiet = a.flag("--quiet");
         if (series) {
-            return sendSeries(a, files, format, topic, bootstrap, skip, limit, rate, quiet, err);
+            return sendSeries(source, topic, bootstrap, skip, limit, rate, quiet, err);
         }
-        List<DatasetEvent> events = read(format, files, a);
+        List<DatasetEvent> events = source.events();
 
         List<DatasetEvent> slice = events.subList(Math.min(skip, events.size()),
                 (int) Math.min(events.size(), (long) skip + limit));
@@ -96,22 +91,16 @@ public final class Replay {
         return 0;
     }
 
-    private static int sendSeries(Args a, String file, String format, String topic, String bootstrap, int skip,
-            int limit, int rate, boolean quiet, PrintStream err) {
-        Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("no such file: " + path);
-        }
-        String name = a.get("--series", path.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
-        List<dev.streamlearn.series.SeriesPoint> points = format.equals("bike-sharing")
-                ? dev.streamlearn.datasets.SeriesCsv.bikeSharingHourly(path, name)
-                : dev.streamlearn.datasets.SeriesCsv.read(path, name, a.required("--time"), a.required("--value"));
+    private static int sendSeries(DatasetSource source, String topic, String bootstrap, int skip, int limit,
+            int rate, boolean quiet, PrintStream err) {
+        List<SeriesPoint> points = source.points();
         points = points.subList(Math.min(skip, points.size()), (int) Math.min(points.size(), (long) skip + limit));
-        List<dev.streamlearn.series.SeriesPoint> slice = points;
+        List<SeriesPoint> slice = points;
         // keyed by series: Kafka keeps each series in order within its partition
         sendAll(bootstrap, slice.size(), rate, quiet, err, (producer, i) -> producer.send(new ProducerRecord<>(topic,
-                slice.get(i).series, dev.streamlearn.datasets.SeriesCsv.json(slice.get(i)))));
-        err.printf("replay: sent %d points of series %s to %s%n", points.size(), name, topic);
+                slice.get(i).series, slice.get(i).toJson())));
+        err.printf("replay: sent %d points of series %s to %s%n", points.size(),
+                points.isEmpty() ? "-" : points.get(0).series, topic);
         return 0;
     }
 
@@ -153,89 +142,29 @@ public final class Replay {
         }
     }
 
-    static List<DatasetEvent> read(String format, String files, Args a) {
-        List<Path> paths = new ArrayList<>();
-        for (String f : files.split(",")) {
-            Path path = Path.of(f.trim());
-            if (!Files.isRegularFile(path)) {
-                throw new IllegalArgumentException("no such file: " + path);
-            }
-            paths.add(path);
+    /** The dataset options of a command line (see {@link #USAGE}). */
+    static DatasetSource source(Args a) {
+        DatasetSource source = new DatasetSource();
+        for (String f : a.required("--file").split(",")) {
+            source.files.add(Path.of(f.trim()));
         }
-        String model = a.get("--model", null);
-        switch (format) {
-            case "jsonl":
-                return readJsonLines(paths, model);
-            case "csv":
-            case "arff": {
-                List<DatasetEvent> out = new ArrayList<>();
-                for (Path path : paths) {
-                    TabularEvents.Spec spec = tabularSpec(a, model);
-                    if (format.equals("csv") && spec.labelColumn == null) {
-                        throw new IllegalArgumentException("csv needs --label COLUMN");
-                    }
-                    out.addAll(format.equals("csv") ? TabularEvents.readCsv(path, spec)
-                            : TabularEvents.readArff(path, spec));
-                }
-                return out;
-            }
-            case "open-bandit":
-                return OpenBanditEvents.read(model == null ? "ctr" : model, paths);
-            case "bike-sharing": {
-                String label = a.get("--bike-label", "busy");
-                if (!label.equals("busy") && !label.equals("count")) {
-                    throw new IllegalArgumentException("--bike-label is busy, count or series, not '" + label + "'");
-                }
-                return BikeSharingEvents.read(model == null ? "bike" : model, paths.get(0),
-                        label.equals("busy") ? BikeSharingEvents.Label.BUSY_HOUR : BikeSharingEvents.Label.COUNT);
-            }
-            default:
-                throw new IllegalArgumentException("unknown format '" + format
-                        + "' (jsonl, csv, arff, open-bandit, bike-sharing)");
-        }
+        source.format = a.get("--format", null);
+        source.model = a.get("--model", null);
+        source.labelColumn = a.get("--label", null);
+        source.positiveValue = a.get("--positive", null);
+        source.timeColumn = a.get("--time", null);
+        source.categorical = names(a.get("--categorical", ""));
+        source.dropped = names(a.get("--drop", ""));
+        source.bikeLabel = a.get("--bike-label", "busy");
+        source.series = a.get("--series", null);
+        source.valueColumn = a.get("--value", null);
+        return source;
     }
 
-    private static TabularEvents.Spec tabularSpec(Args a, String model) {
-        TabularEvents.Spec spec = new TabularEvents.Spec();
-        spec.model = model == null ? "ctr" : model;
-        spec.labelColumn = a.get("--label", null);
-        spec.positiveValue = a.get("--positive", null);
-        spec.timeColumn = a.get("--time", null);
-        spec.categorical = new HashSet<>(Arrays.asList(a.get("--categorical", "").split(",")));
-        spec.categorical.remove("");
-        spec.dropped = new HashSet<>(Arrays.asList(a.get("--drop", "").split(",")));
-        spec.dropped.remove("");
-        return spec;
-    }
-
-    private static List<DatasetEvent> readJsonLines(List<Path> paths, String model) {
-        List<DatasetEvent> out = new ArrayList<>();
-        for (Path path : paths) {
-            try {
-                for (String line : Files.readAllLines(path)) {
-                    if (!line.isBlank()) {
-                        out.add(DatasetEvent.fromJson(line, model));
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + path + ": " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    static String guessFormat(String files) {
-        String f = files.split(",")[0].toLowerCase(Locale.ROOT);
-        if (f.endsWith(".jsonl") || f.endsWith(".json")) {
-            return "jsonl";
-        }
-        if (f.endsWith(".arff")) {
-            return "arff";
-        }
-        if (f.endsWith(".csv")) {
-            return "csv";
-        }
-        throw new IllegalArgumentException("cannot tell the format of " + files + "; give --format");
+    private static Set<String> names(String list) {
+        Set<String> names = new HashSet<>(Arrays.asList(list.split(",")));
+        names.remove("");
+        return names;
     }
 
     private static void sleep(long millis) {

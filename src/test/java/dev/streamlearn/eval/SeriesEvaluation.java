@@ -102,7 +102,7 @@ public final class SeriesEvaluation {
         JobClient job = env.executeAsync("series-evaluation-" + prefix);
         List<String> json = new ArrayList<>();
         for (SeriesPoint p : d.points) {
-            json.add(SeriesCsv.json(p));
+            json.add(p.toJson());
         }
         long start = System.nanoTime();
         kafka.sendKeyed(config.get(JobConfig.TOPIC_SERIES), json, r -> d.points.get(0).series);
