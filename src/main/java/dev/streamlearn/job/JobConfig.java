@@ -166,12 +166,27 @@ public final class JobConfig {
     }
 
     public static JobConfig fromMap(Map<String, String> values) {
+        return parse(values, true);
+    }
+
+    /**
+     * The model and time-series settings of the given options, validated as the job validates
+     * them, for tools that run the job's learning code without Kafka (the evaluation tool).
+     */
+    public static JobConfig withoutKafka(Map<String, String> values) {
+        return parse(values, false);
+    }
+
+    private static JobConfig parse(Map<String, String> values, boolean kafka) {
         List<String> modelIds = parseModelIds(values.getOrDefault(MODELS.key(), MODELS.defaultValue()));
         for (String key : values.keySet()) {
             checkKnown(key, modelIds);
         }
         Configuration conf = Configuration.fromMap(values);
-        require(BOOTSTRAP_SERVERS, conf, v -> v != null && !v.isBlank(), "is required (host:port of a Kafka broker)");
+        if (kafka) {
+            require(BOOTSTRAP_SERVERS, conf, v -> v != null && !v.isBlank(),
+                    "is required (host:port of a Kafka broker)");
+        }
         requireOneOf(STARTING_OFFSETS, conf, "committed", "earliest", "latest");
         requireOneOf(DELIVERY_GUARANTEE, conf, "at-least-once", "exactly-once", "none");
         for (ConfigOption<String> topic : List.of(TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS,

@@ -47,6 +47,13 @@ public final class ModelTrainer {
     private long batchesApplied;
     private boolean frozen;
     private boolean fullUpdatePending = true;
+    private ScoreListener scoreListener = (prediction, label) -> { };
+
+    /** Told of every prequential score: the prediction made before learning from an example, and its label. */
+    @FunctionalInterface
+    public interface ScoreListener {
+        void scored(double prediction, double label);
+    }
 
     public ModelTrainer(ModelSpec spec) {
         this(spec, new PrequentialMetrics(spec.loss, spec.metricsWindow),
@@ -147,6 +154,7 @@ public final class ModelTrainer {
             double prediction = spec.loss.predict(margin);
             double label = batch.label(e);
             metrics.record(prediction, label);
+            scoreListener.scored(prediction, label);
             double std = batch.scaleStd(e);
             if (std > 0) {
                 double mean = batch.scaleMean(e);
@@ -228,6 +236,11 @@ public final class ModelTrainer {
             }
         }
         return new ModelUpdate(spec.id, version, baseVersion, true, coords, values, newestExampleMillis);
+    }
+
+    /** Replaces the listener told of each prequential score (by default, nobody is told). */
+    public void onScored(ScoreListener listener) {
+        this.scoreListener = listener;
     }
 
     public void freeze() {

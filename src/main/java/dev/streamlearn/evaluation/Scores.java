@@ -1,0 +1,111 @@
+package dev.streamlearn.evaluation;
+
+import dev.streamlearn.model.Loss;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every prequential score of one run, in stream order: the prediction made for an example
+ * before the model learnt from it, and the example's label. For a time series also the
+ * forecast, the actual value and the seasonal-naive forecast in the series' own scale.
+ */
+public final class Scores {
+
+    private final Loss loss;
+    private final boolean series;
+    private double[] predictions = new double[1024];
+    private double[] labels = new double[1024];
+    private double[] forecasts;
+    private double[] actuals;
+    private double[] naive;
+    private int size;
+    private final Map<String, Integer> rejected = new TreeMap<>();
+
+    Scores(Loss loss, boolean series) {
+        this.loss = loss;
+        this.series = series;
+        if (series) {
+            forecasts = new double[1024];
+            actuals = new double[1024];
+            naive = new double[1024];
+        }
+    }
+
+    void add(double prediction, double label) {
+        grow();
+        predictions[size] = prediction;
+        labels[size] = label;
+        size++;
+    }
+
+    void addForecast(double prediction, double label, double forecast, double actual, double naiveForecast) {
+        grow();
+        forecasts[size] = forecast;
+        actuals[size] = actual;
+        naive[size] = naiveForecast;
+        add(prediction, label);
+    }
+
+    private void grow() {
+        if (size == predictions.length) {
+            predictions = Arrays.copyOf(predictions, size * 2);
+            labels = Arrays.copyOf(labels, size * 2);
+            if (series) {
+                forecasts = Arrays.copyOf(forecasts, size * 2);
+                actuals = Arrays.copyOf(actuals, size * 2);
+                naive = Arrays.copyOf(naive, size * 2);
+            }
+        }
+    }
+
+    void reject(String reason) {
+        rejected.merge(reason, 1, Integer::sum);
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public boolean isSeries() {
+        return series;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public double prediction(int i) {
+        return predictions[i];
+    }
+
+    public double label(int i) {
+        return labels[i];
+    }
+
+    public double forecast(int i) {
+        return forecasts[i];
+    }
+
+    public double actual(int i) {
+        return actuals[i];
+    }
+
+    public double naive(int i) {
+        return naive[i];
+    }
+
+    /** Records the parser rejected, by dead-letter reason. */
+    public Map<String, Integer> rejected() {
+        return rejected;
+    }
+
+    /** Predictions of examples [from, to), a copy. */
+    double[] predictions(int from, int to) {
+        return Arrays.copyOfRange(predictions, from, to);
+    }
+
+    double[] labels(int from, int to) {
+        return Arrays.copyOfRange(labels, from, to);
+    }
+}

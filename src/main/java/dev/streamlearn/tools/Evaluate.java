@@ -1,0 +1,258 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.datasets.DatasetSource;
+import dev.streamlearn.evaluation.LearningCurve;
+import dev.streamlearn.evaluation.PrequentialRun;
+import dev.streamlearn.evaluation.Scores;
+import dev.streamlearn.evaluation.Summary;
+import dev.streamlearn.job.InvalidConfigException;
+import dev.streamlearn.job.JobConfig;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.series.SeriesPoint;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * Prequential evaluation for users: runs the job's own parsing, scaling, series windows and
+ * learning code over a dataset file, without a cluster, and prints the metrics of the whole
+ * stream and of its last part. The last line is one JSON object for scripts.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Scores every example before learning from it (prequential evaluation), with the job's own code "
+                + "and options, over a dataset file.",
+            "Any other --KEY VALUE is a model option of the job (README.md, Configuration), e.g. --optimizer sgd "
+                + "--l1 0 --batch.size 1; for a series (--format series) also the series.* options."})
+public final class Evaluate implements Callable<Integer> {
+
+    private static final String DEFAULT_MODEL = "eval";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    DatasetOptions data;
+
+    @Option(names = "--tail", paramLabel = "FRACTION", defaultValue = "0.3",
+            description = "Also report the last part of the stream (default 0.3).")
+    double tail;
+
+    @Option(names = "--curve", paramLabel = "FILE",
+            description = "Learning curve (HTML with SVG charts); default target/evaluate/<file>.html, none for none.")
+    String curve;
+
+    @Option(names = "--grid", paramLabel = "KEY=V1,V2",
+            description = "Runs once per value (repeat for every combination) and prints one row per setting.")
+    List<String> grid = new ArrayList<>();
+
+    @Unmatched
+    List<String> jobOptions = new ArrayList<>();
+
+    private PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Evaluate tool = new Evaluate();
+        tool.out = out;
+        CommandLine cli = new CommandLine(tool);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof InvalidConfigException || e instanceof IllegalArgumentException) {
+                err.println("evaluate: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (tail <= 0 || tail >= 1) {
+            throw new IllegalArgumentException("--tail must be between 0 and 1, was " + tail);
+        }
+        DatasetSource source = data.source();
+        String model = data.model != null ? data.model : DEFAULT_MODEL;
+        source.model = model;
+        Map<String, String> options = options(model, source.isSeries());
+        List<DatasetEvent> events = source.isSeries() ? null : source.events();
+        List<SeriesPoint> points = source.isSeries() ? source.points() : null;
+        String name = source.files.get(0).getFileName().toString();
+
+        List<Map<String, String>> settings = settings();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (Map<String, String> setting : settings) {
+            Map<String, String> withSetting = new LinkedHashMap<>(options);
+            setting.forEach(withSetting::put);
+            JobConfig config = JobConfig.withoutKafka(withSetting);
+            ModelSpec spec = config.models().get(model);
+            Scores scores = source.isSeries() ? PrequentialRun.ofSeries(spec, config.series(), points)
+                    : PrequentialRun.ofEvents(spec, () -> events.stream().map(e -> e.json).iterator(),
+                            config.getInt(JobConfig.MAX_RECORD_BYTES));
+            Summary whole = Summary.of(scores);
+            Summary last = Summary.tail(scores, tail);
+            if (settings.size() == 1) {
+                out.printf("evaluate: %s, %d %s, %d rejected%s; %s%n", name, scores.size(),
+                        source.isSeries() ? "forecasts" : "examples", rejectedCount(scores), rejectedDetail(scores),
+                        describe(spec));
+                out.println(line("whole stream", whole));
+                out.println(line(String.format(Locale.ROOT, "last %.0f %%", 100 * tail), last));
+                Path curveFile = curveFile(name);
+                if (curveFile != null && scores.size() > 0) {
+                    LearningCurve.write(curveFile, "streamlearn evaluate: " + name, describe(spec), scores,
+                            Math.min(spec.metricsWindow, Math.max(100, scores.size() / 20)));
+                    out.println("learning curve: " + curveFile);
+                }
+            } else {
+                out.println(settingText(setting) + "  " + line("", whole).trim() + "  | tail " + tailText(last));
+            }
+            ObjectNode row = json(whole, last);
+            if (settings.size() > 1) {
+                ObjectNode s = JSON.createObjectNode();
+                setting.forEach(s::put);
+                row.set("settings", s);
+            }
+            rows.add(row);
+        }
+        if (rows.size() == 1) {
+            out.println(JSON.writeValueAsString(rows.get(0)));
+        } else {
+            ObjectNode all = JSON.createObjectNode();
+            all.putArray("grid").addAll(rows);
+            out.println(JSON.writeValueAsString(all));
+        }
+        return 0;
+    }
+
+    /** The job options of the command line, for one model; a series gets squared loss unless told otherwise. */
+    private Map<String, String> options(String model, boolean series) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(JobConfig.MODELS.key(), model);
+        if (series) {
+            options.put(JobConfig.SERIES_MODEL.key(), model);
+            options.put(JobConfig.LOSS.key(), "squared");
+        }
+        for (int i = 0; i < jobOptions.size(); i++) {
+            String key = jobOptions.get(i);
+            if (!key.startsWith("--") || i + 1 >= jobOptions.size()) {
+                throw new IllegalArgumentException("unexpected argument '" + key + "' (options are --KEY VALUE; see --help)");
+            }
+            options.put(key.substring(2), jobOptions.get(++i));
+        }
+        return options;
+    }
+
+    /** Every combination of the grid's values; one empty setting without a grid. */
+    private List<Map<String, String>> settings() {
+        List<Map<String, String>> settings = new ArrayList<>();
+        settings.add(new LinkedHashMap<>());
+        for (String g : grid) {
+            int eq = g.indexOf('=');
+            if (eq <= 0 || eq == g.length() - 1) {
+                throw new IllegalArgumentException("--grid wants KEY=V1,V2,..., got '" + g + "'");
+            }
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> s : settings) {
+                for (String v : g.substring(eq + 1).split(",")) {
+                    Map<String, String> m = new LinkedHashMap<>(s);
+                    m.put(g.substring(0, eq), v.trim());
+                    next.add(m);
+                }
+            }
+            settings = next;
+        }
+        return settings;
+    }
+
+    private Path curveFile(String name) {
+        if ("none".equals(curve)) {
+            return null;
+        }
+        return curve != null ? Path.of(curve)
+                : Path.of("target", "evaluate", name.replaceFirst("\\.[^.]*$", "") + ".html");
+    }
+
+    static String describe(ModelSpec s) {
+        String optimizer;
+        switch (s.optimizer) {
+            case FTRL:
+                optimizer = String.format(Locale.ROOT, "ftrl alpha %s beta %s", num(s.ftrlAlpha), num(s.ftrlBeta));
+                break;
+            default:
+                optimizer = s.optimizer.name().toLowerCase(Locale.ROOT) + " learning-rate " + num(s.learningRate);
+        }
+        return String.format(Locale.ROOT, "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features", s.id,
+                s.loss.name().toLowerCase(Locale.ROOT), optimizer, num(s.l1), num(s.l2), s.batchSize, s.hashBits);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static long rejectedCount(Scores s) {
+        return s.rejected().values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    private static String rejectedDetail(Scores s) {
+        return s.rejected().isEmpty() ? "" : " " + s.rejected();
+    }
+
+    private static String line(String title, Summary s) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-14s examples %7d", title, s.examples()));
+        s.metrics().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %s %s", k, format(v))));
+        return b.toString();
+    }
+
+    private static String tailText(Summary s) {
+        StringBuilder b = new StringBuilder();
+        s.metrics().forEach((k, v) -> b.append(String.format(Locale.ROOT, "%s %s  ", k, format(v))));
+        return b.toString().trim();
+    }
+
+    private static String settingText(Map<String, String> setting) {
+        StringBuilder b = new StringBuilder();
+        setting.forEach((k, v) -> b.append(k).append('=').append(v).append(' '));
+        return String.format("%-28s", b.toString().trim());
+    }
+
+    private static String format(double v) {
+        return Double.isNaN(v) ? "-" : Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private ObjectNode json(Summary whole, Summary last) {
+        ObjectNode n = JSON.createObjectNode();
+        put(n, whole);
+        ObjectNode t = n.putObject("tail");
+        t.put("fraction", tail);
+        put(t, last);
+        return n;
+    }
+
+    private static void put(ObjectNode n, Summary s) {
+        n.put("examples", s.examples());
+        s.metrics().forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                n.put(k, Math.round(v * 1e6) / 1e6);
+            } else {
+                n.putNull(k);
+            }
+        });
+    }
+}
