@@ -9,7 +9,6 @@ import dev.streamlearn.series.SeriesForecaster;
 import dev.streamlearn.series.SeriesPoint;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.series.SeriesState;
-import dev.streamlearn.series.SeriesWindow;
 import dev.streamlearn.training.ModelTrainer;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -54,8 +53,8 @@ public final class PrequentialRun {
         Deque<Example> unscored = new ArrayDeque<>(); // fed to the trainer, not scored yet
         trainer.onScored((prediction, label) -> {
             Example e = unscored.removeFirst();
-            scores.addForecast(prediction, label, SeriesWindow.destandardize(prediction, e.scaleMean, e.scaleStd),
-                    SeriesWindow.destandardize(label, e.scaleMean, e.scaleStd), e.baseline);
+            scores.addForecast(prediction, label, e.series.toSeries(prediction), e.series.toSeries(label),
+                    e.series.naiveForecast);
         });
         Map<String, SeriesState> states = new HashMap<>();
         long[] clock = {0};

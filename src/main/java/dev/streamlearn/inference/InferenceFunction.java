@@ -1,12 +1,14 @@
 package dev.streamlearn.inference;
 
+import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.ingest.PredictionRequest;
 import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.series.Forecast;
-import dev.streamlearn.series.SeriesWindow;
+import dev.streamlearn.training.LinearScorer;
+import dev.streamlearn.training.Scaling;
 import org.apache.flink.util.OutputTag;
 import java.io.IOException;
 import java.util.HashMap;
@@ -61,13 +63,18 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     /** What a request needs besides the weights, found with one lookup. */
     private static final class PerModel {
         final Loss loss;
+        final int bias;
+        /** An empty scaler with the model's settings, to build served scalers from. */
+        final NumericScaler emptyScaler;
         final Counter served;
         final AtomicLong servedVersion = new AtomicLong();
         /** The model's initial model file, served until the trainer's first update arrives; or null. */
         final ServedModel initial;
 
-        PerModel(Loss loss, Counter served, ServedModel initial) {
-            this.loss = loss;
+        PerModel(ModelSpec spec, Counter served, ServedModel initial) {
+            this.loss = spec.loss;
+            this.bias = spec.biasIndex();
+            this.emptyScaler = Scaling.newScaler(spec);
             this.served = served;
             this.initial = initial;
         }
@@ -99,7 +106,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         perModel = new HashMap<>();
         for (ModelSpec spec : specs.values()) {
             MetricGroup modelGroup = group.addGroup("model", spec.id);
-            PerModel m = new PerModel(spec.loss, modelGroup.counter("predictionsServed"),
+            PerModel m = new PerModel(spec, modelGroup.counter("predictionsServed"),
                     spec.initialModel == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel)));
             modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
             perModel.put(spec.id, m);
@@ -124,11 +131,12 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             // after a restore the version is first known here, not in open()
             m.servedVersion.lazySet(model.version);
             version = model.version;
-            score = m.loss.predict(Loss.margin(model.weights(), request.indices, request.values));
+            score = LinearScorer.predict(m.loss, model.weights(), m.bias, model.scaler(m.emptyScaler),
+                    request.features);
         }
         if (request.series != null) {
-            ctx.output(FORECASTS, new Forecast(request.series, request.ts,
-                    SeriesWindow.destandardize(score, request.scaleMean, request.scaleStd), request.modelId, version));
+            ctx.output(FORECASTS, new Forecast(request.series, request.ts, request.scale.toSeries(score),
+                    request.modelId, version));
         } else {
             out.collect(new Prediction(request.id, request.modelId, version, score, request.ts));
         }
@@ -150,7 +158,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             deltaGaps.inc();
             return;
         }
-        model.apply(update);
+        model.apply(update, perModel.get(update.modelId).emptyScaler);
         models.put(update.modelId, model);
         changedSinceSnapshot.put(update.modelId, model);
         perModel.get(update.modelId).servedVersion.set(model.version);

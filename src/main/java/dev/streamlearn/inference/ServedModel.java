@@ -1,23 +1,30 @@
 package dev.streamlearn.inference;
 
+import dev.streamlearn.features.NumericScaler;
+import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.model.StoredModel;
 import java.util.Arrays;
 
 /**
- * The weights one inference subtask serves for a model, and the version they are. Scoring
- * reads a dense array; what is checkpointed is only the non-zero weights ({@link #compact()}
- * writes them before a snapshot), since a dense 2^20 vector per model and subtask would make
- * every checkpoint megabytes larger. The dense array is rebuilt on first use after a restore.
+ * The weights and scaling one inference subtask serves for a model, and the version they are.
+ * Scoring reads a dense array and a scaler; what is checkpointed is only the non-zero weights and
+ * the scaling entries ({@link #compact()} writes them before a snapshot), since a dense 2^20
+ * vector per model and subtask would make every checkpoint megabytes larger. The dense array and
+ * the scaler are rebuilt on first use after a restore.
  */
 public class ServedModel {
     public String modelId;
     public long version;
     public int dimension;
-    /** Non-zero weights as of the last {@link #compact()}: what a checkpoint holds. */
+    /** Non-zero weights and the scaling as of the last {@link #compact()}: what a checkpoint holds. */
     public int[] indices;
     public double[] values;
+    public ScalerState scale;
 
     private transient double[] dense;
+    private transient NumericScaler scaler;
 
     public ServedModel() {}
 
@@ -26,26 +33,42 @@ public class ServedModel {
         this.dimension = dimension;
         this.indices = new int[0];
         this.values = new double[0];
+        this.scale = ScalerState.empty();
     }
 
     /** Serves a stored version as it is. */
-    public static ServedModel of(dev.streamlearn.model.StoredModel stored) {
+    public static ServedModel of(StoredModel stored) {
         ServedModel m = new ServedModel(stored.modelId, stored.dimension());
         m.version = stored.version;
-        m.indices = stored.coords;
-        m.values = stored.weights;
+        m.indices = stored.state.coords;
+        m.values = stored.state.weights;
+        m.scale = stored.state.scale == null ? ScalerState.empty() : stored.state.scale;
         return m;
+    }
+
+    private static double[] denseOf(int dimension, int[] coords, double[] weights) {
+        double[] d = new double[dimension];
+        for (int k = 0; k < coords.length; k++) {
+            d[coords[k]] = weights[k];
+        }
+        return d;
     }
 
     /** The weights to score with, indexed by coordinate. */
     public double[] weights() {
         if (dense == null) {
-            dense = new double[dimension];
-            for (int k = 0; k < indices.length; k++) {
-                dense[indices[k]] = values[k];
-            }
+            dense = denseOf(dimension, indices, values);
         }
         return dense;
+    }
+
+    /** The scaling to score with; {@code empty} is an empty scaler with the model's settings. */
+    public NumericScaler scaler(NumericScaler empty) {
+        if (scaler == null) {
+            scaler = empty.emptyCopy();
+            scaler.apply(scale);
+        }
+        return scaler;
     }
 
     /** Whether the update can be applied: a full one always, a delta only on top of its base version. */
@@ -53,36 +76,30 @@ public class ServedModel {
         return update.full || update.baseVersion == version;
     }
 
-    public void apply(ModelUpdate update) {
+    public void apply(ModelUpdate update, NumericScaler empty) {
         double[] w = weights();
+        NumericScaler s = scaler(empty);
         if (update.full) {
             Arrays.fill(w, 0.0);
+            s.clear();
         }
         for (int k = 0; k < update.indices.length; k++) {
             w[update.indices[k]] = update.values[k];
         }
+        s.apply(update.scale);
         version = update.version;
     }
 
-    /** Writes the non-zero weights into the checkpointed fields. */
+    /** Writes the non-zero weights and the scaling into the checkpointed fields. */
     public void compact() {
         if (dense == null) {
             return; // unchanged since restored
         }
-        int n = 0;
-        for (double v : dense) {
-            if (v != 0.0) {
-                n++;
-            }
-        }
-        indices = new int[n];
-        values = new double[n];
-        int k = 0;
-        for (int i = 0; i < dense.length; i++) {
-            if (dense[i] != 0.0) {
-                indices[k] = i;
-                values[k++] = dense[i];
-            }
+        SparseWeights nonZero = SparseWeights.of(dense);
+        indices = nonZero.coords;
+        values = nonZero.values;
+        if (scaler != null) {
+            scale = scaler.export();
         }
     }
 }

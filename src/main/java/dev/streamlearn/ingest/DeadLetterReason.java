@@ -11,6 +11,8 @@ public enum DeadLetterReason {
     BAD_LABEL,
     NOT_NUMERIC,
     NOT_FINITE,
+    /** A finite number beyond what any measurement can be, or a weight beyond its limit. */
+    OUT_OF_RANGE,
     BAD_FIELD,
     UNKNOWN_OP,
     /** A time-series point older than the newest of its series by more than the allowed lateness. */

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streamlearn.control.ControlCommand;
 import dev.streamlearn.features.FeatureHasher;
-import dev.streamlearn.features.SparseVectorBuilder;
+import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.Features;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -28,7 +29,7 @@ public final class EventParser {
             .build();
 
     private final Map<String, ModelSpec> models;
-    private final Map<String, SparseVectorBuilder> vectorBuilders = new HashMap<>();
+    private final Map<String, FeaturesBuilder> featureBuilders = new HashMap<>();
     private final int maxRecordBytes;
     private final String topic;
 
@@ -37,7 +38,7 @@ public final class EventParser {
         this.maxRecordBytes = maxRecordBytes;
         this.topic = topic;
         for (ModelSpec spec : models.values()) {
-            vectorBuilders.put(spec.id, new SparseVectorBuilder(new FeatureHasher(spec.hashBits)));
+            featureBuilders.put(spec.id, new FeaturesBuilder(new FeatureHasher(spec.hashBits)));
         }
     }
 
@@ -54,9 +55,12 @@ public final class EventParser {
             if (weight < 0) {
                 throw new Rejection(DeadLetterReason.BAD_FIELD, "weight must be >= 0, was " + weight);
             }
-            SparseVectorBuilder vector = features(event, spec);
+            if (weight > InputLimits.MAX_WEIGHT) {
+                throw new Rejection(DeadLetterReason.OUT_OF_RANGE,
+                        "weight " + weight + " is above the limit " + InputLimits.MAX_WEIGHT);
+            }
             return ParseResult.ok(new Example(spec.id, optionalText(event, "id"), timestamp(event), label, weight,
-                    vector.indices(), vector.values()));
+                    features(event, spec)));
         } catch (Rejection r) {
             return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
         }
@@ -67,9 +71,7 @@ public final class EventParser {
             JsonNode event = object(payload);
             String id = requiredText(event, "id");
             ModelSpec spec = model(event);
-            SparseVectorBuilder vector = features(event, spec);
-            return ParseResult.ok(new PredictionRequest(id, spec.id, timestamp(event), vector.indices(),
-                    vector.values()));
+            return ParseResult.ok(new PredictionRequest(id, spec.id, timestamp(event), features(event, spec)));
         } catch (Rejection r) {
             return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
         }
@@ -160,7 +162,7 @@ public final class EventParser {
         return spec;
     }
 
-    private SparseVectorBuilder features(JsonNode event, ModelSpec spec) {
+    private Features features(JsonNode event, ModelSpec spec) {
         JsonNode features = event.get("features");
         if (features == null || features.isNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "features");
@@ -168,7 +170,7 @@ public final class EventParser {
         if (!features.isObject()) {
             throw new Rejection(DeadLetterReason.BAD_FIELD, "features must be an object");
         }
-        SparseVectorBuilder vector = vectorBuilders.get(spec.id).reset();
+        FeaturesBuilder vector = featureBuilders.get(spec.id).reset();
         Iterator<Map.Entry<String, JsonNode>> fields = features.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
@@ -180,6 +182,10 @@ public final class EventParser {
                 if (!Double.isFinite(x)) {
                     throw new Rejection(DeadLetterReason.NOT_FINITE, "features." + f.getKey() + " is " + x);
                 }
+                if (Math.abs(x) > InputLimits.MAX_ABS_VALUE) {
+                    throw new Rejection(DeadLetterReason.OUT_OF_RANGE, "features." + f.getKey() + " is " + x
+                            + ", beyond the limit of +-" + InputLimits.MAX_ABS_VALUE);
+                }
                 vector.numeric(f.getKey(), x);
             } else if (v.isBoolean()) {
                 vector.categorical(f.getKey(), v.asText());
@@ -188,7 +194,7 @@ public final class EventParser {
                         "features." + f.getKey() + " must be a string, number or boolean");
             }
         }
-        return vector;
+        return vector.build();
     }
 
     private static double number(JsonNode event, String field) {
@@ -202,6 +208,10 @@ public final class EventParser {
         double x = v.doubleValue();
         if (!Double.isFinite(x)) {
             throw new Rejection(DeadLetterReason.NOT_FINITE, field + " is " + x);
+        }
+        if (Math.abs(x) > InputLimits.MAX_ABS_VALUE) {
+            throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " is " + x + ", beyond the limit of +-"
+                    + InputLimits.MAX_ABS_VALUE);
         }
         return x;
     }

@@ -1,5 +1,8 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesScale;
+
 /** A labeled event after parsing and feature hashing: what a trainer learns from. */
 public class Example {
     public String modelId;
@@ -7,26 +10,21 @@ public class Example {
     public long ts;
     public double label;
     public double weight;
-    public int[] indices;
-    public double[] values;
+    public Features features;
     /** Where the event was in the labeled topic; -1 when it did not come from Kafka. */
     public int partition = -1;
     public long offset = -1;
-    /** For a time-series example: the scale its label was standardized with (std 0: not a series example). */
-    public double scaleMean;
-    public double scaleStd;
-    /** The seasonal-naive forecast of the label, in the series' scale; NaN when there is none. */
-    public double baseline = Double.NaN;
+    /** For a time-series example: how its series was standardized; null otherwise. */
+    public SeriesScale series;
 
     public Example() {}
 
-    public Example(String modelId, String id, long ts, double label, double weight, int[] indices, double[] values) {
+    public Example(String modelId, String id, long ts, double label, double weight, Features features) {
         this.modelId = modelId;
         this.id = id;
         this.ts = ts;
         this.label = label;
         this.weight = weight;
-        this.indices = indices;
-        this.values = values;
+        this.features = features;
     }
 }

@@ -1,24 +1,24 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesScale;
+
 /** A prediction request after parsing and feature hashing. */
 public class PredictionRequest {
     public String id;
     public String modelId;
     public long ts;
-    public int[] indices;
-    public double[] values;
-    /** For a forecast request: the series, and the scale its features were standardized with; else null. */
+    public Features features;
+    /** For a forecast request: the series, and how its features were standardized; else null. */
     public String series;
-    public double scaleMean;
-    public double scaleStd;
+    public SeriesScale scale;
 
     public PredictionRequest() {}
 
-    public PredictionRequest(String id, String modelId, long ts, int[] indices, double[] values) {
+    public PredictionRequest(String id, String modelId, long ts, Features features) {
         this.id = id;
         this.modelId = modelId;
         this.ts = ts;
-        this.indices = indices;
-        this.values = values;
+        this.features = features;
     }
 }

@@ -88,31 +88,56 @@ public final class JobConfig {
     public static final ConfigOption<String> OPTIMIZER = ConfigOptions.key("optimizer")
             .stringType().defaultValue("ftrl").withDescription("ftrl, adagrad or sgd.");
     public static final ConfigOption<Integer> HASH_BITS = ConfigOptions.key("hash.bits")
-            .intType().defaultValue(20).withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1..28.");
+            .intType().defaultValue(ModelSpec.Defaults.HASH_BITS)
+            .withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1.." + ModelSpec.MAX_HASH_BITS + ".");
     public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size")
-            .intType().defaultValue(100).withDescription("A mini-batch closes at this many examples ...");
+            .intType().defaultValue(ModelSpec.Defaults.BATCH_SIZE)
+            .withDescription("A mini-batch closes at this many examples ...");
     public static final ConfigOption<Long> BATCH_MILLIS = ConfigOptions.key("batch.millis")
-            .longType().defaultValue(200L).withDescription("... or this many milliseconds after its first example, whichever comes first.");
+            .longType().defaultValue(ModelSpec.Defaults.BATCH_MILLIS)
+            .withDescription("... or this many milliseconds after its first example, whichever comes first.");
     public static final ConfigOption<Integer> FULL_EVERY = ConfigOptions.key("update.full-every")
-            .intType().defaultValue(100).withDescription("Every n-th version is sent to inference in full (and the first after a start); others as deltas.");
+            .intType().defaultValue(ModelSpec.Defaults.FULL_UPDATE_EVERY)
+            .withDescription("Every n-th version is sent to inference in full (and the first after a start); others as deltas.");
     public static final ConfigOption<Integer> METRICS_WINDOW = ConfigOptions.key("metrics.window")
-            .intType().defaultValue(10000).withDescription("Prequential metrics cover the last n examples.");
+            .intType().defaultValue(ModelSpec.Defaults.METRICS_WINDOW)
+            .withDescription("Prequential metrics cover the last n examples.");
     public static final ConfigOption<Double> FTRL_ALPHA = ConfigOptions.key("ftrl.alpha")
-            .doubleType().defaultValue(0.1).withDescription("FTRL-Proximal learning rate scale alpha.");
+            .doubleType().defaultValue(ModelSpec.Defaults.FTRL_ALPHA)
+            .withDescription("FTRL-Proximal learning rate scale alpha.");
     public static final ConfigOption<Double> FTRL_BETA = ConfigOptions.key("ftrl.beta")
-            .doubleType().defaultValue(1.0).withDescription("FTRL-Proximal learning rate smoothing beta.");
+            .doubleType().defaultValue(ModelSpec.Defaults.FTRL_BETA)
+            .withDescription("FTRL-Proximal learning rate smoothing beta.");
     public static final ConfigOption<Double> LEARNING_RATE = ConfigOptions.key("learning-rate")
-            .doubleType().defaultValue(0.1).withDescription("AdaGrad rate eta; SGD initial rate (decays as eta/sqrt(1+t)).");
+            .doubleType().noDefaultValue()
+            .withDescription("AdaGrad rate eta; SGD initial rate (decays as eta/sqrt(1+t)).");
     public static final ConfigOption<Double> L1 = ConfigOptions.key("l1")
-            .doubleType().defaultValue(1.0).withDescription("L1 regularization strength (sparsity).");
+            .doubleType().noDefaultValue().withDescription("L1 regularization strength (sparsity).");
     public static final ConfigOption<Double> L2 = ConfigOptions.key("l2")
-            .doubleType().defaultValue(1.0).withDescription("L2 regularization strength.");
+            .doubleType().noDefaultValue().withDescription("L2 regularization strength.");
     public static final ConfigOption<Long> STORE_INTERVAL = ConfigOptions.key("store.interval")
-            .longType().defaultValue(10_000L).withDescription("A version is stored at most every n ms (and at rollback, freeze, resume).");
+            .longType().defaultValue(ModelSpec.Defaults.STORE_INTERVAL_MILLIS)
+            .withDescription("A version is stored at most every n ms (and at rollback, freeze, resume).");
     public static final ConfigOption<Integer> STORE_RECENT = ConfigOptions.key("store.recent")
-            .intType().defaultValue(5).withDescription("Stored versions the trainer also keeps in its state.");
+            .intType().defaultValue(ModelSpec.Defaults.RECENT_VERSIONS)
+            .withDescription("Stored versions the trainer also keeps in its state.");
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("initial-model")
             .stringType().defaultValue("").withDescription("Model file URI to start from when there is no state.");
+    public static final ConfigOption<Double> SCALE_CLIP = ConfigOptions.key("scale.clip")
+            .doubleType().defaultValue(ModelSpec.Defaults.SCALE_CLIP)
+            .withDescription("Numeric features (and squared-loss labels) are standardized and clipped to this many standard deviations.");
+    public static final ConfigOption<Long> SCALE_HORIZON = ConfigOptions.key("scale.horizon")
+            .longType().defaultValue(ModelSpec.Defaults.SCALE_HORIZON)
+            .withDescription("A feature's scaling statistics weigh its last ~n values (exponentially after n); 0: all values alike.");
+    public static final ConfigOption<String> SCALE_LOG = ConfigOptions.key("scale.log")
+            .stringType().defaultValue("")
+            .withDescription("Numeric features to log-transform before scaling (heavy-tailed counts): names, comma-separated, or * for all.");
+    public static final ConfigOption<Long> FORGET = ConfigOptions.key("forget.half-life")
+            .longType().defaultValue(ModelSpec.Defaults.FORGET_HALF_LIFE)
+            .withDescription("Forgetting for drifting streams: what the optimizer accumulated halves every n updates of a coordinate; 0: off.");
+
+    /** Model options whose default depends on the optimizer (see {@link ModelSpec.OptimizerKind}). */
+    public static final List<ConfigOption<Double>> PER_OPTIMIZER_DEFAULTS = List.of(LEARNING_RATE, L1, L2);
 
     private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
             TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, TOPIC_MODEL_LOG,
@@ -120,8 +145,8 @@ public final class JobConfig {
             LABELED_SKIP_BEFORE, TOPIC_SERIES, TOPIC_FORECASTS, SERIES_MODEL, SERIES_LAGS, SERIES_SEASONAL_LAGS,
             SERIES_STEP, SERIES_LATENESS, SERIES_GAP_POLICY, SERIES_TTL, SERIES_CALENDAR);
     private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(LOSS, OPTIMIZER, HASH_BITS, BATCH_SIZE,
-            BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2, STORE_INTERVAL,
-            STORE_RECENT, INITIAL_MODEL);
+            BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2, SCALE_CLIP,
+            SCALE_HORIZON, SCALE_LOG, FORGET, STORE_INTERVAL, STORE_RECENT, INITIAL_MODEL);
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final Configuration conf;
@@ -203,6 +228,11 @@ public final class JobConfig {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         for (String id : modelIds) {
             models.put(id, modelSpec(id, conf));
+        }
+        if (conf.contains(LEARNING_RATE)
+                && models.values().stream().allMatch(m -> m.optimizer == ModelSpec.OptimizerKind.FTRL)) {
+            throw new InvalidConfigException(LEARNING_RATE.key(),
+                    "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
         }
         return new JobConfig(conf, Collections.unmodifiableMap(models), skipBefore, seriesSpec(conf, models));
     }
@@ -313,21 +343,54 @@ public final class JobConfig {
         Loss loss = parseEnum(modelValue(LOSS, id, conf), id, LOSS, Loss::parse, "logistic, squared");
         ModelSpec.OptimizerKind optimizer = parseEnum(modelValue(OPTIMIZER, id, conf), id, OPTIMIZER,
                 s -> ModelSpec.OptimizerKind.valueOf(s.toUpperCase(Locale.ROOT)), "ftrl, adagrad, sgd");
-        int bits = checked(HASH_BITS, id, conf, v -> v >= 1 && v <= 28, "must be in 1..28");
-        int batchSize = checked(BATCH_SIZE, id, conf, v -> v >= 1 && v <= 1_000_000, "must be in 1..1000000");
-        long batchMillis = checked(BATCH_MILLIS, id, conf, v -> v >= 1, "must be >= 1");
-        int fullEvery = checked(FULL_EVERY, id, conf, v -> v >= 1, "must be >= 1");
-        int window = checked(METRICS_WINDOW, id, conf, v -> v >= 1 && v <= 10_000_000, "must be in 1..10000000");
-        double alpha = checked(FTRL_ALPHA, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0");
-        double beta = checked(FTRL_BETA, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
-        double rate = checked(LEARNING_RATE, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0");
-        double l1 = checked(L1, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
-        double l2 = checked(L2, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0");
-        long storeInterval = checked(STORE_INTERVAL, id, conf, v -> v >= 0, "must be >= 0");
-        int recent = checked(STORE_RECENT, id, conf, v -> v >= 1 && v <= 100, "must be in 1..100");
-        String initial = modelValue(INITIAL_MODEL, id, conf);
-        return new ModelSpec(id, loss, optimizer, bits, batchSize, batchMillis, fullEvery, window, alpha, beta, rate,
-                l1, l2, storeInterval, recent, initial);
+        ModelSpec.Builder b = ModelSpec.builder(id).loss(loss).optimizer(optimizer)
+                .hashBits(checked(HASH_BITS, id, conf, v -> v >= 1 && v <= ModelSpec.MAX_HASH_BITS,
+                        "must be in 1.." + ModelSpec.MAX_HASH_BITS))
+                .batchSize(checked(BATCH_SIZE, id, conf, v -> v >= 1 && v <= 1_000_000, "must be in 1..1000000"))
+                .batchMillis(checked(BATCH_MILLIS, id, conf, v -> v >= 1, "must be >= 1"))
+                .fullUpdateEvery(checked(FULL_EVERY, id, conf, v -> v >= 1, "must be >= 1"))
+                .metricsWindow(checked(METRICS_WINDOW, id, conf, v -> v >= 1 && v <= 10_000_000,
+                        "must be in 1..10000000"))
+                .ftrl(checked(FTRL_ALPHA, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0"),
+                        checked(FTRL_BETA, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0"))
+                .learningRate(checkedOrNaN(LEARNING_RATE, id, conf, v -> v > 0 && Double.isFinite(v), "must be > 0"))
+                .l1(checkedOrNaN(L1, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0"))
+                .l2(checkedOrNaN(L2, id, conf, v -> v >= 0 && Double.isFinite(v), "must be >= 0"))
+                .scaleClip(checked(SCALE_CLIP, id, conf, v -> v >= 1 && v <= 1000, "must be in 1..1000"))
+                .scaleHorizon(checked(SCALE_HORIZON, id, conf, v -> v == 0 || v >= 10, "must be 0 or >= 10"))
+                .logFeatures(featureNames(modelValue(SCALE_LOG, id, conf)))
+                .forgetHalfLife(checked(FORGET, id, conf, v -> v >= 0, "must be >= 0"))
+                .storeIntervalMillis(checked(STORE_INTERVAL, id, conf, v -> v >= 0, "must be >= 0"))
+                .recentVersions(checked(STORE_RECENT, id, conf, v -> v >= 1 && v <= 100, "must be in 1..100"))
+                .initialModel(modelValue(INITIAL_MODEL, id, conf));
+        if (optimizer == ModelSpec.OptimizerKind.FTRL && conf.contains(perModel(LEARNING_RATE, id))) {
+            throw new InvalidConfigException(perModel(LEARNING_RATE, id).key(),
+                    "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
+        }
+        return b.build();
+    }
+
+    private static List<String> featureNames(String list) {
+        List<String> names = new ArrayList<>();
+        for (String n : list.split(",")) {
+            if (!n.isBlank()) {
+                names.add(n.trim());
+            }
+        }
+        return names;
+    }
+
+    private static boolean isSet(ConfigOption<?> option, String modelId, Configuration conf) {
+        return conf.contains(option) || conf.contains(perModel(option, modelId));
+    }
+
+    /** A model option without a fixed default: NaN when unset, so the optimizer's default applies. */
+    private static double checkedOrNaN(ConfigOption<Double> option, String modelId, Configuration conf,
+            java.util.function.Predicate<Double> valid, String rule) {
+        if (!isSet(option, modelId, conf)) {
+            return Double.NaN;
+        }
+        return checked(option, modelId, conf, valid, rule);
     }
 
     private static String modelKey(ConfigOption<?> option, String modelId) {
@@ -343,7 +406,9 @@ public final class JobConfig {
     private static <T> ConfigOption<T> perModel(ConfigOption<T> option, String modelId) {
         ConfigOptions.OptionBuilder b = ConfigOptions.key(modelKey(option, modelId));
         Object d = option.defaultValue();
-        if (d instanceof Integer) {
+        if (PER_OPTIMIZER_DEFAULTS.contains(option)) {
+            return (ConfigOption<T>) b.doubleType().noDefaultValue();
+        } else if (d instanceof Integer) {
             return (ConfigOption<T>) b.intType().defaultValue((Integer) d);
         } else if (d instanceof Long) {
             return (ConfigOption<T>) b.longType().defaultValue((Long) d);
@@ -385,6 +450,9 @@ public final class JobConfig {
     }
 
     private static String typeName(ConfigOption<?> option) {
+        if (PER_OPTIMIZER_DEFAULTS.contains(option)) {
+            return "number";
+        }
         Object d = option.defaultValue();
         if (d instanceof Integer || d instanceof Long) {
             return "whole number";

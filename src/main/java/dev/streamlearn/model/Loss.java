@@ -69,14 +69,6 @@ public enum Loss {
     /** What {@link #acceptsLabel} wants, for error messages. */
     public abstract String labelRule();
 
-    public static double margin(double[] weights, int[] indices, double[] values) {
-        double m = 0.0;
-        for (int i = 0; i < indices.length; i++) {
-            m += weights[indices[i]] * values[i];
-        }
-        return m;
-    }
-
     public static Loss parse(String name) {
         return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
     }

@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.features.ScalerState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,19 +14,22 @@ import java.util.Arrays;
  * {@code java.io} (or any language's struct reader; layout in README.md).
  *
  * <pre>
- * magic "SLMODEL" + format byte 1
+ * magic "SLMODEL" + format byte (2; 1 is read too: it has no scaling section)
  * modelId (UTF), version, parentVersion, createdAtMillis, examplesTrained, batchesApplied,
  * eventTimeThrough (longs), offsetsThrough: count (int) then one long per partition of the
  * labeled topic (-1: none), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
  * metrics: count (int), then name (UTF) and value (double) each
  * weights: count n (int), coords (n ints, ascending), weights (n doubles)
- * optimizer: arrays a (int), steps (long), state (a*n doubles, array after array)
+ * optimizer: arrays a (int), steps (long), state (a*n doubles, array after array; FTRL: z, sqrt(n))
+ * scaling: count m (int), then m keys (ints: a numeric feature's coordinate, -1 the label),
+ *          m counts, m means, m variances (doubles)
  * </pre>
  */
 public final class ModelFile {
 
     private static final byte[] MAGIC = "SLMODEL".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_SCALING = 1;
     /** File name of a version in a model's folder: fixed width, so names sort by version. */
     public static final String NAME_FORMAT = "v%012d.model";
 
@@ -72,19 +76,38 @@ public final class ModelFile {
             out.writeUTF(m.metricNames[i]);
             out.writeDouble(m.metricValues[i]);
         }
-        out.writeInt(m.coords.length);
-        for (int c : m.coords) {
+        ModelState st = m.state;
+        out.writeInt(st.coords.length);
+        for (int c : st.coords) {
             out.writeInt(c);
         }
-        for (double w : m.weights) {
-            out.writeDouble(w);
+        writeDoubles(out, st.weights);
+        out.writeInt(st.optimizerArrays);
+        out.writeLong(st.optimizerSteps);
+        writeDoubles(out, st.optimizerState);
+        ScalerState scale = st.scale == null ? ScalerState.empty() : st.scale;
+        out.writeInt(scale.size());
+        for (int key : scale.keys) {
+            out.writeInt(key);
         }
-        out.writeInt(m.optimizerArrays);
-        out.writeLong(m.optimizerSteps);
-        for (double s : m.optimizerState) {
-            out.writeDouble(s);
-        }
+        writeDoubles(out, scale.counts);
+        writeDoubles(out, scale.means);
+        writeDoubles(out, scale.variances);
         out.flush();
+    }
+
+    private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+        for (double v : values) {
+            out.writeDouble(v);
+        }
+    }
+
+    private static double[] readDoubles(DataInputStream in, int n) throws IOException {
+        double[] values = new double[n];
+        for (int k = 0; k < n; k++) {
+            values[k] = in.readDouble();
+        }
+        return values;
     }
 
     public static StoredModel read(InputStream stream) throws IOException {
@@ -95,7 +118,7 @@ public final class ModelFile {
             throw new IOException("not a streamlearn model file");
         }
         int format = in.readUnsignedByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_SCALING) {
             throw new IOException("model file format " + format + " is not supported (this version reads " + FORMAT + ")");
         }
         StoredModel m = new StoredModel();
@@ -121,21 +144,33 @@ public final class ModelFile {
             m.metricNames[i] = in.readUTF();
             m.metricValues[i] = in.readDouble();
         }
+        ModelState st = new ModelState();
         int n = in.readInt();
-        m.coords = new int[n];
-        m.weights = new double[n];
+        st.coords = new int[n];
         for (int k = 0; k < n; k++) {
-            m.coords[k] = in.readInt();
+            st.coords[k] = in.readInt();
         }
-        for (int k = 0; k < n; k++) {
-            m.weights[k] = in.readDouble();
+        st.weights = readDoubles(in, n);
+        st.optimizerArrays = in.readInt();
+        st.optimizerSteps = in.readLong();
+        st.optimizerState = readDoubles(in, st.optimizerArrays * n);
+        st.scale = ScalerState.empty();
+        if (format == FORMAT_WITHOUT_SCALING && "FTRL".equals(m.optimizer) && st.optimizerArrays == 2) {
+            // format 1 kept FTRL's n; the optimizer now keeps its root
+            for (int k = n; k < 2 * n; k++) {
+                st.optimizerState[k] = Math.sqrt(st.optimizerState[k]);
+            }
         }
-        m.optimizerArrays = in.readInt();
-        m.optimizerSteps = in.readLong();
-        m.optimizerState = new double[m.optimizerArrays * n];
-        for (int k = 0; k < m.optimizerState.length; k++) {
-            m.optimizerState[k] = in.readDouble();
+        if (format != FORMAT_WITHOUT_SCALING) {
+            int entries = in.readInt();
+            int[] keys = new int[entries];
+            for (int k = 0; k < entries; k++) {
+                keys[k] = in.readInt();
+            }
+            st.scale = new ScalerState(keys, readDoubles(in, entries), readDoubles(in, entries),
+                    readDoubles(in, entries));
         }
+        m.state = st;
         return m;
     }
 
@@ -148,7 +183,7 @@ public final class ModelFile {
         try (InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(args[0]))) {
             StoredModel m = read(in);
             System.out.printf("model %s version %d (parent %d), %d examples, %d non-zero weights, %s/%s, 2^%d hashed%n",
-                    m.modelId, m.version, m.parentVersion, m.examplesTrained, m.nonZeroWeights(), m.loss, m.optimizer,
+                    m.modelId, m.version, m.parentVersion, m.examplesTrained, m.state.nonZeroWeights(), m.loss, m.optimizer,
                     m.hashBits);
         }
     }

@@ -3,9 +3,9 @@ package dev.streamlearn.model;
 import dev.streamlearn.metrics.MetricsState;
 
 /**
- * Everything a trainer needs to continue one model exactly where it stopped: weights, optimizer
- * state, version, counters, prequential metrics and the open mini-batch. Sparse: only the
- * coordinates where a weight or an optimizer accumulator is non-zero are kept.
+ * Everything a trainer needs to continue one model exactly where it stopped: what it has learnt
+ * (weights, optimizer state, scaling; including the examples of the open mini-batch, which are
+ * learnt as they arrive), version, counters, prequential metrics and where the open batch stands.
  */
 public class ModelSnapshot {
     public String modelId;
@@ -20,16 +20,14 @@ public class ModelSnapshot {
     public long batchesApplied;
     public boolean frozen;
     public int dimension;
-    public int[] coords;
-    public double[] weights;
-    /** The optimizer's state arrays at {@code coords}, one after the other. */
-    public double[] optimizerState;
-    public int optimizerArrays;
-    public long optimizerSteps;
+    public ModelState state;
     public MetricsState metrics;
     public MetricsState forecastMetrics;
     public MetricsState naiveMetrics;
-    public PendingBatch batch;
+    /** Examples learnt since the last version, and when the first and the newest of them arrived (wall clock). */
+    public int openBatchSize;
+    public long openBatchOpenedAtMillis;
+    public long openBatchNewestMillis;
     /** The last stored versions, newest last, for rollback without reading the store. */
     public StoredModel[] recent;
 

@@ -1,13 +1,63 @@
 package dev.streamlearn.model;
 
 import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
 
-/** Everything that defines how one model learns, fixed when the job starts. */
+/** Everything that defines how one model learns, fixed when the job starts. Built with {@link #builder}. */
 public final class ModelSpec implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    public enum OptimizerKind { FTRL, ADAGRAD, SGD }
+    /** The largest hash space: 2^28 coordinates (plus the bias) of 8-byte weights and state is already gigabytes. */
+    public static final int MAX_HASH_BITS = 28;
+
+    /**
+     * The optimizers, each with the regularization and learning rate it starts from when none is
+     * configured. FTRL's L1 and L2 weigh against the loss summed over the whole stream, so 1 is
+     * mild; AdaGrad and SGD apply theirs at every step, where any fixed amount would dominate a
+     * long stream: they start without.
+     */
+    public enum OptimizerKind {
+        FTRL(1.0, 1.0, Double.NaN),
+        ADAGRAD(0.0, 0.0, 0.1),
+        SGD(0.0, 0.0, 0.1);
+
+        public final double defaultL1;
+        public final double defaultL2;
+        /** AdaGrad's eta, SGD's initial rate; FTRL has alpha and beta instead. */
+        public final double defaultLearningRate;
+
+        OptimizerKind(double defaultL1, double defaultL2, double defaultLearningRate) {
+            this.defaultL1 = defaultL1;
+            this.defaultL2 = defaultL2;
+            this.defaultLearningRate = defaultLearningRate;
+        }
+
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The defaults of the job's model options. */
+    public static final class Defaults {
+        public static final Loss LOSS = Loss.LOGISTIC;
+        public static final OptimizerKind OPTIMIZER = OptimizerKind.FTRL;
+        public static final int HASH_BITS = 20;
+        public static final int BATCH_SIZE = 100;
+        public static final long BATCH_MILLIS = 200L;
+        public static final int FULL_UPDATE_EVERY = 100;
+        public static final int METRICS_WINDOW = 10_000;
+        public static final double FTRL_ALPHA = 0.5;
+        public static final double FTRL_BETA = 1.0;
+        public static final long STORE_INTERVAL_MILLIS = 10_000L;
+        public static final int RECENT_VERSIONS = 5;
+        public static final double SCALE_CLIP = 5.0;
+        public static final long SCALE_HORIZON = 100_000L;
+        public static final long FORGET_HALF_LIFE = 0L;
+
+        private Defaults() {}
+    }
 
     public final String id;
     public final Loss loss;
@@ -28,49 +78,220 @@ public final class ModelSpec implements Serializable {
     public final int recentVersions;
     /** URI of a model file to start from when there is no state, or null. */
     public final String initialModel;
+    /** Standardized numeric values are clipped to this many standard deviations. */
+    public final double scaleClip;
+    /** Values of a feature after which its statistics weigh the past exponentially; 0: never. */
+    public final long scaleHorizon;
+    /** Numeric features that are log-transformed before scaling; {@code *} alone: all. */
+    public final List<String> logFeatures;
+    /** Forgetting: the half-life, in updates of a coordinate, of what the optimizer has accumulated; 0: none. */
+    public final long forgetHalfLife;
 
-    public ModelSpec(
-            String id,
-            Loss loss,
-            OptimizerKind optimizer,
-            int hashBits,
-            int batchSize,
-            long batchMillis,
-            int fullSnapshotEvery,
-            int metricsWindow,
-            double ftrlAlpha,
-            double ftrlBeta,
-            double learningRate,
-            double l1,
-            double l2,
-            long storeIntervalMillis,
-            int recentVersions,
-            String initialModel) {
-        this.id = id;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.hashBits = hashBits;
-        this.batchSize = batchSize;
-        this.batchMillis = batchMillis;
-        this.fullSnapshotEvery = fullSnapshotEvery;
-        this.metricsWindow = metricsWindow;
-        this.ftrlAlpha = ftrlAlpha;
-        this.ftrlBeta = ftrlBeta;
-        this.learningRate = learningRate;
-        this.l1 = l1;
-        this.l2 = l2;
-        this.storeIntervalMillis = storeIntervalMillis;
-        this.recentVersions = recentVersions;
-        this.initialModel = initialModel == null || initialModel.isBlank() ? null : initialModel;
+    private ModelSpec(Builder b) {
+        this.id = b.id;
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.hashBits = b.hashBits;
+        this.batchSize = b.batchSize;
+        this.batchMillis = b.batchMillis;
+        this.fullSnapshotEvery = b.fullUpdateEvery;
+        this.metricsWindow = b.metricsWindow;
+        this.ftrlAlpha = b.ftrlAlpha;
+        this.ftrlBeta = b.ftrlBeta;
+        this.learningRate = Double.isNaN(b.learningRate) ? b.optimizer.defaultLearningRate : b.learningRate;
+        this.l1 = Double.isNaN(b.l1) ? b.optimizer.defaultL1 : b.l1;
+        this.l2 = Double.isNaN(b.l2) ? b.optimizer.defaultL2 : b.l2;
+        this.storeIntervalMillis = b.storeIntervalMillis;
+        this.recentVersions = b.recentVersions;
+        this.initialModel = b.initialModel == null || b.initialModel.isBlank() ? null : b.initialModel;
+        this.scaleClip = b.scaleClip;
+        this.scaleHorizon = b.scaleHorizon;
+        this.logFeatures = List.copyOf(b.logFeatures);
+        this.forgetHalfLife = b.forgetHalfLife;
+    }
+
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** A builder that starts from this spec. */
+    public Builder toBuilder() {
+        Builder b = new Builder(id);
+        b.loss = loss;
+        b.optimizer = optimizer;
+        b.hashBits = hashBits;
+        b.batchSize = batchSize;
+        b.batchMillis = batchMillis;
+        b.fullUpdateEvery = fullSnapshotEvery;
+        b.metricsWindow = metricsWindow;
+        b.ftrlAlpha = ftrlAlpha;
+        b.ftrlBeta = ftrlBeta;
+        b.learningRate = learningRate;
+        b.l1 = l1;
+        b.l2 = l2;
+        b.storeIntervalMillis = storeIntervalMillis;
+        b.recentVersions = recentVersions;
+        b.initialModel = initialModel;
+        b.scaleClip = scaleClip;
+        b.scaleHorizon = scaleHorizon;
+        b.logFeatures = logFeatures;
+        b.forgetHalfLife = forgetHalfLife;
+        return b;
     }
 
     /** Weight vector length: 2^hashBits hashed coordinates plus the bias. */
     public int dimension() {
+        return dimension(hashBits);
+    }
+
+    /** The bias coordinate, after the hashed ones. */
+    public int biasIndex() {
+        return biasIndex(hashBits);
+    }
+
+    /** Weight vector length for a hash space of 2^bits coordinates: those plus the bias. */
+    public static int dimension(int hashBits) {
         return (1 << hashBits) + 1;
     }
 
-    /** The bias coordinate, after the hashed ones (as {@code FeatureHasher#biasIndex}). */
-    public int biasIndex() {
+    /** The bias coordinate of a hash space of 2^bits: outside it, so that no feature collides with the bias. */
+    public static int biasIndex(int hashBits) {
         return 1 << hashBits;
+    }
+
+    /** Whether every numeric feature is log-transformed. */
+    public boolean logAllFeatures() {
+        return logFeatures.size() == 1 && logFeatures.get(0).equals("*");
+    }
+
+    /** The per-update factor by which forgetting shrinks accumulated state; 1 without forgetting. */
+    public double forgetDecay() {
+        return forgetHalfLife <= 0 ? 1.0 : Math.pow(0.5, 1.0 / forgetHalfLife);
+    }
+
+    /** Named settings for one model; what is not set keeps the job's default. */
+    public static final class Builder {
+        private final String id;
+        private Loss loss = Defaults.LOSS;
+        private OptimizerKind optimizer = Defaults.OPTIMIZER;
+        private int hashBits = Defaults.HASH_BITS;
+        private int batchSize = Defaults.BATCH_SIZE;
+        private long batchMillis = Defaults.BATCH_MILLIS;
+        private int fullUpdateEvery = Defaults.FULL_UPDATE_EVERY;
+        private int metricsWindow = Defaults.METRICS_WINDOW;
+        private double ftrlAlpha = Defaults.FTRL_ALPHA;
+        private double ftrlBeta = Defaults.FTRL_BETA;
+        private double learningRate = Double.NaN;
+        private double l1 = Double.NaN;
+        private double l2 = Double.NaN;
+        private long storeIntervalMillis = Defaults.STORE_INTERVAL_MILLIS;
+        private int recentVersions = Defaults.RECENT_VERSIONS;
+        private String initialModel;
+        private double scaleClip = Defaults.SCALE_CLIP;
+        private long scaleHorizon = Defaults.SCALE_HORIZON;
+        private List<String> logFeatures = List.of();
+        private long forgetHalfLife = Defaults.FORGET_HALF_LIFE;
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder loss(Loss v) {
+            loss = v;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerKind v) {
+            optimizer = v;
+            return this;
+        }
+
+        public Builder hashBits(int v) {
+            hashBits = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder batchMillis(long v) {
+            batchMillis = v;
+            return this;
+        }
+
+        public Builder fullUpdateEvery(int v) {
+            fullUpdateEvery = v;
+            return this;
+        }
+
+        public Builder metricsWindow(int v) {
+            metricsWindow = v;
+            return this;
+        }
+
+        public Builder ftrl(double alpha, double beta) {
+            ftrlAlpha = alpha;
+            ftrlBeta = beta;
+            return this;
+        }
+
+        /** NaN: the optimizer's default. */
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        /** NaN: the optimizer's default. */
+        public Builder l1(double v) {
+            l1 = v;
+            return this;
+        }
+
+        /** NaN: the optimizer's default. */
+        public Builder l2(double v) {
+            l2 = v;
+            return this;
+        }
+
+        public Builder storeIntervalMillis(long v) {
+            storeIntervalMillis = v;
+            return this;
+        }
+
+        public Builder recentVersions(int v) {
+            recentVersions = v;
+            return this;
+        }
+
+        public Builder initialModel(String v) {
+            initialModel = v;
+            return this;
+        }
+
+        public Builder scaleClip(double v) {
+            scaleClip = v;
+            return this;
+        }
+
+        public Builder scaleHorizon(long v) {
+            scaleHorizon = v;
+            return this;
+        }
+
+        public Builder logFeatures(List<String> v) {
+            logFeatures = v;
+            return this;
+        }
+
+        public Builder forgetHalfLife(long v) {
+            forgetHalfLife = v;
+            return this;
+        }
+
+        public ModelSpec build() {
+            return new ModelSpec(this);
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.features.ScalerState;
+
 /**
- * New weights of one model version, sent from its trainer to every inference subtask. A delta
- * carries only the weights its batch touched and applies only on top of {@code baseVersion};
- * a full update carries every non-zero weight and replaces what was served.
+ * New weights and scaling of one model version, sent from its trainer to every inference
+ * subtask. A delta carries only the weights and scaling entries its batch changed and applies
+ * only on top of {@code baseVersion}; a full update carries every non-zero weight and every
+ * scaling entry and replaces what was served.
  */
 public class ModelUpdate {
     public String modelId;
@@ -12,25 +15,27 @@ public class ModelUpdate {
     public boolean full;
     public int[] indices;
     public double[] values;
+    public ScalerState scale;
     /** Wall-clock millis at which the newest example of the batch entered the trainer. */
     public long newestExampleMillis;
 
     public ModelUpdate() {}
 
-    public ModelUpdate(String modelId, long version, long baseVersion, boolean full, int[] indices, double[] values,
-            long newestExampleMillis) {
+    public ModelUpdate(String modelId, long version, long baseVersion, boolean full, SparseWeights weights,
+            ScalerState scale, long newestExampleMillis) {
         this.modelId = modelId;
         this.version = version;
         this.baseVersion = baseVersion;
         this.full = full;
-        this.indices = indices;
-        this.values = values;
+        this.indices = weights.coords;
+        this.values = weights.values;
+        this.scale = scale;
         this.newestExampleMillis = newestExampleMillis;
     }
 
     @Override
     public String toString() {
         return (full ? "full " : "delta ") + modelId + " v" + version + " (base v" + baseVersion + ", "
-                + indices.length + " weights)";
+                + indices.length + " weights, " + scale.size() + " scaling entries)";
     }
 }

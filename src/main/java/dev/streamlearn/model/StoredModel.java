@@ -1,11 +1,14 @@
 package dev.streamlearn.model;
 
 /**
- * One model version as kept for rollback and written to the model store: weights, optimizer
- * state, hashing configuration and metadata, with the prequential metrics at that point.
- * Sparse: only coordinates with a non-zero weight or optimizer accumulator.
+ * One model version as kept for rollback and written to the model store: what it learnt
+ * (weights, optimizer state, scaling), the hashing configuration and metadata, with the
+ * prequential metrics at that point.
  */
 public class StoredModel {
+    /** The optimizer name of a model fitted by a batch learner: it has weights but no optimizer state. */
+    public static final String BATCH_OPTIMIZER = "BATCH";
+
     public String modelId;
     public long version;
     /** The version this one descends from: version - 1, or the version a rollback restored. */
@@ -21,19 +24,14 @@ public class StoredModel {
     public String optimizer;
     public int hashBits;
     public boolean frozen;
-    public int[] coords;
-    public double[] weights;
-    /** The optimizer's state arrays at {@code coords}, one after the other. */
-    public double[] optimizerState;
-    public int optimizerArrays;
-    public long optimizerSteps;
+    public ModelState state;
     public String[] metricNames;
     public double[] metricValues;
 
     public StoredModel() {}
 
     public int dimension() {
-        return (1 << hashBits) + 1;
+        return ModelSpec.dimension(hashBits);
     }
 
     /** A metric by name (logLoss, auc, accuracy, mae, rmse, logLossTotal, rmseTotal), NaN when absent. */
@@ -49,27 +47,5 @@ public class StoredModel {
     /** The metric by which "better" is judged: windowed log loss (logistic) or RMSE (squared); lower is better. */
     public double qualityLoss() {
         return Loss.LOGISTIC.name().equals(loss) ? metric("logLoss") : metric("rmse");
-    }
-
-    public int nonZeroWeights() {
-        int n = 0;
-        for (double w : weights) {
-            if (w != 0.0) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** The model's prediction for sparse features, as the job scores it. */
-    public double score(int[] indices, double[] values) {
-        double margin = 0.0;
-        for (int k = 0; k < indices.length; k++) {
-            int at = java.util.Arrays.binarySearch(coords, indices[k]);
-            if (at >= 0) {
-                margin += weights[at] * values[k];
-            }
-        }
-        return Loss.valueOf(loss).predict(margin);
     }
 }

@@ -1,6 +1,6 @@
 package dev.streamlearn.series;
 
-import dev.streamlearn.features.SparseVectorBuilder;
+import dev.streamlearn.features.FeaturesBuilder;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -16,7 +16,7 @@ public final class SeriesFeatures {
     private SeriesFeatures() {}
 
     /** Fills {@code out}; false when the window does not reach the longest lag yet. */
-    public static boolean build(SeriesSpec spec, SeriesState state, long ts, SparseVectorBuilder out) {
+    public static boolean build(SeriesSpec spec, SeriesState state, long ts, FeaturesBuilder out) {
         if (state.filled < spec.window()) {
             return false;
         }

@@ -1,9 +1,10 @@
 package dev.streamlearn.series;
 
 import dev.streamlearn.features.FeatureHasher;
-import dev.streamlearn.features.SparseVectorBuilder;
+import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.SeriesScale;
 
 /**
  * What happens to one point of a series, in plain Java: the point, scored against the lags
@@ -31,11 +32,11 @@ public final class SeriesForecaster {
     }
 
     private final SeriesSpec spec;
-    private final SparseVectorBuilder features;
+    private final FeaturesBuilder features;
 
     public SeriesForecaster(SeriesSpec spec, int hashBits) {
         this.spec = spec;
-        this.features = new SparseVectorBuilder(new FeatureHasher(hashBits));
+        this.features = new FeaturesBuilder(new FeatureHasher(hashBits));
     }
 
     /** A new, empty state for a series. */
@@ -58,20 +59,17 @@ public final class SeriesForecaster {
         }
         if (SeriesFeatures.build(spec, s, p.ts, features)) {
             Example e = new Example(spec.modelId, p.series, p.ts, SeriesWindow.standardize(s, p.value), 1.0,
-                    features.indices(), features.values());
-            e.scaleMean = s.mean;
-            e.scaleStd = SeriesWindow.std(s);
-            e.baseline = SeriesWindow.lag(s, spec.season()); // the seasonal-naive forecast of this point
+                    features.build());
+            // with the seasonal-naive forecast of this point: the value one season before
+            e.series = new SeriesScale(s.mean, SeriesWindow.std(s), SeriesWindow.lag(s, spec.season()));
             out.example(e);
         }
         SeriesWindow.append(s, p.value, p.ts);
         long next = p.ts + spec.stepMillis;
         if (SeriesFeatures.build(spec, s, next, features)) {
-            PredictionRequest r = new PredictionRequest(p.series + "@" + next, spec.modelId, next, features.indices(),
-                    features.values());
+            PredictionRequest r = new PredictionRequest(p.series + "@" + next, spec.modelId, next, features.build());
             r.series = p.series;
-            r.scaleMean = s.mean;
-            r.scaleStd = SeriesWindow.std(s);
+            r.scale = new SeriesScale(s.mean, SeriesWindow.std(s), Double.NaN);
             out.forecastRequest(r);
         }
         return true;

@@ -42,10 +42,6 @@ public final class SeriesWindow {
         return (value - s.mean) / std(s);
     }
 
-    public static double destandardize(double z, double mean, double std) {
-        return z * std + mean;
-    }
-
     /** Forgets the values (after a gap the lags would lie) but keeps the scale statistics. */
     public static void resetHistory(SeriesState s) {
         s.next = 0;

@@ -100,7 +100,7 @@ public final class Evaluate implements Callable<Integer> {
         for (Map<String, String> setting : settings) {
             Map<String, String> withSetting = new LinkedHashMap<>(options);
             setting.forEach(withSetting::put);
-            JobConfig config = JobConfig.withoutKafka(withSetting);
+            JobConfig config = JobOptions.config(withSetting);
             ModelSpec spec = config.models().get(model);
             Scores scores = source.isSeries() ? PrequentialRun.ofSeries(spec, config.series(), points)
                     : PrequentialRun.ofEvents(spec, () -> events.stream().map(e -> e.json).iterator(),
@@ -142,20 +142,12 @@ public final class Evaluate implements Callable<Integer> {
 
     /** The job options of the command line, for one model; a series gets squared loss unless told otherwise. */
     private Map<String, String> options(String model, boolean series) {
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put(JobConfig.MODELS.key(), model);
+        Map<String, String> given = new LinkedHashMap<>();
         if (series) {
-            options.put(JobConfig.SERIES_MODEL.key(), model);
-            options.put(JobConfig.LOSS.key(), "squared");
+            given.put(JobConfig.SERIES_MODEL.key(), model);
+            given.put(JobConfig.LOSS.key(), "squared");
         }
-        for (int i = 0; i < jobOptions.size(); i++) {
-            String key = jobOptions.get(i);
-            if (!key.startsWith("--") || i + 1 >= jobOptions.size()) {
-                throw new IllegalArgumentException("unexpected argument '" + key + "' (options are --KEY VALUE; see --help)");
-            }
-            options.put(key.substring(2), jobOptions.get(++i));
-        }
-        return options;
+        return JobOptions.forModel(model, given, jobOptions);
     }
 
     /** Every combination of the grid's values; one empty setting without a grid. */

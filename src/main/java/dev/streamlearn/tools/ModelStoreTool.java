@@ -111,7 +111,7 @@ public final class ModelStoreTool {
                 StoredModel m = store.read(model, v);
                 out.printf("%-12s %8d %8d %10d %24s %9s %9s %8s %9d%n", model, m.version, m.parentVersion,
                         m.examplesTrained, Instant.ofEpochMilli(m.createdAtMillis), fmt(m.metric("logLoss")),
-                        fmt(m.metric("auc")), fmt(m.metric("rmse")), m.nonZeroWeights());
+                        fmt(m.metric("auc")), fmt(m.metric("rmse")), m.state.nonZeroWeights());
             }
         }
     }
@@ -120,7 +120,7 @@ public final class ModelStoreTool {
         out.printf("model %s version %d, parent %d, created %s%n", m.modelId, m.version, m.parentVersion,
                 Instant.ofEpochMilli(m.createdAtMillis));
         out.printf("%s loss, %s optimizer (%d steps), 2^%d hashed features, %d non-zero weights, %s%n", m.loss,
-                m.optimizer, m.optimizerSteps, m.hashBits, m.nonZeroWeights(), m.frozen ? "frozen" : "learning");
+                m.optimizer, m.state.optimizerSteps, m.hashBits, m.state.nonZeroWeights(), m.frozen ? "frozen" : "learning");
         out.printf("%d examples in %d batches, event time through %s, labeled-topic offsets through %s%n",
                 m.examplesTrained, m.batchesApplied,
                 m.eventTimeThrough == 0 ? "-" : Instant.ofEpochMilli(m.eventTimeThrough).toString(), offsets(m));
@@ -130,10 +130,10 @@ public final class ModelStoreTool {
         }
         out.println(metrics);
         out.println("largest weights:");
-        Integer[] order = byMagnitude(m.coords.length, k -> Math.abs(m.weights[k]));
+        Integer[] order = byMagnitude(m.state.coords.length, k -> Math.abs(m.state.weights[k]));
         for (int i = 0; i < Math.min(top, order.length); i++) {
             int k = order[i];
-            out.printf("  %12.6f  %s%n", m.weights[k], name(m.coords[k], m, names));
+            out.printf("  %12.6f  %s%n", m.state.weights[k], name(m.state.coords[k], m, names));
         }
     }
 
@@ -144,11 +144,11 @@ public final class ModelStoreTool {
             out.printf("  %-14s %10s -> %10s%n", metric, fmt(a.metric(metric)), fmt(b.metric(metric)));
         }
         Map<Integer, double[]> both = new HashMap<>();
-        for (int k = 0; k < a.coords.length; k++) {
-            both.computeIfAbsent(a.coords[k], c -> new double[2])[0] = a.weights[k];
+        for (int k = 0; k < a.state.coords.length; k++) {
+            both.computeIfAbsent(a.state.coords[k], c -> new double[2])[0] = a.state.weights[k];
         }
-        for (int k = 0; k < b.coords.length; k++) {
-            both.computeIfAbsent(b.coords[k], c -> new double[2])[1] = b.weights[k];
+        for (int k = 0; k < b.state.coords.length; k++) {
+            both.computeIfAbsent(b.state.coords[k], c -> new double[2])[1] = b.state.weights[k];
         }
         List<Integer> coords = new ArrayList<>(both.keySet());
         Integer[] order = byMagnitude(coords.size(), k -> {

@@ -1,46 +1,67 @@
 package dev.streamlearn.training;
 
 /**
- * AdaGrad (Duchi, Hazan, Singer 2011): a per-coordinate rate {@code eta / sqrt(sum g^2)}, with
- * L2 as a gradient term and L1 as a proximal (soft-threshold) step.
+ * AdaGrad (Duchi, Hazan, Singer 2011), one example at a time: a per-coordinate rate
+ * {@code eta / sqrt(sum g^2)}, with L2 as a gradient term and L1 as a proximal (soft-threshold)
+ * step. With forgetting ({@code decay < 1}) the sum of squares shrinks by {@code decay} at each
+ * update of its coordinate (as RMSProp does), so the rate stays up for a drifting world. The
+ * table holds the weight and the sum of squares per coordinate.
  */
 public final class AdaGrad implements Optimizer {
 
     private static final double EPSILON = 1e-8;
+    private static final int STRIDE = 2;
 
     private final double eta;
     private final double l1;
     private final double l2;
-    private final double[] squaredGradients;
+    private final double decay;
+    private final double[] table;
     private final int biasIndex;
     private long steps;
 
     /** @param biasIndex the coordinate of the bias, which is not regularized */
-    public AdaGrad(int dimension, int biasIndex, double eta, double l1, double l2) {
+    public AdaGrad(int dimension, int biasIndex, double eta, double l1, double l2, double decay) {
         this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
         this.l2 = l2;
-        this.squaredGradients = new double[dimension];
+        this.decay = decay;
+        this.table = new double[STRIDE * dimension];
     }
 
     @Override
-    public void update(int[] coords, double[] gradients, int count, int batchExamples, double[] weights) {
+    public void step(int[] coords, double[] values, int count, double lossSlope) {
+        double[] t = table;
         for (int k = 0; k < count; k++) {
             int i = coords[k];
+            int at = STRIDE * i;
             boolean regularized = i != biasIndex;
-            double g = gradients[i] + (regularized ? l2 * weights[i] : 0.0);
-            squaredGradients[i] += g * g;
-            double rate = eta / (Math.sqrt(squaredGradients[i]) + EPSILON);
-            double w = weights[i] - rate * g;
-            weights[i] = regularized ? Proximal.softThreshold(w, rate * l1) : w;
+            double w = t[at];
+            double g = lossSlope * values[k] + (regularized ? l2 * w : 0.0);
+            double squares = decay * t[at + 1] + g * g;
+            double rate = eta / (Math.sqrt(squares) + EPSILON);
+            double stepped = w - rate * g;
+            t[at] = regularized ? Proximal.softThreshold(stepped, rate * l1) : stepped;
+            t[at + 1] = squares;
         }
         steps++;
     }
 
     @Override
-    public double[][] state() {
-        return new double[][] {squaredGradients};
+    public void seed() {
+        // the weights are the state: nothing else to set
+    }
+
+    /** Per coordinate: the weight and the sum of squared gradients. */
+    @Override
+    public int stride() {
+        return STRIDE;
+    }
+
+    @Override
+    public double[] table() {
+        return table;
     }
 
     @Override

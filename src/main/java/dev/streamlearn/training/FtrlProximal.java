@@ -2,57 +2,105 @@ package dev.streamlearn.training;
 
 /**
  * FTRL-Proximal with per-coordinate learning rates (McMahan et al., "Ad Click Prediction: a
- * View from the Trenches", KDD 2013, Algorithm 1). Weights are the closed-form solution of
- * the regularized problem from the accumulators z and n, so L1 gives exact zeros.
+ * View from the Trenches", KDD 2013, Algorithm 1), one example at a time. Weights are the
+ * closed-form solution of the regularized problem from the accumulators z and n, so L1 gives
+ * exact zeros. The table holds w, z and the square root of n per coordinate (the root is what
+ * the update and the closed form use, so keeping it saves a square root per coordinate).
+ *
+ * <p>With forgetting ({@code decay < 1}), each time a coordinate is updated its accumulated
+ * squared gradients shrink by {@code decay} first, so its learning rate does not fall to zero
+ * and the model keeps following a changing world; z is moved with n so that the weight itself
+ * does not jump.
  */
 public final class FtrlProximal implements Optimizer {
 
-    private final double alpha;
+    private static final int STRIDE = 3;
+
+    private final double inverseAlpha;
     private final double beta;
     private final double l1;
     private final double l2;
-    private final double[] z;
-    private final double[] n;
+    private final double decay;
+    private final double rootDecay;
+    private final double[] table;
     private final int biasIndex;
     private long steps;
 
-    /** @param biasIndex the coordinate of the bias, which is not regularized */
-    public FtrlProximal(int dimension, int biasIndex, double alpha, double beta, double l1, double l2) {
+    /**
+     * @param biasIndex the coordinate of the bias, which is not regularized
+     * @param decay the factor by which a coordinate's accumulators shrink per update; 1: no forgetting
+     */
+    public FtrlProximal(int dimension, int biasIndex, double alpha, double beta, double l1, double l2, double decay) {
         this.biasIndex = biasIndex;
-        this.alpha = alpha;
+        this.inverseAlpha = 1.0 / alpha;
         this.beta = beta;
         this.l1 = l1;
         this.l2 = l2;
-        this.z = new double[dimension];
-        this.n = new double[dimension];
+        this.decay = decay;
+        this.rootDecay = Math.sqrt(decay);
+        this.table = new double[STRIDE * dimension];
     }
 
     @Override
-    public void update(int[] coords, double[] gradients, int count, int batchExamples, double[] weights) {
+    public void step(int[] coords, double[] values, int count, double lossSlope) {
+        double[] t = table;
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            double g = gradients[i];
-            double nOld = n[i];
-            double nNew = nOld + g * g;
-            double sigma = (Math.sqrt(nNew) - Math.sqrt(nOld)) / alpha;
-            z[i] += g - sigma * weights[i];
-            n[i] = nNew;
-            weights[i] = i == biasIndex ? weight(z[i], nNew, 0.0, 0.0) : weight(z[i], nNew, l1, l2);
+            int at = STRIDE * i;
+            double g = lossSlope * values[k];
+            boolean bias = i == biasIndex;
+            double l1i = bias ? 0.0 : l1;
+            double l2i = bias ? 0.0 : l2;
+            double w = t[at];
+            double z = t[at + 1];
+            double rootOld = t[at + 2];
+            if (decay < 1.0) {
+                rootOld *= rootDecay;
+                z = w == 0.0 ? z * decay : centerFor(w, rootOld, l1i, l2i);
+            }
+            double rootNew = Math.sqrt(rootOld * rootOld + g * g);
+            double sigma = (rootNew - rootOld) * inverseAlpha;
+            z += g - sigma * w;
+            t[at] = closedForm(z, rootNew, l1i, l2i);
+            t[at + 1] = z;
+            t[at + 2] = rootNew;
         }
         steps++;
     }
 
     /** The closed form of the paper: 0 inside the L1 ball, else the shrunk, scaled z. */
     double weight(double zi, double ni, double l1, double l2) {
-        if (Math.abs(zi) <= l1) {
-            return 0.0;
-        }
-        return -(zi - Math.signum(zi) * l1) / ((beta + Math.sqrt(ni)) / alpha + l2);
+        return closedForm(zi, Math.sqrt(ni), l1, l2);
+    }
+
+    private double closedForm(double z, double rootN, double l1, double l2) {
+        return Math.abs(z) <= l1 ? 0.0 : -(z - Math.copySign(l1, z)) / ((beta + rootN) * inverseAlpha + l2);
+    }
+
+    /** The z for which the closed form gives {@code w} at accumulator root {@code rootN} (its inverse). */
+    private double centerFor(double w, double rootN, double l1, double l2) {
+        return -w * ((beta + rootN) * inverseAlpha + l2) - Math.copySign(l1, w);
     }
 
     @Override
-    public double[][] state() {
-        return new double[][] {z, n};
+    public void seed() {
+        for (int at = 0; at < table.length; at += STRIDE) {
+            if (table[at] != 0.0) {
+                boolean bias = at == STRIDE * biasIndex;
+                table[at + 1] = centerFor(table[at], table[at + 2], bias ? 0.0 : l1, bias ? 0.0 : l2);
+            }
+        }
+    }
+
+    /** Per coordinate: the weight, z, and the root of n (the sum of squared gradients). */
+    @Override
+    public int stride() {
+        return STRIDE;
+    }
+
+    @Override
+    public double[] table() {
+        return table;
     }
 
     @Override

@@ -1,26 +1,45 @@
 package dev.streamlearn.training;
 
 /**
- * Applies the gradient of one mini-batch to the weights of the coordinates it touched. Per
- * coordinate state lives in dense arrays as long as the weights, exposed for snapshots so
- * that training resumed from a snapshot continues exactly as if never stopped.
+ * Learns from one example at a time: applies the example's gradient to the weights of the
+ * coordinates it has. The optimizer owns the model's parameters: one table in which coordinate
+ * i holds its weight at {@code stride * i} followed by its state (accumulators), so that one
+ * coordinate is one cache line, as Vowpal Wabbit lays out its weights. The state is readable
+ * and writable for snapshots, so that training resumed from a snapshot continues exactly as if
+ * never stopped.
  */
 public interface Optimizer {
 
     /**
-     * @param coords the coordinates the batch touched (each once)
-     * @param gradients the batch's summed gradient, indexed by coordinate
+     * One example's step.
+     *
+     * @param coords the example's coordinates (the bias among them)
+     * @param values its values at those coordinates, as scored
      * @param count how many entries of {@code coords} are used
-     * @param batchExamples how many examples the gradient sums over
-     * @param weights the weights, updated in place at {@code coords}
+     * @param lossSlope the derivative of the (weighted) loss with respect to the margin
      */
-    void update(int[] coords, double[] gradients, int count, int batchExamples, double[] weights);
+    void step(int[] coords, double[] values, int count, double lossSlope);
 
-    /** The optimizer's per-coordinate state arrays (may be empty), live, not copies. */
-    double[][] state();
+    /** The parameters, live: coordinate i's weight at {@code stride() * i}, its state after it. */
+    double[] table();
 
-    /** Updates applied so far, for schedules that decay with time. */
+    /** Numbers per coordinate in {@link #table()}: the weight and the state. */
+    int stride();
+
+    /** How many numbers of state the optimizer keeps per coordinate (may be none). */
+    default int stateArrays() {
+        return stride() - 1;
+    }
+
+    /** Steps taken so far, for schedules that decay with time. */
     long steps();
 
     void restoreSteps(long steps);
+
+    /**
+     * Sets the state of the coordinates with non-zero weights so that this optimizer holds
+     * exactly the weights in its table, as if it had learnt them: how a model starts from a
+     * batch model.
+     */
+    void seed();
 }

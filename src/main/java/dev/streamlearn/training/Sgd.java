@@ -1,48 +1,66 @@
 package dev.streamlearn.training;
 
 /**
- * Mini-batch SGD on the batch's mean gradient with a rate that decays as
- * {@code eta / sqrt(1 + t)} over updates t, the schedule under which SGD converges on convex
- * losses. L2 is a gradient term, L1 a proximal step. Only touched coordinates are regularized
- * (lazy regularization, as sparse learners do).
+ * SGD, one example at a time, with a rate that decays as {@code eta / sqrt(1 + t)} over examples
+ * t, the schedule under which SGD converges on convex losses; with forgetting, t stops growing
+ * at the horizon, so the rate keeps a floor and the model follows a changing world. L2 is a
+ * gradient term, L1 a proximal step. Only the coordinates of an example are regularized (lazy
+ * regularization, as sparse learners do). The table holds only the weights.
  */
 public final class Sgd implements Optimizer {
 
     private final double eta;
     private final double l1;
     private final double l2;
+    private final double horizon;
+    private final double[] table;
     private final int biasIndex;
     private long steps;
 
-    /** @param biasIndex the coordinate of the bias, which is not regularized */
-    public Sgd(int biasIndex, double eta, double l1, double l2) {
+    /**
+     * @param biasIndex the coordinate of the bias, which is not regularized
+     * @param horizon the step after which the rate stops falling (positive infinity: never)
+     */
+    public Sgd(int dimension, int biasIndex, double eta, double l1, double l2, double horizon) {
         this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
         this.l2 = l2;
+        this.horizon = horizon;
+        this.table = new double[dimension];
     }
 
-    public double rate() {
-        return eta / Math.sqrt(1.0 + steps);
+    double rate() {
+        return eta / Math.sqrt(1.0 + Math.min(steps, horizon));
     }
 
     @Override
-    public void update(int[] coords, double[] gradients, int count, int batchExamples, double[] weights) {
+    public void step(int[] coords, double[] values, int count, double lossSlope) {
         double rate = rate();
-        double scale = 1.0 / Math.max(1, batchExamples);
+        double[] w = table;
         for (int k = 0; k < count; k++) {
             int i = coords[k];
             boolean regularized = i != biasIndex;
-            double g = gradients[i] * scale + (regularized ? l2 * weights[i] : 0.0);
-            double w = weights[i] - rate * g;
-            weights[i] = regularized ? Proximal.softThreshold(w, rate * l1) : w;
+            double g = lossSlope * values[k] + (regularized ? l2 * w[i] : 0.0);
+            double stepped = w[i] - rate * g;
+            w[i] = regularized ? Proximal.softThreshold(stepped, rate * l1) : stepped;
         }
         steps++;
     }
 
     @Override
-    public double[][] state() {
-        return new double[0][];
+    public void seed() {
+        // the weights are the state: nothing else to set
+    }
+
+    @Override
+    public int stride() {
+        return 1;
+    }
+
+    @Override
+    public double[] table() {
+        return table;
     }
 
     @Override

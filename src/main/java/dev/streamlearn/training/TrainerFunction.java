@@ -81,6 +81,11 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 LOG.warn("Dropping model '{}' from the restored state: it is no longer configured", snapshot.modelId);
                 continue;
             }
+            if (snapshot.state == null) {
+                LOG.warn("Model '{}' was checkpointed by a version of the job before feature scaling (at version {}):"
+                        + " its weights do not carry over; it learns anew from version {}", snapshot.modelId,
+                        snapshot.version, snapshot.version + 1);
+            }
             ModelTrainer trainer = ModelTrainer.restore(spec, snapshot);
             if (store != null) {
                 List<Long> stored = store.versions(spec.id);

@@ -5,7 +5,6 @@ import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.Example;
-import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.training.ModelTrainer;
 import java.nio.file.Path;
@@ -26,8 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The per-event work of the job, on real events (bike sharing): parsing + hashing, training (per
- * example, in batches of 100, FTRL on 2^20 coordinates) and scoring. The baseline is Jackson's
+ * The per-event work of the job, on real events (bike sharing): parsing + hashing, training (one
+ * example at a time, versions every 100, FTRL on 2^20 coordinates, numeric scaling included) and
+ * scoring; and training on click-log-shaped examples of 40 features (13 heavy-tailed counts, 27
+ * categoricals of Zipf-distributed values), the learner core's throughput at the width of a real
+ * click model. The baseline is Jackson's
  * readTree of the same records, the least any JSON job does per event, measured in the same run.
  */
 @State(Scope.Thread)
@@ -41,13 +43,13 @@ public class HotPathBenchmark {
     private static final int EVENTS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ModelSpec spec = new ModelSpec("bike", Loss.LOGISTIC, ModelSpec.OptimizerKind.FTRL, 20, 100, 200,
-            100, 10_000, 0.1, 1.0, 0.1, 1.0, 1.0, 10_000, 5, null);
+    private final ModelSpec spec = ModelSpec.builder("bike").build();
     private String[] records;
     private Example[] examples;
     private EventParser parser;
     private ModelTrainer trainer;
-    private double[] weights;
+    private ModelTrainer wideTrainer;
+    private Example[] wideExamples;
 
     @Setup
     public void setUp() {
@@ -61,10 +63,8 @@ public class HotPathBenchmark {
             examples[i] = parser.parseLabeled(records[i]).value();
         }
         trainer = new ModelTrainer(spec);
-        weights = new double[spec.dimension()];
-        for (int i = 0; i < weights.length; i += 7) {
-            weights[i] = i * 1e-7;
-        }
+        wideTrainer = new ModelTrainer(spec);
+        wideExamples = wideExamples(EVENTS, 20);
     }
 
     @Benchmark
@@ -85,9 +85,9 @@ public class HotPathBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public void trainFtrlInBatchesOf100(Blackhole bh) {
+    public void trainFtrlVersionsOf100(Blackhole bh) {
         for (Example e : examples) {
-            if (trainer.add(e.indices, e.values, e.label, e.weight, 0L)) {
+            if (trainer.add(e, 0L)) {
                 bh.consume(trainer.applyBatch());
             }
         }
@@ -95,9 +95,42 @@ public class HotPathBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
+    public void trainFtrl40Features(Blackhole bh) {
+        for (Example e : wideExamples) {
+            if (wideTrainer.add(e, 0L)) {
+                bh.consume(wideTrainer.applyBatch());
+            }
+        }
+    }
+
+    /** Click-log-shaped examples: 13 numeric counts (log-normal), 27 categoricals with Zipf-like values. */
+    static Example[] wideExamples(int n, int hashBits) {
+        java.util.Random r = new java.util.Random(1);
+        int mask = (1 << hashBits) - 1;
+        Example[] out = new Example[n];
+        for (int i = 0; i < n; i++) {
+            int[] categorical = new int[27];
+            for (int c = 0; c < categorical.length; c++) {
+                int value = (int) Math.floor(Math.pow(1e5, r.nextDouble())); // heavy head, long tail
+                categorical[c] = dev.streamlearn.features.MurmurHash3.hash("c" + c + "=" + value, 0) & mask;
+            }
+            int[] numeric = new int[13];
+            double[] values = new double[13];
+            for (int k = 0; k < numeric.length; k++) {
+                numeric[k] = dev.streamlearn.features.MurmurHash3.hash("i" + k, 0) & mask;
+                values[k] = Math.floor(Math.exp(2 * r.nextGaussian() + 1));
+            }
+            out[i] = new Example("bike", null, i, r.nextInt(4) == 0 ? 1 : 0, 1.0,
+                    new dev.streamlearn.records.Features(categorical, numeric, values));
+        }
+        return out;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
     public void score(Blackhole bh) {
         for (Example e : examples) {
-            bh.consume(Loss.LOGISTIC.predict(Loss.margin(weights, e.indices, e.values)));
+            bh.consume(trainer.predict(e.features));
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.streamlearn.records.Features;
 import org.junit.jupiter.api.Test;
 
 class FeatureHasherTest {
@@ -25,17 +26,17 @@ class FeatureHasherTest {
     }
 
     @Test
-    void builderPutsBiasFirstAndSkipsZeroNumerics() {
+    void builderKeepsCategoricalAndNumericApartAndKeepsZeroValues() {
         FeatureHasher h = new FeatureHasher(10);
-        SparseVectorBuilder b = new SparseVectorBuilder(h).reset();
+        FeaturesBuilder b = new FeaturesBuilder(h).reset();
         b.categorical("site", "a.com");
         b.numeric("price", 2.5);
         b.numeric("discount", 0.0);
-        assertArrayEquals(new int[] {h.biasIndex(), h.categoricalIndex("site", "a.com"), h.numericIndex("price")},
-                b.indices());
-        assertArrayEquals(new double[] {1.0, 1.0, 2.5}, b.values());
-        b.reset();
-        assertArrayEquals(new int[] {h.biasIndex()}, b.indices());
+        Features f = b.build();
+        assertArrayEquals(new int[] {h.categoricalIndex("site", "a.com")}, f.categorical);
+        assertArrayEquals(new int[] {h.numericIndex("price"), h.numericIndex("discount")}, f.numeric);
+        assertArrayEquals(new double[] {2.5, 0.0}, f.numericValues, "zero is a value once features are scaled");
+        assertEquals(0, b.reset().build().size());
     }
 
     @Test

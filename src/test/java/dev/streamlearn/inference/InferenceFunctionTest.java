@@ -2,9 +2,12 @@ package dev.streamlearn.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.ingest.PredictionRequest;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +26,17 @@ class InferenceFunctionTest {
     }
 
     private static PredictionRequest request(String id) {
-        return new PredictionRequest(id, "m", 1L, new int[] {1, 2}, new double[] {1.0, 2.0});
+        return new PredictionRequest(id, "m", 1L, Features.categorical(1, 2));
     }
 
     private static ModelUpdate full(long version, double w1, double w2) {
-        return new ModelUpdate("m", version, version - 1, true, new int[] {1, 2}, new double[] {w1, w2}, 0L);
+        return new ModelUpdate("m", version, version - 1, true,
+                SparseWeights.of(new int[] {1, 2}, new double[] {w1, w2}), ScalerState.empty(), 0L);
     }
 
     private static ModelUpdate delta(long version, long base, double w2) {
-        return new ModelUpdate("m", version, base, false, new int[] {2}, new double[] {w2}, 0L);
+        return new ModelUpdate("m", version, base, false, SparseWeights.of(new int[] {2}, new double[] {w2}),
+                ScalerState.empty(), 0L);
     }
 
     private static Prediction last(BroadcastOperatorTestHarness<?, ?, Prediction> h) {
@@ -54,12 +59,12 @@ class InferenceFunctionTest {
             h.processBroadcastElement(full(1, 0.5, -0.25), 2);
             h.processElement(request("r1"), 3);
             assertEquals(1L, last(h).modelVersion);
-            assertEquals(sigmoid(0.5 - 0.5), last(h).score, 1e-15);
+            assertEquals(sigmoid(0.5 - 0.25), last(h).score, 1e-15);
 
             h.processBroadcastElement(delta(2, 1, 1.0), 4);
             h.processElement(request("r2"), 5);
             assertEquals(2L, last(h).modelVersion);
-            assertEquals(sigmoid(0.5 + 2.0), last(h).score, 1e-15);
+            assertEquals(sigmoid(0.5 + 1.0), last(h).score, 1e-15);
             assertEquals("r2", last(h).id);
         }
     }
@@ -80,7 +85,7 @@ class InferenceFunctionTest {
             h.processBroadcastElement(full(5, 0.0, 1.0), 6);
             h.processElement(request("r"), 7);
             assertEquals(5L, last(h).modelVersion);
-            assertEquals(sigmoid(2.0), last(h).score, 1e-15);
+            assertEquals(sigmoid(1.0), last(h).score, 1e-15);
         }
     }
 
@@ -98,7 +103,7 @@ class InferenceFunctionTest {
             restored.open();
             restored.processElement(request("after-restore"), 20);
             assertEquals(8L, last(restored).modelVersion);
-            assertEquals(sigmoid(0.25 - 1.0), last(restored).score, 1e-15);
+            assertEquals(sigmoid(0.25 - 0.5), last(restored).score, 1e-15);
             // the line continues: the next delta applies on top of the restored version
             restored.processBroadcastElement(delta(9, 8, 0.0), 21);
             restored.processElement(request("r"), 22);

@@ -33,9 +33,10 @@ class EventParserTest {
         assertEquals(1700000000000L, e.ts);
         assertEquals(1.0, e.label);
         assertEquals(2.0, e.weight);
-        assertArrayEquals(new int[] {hasher.biasIndex(), hasher.categoricalIndex("site", "a.com"),
-                hasher.numericIndex("price"), hasher.categoricalIndex("ok", "true")}, e.indices);
-        assertArrayEquals(new double[] {1, 1, 2.5, 1}, e.values);
+        assertArrayEquals(new int[] {hasher.categoricalIndex("site", "a.com"), hasher.categoricalIndex("ok", "true")},
+                e.features.categorical);
+        assertArrayEquals(new int[] {hasher.numericIndex("price")}, e.features.numeric);
+        assertArrayEquals(new double[] {2.5}, e.features.numericValues, "raw: the model scales");
     }
 
     @Test
@@ -43,7 +44,7 @@ class EventParserTest {
         ParseResult<PredictionRequest> r = parser.parseRequest("{\"id\":\"r1\",\"ts\":5,\"model\":\"ctr\",\"features\":{}}");
         assertTrue(r.isOk());
         assertEquals("r1", r.value().id);
-        assertArrayEquals(new int[] {hasher.biasIndex()}, r.value().indices);
+        assertEquals(0, r.value().features.size());
         ParseResult<ControlCommand> c = parser.parseControl("{\"op\":\"freeze\",\"model\":\"ctr\"}");
         assertEquals(ControlCommand.Op.FREEZE, c.value().op);
         assertEquals(ControlCommand.Op.RESUME, parser.parseControl("{\"op\":\"resume\",\"model\":\"ctr\"}").value().op);

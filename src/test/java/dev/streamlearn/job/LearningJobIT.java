@@ -12,6 +12,9 @@ import dev.streamlearn.ingest.Example;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.tools.OfflineTrainer;
+import dev.streamlearn.inference.ServedModel;
+import dev.streamlearn.training.LinearScorer;
+import dev.streamlearn.training.Scaling;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
@@ -272,7 +275,10 @@ class LearningJobIT {
             // a fixed request, and the score version `target` gives it
             DatasetEvent probe = bike.get(1234);
             Example probeVector = new EventParser(config.models(), 65536, "t").parseLabeled(probe.json).value();
-            double expectedScore = targetModel.score(probeVector.indices, probeVector.values);
+            ModelSpec spec = config.models().get(MODEL);
+            ServedModel asServed = ServedModel.of(targetModel);
+            double expectedScore = LinearScorer.predict(spec.loss, asServed.weights(), spec.biasIndex(),
+                    asServed.scaler(Scaling.newScaler(spec)), probeVector.features);
 
             // the command, then a probe request every 20 ms for 4 s: the first probe answered by the new
             // version bounds the time from command to serving it, to 20 ms
@@ -412,11 +418,13 @@ class LearningJobIT {
             StoredModel afterRestore = ModelFile.read(new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
             assertEquals(beforeStop.version, afterRestore.version);
             assertEquals(beforeStop.examplesTrained, afterRestore.examplesTrained);
-            assertTrue(java.util.Arrays.equals(beforeStop.coords, afterRestore.coords));
-            assertTrue(java.util.Arrays.equals(beforeStop.weights, afterRestore.weights), "weights differ");
-            assertTrue(java.util.Arrays.equals(beforeStop.optimizerState, afterRestore.optimizerState),
+            assertTrue(java.util.Arrays.equals(beforeStop.state.coords, afterRestore.state.coords));
+            assertTrue(java.util.Arrays.equals(beforeStop.state.weights, afterRestore.state.weights), "weights differ");
+            assertTrue(java.util.Arrays.equals(beforeStop.state.optimizerState, afterRestore.state.optimizerState),
                     "optimizer state differs");
-            assertEquals(beforeStop.optimizerSteps, afterRestore.optimizerSteps);
+            assertEquals(beforeStop.state.optimizerSteps, afterRestore.state.optimizerSteps);
+            assertTrue(java.util.Arrays.equals(beforeStop.state.scale.means, afterRestore.state.scale.means),
+                    "scaling differs");
 
             kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(part, 2 * part)));
             Await.until("second part trained", TIMEOUT,
@@ -437,17 +445,18 @@ class LearningJobIT {
     @Test
     void startsFromASmileBatchModelAndServesItsScoresBeforeLearningOnline() throws Exception {
         Path storeDir = tmp.resolve("warm-store");
-        StoredModel written = OfflineTrainer.run(new String[] {"--file", "src/data/bike_sharing/hour.csv",
-            "--format", "bike-sharing", "--model", MODEL, "--limit", "5000", "--hash-bits", "10",
-            "--store", storeDir.toUri().toString()});
+        StoredModel written = OfflineTrainer.run("--file", "src/data/bike_sharing/hour.csv",
+            "--format", "bike-sharing", "--model", MODEL, "--limit", "5000", "--hash.bits", "10",
+            "--store", storeDir.toUri().toString());
         assertEquals(0, written.version);
         String initial = storeDir.resolve(MODEL).resolve(ModelFile.fileName(0)).toUri().toString();
         JobConfig config = config("warm-", "--model.bike.hash.bits", "10", "--model.bike.initial-model", initial);
         ModelSpec spec = config.models().get(MODEL);
         // the same fit, to ask Smile itself for its predictions
-        OfflineTrainer.Fitted smile = OfflineTrainer.fit(spec,
-                OfflineTrainer.Dataset.of(spec, bike.subList(0, 5000)), 0.1);
-        assertTrue(java.util.Arrays.equals(smile.stored.weights, written.weights), "the fit is deterministic");
+        OfflineTrainer.Dataset dataset = OfflineTrainer.Dataset.of(spec, bike.subList(0, 5000));
+        OfflineTrainer.Fitted smile = OfflineTrainer.fit(spec, dataset, 0.1);
+        assertTrue(java.util.Arrays.equals(smile.stored.state.weights, written.state.weights),
+                "the fit is deterministic");
 
         StreamExecutionEnvironment env = env("warm");
         LearningJob.attachToKafka(env, config);
@@ -461,7 +470,7 @@ class LearningJobIT {
                 DatasetEvent e = bike.get(i);
                 requests.add(e.asRequest("w-" + i));
                 Example x = parser.parseLabeled(e.json).value();
-                expected.put("w-" + i, smile.predict.applyAsDouble(OfflineTrainer.dense(spec, x.indices, x.values)));
+                expected.put("w-" + i, smile.predict.applyAsDouble(dataset.row(x.features)));
             }
             kafka.send(config.get(JobConfig.TOPIC_REQUESTS), requests);
             List<JsonNode> predictions = readPredictions(config, requests.size());
@@ -572,8 +581,8 @@ class LearningJobIT {
     }
 
     private static double weightAt(StoredModel m, int coordinate) {
-        int at = java.util.Arrays.binarySearch(m.coords, coordinate);
-        return at >= 0 ? m.weights[at] : 0.0;
+        int at = java.util.Arrays.binarySearch(m.state.coords, coordinate);
+        return at >= 0 ? m.state.weights[at] : 0.0;
     }
 
     private static List<Long> storedVersions(ModelStore store) {

@@ -13,7 +13,13 @@ import dev.streamlearn.ingest.Example;
 import dev.streamlearn.ingest.PredictionRequest;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.features.ScalerState;
+import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesScale;
+import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.Specs;
+import dev.streamlearn.training.Scaling;
 import dev.streamlearn.training.ModelTrainer;
 import java.lang.reflect.Field;
 import java.util.Objects;
@@ -32,29 +38,34 @@ class PojoSerializationTest {
 
     static Stream<Object> samples() {
         ModelTrainer trainer = new ModelTrainer(Specs.logistic("m", 2, 100));
-        trainer.add(new int[] {256, 1}, new double[] {1, 2}, 1, 1, 7);
-        trainer.add(new int[] {256, 2}, new double[] {1, 3}, 0, 1, 8);
+        trainer.add(Examples.numeric(1, new int[] {1}, new double[] {2}), 7);
+        trainer.add(Examples.numeric(0, new int[] {1}, new double[] {3}), 8);
         trainer.applyBatch();
-        trainer.add(new int[] {256, 5}, new double[] {1, 1}, 1, 0.5, 9); // left open
+        trainer.add(Examples.numeric(1, new int[] {1, 5}, new double[] {1, 4}), 9); // left open
         dev.streamlearn.model.StoredModel stored = trainer.store(11L);
         ModelSnapshot snapshot = trainer.snapshot();
         ServedModel served = new ServedModel("m", 4);
-        served.apply(new ModelUpdate("m", 3, 2, true, new int[] {2}, new double[] {0.25}, 0L));
+        ModelUpdate update = new ModelUpdate("m", 3, 2, true, SparseWeights.of(new int[] {2}, new double[] {0.25}),
+                new ScalerState(new int[] {2}, new double[] {3}, new double[] {1.5}, new double[] {0.25}), 0L);
+        served.apply(update, Scaling.newScaler(Specs.logistic("m", 2, 100)));
         served.compact();
+        Example series = new Example("m", "s", 5L, 0.5, 1.0, Features.categorical(7));
+        series.series = new SeriesScale(100, 10, 104);
         return Stream.of(
                 new dev.streamlearn.ingest.SourceRecord("{}", 1, 42L),
                 new dev.streamlearn.series.SeriesPoint("PJME", 5L, 26498.0),
                 seriesState(),
                 new dev.streamlearn.series.Forecast("PJME", 6L, 26000.5, "load", 7L),
-                new Example("m", "e1", 5L, 1.0, 2.0, new int[] {1, 2}, new double[] {0.5, 1.5}),
-                new PredictionRequest("r1", "m", 6L, new int[] {3}, new double[] {1.0}),
+                new Example("m", "e1", 5L, 1.0, 2.0, new Features(new int[] {1}, new int[] {2}, new double[] {1.5})),
+                series,
+                new PredictionRequest("r1", "m", 6L, Features.categorical(3)),
                 new ControlCommand(ControlCommand.Op.FREEZE, "m"),
                 new DeadLetter(DeadLetterReason.BAD_LABEL, "label 2", "t", "{}"),
-                new ModelUpdate("m", 4, 3, false, new int[] {1}, new double[] {0.1}, 99L),
+                update,
                 new Prediction("r1", "m", 4, 0.3, 6L),
                 snapshot,
                 snapshot.metrics,
-                snapshot.batch,
+                snapshot.state,
                 served,
                 stored,
                 dev.streamlearn.model.ModelLogEntry.of("stored", stored, "file:/store/m/v1.model"));

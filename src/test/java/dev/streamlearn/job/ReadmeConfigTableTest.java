@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.streamlearn.model.ModelSpec;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,22 @@ class ReadmeConfigTableTest {
         options.addAll(JobConfig.modelOptions());
         for (ConfigOption<?> o : options) {
             String defaultCell = o.hasDefaultValue() ? "`" + o.defaultValue() + "`" : "(required)";
+            if (JobConfig.PER_OPTIMIZER_DEFAULTS.contains(o)) {
+                defaultCell = "per optimizer: `" + perOptimizer(o) + "`";
+            }
             String row = "| `" + o.key() + "` | " + defaultCell + " |";
             assertTrue(readme.contains(row), "README.md lacks the row " + row);
         }
+    }
+
+    private static String perOptimizer(ConfigOption<?> o) {
+        List<String> parts = new ArrayList<>();
+        for (ModelSpec.OptimizerKind k : ModelSpec.OptimizerKind.values()) {
+            double v = o == JobConfig.L1 ? k.defaultL1 : o == JobConfig.L2 ? k.defaultL2 : k.defaultLearningRate;
+            if (!Double.isNaN(v)) {
+                parts.add(k.code() + " " + v);
+            }
+        }
+        return String.join(", ", parts);
     }
 }

@@ -35,10 +35,4 @@ class LossTest {
         assertTrue(Loss.SQUARED.acceptsLabel(-12.5));
         assertFalse(Loss.SQUARED.acceptsLabel(Double.NaN));
     }
-
-    @Test
-    void marginIsTheSparseDotProduct() {
-        double[] w = {0.5, -1.0, 2.0};
-        assertEquals(0.5 * 2 + 2.0 * 3, Loss.margin(w, new int[] {0, 2}, new double[] {2, 3}));
-    }
 }

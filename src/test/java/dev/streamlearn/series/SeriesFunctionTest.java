@@ -33,9 +33,9 @@ class SeriesFunctionTest {
 
     private static double value(Example e, String feature) {
         int index = HASHER.numericIndex(feature);
-        for (int k = 0; k < e.indices.length; k++) {
-            if (e.indices[k] == index) {
-                return e.values[k];
+        for (int k = 0; k < e.features.numeric.length; k++) {
+            if (e.features.numeric[k] == index) {
+                return e.features.numericValues[k];
             }
         }
         return 0.0;
@@ -56,8 +56,8 @@ class SeriesFunctionTest {
             PredictionRequest forecast = requests(h).get(0);
             assertEquals("a", forecast.series);
             assertEquals(2000, forecast.ts);
-            assertEquals(15.0, forecast.scaleMean, 1e-12);
-            assertEquals(Math.sqrt(50), forecast.scaleStd, 1e-12);
+            assertEquals(15.0, forecast.scale.mean, 1e-12);
+            assertEquals(Math.sqrt(50), forecast.scale.std, 1e-12);
 
             h.processElement(new SeriesPoint("a", 2000, 30), 0);
             Example e = h.extractOutputValues().get(0);
@@ -67,7 +67,7 @@ class SeriesFunctionTest {
             assertEquals((10 - 15) / sd, value(e, "lag2"), 1e-12);
             assertEquals("load", e.modelId);
             assertEquals(2000, e.ts);
-            assertEquals(HASHER.biasIndex(), e.indices[0]);
+            assertEquals(0, e.features.categorical.length, "no calendar features configured");
         }
     }
 
@@ -146,8 +146,8 @@ class SeriesFunctionTest {
             h.processElement(new SeriesPoint("a", last * 1000L, values[last]), 0);
             Example resumed = h.extractOutputValues().get(0);
             assertEquals(uninterrupted.label, resumed.label, 0.0);
-            assertArrayEquals(uninterrupted.indices, resumed.indices);
-            assertArrayEquals(uninterrupted.values, resumed.values, 0.0);
+            assertArrayEquals(uninterrupted.features.numeric, resumed.features.numeric);
+            assertArrayEquals(uninterrupted.features.numericValues, resumed.features.numericValues, 0.0);
         }
     }
 }

@@ -3,17 +3,20 @@ package dev.streamlearn.testing;
 import dev.streamlearn.model.Loss;
 import dev.streamlearn.model.ModelSpec;
 
-/** Model specs for tests. */
+/** Model specs for tests: 2^8 hashed coordinates, no regularization, every version stored. */
 public final class Specs {
 
     private Specs() {}
 
     public static ModelSpec logistic(String id, int batchSize, long batchMillis) {
-        return new ModelSpec(id, Loss.LOGISTIC, ModelSpec.OptimizerKind.FTRL, 8, batchSize, batchMillis, 5, 100,
-                0.5, 1.0, 0.1, 0.0, 0.0, 0L, 3, null);
+        return ModelSpec.builder(id).loss(Loss.LOGISTIC).optimizer(ModelSpec.OptimizerKind.FTRL).hashBits(8)
+                .batchSize(batchSize).batchMillis(batchMillis).fullUpdateEvery(5).metricsWindow(100).ftrl(0.5, 1.0)
+                .l1(0.0).l2(0.0).storeIntervalMillis(0L).recentVersions(3).build();
     }
 
     public static ModelSpec squared(String id, ModelSpec.OptimizerKind optimizer) {
-        return new ModelSpec(id, Loss.SQUARED, optimizer, 8, 2, 1000, 5, 100, 0.5, 1.0, 0.1, 0.0, 0.0, 0L, 3, null);
+        return ModelSpec.builder(id).loss(Loss.SQUARED).optimizer(optimizer).hashBits(8).batchSize(2)
+                .batchMillis(1000).fullUpdateEvery(5).metricsWindow(100).ftrl(0.5, 1.0).learningRate(0.1).l1(0.0)
+                .l2(0.0).storeIntervalMillis(0L).recentVersions(3).build();
     }
 }

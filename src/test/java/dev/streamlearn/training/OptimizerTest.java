@@ -4,88 +4,140 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Each optimizer against values computed by hand from its update rule. */
+/** Each optimizer against values computed by hand from its update rule, one example at a time. */
 class OptimizerTest {
 
     private static final double EPS = 1e-12;
     private static final int[] COORD0 = {0};
 
-    private static void step(Optimizer o, double g, double[] w, int examples) {
-        double[] grad = new double[w.length];
-        grad[0] = g;
-        o.update(COORD0, grad, 1, examples, w);
+    /** One example whose only coordinate is 0, with value x, and loss slope g: the gradient is g * x. */
+    private static void step(Optimizer o, double g, double x) {
+        o.step(COORD0, new double[] {x}, 1, g);
+    }
+
+    /** A coordinate's weight. */
+    private static double w(Optimizer o, int coordinate) {
+        return o.table()[o.stride() * coordinate];
+    }
+
+    /** Coordinate 0's a-th number of state (FTRL: z, then the root of n; AdaGrad: the sum of squares). */
+    private static double state(Optimizer o, int a) {
+        return o.table()[1 + a];
     }
 
     @Test
     void ftrlFollowsTheClosedFormOfMcMahan2013() {
         // alpha=1, beta=1, l1=0.5, l2=0. Step 1, g=2: n=4, sigma=(2-0)/1=2, z=2-2*0=2,
         // w=-(z - l1)/((beta+sqrt n)/alpha) = -1.5/3 = -0.5
-        FtrlProximal ftrl = new FtrlProximal(2, 1, 1.0, 1.0, 0.5, 0.0);
-        double[] w = new double[2];
-        step(ftrl, 2.0, w, 1);
-        assertEquals(-0.5, w[0], EPS);
-        assertEquals(2.0, ftrl.state()[0][0], EPS);
-        assertEquals(4.0, ftrl.state()[1][0], EPS);
-        // step 2, g=-1: n=5, sigma=sqrt5-2, z = 2-1-(sqrt5-2)(-0.5) = 1.1180339887...,
-        // w = -(z-0.5)/(1+sqrt5)
-        step(ftrl, -1.0, w, 1);
+        FtrlProximal ftrl = new FtrlProximal(2, 1, 1.0, 1.0, 0.5, 0.0, 1.0);
+        step(ftrl, 2.0, 1.0);
+        assertEquals(-0.5, w(ftrl, 0), EPS);
+        assertEquals(2.0, state(ftrl, 0), EPS);
+        assertEquals(2.0, state(ftrl, 1), EPS, "sqrt(n)");
+        // step 2, slope -2 on value 0.5 (g=-1): n=5, sigma=sqrt5-2, z = 2-1-(sqrt5-2)(-0.5), w = -(z-0.5)/(1+sqrt5)
+        step(ftrl, -2.0, 0.5);
         double z = 1.0 + 0.5 * (Math.sqrt(5) - 2);
-        assertEquals(z, ftrl.state()[0][0], EPS);
-        assertEquals(-(z - 0.5) / (1 + Math.sqrt(5)), w[0], EPS);
-        assertEquals(-0.19098300562505258, w[0], EPS);
+        assertEquals(z, state(ftrl, 0), EPS);
+        assertEquals(-(z - 0.5) / (1 + Math.sqrt(5)), w(ftrl, 0), EPS);
+        assertEquals(-0.19098300562505258, w(ftrl, 0), EPS);
         // step 3, g=0.3: n=5.09
-        step(ftrl, 0.3, w, 1);
-        assertEquals(-0.28311768786483466, w[0], EPS);
+        step(ftrl, 0.3, 1.0);
+        assertEquals(-0.28311768786483466, w(ftrl, 0), EPS);
         assertEquals(3, ftrl.steps());
     }
 
     @Test
     void ftrlL1GivesExactZerosAndL2Shrinks() {
-        FtrlProximal ftrl = new FtrlProximal(2, 1, 1.0, 1.0, 3.0, 0.0);
-        double[] w = new double[2];
-        step(ftrl, 2.0, w, 1); // |z|=2 <= l1=3
-        assertEquals(0.0, w[0]);
+        FtrlProximal ftrl = new FtrlProximal(2, 1, 1.0, 1.0, 3.0, 0.0, 1.0);
+        step(ftrl, 2.0, 1.0); // |z|=2 <= l1=3
+        assertEquals(0.0, w(ftrl, 0));
 
-        FtrlProximal ridge = new FtrlProximal(2, 1, 1.0, 1.0, 0.0, 1.0);
-        double[] v = new double[2];
-        step(ridge, 2.0, v, 1); // w = -2 / (3 + 1)
-        assertEquals(-0.5, v[0], EPS);
+        FtrlProximal ridge = new FtrlProximal(2, 1, 1.0, 1.0, 0.0, 1.0, 1.0);
+        step(ridge, 2.0, 1.0); // w = -2 / (3 + 1)
+        assertEquals(-0.5, w(ridge, 0), EPS);
     }
 
     @Test
     void biasIsNotRegularized() {
-        FtrlProximal ftrl = new FtrlProximal(2, 0, 1.0, 1.0, 3.0, 5.0);
-        double[] w = new double[2];
-        step(ftrl, 2.0, w, 1); // coordinate 0 is the bias: w = -z/((1+2)/1)
-        assertEquals(-2.0 / 3.0, w[0], EPS);
+        FtrlProximal ftrl = new FtrlProximal(2, 0, 1.0, 1.0, 3.0, 5.0, 1.0);
+        step(ftrl, 2.0, 1.0); // coordinate 0 is the bias: w = -z/((1+2)/1)
+        assertEquals(-2.0 / 3.0, w(ftrl, 0), EPS);
+    }
+
+    @Test
+    void ftrlForgettingShrinksTheAccumulatorButKeepsTheWeight() {
+        // alpha=1, beta=1, no regularization, decay 0.5. Step 1, g=2: n=4, z=2, w=-2/3.
+        FtrlProximal ftrl = new FtrlProximal(2, 1, 1.0, 1.0, 0.0, 0.0, 0.5);
+        step(ftrl, 2.0, 1.0);
+        assertEquals(-2.0 / 3.0, w(ftrl, 0), EPS);
+        // step 2, g=0: n decays to 2, z is moved so that w stays -2/3 (z = -w (1 + sqrt2)), nothing learnt
+        step(ftrl, 0.0, 1.0);
+        assertEquals(Math.sqrt(2.0), state(ftrl, 1), EPS);
+        assertEquals(-2.0 / 3.0, w(ftrl, 0), EPS);
+        assertEquals(2.0 / 3.0 * (1 + Math.sqrt(2)), state(ftrl, 0), EPS);
+        // step 3, g=1: n decays to 1 (z = 2/3 (1 + 1)), then n = 1 + 1 = 2, sigma = sqrt2 - 1: a larger step
+        step(ftrl, 1.0, 1.0);
+        double z = 2.0 / 3.0 * (1 + Math.sqrt(1.0)) + 1.0 - (Math.sqrt(2) - 1.0) * (-2.0 / 3.0);
+        assertEquals(z, state(ftrl, 0), EPS);
+        assertEquals(-z / (1 + Math.sqrt(2)), w(ftrl, 0), EPS);
+    }
+
+    @Test
+    void ftrlSeededFromWeightsHoldsThemAndLearnsOnFromThem() {
+        FtrlProximal ftrl = new FtrlProximal(3, 2, 0.5, 1.0, 1.0, 2.0, 1.0);
+        double[] t = ftrl.table();
+        t[0] = 0.75;
+        t[3] = -0.25;
+        t[6] = 0.5;
+        ftrl.seed();
+        // the closed form of the seeded z gives the weights back (the bias, coordinate 2, without regularization)
+        assertEquals(0.75, ftrl.weight(t[1], 0.0, 1.0, 2.0), EPS);
+        assertEquals(-0.25, ftrl.weight(t[4], 0.0, 1.0, 2.0), EPS);
+        assertEquals(0.5, ftrl.weight(t[7], 0.0, 0.0, 0.0), EPS);
+        ftrl.step(new int[] {0, 1, 2}, new double[] {1, 1, 1}, 3, 0.0); // a zero gradient changes nothing
+        assertEquals(0.75, w(ftrl, 0), EPS);
+        assertEquals(-0.25, w(ftrl, 1), EPS);
+        assertEquals(0.5, w(ftrl, 2), EPS);
     }
 
     @Test
     void adaGradScalesByRootOfSummedSquares() {
-        AdaGrad ada = new AdaGrad(2, 1, 0.5, 0.0, 0.0);
-        double[] w = new double[2];
-        step(ada, 2.0, w, 1); // G=4, rate=0.5/2
-        assertEquals(-0.5, w[0], 1e-8);
-        step(ada, -1.0, w, 1); // G=5, rate=0.5/sqrt5
-        assertEquals(-0.5 + 0.5 / Math.sqrt(5), w[0], 1e-8);
+        AdaGrad ada = new AdaGrad(2, 1, 0.5, 0.0, 0.0, 1.0);
+        step(ada, 2.0, 1.0); // G=4, rate=0.5/2
+        assertEquals(-0.5, w(ada, 0), 1e-8);
+        step(ada, -1.0, 1.0); // G=5, rate=0.5/sqrt5
+        assertEquals(-0.5 + 0.5 / Math.sqrt(5), w(ada, 0), 1e-8);
+    }
+
+    @Test
+    void adaGradForgettingDecaysTheSumOfSquares() {
+        AdaGrad ada = new AdaGrad(2, 1, 0.5, 0.0, 0.0, 0.5);
+        step(ada, 2.0, 1.0); // G=4
+        step(ada, -1.0, 1.0); // G = 0.5*4 + 1 = 3, rate 0.5/sqrt3
+        assertEquals(3.0, state(ada, 0), EPS);
+        assertEquals(-0.5 + 0.5 / Math.sqrt(3), w(ada, 0), 1e-8);
     }
 
     @Test
     void adaGradL1SoftThresholds() {
-        AdaGrad ada = new AdaGrad(2, 1, 0.5, 3.0, 0.0);
-        double[] w = new double[2];
-        step(ada, 2.0, w, 1); // w - rate*g = -0.5, threshold rate*l1 = 0.75
-        assertEquals(0.0, w[0]);
+        AdaGrad ada = new AdaGrad(2, 1, 0.5, 3.0, 0.0, 1.0);
+        step(ada, 2.0, 1.0); // w - rate*g = -0.5, threshold rate*l1 = 0.75
+        assertEquals(0.0, w(ada, 0));
     }
 
     @Test
-    void sgdUsesTheBatchMeanAndAnInverseRootDecay() {
-        Sgd sgd = new Sgd(1, 1.0, 0.0, 0.0);
-        double[] w = new double[2];
-        step(sgd, 4.0, w, 2); // mean gradient 2, rate 1/sqrt(1)
-        assertEquals(-2.0, w[0], EPS);
-        step(sgd, 4.0, w, 2); // rate 1/sqrt(2)
-        assertEquals(-2.0 - 2.0 / Math.sqrt(2), w[0], EPS);
+    void sgdDecaysItsRateWithTheInverseRootOfExamplesUntilTheHorizon() {
+        Sgd sgd = new Sgd(2, 1, 1.0, 0.0, 0.0, Double.POSITIVE_INFINITY);
+        step(sgd, 2.0, 1.0); // rate 1/sqrt(1)
+        assertEquals(-2.0, w(sgd, 0), EPS);
+        step(sgd, 2.0, 1.0); // rate 1/sqrt(2)
+        assertEquals(-2.0 - 2.0 / Math.sqrt(2), w(sgd, 0), EPS);
         assertEquals(1.0 / Math.sqrt(3), sgd.rate(), EPS);
+
+        Sgd forgetting = new Sgd(2, 1, 1.0, 0.0, 0.0, 2);
+        for (int i = 0; i < 10; i++) {
+            step(forgetting, 0.0, 1.0);
+        }
+        assertEquals(1.0 / Math.sqrt(3), forgetting.rate(), EPS, "the rate stops falling at the horizon");
     }
 }

@@ -9,6 +9,7 @@ import dev.streamlearn.control.ControlCommand;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
 
 class TrainerFunctionTest {
 
-    private static final int BIAS = 256;
-
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> harness(
             ModelSpec spec) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -31,7 +30,7 @@ class TrainerFunctionTest {
     }
 
     private static Example example(int i) {
-        return new Example("m", "e" + i, i, i % 3 == 0 ? 1 : 0, 1.0, new int[] {BIAS, i % 7}, new double[] {1, 1});
+        return new Example("m", "e" + i, i, i % 3 == 0 ? 1 : 0, 1.0, Features.categorical(i % 7));
     }
 
     private static List<Long> versions(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ModelUpdate> h) {
@@ -88,8 +87,8 @@ class TrainerFunctionTest {
 
     @Test
     void rollsBackToARecentVersionAsTheNextVersionAndAnswersUnknownVersionsOnTheModelLog() throws Exception {
-        ModelSpec spec = new ModelSpec("m", dev.streamlearn.model.Loss.LOGISTIC, ModelSpec.OptimizerKind.FTRL, 8, 2,
-                10_000, 100, 100, 0.5, 1.0, 0.1, 0.0, 0.0, 0L, 3, null); // every version stored, 3 kept
+        // every version stored, 3 kept, no full update but the first
+        ModelSpec spec = Specs.logistic("m", 2, 10_000).toBuilder().fullUpdateEvery(100).build();
         try (var h = harness(spec)) {
             h.open();
             for (int i = 0; i < 8; i++) {

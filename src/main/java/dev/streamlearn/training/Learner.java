@@ -1,0 +1,242 @@
+package dev.streamlearn.training;
+
+import dev.streamlearn.features.NumericScaler;
+import dev.streamlearn.features.ScalerState;
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelState;
+import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.records.Features;
+import java.util.Arrays;
+
+/**
+ * A linear model that learns one example at a time: weights, the scaling of numeric features
+ * and of the label, and an optimizer. Each example is scored with the model as it is, then
+ * learnt from with the same scaled values, and only then counted into the scaling statistics,
+ * so the score is an honest test of what was learnt before. It knows nothing of versions,
+ * batches or Flink; it remembers which weights and scaling entries changed, for the updates
+ * that are sent to inference.
+ */
+public final class Learner {
+
+    private final Loss loss;
+    private final int bias;
+    private final int dimension;
+    private final Optimizer optimizer;
+    // the optimizer's parameters: coordinate i's weight at stride * i
+    private final double[] table;
+    private final int stride;
+    private final NumericScaler scaler;
+
+    // weights changed since the last drain: a bitset, small enough to stay in cache
+    private final long[] changed;
+    private int[] changedCoords = new int[1024];
+    private int changedCount;
+
+    // the example being learnt: its coordinates and scaled values, bias first
+    private int[] coords = new int[64];
+    private double[] values = new double[64];
+    private double[] scaledNumeric = new double[64];
+    private int[] slots = new int[64];
+
+    public Learner(ModelSpec spec) {
+        this.loss = spec.loss;
+        this.bias = spec.biasIndex();
+        this.dimension = spec.dimension();
+        this.optimizer = Optimizers.create(spec);
+        this.table = optimizer.table();
+        this.stride = optimizer.stride();
+        this.scaler = Scaling.newScaler(spec);
+        this.changed = new long[(dimension + 63) >>> 6];
+    }
+
+    /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
+    public double predict(Features f) {
+        return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, stride, bias, scaler, f));
+    }
+
+    /**
+     * Scores the example, learns from it, and counts its numeric values (and, for squared loss,
+     * its label) into the scaling statistics. Returns the prediction made before learning.
+     */
+    public double learn(Features f, double label, double weight) {
+        int n = f.size() + 1;
+        if (n > coords.length) {
+            coords = new int[Math.max(n, coords.length * 2)];
+            values = new double[coords.length];
+        }
+        if (f.numeric.length > scaledNumeric.length) {
+            scaledNumeric = new double[Math.max(f.numeric.length, scaledNumeric.length * 2)];
+            slots = new int[scaledNumeric.length];
+        }
+        double margin = LinearScorer.margin(table, stride, bias, scaler, f, scaledNumeric, slots);
+        double prediction = LinearScorer.prediction(loss, scaler, margin);
+
+        coords[0] = bias;
+        values[0] = 1.0;
+        int count = 1;
+        for (int c : f.categorical) {
+            coords[count] = c;
+            values[count++] = 1.0;
+        }
+        for (int k = 0; k < f.numeric.length; k++) {
+            coords[count] = f.numeric[k];
+            values[count++] = scaledNumeric[k];
+        }
+        double target = loss == Loss.SQUARED ? scaler.labelToModel(label) : label;
+        // both losses have a canonical link: the slope of the loss in the margin is prediction - label
+        double slope = weight * (loss.predict(margin) - target);
+        optimizer.step(coords, values, count, slope);
+        for (int k = 0; k < count; k++) {
+            markChanged(coords[k]);
+        }
+
+        for (int k = 0; k < f.numeric.length; k++) {
+            scaler.observeAt(slots[k], f.numeric[k], f.numericValues[k]);
+        }
+        if (loss == Loss.SQUARED) {
+            scaler.observeLabel(label);
+        }
+        return prediction;
+    }
+
+    private void markChanged(int coordinate) {
+        long bit = 1L << coordinate;
+        int word = coordinate >>> 6;
+        if ((changed[word] & bit) == 0) {
+            changed[word] |= bit;
+            if (changedCount == changedCoords.length) {
+                changedCoords = Arrays.copyOf(changedCoords, changedCount * 2);
+            }
+            changedCoords[changedCount++] = coordinate;
+        }
+    }
+
+    /** The weights changed since the last drain, and forgets that they changed. */
+    SparseWeights drainChanged() {
+        int[] c = Arrays.copyOf(changedCoords, changedCount);
+        Arrays.sort(c);
+        double[] v = new double[c.length];
+        for (int k = 0; k < c.length; k++) {
+            v[k] = table[stride * c[k]];
+        }
+        clearChangedWeights();
+        return SparseWeights.of(c, v);
+    }
+
+    /** Forgets which weights and scaling entries changed (after a full update). */
+    void clearChanged() {
+        clearChangedWeights();
+        scaler.clearChanged();
+    }
+
+    private void clearChangedWeights() {
+        for (int k = 0; k < changedCount; k++) {
+            changed[changedCoords[k] >>> 6] = 0L;
+        }
+        changedCount = 0;
+    }
+
+    NumericScaler scaler() {
+        return scaler;
+    }
+
+    /** Every non-zero weight. */
+    SparseWeights nonZeroWeights() {
+        int n = 0;
+        for (int at = 0; at < table.length; at += stride) {
+            if (table[at] != 0.0) {
+                n++;
+            }
+        }
+        int[] coords = new int[n];
+        double[] values = new double[n];
+        int k = 0;
+        for (int i = 0; i < dimension; i++) {
+            double w = table[stride * i];
+            if (w != 0.0) {
+                coords[k] = i;
+                values[k++] = w;
+            }
+        }
+        return SparseWeights.of(coords, values);
+    }
+
+    public double weight(int coordinate) {
+        return table[stride * coordinate];
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public int optimizerArrays() {
+        return optimizer.stateArrays();
+    }
+
+    /** What has been learnt, sparse: every coordinate where a weight or an optimizer accumulator is non-zero. */
+    public ModelState state() {
+        int arrays = stride - 1;
+        int count = 0;
+        for (int i = 0; i < dimension; i++) {
+            if (isSet(i)) {
+                count++;
+            }
+        }
+        ModelState s = new ModelState();
+        s.coords = new int[count];
+        s.weights = new double[count];
+        s.optimizerArrays = arrays;
+        s.optimizerState = new double[count * arrays];
+        int k = 0;
+        for (int i = 0; i < dimension; i++) {
+            if (isSet(i)) {
+                s.coords[k] = i;
+                s.weights[k] = table[stride * i];
+                for (int a = 0; a < arrays; a++) {
+                    s.optimizerState[a * count + k] = table[stride * i + 1 + a];
+                }
+                k++;
+            }
+        }
+        s.optimizerSteps = optimizer.steps();
+        s.scale = scaler.export();
+        return s;
+    }
+
+    private boolean isSet(int i) {
+        for (int at = stride * i; at < stride * (i + 1); at++) {
+            if (table[at] != 0.0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Replaces everything learnt with the given state. A state without optimizer state (a batch
+     * model) seeds the optimizer from its weights, so learning continues smoothly from them.
+     */
+    public void load(ModelState s) {
+        if (s.optimizerArrays != 0 && s.optimizerArrays != stride - 1) {
+            throw new IllegalArgumentException("the state has " + s.optimizerArrays
+                    + " optimizer arrays per coordinate, this optimizer " + (stride - 1));
+        }
+        Arrays.fill(table, 0.0);
+        int count = s.coords.length;
+        for (int k = 0; k < count; k++) {
+            int at = stride * s.coords[k];
+            table[at] = s.weights[k];
+            for (int a = 0; a < s.optimizerArrays; a++) {
+                table[at + 1 + a] = s.optimizerState[a * count + k];
+            }
+        }
+        if (s.optimizerArrays == 0) {
+            optimizer.seed();
+        }
+        optimizer.restoreSteps(s.optimizerSteps);
+        scaler.clear();
+        scaler.apply(s.scale == null ? ScalerState.empty() : s.scale);
+        clearChanged();
+    }
+}

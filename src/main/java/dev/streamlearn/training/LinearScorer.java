@@ -1,0 +1,59 @@
+package dev.streamlearn.training;
+
+import dev.streamlearn.features.NumericScaler;
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.records.Features;
+
+/**
+ * How a linear model scores features: the bias, plus the weight of every categorical
+ * coordinate, plus the weight of every numeric coordinate times its scaled value; then the
+ * loss's link (a probability for logistic loss, the label's scale for squared loss). The trainer
+ * and inference both score with this, so they agree to the last bit. Weights are read from a
+ * table where coordinate i's weight is at {@code stride * i} (inference keeps plain weights,
+ * stride 1; the trainer's optimizer keeps its state beside each weight).
+ */
+public final class LinearScorer {
+
+    private LinearScorer() {}
+
+    /** The margin of {@code f}. */
+    public static double margin(double[] table, int stride, int bias, NumericScaler scaler, Features f) {
+        return margin(table, stride, bias, scaler, f, null, null);
+    }
+
+    /**
+     * The margin of {@code f}; when given, the scaled value of the k-th numeric feature is written
+     * to {@code scaledNumeric[k]} and its scaler slot to {@code slots[k]}, for a learner to learn
+     * from the same values and count them without looking them up again.
+     */
+    public static double margin(double[] table, int stride, int bias, NumericScaler scaler, Features f,
+            double[] scaledNumeric, int[] slots) {
+        double m = table[stride * bias];
+        int[] categorical = f.categorical;
+        for (int k = 0; k < categorical.length; k++) {
+            m += table[stride * categorical[k]];
+        }
+        int[] numeric = f.numeric;
+        double[] raw = f.numericValues;
+        for (int k = 0; k < numeric.length; k++) {
+            int slot = scaler.slotOf(numeric[k]);
+            double x = scaler.transformAt(slot, raw[k]);
+            if (scaledNumeric != null) {
+                scaledNumeric[k] = x;
+                slots[k] = slot;
+            }
+            m += table[stride * numeric[k]] * x;
+        }
+        return m;
+    }
+
+    /** The prediction for a margin: a probability (logistic) or a value in the label's scale (squared). */
+    public static double prediction(Loss loss, NumericScaler scaler, double margin) {
+        return loss == Loss.SQUARED ? scaler.labelFromModel(margin) : loss.predict(margin);
+    }
+
+    /** The prediction of plain weights (stride 1) for {@code f}. */
+    public static double predict(Loss loss, double[] weights, int bias, NumericScaler scaler, Features f) {
+        return prediction(loss, scaler, margin(weights, 1, bias, scaler, f));
+    }
+}

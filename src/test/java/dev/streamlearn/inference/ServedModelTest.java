@@ -1,0 +1,74 @@
+package dev.streamlearn.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.features.NumericScaler;
+import dev.streamlearn.ingest.Example;
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.records.Features;
+import dev.streamlearn.testing.Specs;
+import dev.streamlearn.training.LinearScorer;
+import dev.streamlearn.training.ModelTrainer;
+import dev.streamlearn.training.Scaling;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Inference serves exactly the model the trainer has at each version: weights and scaling, by deltas and in full. */
+class ServedModelTest {
+
+    @Test
+    void aRequestScoredByVersionVGetsTheScoreTheTrainerGivesItWithV() {
+        ModelSpec logistic = Specs.logistic("m", 5, 1000).toBuilder().fullUpdateEvery(7)
+                .logFeatures(List.of("count")).build();
+        ModelSpec squared = Specs.squared("m", ModelSpec.OptimizerKind.FTRL).toBuilder().batchSize(5)
+                .fullUpdateEvery(7).build();
+        for (ModelSpec spec : List.of(logistic, squared)) {
+            ModelTrainer trainer = new ModelTrainer(spec);
+            NumericScaler empty = Scaling.newScaler(spec);
+            ServedModel served = new ServedModel("m", spec.dimension());
+            Random r = new Random(17);
+            int versions = 0;
+            int deltas = 0;
+            for (int i = 0; i < 500; i++) {
+                Features f = features(r, spec);
+                double label = spec.loss == Loss.LOGISTIC ? (r.nextBoolean() ? 1 : 0) : 300 + 40 * r.nextGaussian();
+                if (trainer.add(new Example("m", null, i, label, 1.0, f), i)) {
+                    ModelUpdate u = trainer.applyBatch();
+                    assertTrue(served.accepts(u));
+                    served.apply(u, empty);
+                    versions++;
+                    deltas += u.full ? 0 : 1;
+                    for (int k = 0; k < 5; k++) {
+                        Features probe = features(r, spec);
+                        assertEquals(trainer.predict(probe), LinearScorer.predict(spec.loss, served.weights(),
+                                spec.biasIndex(), served.scaler(empty), probe), 0.0, spec.loss + " v" + u.version);
+                    }
+                }
+            }
+            assertEquals(100, versions);
+            assertTrue(deltas > 80, "mostly deltas: " + deltas);
+
+            // what a checkpoint holds serves the same after a restore
+            served.compact();
+            ServedModel restored = new ServedModel("m", spec.dimension());
+            restored.version = served.version;
+            restored.indices = served.indices;
+            restored.values = served.values;
+            restored.scale = served.scale;
+            Features probe = features(r, spec);
+            assertEquals(trainer.predict(probe), LinearScorer.predict(spec.loss, restored.weights(), spec.biasIndex(),
+                    restored.scaler(empty), probe), 0.0);
+        }
+    }
+
+    private static Features features(Random r, ModelSpec spec) {
+        int[] categorical = {r.nextInt(50), 50 + r.nextInt(50)};
+        int count = new dev.streamlearn.features.FeatureHasher(spec.hashBits).numericIndex("count");
+        return new Features(categorical, new int[] {count, 200 + r.nextInt(3)},
+                new double[] {Math.floor(Math.exp(5 * r.nextDouble())), 1e6 + 1e4 * r.nextGaussian()});
+    }
+}

@@ -1,0 +1,130 @@
+package dev.streamlearn.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.model.Loss;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelState;
+import dev.streamlearn.records.Features;
+import dev.streamlearn.testing.Specs;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LearnerTest {
+
+    private static final double EPS = 1e-12;
+    private static final int BIAS = 256;
+
+    private static Features numeric(int coordinate, double value) {
+        return new Features(new int[0], new int[] {coordinate}, new double[] {value});
+    }
+
+    @Test
+    void eachExampleIsScoredWithWhatTheExamplesBeforeItTaught() {
+        // FTRL alpha 0.5, beta 1, no regularization. Example 1 (feature 3, y=1) is scored 0.5; its gradient -0.5 on
+        // the bias and on 3: n = 0.25, sigma = 0.5/0.5 = 1, z = -0.5, w = 0.5 / ((1 + 0.5) / 0.5) = 1/6 each.
+        Learner l = new Learner(Specs.logistic("m", 100, 1000));
+        assertEquals(0.5, l.learn(Features.categorical(3), 1.0, 1.0), EPS);
+        assertEquals(1.0 / 6, l.weight(3), EPS);
+        assertEquals(1.0 / 6, l.weight(BIAS), EPS);
+        // example 2 is scored with both: margin 1/3, in the same batch (batches only make versions)
+        assertEquals(Loss.LOGISTIC.predict(1.0 / 3), l.learn(Features.categorical(3), 1.0, 1.0), EPS);
+    }
+
+    @Test
+    void aNumericFeatureCountsOnlyOnceItsScaleIsKnownAndIsLearntInItsScaledValue() {
+        Learner l = new Learner(Specs.logistic("m", 100, 1000));
+        l.learn(numeric(5, 10), 1.0, 1.0);
+        l.learn(numeric(5, 20), 1.0, 1.0);
+        assertEquals(0.0, l.weight(5), "scaled value 0 while there was no spread: no gradient");
+        double before = l.predict(numeric(5, 30));
+        double bias = l.weight(BIAS);
+        l.learn(numeric(5, 30), 0.0, 1.0); // scaled (30 - 15) / 5 = 3
+        // gradient p - y = before on the scaled value 3: n = 9 before^2, sigma = 3 before / 0.5, z = 3 before
+        double g = 3 * before;
+        assertEquals(-g / ((1 + Math.abs(g)) / 0.5), l.weight(5), EPS);
+        assertTrue(l.weight(BIAS) < bias);
+    }
+
+    @Test
+    void squaredLossLearnsInTheLabelsStandardScaleAndPredictsInItsOwn() {
+        ModelSpec spec = Specs.squared("m", ModelSpec.OptimizerKind.FTRL);
+        Learner l = new Learner(spec);
+        assertEquals(0.0, l.predict(numeric(1, 5)), "nothing learnt: 0");
+        Random r = new Random(3);
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < 20_000; i++) {
+            double x = 50 + 10 * r.nextGaussian();
+            double y = 1000 + 30 * x + 5 * r.nextGaussian(); // the label's scale: thousands
+            double p = l.learn(numeric(1, x), y, 1.0);
+            if (i >= 15_000) {
+                sum += (p - y) * (p - y);
+                n++;
+            }
+        }
+        double rmse = Math.sqrt(sum / n);
+        assertTrue(rmse < 10, "prequential RMSE on the last 5,000: " + rmse + " (noise 5, label deviation 300)");
+        assertEquals(1000 + 30 * 60, l.predict(numeric(1, 60)), 15);
+    }
+
+    @Test
+    void extremeButAcceptedValuesNeverMakeAWeightOrAScoreNonFinite() {
+        for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
+            for (ModelSpec spec : new ModelSpec[] {Specs.squared("m", kind),
+                Specs.logistic("m", 10, 100).toBuilder().optimizer(kind).learningRate(0.1).build()}) {
+                Learner l = new Learner(spec);
+                Random r = new Random(1);
+                for (int i = 0; i < 2000; i++) {
+                    boolean extreme = i % 97 == 0 || i < 3;
+                    double x = extreme ? (i % 2 == 0 ? 1e30 : -1e30) : r.nextGaussian();
+                    double label = spec.loss == Loss.SQUARED ? (extreme ? -1e30 : x) : (x > 0 ? 1 : 0);
+                    double p = l.learn(new Features(new int[] {i % 5}, new int[] {10, 11}, new double[] {x, 1e30}),
+                            label, extreme ? 1000 : 1);
+                    assertTrue(Double.isFinite(p), kind + " " + spec.loss + " example " + i + ": " + p);
+                }
+                for (int c = 0; c < l.dimension(); c++) {
+                    assertTrue(Double.isFinite(l.weight(c)), kind + " weight " + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void stateRoundTripContinuesExactlyAndABatchStateSeedsTheOptimizer() {
+        for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
+            ModelSpec spec = Specs.squared("m", kind).toBuilder().forgetHalfLife(50).build();
+            Learner a = new Learner(spec);
+            Random r = new Random(7);
+            for (int i = 0; i < 300; i++) {
+                a.learn(example(r), r.nextGaussian(), 1.0);
+            }
+            Learner b = new Learner(spec);
+            b.load(a.state());
+            Random ra = new Random(9);
+            Random rb = new Random(9);
+            for (int i = 0; i < 300; i++) {
+                double y = ra.nextGaussian();
+                rb.nextGaussian();
+                assertEquals(a.learn(example(ra), y, 1.0), b.learn(example(rb), y, 1.0), 0.0, kind + " example " + i);
+            }
+            for (int c = 0; c < a.dimension(); c++) {
+                assertEquals(a.weight(c), b.weight(c), 0.0, kind + " weight " + c);
+            }
+
+            ModelState batch = a.state();
+            batch.optimizerArrays = 0;
+            batch.optimizerState = new double[0];
+            Learner warm = new Learner(spec);
+            warm.load(batch);
+            Features f = example(new Random(11));
+            assertEquals(a.predict(f), warm.predict(f), EPS, kind + ": a batch model is served as it is");
+        }
+    }
+
+    private static Features example(Random r) {
+        return new Features(new int[] {r.nextInt(8)}, new int[] {20, 21}, new double[] {r.nextGaussian() * 100,
+            r.nextDouble()});
+    }
+}
