@@ -51,13 +51,14 @@ require_stack() {
 }
 
 # Runs a project tool (Replay, Status, ...) from the job jar, with the stack's log4j for its Kafka
-# client. It replaces the calling shell, so `run_tool ... &` leaves the tool's own pid in $!.
+# client (and TOOL_CLASSPATH after it). It replaces the calling shell, so `run_tool ... &` leaves the
+# tool's own pid in $!.
 run_tool() {
   local main=$1; shift
   local jar; jar=$(job_jar)
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
   exec java -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
-    -cp "$jar:$LIB_DIR/flink/*" "dev.streamlearn.tools.$main" "$@"
+    -cp "$jar:$LIB_DIR/flink/*${TOOL_CLASSPATH:+:$TOOL_CLASSPATH}" "dev.streamlearn.tools.$main" "$@"
 }
 
 # Flink's command line client against the local cluster.
@@ -87,3 +88,15 @@ running_job() {
 }
 
 usage_error() { echo "$(basename "$0"): $1" >&2; echo "Try '$(basename "$0") --help'." >&2; exit 2; }
+
+# Smile's jars (GPL-3.0): never in the job jar, only on the class path of the tools that fit batch models.
+smile_classpath() {
+  if [[ ! -d "$LIB_DIR/smile" ]]; then
+    info "Resolving Smile from Maven (first time only) ..."
+    # without logging jars: the tools log through the Flink jars' log4j
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -f scripts/stack/pom.xml -P smile dependency:copy-dependencies \
+      -DexcludeGroupIds=org.apache.logging.log4j,org.slf4j -DoutputDirectory="$LIB_DIR/smile") >&2 \
+      || die "could not resolve Smile with Maven"
+  fi
+  echo "$LIB_DIR/smile/*"
+}

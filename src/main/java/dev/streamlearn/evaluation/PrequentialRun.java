@@ -10,10 +10,11 @@ import dev.streamlearn.series.SeriesPoint;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.series.SeriesState;
 import dev.streamlearn.training.ModelTrainer;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs the job's own parser, series windows and trainer over a stream, in one thread and
@@ -26,45 +27,45 @@ public final class PrequentialRun {
 
     private PrequentialRun() {}
 
-    /** Labeled events in the wire format, in stream order. */
-    public static Scores ofEvents(ModelSpec spec, Iterable<String> events, int maxRecordBytes) {
+    /** A stream's examples as the job makes them, in order, and what the job would dead-letter, by reason. */
+    public static final class Stream {
+        public final List<Example> examples = new ArrayList<>();
+        public final Map<String, Integer> rejected = new TreeMap<>();
+        public final boolean series;
+
+        Stream(boolean series) {
+            this.series = series;
+        }
+
+        void reject(String reason) {
+            rejected.merge(reason, 1, Integer::sum);
+        }
+    }
+
+    /** Labeled events in the wire format, parsed and hashed for the model. */
+    public static Stream ofEvents(ModelSpec spec, Iterable<String> events, int maxRecordBytes) {
         EventParser parser = new EventParser(Map.of(spec.id, spec), maxRecordBytes, TOPIC);
-        ModelTrainer trainer = new ModelTrainer(spec);
-        Scores scores = new Scores(spec.loss, false);
-        trainer.onScored(scores::add);
-        long clock = 0;
+        Stream stream = new Stream(false);
         for (String event : events) {
             ParseResult<Example> r = parser.parseLabeled(event);
-            if (!r.isOk()) {
-                scores.reject(r.deadLetter().reason);
-            } else if (trainer.add(r.value(), clock++)) {
-                trainer.applyBatch();
+            if (r.isOk()) {
+                stream.examples.add(r.value());
+            } else {
+                stream.reject(r.deadLetter().reason);
             }
         }
-        trainer.applyBatch();
-        return scores;
+        return stream;
     }
 
     /** Time-series points, through the same lag windows as the job, one state per series. */
-    public static Scores ofSeries(ModelSpec spec, SeriesSpec seriesSpec, Iterable<SeriesPoint> points) {
+    public static Stream ofSeries(ModelSpec spec, SeriesSpec seriesSpec, Iterable<SeriesPoint> points) {
         SeriesForecaster forecaster = new SeriesForecaster(seriesSpec, spec.hashBits);
-        ModelTrainer trainer = new ModelTrainer(spec);
-        Scores scores = new Scores(spec.loss, true);
-        Deque<Example> unscored = new ArrayDeque<>(); // fed to the trainer, not scored yet
-        trainer.onScored((prediction, label) -> {
-            Example e = unscored.removeFirst();
-            scores.addForecast(prediction, label, e.series.toSeries(prediction), e.series.toSeries(label),
-                    e.series.naiveForecast);
-        });
+        Stream stream = new Stream(true);
         Map<String, SeriesState> states = new HashMap<>();
-        long[] clock = {0};
         SeriesForecaster.Output output = new SeriesForecaster.Output() {
             @Override
             public void example(Example example) {
-                unscored.addLast(example);
-                if (trainer.add(example, clock[0]++)) {
-                    trainer.applyBatch();
-                }
+                stream.examples.add(example);
             }
 
             @Override
@@ -74,12 +75,12 @@ public final class PrequentialRun {
 
             @Override
             public void late(SeriesPoint point, long behindMillis) {
-                scores.reject("late");
+                stream.reject("late");
             }
 
             @Override
             public void lateWithinLateness(SeriesPoint point) {
-                scores.reject("late");
+                stream.reject("late");
             }
 
             @Override
@@ -94,6 +95,23 @@ public final class PrequentialRun {
         };
         for (SeriesPoint p : points) {
             forecaster.accept(states.computeIfAbsent(p.series, s -> forecaster.newState()), p, output);
+        }
+        return stream;
+    }
+
+    /** Trains the model on the stream, scoring each example before learning from it. */
+    public static Scores learn(ModelSpec spec, Stream stream) {
+        ModelTrainer trainer = new ModelTrainer(spec);
+        Scores scores = new Scores(spec.loss, stream.series);
+        stream.rejected.forEach((reason, count) -> scores.rejected().merge(reason, count, Integer::sum));
+        double[] last = new double[1];
+        trainer.onScored((prediction, label) -> last[0] = prediction);
+        long clock = 0;
+        for (Example e : stream.examples) {
+            if (trainer.add(e, clock++)) {
+                trainer.applyBatch();
+            }
+            scores.add(e, last[0]);
         }
         trainer.applyBatch();
         return scores;

@@ -22,6 +22,16 @@ public final class Scores {
     private int size;
     private final Map<String, Integer> rejected = new TreeMap<>();
 
+    /** The score of an example: a prediction of its label, and for a series example its forecast in the series' scale. */
+    void add(dev.streamlearn.ingest.Example e, double prediction) {
+        if (series) {
+            addForecast(prediction, e.label, e.series.toSeries(prediction), e.series.toSeries(e.label),
+                    e.series.naiveForecast);
+        } else {
+            add(prediction, e.label);
+        }
+    }
+
     Scores(Loss loss, boolean series) {
         this.loss = loss;
         this.series = series;

@@ -31,6 +31,13 @@ public final class Summary {
         return metrics;
     }
 
+    /** The same metrics without those of the no-model baselines that {@link #of} computes from the scores' own past. */
+    public Summary withoutRunningBaselines() {
+        Map<String, Double> m = new LinkedHashMap<>(metrics);
+        m.keySet().removeAll(java.util.List.of("baseRateLogLoss", "meanMae", "meanRmse"));
+        return new Summary(examples, m);
+    }
+
     public double get(String name) {
         return metrics.getOrDefault(name, Double.NaN);
     }

@@ -86,7 +86,7 @@ public final class JobConfig {
     public static final ConfigOption<String> LOSS = ConfigOptions.key("loss")
             .stringType().defaultValue("logistic").withDescription("logistic (labels 0/1) or squared (real labels).");
     public static final ConfigOption<String> OPTIMIZER = ConfigOptions.key("optimizer")
-            .stringType().defaultValue("ftrl").withDescription("ftrl, adagrad or sgd.");
+            .stringType().defaultValue("ftrl").withDescription("ftrl, adagrad, sgd or rls.");
     public static final ConfigOption<Integer> HASH_BITS = ConfigOptions.key("hash.bits")
             .intType().defaultValue(ModelSpec.Defaults.HASH_BITS)
             .withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1.." + ModelSpec.MAX_HASH_BITS + ".");
@@ -342,7 +342,7 @@ public final class JobConfig {
     private static ModelSpec modelSpec(String id, Configuration conf) {
         Loss loss = parseEnum(modelValue(LOSS, id, conf), id, LOSS, Loss::parse, "logistic, squared");
         ModelSpec.OptimizerKind optimizer = parseEnum(modelValue(OPTIMIZER, id, conf), id, OPTIMIZER,
-                s -> ModelSpec.OptimizerKind.valueOf(s.toUpperCase(Locale.ROOT)), "ftrl, adagrad, sgd");
+                s -> ModelSpec.OptimizerKind.valueOf(s.toUpperCase(Locale.ROOT)), "ftrl, adagrad, sgd, rls");
         ModelSpec.Builder b = ModelSpec.builder(id).loss(loss).optimizer(optimizer)
                 .hashBits(checked(HASH_BITS, id, conf, v -> v >= 1 && v <= ModelSpec.MAX_HASH_BITS,
                         "must be in 1.." + ModelSpec.MAX_HASH_BITS))
@@ -367,7 +367,19 @@ public final class JobConfig {
             throw new InvalidConfigException(perModel(LEARNING_RATE, id).key(),
                     "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
         }
-        return b.build();
+        ModelSpec spec = b.build();
+        if (optimizer == ModelSpec.OptimizerKind.RLS) {
+            String key = modelKey(OPTIMIZER, id);
+            if (loss != Loss.SQUARED) {
+                throw new InvalidConfigException(key, "rls (recursive least squares) needs squared loss"
+                        + " (--model." + id + ".loss squared)");
+            }
+            if (spec.l1 > 0 || spec.l2 <= 0) {
+                throw new InvalidConfigException(key, "rls takes l1 0 and an l2 above 0 (its ridge), got l1 "
+                        + spec.l1 + ", l2 " + spec.l2);
+            }
+        }
+        return spec;
     }
 
     private static List<String> featureNames(String list) {

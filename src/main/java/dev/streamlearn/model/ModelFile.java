@@ -20,7 +20,8 @@ import java.util.Arrays;
  * labeled topic (-1: none), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
  * metrics: count (int), then name (UTF) and value (double) each
  * weights: count n (int), coords (n ints, ascending), weights (n doubles)
- * optimizer: arrays a (int), steps (long), state (a*n doubles, array after array; FTRL: z, sqrt(n))
+ * optimizer: arrays a (int), steps (long), state (a*n doubles, array after array; FTRL: z, sqrt(n)),
+ *            (format 2) global state: count g (int), g doubles (RLS: its coordinates and inverse covariance)
  * scaling: count m (int), then m keys (ints: a numeric feature's coordinate, -1 the label),
  *          m counts, m means, m variances (doubles)
  * </pre>
@@ -85,6 +86,9 @@ public final class ModelFile {
         out.writeInt(st.optimizerArrays);
         out.writeLong(st.optimizerSteps);
         writeDoubles(out, st.optimizerState);
+        double[] global = st.optimizerGlobal == null ? new double[0] : st.optimizerGlobal;
+        out.writeInt(global.length);
+        writeDoubles(out, global);
         ScalerState scale = st.scale == null ? ScalerState.empty() : st.scale;
         out.writeInt(scale.size());
         for (int key : scale.keys) {
@@ -154,6 +158,7 @@ public final class ModelFile {
         st.optimizerArrays = in.readInt();
         st.optimizerSteps = in.readLong();
         st.optimizerState = readDoubles(in, st.optimizerArrays * n);
+        st.optimizerGlobal = format == FORMAT_WITHOUT_SCALING ? new double[0] : readDoubles(in, in.readInt());
         st.scale = ScalerState.empty();
         if (format == FORMAT_WITHOUT_SCALING && "FTRL".equals(m.optimizer) && st.optimizerArrays == 2) {
             // format 1 kept FTRL's n; the optimizer now keeps its root

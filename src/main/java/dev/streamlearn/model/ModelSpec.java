@@ -16,12 +16,15 @@ public final class ModelSpec implements Serializable {
      * The optimizers, each with the regularization and learning rate it starts from when none is
      * configured. FTRL's L1 and L2 weigh against the loss summed over the whole stream, so 1 is
      * mild; AdaGrad and SGD apply theirs at every step, where any fixed amount would dominate a
-     * long stream: they start without.
+     * long stream: they start without. Recursive least squares is exact ridge regression; its L2 is
+     * the ridge (on standardized features, 1 weighs as much as one example).
      */
     public enum OptimizerKind {
         FTRL(1.0, 1.0, Double.NaN),
         ADAGRAD(0.0, 0.0, 0.1),
-        SGD(0.0, 0.0, 0.1);
+        SGD(0.0, 0.0, 0.1),
+        /** Recursive least squares (squared loss, few features): L2 is the ridge, one pseudo-example's worth. */
+        RLS(0.0, 1.0, Double.NaN);
 
         public final double defaultL1;
         public final double defaultL2;

@@ -15,6 +15,8 @@ public class ModelState {
     public double[] optimizerState;
     public int optimizerArrays;
     public long optimizerSteps;
+    /** The optimizer's state that is not per coordinate (recursive least squares: its inverse covariance). */
+    public double[] optimizerGlobal;
     public ScalerState scale;
 
     public ModelState() {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.datasets.DatasetSource;
+import dev.streamlearn.evaluation.Baselines;
 import dev.streamlearn.evaluation.LearningCurve;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
@@ -57,6 +58,12 @@ public final class Evaluate implements Callable<Integer> {
             description = "Runs once per value (repeat for every combination) and prints one row per setting.")
     List<String> grid = new ArrayList<>();
 
+    @Option(names = "--baselines",
+            description = "Also score, on the last part: the textbook per-example FTRL (logistic loss) and a Smile batch "
+                    + "model fitted on the part before, on the same features (needs Smile on the class path, as "
+                    + "scripts/evaluate puts it).")
+    boolean baselines;
+
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
@@ -102,9 +109,7 @@ public final class Evaluate implements Callable<Integer> {
             setting.forEach(withSetting::put);
             JobConfig config = JobOptions.config(withSetting);
             ModelSpec spec = config.models().get(model);
-            Scores scores = source.isSeries() ? PrequentialRun.ofSeries(spec, config.series(), points)
-                    : PrequentialRun.ofEvents(spec, () -> events.stream().map(e -> e.json).iterator(),
-                            config.getInt(JobConfig.MAX_RECORD_BYTES));
+            Scores scores = PrequentialRun.learn(spec, stream(spec, config, events, points));
             Summary whole = Summary.of(scores);
             Summary last = Summary.tail(scores, tail);
             if (settings.size() == 1) {
@@ -123,6 +128,9 @@ public final class Evaluate implements Callable<Integer> {
                 out.println(settingText(setting) + "  " + line("", whole).trim() + "  | tail " + tailText(last));
             }
             ObjectNode row = json(whole, last);
+            if (baselines) {
+                row.set("baselines", baselines(spec, config, events, points));
+            }
             if (settings.size() > 1) {
                 ObjectNode s = JSON.createObjectNode();
                 setting.forEach(s::put);
@@ -138,6 +146,31 @@ public final class Evaluate implements Callable<Integer> {
             out.println(JSON.writeValueAsString(all));
         }
         return 0;
+    }
+
+    private static PrequentialRun.Stream stream(ModelSpec spec, JobConfig config, List<DatasetEvent> events,
+            List<SeriesPoint> points) {
+        return points != null ? PrequentialRun.ofSeries(spec, config.series(), points)
+                : PrequentialRun.ofEvents(spec, () -> events.stream().map(e -> e.json).iterator(),
+                        config.getInt(JobConfig.MAX_RECORD_BYTES));
+    }
+
+    /** The baselines' metrics on the last part, printed and as JSON. */
+    private ObjectNode baselines(ModelSpec spec, JobConfig config, List<DatasetEvent> events,
+            List<SeriesPoint> points) {
+        ObjectNode n = JSON.createObjectNode();
+        String last = String.format(Locale.ROOT, "last %.0f %%", 100 * tail);
+        if (spec.loss == dev.streamlearn.model.Loss.LOGISTIC) {
+            Summary reference = Summary.tail(Baselines.referenceFtrl(stream(spec, config, events, points)), tail);
+            out.println(line("reference FTRL", reference) + "  (" + last + "; per example, alpha 0.1)");
+            put(n.putObject("referenceFtrl"), reference);
+        }
+        Summary batch = Summary.of(Baselines.batchOnTail(spec, stream(spec, config, events, points), tail, 0.1))
+                .withoutRunningBaselines();
+        out.println(line("batch (Smile)", batch) + String.format(Locale.ROOT, "  (%s; fitted on the %.0f %% before)",
+                last, 100 * (1 - tail)));
+        put(n.putObject("batch"), batch);
+        return n;
     }
 
     /** The job options of the command line, for one model; a series gets squared loss unless told otherwise. */

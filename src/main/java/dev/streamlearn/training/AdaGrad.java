@@ -31,7 +31,7 @@ public final class AdaGrad implements Optimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope) {
+    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
         double[] t = table;
         for (int k = 0; k < count; k++) {
             int i = coords[k];

@@ -42,7 +42,7 @@ public final class FtrlProximal implements Optimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope) {
+    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
         double[] t = table;
         for (int k = 0; k < count; k++) {
             int i = coords[k];

@@ -86,7 +86,7 @@ public final class Learner {
         double target = loss == Loss.SQUARED ? scaler.labelToModel(label) : label;
         // both losses have a canonical link: the slope of the loss in the margin is prediction - label
         double slope = weight * (loss.predict(margin) - target);
-        optimizer.step(coords, values, count, slope);
+        optimizer.step(coords, values, count, slope, weight);
         for (int k = 0; k < count; k++) {
             markChanged(coords[k]);
         }
@@ -200,6 +200,7 @@ public final class Learner {
             }
         }
         s.optimizerSteps = optimizer.steps();
+        s.optimizerGlobal = optimizer.globalState();
         s.scale = scaler.export();
         return s;
     }
@@ -235,6 +236,7 @@ public final class Learner {
             optimizer.seed();
         }
         optimizer.restoreSteps(s.optimizerSteps);
+        optimizer.restoreGlobalState(s.optimizerGlobal);
         scaler.clear();
         scaler.apply(s.scale == null ? ScalerState.empty() : s.scale);
         clearChanged();

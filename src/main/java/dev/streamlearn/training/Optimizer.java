@@ -17,8 +17,9 @@ public interface Optimizer {
      * @param values its values at those coordinates, as scored
      * @param count how many entries of {@code coords} are used
      * @param lossSlope the derivative of the (weighted) loss with respect to the margin
+     * @param weight the example's weight (already in the slope; second-order methods need it apart)
      */
-    void step(int[] coords, double[] values, int count, double lossSlope);
+    void step(int[] coords, double[] values, int count, double lossSlope, double weight);
 
     /** The parameters, live: coordinate i's weight at {@code stride() * i}, its state after it. */
     double[] table();
@@ -35,6 +36,19 @@ public interface Optimizer {
     long steps();
 
     void restoreSteps(long steps);
+
+    /**
+     * State that is not per coordinate (recursive least squares: the inverse covariance of the
+     * coordinates it has seen), as numbers; empty for optimizers without.
+     */
+    default double[] globalState() {
+        return new double[0];
+    }
+
+    /** Replaces the state that is not per coordinate with one from {@link #globalState()}. */
+    default void restoreGlobalState(double[] state) {
+        // none
+    }
 
     /**
      * Sets the state of the coordinates with non-zero weights so that this optimizer holds

@@ -15,6 +15,8 @@ final class Optimizers {
                 return new FtrlProximal(dimension, bias, spec.ftrlAlpha, spec.ftrlBeta, spec.l1, spec.l2, decay);
             case ADAGRAD:
                 return new AdaGrad(dimension, bias, spec.learningRate, spec.l1, spec.l2, decay);
+            case RLS:
+                return new RecursiveLeastSquares(dimension, spec.l2, decay);
             case SGD:
                 return new Sgd(dimension, bias, spec.learningRate, spec.l1, spec.l2,
                         spec.forgetHalfLife > 0 ? spec.forgetHalfLife : Double.POSITIVE_INFINITY);

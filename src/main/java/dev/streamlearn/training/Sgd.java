@@ -35,7 +35,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope) {
+    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
         double rate = rate();
         double[] w = table;
         for (int k = 0; k < count; k++) {

@@ -51,6 +51,12 @@ class JobConfigTest {
         "model.other.batch.size  | 5     | invalid configuration: model.other.batch.size: names no model listed in 'models' [ctr]",
         "model.ctr.batch.millis  | 0     | invalid configuration: model.ctr.batch.millis: '0' must be >= 1",
         "models                  | a b   | invalid configuration: models: 'a b' is not a model id (1-64 of letters, digits, '_', '.', '-')",
+        "optimizer               | rls   | invalid configuration: model.ctr.optimizer: rls (recursive least squares) needs squared loss (--model.ctr.loss squared)",
+        "learning-rate           | 0.2   | invalid configuration: learning-rate: is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)",
+        "model.ctr.learning-rate | 0.2   | invalid configuration: model.ctr.learning-rate: is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)",
+        "scale.clip              | 0.5   | invalid configuration: scale.clip: '0.5' must be in 1..1000",
+        "forget.half-life        | -1    | invalid configuration: forget.half-life: '-1' must be >= 0",
+        "l2                      | x     | invalid configuration: l2: 'x' is not a valid number",
     })
     void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
@@ -74,6 +80,22 @@ class JobConfigTest {
         assertEquals(48, c.series().season());
         assertEquals(dev.streamlearn.series.SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
         assertEquals(null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
+    }
+
+    @Test
+    void regularizationAndRatesDefaultPerOptimizer() {
+        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--models", "a,b,c", "--model.b.optimizer",
+                "sgd", "--model.c.optimizer", "rls", "--model.c.loss", "squared", "--model.b.l2", "0.01");
+        assertEquals(1.0, c.models().get("a").l1);
+        assertEquals(1.0, c.models().get("a").l2);
+        assertEquals(0.0, c.models().get("b").l1);
+        assertEquals(0.01, c.models().get("b").l2);
+        assertEquals(0.1, c.models().get("b").learningRate);
+        assertEquals(1.0, c.models().get("c").l2, "the ridge of least squares");
+        assertEquals("invalid configuration: model.c.optimizer: rls takes l1 0 and an l2 above 0 (its ridge), got l1 0.0,"
+                + " l2 0.0", assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs(
+                        "--kafka.bootstrap-servers", "k:9092", "--models", "c", "--model.c.optimizer", "rls",
+                        "--model.c.loss", "squared", "--model.c.l2", "0")).getMessage());
     }
 
     @Test

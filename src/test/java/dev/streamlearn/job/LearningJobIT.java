@@ -11,6 +11,7 @@ import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.ingest.Example;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.batch.BatchFit;
 import dev.streamlearn.tools.OfflineTrainer;
 import dev.streamlearn.inference.ServedModel;
 import dev.streamlearn.training.LinearScorer;
@@ -453,8 +454,8 @@ class LearningJobIT {
         JobConfig config = config("warm-", "--model.bike.hash.bits", "10", "--model.bike.initial-model", initial);
         ModelSpec spec = config.models().get(MODEL);
         // the same fit, to ask Smile itself for its predictions
-        OfflineTrainer.Dataset dataset = OfflineTrainer.Dataset.of(spec, bike.subList(0, 5000));
-        OfflineTrainer.Fitted smile = OfflineTrainer.fit(spec, dataset, 0.1);
+        BatchFit.Dataset dataset = BatchFit.Dataset.of(spec, examples(config, bike.subList(0, 5000)));
+        BatchFit.Fitted smile = BatchFit.fit(spec, dataset, 0.1);
         assertTrue(java.util.Arrays.equals(smile.stored.state.weights, written.state.weights),
                 "the fit is deterministic");
 
@@ -583,6 +584,12 @@ class LearningJobIT {
     private static double weightAt(StoredModel m, int coordinate) {
         int at = java.util.Arrays.binarySearch(m.state.coords, coordinate);
         return at >= 0 ? m.state.weights[at] : 0.0;
+    }
+
+    /** The events as the job's parser makes them examples. */
+    private static List<Example> examples(JobConfig config, List<DatasetEvent> events) {
+        EventParser parser = new EventParser(config.models(), 65536, "t");
+        return events.stream().map(e -> parser.parseLabeled(e.json).value()).collect(Collectors.toList());
     }
 
     private static List<Long> storedVersions(ModelStore store) {

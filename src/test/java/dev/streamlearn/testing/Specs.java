@@ -14,9 +14,11 @@ public final class Specs {
                 .l1(0.0).l2(0.0).storeIntervalMillis(0L).recentVersions(3).build();
     }
 
+    /** Without regularization, but for recursive least squares, whose L2 is its ridge (1). */
     public static ModelSpec squared(String id, ModelSpec.OptimizerKind optimizer) {
         return ModelSpec.builder(id).loss(Loss.SQUARED).optimizer(optimizer).hashBits(8).batchSize(2)
                 .batchMillis(1000).fullUpdateEvery(5).metricsWindow(100).ftrl(0.5, 1.0).learningRate(0.1).l1(0.0)
-                .l2(0.0).storeIntervalMillis(0L).recentVersions(3).build();
+                .l2(optimizer == ModelSpec.OptimizerKind.RLS ? 1.0 : 0.0).storeIntervalMillis(0L).recentVersions(3)
+                .build();
     }
 }

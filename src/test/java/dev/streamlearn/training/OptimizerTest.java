@@ -12,7 +12,7 @@ class OptimizerTest {
 
     /** One example whose only coordinate is 0, with value x, and loss slope g: the gradient is g * x. */
     private static void step(Optimizer o, double g, double x) {
-        o.step(COORD0, new double[] {x}, 1, g);
+        o.step(COORD0, new double[] {x}, 1, g, 1.0);
     }
 
     /** A coordinate's weight. */
@@ -94,7 +94,7 @@ class OptimizerTest {
         assertEquals(0.75, ftrl.weight(t[1], 0.0, 1.0, 2.0), EPS);
         assertEquals(-0.25, ftrl.weight(t[4], 0.0, 1.0, 2.0), EPS);
         assertEquals(0.5, ftrl.weight(t[7], 0.0, 0.0, 0.0), EPS);
-        ftrl.step(new int[] {0, 1, 2}, new double[] {1, 1, 1}, 3, 0.0); // a zero gradient changes nothing
+        ftrl.step(new int[] {0, 1, 2}, new double[] {1, 1, 1}, 3, 0.0, 1.0); // a zero gradient changes nothing
         assertEquals(0.75, w(ftrl, 0), EPS);
         assertEquals(-0.25, w(ftrl, 1), EPS);
         assertEquals(0.5, w(ftrl, 2), EPS);
@@ -139,5 +139,52 @@ class OptimizerTest {
             step(forgetting, 0.0, 1.0);
         }
         assertEquals(1.0 / Math.sqrt(3), forgetting.rate(), EPS, "the rate stops falling at the horizon");
+    }
+
+    @Test
+    void recursiveLeastSquaresIsExactlyTheRidgeRegressionOfTheExamplesSoFar() {
+        // coordinates 0 and 1, ridge 2: after each example w = (2I + X'X)^-1 X'y, checked against the closed form
+        RecursiveLeastSquares rls = new RecursiveLeastSquares(3, 2.0, 1.0);
+        double[][] xs = {{1, 0.5}, {-1, 2}, {0.3, 0.3}, {2, -1}};
+        double[] ys = {1, -2, 0.5, 3};
+        double[][] xtx = new double[2][2];
+        double[] xty = new double[2];
+        for (int i = 0; i < xs.length; i++) {
+            double prediction = w(rls, 0) * xs[i][0] + w(rls, 1) * xs[i][1];
+            rls.step(new int[] {0, 1}, xs[i], 2, prediction - ys[i], 1.0);
+            for (int a = 0; a < 2; a++) {
+                xty[a] += xs[i][a] * ys[i];
+                for (int b = 0; b < 2; b++) {
+                    xtx[a][b] += xs[i][a] * xs[i][b];
+                }
+            }
+            double a11 = 2 + xtx[0][0];
+            double a12 = xtx[0][1];
+            double a22 = 2 + xtx[1][1];
+            double det = a11 * a22 - a12 * a12;
+            assertEquals((a22 * xty[0] - a12 * xty[1]) / det, w(rls, 0), EPS, "example " + i);
+            assertEquals((a11 * xty[1] - a12 * xty[0]) / det, w(rls, 1), EPS, "example " + i);
+        }
+        assertEquals(0.0, w(rls, 2), "an unseen coordinate");
+
+        RecursiveLeastSquares copy = new RecursiveLeastSquares(3, 2.0, 1.0);
+        System.arraycopy(rls.table(), 0, copy.table(), 0, 3);
+        copy.restoreGlobalState(rls.globalState());
+        rls.step(new int[] {0, 2}, new double[] {1, 1}, 2, -1.0, 1.0);
+        copy.step(new int[] {0, 2}, new double[] {1, 1}, 2, -1.0, 1.0);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(w(rls, c), w(copy, c), 0.0, "restored state continues exactly, coordinate " + c);
+        }
+    }
+
+    @Test
+    void recursiveLeastSquaresWeightsAnExampleAsThatManyCopies() {
+        RecursiveLeastSquares weighted = new RecursiveLeastSquares(1, 1.0, 1.0);
+        RecursiveLeastSquares copies = new RecursiveLeastSquares(1, 1.0, 1.0);
+        weighted.step(COORD0, new double[] {2}, 1, 3 * (0 - 1.5), 3.0);
+        for (int i = 0; i < 3; i++) {
+            copies.step(COORD0, new double[] {2}, 1, w(copies, 0) * 2 - 1.5, 1.0);
+        }
+        assertEquals(w(copies, 0), w(weighted, 0), EPS);
     }
 }
