@@ -12,6 +12,9 @@ import dev.streamlearn.ingest.Example;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.batch.BatchFit;
+import dev.streamlearn.evaluation.PrequentialRun;
+import dev.streamlearn.evaluation.Scores;
+import dev.streamlearn.evaluation.Summary;
 import dev.streamlearn.tools.OfflineTrainer;
 import dev.streamlearn.inference.ServedModel;
 import dev.streamlearn.training.LinearScorer;
@@ -111,6 +114,34 @@ class LearningJobIT {
                 FlinkConf.load(tmp.resolve(name), Duration.ofMillis(300)));
         env.setParallelism(2);
         return env;
+    }
+
+    @Test
+    void theJobAndTheEvaluationToolScoreTheSameStreamAlike() throws Exception {
+        kafka.createTopics(1, "same-labeled-one-partition"); // one partition: the trainer sees the file's order
+        JobConfig config = config("same-", "--topic.labeled", "same-labeled-one-partition");
+        StreamExecutionEnvironment env = env("same");
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("same-scores-it");
+        JobMetrics metrics = new JobMetrics(REPORTER, job.getJobID());
+        try {
+            kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike));
+            Await.until("all trained", TIMEOUT,
+                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == bike.size());
+            ModelSpec spec = config.models().get(MODEL);
+            Scores tool = PrequentialRun.learn(spec, PrequentialRun.ofEvents(spec, Events.json(bike), 65536));
+            double jobTotal = metrics.sum("model." + MODEL + ".logLossTotal");
+            double toolTotal = Summary.of(tool).get("logLoss");
+            int n = tool.size();
+            double jobWindow = metrics.sum("model." + MODEL + ".logLoss");
+            double toolWindow = Summary.of(tool, n - spec.metricsWindow, n).get("logLoss");
+            assertEquals(toolTotal, jobTotal, 1e-12, "prequential log loss of the whole stream");
+            assertEquals(toolWindow, jobWindow, 1e-9, "over the job's metrics window");
+            System.out.printf("IT same scores: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f%n",
+                    jobTotal, toolTotal, jobWindow, toolWindow);
+        } finally {
+            job.cancel().get();
+        }
     }
 
     @Test

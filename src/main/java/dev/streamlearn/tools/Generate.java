@@ -1,0 +1,73 @@
+package dev.streamlearn.tools;
+
+import dev.streamlearn.datasets.ClickStream;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Writes a generated click stream with a known truth ({@link ClickStream}) as JSON lines in the event format. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Writes a click stream shaped like a display-ad log, with labels drawn from a known logistic model,"
+                + " as JSON lines of labeled events (replay or evaluate them like any dataset).")
+public final class Generate implements Callable<Integer> {
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "How many events.")
+    long events;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write them (default: standard output).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "The same seed, the same stream.")
+    long seed;
+
+    @Option(names = "--model", paramLabel = "ID", defaultValue = "ctr", description = "The model id of the events.")
+    String model;
+
+    @Option(names = "--drift-at", split = ",", paramLabel = "N,M",
+            description = "Events at which the true weights are drawn anew (sudden drift).")
+    List<Long> driftAt = new ArrayList<>();
+
+    @Option(names = "--label-noise", paramLabel = "P", defaultValue = "0",
+            description = "Share of labels flipped after drawing.")
+    double labelNoise;
+
+    @Option(names = "--counts-act", paramLabel = "HOW", defaultValue = "log",
+            description = "How the counts move the log-odds: log (through log1p of the count) or linear.")
+    String countsAct;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Generate()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!countsAct.equals("log") && !countsAct.equals("linear")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--counts-act is log or linear");
+        }
+        ClickStream.Spec spec = new ClickStream.Spec();
+        spec.seed = seed;
+        spec.model = model;
+        spec.driftAt = driftAt;
+        spec.labelNoise = labelNoise;
+        spec.countsActThroughLog = countsAct.equals("log");
+        ClickStream stream = new ClickStream(spec);
+        try (Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < events; i++) {
+                w.write(stream.next().json);
+                w.write('\n');
+            }
+        }
+        return 0;
+    }
+}
