@@ -55,7 +55,7 @@ public final class ModelSpec implements Serializable {
         public static final double FTRL_BETA = 1.0;
         public static final long STORE_INTERVAL_MILLIS = 10_000L;
         public static final int RECENT_VERSIONS = 5;
-        public static final double SCALE_CLIP = 5.0;
+        public static final double SCALE_CLIP = 10.0;
         public static final long SCALE_HORIZON = 100_000L;
         public static final long FORGET_HALF_LIFE = 0L;
 

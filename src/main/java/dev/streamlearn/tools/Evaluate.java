@@ -165,11 +165,16 @@ public final class Evaluate implements Callable<Integer> {
             out.println(line("reference FTRL", reference) + "  (" + last + "; per example, alpha 0.1)");
             put(n.putObject("referenceFtrl"), reference);
         }
-        Summary batch = Summary.of(Baselines.batchOnTail(spec, stream(spec, config, events, points), tail, 0.1))
-                .withoutRunningBaselines();
-        out.println(line("batch (Smile)", batch) + String.format(Locale.ROOT, "  (%s; fitted on the %.0f %% before)",
-                last, 100 * (1 - tail)));
-        put(n.putObject("batch"), batch);
+        try {
+            Summary batch = Summary.of(Baselines.batchOnTail(spec, stream(spec, config, events, points), tail, 0.1))
+                    .withoutRunningBaselines();
+            out.println(line("batch (Smile)", batch) + String.format(Locale.ROOT,
+                    "  (%s; fitted on the %.0f %% before)", last, 100 * (1 - tail)));
+            put(n.putObject("batch"), batch);
+        } catch (IllegalArgumentException e) {
+            out.println("batch (Smile)  not fitted: " + e.getMessage());
+            n.putObject("batch").put("error", e.getMessage());
+        }
         return n;
     }
 
