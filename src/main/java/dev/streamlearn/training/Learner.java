@@ -28,10 +28,14 @@ public final class Learner {
     private final int stride;
     private final NumericScaler scaler;
 
-    // weights changed since the last drain: a bitset, small enough to stay in cache
+    // weights changed since the last drain: a bitset, small enough to stay in cache, and their list
     private final long[] changed;
     private int[] changedCoords = new int[1024];
     private int changedCount;
+    // every coordinate ever learnt (or loaded), so a full update need not scan the whole table
+    private final long[] used;
+    private int[] usedCoords = new int[1024];
+    private int usedCount;
 
     // the example being learnt: its coordinates and scaled values, bias first
     private int[] coords = new int[64];
@@ -48,6 +52,7 @@ public final class Learner {
         this.stride = optimizer.stride();
         this.scaler = Scaling.newScaler(spec);
         this.changed = new long[(dimension + 63) >>> 6];
+        this.used = new long[changed.length];
     }
 
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
@@ -90,6 +95,10 @@ public final class Learner {
         for (int k = 0; k < count; k++) {
             markChanged(coords[k]);
         }
+        int[] also = optimizer.alsoChangedCoordinates();
+        for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
+            markChanged(also[k]);
+        }
 
         for (int k = 0; k < f.numeric.length; k++) {
             scaler.observeAt(slots[k], f.numeric[k], f.numericValues[k]);
@@ -109,13 +118,25 @@ public final class Learner {
                 changedCoords = Arrays.copyOf(changedCoords, changedCount * 2);
             }
             changedCoords[changedCount++] = coordinate;
+            markUsed(coordinate);
         }
     }
 
-    /** The weights changed since the last drain, and forgets that they changed. */
+    private void markUsed(int coordinate) {
+        long bit = 1L << coordinate;
+        int word = coordinate >>> 6;
+        if ((used[word] & bit) == 0) {
+            used[word] |= bit;
+            if (usedCount == usedCoords.length) {
+                usedCoords = Arrays.copyOf(usedCoords, usedCount * 2);
+            }
+            usedCoords[usedCount++] = coordinate;
+        }
+    }
+
+    /** The weights changed since the last drain (in the order they first changed), and forgets that they changed. */
     SparseWeights drainChanged() {
         int[] c = Arrays.copyOf(changedCoords, changedCount);
-        Arrays.sort(c);
         double[] v = new double[c.length];
         for (int k = 0; k < c.length; k++) {
             v[k] = table[stride * c[k]];
@@ -141,22 +162,22 @@ public final class Learner {
         return scaler;
     }
 
-    /** Every non-zero weight. */
+    /** Every non-zero weight, in no particular order. */
     SparseWeights nonZeroWeights() {
         int n = 0;
-        for (int at = 0; at < table.length; at += stride) {
-            if (table[at] != 0.0) {
+        for (int k = 0; k < usedCount; k++) {
+            if (table[stride * usedCoords[k]] != 0.0) {
                 n++;
             }
         }
         int[] coords = new int[n];
         double[] values = new double[n];
-        int k = 0;
-        for (int i = 0; i < dimension; i++) {
-            double w = table[stride * i];
+        int j = 0;
+        for (int k = 0; k < usedCount; k++) {
+            double w = table[stride * usedCoords[k]];
             if (w != 0.0) {
-                coords[k] = i;
-                values[k++] = w;
+                coords[j] = usedCoords[k];
+                values[j++] = w;
             }
         }
         return SparseWeights.of(coords, values);
@@ -224,8 +245,11 @@ public final class Learner {
                     + " optimizer arrays per coordinate, this optimizer " + (stride - 1));
         }
         Arrays.fill(table, 0.0);
+        Arrays.fill(used, 0L);
+        usedCount = 0;
         int count = s.coords.length;
         for (int k = 0; k < count; k++) {
+            markUsed(s.coords[k]);
             int at = stride * s.coords[k];
             table[at] = s.weights[k];
             for (int a = 0; a < s.optimizerArrays; a++) {

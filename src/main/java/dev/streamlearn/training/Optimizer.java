@@ -21,6 +21,19 @@ public interface Optimizer {
      */
     void step(int[] coords, double[] values, int count, double lossSlope, double weight);
 
+    /**
+     * Coordinates whose weights every step may change besides the example's own, as a count of
+     * leading entries of {@link #alsoChangedCoordinates()}: none for per-coordinate optimizers;
+     * recursive least squares moves every weight it has.
+     */
+    default int alsoChangedCount() {
+        return 0;
+    }
+
+    default int[] alsoChangedCoordinates() {
+        return new int[0];
+    }
+
     /** The parameters, live: coordinate i's weight at {@code stride() * i}, its state after it. */
     double[] table();
 

@@ -136,6 +136,17 @@ public final class RecursiveLeastSquares implements Optimizer {
         return row;
     }
 
+    /** A step moves every weight with a row in P. */
+    @Override
+    public int alsoChangedCount() {
+        return m;
+    }
+
+    @Override
+    public int[] alsoChangedCoordinates() {
+        return coordinates;
+    }
+
     @Override
     public double[] table() {
         return weights;

@@ -49,6 +49,7 @@ public class HotPathBenchmark {
     private EventParser parser;
     private ModelTrainer trainer;
     private ModelTrainer wideTrainer;
+    private dev.streamlearn.training.Learner wideLearner;
     private Example[] wideExamples;
 
     @Setup
@@ -64,6 +65,7 @@ public class HotPathBenchmark {
         }
         trainer = new ModelTrainer(spec);
         wideTrainer = new ModelTrainer(spec);
+        wideLearner = new dev.streamlearn.training.Learner(spec);
         wideExamples = wideExamples(EVENTS, 20);
     }
 
@@ -95,11 +97,20 @@ public class HotPathBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public void trainFtrl40Features(Blackhole bh) {
+    public void trainFtrl40FeaturesVersionsOf100(Blackhole bh) {
         for (Example e : wideExamples) {
             if (wideTrainer.add(e, 0L)) {
                 bh.consume(wideTrainer.applyBatch());
             }
+        }
+    }
+
+    /** The learner core alone: score, learn, scale one 40-feature example (no versions, no metrics). */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void learnOne40Features(Blackhole bh) {
+        for (Example e : wideExamples) {
+            bh.consume(wideLearner.learn(e.features, e.label, e.weight));
         }
     }
 

@@ -26,7 +26,8 @@ class ServedModelTest {
                 .logFeatures(List.of("count")).build();
         ModelSpec squared = Specs.squared("m", ModelSpec.OptimizerKind.FTRL).toBuilder().batchSize(5)
                 .fullUpdateEvery(7).build();
-        for (ModelSpec spec : List.of(logistic, squared)) {
+        ModelSpec leastSquares = squared.toBuilder().optimizer(ModelSpec.OptimizerKind.RLS).l2(1.0).build();
+        for (ModelSpec spec : List.of(logistic, squared, leastSquares)) {
             ModelTrainer trainer = new ModelTrainer(spec);
             NumericScaler empty = Scaling.newScaler(spec);
             ServedModel served = new ServedModel("m", spec.dimension());
@@ -45,7 +46,8 @@ class ServedModelTest {
                     for (int k = 0; k < 5; k++) {
                         Features probe = features(r, spec);
                         assertEquals(trainer.predict(probe), LinearScorer.predict(spec.loss, served.weights(),
-                                spec.biasIndex(), served.scaler(empty), probe), 0.0, spec.loss + " v" + u.version);
+                                spec.biasIndex(), served.scaler(empty), probe), 0.0,
+                                spec.optimizer + " " + spec.loss + " v" + u.version);
                     }
                 }
             }

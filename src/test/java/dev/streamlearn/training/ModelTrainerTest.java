@@ -40,8 +40,8 @@ class ModelTrainerTest {
         assertEquals(2, second.version);
         assertEquals(1, second.baseVersion);
         assertFalse(second.full);
-        assertArrayEquals(new int[] {3, BIAS}, second.indices, "a delta carries the changed weights only");
-        assertEquals(t.weight(3), second.values[0]);
+        assertArrayEquals(new int[] {BIAS, 3}, second.indices, "a delta carries the changed weights only");
+        assertEquals(t.weight(3), second.values[1]);
         assertArrayEquals(new int[] {3}, second.scale.keys, "and the changed scaling entries");
 
         for (int v = 3; v <= 5; v++) {

@@ -1,0 +1,109 @@
+package dev.streamlearn.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlearn.datasets.ClickStream;
+import dev.streamlearn.datasets.DatasetEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateTest {
+
+    @TempDir
+    static Path dir;
+    static Path clicks;
+
+    /** 5,000 generated clicks, written without a model field, as a user's own file may be. */
+    @BeforeAll
+    static void writeClicks() throws Exception {
+        List<String> lines = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (DatasetEvent e : new ClickStream(new ClickStream.Spec()).take(5000)) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    json.readTree(e.json);
+            n.remove("model");
+            lines.add(json.writeValueAsString(n));
+        }
+        clicks = dir.resolve("clicks.jsonl");
+        Files.write(clicks, lines);
+    }
+
+    private record Run(int status, List<String> out, String err) {
+        JsonNode last() throws Exception {
+            return new ObjectMapper().readTree(out.get(out.size() - 1));
+        }
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Evaluate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, List.of(out.toString(StandardCharsets.UTF_8).split("\n")),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void scoresEveryLineOfAFileWithoutModelFieldsAndEndsWithOneJsonObject() throws Exception {
+        Path curve = dir.resolve("curve.html");
+        Run r = run("--file", clicks.toString(), "--tail", "0.2", "--curve", curve.toString());
+        assertEquals(0, r.status, r.err);
+        JsonNode result = r.last();
+        assertEquals(5000, result.get("examples").asInt());
+        assertEquals(1000, result.get("tail").get("examples").asInt());
+        assertEquals(0.2, result.get("tail").get("fraction").asDouble());
+        double logLoss = result.get("logLoss").asDouble();
+        assertTrue(logLoss < result.get("baseRateLogLoss").asDouble(), "learns: " + logLoss);
+        assertTrue(result.get("auc").asDouble() > 0.6);
+        String html = Files.readString(curve);
+        assertTrue(html.contains("<svg") && html.contains("base rate"), "a self-contained learning curve");
+    }
+
+    @Test
+    void aGridPrintsOneRowPerSettingAndTheJobsOptionsAreValidatedAsTheJobDoes() throws Exception {
+        Run grid = run("--file", clicks.toString(), "--curve", "none", "--grid", "ftrl.alpha=0.1,0.5",
+                "--grid", "l1=0,1");
+        assertEquals(0, grid.status, grid.err);
+        JsonNode rows = grid.last().get("grid");
+        assertEquals(4, rows.size());
+        assertEquals("0.1", rows.get(0).get("settings").get("ftrl.alpha").asText());
+        assertEquals("1", rows.get(3).get("settings").get("l1").asText());
+        assertTrue(rows.get(0).get("logLoss").asDouble() != rows.get(3).get("logLoss").asDouble());
+
+        Run bad = run("--file", clicks.toString(), "--batch.size", "0");
+        assertEquals(2, bad.status);
+        assertEquals("evaluate: invalid configuration: batch.size: '0' must be in 1..1000000", bad.err.trim());
+        Run unknown = run("--file", clicks.toString(), "--batch.sise", "5");
+        assertEquals(2, unknown.status);
+        assertTrue(unknown.err.contains("batch.sise: unknown option"), unknown.err);
+    }
+
+    @Test
+    void aSeriesGoesThroughTheJobsLagWindowsAndIsJudgedInItsOwnScale() throws Exception {
+        List<String> lines = new ArrayList<>(List.of("ts,value"));
+        java.util.Random noise = new java.util.Random(2);
+        for (int h = 0; h < 2000; h++) {
+            double v = 1000 + 300 * Math.sin(2 * Math.PI * h / 24) + 20 * noise.nextGaussian();
+            lines.add((1_700_000_000_000L + h * 3_600_000L) + "," + v);
+        }
+        Path series = dir.resolve("series.csv");
+        Files.write(series, lines);
+        Run r = run("--file", series.toString(), "--format", "series", "--time", "ts", "--value", "value",
+                "--optimizer", "rls", "--series.seasonal-lags", "24", "--curve", "none");
+        assertEquals(0, r.status, r.err);
+        JsonNode tail = r.last().get("tail");
+        assertTrue(tail.get("mae").asDouble() < 30, "noise 20: " + tail);
+        assertTrue(tail.get("mae").asDouble() < tail.get("naiveMae").asDouble());
+    }
+}
