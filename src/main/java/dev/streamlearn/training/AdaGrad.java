@@ -7,7 +7,7 @@ package dev.streamlearn.training;
  * update of its coordinate (as RMSProp does), so the rate stays up for a drifting world. The
  * table holds the weight and the sum of squares per coordinate.
  */
-public final class AdaGrad implements Optimizer {
+public final class AdaGrad extends TableOptimizer {
 
     private static final double EPSILON = 1e-8;
     private static final int STRIDE = 2;
@@ -16,18 +16,16 @@ public final class AdaGrad implements Optimizer {
     private final double l1;
     private final double l2;
     private final double decay;
-    private final double[] table;
     private final int biasIndex;
-    private long steps;
 
     /** @param biasIndex the coordinate of the bias, which is not regularized */
     public AdaGrad(int dimension, int biasIndex, double eta, double l1, double l2, double decay) {
+        super(dimension, STRIDE);
         this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
         this.l2 = l2;
         this.decay = decay;
-        this.table = new double[STRIDE * dimension];
     }
 
     @Override
@@ -53,24 +51,4 @@ public final class AdaGrad implements Optimizer {
         // the weights are the state: nothing else to set
     }
 
-    /** Per coordinate: the weight and the sum of squared gradients. */
-    @Override
-    public int stride() {
-        return STRIDE;
-    }
-
-    @Override
-    public double[] table() {
-        return table;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        this.steps = steps;
-    }
 }

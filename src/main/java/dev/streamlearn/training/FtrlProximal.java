@@ -12,7 +12,7 @@ package dev.streamlearn.training;
  * and the model keeps following a changing world; z is moved with n so that the weight itself
  * does not jump.
  */
-public final class FtrlProximal implements Optimizer {
+public final class FtrlProximal extends TableOptimizer {
 
     private static final int STRIDE = 3;
 
@@ -22,15 +22,14 @@ public final class FtrlProximal implements Optimizer {
     private final double l2;
     private final double decay;
     private final double rootDecay;
-    private final double[] table;
     private final int biasIndex;
-    private long steps;
 
     /**
      * @param biasIndex the coordinate of the bias, which is not regularized
      * @param decay the factor by which a coordinate's accumulators shrink per update; 1: no forgetting
      */
     public FtrlProximal(int dimension, int biasIndex, double alpha, double beta, double l1, double l2, double decay) {
+        super(dimension, STRIDE);
         this.biasIndex = biasIndex;
         this.inverseAlpha = 1.0 / alpha;
         this.beta = beta;
@@ -38,7 +37,6 @@ public final class FtrlProximal implements Optimizer {
         this.l2 = l2;
         this.decay = decay;
         this.rootDecay = Math.sqrt(decay);
-        this.table = new double[STRIDE * dimension];
     }
 
     @Override
@@ -92,24 +90,4 @@ public final class FtrlProximal implements Optimizer {
         }
     }
 
-    /** Per coordinate: the weight, z, and the root of n (the sum of squared gradients). */
-    @Override
-    public int stride() {
-        return STRIDE;
-    }
-
-    @Override
-    public double[] table() {
-        return table;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        this.steps = steps;
-    }
 }

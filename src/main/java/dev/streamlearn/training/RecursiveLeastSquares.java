@@ -10,21 +10,19 @@ import java.util.Arrays;
  * costs O(m^2) for m coordinates: for models with few features (time series, dense numeric
  * data), at most {@link #MAX_COORDINATES} of them; coordinates beyond that are not learnt.
  */
-public final class RecursiveLeastSquares implements Optimizer {
+public final class RecursiveLeastSquares extends TableOptimizer {
 
     /** P is m x m doubles: 1,024 coordinates are 8 MB. */
     public static final int MAX_COORDINATES = 1024;
 
     private final double ridge;
     private final double decay;
-    private final double[] weights;
     // the coordinates with a row in P, and each coordinate's row (-1: none)
     private int[] coordinates = new int[16];
     private final int[] rowOf;
     private int m;
     private double[] p = new double[16 * 16]; // row-major, m x m within a capacity x capacity array
     private int capacity = 16;
-    private long steps;
     // scratch for one example
     private int[] rows = new int[16];
     private double[] x = new double[16];
@@ -35,9 +33,9 @@ public final class RecursiveLeastSquares implements Optimizer {
      * @param decay the forgetting factor per example; 1: none
      */
     public RecursiveLeastSquares(int dimension, double ridge, double decay) {
+        super(dimension, 1);
         this.ridge = ridge;
         this.decay = decay;
-        this.weights = new double[dimension];
         this.rowOf = new int[dimension];
         Arrays.fill(rowOf, -1);
     }
@@ -90,7 +88,7 @@ public final class RecursiveLeastSquares implements Optimizer {
         double denominator = decay + weight * xpx;
         double factor = lossSlope / denominator;
         for (int r = 0; r < m; r++) {
-            weights[coordinates[r]] -= factor * px[r];
+            table[coordinates[r]] -= factor * px[r];
         }
         // P <- (P - weight P x x' P / denominator) / decay
         double inverseDecay = 1.0 / decay;
@@ -145,26 +143,6 @@ public final class RecursiveLeastSquares implements Optimizer {
     @Override
     public int[] alsoChangedCoordinates() {
         return coordinates;
-    }
-
-    @Override
-    public double[] table() {
-        return weights;
-    }
-
-    @Override
-    public int stride() {
-        return 1;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        this.steps = steps;
     }
 
     @Override

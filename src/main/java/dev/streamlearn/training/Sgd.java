@@ -7,27 +7,25 @@ package dev.streamlearn.training;
  * gradient term, L1 a proximal step. Only the coordinates of an example are regularized (lazy
  * regularization, as sparse learners do). The table holds only the weights.
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends TableOptimizer {
 
     private final double eta;
     private final double l1;
     private final double l2;
     private final double horizon;
-    private final double[] table;
     private final int biasIndex;
-    private long steps;
 
     /**
      * @param biasIndex the coordinate of the bias, which is not regularized
      * @param horizon the step after which the rate stops falling (positive infinity: never)
      */
     public Sgd(int dimension, int biasIndex, double eta, double l1, double l2, double horizon) {
+        super(dimension, 1);
         this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
         this.l2 = l2;
         this.horizon = horizon;
-        this.table = new double[dimension];
     }
 
     double rate() {
@@ -53,23 +51,4 @@ public final class Sgd implements Optimizer {
         // the weights are the state: nothing else to set
     }
 
-    @Override
-    public int stride() {
-        return 1;
-    }
-
-    @Override
-    public double[] table() {
-        return table;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        this.steps = steps;
-    }
 }
