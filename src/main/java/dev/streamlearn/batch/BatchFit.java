@@ -1,8 +1,8 @@
 package dev.streamlearn.batch;
 
 import dev.streamlearn.features.NumericScaler;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.StoredModel;

@@ -1,6 +1,6 @@
 package dev.streamlearn.datasets;
 
-import dev.streamlearn.series.SeriesPoint;
+import dev.streamlearn.records.SeriesPoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.batch.BatchFit;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import java.util.List;
 

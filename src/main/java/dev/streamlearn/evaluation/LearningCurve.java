@@ -1,6 +1,6 @@
 package dev.streamlearn.evaluation;
 
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.streamlearn.evaluation;
 
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.records.Features;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.streamlearn.evaluation;
 
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +23,7 @@ public final class Scores {
     private final Map<String, Integer> rejected = new TreeMap<>();
 
     /** The score of an example: a prediction of its label, and for a series example its forecast in the series' scale. */
-    void add(dev.streamlearn.ingest.Example e, double prediction) {
+    void add(dev.streamlearn.records.Example e, double prediction) {
         if (series) {
             addForecast(prediction, e.label, e.series.toSeries(prediction), e.series.toSeries(e.label),
                     e.series.naiveForecast);

@@ -1,7 +1,7 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.metrics.Auc;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,12 +1,13 @@
 package dev.streamlearn.inference;
 
+import dev.streamlearn.records.Prediction;
 import dev.streamlearn.features.NumericScaler;
-import dev.streamlearn.ingest.PredictionRequest;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
-import dev.streamlearn.series.Forecast;
+import dev.streamlearn.records.Forecast;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
 import org.apache.flink.util.OutputTag;

@@ -1,12 +1,16 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.Example;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.streamlearn.control.ControlCommand;
+import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.model.ModelSpec;
@@ -78,7 +82,7 @@ public final class EventParser {
     }
 
     /** A time-series point: {@code {"series":"PJME","ts":1041379200000,"value":26498.0}}. */
-    public ParseResult<dev.streamlearn.series.SeriesPoint> parseSeriesPoint(String payload) {
+    public ParseResult<dev.streamlearn.records.SeriesPoint> parseSeriesPoint(String payload) {
         try {
             JsonNode event = object(payload);
             String series = requiredText(event, "series");
@@ -86,7 +90,7 @@ public final class EventParser {
             if (ts == null || ts.isNull()) {
                 throw new Rejection(DeadLetterReason.MISSING_FIELD, "ts");
             }
-            return ParseResult.ok(new dev.streamlearn.series.SeriesPoint(series, timestamp(event),
+            return ParseResult.ok(new dev.streamlearn.records.SeriesPoint(series, timestamp(event),
                     number(event, "value")));
         } catch (Rejection r) {
             return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));

@@ -1,5 +1,9 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -108,7 +112,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
     }
 
     /** Time-series points for the per-series lag windows. */
-    public static final class SeriesPoints extends ValidatingParser<dev.streamlearn.series.SeriesPoint> {
+    public static final class SeriesPoints extends ValidatingParser<dev.streamlearn.records.SeriesPoint> {
         private static final long serialVersionUID = 1L;
 
         public SeriesPoints(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
@@ -121,13 +125,13 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
         }
 
         @Override
-        protected ParseResult<dev.streamlearn.series.SeriesPoint> parse(EventParser parser, SourceRecord record) {
+        protected ParseResult<dev.streamlearn.records.SeriesPoint> parse(EventParser parser, SourceRecord record) {
             return parser.parseSeriesPoint(record.value);
         }
     }
 
     /** Control commands for the trainers. */
-    public static final class ControlCommands extends ValidatingParser<dev.streamlearn.control.ControlCommand> {
+    public static final class ControlCommands extends ValidatingParser<dev.streamlearn.records.ControlCommand> {
         private static final long serialVersionUID = 1L;
 
         public ControlCommands(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
@@ -140,7 +144,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
         }
 
         @Override
-        protected ParseResult<dev.streamlearn.control.ControlCommand> parse(EventParser parser, SourceRecord record) {
+        protected ParseResult<dev.streamlearn.records.ControlCommand> parse(EventParser parser, SourceRecord record) {
             return parser.parseControl(record.value);
         }
     }

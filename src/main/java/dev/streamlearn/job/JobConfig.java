@@ -1,6 +1,6 @@
 package dev.streamlearn.job;
 
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.series.SeriesSpec;
 import java.util.ArrayList;

@@ -1,20 +1,20 @@
 package dev.streamlearn.job;
 
-import dev.streamlearn.control.ControlCommand;
+import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.inference.InferenceFunction;
-import dev.streamlearn.inference.Prediction;
-import dev.streamlearn.ingest.DeadLetter;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.Prediction;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
-import dev.streamlearn.series.Forecast;
+import dev.streamlearn.records.Forecast;
 import dev.streamlearn.series.SeriesFunction;
-import dev.streamlearn.series.SeriesPoint;
+import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.training.TrainerFunction;
 import java.util.Map;

@@ -3,10 +3,10 @@ package dev.streamlearn.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamlearn.ingest.DeadLetter;
-import dev.streamlearn.inference.Prediction;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.Prediction;
 import dev.streamlearn.model.ModelLogEntry;
-import dev.streamlearn.series.Forecast;
+import dev.streamlearn.records.Forecast;
 
 /** The JSON the job writes to its output topics (formats in README.md). */
 public final class Json {

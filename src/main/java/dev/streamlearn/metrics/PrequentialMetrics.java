@@ -1,6 +1,5 @@
 package dev.streamlearn.metrics;
 
-import dev.streamlearn.model.Loss;
 import java.util.Arrays;
 
 /**

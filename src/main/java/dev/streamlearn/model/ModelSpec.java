@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.metrics.Loss;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;

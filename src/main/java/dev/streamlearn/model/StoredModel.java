@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.metrics.Loss;
 /**
  * One model version as kept for rollback and written to the model store: what it learnt
  * (weights, optimizer state, scaling), the hashing configuration and metadata, with the

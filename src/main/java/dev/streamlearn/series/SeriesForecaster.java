@@ -1,9 +1,10 @@
 package dev.streamlearn.series;
 
+import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesScale;
 
 /**

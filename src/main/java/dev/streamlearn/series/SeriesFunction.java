@@ -1,9 +1,10 @@
 package dev.streamlearn.series;
 
-import dev.streamlearn.ingest.DeadLetter;
-import dev.streamlearn.ingest.DeadLetterReason;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.ingest.ValidatingParser;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -12,7 +12,7 @@ import dev.streamlearn.evaluation.Summary;
 import dev.streamlearn.job.InvalidConfigException;
 import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.series.SeriesPoint;
+import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -160,7 +160,7 @@ public final class Evaluate implements Callable<Integer> {
             List<SeriesPoint> points) {
         ObjectNode n = JSON.createObjectNode();
         String last = String.format(Locale.ROOT, "last %.0f %%", 100 * tail);
-        if (spec.loss == dev.streamlearn.model.Loss.LOGISTIC) {
+        if (spec.loss == dev.streamlearn.metrics.Loss.LOGISTIC) {
             Summary reference = Summary.tail(Baselines.referenceFtrl(stream(spec, config, events, points)), tail);
             out.println(line("reference FTRL", reference) + "  (" + last + "; per example, alpha 0.1)");
             put(n.putObject("referenceFtrl"), reference);

@@ -3,7 +3,7 @@ package dev.streamlearn.tools;
 import dev.streamlearn.batch.BatchFit;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.ingest.ParseResult;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.StoredModel;

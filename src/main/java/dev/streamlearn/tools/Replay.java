@@ -2,7 +2,7 @@ package dev.streamlearn.tools;
 
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.datasets.DatasetSource;
-import dev.streamlearn.series.SeriesPoint;
+import dev.streamlearn.records.SeriesPoint;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;

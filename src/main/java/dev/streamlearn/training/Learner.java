@@ -2,7 +2,7 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.features.ScalerState;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;

@@ -1,7 +1,7 @@
 package dev.streamlearn.training;
 
 import dev.streamlearn.features.NumericScaler;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.records.Features;
 
 /**

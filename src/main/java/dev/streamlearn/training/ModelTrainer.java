@@ -1,8 +1,8 @@
 package dev.streamlearn.training;
 
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.metrics.PrequentialMetrics;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;

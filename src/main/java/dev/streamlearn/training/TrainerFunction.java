@@ -1,7 +1,7 @@
 package dev.streamlearn.training;
 
-import dev.streamlearn.control.ControlCommand;
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;

@@ -1,7 +1,7 @@
 package dev.streamlearn.training;
 
 import dev.streamlearn.metrics.PrequentialMetrics;
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 

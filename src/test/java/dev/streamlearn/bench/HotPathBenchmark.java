@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.training.ModelTrainer;
 import java.nio.file.Path;

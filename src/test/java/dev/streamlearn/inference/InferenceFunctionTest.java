@@ -1,9 +1,10 @@
 package dev.streamlearn.inference;
 
+import dev.streamlearn.records.Prediction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamlearn.features.ScalerState;
-import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.SparseWeights;

@@ -1,11 +1,13 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.Example;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.control.ControlCommand;
+import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.testing.Specs;

@@ -8,7 +8,7 @@ import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.SourceRecord;
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.batch.BatchFit;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.control.ControlCommand;
-import dev.streamlearn.inference.Prediction;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Prediction;
 import dev.streamlearn.inference.ServedModel;
-import dev.streamlearn.ingest.DeadLetter;
-import dev.streamlearn.ingest.DeadLetterReason;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.features.ScalerState;
@@ -53,9 +53,9 @@ class PojoSerializationTest {
         series.series = new SeriesScale(100, 10, 104);
         return Stream.of(
                 new dev.streamlearn.ingest.SourceRecord("{}", 1, 42L),
-                new dev.streamlearn.series.SeriesPoint("PJME", 5L, 26498.0),
+                new dev.streamlearn.records.SeriesPoint("PJME", 5L, 26498.0),
                 seriesState(),
-                new dev.streamlearn.series.Forecast("PJME", 6L, 26000.5, "load", 7L),
+                new dev.streamlearn.records.Forecast("PJME", 6L, 26000.5, "load", 7L),
                 new Example("m", "e1", 5L, 1.0, 2.0, new Features(new int[] {1}, new int[] {2}, new double[] {1.5})),
                 series,
                 new PredictionRequest("r1", "m", 6L, Features.categorical(3)),

@@ -3,7 +3,6 @@ package dev.streamlearn.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.model.Loss;
 import org.junit.jupiter.api.Test;
 
 class PrequentialMetricsTest {

@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.metrics.Loss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,13 +1,14 @@
 package dev.streamlearn.series;
 
+import dev.streamlearn.records.SeriesPoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.FeatureHasher;
-import dev.streamlearn.ingest.DeadLetter;
-import dev.streamlearn.ingest.Example;
-import dev.streamlearn.ingest.PredictionRequest;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.ingest.ValidatingParser;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,6 +1,6 @@
 package dev.streamlearn.testing;
 
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 
 /** Examples for tests. */

@@ -1,6 +1,6 @@
 package dev.streamlearn.testing;
 
-import dev.streamlearn.model.Loss;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 
 /** Model specs for tests: 2^8 hashed coordinates, no regularization, every version stored. */

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.control.ControlCommand;
-import dev.streamlearn.ingest.Example;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.records.Features;

@@ -1,4 +1,4 @@
-package dev.streamlearn.ingest;
+package dev.streamlearn.records;
 
 /** A record the job could not use, with the reason, the topic it came from and the payload as it arrived. */
 public class DeadLetter {

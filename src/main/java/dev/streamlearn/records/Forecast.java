@@ -1,4 +1,4 @@
-package dev.streamlearn.series;
+package dev.streamlearn.records;
 
 /** The forecast of a series' next value, in the series' own scale, tagged with the model version. */
 public class Forecast {

@@ -1,4 +1,4 @@
-package dev.streamlearn.ingest;
+package dev.streamlearn.records;
 
 import java.util.Locale;
 

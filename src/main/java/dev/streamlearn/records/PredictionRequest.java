@@ -1,4 +1,4 @@
-package dev.streamlearn.ingest;
+package dev.streamlearn.records;
 
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.SeriesScale;

@@ -1,4 +1,4 @@
-package dev.streamlearn.inference;
+package dev.streamlearn.records;
 
 /** A scored request, tagged with the model version that scored it. */
 public class Prediction {

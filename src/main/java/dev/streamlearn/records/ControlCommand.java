@@ -1,4 +1,4 @@
-package dev.streamlearn.control;
+package dev.streamlearn.records;
 
 /** An operator's command to one model's trainer. */
 public class ControlCommand {

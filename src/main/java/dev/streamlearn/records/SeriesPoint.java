@@ -1,4 +1,4 @@
-package dev.streamlearn.series;
+package dev.streamlearn.records;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 

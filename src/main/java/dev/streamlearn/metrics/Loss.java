@@ -1,4 +1,4 @@
-package dev.streamlearn.model;
+package dev.streamlearn.metrics;
 
 /**
  * A loss with its canonical link, so that the gradient of the loss with respect to the
