@@ -1,5 +1,6 @@
 package dev.streamlearn.evaluation;
 
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.metrics.Loss;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,21 +42,21 @@ public final class LearningCurve {
         }
         StringBuilder body = new StringBuilder();
         if (s.isSeries()) {
-            body.append(chart("MAE, series scale", x, line("model", MODEL_COLOR, windows, "mae"),
-                    line("seasonal naive", BASELINE_COLOR, windows, "naiveMae")));
-            body.append(chart("RMSE, series scale", x, line("model", MODEL_COLOR, windows, "rmse"),
-                    line("seasonal naive", BASELINE_COLOR, windows, "naiveRmse")));
+            body.append(chart("MAE, series scale", x, line("model", MODEL_COLOR, windows, MetricNames.MAE),
+                    line("seasonal naive", BASELINE_COLOR, windows, MetricNames.NAIVE_MAE)));
+            body.append(chart("RMSE, series scale", x, line("model", MODEL_COLOR, windows, MetricNames.RMSE),
+                    line("seasonal naive", BASELINE_COLOR, windows, MetricNames.NAIVE_RMSE)));
         } else if (s.loss() == Loss.LOGISTIC) {
-            body.append(chart("log loss", x, line("model", MODEL_COLOR, windows, "logLoss"),
+            body.append(chart("log loss", x, line("model", MODEL_COLOR, windows, MetricNames.LOG_LOSS),
                     line("base rate", BASELINE_COLOR, windows, "baseRateLogLoss")));
             double[] half = new double[points];
             java.util.Arrays.fill(half, 0.5);
-            body.append(chart("AUC", x, line("model", MODEL_COLOR, windows, "auc"),
+            body.append(chart("AUC", x, line("model", MODEL_COLOR, windows, MetricNames.AUC),
                     new Line("no skill", BASELINE_COLOR, half)));
         } else {
-            body.append(chart("MAE", x, line("model", MODEL_COLOR, windows, "mae"),
+            body.append(chart("MAE", x, line("model", MODEL_COLOR, windows, MetricNames.MAE),
                     line("running mean", BASELINE_COLOR, windows, "meanMae")));
-            body.append(chart("RMSE", x, line("model", MODEL_COLOR, windows, "rmse"),
+            body.append(chart("RMSE", x, line("model", MODEL_COLOR, windows, MetricNames.RMSE),
                     line("running mean", BASELINE_COLOR, windows, "meanRmse")));
         }
         String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"

@@ -1,5 +1,6 @@
 package dev.streamlearn.evaluation;
 
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.metrics.Loss;
 import java.util.LinkedHashMap;
@@ -69,9 +70,9 @@ public final class Summary {
                 baseLoss += Loss.LOGISTIC.loss(baseRate[i], s.label(i));
                 correct += (s.prediction(i) >= 0.5) == (s.label(i) >= 0.5) ? 1 : 0;
             }
-            m.put("logLoss", loss / n);
-            m.put("auc", Auc.of(s.predictions(from, to), s.labels(from, to)));
-            m.put("accuracy", (double) correct / n);
+            m.put(MetricNames.LOG_LOSS, loss / n);
+            m.put(MetricNames.AUC, Auc.of(s.predictions(from, to), s.labels(from, to)));
+            m.put(MetricNames.ACCURACY, (double) correct / n);
             m.put("baseRateLogLoss", baseLoss / n);
         } else {
             double[] mean = Baselines.prequentialMean(s);
@@ -87,8 +88,8 @@ public final class Summary {
                 baseAbs += Math.abs(b);
                 baseSq += b * b;
             }
-            m.put("mae", abs / n);
-            m.put("rmse", Math.sqrt(sq / n));
+            m.put(MetricNames.MAE, abs / n);
+            m.put(MetricNames.RMSE, Math.sqrt(sq / n));
             m.put("meanMae", baseAbs / n);
             m.put("meanRmse", Math.sqrt(baseSq / n));
         }
@@ -118,11 +119,11 @@ public final class Summary {
                 naiveN++;
             }
         }
-        m.put("mae", abs / n);
-        m.put("rmse", Math.sqrt(sq / n));
-        m.put("mape", pct / n);
-        m.put("naiveMae", naiveAbs / naiveN);
-        m.put("naiveRmse", Math.sqrt(naiveSq / naiveN));
-        m.put("naiveMape", naivePct / naiveN);
+        m.put(MetricNames.MAE, abs / n);
+        m.put(MetricNames.RMSE, Math.sqrt(sq / n));
+        m.put(MetricNames.MAPE, pct / n);
+        m.put(MetricNames.NAIVE_MAE, naiveAbs / naiveN);
+        m.put(MetricNames.NAIVE_RMSE, Math.sqrt(naiveSq / naiveN));
+        m.put(MetricNames.NAIVE_MAPE, naivePct / naiveN);
     }
 }

@@ -12,29 +12,26 @@ public final class FeatureHasher implements Serializable {
 
     private static final long serialVersionUID = 1L;
     public static final int SEED = 0;
+    /** The largest hash space: 2^28 coordinates (plus the bias) of 8-byte weights and state is already gigabytes. */
+    public static final int MAX_BITS = 28;
 
-    private final int bits;
     private final int mask;
 
     public FeatureHasher(int bits) {
-        if (bits < 1 || bits > 30) {
-            throw new IllegalArgumentException("hash bits must be in [1, 30], was " + bits);
+        if (bits < 1 || bits > MAX_BITS) {
+            throw new IllegalArgumentException("hash bits must be in [1, " + MAX_BITS + "], was " + bits);
         }
-        this.bits = bits;
         this.mask = (1 << bits) - 1;
     }
 
-    public int bits() {
-        return bits;
+    /** Length of the weight vector of a hash space of 2^bits: those coordinates plus the bias. */
+    public static int dimension(int bits) {
+        return (1 << bits) + 1;
     }
 
-    /** Length of the weight vector: 2^bits hashed coordinates plus the bias. */
-    public int dimension() {
-        return mask + 2;
-    }
-
-    public int biasIndex() {
-        return mask + 1;
+    /** The bias coordinate of a hash space of 2^bits: outside it, so that no feature collides with the bias. */
+    public static int biasIndex(int bits) {
+        return 1 << bits;
     }
 
     public int categoricalIndex(CharSequence name, CharSequence value) {

@@ -44,6 +44,8 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    /** Per model and subtask: requests answered. */
+    public static final String PREDICTIONS_SERVED = "predictionsServed";
     private static final int HISTOGRAM_WINDOW = 10_000;
 
     /** Forecasts for time-series requests, in the series' own scale. */
@@ -107,7 +109,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         perModel = new HashMap<>();
         for (ModelSpec spec : specs.values()) {
             MetricGroup modelGroup = group.addGroup("model", spec.id);
-            PerModel m = new PerModel(spec, modelGroup.counter("predictionsServed"),
+            PerModel m = new PerModel(spec, modelGroup.counter(PREDICTIONS_SERVED),
                     spec.initialModel == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel)));
             modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
             perModel.put(spec.id, m);

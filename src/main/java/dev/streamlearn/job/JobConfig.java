@@ -1,5 +1,6 @@
 package dev.streamlearn.job;
 
+import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.series.SeriesSpec;
@@ -89,7 +90,7 @@ public final class JobConfig {
             .stringType().defaultValue("ftrl").withDescription("ftrl, adagrad, sgd or rls.");
     public static final ConfigOption<Integer> HASH_BITS = ConfigOptions.key("hash.bits")
             .intType().defaultValue(ModelSpec.Defaults.HASH_BITS)
-            .withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1.." + ModelSpec.MAX_HASH_BITS + ".");
+            .withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1.." + FeatureHasher.MAX_BITS + ".");
     public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size")
             .intType().defaultValue(ModelSpec.Defaults.BATCH_SIZE)
             .withDescription("A mini-batch closes at this many examples ...");
@@ -344,8 +345,8 @@ public final class JobConfig {
         ModelSpec.OptimizerKind optimizer = parseEnum(modelValue(OPTIMIZER, id, conf), id, OPTIMIZER,
                 s -> ModelSpec.OptimizerKind.valueOf(s.toUpperCase(Locale.ROOT)), "ftrl, adagrad, sgd, rls");
         ModelSpec.Builder b = ModelSpec.builder(id).loss(loss).optimizer(optimizer)
-                .hashBits(checked(HASH_BITS, id, conf, v -> v >= 1 && v <= ModelSpec.MAX_HASH_BITS,
-                        "must be in 1.." + ModelSpec.MAX_HASH_BITS))
+                .hashBits(checked(HASH_BITS, id, conf, v -> v >= 1 && v <= FeatureHasher.MAX_BITS,
+                        "must be in 1.." + FeatureHasher.MAX_BITS))
                 .batchSize(checked(BATCH_SIZE, id, conf, v -> v >= 1 && v <= 1_000_000, "must be in 1..1000000"))
                 .batchMillis(checked(BATCH_MILLIS, id, conf, v -> v >= 1, "must be >= 1"))
                 .fullUpdateEvery(checked(FULL_EVERY, id, conf, v -> v >= 1, "must be >= 1"))

@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
 import java.io.Serializable;
 import java.util.List;
@@ -9,9 +10,6 @@ import java.util.Locale;
 public final class ModelSpec implements Serializable {
 
     private static final long serialVersionUID = 2L;
-
-    /** The largest hash space: 2^28 coordinates (plus the bias) of 8-byte weights and state is already gigabytes. */
-    public static final int MAX_HASH_BITS = 28;
 
     /**
      * The optimizers, each with the regularization and learning rate it starts from when none is
@@ -145,22 +143,12 @@ public final class ModelSpec implements Serializable {
 
     /** Weight vector length: 2^hashBits hashed coordinates plus the bias. */
     public int dimension() {
-        return dimension(hashBits);
+        return FeatureHasher.dimension(hashBits);
     }
 
     /** The bias coordinate, after the hashed ones. */
     public int biasIndex() {
-        return biasIndex(hashBits);
-    }
-
-    /** Weight vector length for a hash space of 2^bits coordinates: those plus the bias. */
-    public static int dimension(int hashBits) {
-        return (1 << hashBits) + 1;
-    }
-
-    /** The bias coordinate of a hash space of 2^bits: outside it, so that no feature collides with the bias. */
-    public static int biasIndex(int hashBits) {
-        return 1 << hashBits;
+        return FeatureHasher.biasIndex(hashBits);
     }
 
     /** Whether every numeric feature is log-transformed. */

@@ -1,6 +1,9 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.metrics.MetricNames;
+
 /**
  * One model version as kept for rollback and written to the model store: what it learnt
  * (weights, optimizer state, scaling), the hashing configuration and metadata, with the
@@ -32,7 +35,7 @@ public class StoredModel {
     public StoredModel() {}
 
     public int dimension() {
-        return ModelSpec.dimension(hashBits);
+        return FeatureHasher.dimension(hashBits);
     }
 
     /** A metric by name (logLoss, auc, accuracy, mae, rmse, logLossTotal, rmseTotal), NaN when absent. */
@@ -47,6 +50,6 @@ public class StoredModel {
 
     /** The metric by which "better" is judged: windowed log loss (logistic) or RMSE (squared); lower is better. */
     public double qualityLoss() {
-        return Loss.LOGISTIC.name().equals(loss) ? metric("logLoss") : metric("rmse");
+        return Loss.LOGISTIC.name().equals(loss) ? metric(MetricNames.LOG_LOSS) : metric(MetricNames.RMSE);
     }
 }

@@ -1,6 +1,8 @@
 package dev.streamlearn.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.inference.InferenceFunction;
+import dev.streamlearn.training.ModelMetric;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -17,14 +19,18 @@ public final class Status {
             "  --job ID           job id (default: the running job)",
             "  --watch SECONDS    print one progress line every SECONDS until interrupted");
 
-    private static final String[] MODEL_METRICS = {"modelVersion", "examplesTrained", "batchesApplied", "frozen",
-            "logLoss", "logLossTotal", "accuracy", "auc", "mae", "rmse", "predictionsServed", "forecastMae",
-            "forecastRmse", "forecastMape", "naiveMae", "naiveRmse", "naiveMape"};
+    private static final List<String> MODEL_METRICS = modelMetrics();
 
     /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
     private static final long METRICS_REFRESH_MILLIS = 2200;
 
     private Status() {}
+
+    private static List<String> modelMetrics() {
+        List<String> names = new ArrayList<>(ModelMetric.names());
+        names.add(InferenceFunction.PREDICTIONS_SERVED);
+        return names;
+    }
 
     public static void main(String[] args) throws Exception {
         try {

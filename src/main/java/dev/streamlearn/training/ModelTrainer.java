@@ -248,25 +248,18 @@ public final class ModelTrainer {
         m.hashBits = spec.hashBits;
         m.frozen = frozen;
         m.state = learner.state();
-        List<String> names = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        if (spec.loss == Loss.LOGISTIC) {
-            names.addAll(List.of("logLoss", "logLossTotal", "accuracy", "auc"));
-            values.addAll(List.of(metrics.windowLoss(), metrics.totalLoss(), metrics.windowAccuracy(),
-                    metrics.windowAuc()));
-        } else {
-            names.addAll(List.of("mae", "rmse", "maeTotal", "rmseTotal"));
-            values.addAll(List.of(metrics.windowMae(), metrics.windowRmse(), metrics.totalMae(), metrics.totalRmse()));
-            if (forecastMetrics.seen() > 0) {
-                names.addAll(List.of("forecastMae", "forecastRmse", "forecastMape", "naiveMae", "naiveRmse",
-                        "naiveMape"));
-                values.addAll(List.of(forecastMetrics.windowMae(), forecastMetrics.windowRmse(),
-                        forecastMetrics.windowMape(), naiveMetrics.windowMae(), naiveMetrics.windowRmse(),
-                        naiveMetrics.windowMape()));
+        List<ModelMetric> quality = new ArrayList<>();
+        for (ModelMetric metric : ModelMetric.of(spec.loss, forecastMetrics.seen() > 0)) {
+            if (metric.isQuality()) {
+                quality.add(metric);
             }
         }
-        m.metricNames = names.toArray(new String[0]);
-        m.metricValues = values.stream().mapToDouble(Double::doubleValue).toArray();
+        m.metricNames = new String[quality.size()];
+        m.metricValues = new double[quality.size()];
+        for (int i = 0; i < quality.size(); i++) {
+            m.metricNames[i] = quality.get(i).metricName();
+            m.metricValues[i] = quality.get(i).read(this);
+        }
         lastStoredAtMillis = nowMillis;
         recent.add(m);
         return m;

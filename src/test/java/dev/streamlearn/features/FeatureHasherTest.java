@@ -12,9 +12,8 @@ class FeatureHasherTest {
 
     @Test
     void biasSitsAfterTheHashedRange() {
-        FeatureHasher h = new FeatureHasher(4);
-        assertEquals(17, h.dimension());
-        assertEquals(16, h.biasIndex());
+        assertEquals(17, FeatureHasher.dimension(4));
+        assertEquals(16, FeatureHasher.biasIndex(4));
     }
 
     @Test
@@ -42,6 +41,6 @@ class FeatureHasherTest {
     @Test
     void rejectsBitsOutOfRange() {
         assertThrows(IllegalArgumentException.class, () -> new FeatureHasher(0));
-        assertThrows(IllegalArgumentException.class, () -> new FeatureHasher(31));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureHasher(FeatureHasher.MAX_BITS + 1));
     }
 }

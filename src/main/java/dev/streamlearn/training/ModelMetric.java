@@ -1,0 +1,104 @@
+package dev.streamlearn.training;
+
+import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.metrics.MetricNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The per-model metrics of a trainer: their names (the web UI's {@code model.<id>.<name>}, the
+ * stored versions' and the model log's metrics), which models have them, and how each is read.
+ * The one list of them.
+ */
+public enum ModelMetric {
+    MODEL_VERSION("modelVersion", Applies.ALL, true, false, t -> t.version()),
+    EXAMPLES_TRAINED("examplesTrained", Applies.ALL, true, false, t -> t.examplesTrained()),
+    BATCHES_APPLIED("batchesApplied", Applies.ALL, true, false, t -> t.batchesApplied()),
+    FROZEN("frozen", Applies.ALL, true, false, t -> t.frozen() ? 1 : 0),
+    LOG_LOSS(MetricNames.LOG_LOSS, Applies.LOGISTIC, false, true, t -> t.metrics().windowLoss()),
+    LOG_LOSS_TOTAL(MetricNames.LOG_LOSS_TOTAL, Applies.LOGISTIC, false, true, t -> t.metrics().totalLoss()),
+    ACCURACY(MetricNames.ACCURACY, Applies.LOGISTIC, false, true, t -> t.metrics().windowAccuracy()),
+    /** Sorts the window: the gauge refreshes it at most once a second. */
+    AUC(MetricNames.AUC, Applies.LOGISTIC, false, true, t -> t.metrics().windowAuc()),
+    MAE(MetricNames.MAE, Applies.SQUARED, false, true, t -> t.metrics().windowMae()),
+    RMSE(MetricNames.RMSE, Applies.SQUARED, false, true, t -> t.metrics().windowRmse()),
+    MAE_TOTAL(MetricNames.MAE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics().totalMae()),
+    RMSE_TOTAL(MetricNames.RMSE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics().totalRmse()),
+    FORECAST_MAE(MetricNames.FORECAST_MAE, Applies.SERIES, false, true, t -> t.forecastMetrics().windowMae()),
+    FORECAST_RMSE(MetricNames.FORECAST_RMSE, Applies.SERIES, false, true, t -> t.forecastMetrics().windowRmse()),
+    FORECAST_MAPE(MetricNames.FORECAST_MAPE, Applies.SERIES, false, true, t -> t.forecastMetrics().windowMape()),
+    NAIVE_MAE(MetricNames.NAIVE_MAE, Applies.SERIES, false, true, t -> t.naiveMetrics().windowMae()),
+    NAIVE_RMSE(MetricNames.NAIVE_RMSE, Applies.SERIES, false, true, t -> t.naiveMetrics().windowRmse()),
+    NAIVE_MAPE(MetricNames.NAIVE_MAPE, Applies.SERIES, false, true, t -> t.naiveMetrics().windowMape());
+
+    /** Which models have a metric. */
+    enum Applies { ALL, LOGISTIC, SQUARED, SERIES }
+
+    private final String metricName;
+    private final Applies applies;
+    private final boolean count;
+    private final boolean quality;
+    private final ToDoubleFunction<ModelTrainer> read;
+
+    ModelMetric(String metricName, Applies applies, boolean count, boolean quality, ToDoubleFunction<ModelTrainer> read) {
+        this.metricName = metricName;
+        this.applies = applies;
+        this.count = count;
+        this.quality = quality;
+        this.read = read;
+    }
+
+    /** The name in the web UI and in stored versions. */
+    public String metricName() {
+        return metricName;
+    }
+
+    /** A whole number (a version or a count) rather than a measure of quality. */
+    public boolean isCount() {
+        return count;
+    }
+
+    /** A prequential measure of quality: what a stored version records. */
+    public boolean isQuality() {
+        return quality;
+    }
+
+    double read(ModelTrainer trainer) {
+        return read.applyAsDouble(trainer);
+    }
+
+    /** Whether a model with this loss has it; series metrics only once it has scored a series example. */
+    boolean appliesTo(Loss loss, boolean series) {
+        switch (applies) {
+            case LOGISTIC:
+                return loss == Loss.LOGISTIC;
+            case SQUARED:
+                return loss == Loss.SQUARED;
+            case SERIES:
+                return loss == Loss.SQUARED && series;
+            default:
+                return true;
+        }
+    }
+
+    /** The metrics of a model with this loss (a squared-loss model may learn from a series). */
+    public static List<ModelMetric> of(Loss loss, boolean series) {
+        List<ModelMetric> out = new ArrayList<>();
+        for (ModelMetric m : values()) {
+            if (m.appliesTo(loss, series)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** Every metric's name, for tools that read them all. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (ModelMetric m : values()) {
+            names.add(m.metricName);
+        }
+        return names;
+    }
+}
