@@ -14,7 +14,6 @@ LOG_DIR=$STACK_DIR/log
 PID_DIR=$STACK_DIR/pid
 LIB_DIR=$STACK_DIR/lib
 JOB_NAME=streamlearn
-TOPICS=(labeled-events prediction-requests model-control predictions dead-letter model-log)
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 info() { echo "$*" >&2; }
@@ -37,6 +36,10 @@ job_jar() {
   fi
   echo "$jar"
 }
+
+# Default topic names, from the job jar (dev.streamlearn.job.Topic, the one list of them): all, or
+# those of the given options (topic.model-log ...).
+job_topics() { java -cp "$(job_jar)" dev.streamlearn.tools.TopicNames "$@"; }
 
 java_opens() { sed -n 's/^env.java.opts.all: //p' "$ROOT/flink-conf/config.yaml"; }
 

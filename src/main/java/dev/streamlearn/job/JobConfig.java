@@ -34,31 +34,23 @@ public final class JobConfig {
     public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
             .stringType().defaultValue("committed")
             .withDescription("Where sources start without a checkpoint: committed (the group's offsets, else earliest), earliest or latest.");
-    public static final ConfigOption<String> TOPIC_LABELED = ConfigOptions.key("topic.labeled")
-            .stringType().defaultValue("labeled-events").withDescription("Labeled events in.");
-    public static final ConfigOption<String> TOPIC_REQUESTS = ConfigOptions.key("topic.requests")
-            .stringType().defaultValue("prediction-requests").withDescription("Prediction requests in.");
-    public static final ConfigOption<String> TOPIC_CONTROL = ConfigOptions.key("topic.control")
-            .stringType().defaultValue("model-control").withDescription("Control commands in.");
-    public static final ConfigOption<String> TOPIC_PREDICTIONS = ConfigOptions.key("topic.predictions")
-            .stringType().defaultValue("predictions").withDescription("Predictions out.");
-    public static final ConfigOption<String> TOPIC_DEAD_LETTER = ConfigOptions.key("topic.dead-letter")
-            .stringType().defaultValue("dead-letter").withDescription("Rejected records out, with the reason.");
+    public static final ConfigOption<String> TOPIC_LABELED = topic(Topic.LABELED);
+    public static final ConfigOption<String> TOPIC_REQUESTS = topic(Topic.REQUESTS);
+    public static final ConfigOption<String> TOPIC_CONTROL = topic(Topic.CONTROL);
+    public static final ConfigOption<String> TOPIC_PREDICTIONS = topic(Topic.PREDICTIONS);
+    public static final ConfigOption<String> TOPIC_DEAD_LETTER = topic(Topic.DEAD_LETTER);
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
             .stringType().defaultValue("at-least-once")
             .withDescription("Kafka sinks: at-least-once (predictions visible at once), exactly-once (visible on checkpoint; readers need read_committed) or none.");
-    public static final ConfigOption<String> TOPIC_MODEL_LOG = ConfigOptions.key("topic.model-log")
-            .stringType().defaultValue("model-log").withDescription("Model history out: stored versions, rollbacks, freezes, rejected commands.");
+    public static final ConfigOption<String> TOPIC_MODEL_LOG = topic(Topic.MODEL_LOG);
     public static final ConfigOption<String> STORE_PATH = ConfigOptions.key("store.path")
             .stringType().defaultValue("").withDescription("Model store directory URI; empty: no store.");
     public static final ConfigOption<Integer> STORE_KEEP_LAST = ConfigOptions.key("store.keep-last")
             .intType().defaultValue(10).withDescription("Retention: the newest n stored versions of a model stay ...");
     public static final ConfigOption<Integer> STORE_KEEP_EVERY = ConfigOptions.key("store.keep-every")
             .intType().defaultValue(100).withDescription("... and, of older ones, the first of every block of n versions.");
-    public static final ConfigOption<String> TOPIC_SERIES = ConfigOptions.key("topic.series")
-            .stringType().defaultValue("series-points").withDescription("Time-series points in.");
-    public static final ConfigOption<String> TOPIC_FORECASTS = ConfigOptions.key("topic.forecasts")
-            .stringType().defaultValue("forecasts").withDescription("Forecasts out.");
+    public static final ConfigOption<String> TOPIC_SERIES = topic(Topic.SERIES);
+    public static final ConfigOption<String> TOPIC_FORECASTS = topic(Topic.FORECASTS);
     public static final ConfigOption<String> SERIES_MODEL = ConfigOptions.key("series.model")
             .stringType().defaultValue("").withDescription("Model (squared loss) that learns from time series; empty: no time-series input.");
     public static final ConfigOption<Integer> SERIES_LAGS = ConfigOptions.key("series.lags")
@@ -136,6 +128,10 @@ public final class JobConfig {
     public static final ConfigOption<Long> FORGET = ConfigOptions.key("forget.half-life")
             .longType().defaultValue(ModelSpec.Defaults.FORGET_HALF_LIFE)
             .withDescription("Forgetting for drifting streams: what the optimizer accumulated halves every n updates of a coordinate; 0: off.");
+
+    private static ConfigOption<String> topic(Topic t) {
+        return ConfigOptions.key(t.key).stringType().defaultValue(t.defaultName).withDescription(t.description);
+    }
 
     /** Model options whose default depends on the optimizer (see {@link ModelSpec.OptimizerKind}). */
     public static final List<ConfigOption<Double>> PER_OPTIMIZER_DEFAULTS = List.of(LEARNING_RATE, L1, L2);

@@ -1,5 +1,6 @@
 package dev.streamlearn.tools;
 
+import dev.streamlearn.job.Topic;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import java.io.PrintStream;
@@ -59,7 +60,7 @@ public final class EndToEndBench {
 
         double[] baseline = roundTrip(bootstrap, "bench-echo", "bench-echo", requests, rate,
                 i -> "{\"id\":\"echo-" + i + "\"}", "echo-");
-        double[] latency = roundTrip(bootstrap, "prediction-requests", "predictions", requests, rate,
+        double[] latency = roundTrip(bootstrap, Topic.REQUESTS.defaultName, Topic.PREDICTIONS.defaultName, requests, rate,
                 i -> bike.get(i % bike.size()).asRequest("bench-" + i), "bench-");
 
         String trained = "model.bike.examplesTrained";
@@ -67,7 +68,7 @@ public final class EndToEndBench {
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
             for (int i = 0; i < events; i++) {
-                producer.send(new ProducerRecord<>("labeled-events", bike.get(i % bike.size()).json));
+                producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, bike.get(i % bike.size()).json));
             }
             producer.flush();
         }

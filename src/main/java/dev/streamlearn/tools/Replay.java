@@ -2,6 +2,7 @@ package dev.streamlearn.tools;
 
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.datasets.DatasetSource;
+import dev.streamlearn.job.Topic;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -67,8 +68,8 @@ public final class Replay {
         int rate = a.intValue("--rate", 2000);
         int requestsEvery = a.intValue("--requests-every", 0);
         boolean series = source.isSeries();
-        String topic = a.get("--topic", series ? "series-points" : "labeled-events");
-        String requestsTopic = a.get("--requests-topic", "prediction-requests");
+        String topic = a.get("--topic", (series ? Topic.SERIES : Topic.LABELED).defaultName);
+        String requestsTopic = a.get("--requests-topic", Topic.REQUESTS.defaultName);
         String bootstrap = a.get("--bootstrap", "127.0.0.1:9092");
         boolean quiet = a.flag("--quiet");
         if (series) {
