@@ -15,6 +15,7 @@ import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesPoint;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -36,6 +37,8 @@ public final class EventParser {
     private final Map<String, FeaturesBuilder> featureBuilders = new HashMap<>();
     private final int maxRecordBytes;
     private final String topic;
+    /** The model the record being parsed names, once read: a rejected record is reported to it too. */
+    private String modelOfRecord;
 
     public EventParser(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
         this.models = models;
@@ -47,8 +50,7 @@ public final class EventParser {
     }
 
     public ParseResult<Example> parseLabeled(String payload) {
-        try {
-            JsonNode event = object(payload);
+        return parse(payload, event -> {
             ModelSpec spec = model(event);
             double label = number(event, "label");
             if (!spec.loss.acceptsLabel(label)) {
@@ -63,58 +65,64 @@ public final class EventParser {
                 throw new Rejection(DeadLetterReason.OUT_OF_RANGE,
                         "weight " + weight + " is above the limit " + InputLimits.MAX_WEIGHT);
             }
-            return ParseResult.ok(new Example(spec.id, optionalText(event, "id"), timestamp(event), label, weight,
-                    features(event, spec)));
-        } catch (Rejection r) {
-            return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
-        }
+            return new Example(spec.id, optionalText(event, "id"), timestamp(event), label, weight,
+                    features(event, spec));
+        });
     }
 
     public ParseResult<PredictionRequest> parseRequest(String payload) {
-        try {
-            JsonNode event = object(payload);
+        return parse(payload, event -> {
             String id = requiredText(event, "id");
             ModelSpec spec = model(event);
-            return ParseResult.ok(new PredictionRequest(id, spec.id, timestamp(event), features(event, spec)));
-        } catch (Rejection r) {
-            return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
-        }
+            return new PredictionRequest(id, spec.id, timestamp(event), features(event, spec));
+        });
     }
 
     /** A time-series point: {@code {"series":"PJME","ts":1041379200000,"value":26498.0}}. */
-    public ParseResult<dev.streamlearn.records.SeriesPoint> parseSeriesPoint(String payload) {
-        try {
-            JsonNode event = object(payload);
+    public ParseResult<SeriesPoint> parseSeriesPoint(String payload) {
+        return parse(payload, event -> {
             String series = requiredText(event, "series");
             JsonNode ts = event.get("ts");
             if (ts == null || ts.isNull()) {
                 throw new Rejection(DeadLetterReason.MISSING_FIELD, "ts");
             }
-            return ParseResult.ok(new dev.streamlearn.records.SeriesPoint(series, timestamp(event),
-                    number(event, "value")));
-        } catch (Rejection r) {
-            return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
-        }
+            return new SeriesPoint(series, timestamp(event), number(event, "value"));
+        });
     }
 
     public ParseResult<ControlCommand> parseControl(String payload) {
-        try {
-            JsonNode event = object(payload);
+        return parse(payload, event -> {
             String op = requiredText(event, "op");
             ModelSpec spec = model(event);
             switch (op) {
                 case "freeze":
-                    return ParseResult.ok(new ControlCommand(ControlCommand.Op.FREEZE, spec.id));
+                    return new ControlCommand(ControlCommand.Op.FREEZE, spec.id);
                 case "resume":
-                    return ParseResult.ok(new ControlCommand(ControlCommand.Op.RESUME, spec.id));
+                    return new ControlCommand(ControlCommand.Op.RESUME, spec.id);
                 case "rollback":
-                    return ParseResult.ok(new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event)));
+                    return new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event));
                 default:
                     throw new Rejection(DeadLetterReason.UNKNOWN_OP,
                             "op '" + op + "' is none of freeze, resume, rollback");
             }
+        });
+    }
+
+    /** What a record becomes, or the rejection that says why it cannot be used. */
+    @FunctionalInterface
+    private interface Body<T> {
+        T of(JsonNode event);
+    }
+
+    /** The record as a JSON object, made into a value by {@code body}; any rejection becomes the dead letter. */
+    private <T> ParseResult<T> parse(String payload, Body<T> body) {
+        modelOfRecord = null;
+        try {
+            return ParseResult.ok(body.of(object(payload)));
         } catch (Rejection r) {
-            return ParseResult.rejected(new DeadLetter(r.reason, r.getMessage(), topic, payload));
+            DeadLetter dead = new DeadLetter(r.reason, r.getMessage(), topic, payload);
+            dead.modelId = modelOfRecord;
+            return ParseResult.rejected(dead);
         }
     }
 
@@ -159,6 +167,7 @@ public final class EventParser {
 
     private ModelSpec model(JsonNode event) {
         String id = requiredText(event, "model");
+        modelOfRecord = id;
         ModelSpec spec = models.get(id);
         if (spec == null) {
             throw new Rejection(DeadLetterReason.UNKNOWN_MODEL, "model '" + id + "' is not configured");

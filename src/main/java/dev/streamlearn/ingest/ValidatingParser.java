@@ -1,14 +1,18 @@
 package dev.streamlearn.ingest;
 
-import dev.streamlearn.records.DeadLetterReason;
-import dev.streamlearn.records.DeadLetter;
-import dev.streamlearn.records.PredictionRequest;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.SeriesPoint;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -16,16 +20,26 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Parses raw records of one topic; what cannot be used goes to the {@link #DEAD_LETTERS} side
- * output with its reason, and a counter per reason ({@code deadLetter.<reason>}) counts it.
+ * Parses the raw records of one topic with one of {@link EventParser}'s functions; what cannot
+ * be used goes to the {@link #DEAD_LETTERS} side output with its reason, and a counter per reason
+ * ({@code deadLetter.<reason>}) counts it. One instance per input, made by the factories below.
  */
-public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> {
+public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> implements ResultTypeQueryable<T> {
 
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
+    /** How a raw record becomes a value: one of the parser's functions. */
+    @FunctionalInterface
+    interface Parse<T> extends Serializable {
+        ParseResult<T> apply(EventParser parser, SourceRecord record);
+    }
+
+    private final String inputName;
+    private final Class<T> type;
+    private final Parse<T> parse;
     private final Map<String, ModelSpec> models;
     private final int maxRecordBytes;
     private final String topic;
@@ -33,16 +47,53 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter recordsIn;
 
-    protected ValidatingParser(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
+    private ValidatingParser(String inputName, Class<T> type, Parse<T> parse, Map<String, ModelSpec> models,
+            int maxRecordBytes, String topic) {
+        this.inputName = inputName;
+        this.type = type;
+        this.parse = parse;
         this.models = models;
         this.maxRecordBytes = maxRecordBytes;
         this.topic = topic;
     }
 
+    /** Labeled events into examples for the trainers, with where they were in the topic. */
+    public static ValidatingParser<Example> labeledEvents(Map<String, ModelSpec> models, int maxBytes, String topic) {
+        return new ValidatingParser<>("labeled", Example.class, (parser, record) -> {
+            ParseResult<Example> r = parser.parseLabeled(record.value);
+            if (r.isOk()) {
+                r.value().partition = record.partition;
+                r.value().offset = record.offset;
+            }
+            return r;
+        }, models, maxBytes, topic);
+    }
+
+    /** Prediction requests for the inference operator. */
+    public static ValidatingParser<PredictionRequest> requests(Map<String, ModelSpec> models, int maxBytes,
+            String topic) {
+        return new ValidatingParser<>("requests", PredictionRequest.class,
+                (parser, record) -> parser.parseRequest(record.value), models, maxBytes, topic);
+    }
+
+    /** Time-series points for the per-series lag windows. */
+    public static ValidatingParser<SeriesPoint> seriesPoints(Map<String, ModelSpec> models, int maxBytes,
+            String topic) {
+        return new ValidatingParser<>("series", SeriesPoint.class,
+                (parser, record) -> parser.parseSeriesPoint(record.value), models, maxBytes, topic);
+    }
+
+    /** Control commands for the trainers. */
+    public static ValidatingParser<ControlCommand> controlCommands(Map<String, ModelSpec> models, int maxBytes,
+            String topic) {
+        return new ValidatingParser<>("control", ControlCommand.class,
+                (parser, record) -> parser.parseControl(record.value), models, maxBytes, topic);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         parser = new EventParser(models, maxRecordBytes, topic);
-        recordsIn = getRuntimeContext().getMetricGroup().addGroup("input", inputName()).counter("recordsIn");
+        recordsIn = getRuntimeContext().getMetricGroup().addGroup("input", inputName).counter("recordsIn");
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("deadLetter");
         deadLetterCounters = new HashMap<>();
         for (DeadLetterReason reason : DeadLetterReason.values()) {
@@ -53,7 +104,7 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<T> out) {
         recordsIn.inc();
-        ParseResult<T> result = parse(parser, record);
+        ParseResult<T> result = parse.apply(parser, record);
         if (result.isOk()) {
             out.collect(result.value());
         } else {
@@ -63,89 +114,8 @@ public abstract class ValidatingParser<T> extends ProcessFunction<SourceRecord, 
         }
     }
 
-    protected abstract ParseResult<T> parse(EventParser parser, SourceRecord record);
-
-    /** Names the input in metrics: {@code input.<name>.recordsIn}. */
-    protected abstract String inputName();
-
-    /** Labeled events into examples for the trainers. */
-    public static final class LabeledEvents extends ValidatingParser<Example> {
-        private static final long serialVersionUID = 1L;
-
-        public LabeledEvents(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
-            super(models, maxRecordBytes, topic);
-        }
-
-        @Override
-        protected String inputName() {
-            return "labeled";
-        }
-
-        @Override
-        protected ParseResult<Example> parse(EventParser parser, SourceRecord record) {
-            ParseResult<Example> r = parser.parseLabeled(record.value);
-            if (r.isOk()) {
-                r.value().partition = record.partition;
-                r.value().offset = record.offset;
-            }
-            return r;
-        }
-    }
-
-    /** Prediction requests for the inference operator. */
-    public static final class Requests extends ValidatingParser<PredictionRequest> {
-        private static final long serialVersionUID = 1L;
-
-        public Requests(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
-            super(models, maxRecordBytes, topic);
-        }
-
-        @Override
-        protected String inputName() {
-            return "requests";
-        }
-
-        @Override
-        protected ParseResult<PredictionRequest> parse(EventParser parser, SourceRecord record) {
-            return parser.parseRequest(record.value);
-        }
-    }
-
-    /** Time-series points for the per-series lag windows. */
-    public static final class SeriesPoints extends ValidatingParser<dev.streamlearn.records.SeriesPoint> {
-        private static final long serialVersionUID = 1L;
-
-        public SeriesPoints(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
-            super(models, maxRecordBytes, topic);
-        }
-
-        @Override
-        protected String inputName() {
-            return "series";
-        }
-
-        @Override
-        protected ParseResult<dev.streamlearn.records.SeriesPoint> parse(EventParser parser, SourceRecord record) {
-            return parser.parseSeriesPoint(record.value);
-        }
-    }
-
-    /** Control commands for the trainers. */
-    public static final class ControlCommands extends ValidatingParser<dev.streamlearn.records.ControlCommand> {
-        private static final long serialVersionUID = 1L;
-
-        public ControlCommands(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
-            super(models, maxRecordBytes, topic);
-        }
-
-        @Override
-        protected String inputName() {
-            return "control";
-        }
-
-        @Override
-        protected ParseResult<dev.streamlearn.records.ControlCommand> parse(EventParser parser, SourceRecord record) {
-            return parser.parseControl(record.value);
-        }
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return TypeInformation.of(type);
     }
 }

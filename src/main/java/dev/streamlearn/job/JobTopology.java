@@ -52,33 +52,22 @@ public final class JobTopology {
             this.forecasts = forecasts;
         }
 
-        /** Writes the forecasts as JSON to the given sink (when the job has time series). */
-        public void writeForecastsTo(Sink<String> forecastSink) {
+        /** Writes the forecasts to the given sink (when the job has time series). */
+        public void writeForecastsTo(Sink<Forecast> forecastSink) {
             if (forecasts != null) {
-                forecasts.map(Json::forecast).returns(Types.STRING)
-                        .uid(Operators.FORMAT_FORECASTS_UID).name(Operators.FORMAT_FORECASTS_NAME)
-                        .sinkTo(forecastSink).uid(Operators.FORECAST_SINK_UID).name(Operators.FORECAST_SINK_NAME);
+                forecasts.sinkTo(forecastSink).uid(Operators.FORECAST_SINK_UID).name(Operators.FORECAST_SINK_NAME);
             }
         }
 
-        /**
-         * Writes predictions, dead letters and the model log as JSON to the given sinks, and the
-         * stored versions to the model store (when there is one).
-         */
-        public void writeTo(Sink<String> predictionSink, Sink<String> deadLetterSink, Sink<String> modelLogSink,
-                Sink<StoredModel> storeSink) {
-            modelLog.map(Json::modelLog).returns(Types.STRING)
-                    .uid(Operators.FORMAT_MODEL_LOG_UID).name(Operators.FORMAT_MODEL_LOG_NAME)
-                    .sinkTo(modelLogSink).uid(Operators.MODEL_LOG_SINK_UID).name(Operators.MODEL_LOG_SINK_NAME);
+        /** Writes predictions, dead letters and the model log to the given sinks, and the stored versions to the model store (when there is one). */
+        public void writeTo(Sink<Prediction> predictionSink, Sink<DeadLetter> deadLetterSink,
+                Sink<ModelLogEntry> modelLogSink, Sink<StoredModel> storeSink) {
+            modelLog.sinkTo(modelLogSink).uid(Operators.MODEL_LOG_SINK_UID).name(Operators.MODEL_LOG_SINK_NAME);
             if (storeSink != null) {
                 storedModels.sinkTo(storeSink).uid(Operators.MODEL_STORE_SINK_UID).name(Operators.MODEL_STORE_SINK_NAME);
             }
-            predictions.map(Json::prediction).returns(Types.STRING)
-                    .uid(Operators.FORMAT_PREDICTIONS_UID).name(Operators.FORMAT_PREDICTIONS_NAME)
-                    .sinkTo(predictionSink).uid(Operators.PREDICTION_SINK_UID).name(Operators.PREDICTION_SINK_NAME);
-            deadLetters.map(Json::deadLetter).returns(Types.STRING)
-                    .uid(Operators.FORMAT_DEAD_LETTERS_UID).name(Operators.FORMAT_DEAD_LETTERS_NAME)
-                    .sinkTo(deadLetterSink).uid(Operators.DEAD_LETTER_SINK_UID).name(Operators.DEAD_LETTER_SINK_NAME);
+            predictions.sinkTo(predictionSink).uid(Operators.PREDICTION_SINK_UID).name(Operators.PREDICTION_SINK_NAME);
+            deadLetters.sinkTo(deadLetterSink).uid(Operators.DEAD_LETTER_SINK_UID).name(Operators.DEAD_LETTER_SINK_NAME);
         }
     }
 
@@ -92,13 +81,13 @@ public final class JobTopology {
         int maxBytes = config.getInt(JobConfig.MAX_RECORD_BYTES);
 
         SingleOutputStreamOperator<Example> examples = labeledRecords
-                .process(new ValidatingParser.LabeledEvents(models, maxBytes, config.get(JobConfig.TOPIC_LABELED)))
+                .process(ValidatingParser.labeledEvents(models, maxBytes, config.get(JobConfig.TOPIC_LABELED)))
                 .uid(Operators.PARSE_LABELED_UID).name(Operators.PARSE_LABELED_NAME);
         SingleOutputStreamOperator<PredictionRequest> requests = requestRecords
-                .process(new ValidatingParser.Requests(models, maxBytes, config.get(JobConfig.TOPIC_REQUESTS)))
+                .process(ValidatingParser.requests(models, maxBytes, config.get(JobConfig.TOPIC_REQUESTS)))
                 .uid(Operators.PARSE_REQUESTS_UID).name(Operators.PARSE_REQUESTS_NAME);
         SingleOutputStreamOperator<ControlCommand> commands = controlRecords
-                .process(new ValidatingParser.ControlCommands(models, maxBytes, config.get(JobConfig.TOPIC_CONTROL)))
+                .process(ValidatingParser.controlCommands(models, maxBytes, config.get(JobConfig.TOPIC_CONTROL)))
                 .uid(Operators.PARSE_CONTROL_UID).name(Operators.PARSE_CONTROL_NAME);
 
         DataStream<Example> trainingExamples = examples;
@@ -107,7 +96,7 @@ public final class JobTopology {
         SeriesSpec series = config.series();
         if (series != null && seriesRecords != null) {
             SingleOutputStreamOperator<SeriesPoint> points = seriesRecords
-                    .process(new ValidatingParser.SeriesPoints(models, maxBytes, config.get(JobConfig.TOPIC_SERIES)))
+                    .process(ValidatingParser.seriesPoints(models, maxBytes, config.get(JobConfig.TOPIC_SERIES)))
                     .uid(Operators.PARSE_SERIES_UID).name(Operators.PARSE_SERIES_NAME);
             SingleOutputStreamOperator<Example> seriesExamples = points
                     .keyBy(p -> p.series, Types.STRING)

@@ -73,28 +73,9 @@ public final class Json {
         return write(n);
     }
 
-    /** A top-level field of a JSON object as text; empty when absent (used as a Kafka key). */
-    public static String field(String json, String name) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(json);
-            return n != null && n.hasNonNull(name) ? n.get(name).asText() : "";
-        } catch (JsonProcessingException e) {
-            return "";
-        }
-    }
-
     /** A control command the parser rejected, as a model-log line naming the model where it can. */
     public static ModelLogEntry rejectedCommand(DeadLetter d) {
-        String model = null;
-        try {
-            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(d.payload);
-            if (n != null && n.hasNonNull("model")) {
-                model = n.get("model").asText();
-            }
-        } catch (JsonProcessingException e) {
-            // not JSON: the entry names no model
-        }
-        return ModelLogEntry.rejected(model, -1, d.reason + ": " + d.detail, System.currentTimeMillis());
+        return ModelLogEntry.rejected(d.modelId, -1, d.reason + ": " + d.detail, System.currentTimeMillis());
     }
 
     private static String write(ObjectNode n) {

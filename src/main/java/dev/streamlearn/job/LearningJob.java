@@ -2,12 +2,15 @@ package dev.streamlearn.job;
 
 import dev.streamlearn.ingest.RawRecordDeserializer;
 import dev.streamlearn.ingest.SourceRecord;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.Forecast;
+import dev.streamlearn.records.Prediction;
 import dev.streamlearn.model.store.ModelStoreSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -40,13 +43,12 @@ public final class LearningJob {
     public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
         KafkaInputs in = readFromKafka(env, config);
         JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control, in.series);
-        outputs.writeTo(sink(config, JobConfig.TOPIC_PREDICTIONS), sink(config, JobConfig.TOPIC_DEAD_LETTER),
-                modelLogSink(config), storeSink(config));
+        outputs.writeTo(predictionSink(config), deadLetterSink(config), modelLogSink(config), storeSink(config));
         outputs.writeForecastsTo(forecastSink(config));
         return outputs;
     }
 
-    /** The raw records of the three input topics. */
+    /** The raw records of the input topics. */
     public static final class KafkaInputs {
         public final DataStream<SourceRecord> labeled;
         public final DataStream<SourceRecord> requests;
@@ -64,28 +66,20 @@ public final class LearningJob {
     }
 
     public static KafkaInputs readFromKafka(StreamExecutionEnvironment env, JobConfig config) {
-        DataStream<SourceRecord> labeled = env.fromSource(
-                        source(config, JobConfig.TOPIC_LABELED, new RawRecordDeserializer(config.labeledSkipBefore())),
-                        WatermarkStrategy.noWatermarks(), Operators.LABELED_SOURCE_NAME)
-                .uid(Operators.LABELED_SOURCE_UID);
-        DataStream<SourceRecord> requests = env.fromSource(
-                        source(config, JobConfig.TOPIC_REQUESTS, new RawRecordDeserializer()),
-                        WatermarkStrategy.noWatermarks(), Operators.REQUEST_SOURCE_NAME)
-                .uid(Operators.REQUEST_SOURCE_UID);
-        DataStream<SourceRecord> control = env.fromSource(
-                        source(config, JobConfig.TOPIC_CONTROL, new RawRecordDeserializer()),
-                        WatermarkStrategy.noWatermarks(), Operators.CONTROL_SOURCE_NAME)
-                .uid(Operators.CONTROL_SOURCE_UID);
-        DataStream<SourceRecord> series = config.series() == null ? null : env.fromSource(
-                        source(config, JobConfig.TOPIC_SERIES, new RawRecordDeserializer()),
-                        WatermarkStrategy.noWatermarks(), Operators.SERIES_SOURCE_NAME)
-                .uid(Operators.SERIES_SOURCE_UID);
-        return new KafkaInputs(labeled, requests, control, series);
+        return new KafkaInputs(
+                source(env, config, JobConfig.TOPIC_LABELED, new RawRecordDeserializer(config.labeledSkipBefore()),
+                        Operators.LABELED_SOURCE_UID, Operators.LABELED_SOURCE_NAME),
+                source(env, config, JobConfig.TOPIC_REQUESTS, new RawRecordDeserializer(),
+                        Operators.REQUEST_SOURCE_UID, Operators.REQUEST_SOURCE_NAME),
+                source(env, config, JobConfig.TOPIC_CONTROL, new RawRecordDeserializer(),
+                        Operators.CONTROL_SOURCE_UID, Operators.CONTROL_SOURCE_NAME),
+                config.series() == null ? null : source(env, config, JobConfig.TOPIC_SERIES,
+                        new RawRecordDeserializer(), Operators.SERIES_SOURCE_UID, Operators.SERIES_SOURCE_NAME));
     }
 
-    private static KafkaSource<SourceRecord> source(JobConfig config, ConfigOption<String> topic,
-            RawRecordDeserializer deserializer) {
-        return KafkaSource.<SourceRecord>builder()
+    private static DataStream<SourceRecord> source(StreamExecutionEnvironment env, JobConfig config,
+            ConfigOption<String> topic, RawRecordDeserializer deserializer, String uid, String name) {
+        KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(topic))
                 .setGroupId(config.get(JobConfig.GROUP_ID))
@@ -93,6 +87,7 @@ public final class LearningJob {
                 .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid);
     }
 
     private static OffsetsInitializer startingOffsets(String mode) {
@@ -106,33 +101,38 @@ public final class LearningJob {
         }
     }
 
-    /** The model log is written exactly once: a line appears when the checkpoint holding its version completes. */
-    public static KafkaSink<String> modelLogSink(JobConfig config) {
-        return KafkaSink.<String>builder()
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(keyedBy(config.get(JobConfig.TOPIC_MODEL_LOG), "model"))
-                .setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(JobConfig.TOPIC_MODEL_LOG))
-                // below the broker's transaction.max.timeout.ms (15 min by default)
-                .setProperty("transaction.timeout.ms", "600000")
-                .build();
+    /** Predictions, unkeyed: any partition serves. */
+    public static KafkaSink<Prediction> predictionSink(JobConfig config) {
+        return sink(config, JobConfig.TOPIC_PREDICTIONS, Json::prediction, null, config.deliveryGuarantee());
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
+        return sink(config, JobConfig.TOPIC_DEAD_LETTER, Json::deadLetter, null, config.deliveryGuarantee());
+    }
+
+    /**
+     * The model log, keyed by model so each model's history stays in order, and written exactly
+     * once: a line appears when the checkpoint holding its version completes.
+     */
+    public static KafkaSink<ModelLogEntry> modelLogSink(JobConfig config) {
+        return sink(config, JobConfig.TOPIC_MODEL_LOG, Json::modelLog, e -> e.modelId, DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     /** Forecasts, keyed by series so that each series' forecasts stay in order. */
-    public static KafkaSink<String> forecastSink(JobConfig config) {
-        return KafkaSink.<String>builder()
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(keyedBy(config.get(JobConfig.TOPIC_FORECASTS), "series"))
-                .setDeliveryGuarantee(config.deliveryGuarantee())
-                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(JobConfig.TOPIC_FORECASTS))
-                .build();
+    public static KafkaSink<Forecast> forecastSink(JobConfig config) {
+        return sink(config, JobConfig.TOPIC_FORECASTS, Json::forecast, f -> f.series, config.deliveryGuarantee());
     }
 
-    /** JSON records keyed by one of their fields, so that records with the same key stay in order. */
-    private static KafkaRecordSerializationSchema<String> keyedBy(String topic, String field) {
-        return (json, context, timestamp) -> new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
-                Json.field(json, field).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    private static <T> KafkaSink<T> sink(JobConfig config, ConfigOption<String> topic,
+            JsonRecordSerializer.Field<T> json, JsonRecordSerializer.Field<T> key, DeliveryGuarantee guarantee) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new JsonRecordSerializer<>(config.get(topic), json, key))
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(topic))
+                // below the broker's transaction.max.timeout.ms (15 min by default)
+                .setProperty("transaction.timeout.ms", "600000")
+                .build();
     }
 
     /** The model store sink, or null when the job has no store. */
@@ -140,17 +140,5 @@ public final class LearningJob {
         ModelStore store = config.store();
         return store == null ? null : new ModelStoreSink(store, config.getInt(JobConfig.STORE_KEEP_LAST),
                 config.getInt(JobConfig.STORE_KEEP_EVERY));
-    }
-
-    public static KafkaSink<String> sink(JobConfig config, ConfigOption<String> topic) {
-        return KafkaSink.<String>builder()
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
-                        .setTopic(config.get(topic))
-                        .setValueSerializationSchema(new SimpleStringSchema())
-                        .build())
-                .setDeliveryGuarantee(config.deliveryGuarantee())
-                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(topic))
-                .build();
     }
 }

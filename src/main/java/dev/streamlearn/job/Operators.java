@@ -21,8 +21,6 @@ public final class Operators {
     public static final String PARSE_SERIES_NAME = "Parse series points";
     public static final String SERIES_WINDOWS_UID = "series-windows";
     public static final String SERIES_WINDOWS_NAME = "Series lag windows (keyed, RocksDB)";
-    public static final String FORMAT_FORECASTS_UID = "format-forecasts";
-    public static final String FORMAT_FORECASTS_NAME = "Forecasts to JSON";
     public static final String FORECAST_SINK_UID = "sink-forecasts";
     public static final String FORECAST_SINK_NAME = "Kafka: forecasts";
 
@@ -38,10 +36,6 @@ public final class Operators {
     public static final String INFERENCE_UID = "inference";
     public static final String INFERENCE_NAME = "Inference (broadcast weights)";
 
-    public static final String FORMAT_PREDICTIONS_UID = "format-predictions";
-    public static final String FORMAT_PREDICTIONS_NAME = "Predictions to JSON";
-    public static final String FORMAT_DEAD_LETTERS_UID = "format-dead-letters";
-    public static final String FORMAT_DEAD_LETTERS_NAME = "Dead letters to JSON";
 
     public static final String PREDICTION_SINK_UID = "sink-predictions";
     public static final String PREDICTION_SINK_NAME = "Kafka: predictions";
@@ -49,8 +43,6 @@ public final class Operators {
     public static final String DEAD_LETTER_SINK_NAME = "Kafka: dead letters";
     public static final String REJECTED_COMMANDS_UID = "rejected-commands-to-model-log";
     public static final String REJECTED_COMMANDS_NAME = "Rejected commands to model log";
-    public static final String FORMAT_MODEL_LOG_UID = "format-model-log";
-    public static final String FORMAT_MODEL_LOG_NAME = "Model log to JSON";
     public static final String MODEL_LOG_SINK_UID = "sink-model-log";
     public static final String MODEL_LOG_SINK_NAME = "Kafka: model log";
     public static final String MODEL_STORE_SINK_UID = "sink-model-store";

@@ -7,6 +7,8 @@ public class DeadLetter {
     public String detail;
     public String topic;
     public String payload;
+    /** The model the record named, when it could be read (a command for a model, a request, ...); else null. */
+    public String modelId;
 
     public DeadLetter() {}
 

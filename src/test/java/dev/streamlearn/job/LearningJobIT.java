@@ -236,9 +236,8 @@ class LearningJobIT {
                 .returns(SourceRecord.class)
                 .uid("test-failure-injection").name("failure injection");
         JobTopology.Outputs outputs = JobTopology.build(config, labeled, in.requests, in.control, in.series);
-        outputs.writeTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS),
-                LearningJob.sink(config, JobConfig.TOPIC_DEAD_LETTER), LearningJob.modelLogSink(config),
-                LearningJob.storeSink(config));
+        outputs.writeTo(LearningJob.predictionSink(config), LearningJob.deadLetterSink(config),
+                LearningJob.modelLogSink(config), LearningJob.storeSink(config));
         CollectingSink<ModelUpdate> updates = new CollectingSink<>("recover-updates");
         outputs.modelUpdates.sinkTo(updates).uid("test-collect-updates").name("collect updates");
         FailOnceAfterCheckpoint.reset();
