@@ -207,8 +207,8 @@ public final class BatchFit {
         m.createdAtMillis = System.currentTimeMillis();
         m.examplesTrained = data.y.length;
         m.offsetsThrough = new long[0];
-        m.loss = spec.loss.name();
-        m.optimizer = StoredModel.BATCH_OPTIMIZER;
+        m.loss = spec.loss;
+        m.optimizer = null; // a batch fit: the job's optimizer seeds its state from the weights
         m.hashBits = spec.hashBits;
         m.state = st;
         double loss = 0;

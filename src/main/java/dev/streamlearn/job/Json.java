@@ -46,7 +46,7 @@ public final class Json {
 
     public static String modelLog(ModelLogEntry e) {
         ObjectNode n = MAPPER.createObjectNode();
-        n.put("event", e.event);
+        n.put("event", e.event.toString());
         n.put("model", e.modelId);
         n.put("version", e.version);
         if (e.parentVersion >= 0) {
@@ -55,7 +55,7 @@ public final class Json {
         if (e.path != null) {
             n.put("path", e.path);
         }
-        if (!ModelLogEntry.REJECTED.equals(e.event)) {
+        if (e.event != ModelLogEntry.Event.REJECTED) {
             n.put("examplesTrained", e.examplesTrained);
         }
         if (e.reason != null) {

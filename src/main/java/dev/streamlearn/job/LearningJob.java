@@ -90,11 +90,11 @@ public final class LearningJob {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid);
     }
 
-    private static OffsetsInitializer startingOffsets(String mode) {
+    private static OffsetsInitializer startingOffsets(JobConfig.StartingOffsets mode) {
         switch (mode) {
-            case "earliest":
+            case EARLIEST:
                 return OffsetsInitializer.earliest();
-            case "latest":
+            case LATEST:
                 return OffsetsInitializer.latest();
             default:
                 return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);

@@ -72,4 +72,10 @@ public enum Loss {
     public static Loss parse(String name) {
         return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
     }
+
+    /** The name in options and messages: {@code logistic}, {@code squared}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

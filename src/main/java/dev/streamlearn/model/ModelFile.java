@@ -1,6 +1,7 @@
 package dev.streamlearn.model;
 
 import dev.streamlearn.features.ScalerState;
+import dev.streamlearn.metrics.Loss;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -30,6 +31,8 @@ public final class ModelFile {
 
     private static final byte[] MAGIC = "SLMODEL".getBytes(StandardCharsets.US_ASCII);
     public static final int FORMAT = 2;
+    /** The optimizer name of a model fitted by a batch learner, which has no optimizer state. */
+    private static final String BATCH_FIT = "BATCH";
     private static final int FORMAT_WITHOUT_SCALING = 1;
     /** File name of a version in a model's folder: fixed width, so names sort by version. */
     public static final String NAME_FORMAT = "v%012d.model";
@@ -68,8 +71,8 @@ public final class ModelFile {
         for (long o : offsets) {
             out.writeLong(o);
         }
-        out.writeUTF(m.loss);
-        out.writeUTF(m.optimizer);
+        out.writeUTF(m.loss.name());
+        out.writeUTF(m.optimizer == null ? BATCH_FIT : m.optimizer.name());
         out.writeInt(m.hashBits);
         out.writeBoolean(m.frozen);
         out.writeInt(m.metricNames.length);
@@ -137,8 +140,9 @@ public final class ModelFile {
         for (int p = 0; p < m.offsetsThrough.length; p++) {
             m.offsetsThrough[p] = in.readLong();
         }
-        m.loss = in.readUTF();
-        m.optimizer = in.readUTF();
+        m.loss = Loss.valueOf(in.readUTF());
+        String optimizer = in.readUTF();
+        m.optimizer = optimizer.equals(BATCH_FIT) ? null : ModelSpec.OptimizerKind.valueOf(optimizer);
         m.hashBits = in.readInt();
         m.frozen = in.readBoolean();
         int metrics = in.readInt();
@@ -160,7 +164,7 @@ public final class ModelFile {
         st.optimizerState = readDoubles(in, st.optimizerArrays * n);
         st.optimizerGlobal = format == FORMAT_WITHOUT_SCALING ? new double[0] : readDoubles(in, in.readInt());
         st.scale = ScalerState.empty();
-        if (format == FORMAT_WITHOUT_SCALING && "FTRL".equals(m.optimizer) && st.optimizerArrays == 2) {
+        if (format == FORMAT_WITHOUT_SCALING && m.optimizer == ModelSpec.OptimizerKind.FTRL && st.optimizerArrays == 2) {
             // format 1 kept FTRL's n; the optimizer now keeps its root
             for (int k = n; k < 2 * n; k++) {
                 st.optimizerState[k] = Math.sqrt(st.optimizerState[k]);
@@ -188,7 +192,7 @@ public final class ModelFile {
         try (InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(args[0]))) {
             StoredModel m = read(in);
             System.out.printf("model %s version %d (parent %d), %d examples, %d non-zero weights, %s/%s, 2^%d hashed%n",
-                    m.modelId, m.version, m.parentVersion, m.examplesTrained, m.state.nonZeroWeights(), m.loss, m.optimizer,
+                    m.modelId, m.version, m.parentVersion, m.examplesTrained, m.state.nonZeroWeights(), m.loss, m.optimizer == null ? "batch fit" : m.optimizer,
                     m.hashBits);
         }
     }

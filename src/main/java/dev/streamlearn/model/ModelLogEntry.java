@@ -6,13 +6,18 @@ package dev.streamlearn.model;
  */
 public class ModelLogEntry {
 
-    public static final String STORED = "stored";
-    public static final String ROLLBACK = "rollback";
-    public static final String FREEZE = "freeze";
-    public static final String RESUME = "resume";
-    public static final String REJECTED = "rejected";
+    /** What happened to the model. */
+    public enum Event {
+        STORED, ROLLBACK, FREEZE, RESUME, REJECTED;
 
-    public String event;
+        /** As written on the model-log topic: {@code stored}, {@code rollback}, ... */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public Event event;
     public String modelId;
     public long version;
     public long parentVersion;
@@ -26,7 +31,7 @@ public class ModelLogEntry {
 
     public ModelLogEntry() {}
 
-    public static ModelLogEntry of(String event, StoredModel m, String path) {
+    public static ModelLogEntry of(Event event, StoredModel m, String path) {
         ModelLogEntry e = new ModelLogEntry();
         e.event = event;
         e.modelId = m.modelId;
@@ -42,7 +47,7 @@ public class ModelLogEntry {
 
     public static ModelLogEntry rejected(String modelId, long currentVersion, String reason, long ts) {
         ModelLogEntry e = new ModelLogEntry();
-        e.event = REJECTED;
+        e.event = Event.REJECTED;
         e.modelId = modelId;
         e.version = currentVersion;
         e.parentVersion = -1;

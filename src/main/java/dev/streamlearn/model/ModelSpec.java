@@ -36,7 +36,9 @@ public final class ModelSpec implements Serializable {
             this.defaultLearningRate = defaultLearningRate;
         }
 
-        public String code() {
+        /** The name in options and messages: {@code ftrl}, {@code adagrad}, ... */
+        @Override
+        public String toString() {
             return name().toLowerCase(Locale.ROOT);
         }
     }

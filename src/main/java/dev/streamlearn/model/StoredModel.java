@@ -10,9 +10,6 @@ import dev.streamlearn.metrics.MetricNames;
  * prequential metrics at that point.
  */
 public class StoredModel {
-    /** The optimizer name of a model fitted by a batch learner: it has weights but no optimizer state. */
-    public static final String BATCH_OPTIMIZER = "BATCH";
-
     public String modelId;
     public long version;
     /** The version this one descends from: version - 1, or the version a rollback restored. */
@@ -24,8 +21,9 @@ public class StoredModel {
     public long eventTimeThrough;
     /** Per partition of the labeled topic, the offset of the last record trained into this version (-1: none). */
     public long[] offsetsThrough;
-    public String loss;
-    public String optimizer;
+    public Loss loss;
+    /** The optimizer that learnt it; null for a model fitted by a batch learner (weights, no optimizer state). */
+    public ModelSpec.OptimizerKind optimizer;
     public int hashBits;
     public boolean frozen;
     public ModelState state;
@@ -50,6 +48,6 @@ public class StoredModel {
 
     /** The metric by which "better" is judged: windowed log loss (logistic) or RMSE (squared); lower is better. */
     public double qualityLoss() {
-        return Loss.LOGISTIC.name().equals(loss) ? metric(MetricNames.LOG_LOSS) : metric(MetricNames.RMSE);
+        return loss == Loss.LOGISTIC ? metric(MetricNames.LOG_LOSS) : metric(MetricNames.RMSE);
     }
 }

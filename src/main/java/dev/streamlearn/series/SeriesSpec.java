@@ -12,7 +12,13 @@ public final class SeriesSpec implements Serializable {
         /** Repeat the last value for each missing step (up to the window length), so lags stay aligned. */
         FILL,
         /** Forget the history and learn again once the window has filled. */
-        RESET
+        RESET;
+
+        /** The name in options: {@code fill}, {@code reset}. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public final String modelId;

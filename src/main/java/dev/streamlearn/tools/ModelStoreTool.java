@@ -120,7 +120,7 @@ public final class ModelStoreTool {
         out.printf("model %s version %d, parent %d, created %s%n", m.modelId, m.version, m.parentVersion,
                 Instant.ofEpochMilli(m.createdAtMillis));
         out.printf("%s loss, %s optimizer (%d steps), 2^%d hashed features, %d non-zero weights, %s%n", m.loss,
-                m.optimizer, m.state.optimizerSteps, m.hashBits, m.state.nonZeroWeights(), m.frozen ? "frozen" : "learning");
+                m.optimizer == null ? "batch fit" : m.optimizer, m.state.optimizerSteps, m.hashBits, m.state.nonZeroWeights(), m.frozen ? "frozen" : "learning");
         out.printf("%d examples in %d batches, event time through %s, labeled-topic offsets through %s%n",
                 m.examplesTrained, m.batchesApplied,
                 m.eventTimeThrough == 0 ? "-" : Instant.ofEpochMilli(m.eventTimeThrough).toString(), offsets(m));

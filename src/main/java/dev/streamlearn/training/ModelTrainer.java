@@ -243,8 +243,8 @@ public final class ModelTrainer {
         m.batchesApplied = batchesApplied;
         m.eventTimeThrough = eventTimeThrough;
         m.offsetsThrough = trainedOffsets.clone();
-        m.loss = spec.loss.name();
-        m.optimizer = spec.optimizer.name();
+        m.loss = spec.loss;
+        m.optimizer = spec.optimizer;
         m.hashBits = spec.hashBits;
         m.frozen = frozen;
         m.state = learner.state();
@@ -295,9 +295,8 @@ public final class ModelTrainer {
     }
 
     private void checkCompatible(StoredModel m) {
-        boolean optimizerFits = spec.optimizer.name().equals(m.optimizer)
-                || StoredModel.BATCH_OPTIMIZER.equals(m.optimizer);
-        if (m.dimension() != learner.dimension() || !optimizerFits || !spec.loss.name().equals(m.loss)) {
+        boolean optimizerFits = m.optimizer == null || m.optimizer == spec.optimizer; // null: a batch fit
+        if (m.dimension() != learner.dimension() || !optimizerFits || spec.loss != m.loss) {
             throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
                     + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model is configured with "
                     + spec.loss + "/" + spec.optimizer + " on 2^" + spec.hashBits);

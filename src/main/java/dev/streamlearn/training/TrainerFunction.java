@@ -136,11 +136,11 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         switch (command.op) {
             case FREEZE:
                 trainer.freeze();
-                keep(trainer, ModelLogEntry.FREEZE, now, ctx);
+                keep(trainer, ModelLogEntry.Event.FREEZE, now, ctx);
                 break;
             case RESUME:
                 trainer.resume();
-                keep(trainer, ModelLogEntry.RESUME, now, ctx);
+                keep(trainer, ModelLogEntry.Event.RESUME, now, ctx);
                 break;
             case ROLLBACK:
                 rollback(trainer, command.version, now, ctx, out);
@@ -176,7 +176,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             return;
         }
         out.collect(update);
-        keep(trainer, ModelLogEntry.ROLLBACK, now, ctx);
+        keep(trainer, ModelLogEntry.Event.ROLLBACK, now, ctx);
     }
 
     private StoredModel find(ModelTrainer trainer, long version) throws IOException {
@@ -215,7 +215,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     }
 
     /** Stores the current version and logs why. */
-    private void keep(ModelTrainer trainer, String event, long now, Context ctx) {
+    private void keep(ModelTrainer trainer, ModelLogEntry.Event event, long now, Context ctx) {
         StoredModel m = trainer.store(now);
         if (store != null) {
             ctx.output(STORED_MODELS, m);
@@ -233,7 +233,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         if (trainer.hasOpenBatch() && trainer.batchDeadline() <= timestamp) {
             apply(trainer, ctx, out);
         } else if (trainer.hasUnstoredVersion() && trainer.storeDue(timestamp)) {
-            keep(trainer, ModelLogEntry.STORED, timestamp, ctx); // the last version before a pause
+            keep(trainer, ModelLogEntry.Event.STORED, timestamp, ctx); // the last version before a pause
         } else {
             publishMetrics(trainer, ctx); // a deferred metrics refresh
         }
@@ -245,7 +245,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             out.collect(update);
             long now = ctx.timerService().currentProcessingTime();
             if (trainer.storeDue(now)) {
-                keep(trainer, ModelLogEntry.STORED, now, ctx);
+                keep(trainer, ModelLogEntry.Event.STORED, now, ctx);
             } else {
                 ctx.timerService().registerProcessingTimeTimer(trainer.nextStoreAt());
             }

@@ -68,7 +68,7 @@ class PojoSerializationTest {
                 snapshot.state,
                 served,
                 stored,
-                dev.streamlearn.model.ModelLogEntry.of("stored", stored, "file:/store/m/v1.model"));
+                dev.streamlearn.model.ModelLogEntry.of(dev.streamlearn.model.ModelLogEntry.Event.STORED, stored, "file:/store/m/v1.model"));
     }
 
     private static dev.streamlearn.series.SeriesState seriesState() {

@@ -33,7 +33,7 @@ class ReadmeConfigTableTest {
         for (ModelSpec.OptimizerKind k : ModelSpec.OptimizerKind.values()) {
             double v = o == JobConfig.L1 ? k.defaultL1 : o == JobConfig.L2 ? k.defaultL2 : k.defaultLearningRate;
             if (!Double.isNaN(v)) {
-                parts.add(k.code() + " " + v);
+                parts.add(k + " " + v);
             }
         }
         return String.join(", ", parts);

@@ -97,7 +97,7 @@ class TrainerFunctionTest {
             assertEquals(List.of(1L, 2L, 3L, 4L), versions(h));
             List<dev.streamlearn.model.ModelLogEntry> log = log(h);
             assertEquals(List.of("stored", "stored", "stored", "stored"),
-                    log.stream().map(e -> e.event).collect(Collectors.toList()));
+                    log.stream().map(e -> e.event.toString()).collect(Collectors.toList()));
 
             h.processElement2(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 3), 20);
             ModelUpdate rolledBack = h.extractOutputValues().get(4);
@@ -122,13 +122,13 @@ class TrainerFunctionTest {
             assertArrayEquals(expected, served, 0.0, "exactly version 3's weights");
             assertTrue(v4.version > v3.version);
             dev.streamlearn.model.ModelLogEntry entry = log(h).get(4);
-            assertEquals("rollback", entry.event);
+            assertEquals("rollback", entry.event.toString());
             assertEquals(5L, entry.version);
             assertEquals(3L, entry.parentVersion);
 
             h.processElement2(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 1), 21); // no longer kept
             assertEquals(6, log(h).size());
-            assertEquals("rejected", log(h).get(5).event);
+            assertEquals("rejected", log(h).get(5).event.toString());
             assertTrue(log(h).get(5).reason.contains("version 1 no longer exists"), log(h).get(5).reason);
             assertEquals(5, h.extractOutputValues().size(), "nothing changes");
 
