@@ -1,7 +1,7 @@
 package dev.streamlearn.job;
 
 /** A configuration value the job cannot run with; the message names the key and the reason in one line. */
-public final class InvalidConfigException extends RuntimeException {
+public final class InvalidConfigException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

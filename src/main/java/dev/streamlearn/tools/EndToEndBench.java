@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,33 +28,38 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * request-to-prediction latency through Kafka and the job, and freshness (event in the trainer to
  * weights served), against a Kafka round trip without the job measured in the same run.
  */
-public final class EndToEndBench {
+@Command(name = "scripts/bench-e2e", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Throughput, request latency and freshness of a running job that trains model 'bike'.")
+public final class EndToEndBench implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: bench-e2e [--url URL] [--bootstrap HOSTS] [--events N] [--requests N] [--rate N]",
-            "  --url URL         Flink REST (default http://127.0.0.1:8081); the job must train model 'bike'",
-            "  --bootstrap HOSTS Kafka (default 127.0.0.1:9092)",
-            "  --events N        labeled events for the throughput phase (default 200000)",
-            "  --requests N      requests for the latency phase (default 5000)",
-            "  --rate N          requests per second in the latency phase (default 1000)");
+    @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
+    String url;
 
-    private EndToEndBench() {}
+    @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
+    String bootstrap;
 
-    public static void main(String[] args) throws Exception {
-        Args a = new Args(args, USAGE);
-        if (a.help) {
-            System.out.println(USAGE);
-            return;
-        }
-        String url = a.get("--url", "http://127.0.0.1:8081");
-        String bootstrap = a.get("--bootstrap", "127.0.0.1:9092");
-        int events = a.intValue("--events", 200_000);
-        int requests = a.intValue("--requests", 5000);
-        int rate = a.intValue("--rate", 1000);
+    @Option(names = "--events", paramLabel = "N", defaultValue = "200000",
+            description = "Labeled events for the throughput phase.")
+    int events;
+
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "5000",
+            description = "Requests for the latency phase.")
+    int requests;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+            description = "Requests per second in the latency phase.")
+    int rate;
+
+    public static void main(String[] args) {
+        Tool.exit(new EndToEndBench(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         ClusterMetrics rest = new ClusterMetrics(url);
         List<String> jobs = rest.runningJobs();
         if (jobs.isEmpty()) {
-            throw new IllegalStateException("no running job at " + url);
+            throw new IllegalArgumentException("no running job at " + url);
         }
         String job = jobs.get(0);
         List<DatasetEvent> bike = BikeSharingEvents.read("bike", Path.of("src/data/bike_sharing/hour.csv"),
@@ -94,6 +102,7 @@ public final class EndToEndBench {
                 fresh.getOrDefault("freshnessMillis_p99", Double.NaN));
         out.printf("%nTraining throughput: %d labeled events trained in %.1f s = %.0f events/s (producer sent them"
                 + " in %.1f s).%n", events, seconds, events / seconds, sent);
+        return 0;
     }
 
     /** Sends n records at the rate and waits for each answer; returns the median and p99 latency in ms. */

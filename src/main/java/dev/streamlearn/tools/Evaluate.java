@@ -9,7 +9,6 @@ import dev.streamlearn.evaluation.LearningCurve;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
-import dev.streamlearn.job.InvalidConfigException;
 import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.SeriesPoint;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +31,7 @@ import picocli.CommandLine.Unmatched;
  * learning code over a dataset file, without a cluster, and prints the metrics of the whole
  * stream and of its last part. The last line is one JSON object for scripts.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scripts/evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Scores every example before learning from it (prequential evaluation), with the job's own code "
                 + "and options, over a dataset file.",
             "Any other --KEY VALUE is a model option of the job (README.md, Configuration), e.g. --optimizer sgd "
@@ -70,23 +68,14 @@ public final class Evaluate implements Callable<Integer> {
     private PrintStream out = System.out;
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Tool.exit(new Evaluate(), args);
     }
 
+    /** Runs the tool, printing to the given streams; returns its exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Evaluate tool = new Evaluate();
         tool.out = out;
-        CommandLine cli = new CommandLine(tool);
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            if (e instanceof InvalidConfigException || e instanceof IllegalArgumentException) {
-                err.println("evaluate: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli.execute(args);
+        return Tool.run(tool, args, out, err);
     }
 
     @Override

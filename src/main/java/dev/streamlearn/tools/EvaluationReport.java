@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +23,7 @@ import picocli.CommandLine.Option;
  * defaults and with the one documented option per kind of stream, and writes the results with
  * the command of each row to docs/EVALUATION.md. Every number in that page comes from here.
  */
-@Command(name = "evaluation-report", mixinStandardHelpOptions = true,
+@Command(name = "scripts/evaluation-report", mixinStandardHelpOptions = true,
         description = "Evaluates the job's learner on every dataset of the project and writes docs/EVALUATION.md.")
 public final class EvaluationReport implements Callable<Integer> {
 
@@ -48,7 +47,7 @@ public final class EvaluationReport implements Callable<Integer> {
     private record Row(String dataset, String setting, String command, JsonNode result) {}
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EvaluationReport()).execute(args));
+        Tool.exit(new EvaluationReport(), args);
     }
 
     @Override

@@ -11,12 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Writes a generated click stream with a known truth ({@link ClickStream}) as JSON lines in the event format. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scripts/generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Writes a click stream shaped like a display-ad log, with labels drawn from a known logistic model,"
                 + " as JSON lines of labeled events (replay or evaluate them like any dataset).")
 public final class Generate implements Callable<Integer> {
@@ -46,13 +45,13 @@ public final class Generate implements Callable<Integer> {
     String countsAct;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Generate()).execute(args));
+        Tool.exit(new Generate(), args);
     }
 
     @Override
     public Integer call() throws IOException {
         if (!countsAct.equals("log") && !countsAct.equals("linear")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--counts-act is log or linear");
+            throw new IllegalArgumentException("--counts-act is log or linear, not '" + countsAct + "'");
         }
         ClickStream.Spec spec = new ClickStream.Spec();
         spec.seed = seed;

@@ -16,76 +16,107 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** Lists, shows and compares the versions in a model store. */
+@Command(name = "scripts/models", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Lists, shows and compares the versions in a model store.",
+        subcommands = {ModelStoreTool.ListVersions.class, ModelStoreTool.Show.class, ModelStoreTool.Compare.class})
 public final class ModelStoreTool {
-
-    static final String USAGE = String.join("\n",
-            "usage: models --store URI list [--model ID]",
-            "       models --store URI show MODEL VERSION [--top N] [--names-from FILE [--format FMT]]",
-            "       models --store URI compare MODEL VERSION_A VERSION_B [--top N] [--names-from FILE [--format FMT]]",
-            "  --store URI        the model store (store.path of the job), e.g. file:///data/models",
-            "  --top N            how many weights to list (default 10)",
-            "  --names-from FILE  a dataset (as for replay) whose features name the hashed coordinates",
-            "  --format FMT       its format, when the file name does not tell (jsonl, csv, arff, open-bandit, bike-sharing)");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ModelStoreTool() {}
+    @Option(names = "--store", paramLabel = "URI", required = true, scope = CommandLine.ScopeType.INHERIT,
+            description = "The model store (the job's store.path), e.g. file:///data/models.")
+    String store;
+
+    /** Options of the commands that print weights. */
+    static final class WeightOptions {
+        @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "How many weights to list.")
+        int top;
+
+        @Option(names = "--names-from", paramLabel = "FILE",
+                description = "A dataset (as for replay) whose features name the hashed coordinates.")
+        String namesFrom;
+
+        @Option(names = "--format", paramLabel = "FMT",
+                description = "Its format, when the file name does not tell (" + DatasetSource.FORMATS + ").")
+        String format;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every stored version, with its metrics.")
+    static final class ListVersions implements Callable<Integer> {
+        @ParentCommand
+        ModelStoreTool parent;
+
+        @Option(names = "--model", paramLabel = "ID", description = "Only this model.")
+        String model;
+
+        @Override
+        public Integer call() throws IOException {
+            list(new ModelStore(parent.store), model, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One version: metadata, metrics, largest weights.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        ModelStoreTool parent;
+
+        @Parameters(index = "0", paramLabel = "MODEL")
+        String model;
+
+        @Parameters(index = "1", paramLabel = "VERSION")
+        String version;
+
+        @Mixin
+        WeightOptions weights;
+
+        @Override
+        public Integer call() throws IOException {
+            ModelStore s = new ModelStore(parent.store);
+            StoredModel m = read(s, model, version);
+            show(m, weights.top, names(weights, m), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Two versions: metrics before and after, the weights that moved most.")
+    static final class Compare implements Callable<Integer> {
+        @ParentCommand
+        ModelStoreTool parent;
+
+        @Parameters(index = "0", paramLabel = "MODEL")
+        String model;
+
+        @Parameters(index = "1", paramLabel = "VERSION_A")
+        String a;
+
+        @Parameters(index = "2", paramLabel = "VERSION_B")
+        String b;
+
+        @Mixin
+        WeightOptions weights;
+
+        @Override
+        public Integer call() throws IOException {
+            ModelStore s = new ModelStore(parent.store);
+            StoredModel first = read(s, model, a);
+            compare(first, read(s, model, b), weights.top, names(weights, first), System.out);
+            return 0;
+        }
+    }
 
     public static void main(String[] args) {
-        try {
-            System.exit(run(args, System.out));
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("models: " + e.getMessage());
-            System.exit(2);
-        }
-    }
-
-    static int run(String[] raw, PrintStream out) throws IOException {
-        List<String> words = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i].startsWith("--") && !raw[i].equals("--help")) {
-                options.add(raw[i]);
-                if (i + 1 < raw.length) {
-                    options.add(raw[++i]);
-                }
-            } else if (raw[i].equals("--help") || raw[i].equals("-h")) {
-                options.add(raw[i]);
-            } else {
-                words.add(raw[i]);
-            }
-        }
-        Args a = new Args(options.toArray(new String[0]), USAGE);
-        if (a.help || words.isEmpty()) {
-            out.println(USAGE);
-            return a.help ? 0 : 2;
-        }
-        ModelStore store = new ModelStore(a.required("--store"));
-        int top = a.intValue("--top", 10);
-        switch (words.get(0)) {
-            case "list":
-                list(store, a.get("--model", null), out);
-                return 0;
-            case "show":
-                expect(words, 3, "show MODEL VERSION");
-                show(read(store, words.get(1), words.get(2)), top, names(a, words.get(1), store, words.get(2)), out);
-                return 0;
-            case "compare":
-                expect(words, 4, "compare MODEL VERSION_A VERSION_B");
-                compare(read(store, words.get(1), words.get(2)), read(store, words.get(1), words.get(3)), top,
-                        names(a, words.get(1), store, words.get(2)), out);
-                return 0;
-            default:
-                throw new IllegalArgumentException("unknown command '" + words.get(0) + "' (list, show, compare)");
-        }
-    }
-
-    private static void expect(List<String> words, int n, String form) {
-        if (words.size() != n) {
-            throw new IllegalArgumentException("usage: models --store URI " + form);
-        }
+        Tool.exit(new ModelStoreTool(), args);
     }
 
     private static StoredModel read(ModelStore store, String model, String version) throws IOException {
@@ -173,7 +204,7 @@ public final class ModelStoreTool {
     }
 
     private static String name(int coord, StoredModel m, Map<Integer, String> names) {
-        if (coord == 1 << m.hashBits) {
+        if (coord == FeatureHasher.biasIndex(m.hashBits)) {
             return "(bias)";
         }
         String n = names.get(coord);
@@ -181,19 +212,16 @@ public final class ModelStoreTool {
     }
 
     /** Feature names by hashed coordinate, from a dataset's events (collisions list every name). */
-    private static Map<Integer, String> names(Args a, String model, ModelStore store, String version)
-            throws IOException {
-        String file = a.get("--names-from", null);
+    private static Map<Integer, String> names(WeightOptions options, StoredModel m) throws IOException {
         Map<Integer, String> names = new HashMap<>();
-        if (file == null) {
+        if (options.namesFrom == null) {
             return names;
         }
-        int bits = read(store, model, version).hashBits;
-        FeatureHasher hasher = new FeatureHasher(bits);
+        FeatureHasher hasher = new FeatureHasher(m.hashBits);
         Map<Integer, TreeSet<String>> all = new HashMap<>();
         DatasetSource source = new DatasetSource();
-        source.files.add(java.nio.file.Path.of(file));
-        source.format = a.get("--format", null);
+        source.files.add(java.nio.file.Path.of(options.namesFrom));
+        source.format = options.format;
         List<DatasetEvent> events = source.events();
         for (DatasetEvent e : events) {
             JsonNode features = JSON.readTree(e.json).path("features");

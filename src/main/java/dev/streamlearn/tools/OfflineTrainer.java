@@ -25,7 +25,7 @@ import picocli.CommandLine.Unmatched;
  * scaling, and writes it to a model store as version 0: the job starts from it with
  * {@code --model.<id>.initial-model <path>} and updates it online.
  */
-@Command(name = "train-offline", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scripts/train-offline", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fits a batch model (Smile: logistic regression, or ridge regression for squared loss) with the "
                 + "job's own hashing and scaling, and writes it to a model store as version 0 of a model.",
             "Any other --KEY VALUE is a model option of the job (README.md, Configuration): give the ones the job "
@@ -55,15 +55,7 @@ public final class OfflineTrainer implements Callable<Integer> {
     private StoredModel written;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new OfflineTrainer());
-        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IOException) {
-                System.err.println("train-offline: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        System.exit(cli.execute(args));
+        Tool.exit(new OfflineTrainer(), args);
     }
 
     /** Trains and writes the model; returns what was written (for tests). */

@@ -1,119 +1,129 @@
 package dev.streamlearn.tools;
 
 import dev.streamlearn.datasets.DatasetEvent;
-import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.job.Topic;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Replays a dataset into Kafka as labeled events (and, optionally, every n-th one also as a
- * prediction request), at a given rate, with a progress bar. Reads JSON lines in the event
- * format, CSV with a header, ARFF, and the two datasets shipped in src/data.
+ * prediction request), or a series as points keyed by series, at a given rate, with a progress
+ * bar. Every send is checked: a record Kafka did not take is counted, and the tool fails saying
+ * how many.
  */
-public final class Replay {
+@Command(name = "scripts/replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Sends a dataset to Kafka as labeled events (or, for a series, as points keyed by series).")
+public final class Replay implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: replay --file PATH[,PATH...] [options]",
-            "  --format FMT          jsonl, csv, arff, open-bandit, bike-sharing, or series (time-series points;",
-            "                        default: from the file name)",
-            "  --series NAME         series: the series name (default: the file name); bike-sharing with",
-            "                        --bike-label series sends the hourly rentals as a series",
-            "  --value COLUMN        series: the value column (with --time COLUMN; points are sorted by time)",
-            "  --model ID            model id written into each event (default ctr; jsonl keeps its own unless given)",
-            "  --label COLUMN        csv/arff: the label column (arff default: the last attribute)",
-            "  --positive VALUE      csv/arff: label value that means 1; others mean 0 (default: the label is a number)",
-            "  --time COLUMN         csv/arff: event-time column, epoch ms or ISO date-time (default: row number)",
-            "  --categorical A,B     csv: columns to treat as categorical even when numeric",
-            "  --drop A,B            csv/arff: columns to leave out",
-            "  --bike-label L        bike-sharing: busy (1 when rentals > 142, the median hour), count, or series",
-            "  --skip N              leave out the first N events",
-            "  --limit N             send at most N events",
-            "  --rate N              events per second (default 2000; 0 = as fast as possible)",
-            "  --requests-every N    also send every N-th event (without its label) as a prediction request",
-            "  --topic T             topic (default labeled-events; series-points for series, keyed by series)",
-            "  --requests-topic T    prediction-requests topic (default prediction-requests)",
-            "  --bootstrap HOSTS     Kafka brokers (default 127.0.0.1:9092)",
-            "  --quiet               no progress bar");
+    @Mixin
+    DatasetOptions data;
 
-    private Replay() {}
+    @Option(names = "--skip", paramLabel = "N", defaultValue = "0", description = "Leave out the first N events.")
+    int skip;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE,
+            description = "Send at most N events.")
+    int limit;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "2000",
+            description = "Events per second (0: as fast as possible).")
+    int rate;
+
+    @Option(names = "--requests-every", paramLabel = "N", defaultValue = "0",
+            description = "Also send every N-th event (without its label) as a prediction request.")
+    int requestsEvery;
+
+    @Option(names = "--topic", paramLabel = "T",
+            description = "The topic (default: the job's labeled-events topic; for a series, its series-points topic).")
+    String topic;
+
+    @Option(names = "--requests-topic", paramLabel = "T", description = "The prediction-requests topic.")
+    String requestsTopic = Topic.REQUESTS.defaultName;
+
+    @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
+    String bootstrap;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    private PrintStream err = System.err;
 
     public static void main(String[] args) {
-        try {
-            System.exit(run(args, System.err));
-        } catch (IllegalArgumentException e) {
-            System.err.println("replay: " + e.getMessage());
-            System.exit(2);
-        }
+        Tool.exit(new Replay(), args);
     }
 
-    static int run(String[] args, PrintStream err) {
-        Args a = new Args(args, USAGE);
-        if (a.help) {
-            System.out.println(USAGE);
+    @Override
+    public Integer call() {
+        if (skip < 0 || limit < 0 || rate < 0 || requestsEvery < 0) {
+            throw new IllegalArgumentException("--skip, --limit, --rate and --requests-every take numbers >= 0");
+        }
+        dev.streamlearn.datasets.DatasetSource source = data.source();
+        if (source.isSeries()) {
+            List<SeriesPoint> points = slice(source.points());
+            String to = topic != null ? topic : Topic.SERIES.defaultName;
+            // keyed by series: Kafka keeps each series in order within its partition
+            long sent = sendAll(points.size(), (producer, i, callback) -> producer.send(
+                    new ProducerRecord<>(to, points.get(i).series, points.get(i).toJson()), callback));
+            err.printf("replay: sent %d points of series %s to %s%n", sent,
+                    points.isEmpty() ? "-" : points.get(0).series, to);
             return 0;
         }
-        DatasetSource source = source(a);
-        int skip = a.intValue("--skip", 0);
-        int limit = a.intValue("--limit", Integer.MAX_VALUE);
-        int rate = a.intValue("--rate", 2000);
-        int requestsEvery = a.intValue("--requests-every", 0);
-        boolean series = source.isSeries();
-        String topic = a.get("--topic", (series ? Topic.SERIES : Topic.LABELED).defaultName);
-        String requestsTopic = a.get("--requests-topic", Topic.REQUESTS.defaultName);
-        String bootstrap = a.get("--bootstrap", "127.0.0.1:9092");
-        boolean quiet = a.flag("--quiet");
-        if (series) {
-            return sendSeries(source, topic, bootstrap, skip, limit, rate, quiet, err);
-        }
-        List<DatasetEvent> events = source.events();
-
-        List<DatasetEvent> slice = events.subList(Math.min(skip, events.size()),
-                (int) Math.min(events.size(), (long) skip + limit));
-        sendAll(bootstrap, slice.size(), rate, quiet, err, (producer, i) -> {
-            DatasetEvent e = slice.get(i);
-            producer.send(new ProducerRecord<>(topic, e.json));
+        List<DatasetEvent> events = slice(source.events());
+        String to = topic != null ? topic : Topic.LABELED.defaultName;
+        long sent = sendAll(events.size(), (producer, i, callback) -> {
+            DatasetEvent e = events.get(i);
+            producer.send(new ProducerRecord<>(to, e.json), callback);
             if (requestsEvery > 0 && i % requestsEvery == 0) {
-                producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))));
+                producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))), callback);
             }
         });
-        err.printf("replay: sent %d events to %s%s%n", slice.size(), topic,
-                requestsEvery > 0 ? " and " + ((slice.size() + requestsEvery - 1) / requestsEvery)
+        err.printf("replay: sent %d records: %d events to %s%s%n", sent, events.size(), to,
+                requestsEvery > 0 ? " and " + ((events.size() + requestsEvery - 1) / requestsEvery)
                         + " requests to " + requestsTopic : "");
         return 0;
     }
 
-    private static int sendSeries(DatasetSource source, String topic, String bootstrap, int skip, int limit,
-            int rate, boolean quiet, PrintStream err) {
-        List<SeriesPoint> points = source.points();
-        points = points.subList(Math.min(skip, points.size()), (int) Math.min(points.size(), (long) skip + limit));
-        List<SeriesPoint> slice = points;
-        // keyed by series: Kafka keeps each series in order within its partition
-        sendAll(bootstrap, slice.size(), rate, quiet, err, (producer, i) -> producer.send(new ProducerRecord<>(topic,
-                slice.get(i).series, slice.get(i).toJson())));
-        err.printf("replay: sent %d points of series %s to %s%n", points.size(),
-                points.isEmpty() ? "-" : points.get(0).series, topic);
-        return 0;
+    private <T> List<T> slice(List<T> all) {
+        return all.subList(Math.min(skip, all.size()), (int) Math.min(all.size(), (long) skip + limit));
     }
 
-    /** Sends record i (one or more Kafka records) for i in [0, count) at the rate, with a progress bar. */
-    private static void sendAll(String bootstrap, int count, int rate, boolean quiet, PrintStream err,
-            java.util.function.ObjIntConsumer<KafkaProducer<String, String>> sendOne) {
+    /** Sends the records of item i (one or more) with the callback that checks each. */
+    @FunctionalInterface
+    private interface Send {
+        void send(KafkaProducer<String, String> producer, int item, Callback callback);
+    }
+
+    /** Sends items [0, count) at the rate, with a progress bar; returns how many records Kafka acknowledged. */
+    private long sendAll(int count, Send send) {
         Progress progress = new Progress(err, count, quiet);
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        Callback callback = (metadata, exception) -> {
+            if (exception == null) {
+                acknowledged.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                firstError.compareAndSet(null, exception);
+            }
+        };
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                sendOne.accept(producer, i);
-                pace(start, i, rate);
+                send.send(producer, i, callback);
+                pace(start, i);
                 progress.update(i + 1);
             }
             producer.flush();
@@ -121,12 +131,18 @@ public final class Replay {
             throw new IllegalArgumentException("cannot send to Kafka at " + bootstrap + ": " + e.getMessage());
         }
         progress.done();
+        if (failed.get() > 0) {
+            throw new IllegalArgumentException(failed.get() + " records were not written to Kafka (" + acknowledged.get()
+                    + " were); the first error: " + firstError.get().getMessage());
+        }
+        return acknowledged.get();
     }
 
     private static Properties producerProperties(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
+        p.put("enable.idempotence", "true");
         p.put("linger.ms", "5");
         p.put("max.block.ms", "15000");
         p.put("key.serializer", StringSerializer.class.getName());
@@ -134,45 +150,16 @@ public final class Replay {
         return p;
     }
 
-    private static void pace(long startNanos, int sent, int rate) {
+    private void pace(long startNanos, int sent) {
         if (rate > 0) {
             long wait = startNanos + (long) ((sent + 1) * 1e9 / rate) - System.nanoTime();
             if (wait > 1_000_000) {
-                sleep(wait / 1_000_000);
+                try {
+                    Thread.sleep(wait / 1_000_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-        }
-    }
-
-    /** The dataset options of a command line (see {@link #USAGE}). */
-    static DatasetSource source(Args a) {
-        DatasetSource source = new DatasetSource();
-        for (String f : a.required("--file").split(",")) {
-            source.files.add(Path.of(f.trim()));
-        }
-        source.format = a.get("--format", null);
-        source.model = a.get("--model", null);
-        source.labelColumn = a.get("--label", null);
-        source.positiveValue = a.get("--positive", null);
-        source.timeColumn = a.get("--time", null);
-        source.categorical = names(a.get("--categorical", ""));
-        source.dropped = names(a.get("--drop", ""));
-        source.bikeLabel = a.get("--bike-label", "busy");
-        source.series = a.get("--series", null);
-        source.valueColumn = a.get("--value", null);
-        return source;
-    }
-
-    private static Set<String> names(String list) {
-        Set<String> names = new HashSet<>(Arrays.asList(list.split(",")));
-        names.remove("");
-        return names;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

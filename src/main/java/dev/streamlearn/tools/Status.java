@@ -9,22 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The running job's state, per-model metrics and checkpoint statistics, read from the cluster's REST API. */
-public final class Status {
-
-    static final String USAGE = String.join("\n",
-            "usage: status [--url URL] [--job ID] [--watch SECONDS]",
-            "  --url URL          Flink REST address (default http://127.0.0.1:8081)",
-            "  --job ID           job id (default: the running job)",
-            "  --watch SECONDS    print one progress line every SECONDS until interrupted");
+@Command(name = "scripts/status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "The running job: state, each model's version and metrics, checkpoints, the latest savepoint.")
+public final class Status implements Callable<Integer> {
 
     private static final List<String> MODEL_METRICS = modelMetrics();
 
     /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
     private static final long METRICS_REFRESH_MILLIS = 2200;
 
-    private Status() {}
+    @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
+    String url;
+
+    @Option(names = "--job", paramLabel = "ID", description = "The job id (default: the running job).")
+    String job;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Print one progress line every SECONDS until interrupted.")
+    int watch;
 
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
@@ -32,46 +39,35 @@ public final class Status {
         return names;
     }
 
-    public static void main(String[] args) throws Exception {
-        try {
-            System.exit(run(args, System.out));
-        } catch (IllegalArgumentException e) {
-            System.err.println("status: " + e.getMessage());
-            System.exit(2);
-        }
+    public static void main(String[] args) {
+        Tool.exit(new Status(), args);
     }
 
-    static int run(String[] args, PrintStream out) throws Exception {
-        Args a = new Args(args, USAGE);
-        if (a.help) {
-            out.println(USAGE);
-            return 0;
-        }
-        String url = a.get("--url", "http://127.0.0.1:8081");
-        int watch = a.intValue("--watch", 0);
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
         ClusterMetrics rest = new ClusterMetrics(url);
-        String job;
+        String id;
         try {
-            job = a.get("--job", null);
-            if (job == null) {
+            id = job;
+            if (id == null) {
                 List<String> running = rest.runningJobs();
                 if (running.isEmpty()) {
                     System.err.println("status: the cluster at " + url + " runs no job (submit one with scripts/submit)");
                     return 3;
                 }
-                job = running.get(0);
+                id = running.get(0);
             }
         } catch (IOException e) {
-            System.err.println("status: cannot reach Flink at " + url + " (is the stack up? scripts/up)");
-            return 2;
+            throw new IllegalArgumentException("cannot reach Flink at " + url + " (is the stack up? scripts/up)");
         }
-        if (watch == 0) {
-            printFull(rest, job, out);
+        if (watch <= 0) {
+            printFull(rest, id, out);
             return 0;
         }
         while (true) {
             try {
-                out.println(line(rest, job));
+                out.println(line(rest, id));
             } catch (IOException e) {
                 out.println("(metrics not available: " + e.getMessage() + ")");
             }

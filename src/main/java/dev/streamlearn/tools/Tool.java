@@ -1,0 +1,39 @@
+package dev.streamlearn.tools;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * How every tool runs its picocli command: misuse of the command line, and an
+ * {@link IllegalArgumentException} or {@link java.io.IOException} from the tool, end in one line
+ * {@code <tool>: <what is wrong>} and exit status 2.
+ */
+final class Tool {
+
+    private Tool() {}
+
+    static int run(Object command, String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(command);
+        String name = cli.getCommandName().replaceFirst(".*/", "");
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                err.println(name + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println(name + ": " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    /** Runs the command and exits with its status: for {@code main} only. */
+    static void exit(Object command, String[] args) {
+        System.exit(run(command, args, System.out, System.err));
+    }
+}
