@@ -25,21 +25,24 @@ require_tools() {
   done
 }
 
-# The job jar, built when missing or older than the sources.
-job_jar() {
+# The jars one `mvn package` builds, built when missing or older than the sources: the job jar
+# (what flink run takes) and the tools jar (the job's classes and the tools: replay, evaluate, ...).
+build_jars() {
   local jar
-  jar=$ROOT/target/streamlearn.jar; [[ -f "$jar" ]] || jar=""
-  if [[ -z "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
-    info "Building the job jar ..."
-    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || die "the build failed"
-    jar=$ROOT/target/streamlearn.jar
-  fi
-  echo "$jar"
+  for jar in "$ROOT/target/streamlearn.jar" "$ROOT/target/streamlearn-tools.jar"; do
+    if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
+      info "Building the jars ..."
+      (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || die "the build failed"
+      return
+    fi
+  done
 }
+job_jar() { build_jars; echo "$ROOT/target/streamlearn.jar"; }
+tools_jar() { build_jars; echo "$ROOT/target/streamlearn-tools.jar"; }
 
 # Default topic names, from the job jar (dev.streamlearn.job.Topic, the one list of them): all, or
 # those of the given options (topic.model-log ...).
-job_topics() { java -cp "$(job_jar)" dev.streamlearn.tools.TopicNames "$@"; }
+job_topics() { java -cp "$(tools_jar)" dev.streamlearn.tools.TopicNames "$@"; }
 
 java_opens() { sed -n 's/^env.java.opts.all: //p' "$ROOT/flink-conf/config.yaml"; }
 
@@ -58,7 +61,7 @@ require_stack() {
 # tool's own pid in $!.
 run_tool() {
   local main=$1; shift
-  local jar; jar=$(job_jar)
+  local jar; jar=$(tools_jar)
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
   exec java -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
     -cp "$jar:$LIB_DIR/flink/*${TOOL_CLASSPATH:+:$TOOL_CLASSPATH}" "dev.streamlearn.tools.$main" "$@"
