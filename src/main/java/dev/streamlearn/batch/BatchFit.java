@@ -1,11 +1,11 @@
 package dev.streamlearn.batch;
 
 import dev.streamlearn.features.NumericScaler;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
@@ -46,6 +46,7 @@ public final class BatchFit {
         public final NumericScaler scaler;
         /** The coordinate of each column. */
         public final int[] coordinates;
+
         private final Map<Integer, Integer> columnOf = new HashMap<>();
 
         private Dataset(ModelSpec spec, List<Example> examples) {
@@ -180,8 +181,8 @@ public final class BatchFit {
         return new Fitted(predict, stored(spec, coefficients, intercept, data, predict));
     }
 
-    private static StoredModel stored(ModelSpec spec, double[] coefficients, double intercept, Dataset data,
-            ToDoubleFunction<double[]> predict) {
+    private static StoredModel stored(
+            ModelSpec spec, double[] coefficients, double intercept, Dataset data, ToDoubleFunction<double[]> predict) {
         int nonZero = 0;
         for (double c : coefficients) {
             nonZero += c != 0.0 ? 1 : 0;
@@ -219,7 +220,8 @@ public final class BatchFit {
             loss += spec.loss.loss(yhat, label);
             correct += (yhat >= 0.5) == (label >= 0.5) ? 1 : 0;
         }
-        m.metricNames = spec.loss == Loss.LOGISTIC ? new String[] {"trainLogLoss", "trainAccuracy"}
+        m.metricNames = spec.loss == Loss.LOGISTIC
+                ? new String[] {"trainLogLoss", "trainAccuracy"}
                 : new String[] {"trainRmse"};
         m.metricValues = spec.loss == Loss.LOGISTIC
                 ? new double[] {loss / data.y.length, (double) correct / data.y.length}

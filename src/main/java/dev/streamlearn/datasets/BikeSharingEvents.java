@@ -24,7 +24,10 @@ public final class BikeSharingEvents {
     /** Median hourly rentals over the dataset: a busy hour has more. */
     public static final int BUSY_THRESHOLD = 142;
 
-    public enum Label { BUSY_HOUR, COUNT }
+    public enum Label {
+        BUSY_HOUR,
+        COUNT
+    }
 
     private BikeSharingEvents() {}
 
@@ -39,7 +42,10 @@ public final class BikeSharingEvents {
             while ((line = in.readLine()) != null) {
                 String[] c = line.split(",", -1);
                 int hour = Integer.parseInt(c[5]);
-                long ts = LocalDate.parse(c[1]).atTime(hour, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+                long ts = LocalDate.parse(c[1])
+                        .atTime(hour, 0)
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
                 int count = Integer.parseInt(c[16]);
                 double y = label == Label.BUSY_HOUR ? (count > BUSY_THRESHOLD ? 1 : 0) : count;
                 ObjectNode f = DatasetEvent.features();

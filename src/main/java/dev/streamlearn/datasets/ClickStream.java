@@ -22,6 +22,7 @@ public final class ClickStream {
         public int categoricals = 26;
         /** Values per categorical (Zipf-distributed, exponent 1.1). */
         public int cardinality = 10_000;
+
         public int users = 50_000;
         public int items = 5_000;
         /** The positive rate with every feature at its typical value. */
@@ -32,6 +33,7 @@ public final class ClickStream {
         public List<Long> driftAt = new ArrayList<>();
         /** The share of labels flipped after drawing. */
         public double labelNoise = 0.0;
+
         public String model = "ctr";
         public long startMillis = 1_700_000_000_000L;
         public long stepMillis = 50;

@@ -39,7 +39,9 @@ public final class DatasetEvent {
             if (model != null) {
                 n.put("model", model);
             }
-            return new DatasetEvent(n.path("ts").asLong(0), n.path("label").asDouble(Double.NaN),
+            return new DatasetEvent(
+                    n.path("ts").asLong(0),
+                    n.path("label").asDouble(Double.NaN),
                     model == null ? line : JSON.writeValueAsString(n));
         } catch (JsonProcessingException | ClassCastException e) {
             // replay sends it as it is: the job's dead-letter topic is where bad records are explained

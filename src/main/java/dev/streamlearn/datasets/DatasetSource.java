@@ -25,6 +25,7 @@ public final class DatasetSource {
     public String format;
     /** The model id written into each event; null: each format's own (jsonl: the line's). */
     public String model;
+
     public String labelColumn;
     public String positiveValue;
     public String timeColumn;
@@ -34,6 +35,7 @@ public final class DatasetSource {
     public String bikeLabel = "busy";
     /** series: the series name (default: the file name) and the value column. */
     public String series;
+
     public String valueColumn;
 
     /** The format, given or guessed from the first file's name. */
@@ -72,8 +74,10 @@ public final class DatasetSource {
                     if (format().equals("csv") && labelColumn == null) {
                         throw new IllegalArgumentException("csv needs --label COLUMN");
                     }
-                    out.addAll(format().equals("csv") ? TabularEvents.readCsv(path, tabularSpec())
-                            : TabularEvents.readArff(path, tabularSpec()));
+                    out.addAll(
+                            format().equals("csv")
+                                    ? TabularEvents.readCsv(path, tabularSpec())
+                                    : TabularEvents.readArff(path, tabularSpec()));
                 }
                 return out;
             }
@@ -81,9 +85,12 @@ public final class DatasetSource {
                 return OpenBanditEvents.read(model == null ? "ctr" : model, files);
             case "bike-sharing":
                 if (!bikeLabel.equals("busy") && !bikeLabel.equals("count")) {
-                    throw new IllegalArgumentException("--bike-label is busy, count or series, not '" + bikeLabel + "'");
+                    throw new IllegalArgumentException(
+                            "--bike-label is busy, count or series, not '" + bikeLabel + "'");
                 }
-                return BikeSharingEvents.read(model == null ? "bike" : model, files.get(0),
+                return BikeSharingEvents.read(
+                        model == null ? "bike" : model,
+                        files.get(0),
                         bikeLabel.equals("busy") ? BikeSharingEvents.Label.BUSY_HOUR : BikeSharingEvents.Label.COUNT);
             default:
                 throw new IllegalArgumentException("unknown format '" + format() + "' (" + FORMATS + ")");

@@ -54,7 +54,9 @@ public final class SeriesCsv {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] c = line.split(",", -1);
-                long ts = LocalDate.parse(c[1]).atTime(Integer.parseInt(c[5]), 0).toInstant(ZoneOffset.UTC)
+                long ts = LocalDate.parse(c[1])
+                        .atTime(Integer.parseInt(c[5]), 0)
+                        .toInstant(ZoneOffset.UTC)
                         .toEpochMilli();
                 points.add(new SeriesPoint(series, ts, Double.parseDouble(c[16])));
             }
@@ -85,7 +87,9 @@ public final class SeriesCsv {
         if (v.length() == 10) {
             return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         }
-        return LocalDateTime.parse(v.replace('T', ' ').substring(0, 19), SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
+        return LocalDateTime.parse(v.replace('T', ' ').substring(0, 19), SPACED)
+                .toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
     }
 
     private static int column(String[] header, String name, Path file) {
@@ -94,7 +98,7 @@ public final class SeriesCsv {
                 return i;
             }
         }
-        throw new IllegalArgumentException("no column '" + name + "' in " + file + " (columns: "
-                + String.join(", ", header) + ")");
+        throw new IllegalArgumentException(
+                "no column '" + name + "' in " + file + " (columns: " + String.join(", ", header) + ")");
     }
 }

@@ -100,8 +100,8 @@ public final class TabularEvents {
         }
     }
 
-    private static List<DatasetEvent> rows(BufferedReader in, Path file, String[] columns, boolean[] categorical,
-            Spec spec) throws IOException {
+    private static List<DatasetEvent> rows(
+            BufferedReader in, Path file, String[] columns, boolean[] categorical, Spec spec) throws IOException {
         int label = indexOf(columns, spec.labelColumn, "label", file);
         int time = spec.timeColumn == null ? -1 : indexOf(columns, spec.timeColumn, "time", file);
         int id = spec.idColumn == null ? -1 : indexOf(columns, spec.idColumn, "id", file);
@@ -122,8 +122,8 @@ public final class TabularEvents {
             }
             String[] values = line.split(",", -1);
             if (values.length != columns.length) {
-                throw new IllegalArgumentException(file + " row " + (row + 1) + " has " + values.length
-                        + " values for " + columns.length + " columns");
+                throw new IllegalArgumentException(file + " row " + (row + 1) + " has " + values.length + " values for "
+                        + columns.length + " columns");
             }
             ObjectNode f = DatasetEvent.features();
             for (int c = 0; c < columns.length; c++) {
@@ -198,8 +198,8 @@ public final class TabularEvents {
                 return i;
             }
         }
-        throw new IllegalArgumentException("the " + role + " column '" + name + "' is not in " + file
-                + " (columns: " + String.join(", ", columns) + ")");
+        throw new IllegalArgumentException("the " + role + " column '" + name + "' is not in " + file + " (columns: "
+                + String.join(", ", columns) + ")");
     }
 
     private static String unquote(String v) {

@@ -1,9 +1,9 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.batch.BatchFit;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.Example;
 import java.util.List;
 
 /** What the job's learner is judged against, on the same stream. */

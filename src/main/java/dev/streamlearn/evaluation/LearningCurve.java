@@ -1,7 +1,7 @@
 package dev.streamlearn.evaluation;
 
-import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.metrics.MetricNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,21 +42,39 @@ public final class LearningCurve {
         }
         StringBuilder body = new StringBuilder();
         if (s.isSeries()) {
-            body.append(chart("MAE, series scale", x, line("model", MODEL_COLOR, windows, MetricNames.MAE),
+            body.append(chart(
+                    "MAE, series scale",
+                    x,
+                    line("model", MODEL_COLOR, windows, MetricNames.MAE),
                     line("seasonal naive", BASELINE_COLOR, windows, MetricNames.NAIVE_MAE)));
-            body.append(chart("RMSE, series scale", x, line("model", MODEL_COLOR, windows, MetricNames.RMSE),
+            body.append(chart(
+                    "RMSE, series scale",
+                    x,
+                    line("model", MODEL_COLOR, windows, MetricNames.RMSE),
                     line("seasonal naive", BASELINE_COLOR, windows, MetricNames.NAIVE_RMSE)));
         } else if (s.loss() == Loss.LOGISTIC) {
-            body.append(chart("log loss", x, line("model", MODEL_COLOR, windows, MetricNames.LOG_LOSS),
+            body.append(chart(
+                    "log loss",
+                    x,
+                    line("model", MODEL_COLOR, windows, MetricNames.LOG_LOSS),
                     line("base rate", BASELINE_COLOR, windows, "baseRateLogLoss")));
             double[] half = new double[points];
             java.util.Arrays.fill(half, 0.5);
-            body.append(chart("AUC", x, line("model", MODEL_COLOR, windows, MetricNames.AUC),
+            body.append(chart(
+                    "AUC",
+                    x,
+                    line("model", MODEL_COLOR, windows, MetricNames.AUC),
                     new Line("no skill", BASELINE_COLOR, half)));
         } else {
-            body.append(chart("MAE", x, line("model", MODEL_COLOR, windows, MetricNames.MAE),
+            body.append(chart(
+                    "MAE",
+                    x,
+                    line("model", MODEL_COLOR, windows, MetricNames.MAE),
                     line("running mean", BASELINE_COLOR, windows, "meanMae")));
-            body.append(chart("RMSE", x, line("model", MODEL_COLOR, windows, MetricNames.RMSE),
+            body.append(chart(
+                    "RMSE",
+                    x,
+                    line("model", MODEL_COLOR, windows, MetricNames.RMSE),
                     line("running mean", BASELINE_COLOR, windows, "meanRmse")));
         }
         String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"
@@ -99,19 +117,33 @@ public final class LearningCurve {
         int plotW = WIDTH - 2 * MARGIN;
         int plotH = HEIGHT - 2 * MARGIN;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">",
-                WIDTH, HEIGHT));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" style=\"font-size:13px\">%s</text>", MARGIN,
-                escape(title)));
+        svg.append(String.format(
+                Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">", WIDTH, HEIGHT));
+        svg.append(String.format(
+                Locale.ROOT, "<text x=\"%d\" y=\"20\" style=\"font-size:13px\">%s</text>", MARGIN, escape(title)));
         for (int g = 0; g <= 4; g++) {
             double v = lo + (hi - lo) * g / 4;
             double y = MARGIN + plotH - plotH * g / 4.0;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                    + "<text x=\"2\" y=\"%.1f\">%s</text>", MARGIN, y, MARGIN + plotW, y, y + 4, number(v)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                            + "<text x=\"2\" y=\"%.1f\">%s</text>",
+                    MARGIN,
+                    y,
+                    MARGIN + plotW,
+                    y,
+                    y + 4,
+                    number(v)));
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%d</text><text x=\"%d\" y=\"%d\" "
-                + "text-anchor=\"end\">%d events</text>", MARGIN, HEIGHT - MARGIN + 16, x[0], MARGIN + plotW,
-                HEIGHT - MARGIN + 16, x[x.length - 1]));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\">%d</text><text x=\"%d\" y=\"%d\" " + "text-anchor=\"end\">%d events</text>",
+                MARGIN,
+                HEIGHT - MARGIN + 16,
+                x[0],
+                MARGIN + plotW,
+                HEIGHT - MARGIN + 16,
+                x[x.length - 1]));
         int legendX = MARGIN;
         for (Line l : lines) {
             StringBuilder points = new StringBuilder();
@@ -122,10 +154,20 @@ public final class LearningCurve {
                     points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
                 }
             }
-            svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
-                    + "points=\"%s\"/>", l.color, points.toString().trim()));
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>", legendX, HEIGHT - 14, l.color, legendX + 14, HEIGHT - 10,
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" " + "points=\"%s\"/>",
+                    l.color,
+                    points.toString().trim()));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>"
+                            + "<text x=\"%d\" y=\"%d\">%s</text>",
+                    legendX,
+                    HEIGHT - 14,
+                    l.color,
+                    legendX + 14,
+                    HEIGHT - 10,
                     escape(l.name)));
             legendX += 24 + 7 * l.name.length();
         }
@@ -137,6 +179,9 @@ public final class LearningCurve {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -1,12 +1,12 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.ingest.EventParser;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.ingest.ParseResult;
-import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.series.SeriesForecaster;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.series.SeriesForecaster;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.series.SeriesState;
 import dev.streamlearn.training.ModelTrainer;

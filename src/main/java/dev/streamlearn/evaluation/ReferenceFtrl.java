@@ -49,7 +49,9 @@ final class ReferenceFtrl {
             double[] s = zn.computeIfAbsent(coords[k], c -> new double[2]);
             double l1 = coords[k] < 0 ? 0 : L1;
             double l2 = coords[k] < 0 ? 0 : L2;
-            w[k] = Math.abs(s[0]) <= l1 ? 0 : -(s[0] - Math.signum(s[0]) * l1) / ((BETA + Math.sqrt(s[1])) / ALPHA + l2);
+            w[k] = Math.abs(s[0]) <= l1
+                    ? 0
+                    : -(s[0] - Math.signum(s[0]) * l1) / ((BETA + Math.sqrt(s[1])) / ALPHA + l2);
             margin += w[k] * x[k];
         }
         double p = Loss.LOGISTIC.predict(margin);

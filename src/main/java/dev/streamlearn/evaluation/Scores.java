@@ -25,7 +25,11 @@ public final class Scores {
     /** The score of an example: a prediction of its label, and for a series example its forecast in the series' scale. */
     void add(dev.streamlearn.records.Example e, double prediction) {
         if (series) {
-            addForecast(prediction, e.label, e.series.toSeries(prediction), e.series.toSeries(e.label),
+            addForecast(
+                    prediction,
+                    e.label,
+                    e.series.toSeries(prediction),
+                    e.series.toSeries(e.label),
                     e.series.naiveForecast);
         } else {
             add(prediction, e.label);

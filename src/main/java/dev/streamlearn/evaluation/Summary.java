@@ -1,8 +1,8 @@
 package dev.streamlearn.evaluation;
 
-import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.metrics.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

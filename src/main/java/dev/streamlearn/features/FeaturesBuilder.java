@@ -48,7 +48,9 @@ public final class FeaturesBuilder {
     }
 
     public Features build() {
-        return new Features(Arrays.copyOf(categorical, categoricalCount), Arrays.copyOf(numeric, numericCount),
+        return new Features(
+                Arrays.copyOf(categorical, categoricalCount),
+                Arrays.copyOf(numeric, numericCount),
                 Arrays.copyOf(numericValues, numericCount));
     }
 }

@@ -1,16 +1,15 @@
 package dev.streamlearn.inference;
 
-import dev.streamlearn.records.Prediction;
 import dev.streamlearn.features.NumericScaler;
-import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.Forecast;
+import dev.streamlearn.records.Prediction;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
-import org.apache.flink.util.OutputTag;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +30,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Scores requests with the newest weights this subtask has. Model updates arrive on a
@@ -46,14 +46,15 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     private static final long serialVersionUID = 1L;
     /** Per model and subtask: requests answered. */
     public static final String PREDICTIONS_SERVED = "predictionsServed";
+
     private static final int HISTOGRAM_WINDOW = 10_000;
 
     /** Forecasts for time-series requests, in the series' own scale. */
     public static final OutputTag<Forecast> FORECASTS =
             new OutputTag<>("forecasts", TypeInformation.of(Forecast.class));
 
-    public static final MapStateDescriptor<String, ServedModel> SERVED_MODELS = new MapStateDescriptor<>(
-            "served-models", Types.STRING, TypeInformation.of(ServedModel.class));
+    public static final MapStateDescriptor<String, ServedModel> SERVED_MODELS =
+            new MapStateDescriptor<>("served-models", Types.STRING, TypeInformation.of(ServedModel.class));
 
     private final Map<String, ModelSpec> specs;
     private transient Map<String, PerModel> perModel;
@@ -69,6 +70,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         final int bias;
         /** An empty scaler with the model's settings, to build served scalers from. */
         final NumericScaler emptyScaler;
+
         final Counter served;
         final AtomicLong servedVersion = new AtomicLong();
         /** The model's initial model file, served until the trainer's first update arrives; or null. */
@@ -103,13 +105,15 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     public void open(OpenContext openContext) throws IOException {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         deltaGaps = group.counter("deltaGaps");
-        scoringLatencyNanos = group.histogram("scoringLatencyNanos",
-                new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        scoringLatencyNanos =
+                group.histogram("scoringLatencyNanos", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         perModel = new HashMap<>();
         for (ModelSpec spec : specs.values()) {
             MetricGroup modelGroup = group.addGroup("model", spec.id);
-            PerModel m = new PerModel(spec, modelGroup.counter(PREDICTIONS_SERVED),
+            PerModel m = new PerModel(
+                    spec,
+                    modelGroup.counter(PREDICTIONS_SERVED),
                     spec.initialModel == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel)));
             modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
             perModel.put(spec.id, m);
@@ -134,12 +138,13 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             // after a restore the version is first known here, not in open()
             m.servedVersion.lazySet(model.version);
             version = model.version;
-            score = LinearScorer.predict(m.loss, model.weights(), m.bias, model.scaler(m.emptyScaler),
-                    request.features);
+            score = LinearScorer.predict(
+                    m.loss, model.weights(), m.bias, model.scaler(m.emptyScaler), request.features);
         }
         if (request.series != null) {
-            ctx.output(FORECASTS, new Forecast(request.series, request.ts, request.scale.toSeries(score),
-                    request.modelId, version));
+            ctx.output(
+                    FORECASTS,
+                    new Forecast(request.series, request.ts, request.scale.toSeries(score), request.modelId, version));
         } else {
             out.collect(new Prediction(request.id, request.modelId, version, score, request.ts));
         }

@@ -20,6 +20,7 @@ public class ServedModel {
     public int dimension;
     /** Non-zero weights and the scaling as of the last {@link #compact()}: what a checkpoint holds. */
     public int[] indices;
+
     public double[] values;
     public ScalerState scale;
 

@@ -1,20 +1,20 @@
 package dev.streamlearn.ingest;
 
-import dev.streamlearn.records.DeadLetterReason;
-import dev.streamlearn.records.DeadLetter;
-import dev.streamlearn.records.PredictionRequest;
-import dev.streamlearn.records.Example;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -54,19 +54,20 @@ public final class EventParser {
             ModelSpec spec = model(event);
             double label = number(event, "label");
             if (!spec.loss.acceptsLabel(label)) {
-                throw new Rejection(DeadLetterReason.BAD_LABEL,
-                        "label " + label + " is not valid for " + spec.loss.labelRule());
+                throw new Rejection(
+                        DeadLetterReason.BAD_LABEL, "label " + label + " is not valid for " + spec.loss.labelRule());
             }
             double weight = event.has("weight") ? number(event, "weight") : 1.0;
             if (weight < 0) {
                 throw new Rejection(DeadLetterReason.BAD_FIELD, "weight must be >= 0, was " + weight);
             }
             if (weight > InputLimits.MAX_WEIGHT) {
-                throw new Rejection(DeadLetterReason.OUT_OF_RANGE,
+                throw new Rejection(
+                        DeadLetterReason.OUT_OF_RANGE,
                         "weight " + weight + " is above the limit " + InputLimits.MAX_WEIGHT);
             }
-            return new Example(spec.id, optionalText(event, "id"), timestamp(event), label, weight,
-                    features(event, spec));
+            return new Example(
+                    spec.id, optionalText(event, "id"), timestamp(event), label, weight, features(event, spec));
         });
     }
 
@@ -102,8 +103,8 @@ public final class EventParser {
                 case "rollback":
                     return new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event));
                 default:
-                    throw new Rejection(DeadLetterReason.UNKNOWN_OP,
-                            "op '" + op + "' is none of freeze, resume, rollback");
+                    throw new Rejection(
+                            DeadLetterReason.UNKNOWN_OP, "op '" + op + "' is none of freeze, resume, rollback");
             }
         });
     }
@@ -132,7 +133,8 @@ public final class EventParser {
         if (v != null && v.isIntegralNumber() && v.asLong() >= 0) {
             return v.asLong();
         }
-        if ((v != null && "previous-better".equals(v.asText())) || (to != null && "previous-better".equals(to.asText()))) {
+        if ((v != null && "previous-better".equals(v.asText()))
+                || (to != null && "previous-better".equals(to.asText()))) {
             return ControlCommand.PREVIOUS_BETTER;
         }
         if (v == null && to == null) {
@@ -149,8 +151,8 @@ public final class EventParser {
         if (payload.length() > maxRecordBytes / 3) {
             int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxRecordBytes) {
-                throw new Rejection(DeadLetterReason.TOO_LARGE,
-                        "record is " + bytes + " bytes, limit is " + maxRecordBytes);
+                throw new Rejection(
+                        DeadLetterReason.TOO_LARGE, "record is " + bytes + " bytes, limit is " + maxRecordBytes);
             }
         }
         JsonNode node;
@@ -196,14 +198,17 @@ public final class EventParser {
                     throw new Rejection(DeadLetterReason.NOT_FINITE, "features." + f.getKey() + " is " + x);
                 }
                 if (Math.abs(x) > InputLimits.MAX_ABS_VALUE) {
-                    throw new Rejection(DeadLetterReason.OUT_OF_RANGE, "features." + f.getKey() + " is " + x
-                            + ", beyond the limit of +-" + InputLimits.MAX_ABS_VALUE);
+                    throw new Rejection(
+                            DeadLetterReason.OUT_OF_RANGE,
+                            "features." + f.getKey() + " is " + x + ", beyond the limit of +-"
+                                    + InputLimits.MAX_ABS_VALUE);
                 }
                 vector.numeric(f.getKey(), x);
             } else if (v.isBoolean()) {
                 vector.categorical(f.getKey(), v.asText());
             } else if (!v.isNull()) {
-                throw new Rejection(DeadLetterReason.NOT_NUMERIC,
+                throw new Rejection(
+                        DeadLetterReason.NOT_NUMERIC,
                         "features." + f.getKey() + " must be a string, number or boolean");
             }
         }
@@ -223,8 +228,9 @@ public final class EventParser {
             throw new Rejection(DeadLetterReason.NOT_FINITE, field + " is " + x);
         }
         if (Math.abs(x) > InputLimits.MAX_ABS_VALUE) {
-            throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " is " + x + ", beyond the limit of +-"
-                    + InputLimits.MAX_ABS_VALUE);
+            throw new Rejection(
+                    DeadLetterReason.OUT_OF_RANGE,
+                    field + " is " + x + ", beyond the limit of +-" + InputLimits.MAX_ABS_VALUE);
         }
         return x;
     }

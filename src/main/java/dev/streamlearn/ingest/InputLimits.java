@@ -1,6 +1,5 @@
 package dev.streamlearn.ingest;
 
-import dev.streamlearn.records.Example;
 /**
  * The largest numbers an event may carry. A finite number can still break learning: squared,
  * 1e300 overflows. Numeric features are standardized and clipped by the model's scaling, so any

@@ -1,6 +1,7 @@
 package dev.streamlearn.ingest;
 
 import dev.streamlearn.records.DeadLetter;
+
 /** Either a parsed value or the dead letter that explains why there is none. */
 public final class ParseResult<T> {
 

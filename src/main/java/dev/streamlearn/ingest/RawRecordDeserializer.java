@@ -2,9 +2,9 @@ package dev.streamlearn.ingest;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -45,8 +45,8 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
             return;
         }
         byte[] value = record.value();
-        out.collect(new SourceRecord(value == null ? "" : new String(value, StandardCharsets.UTF_8), record.partition(),
-                record.offset()));
+        out.collect(new SourceRecord(
+                value == null ? "" : new String(value, StandardCharsets.UTF_8), record.partition(), record.offset()));
     }
 
     @Override

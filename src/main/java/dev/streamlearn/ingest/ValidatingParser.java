@@ -47,8 +47,13 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter recordsIn;
 
-    private ValidatingParser(String inputName, Class<T> type, Parse<T> parse, Map<String, ModelSpec> models,
-            int maxRecordBytes, String topic) {
+    private ValidatingParser(
+            String inputName,
+            Class<T> type,
+            Parse<T> parse,
+            Map<String, ModelSpec> models,
+            int maxRecordBytes,
+            String topic) {
         this.inputName = inputName;
         this.type = type;
         this.parse = parse;
@@ -59,41 +64,65 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
 
     /** Labeled events into examples for the trainers, with where they were in the topic. */
     public static ValidatingParser<Example> labeledEvents(Map<String, ModelSpec> models, int maxBytes, String topic) {
-        return new ValidatingParser<>("labeled", Example.class, (parser, record) -> {
-            ParseResult<Example> r = parser.parseLabeled(record.value);
-            if (r.isOk()) {
-                r.value().partition = record.partition;
-                r.value().offset = record.offset;
-            }
-            return r;
-        }, models, maxBytes, topic);
+        return new ValidatingParser<>(
+                "labeled",
+                Example.class,
+                (parser, record) -> {
+                    ParseResult<Example> r = parser.parseLabeled(record.value);
+                    if (r.isOk()) {
+                        r.value().partition = record.partition;
+                        r.value().offset = record.offset;
+                    }
+                    return r;
+                },
+                models,
+                maxBytes,
+                topic);
     }
 
     /** Prediction requests for the inference operator. */
-    public static ValidatingParser<PredictionRequest> requests(Map<String, ModelSpec> models, int maxBytes,
-            String topic) {
-        return new ValidatingParser<>("requests", PredictionRequest.class,
-                (parser, record) -> parser.parseRequest(record.value), models, maxBytes, topic);
+    public static ValidatingParser<PredictionRequest> requests(
+            Map<String, ModelSpec> models, int maxBytes, String topic) {
+        return new ValidatingParser<>(
+                "requests",
+                PredictionRequest.class,
+                (parser, record) -> parser.parseRequest(record.value),
+                models,
+                maxBytes,
+                topic);
     }
 
     /** Time-series points for the per-series lag windows. */
-    public static ValidatingParser<SeriesPoint> seriesPoints(Map<String, ModelSpec> models, int maxBytes,
-            String topic) {
-        return new ValidatingParser<>("series", SeriesPoint.class,
-                (parser, record) -> parser.parseSeriesPoint(record.value), models, maxBytes, topic);
+    public static ValidatingParser<SeriesPoint> seriesPoints(
+            Map<String, ModelSpec> models, int maxBytes, String topic) {
+        return new ValidatingParser<>(
+                "series",
+                SeriesPoint.class,
+                (parser, record) -> parser.parseSeriesPoint(record.value),
+                models,
+                maxBytes,
+                topic);
     }
 
     /** Control commands for the trainers. */
-    public static ValidatingParser<ControlCommand> controlCommands(Map<String, ModelSpec> models, int maxBytes,
-            String topic) {
-        return new ValidatingParser<>("control", ControlCommand.class,
-                (parser, record) -> parser.parseControl(record.value), models, maxBytes, topic);
+    public static ValidatingParser<ControlCommand> controlCommands(
+            Map<String, ModelSpec> models, int maxBytes, String topic) {
+        return new ValidatingParser<>(
+                "control",
+                ControlCommand.class,
+                (parser, record) -> parser.parseControl(record.value),
+                models,
+                maxBytes,
+                topic);
     }
 
     @Override
     public void open(OpenContext openContext) {
         parser = new EventParser(models, maxRecordBytes, topic);
-        recordsIn = getRuntimeContext().getMetricGroup().addGroup("input", inputName).counter("recordsIn");
+        recordsIn = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("input", inputName)
+                .counter("recordsIn");
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("deadLetter");
         deadLetterCounters = new HashMap<>();
         for (DeadLetterReason reason : DeadLetterReason.values()) {

@@ -38,7 +38,9 @@ public final class JobConfig {
     /** Where sources start when there is no checkpoint or savepoint. */
     public enum StartingOffsets {
         /** The group's committed offsets, else the earliest. */
-        COMMITTED, EARLIEST, LATEST;
+        COMMITTED,
+        EARLIEST,
+        LATEST;
 
         @Override
         public String toString() {
@@ -67,15 +69,22 @@ public final class JobConfig {
     // ---- the job's options
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
-            .stringType().noDefaultValue()
+            .stringType()
+            .noDefaultValue()
             .withDescription("Kafka brokers, host:port[,host:port]. Required.");
-    public static final ConfigOption<String> GROUP_ID = rule(ConfigOptions.key("kafka.group-id")
-            .stringType().defaultValue("streamlearn")
-            .withDescription("Consumer group of the job's Kafka sources (offsets are committed on checkpoints)."),
-            v -> !v.isBlank(), "must not be empty");
+    public static final ConfigOption<String> GROUP_ID = rule(
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("streamlearn")
+                    .withDescription(
+                            "Consumer group of the job's Kafka sources (offsets are committed on checkpoints)."),
+            v -> !v.isBlank(),
+            "must not be empty");
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
-            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
-            .withDescription("Where sources start without a checkpoint: committed (the group's offsets, else earliest), earliest or latest.");
+            .enumType(StartingOffsets.class)
+            .defaultValue(StartingOffsets.COMMITTED)
+            .withDescription(
+                    "Where sources start without a checkpoint: committed (the group's offsets, else earliest), earliest or latest.");
     public static final ConfigOption<String> TOPIC_LABELED = topic(Topic.LABELED);
     public static final ConfigOption<String> TOPIC_REQUESTS = topic(Topic.REQUESTS);
     public static final ConfigOption<String> TOPIC_CONTROL = topic(Topic.CONTROL);
@@ -85,142 +94,277 @@ public final class JobConfig {
     public static final ConfigOption<String> TOPIC_SERIES = topic(Topic.SERIES);
     public static final ConfigOption<String> TOPIC_FORECASTS = topic(Topic.FORECASTS);
     public static final ConfigOption<SinkGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
-            .enumType(SinkGuarantee.class).defaultValue(SinkGuarantee.AT_LEAST_ONCE)
-            .withDescription("Kafka sinks: at-least-once (predictions visible at once), exactly-once (visible on checkpoint; readers need read_committed) or none.");
-    public static final ConfigOption<String> STORE_PATH = rule(ConfigOptions.key("store.path")
-            .stringType().defaultValue("").withDescription("Model store directory URI; empty: no store."),
+            .enumType(SinkGuarantee.class)
+            .defaultValue(SinkGuarantee.AT_LEAST_ONCE)
+            .withDescription(
+                    "Kafka sinks: at-least-once (predictions visible at once), exactly-once (visible on checkpoint; readers need read_committed) or none.");
+    public static final ConfigOption<String> STORE_PATH = rule(
+            ConfigOptions.key("store.path")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription("Model store directory URI; empty: no store."),
             v -> v.isEmpty() || v.contains("://") || v.startsWith("/"),
             "must be an absolute path or a URI such as file:///data/models or s3://bucket/models");
-    public static final ConfigOption<Integer> STORE_KEEP_LAST = rule(ConfigOptions.key("store.keep-last")
-            .intType().defaultValue(10).withDescription("Retention: the newest n stored versions of a model stay ..."),
-            v -> v >= 1, "must be >= 1");
-    public static final ConfigOption<Integer> STORE_KEEP_EVERY = rule(ConfigOptions.key("store.keep-every")
-            .intType().defaultValue(100)
-            .withDescription("... and, of older ones, the first of every block of n versions."),
-            v -> v >= 1, "must be >= 1");
+    public static final ConfigOption<Integer> STORE_KEEP_LAST = rule(
+            ConfigOptions.key("store.keep-last")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("Retention: the newest n stored versions of a model stay ..."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Integer> STORE_KEEP_EVERY = rule(
+            ConfigOptions.key("store.keep-every")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription("... and, of older ones, the first of every block of n versions."),
+            v -> v >= 1,
+            "must be >= 1");
     public static final ConfigOption<String> LABELED_SKIP_BEFORE = ConfigOptions.key("labeled.skip-before")
-            .stringType().defaultValue("")
-            .withDescription("Drop labeled events whose Kafka timestamp is before this: now, epoch ms or an ISO-8601 instant.");
-    public static final ConfigOption<Integer> MAX_RECORD_BYTES = rule(ConfigOptions.key("max.record.bytes")
-            .intType().defaultValue(65536).withDescription("Larger input records go to the dead-letter topic."),
-            v -> v >= 64, "must be >= 64");
+            .stringType()
+            .defaultValue("")
+            .withDescription(
+                    "Drop labeled events whose Kafka timestamp is before this: now, epoch ms or an ISO-8601 instant.");
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = rule(
+            ConfigOptions.key("max.record.bytes")
+                    .intType()
+                    .defaultValue(65536)
+                    .withDescription("Larger input records go to the dead-letter topic."),
+            v -> v >= 64,
+            "must be >= 64");
     public static final ConfigOption<String> MODELS = ConfigOptions.key("models")
-            .stringType().defaultValue("ctr").withDescription("Comma-separated model ids the job trains and serves.");
+            .stringType()
+            .defaultValue("ctr")
+            .withDescription("Comma-separated model ids the job trains and serves.");
 
     // ---- time series (checked only when series.model is set)
 
     public static final ConfigOption<String> SERIES_MODEL = ConfigOptions.key("series.model")
-            .stringType().defaultValue("")
+            .stringType()
+            .defaultValue("")
             .withDescription("Model (squared loss) that learns from time series; empty: no time-series input.");
-    public static final ConfigOption<Integer> SERIES_LAGS = rule(ConfigOptions.key("series.lags")
-            .intType().defaultValue(24).withDescription("The last k values are features."),
-            v -> v >= 1 && v <= 10_000, "must be in 1..10000");
+    public static final ConfigOption<Integer> SERIES_LAGS = rule(
+            ConfigOptions.key("series.lags")
+                    .intType()
+                    .defaultValue(24)
+                    .withDescription("The last k values are features."),
+            v -> v >= 1 && v <= 10_000,
+            "must be in 1..10000");
     public static final ConfigOption<String> SERIES_SEASONAL_LAGS = ConfigOptions.key("series.seasonal-lags")
-            .stringType().defaultValue("24,168")
-            .withDescription("Further lags in steps, comma-separated (e.g. a day and a week of hours); the first is the seasonal-naive season; none for no seasonal lags.");
-    public static final ConfigOption<Long> SERIES_STEP = rule(ConfigOptions.key("series.step")
-            .longType().defaultValue(3_600_000L).withDescription("The series' step in ms; a forecast is for one step ahead."),
-            v -> v >= 1, "must be >= 1");
-    public static final ConfigOption<Long> SERIES_LATENESS = rule(ConfigOptions.key("series.lateness")
-            .longType().defaultValue(0L)
-            .withDescription("A point older than its series' newest by more than this (ms) is dead-lettered; within it, dropped and counted."),
-            v -> v >= 0, "must be >= 0");
+            .stringType()
+            .defaultValue("24,168")
+            .withDescription(
+                    "Further lags in steps, comma-separated (e.g. a day and a week of hours); the first is the seasonal-naive season; none for no seasonal lags.");
+    public static final ConfigOption<Long> SERIES_STEP = rule(
+            ConfigOptions.key("series.step")
+                    .longType()
+                    .defaultValue(3_600_000L)
+                    .withDescription("The series' step in ms; a forecast is for one step ahead."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Long> SERIES_LATENESS = rule(
+            ConfigOptions.key("series.lateness")
+                    .longType()
+                    .defaultValue(0L)
+                    .withDescription(
+                            "A point older than its series' newest by more than this (ms) is dead-lettered; within it, dropped and counted."),
+            v -> v >= 0,
+            "must be >= 0");
     public static final ConfigOption<SeriesSpec.GapPolicy> SERIES_GAP_POLICY = ConfigOptions.key("series.gap-policy")
-            .enumType(SeriesSpec.GapPolicy.class).defaultValue(SeriesSpec.GapPolicy.FILL)
-            .withDescription("Missing steps: fill (repeat the last value, up to the window) or reset (forget the window).");
-    public static final ConfigOption<Long> SERIES_TTL = rule(ConfigOptions.key("series.ttl")
-            .longType().defaultValue(7 * 24 * 3_600_000L)
-            .withDescription("A series silent this long (ms, processing time) is dropped from state."),
-            v -> v >= 1, "must be >= 1");
+            .enumType(SeriesSpec.GapPolicy.class)
+            .defaultValue(SeriesSpec.GapPolicy.FILL)
+            .withDescription(
+                    "Missing steps: fill (repeat the last value, up to the window) or reset (forget the window).");
+    public static final ConfigOption<Long> SERIES_TTL = rule(
+            ConfigOptions.key("series.ttl")
+                    .longType()
+                    .defaultValue(7 * 24 * 3_600_000L)
+                    .withDescription("A series silent this long (ms, processing time) is dropped from state."),
+            v -> v >= 1,
+            "must be >= 1");
     public static final ConfigOption<Boolean> SERIES_CALENDAR = ConfigOptions.key("series.calendar")
-            .booleanType().defaultValue(true)
+            .booleanType()
+            .defaultValue(true)
             .withDescription("Hour of day and day of week (UTC) of the forecast time as features: true or false.");
 
     // ---- model options: for every model, or one as model.<id>.<key>
 
     public static final ConfigOption<Loss> LOSS = ConfigOptions.key("loss")
-            .enumType(Loss.class).defaultValue(ModelSpec.Defaults.LOSS)
+            .enumType(Loss.class)
+            .defaultValue(ModelSpec.Defaults.LOSS)
             .withDescription("logistic (labels 0/1) or squared (real labels).");
     public static final ConfigOption<ModelSpec.OptimizerKind> OPTIMIZER = ConfigOptions.key("optimizer")
-            .enumType(ModelSpec.OptimizerKind.class).defaultValue(ModelSpec.Defaults.OPTIMIZER)
+            .enumType(ModelSpec.OptimizerKind.class)
+            .defaultValue(ModelSpec.Defaults.OPTIMIZER)
             .withDescription("ftrl, adagrad, sgd or rls.");
-    public static final ConfigOption<Integer> HASH_BITS = rule(ConfigOptions.key("hash.bits")
-            .intType().defaultValue(ModelSpec.Defaults.HASH_BITS)
-            .withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1.." + FeatureHasher.MAX_BITS + "."),
-            v -> v >= 1 && v <= FeatureHasher.MAX_BITS, "must be in 1.." + FeatureHasher.MAX_BITS);
-    public static final ConfigOption<Integer> BATCH_SIZE = rule(ConfigOptions.key("batch.size")
-            .intType().defaultValue(ModelSpec.Defaults.BATCH_SIZE)
-            .withDescription("A mini-batch closes at this many examples ..."),
-            v -> v >= 1 && v <= 1_000_000, "must be in 1..1000000");
-    public static final ConfigOption<Long> BATCH_MILLIS = rule(ConfigOptions.key("batch.millis")
-            .longType().defaultValue(ModelSpec.Defaults.BATCH_MILLIS)
-            .withDescription("... or this many milliseconds after its first example, whichever comes first."),
-            v -> v >= 1, "must be >= 1");
-    public static final ConfigOption<Integer> FULL_EVERY = rule(ConfigOptions.key("update.full-every")
-            .intType().defaultValue(ModelSpec.Defaults.FULL_UPDATE_EVERY)
-            .withDescription("Every n-th version is sent to inference in full (and the first after a start); others as deltas."),
-            v -> v >= 1, "must be >= 1");
-    public static final ConfigOption<Integer> METRICS_WINDOW = rule(ConfigOptions.key("metrics.window")
-            .intType().defaultValue(ModelSpec.Defaults.METRICS_WINDOW)
-            .withDescription("Prequential metrics cover the last n examples."),
-            v -> v >= 1 && v <= 10_000_000, "must be in 1..10000000");
-    public static final ConfigOption<Double> FTRL_ALPHA = rule(ConfigOptions.key("ftrl.alpha")
-            .doubleType().defaultValue(ModelSpec.Defaults.FTRL_ALPHA)
-            .withDescription("FTRL-Proximal learning rate scale alpha."),
-            v -> v > 0 && Double.isFinite(v), "must be > 0");
-    public static final ConfigOption<Double> FTRL_BETA = rule(ConfigOptions.key("ftrl.beta")
-            .doubleType().defaultValue(ModelSpec.Defaults.FTRL_BETA)
-            .withDescription("FTRL-Proximal learning rate smoothing beta."),
-            v -> v >= 0 && Double.isFinite(v), "must be >= 0");
-    public static final ConfigOption<Double> LEARNING_RATE = rule(ConfigOptions.key("learning-rate")
-            .doubleType().noDefaultValue()
-            .withDescription("AdaGrad rate eta; SGD initial rate (decays as eta/sqrt(1+t))."),
-            v -> v > 0 && Double.isFinite(v), "must be > 0");
-    public static final ConfigOption<Double> L1 = rule(ConfigOptions.key("l1")
-            .doubleType().noDefaultValue().withDescription("L1 regularization strength (sparsity)."),
-            v -> v >= 0 && Double.isFinite(v), "must be >= 0");
-    public static final ConfigOption<Double> L2 = rule(ConfigOptions.key("l2")
-            .doubleType().noDefaultValue().withDescription("L2 regularization strength."),
-            v -> v >= 0 && Double.isFinite(v), "must be >= 0");
-    public static final ConfigOption<Double> SCALE_CLIP = rule(ConfigOptions.key("scale.clip")
-            .doubleType().defaultValue(ModelSpec.Defaults.SCALE_CLIP)
-            .withDescription("Numeric features (and squared-loss labels) are standardized and clipped to this many standard deviations."),
-            v -> v >= 1 && v <= 1000, "must be in 1..1000");
-    public static final ConfigOption<Long> SCALE_HORIZON = rule(ConfigOptions.key("scale.horizon")
-            .longType().defaultValue(ModelSpec.Defaults.SCALE_HORIZON)
-            .withDescription("A feature's scaling statistics weigh its last ~n values (exponentially after n); 0: all values alike."),
-            v -> v == 0 || v >= 10, "must be 0 or >= 10");
+    public static final ConfigOption<Integer> HASH_BITS = rule(
+            ConfigOptions.key("hash.bits")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.HASH_BITS)
+                    .withDescription("Feature hash space is 2^bits coordinates (plus the bias); 1.."
+                            + FeatureHasher.MAX_BITS + "."),
+            v -> v >= 1 && v <= FeatureHasher.MAX_BITS,
+            "must be in 1.." + FeatureHasher.MAX_BITS);
+    public static final ConfigOption<Integer> BATCH_SIZE = rule(
+            ConfigOptions.key("batch.size")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.BATCH_SIZE)
+                    .withDescription("A mini-batch closes at this many examples ..."),
+            v -> v >= 1 && v <= 1_000_000,
+            "must be in 1..1000000");
+    public static final ConfigOption<Long> BATCH_MILLIS = rule(
+            ConfigOptions.key("batch.millis")
+                    .longType()
+                    .defaultValue(ModelSpec.Defaults.BATCH_MILLIS)
+                    .withDescription("... or this many milliseconds after its first example, whichever comes first."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Integer> FULL_EVERY = rule(
+            ConfigOptions.key("update.full-every")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.FULL_UPDATE_EVERY)
+                    .withDescription(
+                            "Every n-th version is sent to inference in full (and the first after a start); others as deltas."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Integer> METRICS_WINDOW = rule(
+            ConfigOptions.key("metrics.window")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.METRICS_WINDOW)
+                    .withDescription("Prequential metrics cover the last n examples."),
+            v -> v >= 1 && v <= 10_000_000,
+            "must be in 1..10000000");
+    public static final ConfigOption<Double> FTRL_ALPHA = rule(
+            ConfigOptions.key("ftrl.alpha")
+                    .doubleType()
+                    .defaultValue(ModelSpec.Defaults.FTRL_ALPHA)
+                    .withDescription("FTRL-Proximal learning rate scale alpha."),
+            v -> v > 0 && Double.isFinite(v),
+            "must be > 0");
+    public static final ConfigOption<Double> FTRL_BETA = rule(
+            ConfigOptions.key("ftrl.beta")
+                    .doubleType()
+                    .defaultValue(ModelSpec.Defaults.FTRL_BETA)
+                    .withDescription("FTRL-Proximal learning rate smoothing beta."),
+            v -> v >= 0 && Double.isFinite(v),
+            "must be >= 0");
+    public static final ConfigOption<Double> LEARNING_RATE = rule(
+            ConfigOptions.key("learning-rate")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription("AdaGrad rate eta; SGD initial rate (decays as eta/sqrt(1+t))."),
+            v -> v > 0 && Double.isFinite(v),
+            "must be > 0");
+    public static final ConfigOption<Double> L1 = rule(
+            ConfigOptions.key("l1")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription("L1 regularization strength (sparsity)."),
+            v -> v >= 0 && Double.isFinite(v),
+            "must be >= 0");
+    public static final ConfigOption<Double> L2 = rule(
+            ConfigOptions.key("l2").doubleType().noDefaultValue().withDescription("L2 regularization strength."),
+            v -> v >= 0 && Double.isFinite(v),
+            "must be >= 0");
+    public static final ConfigOption<Double> SCALE_CLIP = rule(
+            ConfigOptions.key("scale.clip")
+                    .doubleType()
+                    .defaultValue(ModelSpec.Defaults.SCALE_CLIP)
+                    .withDescription(
+                            "Numeric features (and squared-loss labels) are standardized and clipped to this many standard deviations."),
+            v -> v >= 1 && v <= 1000,
+            "must be in 1..1000");
+    public static final ConfigOption<Long> SCALE_HORIZON = rule(
+            ConfigOptions.key("scale.horizon")
+                    .longType()
+                    .defaultValue(ModelSpec.Defaults.SCALE_HORIZON)
+                    .withDescription(
+                            "A feature's scaling statistics weigh its last ~n values (exponentially after n); 0: all values alike."),
+            v -> v == 0 || v >= 10,
+            "must be 0 or >= 10");
     public static final ConfigOption<String> SCALE_LOG = ConfigOptions.key("scale.log")
-            .stringType().defaultValue("")
-            .withDescription("Numeric features to log-transform before scaling (heavy-tailed counts): names, comma-separated, or * for all.");
-    public static final ConfigOption<Long> FORGET = rule(ConfigOptions.key("forget.half-life")
-            .longType().defaultValue(ModelSpec.Defaults.FORGET_HALF_LIFE)
-            .withDescription("Forgetting for drifting streams: what the optimizer accumulated halves every n updates of a coordinate; 0: off."),
-            v -> v >= 0, "must be >= 0");
-    public static final ConfigOption<Long> STORE_INTERVAL = rule(ConfigOptions.key("store.interval")
-            .longType().defaultValue(ModelSpec.Defaults.STORE_INTERVAL_MILLIS)
-            .withDescription("A version is stored at most every n ms (and at rollback, freeze, resume)."),
-            v -> v >= 0, "must be >= 0");
-    public static final ConfigOption<Integer> STORE_RECENT = rule(ConfigOptions.key("store.recent")
-            .intType().defaultValue(ModelSpec.Defaults.RECENT_VERSIONS)
-            .withDescription("Stored versions the trainer also keeps in its state."),
-            v -> v >= 1 && v <= 100, "must be in 1..100");
+            .stringType()
+            .defaultValue("")
+            .withDescription(
+                    "Numeric features to log-transform before scaling (heavy-tailed counts): names, comma-separated, or * for all.");
+    public static final ConfigOption<Long> FORGET = rule(
+            ConfigOptions.key("forget.half-life")
+                    .longType()
+                    .defaultValue(ModelSpec.Defaults.FORGET_HALF_LIFE)
+                    .withDescription(
+                            "Forgetting for drifting streams: what the optimizer accumulated halves every n updates of a coordinate; 0: off."),
+            v -> v >= 0,
+            "must be >= 0");
+    public static final ConfigOption<Long> STORE_INTERVAL = rule(
+            ConfigOptions.key("store.interval")
+                    .longType()
+                    .defaultValue(ModelSpec.Defaults.STORE_INTERVAL_MILLIS)
+                    .withDescription("A version is stored at most every n ms (and at rollback, freeze, resume)."),
+            v -> v >= 0,
+            "must be >= 0");
+    public static final ConfigOption<Integer> STORE_RECENT = rule(
+            ConfigOptions.key("store.recent")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.RECENT_VERSIONS)
+                    .withDescription("Stored versions the trainer also keeps in its state."),
+            v -> v >= 1 && v <= 100,
+            "must be in 1..100");
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("initial-model")
-            .stringType().defaultValue("").withDescription("Model file URI to start from when there is no state.");
+            .stringType()
+            .defaultValue("")
+            .withDescription("Model file URI to start from when there is no state.");
 
     /** Model options whose default depends on the optimizer (see {@link ModelSpec.OptimizerKind}). */
     public static final List<ConfigOption<Double>> PER_OPTIMIZER_DEFAULTS = List.of(LEARNING_RATE, L1, L2);
 
-    private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
-            TOPIC_LABELED, TOPIC_REQUESTS, TOPIC_CONTROL, TOPIC_PREDICTIONS, TOPIC_DEAD_LETTER, TOPIC_MODEL_LOG,
-            DELIVERY_GUARANTEE, MAX_RECORD_BYTES, MODELS, STORE_PATH, STORE_KEEP_LAST, STORE_KEEP_EVERY,
-            LABELED_SKIP_BEFORE, TOPIC_SERIES, TOPIC_FORECASTS, SERIES_MODEL, SERIES_LAGS, SERIES_SEASONAL_LAGS,
-            SERIES_STEP, SERIES_LATENESS, SERIES_GAP_POLICY, SERIES_TTL, SERIES_CALENDAR);
-    private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(LOSS, OPTIMIZER, HASH_BITS, BATCH_SIZE,
-            BATCH_MILLIS, FULL_EVERY, METRICS_WINDOW, FTRL_ALPHA, FTRL_BETA, LEARNING_RATE, L1, L2, SCALE_CLIP,
-            SCALE_HORIZON, SCALE_LOG, FORGET, STORE_INTERVAL, STORE_RECENT, INITIAL_MODEL);
-    private static final List<ConfigOption<?>> SERIES_OPTIONS = List.of(SERIES_LAGS, SERIES_STEP, SERIES_LATENESS,
-            SERIES_TTL);
+    private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(
+            BOOTSTRAP_SERVERS,
+            GROUP_ID,
+            STARTING_OFFSETS,
+            TOPIC_LABELED,
+            TOPIC_REQUESTS,
+            TOPIC_CONTROL,
+            TOPIC_PREDICTIONS,
+            TOPIC_DEAD_LETTER,
+            TOPIC_MODEL_LOG,
+            DELIVERY_GUARANTEE,
+            MAX_RECORD_BYTES,
+            MODELS,
+            STORE_PATH,
+            STORE_KEEP_LAST,
+            STORE_KEEP_EVERY,
+            LABELED_SKIP_BEFORE,
+            TOPIC_SERIES,
+            TOPIC_FORECASTS,
+            SERIES_MODEL,
+            SERIES_LAGS,
+            SERIES_SEASONAL_LAGS,
+            SERIES_STEP,
+            SERIES_LATENESS,
+            SERIES_GAP_POLICY,
+            SERIES_TTL,
+            SERIES_CALENDAR);
+    private static final List<ConfigOption<?>> MODEL_OPTIONS = List.of(
+            LOSS,
+            OPTIMIZER,
+            HASH_BITS,
+            BATCH_SIZE,
+            BATCH_MILLIS,
+            FULL_EVERY,
+            METRICS_WINDOW,
+            FTRL_ALPHA,
+            FTRL_BETA,
+            LEARNING_RATE,
+            L1,
+            L2,
+            SCALE_CLIP,
+            SCALE_HORIZON,
+            SCALE_LOG,
+            FORGET,
+            STORE_INTERVAL,
+            STORE_RECENT,
+            INITIAL_MODEL);
+    private static final List<ConfigOption<?>> SERIES_OPTIONS =
+            List.of(SERIES_LAGS, SERIES_STEP, SERIES_LATENESS, SERIES_TTL);
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final Configuration conf;
@@ -241,8 +385,13 @@ public final class JobConfig {
     }
 
     private static ConfigOption<String> topic(Topic t) {
-        return rule(ConfigOptions.key(t.key).stringType().defaultValue(t.defaultName).withDescription(t.description),
-                v -> !v.isBlank(), "must not be empty");
+        return rule(
+                ConfigOptions.key(t.key)
+                        .stringType()
+                        .defaultValue(t.defaultName)
+                        .withDescription(t.description),
+                v -> !v.isBlank(),
+                "must not be empty");
     }
 
     public static List<ConfigOption<?>> jobOptions() {
@@ -282,7 +431,9 @@ public final class JobConfig {
             checkKnown(key, modelIds);
         }
         Configuration conf = Configuration.fromMap(values);
-        if (kafka && (!conf.contains(BOOTSTRAP_SERVERS) || conf.get(BOOTSTRAP_SERVERS).isBlank())) {
+        if (kafka
+                && (!conf.contains(BOOTSTRAP_SERVERS)
+                        || conf.get(BOOTSTRAP_SERVERS).isBlank())) {
             throw new InvalidConfigException(BOOTSTRAP_SERVERS.key(), "is required (host:port of a Kafka broker)");
         }
         for (ConfigOption<?> option : JOB_OPTIONS) {
@@ -297,8 +448,8 @@ public final class JobConfig {
         }
         if (conf.contains(LEARNING_RATE)
                 && models.values().stream().allMatch(m -> m.optimizer == ModelSpec.OptimizerKind.FTRL)) {
-            throw new InvalidConfigException(LEARNING_RATE.key(),
-                    "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
+            throw new InvalidConfigException(
+                    LEARNING_RATE.key(), "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
         }
         return new JobConfig(conf, Collections.unmodifiableMap(models), skipBefore, seriesSpec(conf, models));
     }
@@ -335,8 +486,10 @@ public final class JobConfig {
     private static String typeRule(ConfigOption<?> option) {
         Object d = option.hasDefaultValue() ? option.defaultValue() : null;
         if (d instanceof Enum) {
-            return "is none of " + Arrays.stream(((Enum<?>) d).getDeclaringClass().getEnumConstants())
-                    .map(Object::toString).collect(Collectors.joining(", "));
+            return "is none of "
+                    + Arrays.stream(((Enum<?>) d).getDeclaringClass().getEnumConstants())
+                            .map(Object::toString)
+                            .collect(Collectors.joining(", "));
         }
         if (d instanceof Boolean) {
             return "is neither true nor false";
@@ -385,7 +538,9 @@ public final class JobConfig {
     private static ModelSpec modelSpec(String id, Configuration conf) {
         Loss loss = modelValue(LOSS, id, conf);
         ModelSpec.OptimizerKind optimizer = modelValue(OPTIMIZER, id, conf);
-        ModelSpec spec = ModelSpec.builder(id).loss(loss).optimizer(optimizer)
+        ModelSpec spec = ModelSpec.builder(id)
+                .loss(loss)
+                .optimizer(optimizer)
                 .hashBits(modelValue(HASH_BITS, id, conf))
                 .batchSize(modelValue(BATCH_SIZE, id, conf))
                 .batchMillis(modelValue(BATCH_MILLIS, id, conf))
@@ -404,18 +559,18 @@ public final class JobConfig {
                 .initialModel(modelValue(INITIAL_MODEL, id, conf))
                 .build();
         if (optimizer == ModelSpec.OptimizerKind.FTRL && conf.toMap().containsKey(modelKey(LEARNING_RATE, id))) {
-            throw new InvalidConfigException(modelKey(LEARNING_RATE, id),
-                    "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
+            throw new InvalidConfigException(
+                    modelKey(LEARNING_RATE, id), "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
         }
         if (optimizer == ModelSpec.OptimizerKind.RLS) {
             String key = modelKey(OPTIMIZER, id);
             if (loss != Loss.SQUARED) {
-                throw new InvalidConfigException(key, "rls (recursive least squares) needs squared loss"
-                        + " (--model." + id + ".loss squared)");
+                throw new InvalidConfigException(
+                        key, "rls (recursive least squares) needs squared loss" + " (--model." + id + ".loss squared)");
             }
             if (spec.l1 > 0 || spec.l2 <= 0) {
-                throw new InvalidConfigException(key, "rls takes l1 0 and an l2 above 0 (its ridge), got l1 "
-                        + spec.l1 + ", l2 " + spec.l2);
+                throw new InvalidConfigException(
+                        key, "rls takes l1 0 and an l2 above 0 (its ridge), got l1 " + spec.l1 + ", l2 " + spec.l2);
             }
         }
         return spec;
@@ -438,11 +593,13 @@ public final class JobConfig {
         }
         ModelSpec spec = models.get(model);
         if (spec == null) {
-            throw new InvalidConfigException(SERIES_MODEL.key(), "'" + model + "' is not listed in '" + MODELS.key() + "'");
+            throw new InvalidConfigException(
+                    SERIES_MODEL.key(), "'" + model + "' is not listed in '" + MODELS.key() + "'");
         }
         if (spec.loss != Loss.SQUARED) {
-            throw new InvalidConfigException(SERIES_MODEL.key(), "model '" + model
-                    + "' must use squared loss (set --model." + model + ".loss squared)");
+            throw new InvalidConfigException(
+                    SERIES_MODEL.key(),
+                    "model '" + model + "' must use squared loss (set --model." + model + ".loss squared)");
         }
         for (ConfigOption<?> option : SERIES_OPTIONS) {
             checkValue(option, conf);
@@ -457,13 +614,19 @@ public final class JobConfig {
                 }
                 seasonal.add(lag);
             } catch (NumberFormatException e) {
-                throw new InvalidConfigException(SERIES_SEASONAL_LAGS.key(), "'" + part
-                        + "' is not a lag in steps (1..100000)");
+                throw new InvalidConfigException(
+                        SERIES_SEASONAL_LAGS.key(), "'" + part + "' is not a lag in steps (1..100000)");
             }
         }
-        return new SeriesSpec(model, get(SERIES_LAGS, conf), seasonal.stream().mapToInt(Integer::intValue).toArray(),
-                get(SERIES_STEP, conf), get(SERIES_LATENESS, conf), get(SERIES_GAP_POLICY, conf),
-                get(SERIES_TTL, conf), get(SERIES_CALENDAR, conf));
+        return new SeriesSpec(
+                model,
+                get(SERIES_LAGS, conf),
+                seasonal.stream().mapToInt(Integer::intValue).toArray(),
+                get(SERIES_STEP, conf),
+                get(SERIES_LATENESS, conf),
+                get(SERIES_GAP_POLICY, conf),
+                get(SERIES_TTL, conf),
+                get(SERIES_CALENDAR, conf));
     }
 
     /** "now" is the moment the job is built (on the client), so restarts keep the same cut. */
@@ -482,8 +645,10 @@ public final class JobConfig {
         try {
             return Instant.parse(value).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new InvalidConfigException(LABELED_SKIP_BEFORE.key(),
-                    "'" + value + "' is none of now, epoch milliseconds, an ISO-8601 instant such as 2026-11-28T14:00:00Z");
+            throw new InvalidConfigException(
+                    LABELED_SKIP_BEFORE.key(),
+                    "'" + value
+                            + "' is none of now, epoch milliseconds, an ISO-8601 instant such as 2026-11-28T14:00:00Z");
         }
     }
 
@@ -492,8 +657,8 @@ public final class JobConfig {
         for (String raw : list.split(",")) {
             String id = raw.trim();
             if (!MODEL_ID.matcher(id).matches()) {
-                throw new InvalidConfigException(MODELS.key(),
-                        "'" + id + "' is not a model id (1-64 of letters, digits, '_', '.', '-')");
+                throw new InvalidConfigException(
+                        MODELS.key(), "'" + id + "' is not a model id (1-64 of letters, digits, '_', '.', '-')");
             }
             if (ids.contains(id)) {
                 throw new InvalidConfigException(MODELS.key(), "model '" + id + "' is listed twice");
@@ -512,7 +677,10 @@ public final class JobConfig {
         String modelKey = key;
         if (key.startsWith("model.")) {
             String rest = key.substring("model.".length());
-            String id = modelIds.stream().filter(m -> rest.startsWith(m + ".")).findFirst().orElse(null);
+            String id = modelIds.stream()
+                    .filter(m -> rest.startsWith(m + "."))
+                    .findFirst()
+                    .orElse(null);
             if (id == null) {
                 throw new InvalidConfigException(key, "names no model listed in '" + MODELS.key() + "' " + modelIds);
             }

@@ -1,20 +1,20 @@
 package dev.streamlearn.job;
 
-import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.inference.InferenceFunction;
-import dev.streamlearn.records.Prediction;
-import dev.streamlearn.records.DeadLetter;
-import dev.streamlearn.records.Example;
-import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Forecast;
-import dev.streamlearn.series.SeriesFunction;
+import dev.streamlearn.records.Prediction;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.series.SeriesFunction;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.training.TrainerFunction;
 import java.util.Map;
@@ -37,13 +37,18 @@ public final class JobTopology {
         public final DataStream<ModelUpdate> modelUpdates;
         /** Versions to keep; empty when the job has no model store. */
         public final DataStream<StoredModel> storedModels;
+
         public final DataStream<ModelLogEntry> modelLog;
         /** Forecasts of the time series; null when the job has no time-series input. */
         public final DataStream<Forecast> forecasts;
 
-        Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
-                DataStream<ModelUpdate> modelUpdates, DataStream<StoredModel> storedModels,
-                DataStream<ModelLogEntry> modelLog, DataStream<Forecast> forecasts) {
+        Outputs(
+                DataStream<Prediction> predictions,
+                DataStream<DeadLetter> deadLetters,
+                DataStream<ModelUpdate> modelUpdates,
+                DataStream<StoredModel> storedModels,
+                DataStream<ModelLogEntry> modelLog,
+                DataStream<Forecast> forecasts) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.modelUpdates = modelUpdates;
@@ -60,35 +65,53 @@ public final class JobTopology {
         }
 
         /** Writes predictions, dead letters and the model log to the given sinks, and the stored versions to the model store (when there is one). */
-        public void writeTo(Sink<Prediction> predictionSink, Sink<DeadLetter> deadLetterSink,
-                Sink<ModelLogEntry> modelLogSink, Sink<StoredModel> storeSink) {
+        public void writeTo(
+                Sink<Prediction> predictionSink,
+                Sink<DeadLetter> deadLetterSink,
+                Sink<ModelLogEntry> modelLogSink,
+                Sink<StoredModel> storeSink) {
             modelLog.sinkTo(modelLogSink).uid(Operators.MODEL_LOG_SINK_UID).name(Operators.MODEL_LOG_SINK_NAME);
             if (storeSink != null) {
-                storedModels.sinkTo(storeSink).uid(Operators.MODEL_STORE_SINK_UID).name(Operators.MODEL_STORE_SINK_NAME);
+                storedModels
+                        .sinkTo(storeSink)
+                        .uid(Operators.MODEL_STORE_SINK_UID)
+                        .name(Operators.MODEL_STORE_SINK_NAME);
             }
-            predictions.sinkTo(predictionSink).uid(Operators.PREDICTION_SINK_UID).name(Operators.PREDICTION_SINK_NAME);
-            deadLetters.sinkTo(deadLetterSink).uid(Operators.DEAD_LETTER_SINK_UID).name(Operators.DEAD_LETTER_SINK_NAME);
+            predictions
+                    .sinkTo(predictionSink)
+                    .uid(Operators.PREDICTION_SINK_UID)
+                    .name(Operators.PREDICTION_SINK_NAME);
+            deadLetters
+                    .sinkTo(deadLetterSink)
+                    .uid(Operators.DEAD_LETTER_SINK_UID)
+                    .name(Operators.DEAD_LETTER_SINK_NAME);
         }
     }
 
     private JobTopology() {}
 
     /** @param seriesRecords time-series points; null when the job has none ({@code series.model} empty) */
-    public static Outputs build(JobConfig config, DataStream<SourceRecord> labeledRecords,
-            DataStream<SourceRecord> requestRecords, DataStream<SourceRecord> controlRecords,
+    public static Outputs build(
+            JobConfig config,
+            DataStream<SourceRecord> labeledRecords,
+            DataStream<SourceRecord> requestRecords,
+            DataStream<SourceRecord> controlRecords,
             DataStream<SourceRecord> seriesRecords) {
         Map<String, ModelSpec> models = config.models();
         int maxBytes = config.getInt(JobConfig.MAX_RECORD_BYTES);
 
         SingleOutputStreamOperator<Example> examples = labeledRecords
                 .process(ValidatingParser.labeledEvents(models, maxBytes, config.get(JobConfig.TOPIC_LABELED)))
-                .uid(Operators.PARSE_LABELED_UID).name(Operators.PARSE_LABELED_NAME);
+                .uid(Operators.PARSE_LABELED_UID)
+                .name(Operators.PARSE_LABELED_NAME);
         SingleOutputStreamOperator<PredictionRequest> requests = requestRecords
                 .process(ValidatingParser.requests(models, maxBytes, config.get(JobConfig.TOPIC_REQUESTS)))
-                .uid(Operators.PARSE_REQUESTS_UID).name(Operators.PARSE_REQUESTS_NAME);
+                .uid(Operators.PARSE_REQUESTS_UID)
+                .name(Operators.PARSE_REQUESTS_NAME);
         SingleOutputStreamOperator<ControlCommand> commands = controlRecords
                 .process(ValidatingParser.controlCommands(models, maxBytes, config.get(JobConfig.TOPIC_CONTROL)))
-                .uid(Operators.PARSE_CONTROL_UID).name(Operators.PARSE_CONTROL_NAME);
+                .uid(Operators.PARSE_CONTROL_UID)
+                .name(Operators.PARSE_CONTROL_NAME);
 
         DataStream<Example> trainingExamples = examples;
         DataStream<PredictionRequest> allRequests = requests;
@@ -97,12 +120,13 @@ public final class JobTopology {
         if (series != null && seriesRecords != null) {
             SingleOutputStreamOperator<SeriesPoint> points = seriesRecords
                     .process(ValidatingParser.seriesPoints(models, maxBytes, config.get(JobConfig.TOPIC_SERIES)))
-                    .uid(Operators.PARSE_SERIES_UID).name(Operators.PARSE_SERIES_NAME);
-            SingleOutputStreamOperator<Example> seriesExamples = points
-                    .keyBy(p -> p.series, Types.STRING)
-                    .process(new SeriesFunction(series, models.get(series.modelId).hashBits,
-                            config.get(JobConfig.TOPIC_SERIES)))
-                    .uid(Operators.SERIES_WINDOWS_UID).name(Operators.SERIES_WINDOWS_NAME);
+                    .uid(Operators.PARSE_SERIES_UID)
+                    .name(Operators.PARSE_SERIES_NAME);
+            SingleOutputStreamOperator<Example> seriesExamples = points.keyBy(p -> p.series, Types.STRING)
+                    .process(new SeriesFunction(
+                            series, models.get(series.modelId).hashBits, config.get(JobConfig.TOPIC_SERIES)))
+                    .uid(Operators.SERIES_WINDOWS_UID)
+                    .name(Operators.SERIES_WINDOWS_NAME);
             trainingExamples = examples.union(seriesExamples);
             allRequests = requests.union(seriesExamples.getSideOutput(SeriesFunction.FORECAST_REQUESTS));
             seriesDeadLetters = points.getSideOutput(ValidatingParser.DEAD_LETTERS)
@@ -114,13 +138,15 @@ public final class JobTopology {
                 .keyBy(e -> e.modelId, Types.STRING)
                 .connect(commands.keyBy(c -> c.modelId, Types.STRING))
                 .process(new TrainerFunction(models, config.store()))
-                .uid(Operators.TRAINER_UID).name(Operators.TRAINER_NAME);
+                .uid(Operators.TRAINER_UID)
+                .name(Operators.TRAINER_NAME);
 
         BroadcastStream<ModelUpdate> broadcastUpdates = updates.broadcast(InferenceFunction.SERVED_MODELS);
         SingleOutputStreamOperator<Prediction> predictions = allRequests
                 .connect(broadcastUpdates)
                 .process(new InferenceFunction(models))
-                .uid(Operators.INFERENCE_UID).name(Operators.INFERENCE_NAME);
+                .uid(Operators.INFERENCE_UID)
+                .name(Operators.INFERENCE_NAME);
 
         DataStream<DeadLetter> rejectedCommands = commands.getSideOutput(ValidatingParser.DEAD_LETTERS);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(ValidatingParser.DEAD_LETTERS)
@@ -130,9 +156,17 @@ public final class JobTopology {
         }
         // a command that cannot be carried out is answered on the model log too, where operators look
         DataStream<ModelLogEntry> modelLog = updates.getSideOutput(TrainerFunction.MODEL_LOG)
-                .union(rejectedCommands.map(Json::rejectedCommand).returns(ModelLogEntry.class)
-                        .uid(Operators.REJECTED_COMMANDS_UID).name(Operators.REJECTED_COMMANDS_NAME));
-        return new Outputs(predictions, deadLetters, updates, updates.getSideOutput(TrainerFunction.STORED_MODELS),
-                modelLog, series == null ? null : predictions.getSideOutput(InferenceFunction.FORECASTS));
+                .union(rejectedCommands
+                        .map(Json::rejectedCommand)
+                        .returns(ModelLogEntry.class)
+                        .uid(Operators.REJECTED_COMMANDS_UID)
+                        .name(Operators.REJECTED_COMMANDS_NAME));
+        return new Outputs(
+                predictions,
+                deadLetters,
+                updates,
+                updates.getSideOutput(TrainerFunction.STORED_MODELS),
+                modelLog,
+                series == null ? null : predictions.getSideOutput(InferenceFunction.FORECASTS));
     }
 }

@@ -3,10 +3,10 @@ package dev.streamlearn.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamlearn.records.DeadLetter;
-import dev.streamlearn.records.Prediction;
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
+import dev.streamlearn.records.Prediction;
 
 /** The JSON the job writes to its output topics (formats in README.md). */
 public final class Json {

@@ -34,7 +34,9 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
         String k = key == null ? null : key.of(record);
-        return new ProducerRecord<>(topic, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                 json.of(record).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,10 +4,10 @@ import dev.streamlearn.ingest.RawRecordDeserializer;
 import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.model.store.ModelStoreSink;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
-import dev.streamlearn.model.store.ModelStoreSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -56,8 +56,11 @@ public final class LearningJob {
         /** Null when the job has no time-series input. */
         public final DataStream<SourceRecord> series;
 
-        KafkaInputs(DataStream<SourceRecord> labeled, DataStream<SourceRecord> requests,
-                DataStream<SourceRecord> control, DataStream<SourceRecord> series) {
+        KafkaInputs(
+                DataStream<SourceRecord> labeled,
+                DataStream<SourceRecord> requests,
+                DataStream<SourceRecord> control,
+                DataStream<SourceRecord> series) {
             this.labeled = labeled;
             this.requests = requests;
             this.control = control;
@@ -67,18 +70,45 @@ public final class LearningJob {
 
     public static KafkaInputs readFromKafka(StreamExecutionEnvironment env, JobConfig config) {
         return new KafkaInputs(
-                source(env, config, JobConfig.TOPIC_LABELED, new RawRecordDeserializer(config.labeledSkipBefore()),
-                        Operators.LABELED_SOURCE_UID, Operators.LABELED_SOURCE_NAME),
-                source(env, config, JobConfig.TOPIC_REQUESTS, new RawRecordDeserializer(),
-                        Operators.REQUEST_SOURCE_UID, Operators.REQUEST_SOURCE_NAME),
-                source(env, config, JobConfig.TOPIC_CONTROL, new RawRecordDeserializer(),
-                        Operators.CONTROL_SOURCE_UID, Operators.CONTROL_SOURCE_NAME),
-                config.series() == null ? null : source(env, config, JobConfig.TOPIC_SERIES,
-                        new RawRecordDeserializer(), Operators.SERIES_SOURCE_UID, Operators.SERIES_SOURCE_NAME));
+                source(
+                        env,
+                        config,
+                        JobConfig.TOPIC_LABELED,
+                        new RawRecordDeserializer(config.labeledSkipBefore()),
+                        Operators.LABELED_SOURCE_UID,
+                        Operators.LABELED_SOURCE_NAME),
+                source(
+                        env,
+                        config,
+                        JobConfig.TOPIC_REQUESTS,
+                        new RawRecordDeserializer(),
+                        Operators.REQUEST_SOURCE_UID,
+                        Operators.REQUEST_SOURCE_NAME),
+                source(
+                        env,
+                        config,
+                        JobConfig.TOPIC_CONTROL,
+                        new RawRecordDeserializer(),
+                        Operators.CONTROL_SOURCE_UID,
+                        Operators.CONTROL_SOURCE_NAME),
+                config.series() == null
+                        ? null
+                        : source(
+                                env,
+                                config,
+                                JobConfig.TOPIC_SERIES,
+                                new RawRecordDeserializer(),
+                                Operators.SERIES_SOURCE_UID,
+                                Operators.SERIES_SOURCE_NAME));
     }
 
-    private static DataStream<SourceRecord> source(StreamExecutionEnvironment env, JobConfig config,
-            ConfigOption<String> topic, RawRecordDeserializer deserializer, String uid, String name) {
+    private static DataStream<SourceRecord> source(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            ConfigOption<String> topic,
+            RawRecordDeserializer deserializer,
+            String uid,
+            String name) {
         KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(topic))
@@ -123,8 +153,12 @@ public final class LearningJob {
         return sink(config, JobConfig.TOPIC_FORECASTS, Json::forecast, f -> f.series, config.deliveryGuarantee());
     }
 
-    private static <T> KafkaSink<T> sink(JobConfig config, ConfigOption<String> topic,
-            JsonRecordSerializer.Field<T> json, JsonRecordSerializer.Field<T> key, DeliveryGuarantee guarantee) {
+    private static <T> KafkaSink<T> sink(
+            JobConfig config,
+            ConfigOption<String> topic,
+            JsonRecordSerializer.Field<T> json,
+            JsonRecordSerializer.Field<T> key,
+            DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new JsonRecordSerializer<>(config.get(topic), json, key))
@@ -138,7 +172,9 @@ public final class LearningJob {
     /** The model store sink, or null when the job has no store. */
     public static ModelStoreSink storeSink(JobConfig config) {
         ModelStore store = config.store();
-        return store == null ? null : new ModelStoreSink(store, config.getInt(JobConfig.STORE_KEEP_LAST),
-                config.getInt(JobConfig.STORE_KEEP_EVERY));
+        return store == null
+                ? null
+                : new ModelStoreSink(
+                        store, config.getInt(JobConfig.STORE_KEEP_LAST), config.getInt(JobConfig.STORE_KEEP_EVERY));
     }
 }

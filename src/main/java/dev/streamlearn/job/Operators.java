@@ -36,7 +36,6 @@ public final class Operators {
     public static final String INFERENCE_UID = "inference";
     public static final String INFERENCE_NAME = "Inference (broadcast weights)";
 
-
     public static final String PREDICTION_SINK_UID = "sink-predictions";
     public static final String PREDICTION_SINK_NAME = "Kafka: predictions";
     public static final String DEAD_LETTER_SINK_UID = "sink-dead-letter";

@@ -13,7 +13,9 @@ public enum Topic {
     PREDICTIONS("topic.predictions", "predictions", "Predictions out."),
     FORECASTS("topic.forecasts", "forecasts", "Forecasts out."),
     DEAD_LETTER("topic.dead-letter", "dead-letter", "Rejected records out, with the reason."),
-    MODEL_LOG("topic.model-log", "model-log",
+    MODEL_LOG(
+            "topic.model-log",
+            "model-log",
             "Model history out: stored versions, rollbacks, freezes, rejected commands.");
 
     public final String key;

@@ -6,6 +6,7 @@ public class MetricsState {
     public double[] labels;
     /** Ring position of the next write; the oldest entry when the window is full. */
     public int next;
+
     public long seen;
     public double totalLoss;
     public double totalAbsError;

@@ -33,6 +33,7 @@ public final class ModelFile {
     public static final int FORMAT = 2;
     /** The optimizer name of a model fitted by a batch learner, which has no optimizer state. */
     private static final String BATCH_FIT = "BATCH";
+
     private static final int FORMAT_WITHOUT_SCALING = 1;
     /** File name of a version in a model's folder: fixed width, so names sort by version. */
     public static final String NAME_FORMAT = "v%012d.model";
@@ -126,7 +127,8 @@ public final class ModelFile {
         }
         int format = in.readUnsignedByte();
         if (format != FORMAT && format != FORMAT_WITHOUT_SCALING) {
-            throw new IOException("model file format " + format + " is not supported (this version reads " + FORMAT + ")");
+            throw new IOException(
+                    "model file format " + format + " is not supported (this version reads " + FORMAT + ")");
         }
         StoredModel m = new StoredModel();
         m.modelId = in.readUTF();
@@ -164,7 +166,9 @@ public final class ModelFile {
         st.optimizerState = readDoubles(in, st.optimizerArrays * n);
         st.optimizerGlobal = format == FORMAT_WITHOUT_SCALING ? new double[0] : readDoubles(in, in.readInt());
         st.scale = ScalerState.empty();
-        if (format == FORMAT_WITHOUT_SCALING && m.optimizer == ModelSpec.OptimizerKind.FTRL && st.optimizerArrays == 2) {
+        if (format == FORMAT_WITHOUT_SCALING
+                && m.optimizer == ModelSpec.OptimizerKind.FTRL
+                && st.optimizerArrays == 2) {
             // format 1 kept FTRL's n; the optimizer now keeps its root
             for (int k = n; k < 2 * n; k++) {
                 st.optimizerState[k] = Math.sqrt(st.optimizerState[k]);
@@ -176,8 +180,8 @@ public final class ModelFile {
             for (int k = 0; k < entries; k++) {
                 keys[k] = in.readInt();
             }
-            st.scale = new ScalerState(keys, readDoubles(in, entries), readDoubles(in, entries),
-                    readDoubles(in, entries));
+            st.scale =
+                    new ScalerState(keys, readDoubles(in, entries), readDoubles(in, entries), readDoubles(in, entries));
         }
         m.state = st;
         return m;
@@ -191,8 +195,15 @@ public final class ModelFile {
         }
         try (InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(args[0]))) {
             StoredModel m = read(in);
-            System.out.printf("model %s version %d (parent %d), %d examples, %d non-zero weights, %s/%s, 2^%d hashed%n",
-                    m.modelId, m.version, m.parentVersion, m.examplesTrained, m.state.nonZeroWeights(), m.loss, m.optimizer == null ? "batch fit" : m.optimizer,
+            System.out.printf(
+                    "model %s version %d (parent %d), %d examples, %d non-zero weights, %s/%s, 2^%d hashed%n",
+                    m.modelId,
+                    m.version,
+                    m.parentVersion,
+                    m.examplesTrained,
+                    m.state.nonZeroWeights(),
+                    m.loss,
+                    m.optimizer == null ? "batch fit" : m.optimizer,
                     m.hashBits);
         }
     }

@@ -8,7 +8,11 @@ public class ModelLogEntry {
 
     /** What happened to the model. */
     public enum Event {
-        STORED, ROLLBACK, FREEZE, RESUME, REJECTED;
+        STORED,
+        ROLLBACK,
+        FREEZE,
+        RESUME,
+        REJECTED;
 
         /** As written on the model-log topic: {@code stored}, {@code rollback}, ... */
         @Override
@@ -23,6 +27,7 @@ public class ModelLogEntry {
     public long parentVersion;
     /** Where the version is in the model store, or null when the job has no store. */
     public String path;
+
     public long examplesTrained;
     public long ts;
     public String reason;

@@ -26,6 +26,7 @@ public class ModelSnapshot {
     public MetricsState naiveMetrics;
     /** Examples learnt since the last version, and when the first and the newest of them arrived (wall clock). */
     public int openBatchSize;
+
     public long openBatchOpenedAtMillis;
     public long openBatchNewestMillis;
     /** The last stored versions, newest last, for rollback without reading the store. */

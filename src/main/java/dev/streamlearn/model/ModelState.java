@@ -10,13 +10,16 @@ import dev.streamlearn.features.ScalerState;
 public class ModelState {
     /** Ascending coordinates. */
     public int[] coords;
+
     public double[] weights;
     /** The optimizer's state arrays at {@code coords}, one after the other. */
     public double[] optimizerState;
+
     public int optimizerArrays;
     public long optimizerSteps;
     /** The optimizer's state that is not per coordinate (recursive least squares: its inverse covariance). */
     public double[] optimizerGlobal;
+
     public ScalerState scale;
 
     public ModelState() {}

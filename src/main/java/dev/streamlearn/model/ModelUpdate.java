@@ -21,8 +21,14 @@ public class ModelUpdate {
 
     public ModelUpdate() {}
 
-    public ModelUpdate(String modelId, long version, long baseVersion, boolean full, SparseWeights weights,
-            ScalerState scale, long newestExampleMillis) {
+    public ModelUpdate(
+            String modelId,
+            long version,
+            long baseVersion,
+            boolean full,
+            SparseWeights weights,
+            ScalerState scale,
+            long newestExampleMillis) {
         this.modelId = modelId;
         this.version = version;
         this.baseVersion = baseVersion;
@@ -35,7 +41,7 @@ public class ModelUpdate {
 
     @Override
     public String toString() {
-        return (full ? "full " : "delta ") + modelId + " v" + version + " (base v" + baseVersion + ", "
-                + indices.length + " weights, " + scale.size() + " scaling entries)";
+        return (full ? "full " : "delta ") + modelId + " v" + version + " (base v" + baseVersion + ", " + indices.length
+                + " weights, " + scale.size() + " scaling entries)";
     }
 }

@@ -14,6 +14,7 @@ public class StoredModel {
     public long version;
     /** The version this one descends from: version - 1, or the version a rollback restored. */
     public long parentVersion;
+
     public long createdAtMillis;
     public long examplesTrained;
     public long batchesApplied;
@@ -21,9 +22,11 @@ public class StoredModel {
     public long eventTimeThrough;
     /** Per partition of the labeled topic, the offset of the last record trained into this version (-1: none). */
     public long[] offsetsThrough;
+
     public Loss loss;
     /** The optimizer that learnt it; null for a model fitted by a batch learner (weights, no optimizer state). */
     public ModelSpec.OptimizerKind optimizer;
+
     public int hashBits;
     public boolean frozen;
     public ModelState state;

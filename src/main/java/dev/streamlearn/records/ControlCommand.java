@@ -3,7 +3,11 @@ package dev.streamlearn.records;
 /** An operator's command to one model's trainer. */
 public class ControlCommand {
 
-    public enum Op { FREEZE, RESUME, ROLLBACK }
+    public enum Op {
+        FREEZE,
+        RESUME,
+        ROLLBACK
+    }
 
     /** {@link #version} of a rollback to the newest earlier version whose metrics were better than now. */
     public static final long PREVIOUS_BETTER = -1;
@@ -27,6 +31,7 @@ public class ControlCommand {
 
     @Override
     public String toString() {
-        return op + " " + modelId + (op == Op.ROLLBACK ? " to " + (version == PREVIOUS_BETTER ? "previous-better" : "v" + version) : "");
+        return op + " " + modelId
+                + (op == Op.ROLLBACK ? " to " + (version == PREVIOUS_BETTER ? "previous-better" : "v" + version) : "");
     }
 }

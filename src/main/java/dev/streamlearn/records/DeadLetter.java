@@ -4,6 +4,7 @@ package dev.streamlearn.records;
 public class DeadLetter {
     /** A {@link DeadLetterReason#code()}. */
     public String reason;
+
     public String detail;
     public String topic;
     public String payload;

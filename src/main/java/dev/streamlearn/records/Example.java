@@ -1,8 +1,5 @@
 package dev.streamlearn.records;
 
-import dev.streamlearn.records.Features;
-import dev.streamlearn.records.SeriesScale;
-
 /** A labeled event after parsing and feature hashing: what a trainer learns from. */
 public class Example {
     public String modelId;
@@ -13,6 +10,7 @@ public class Example {
     public Features features;
     /** Where the event was in the labeled topic; -1 when it did not come from Kafka. */
     public int partition = -1;
+
     public long offset = -1;
     /** For a time-series example: how its series was standardized; null otherwise. */
     public SeriesScale series;

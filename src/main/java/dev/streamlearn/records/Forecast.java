@@ -5,6 +5,7 @@ public class Forecast {
     public String series;
     /** Time of the step forecast. */
     public long ts;
+
     public double forecast;
     public String modelId;
     public long modelVersion;

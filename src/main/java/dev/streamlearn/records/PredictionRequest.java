@@ -1,8 +1,5 @@
 package dev.streamlearn.records;
 
-import dev.streamlearn.records.Features;
-import dev.streamlearn.records.SeriesScale;
-
 /** A prediction request after parsing and feature hashing. */
 public class PredictionRequest {
     public String id;
@@ -11,6 +8,7 @@ public class PredictionRequest {
     public Features features;
     /** For a forecast request: the series, and how its features were standardized; else null. */
     public String series;
+
     public SeriesScale scale;
 
     public PredictionRequest() {}

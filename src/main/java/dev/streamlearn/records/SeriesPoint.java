@@ -18,7 +18,7 @@ public class SeriesPoint {
 
     /** The point in the wire format. */
     public String toJson() {
-        return "{\"series\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(series)) + "\",\"ts\":"
-                + ts + ",\"value\":" + value + "}";
+        return "{\"series\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(series)) + "\",\"ts\":" + ts
+                + ",\"value\":" + value + "}";
     }
 }

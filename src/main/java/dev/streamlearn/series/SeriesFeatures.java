@@ -25,7 +25,9 @@ public final class SeriesFeatures {
             out.numeric(spec.lagName(k), SeriesWindow.standardize(state, SeriesWindow.lag(state, k)));
         }
         for (int i = 0; i < spec.seasonalLags.length; i++) {
-            out.numeric(spec.seasonalName(i), SeriesWindow.standardize(state, SeriesWindow.lag(state, spec.seasonalLags[i])));
+            out.numeric(
+                    spec.seasonalName(i),
+                    SeriesWindow.standardize(state, SeriesWindow.lag(state, spec.seasonalLags[i])));
         }
         if (spec.calendar) {
             ZonedDateTime t = Instant.ofEpochMilli(ts).atZone(ZoneOffset.UTC);

@@ -1,10 +1,10 @@
 package dev.streamlearn.series;
 
-import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.records.SeriesScale;
 
 /**
@@ -59,8 +59,8 @@ public final class SeriesForecaster {
             bridgeGap(s, p.ts, out);
         }
         if (SeriesFeatures.build(spec, s, p.ts, features)) {
-            Example e = new Example(spec.modelId, p.series, p.ts, SeriesWindow.standardize(s, p.value), 1.0,
-                    features.build());
+            Example e = new Example(
+                    spec.modelId, p.series, p.ts, SeriesWindow.standardize(s, p.value), 1.0, features.build());
             // with the seasonal-naive forecast of this point: the value one season before
             e.series = new SeriesScale(s.mean, SeriesWindow.std(s), SeriesWindow.lag(s, spec.season()));
             out.example(e);

@@ -1,11 +1,11 @@
 package dev.streamlearn.series;
 
-import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
-import dev.streamlearn.ingest.ValidatingParser;
+import dev.streamlearn.records.SeriesPoint;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -81,9 +81,15 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
 
             @Override
             public void late(SeriesPoint point, long behindMillis) {
-                ctx.output(ValidatingParser.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE, "point at " + point.ts
-                        + " is " + behindMillis + " ms older than the newest of series '" + point.series
-                        + "' (lateness " + spec.latenessMillis + " ms)", topic, point.toJson()));
+                ctx.output(
+                        ValidatingParser.DEAD_LETTERS,
+                        new DeadLetter(
+                                DeadLetterReason.LATE,
+                                "point at " + point.ts
+                                        + " is " + behindMillis + " ms older than the newest of series '" + point.series
+                                        + "' (lateness " + spec.latenessMillis + " ms)",
+                                topic,
+                                point.toJson()));
             }
 
             @Override

@@ -32,8 +32,15 @@ public final class SeriesSpec implements Serializable {
     private transient String[] lagNames;
     private transient String[] seasonalNames;
 
-    public SeriesSpec(String modelId, int lags, int[] seasonalLags, long stepMillis, long latenessMillis,
-            GapPolicy gapPolicy, long ttlMillis, boolean calendar) {
+    public SeriesSpec(
+            String modelId,
+            int lags,
+            int[] seasonalLags,
+            long stepMillis,
+            long latenessMillis,
+            GapPolicy gapPolicy,
+            long ttlMillis,
+            boolean calendar) {
         this.modelId = modelId;
         this.lags = lags;
         this.seasonalLags = seasonalLags.clone();

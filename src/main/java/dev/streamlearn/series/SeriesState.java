@@ -10,6 +10,7 @@ public class SeriesState {
     public int next;
     /** How many values the ring holds (at most its length). */
     public int filled;
+
     public long lastTs;
     public long count;
     public double mean;

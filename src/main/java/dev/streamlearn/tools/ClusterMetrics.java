@@ -23,7 +23,8 @@ public final class ClusterMetrics {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String baseUrl;
 
     public ClusterMetrics(String baseUrl) {
@@ -31,8 +32,12 @@ public final class ClusterMetrics {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -54,7 +59,8 @@ public final class ClusterMetrics {
     public List<String> metricNames(String jobId) throws IOException, InterruptedException {
         List<String> names = new ArrayList<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics")) {
+            for (JsonNode m :
+                    get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics")) {
                 names.add(m.path("id").asText());
             }
         }
@@ -74,8 +80,9 @@ public final class ClusterMetrics {
         return merged(jobId, Math::max, suffixes);
     }
 
-    private Map<String, Double> merged(String jobId, java.util.function.BinaryOperator<Double> merge,
-            String... suffixes) throws IOException, InterruptedException {
+    private Map<String, Double> merged(
+            String jobId, java.util.function.BinaryOperator<Double> merge, String... suffixes)
+            throws IOException, InterruptedException {
         Map<String, Double> sums = new LinkedHashMap<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";

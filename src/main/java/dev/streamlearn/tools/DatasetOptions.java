@@ -11,11 +11,17 @@ import picocli.CommandLine.Option;
 /** The dataset options of the tools that read a dataset (a picocli mixin). */
 public final class DatasetOptions {
 
-    @Option(names = "--file", required = true, split = ",", paramLabel = "PATH",
+    @Option(
+            names = "--file",
+            required = true,
+            split = ",",
+            paramLabel = "PATH",
             description = "The dataset, one or more files (comma-separated).")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FMT",
+    @Option(
+            names = "--format",
+            paramLabel = "FMT",
             description = "One of: " + DatasetSource.FORMATS + " (default: from the file name).")
     String format;
 
@@ -25,22 +31,32 @@ public final class DatasetOptions {
     @Option(names = "--label", paramLabel = "COLUMN", description = "csv/arff: the label column (arff: the last).")
     String label;
 
-    @Option(names = "--positive", paramLabel = "VALUE",
+    @Option(
+            names = "--positive",
+            paramLabel = "VALUE",
             description = "csv/arff: the label value that means 1, others mean 0 (default: the label is a number).")
     String positive;
 
-    @Option(names = "--time", paramLabel = "COLUMN",
+    @Option(
+            names = "--time",
+            paramLabel = "COLUMN",
             description = "csv/arff/series: the event-time column, epoch ms or ISO date-time.")
     String time;
 
-    @Option(names = "--categorical", split = ",", paramLabel = "A,B",
+    @Option(
+            names = "--categorical",
+            split = ",",
+            paramLabel = "A,B",
             description = "csv: columns to treat as categorical even when numeric.")
     Set<String> categorical = new HashSet<>();
 
     @Option(names = "--drop", split = ",", paramLabel = "A,B", description = "csv/arff: columns to leave out.")
     Set<String> dropped = new HashSet<>();
 
-    @Option(names = "--bike-label", paramLabel = "L", defaultValue = "busy",
+    @Option(
+            names = "--bike-label",
+            paramLabel = "L",
+            defaultValue = "busy",
             description = "bike-sharing: busy (rentals above the median hour), count, or series.")
     String bikeLabel;
 

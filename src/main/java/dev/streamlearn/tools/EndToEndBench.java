@@ -1,34 +1,36 @@
 package dev.streamlearn.tools;
 
-import dev.streamlearn.job.Topic;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.job.Topic;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * End-to-end figures of a running job on a cluster (scripts/bench-e2e): training throughput,
  * request-to-prediction latency through Kafka and the job, and freshness (event in the trainer to
  * weights served), against a Kafka round trip without the job measured in the same run.
  */
-@Command(name = "scripts/bench-e2e", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "scripts/bench-e2e",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Throughput, request latency and freshness of a running job that trains model 'bike'.")
 public final class EndToEndBench implements Callable<Integer> {
 
@@ -38,15 +40,24 @@ public final class EndToEndBench implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
     String bootstrap;
 
-    @Option(names = "--events", paramLabel = "N", defaultValue = "200000",
+    @Option(
+            names = "--events",
+            paramLabel = "N",
+            defaultValue = "200000",
             description = "Labeled events for the throughput phase.")
     int events;
 
-    @Option(names = "--requests", paramLabel = "N", defaultValue = "5000",
+    @Option(
+            names = "--requests",
+            paramLabel = "N",
+            defaultValue = "5000",
             description = "Requests for the latency phase.")
     int requests;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "Requests per second in the latency phase.")
     int rate;
 
@@ -62,14 +73,20 @@ public final class EndToEndBench implements Callable<Integer> {
             throw new IllegalArgumentException("no running job at " + url);
         }
         String job = jobs.get(0);
-        List<DatasetEvent> bike = BikeSharingEvents.read("bike", Path.of("src/data/bike_sharing/hour.csv"),
-                BikeSharingEvents.Label.BUSY_HOUR);
+        List<DatasetEvent> bike = BikeSharingEvents.read(
+                "bike", Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.BUSY_HOUR);
         PrintStream out = System.out;
 
-        double[] baseline = roundTrip(bootstrap, "bench-echo", "bench-echo", requests, rate,
-                i -> "{\"id\":\"echo-" + i + "\"}", "echo-");
-        double[] latency = roundTrip(bootstrap, Topic.REQUESTS.defaultName, Topic.PREDICTIONS.defaultName, requests, rate,
-                i -> bike.get(i % bike.size()).asRequest("bench-" + i), "bench-");
+        double[] baseline = roundTrip(
+                bootstrap, "bench-echo", "bench-echo", requests, rate, i -> "{\"id\":\"echo-" + i + "\"}", "echo-");
+        double[] latency = roundTrip(
+                bootstrap,
+                Topic.REQUESTS.defaultName,
+                Topic.PREDICTIONS.defaultName,
+                requests,
+                rate,
+                i -> bike.get(i % bike.size()).asRequest("bench-" + i),
+                "bench-");
 
         String trained = "model.bike.examplesTrained";
         double before = rest.sums(job, trained).getOrDefault(trained, 0.0);
@@ -94,20 +111,34 @@ public final class EndToEndBench implements Callable<Integer> {
 
         out.printf("%nEnd to end on %s (job %s)%n%n", url, job);
         out.printf("| measure | median | p99 | vs. Kafka round trip (median) |%n|---|---|---|---|%n");
-        out.printf("| Kafka round trip, no job (produce -> consume) | %.1f ms | %.1f ms | 1.0 |%n", baseline[0], baseline[1]);
-        out.printf("| request -> prediction, through Kafka and the job | %.1f ms | %.1f ms | %.1f |%n", latency[0],
-                latency[1], latency[0] / baseline[0]);
-        out.printf("| freshness: newest example of a batch -> weights served (freshnessMillis, slowest inference"
-                + " subtask) | %.0f ms | %.0f ms | |%n", fresh.getOrDefault("freshnessMillis_median", Double.NaN),
+        out.printf(
+                "| Kafka round trip, no job (produce -> consume) | %.1f ms | %.1f ms | 1.0 |%n",
+                baseline[0], baseline[1]);
+        out.printf(
+                "| request -> prediction, through Kafka and the job | %.1f ms | %.1f ms | %.1f |%n",
+                latency[0], latency[1], latency[0] / baseline[0]);
+        out.printf(
+                "| freshness: newest example of a batch -> weights served (freshnessMillis, slowest inference"
+                        + " subtask) | %.0f ms | %.0f ms | |%n",
+                fresh.getOrDefault("freshnessMillis_median", Double.NaN),
                 fresh.getOrDefault("freshnessMillis_p99", Double.NaN));
-        out.printf("%nTraining throughput: %d labeled events trained in %.1f s = %.0f events/s (producer sent them"
-                + " in %.1f s).%n", events, seconds, events / seconds, sent);
+        out.printf(
+                "%nTraining throughput: %d labeled events trained in %.1f s = %.0f events/s (producer sent them"
+                        + " in %.1f s).%n",
+                events, seconds, events / seconds, sent);
         return 0;
     }
 
     /** Sends n records at the rate and waits for each answer; returns the median and p99 latency in ms. */
-    private static double[] roundTrip(String bootstrap, String inTopic, String outTopic, int n, int rate,
-            java.util.function.IntFunction<String> record, String idPrefix) throws Exception {
+    private static double[] roundTrip(
+            String bootstrap,
+            String inTopic,
+            String outTopic,
+            int n,
+            int rate,
+            java.util.function.IntFunction<String> record,
+            String idPrefix)
+            throws Exception {
         Properties c = new Properties();
         c.put("bootstrap.servers", bootstrap);
         c.put("group.id", "bench-" + UUID.randomUUID());
@@ -151,7 +182,8 @@ public final class EndToEndBench implements Callable<Integer> {
                 }
             }
         }
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (sorted.length == 0) {
             throw new IllegalStateException("no answers on " + outTopic);
         }

@@ -31,11 +31,16 @@ import picocli.CommandLine.Unmatched;
  * learning code over a dataset file, without a cluster, and prints the metrics of the whole
  * stream and of its last part. The last line is one JSON object for scripts.
  */
-@Command(name = "scripts/evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores every example before learning from it (prequential evaluation), with the job's own code "
-                + "and options, over a dataset file.",
+@Command(
+        name = "scripts/evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Scores every example before learning from it (prequential evaluation), with the job's own code "
+                    + "and options, over a dataset file.",
             "Any other --KEY VALUE is a model option of the job (README.md, Configuration), e.g. --optimizer sgd "
-                + "--l1 0 --batch.size 1; for a series (--format series) also the series.* options."})
+                    + "--l1 0 --batch.size 1; for a series (--format series) also the series.* options."
+        })
 public final class Evaluate implements Callable<Integer> {
 
     private static final String DEFAULT_MODEL = "eval";
@@ -44,22 +49,31 @@ public final class Evaluate implements Callable<Integer> {
     @Mixin
     DatasetOptions data;
 
-    @Option(names = "--tail", paramLabel = "FRACTION", defaultValue = "0.3",
+    @Option(
+            names = "--tail",
+            paramLabel = "FRACTION",
+            defaultValue = "0.3",
             description = "Also report the last part of the stream (default 0.3).")
     double tail;
 
-    @Option(names = "--curve", paramLabel = "FILE",
+    @Option(
+            names = "--curve",
+            paramLabel = "FILE",
             description = "Learning curve (HTML with SVG charts); default target/evaluate/<file>.html, none for none.")
     String curve;
 
-    @Option(names = "--grid", paramLabel = "KEY=V1,V2",
+    @Option(
+            names = "--grid",
+            paramLabel = "KEY=V1,V2",
             description = "Runs once per value (repeat for every combination) and prints one row per setting.")
     List<String> grid = new ArrayList<>();
 
-    @Option(names = "--baselines",
-            description = "Also score, on the last part: the textbook per-example FTRL (logistic loss) and a Smile batch "
-                    + "model fitted on the part before, on the same features (needs Smile on the class path, as "
-                    + "scripts/evaluate puts it).")
+    @Option(
+            names = "--baselines",
+            description =
+                    "Also score, on the last part: the textbook per-example FTRL (logistic loss) and a Smile batch "
+                            + "model fitted on the part before, on the same features (needs Smile on the class path, as "
+                            + "scripts/evaluate puts it).")
     boolean baselines;
 
     @Unmatched
@@ -102,14 +116,23 @@ public final class Evaluate implements Callable<Integer> {
             Summary whole = Summary.of(scores);
             Summary last = Summary.tail(scores, tail);
             if (settings.size() == 1) {
-                out.printf("evaluate: %s, %d %s, %d rejected%s; %s%n", name, scores.size(),
-                        source.isSeries() ? "forecasts" : "examples", rejectedCount(scores), rejectedDetail(scores),
+                out.printf(
+                        "evaluate: %s, %d %s, %d rejected%s; %s%n",
+                        name,
+                        scores.size(),
+                        source.isSeries() ? "forecasts" : "examples",
+                        rejectedCount(scores),
+                        rejectedDetail(scores),
                         describe(spec));
                 out.println(line("whole stream", whole));
                 out.println(line(String.format(Locale.ROOT, "last %.0f %%", 100 * tail), last));
                 Path curveFile = curveFile(name);
                 if (curveFile != null && scores.size() > 0) {
-                    LearningCurve.write(curveFile, "streamlearn evaluate: " + name, describe(spec), scores,
+                    LearningCurve.write(
+                            curveFile,
+                            "streamlearn evaluate: " + name,
+                            describe(spec),
+                            scores,
                             Math.min(spec.metricsWindow, Math.max(100, scores.size() / 20)));
                     out.println("learning curve: " + curveFile);
                 }
@@ -137,16 +160,19 @@ public final class Evaluate implements Callable<Integer> {
         return 0;
     }
 
-    private static PrequentialRun.Stream stream(ModelSpec spec, JobConfig config, List<DatasetEvent> events,
-            List<SeriesPoint> points) {
-        return points != null ? PrequentialRun.ofSeries(spec, config.series(), points)
-                : PrequentialRun.ofEvents(spec, () -> events.stream().map(e -> e.json).iterator(),
+    private static PrequentialRun.Stream stream(
+            ModelSpec spec, JobConfig config, List<DatasetEvent> events, List<SeriesPoint> points) {
+        return points != null
+                ? PrequentialRun.ofSeries(spec, config.series(), points)
+                : PrequentialRun.ofEvents(
+                        spec,
+                        () -> events.stream().map(e -> e.json).iterator(),
                         config.getInt(JobConfig.MAX_RECORD_BYTES));
     }
 
     /** The baselines' metrics on the last part, printed and as JSON. */
-    private ObjectNode baselines(ModelSpec spec, JobConfig config, List<DatasetEvent> events,
-            List<SeriesPoint> points) {
+    private ObjectNode baselines(
+            ModelSpec spec, JobConfig config, List<DatasetEvent> events, List<SeriesPoint> points) {
         ObjectNode n = JSON.createObjectNode();
         String last = String.format(Locale.ROOT, "last %.0f %%", 100 * tail);
         if (spec.loss == dev.streamlearn.metrics.Loss.LOGISTIC) {
@@ -157,8 +183,8 @@ public final class Evaluate implements Callable<Integer> {
         try {
             Summary batch = Summary.of(Baselines.batchOnTail(spec, stream(spec, config, events, points), tail, 0.1))
                     .withoutRunningBaselines();
-            out.println(line("batch (Smile)", batch) + String.format(Locale.ROOT,
-                    "  (%s; fitted on the %.0f %% before)", last, 100 * (1 - tail)));
+            out.println(line("batch (Smile)", batch)
+                    + String.format(Locale.ROOT, "  (%s; fitted on the %.0f %% before)", last, 100 * (1 - tail)));
             put(n.putObject("batch"), batch);
         } catch (IllegalArgumentException e) {
             out.println("batch (Smile)  not fitted: " + e.getMessage());
@@ -203,7 +229,8 @@ public final class Evaluate implements Callable<Integer> {
         if ("none".equals(curve)) {
             return null;
         }
-        return curve != null ? Path.of(curve)
+        return curve != null
+                ? Path.of(curve)
                 : Path.of("target", "evaluate", name.replaceFirst("\\.[^.]*$", "") + ".html");
     }
 
@@ -216,8 +243,16 @@ public final class Evaluate implements Callable<Integer> {
             default:
                 optimizer = s.optimizer.name().toLowerCase(Locale.ROOT) + " learning-rate " + num(s.learningRate);
         }
-        return String.format(Locale.ROOT, "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features", s.id,
-                s.loss.name().toLowerCase(Locale.ROOT), optimizer, num(s.l1), num(s.l2), s.batchSize, s.hashBits);
+        return String.format(
+                Locale.ROOT,
+                "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features",
+                s.id,
+                s.loss.name().toLowerCase(Locale.ROOT),
+                optimizer,
+                num(s.l1),
+                num(s.l2),
+                s.batchSize,
+                s.hashBits);
     }
 
     private static String num(double v) {
@@ -251,8 +286,9 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     private static String format(double v) {
-        return Double.isNaN(v) ? "-" : Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v)
-                : String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v)
+                ? "-"
+                : Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private ObjectNode json(Summary whole, Summary last) {

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * defaults and with the one documented option per kind of stream, and writes the results with
  * the command of each row to docs/EVALUATION.md. Every number in that page comes from here.
  */
-@Command(name = "scripts/evaluation-report", mixinStandardHelpOptions = true,
+@Command(
+        name = "scripts/evaluation-report",
+        mixinStandardHelpOptions = true,
         description = "Evaluates the job's learner on every dataset of the project and writes docs/EVALUATION.md.")
 public final class EvaluationReport implements Callable<Integer> {
 
@@ -33,14 +35,20 @@ public final class EvaluationReport implements Callable<Integer> {
             + "src/data/open_bandit/random_men.csv,src/data/open_bandit/random_women.csv";
     private static final String COUNT_FEATURES = "i1,i2,i3,i4,i5,i6,i7,i8,i9,i10,i11,i12,i13";
 
-    @Option(names = "--elec2", paramLabel = "CSV", description = "Elec2's electricity.csv (not in this repository:"
-            + " no license is stated for it); left out when not given.")
+    @Option(
+            names = "--elec2",
+            paramLabel = "CSV",
+            description = "Elec2's electricity.csv (not in this repository:"
+                    + " no license is stated for it); left out when not given.")
     Path elec2;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "docs/EVALUATION.md")
     Path out;
 
-    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/evaluation",
+    @Option(
+            names = "--work",
+            paramLabel = "DIR",
+            defaultValue = "target/evaluation",
             description = "Where the generated streams are written.")
     Path work;
 
@@ -64,20 +72,29 @@ public final class EvaluationReport implements Callable<Integer> {
         logistic.add(run("Bike sharing, busy hour", "defaults", "--file " + BIKE + " --format bike-sharing"));
         logistic.add(run("Open Bandit (no signal)", "defaults", "--file " + OPEN_BANDIT + " --format open-bandit"));
         logistic.add(run("Generated clicks, counts act through log", "defaults", "--file " + logClicks));
-        logistic.add(run("Generated clicks, counts act through log", "`--scale.log <the 13 counts>`",
+        logistic.add(run(
+                "Generated clicks, counts act through log",
+                "`--scale.log <the 13 counts>`",
                 "--file " + logClicks + " --scale.log " + COUNT_FEATURES));
         logistic.add(run("Generated clicks, counts act linearly", "defaults", "--file " + linearClicks));
-        logistic.add(run("Generated clicks, counts act linearly", "`--scale.log <the 13 counts>`",
+        logistic.add(run(
+                "Generated clicks, counts act linearly",
+                "`--scale.log <the 13 counts>`",
                 "--file " + linearClicks + " --scale.log " + COUNT_FEATURES));
-        List<Row> regression = List.of(run("Bike sharing, rentals per hour", "defaults",
+        List<Row> regression = List.of(run(
+                "Bike sharing, rentals per hour",
+                "defaults",
                 "--file " + BIKE + " --format bike-sharing --bike-label count --loss squared"));
         String pjm = "--file src/data/pjm_hourly_load/PJME_hourly.csv --format series --time ds --value y";
         String taxi = "--file src/data/nab_nyc_taxi/nyc_taxi.csv --format series --time timestamp --value value"
                 + " --series.lags 48 --series.seasonal-lags 48,336 --series.step 1800000";
         String bikeSeries = "--file " + BIKE + " --format bike-sharing --bike-label series";
         List<Row> series = new ArrayList<>();
-        for (String[] d : new String[][] {{"PJM East load, hourly (MW)", pjm}, {"NYC taxi passengers, 30 min", taxi},
-            {"Bike rentals, hourly", bikeSeries}}) {
+        for (String[] d : new String[][] {
+            {"PJM East load, hourly (MW)", pjm},
+            {"NYC taxi passengers, 30 min", taxi},
+            {"Bike rentals, hourly", bikeSeries}
+        }) {
             series.add(run(d[0], "defaults (FTRL)", d[1]));
             series.add(run(d[0], "`--optimizer rls`", d[1] + " --optimizer rls"));
         }
@@ -110,7 +127,10 @@ public final class EvaluationReport implements Callable<Integer> {
         }
         System.out.println(dataset + ", " + setting + ": " + lines[lines.length - 1]);
         try {
-            return new Row(dataset, setting, "scripts/evaluate " + options + " --baselines",
+            return new Row(
+                    dataset,
+                    setting,
+                    "scripts/evaluate " + options + " --baselines",
                     JSON.readTree(lines[lines.length - 1]));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -120,7 +140,8 @@ public final class EvaluationReport implements Callable<Integer> {
     private static String page(List<Row> logistic, List<Row> regression, List<Row> series) {
         StringBuilder b = new StringBuilder();
         b.append("# How well the job learns\n\n")
-                .append("Made by `scripts/evaluation-report` on ").append(LocalDate.now())
+                .append("Made by `scripts/evaluation-report` on ")
+                .append(LocalDate.now())
                 .append(": every number below is the output of the command under its table, which runs the job's")
                 .append(" own parser, scaling, series windows and learner (`scripts/evaluate`, no cluster needed).")
                 .append(" Prequential: every example is scored before it is learnt from. \"Last 30 %\" is the end of")
@@ -135,14 +156,23 @@ public final class EvaluationReport implements Callable<Integer> {
                 .append(" distinct features for a dense batch fit. Elec2 is not in this repository (no license is")
                 .append(" stated for it): give its CSV to the report with `--elec2`.\n\n");
         b.append("## Click-type streams (logistic loss): log loss on the last 30 %\n\n")
-                .append("| dataset | setting | examples | model | base rate | reference FTRL | batch (Smile) | model AUC |"
-                        + " model, whole stream |\n|---|---|---|---|---|---|---|---|---|\n");
+                .append(
+                        "| dataset | setting | examples | model | base rate | reference FTRL | batch (Smile) | model AUC |"
+                                + " model, whole stream |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : logistic) {
             JsonNode t = r.result.get("tail");
             JsonNode base = r.result.get("baselines");
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | **%s** | %s | %s | %s | %s | %s |%n", r.dataset,
-                    r.setting, r.result.get("examples").asLong(), num(t, "logLoss"), num(t, "baseRateLogLoss"),
-                    num(base.get("referenceFtrl"), "logLoss"), num(base.get("batch"), "logLoss"), num(t, "auc"),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | **%s** | %s | %s | %s | %s | %s |%n",
+                    r.dataset,
+                    r.setting,
+                    r.result.get("examples").asLong(),
+                    num(t, "logLoss"),
+                    num(t, "baseRateLogLoss"),
+                    num(base.get("referenceFtrl"), "logLoss"),
+                    num(base.get("batch"), "logLoss"),
+                    num(t, "auc"),
                     num(r.result, "logLoss")));
         }
         commands(b, logistic);
@@ -151,20 +181,36 @@ public final class EvaluationReport implements Callable<Integer> {
                         + " model, whole stream |\n|---|---|---|---|---|---|---|---|\n");
         for (Row r : regression) {
             JsonNode t = r.result.get("tail");
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | **%s** | %s | %s | %s | %s |%n", r.dataset, r.setting,
-                    r.result.get("examples").asLong(), num(t, "mae"), num(t, "meanMae"),
-                    num(r.result.get("baselines").get("batch"), "mae"), num(t, "rmse"), num(r.result, "mae")));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | **%s** | %s | %s | %s | %s |%n",
+                    r.dataset,
+                    r.setting,
+                    r.result.get("examples").asLong(),
+                    num(t, "mae"),
+                    num(t, "meanMae"),
+                    num(r.result.get("baselines").get("batch"), "mae"),
+                    num(t, "rmse"),
+                    num(r.result, "mae")));
         }
         commands(b, regression);
         b.append("\n## Time series: one-step forecasts, MAE in the series' unit on the last 30 %\n\n")
-                .append("| series | setting | forecasts | model | seasonal naive | batch ridge AR (Smile) | model / batch |"
-                        + " model MAPE |\n|---|---|---|---|---|---|---|---|\n");
+                .append(
+                        "| series | setting | forecasts | model | seasonal naive | batch ridge AR (Smile) | model / batch |"
+                                + " model MAPE |\n|---|---|---|---|---|---|---|---|\n");
         for (Row r : series) {
             JsonNode t = r.result.get("tail");
             double batch = r.result.get("baselines").get("batch").path("mae").asDouble(Double.NaN);
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | **%s** | %s | %s | %.2f | %s |%n", r.dataset,
-                    r.setting, r.result.get("examples").asLong(), num(t, "mae"), num(t, "naiveMae"),
-                    num(r.result.get("baselines").get("batch"), "mae"), t.get("mae").asDouble() / batch,
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | **%s** | %s | %s | %.2f | %s |%n",
+                    r.dataset,
+                    r.setting,
+                    r.result.get("examples").asLong(),
+                    num(t, "mae"),
+                    num(t, "naiveMae"),
+                    num(r.result.get("baselines").get("batch"), "mae"),
+                    t.get("mae").asDouble() / batch,
                     num(t, "mape")));
         }
         commands(b, series);

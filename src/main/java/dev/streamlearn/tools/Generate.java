@@ -15,9 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Writes a generated click stream with a known truth ({@link ClickStream}) as JSON lines in the event format. */
-@Command(name = "scripts/generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Writes a click stream shaped like a display-ad log, with labels drawn from a known logistic model,"
-                + " as JSON lines of labeled events (replay or evaluate them like any dataset).")
+@Command(
+        name = "scripts/generate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Writes a click stream shaped like a display-ad log, with labels drawn from a known logistic model,"
+                        + " as JSON lines of labeled events (replay or evaluate them like any dataset).")
 public final class Generate implements Callable<Integer> {
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "How many events.")
@@ -32,15 +36,24 @@ public final class Generate implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "ID", defaultValue = "ctr", description = "The model id of the events.")
     String model;
 
-    @Option(names = "--drift-at", split = ",", paramLabel = "N,M",
+    @Option(
+            names = "--drift-at",
+            split = ",",
+            paramLabel = "N,M",
             description = "Events at which the true weights are drawn anew (sudden drift).")
     List<Long> driftAt = new ArrayList<>();
 
-    @Option(names = "--label-noise", paramLabel = "P", defaultValue = "0",
+    @Option(
+            names = "--label-noise",
+            paramLabel = "P",
+            defaultValue = "0",
             description = "Share of labels flipped after drawing.")
     double labelNoise;
 
-    @Option(names = "--counts-act", paramLabel = "HOW", defaultValue = "log",
+    @Option(
+            names = "--counts-act",
+            paramLabel = "HOW",
+            defaultValue = "log",
             description = "How the counts move the log-odds: log (through log1p of the count) or linear.")
     String countsAct;
 
@@ -60,7 +73,8 @@ public final class Generate implements Callable<Integer> {
         spec.labelNoise = labelNoise;
         spec.countsActThroughLog = countsAct.equals("log");
         ClickStream stream = new ClickStream(spec);
-        try (Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+        try (Writer w = out == null
+                ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             for (long i = 0; i < events; i++) {
                 w.write(stream.next().json);

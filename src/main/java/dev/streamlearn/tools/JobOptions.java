@@ -21,8 +21,8 @@ final class JobOptions {
         for (int i = 0; i < unmatched.size(); i++) {
             String key = unmatched.get(i);
             if (!key.startsWith("--") || i + 1 >= unmatched.size()) {
-                throw new IllegalArgumentException("unexpected argument '" + key
-                        + "' (job options are --KEY VALUE; see --help)");
+                throw new IllegalArgumentException(
+                        "unexpected argument '" + key + "' (job options are --KEY VALUE; see --help)");
             }
             options.put(key.substring(2), unmatched.get(++i));
         }

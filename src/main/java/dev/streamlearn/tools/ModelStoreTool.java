@@ -25,14 +25,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** Lists, shows and compares the versions in a model store. */
-@Command(name = "scripts/models", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "scripts/models",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Lists, shows and compares the versions in a model store.",
         subcommands = {ModelStoreTool.ListVersions.class, ModelStoreTool.Show.class, ModelStoreTool.Compare.class})
 public final class ModelStoreTool {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--store", paramLabel = "URI", required = true, scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--store",
+            paramLabel = "URI",
+            required = true,
+            scope = CommandLine.ScopeType.INHERIT,
             description = "The model store (the job's store.path), e.g. file:///data/models.")
     String store;
 
@@ -41,11 +48,15 @@ public final class ModelStoreTool {
         @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "How many weights to list.")
         int top;
 
-        @Option(names = "--names-from", paramLabel = "FILE",
+        @Option(
+                names = "--names-from",
+                paramLabel = "FILE",
                 description = "A dataset (as for replay) whose features name the hashed coordinates.")
         String namesFrom;
 
-        @Option(names = "--format", paramLabel = "FMT",
+        @Option(
+                names = "--format",
+                paramLabel = "FMT",
                 description = "Its format, when the file name does not tell (" + DatasetSource.FORMATS + ").")
         String format;
     }
@@ -65,7 +76,10 @@ public final class ModelStoreTool {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "One version: metadata, metrics, largest weights.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "One version: metadata, metrics, largest weights.")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         ModelStoreTool parent;
@@ -88,7 +102,9 @@ public final class ModelStoreTool {
         }
     }
 
-    @Command(name = "compare", mixinStandardHelpOptions = true,
+    @Command(
+            name = "compare",
+            mixinStandardHelpOptions = true,
             description = "Two versions: metrics before and after, the weights that moved most.")
     static final class Compare implements Callable<Integer> {
         @ParentCommand
@@ -127,34 +143,55 @@ public final class ModelStoreTool {
             throw new IllegalArgumentException("version '" + version + "' is not a number");
         }
         if (!store.versions(model).contains(v)) {
-            throw new IllegalArgumentException("the store has no version " + v + " of '" + model + "' (stored: "
-                    + store.versions(model) + ")");
+            throw new IllegalArgumentException(
+                    "the store has no version " + v + " of '" + model + "' (stored: " + store.versions(model) + ")");
         }
         return store.read(model, v);
     }
 
     private static void list(ModelStore store, String only, PrintStream out) throws IOException {
         List<String> models = only == null ? store.models() : List.of(only);
-        out.printf("%-12s %8s %8s %10s %24s %9s %9s %8s %9s%n", "model", "version", "parent", "examples", "created",
-                "logLoss", "auc", "rmse", "non-zero");
+        out.printf(
+                "%-12s %8s %8s %10s %24s %9s %9s %8s %9s%n",
+                "model", "version", "parent", "examples", "created", "logLoss", "auc", "rmse", "non-zero");
         for (String model : models) {
             for (long v : store.versions(model)) {
                 StoredModel m = store.read(model, v);
-                out.printf("%-12s %8d %8d %10d %24s %9s %9s %8s %9d%n", model, m.version, m.parentVersion,
-                        m.examplesTrained, Instant.ofEpochMilli(m.createdAtMillis), fmt(m.metric("logLoss")),
-                        fmt(m.metric("auc")), fmt(m.metric("rmse")), m.state.nonZeroWeights());
+                out.printf(
+                        "%-12s %8d %8d %10d %24s %9s %9s %8s %9d%n",
+                        model,
+                        m.version,
+                        m.parentVersion,
+                        m.examplesTrained,
+                        Instant.ofEpochMilli(m.createdAtMillis),
+                        fmt(m.metric("logLoss")),
+                        fmt(m.metric("auc")),
+                        fmt(m.metric("rmse")),
+                        m.state.nonZeroWeights());
             }
         }
     }
 
     private static void show(StoredModel m, int top, Map<Integer, String> names, PrintStream out) {
-        out.printf("model %s version %d, parent %d, created %s%n", m.modelId, m.version, m.parentVersion,
-                Instant.ofEpochMilli(m.createdAtMillis));
-        out.printf("%s loss, %s optimizer (%d steps), 2^%d hashed features, %d non-zero weights, %s%n", m.loss,
-                m.optimizer == null ? "batch fit" : m.optimizer, m.state.optimizerSteps, m.hashBits, m.state.nonZeroWeights(), m.frozen ? "frozen" : "learning");
-        out.printf("%d examples in %d batches, event time through %s, labeled-topic offsets through %s%n",
-                m.examplesTrained, m.batchesApplied,
-                m.eventTimeThrough == 0 ? "-" : Instant.ofEpochMilli(m.eventTimeThrough).toString(), offsets(m));
+        out.printf(
+                "model %s version %d, parent %d, created %s%n",
+                m.modelId, m.version, m.parentVersion, Instant.ofEpochMilli(m.createdAtMillis));
+        out.printf(
+                "%s loss, %s optimizer (%d steps), 2^%d hashed features, %d non-zero weights, %s%n",
+                m.loss,
+                m.optimizer == null ? "batch fit" : m.optimizer,
+                m.state.optimizerSteps,
+                m.hashBits,
+                m.state.nonZeroWeights(),
+                m.frozen ? "frozen" : "learning");
+        out.printf(
+                "%d examples in %d batches, event time through %s, labeled-topic offsets through %s%n",
+                m.examplesTrained,
+                m.batchesApplied,
+                m.eventTimeThrough == 0
+                        ? "-"
+                        : Instant.ofEpochMilli(m.eventTimeThrough).toString(),
+                offsets(m));
         StringBuilder metrics = new StringBuilder("prequential:");
         for (int i = 0; i < m.metricNames.length; i++) {
             metrics.append(' ').append(m.metricNames[i]).append('=').append(fmt(m.metricValues[i]));
@@ -169,8 +206,9 @@ public final class ModelStoreTool {
     }
 
     private static void compare(StoredModel a, StoredModel b, int top, Map<Integer, String> names, PrintStream out) {
-        out.printf("model %s: version %d (%d examples) vs version %d (%d examples)%n", a.modelId, a.version,
-                a.examplesTrained, b.version, b.examplesTrained);
+        out.printf(
+                "model %s: version %d (%d examples) vs version %d (%d examples)%n",
+                a.modelId, a.version, a.examplesTrained, b.version, b.examplesTrained);
         for (String metric : a.metricNames) {
             out.printf("  %-14s %10s -> %10s%n", metric, fmt(a.metric(metric)), fmt(b.metric(metric)));
         }
@@ -228,8 +266,11 @@ public final class ModelStoreTool {
             Iterator<Map.Entry<String, JsonNode>> it = features.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> f = it.next();
-                String label = f.getValue().isNumber() ? f.getKey() : f.getKey() + "=" + f.getValue().asText();
-                int coord = f.getValue().isNumber() ? hasher.numericIndex(f.getKey())
+                String label = f.getValue().isNumber()
+                        ? f.getKey()
+                        : f.getKey() + "=" + f.getValue().asText();
+                int coord = f.getValue().isNumber()
+                        ? hasher.numericIndex(f.getKey())
                         : hasher.categoricalIndex(f.getKey(), f.getValue().asText());
                 all.computeIfAbsent(coord, c -> new TreeSet<>()).add(label);
             }

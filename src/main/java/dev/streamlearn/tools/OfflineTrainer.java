@@ -3,11 +3,11 @@ package dev.streamlearn.tools;
 import dev.streamlearn.batch.BatchFit;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.ingest.ParseResult;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.Example;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,17 +25,25 @@ import picocli.CommandLine.Unmatched;
  * scaling, and writes it to a model store as version 0: the job starts from it with
  * {@code --model.<id>.initial-model <path>} and updates it online.
  */
-@Command(name = "scripts/train-offline", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fits a batch model (Smile: logistic regression, or ridge regression for squared loss) with the "
-                + "job's own hashing and scaling, and writes it to a model store as version 0 of a model.",
+@Command(
+        name = "scripts/train-offline",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Fits a batch model (Smile: logistic regression, or ridge regression for squared loss) with the "
+                    + "job's own hashing and scaling, and writes it to a model store as version 0 of a model.",
             "Any other --KEY VALUE is a model option of the job (README.md, Configuration): give the ones the job "
-                + "will run the model with (hash.bits, scale.*, loss)."})
+                    + "will run the model with (hash.bits, scale.*, loss)."
+        })
 public final class OfflineTrainer implements Callable<Integer> {
 
     @Mixin
     DatasetOptions data;
 
-    @Option(names = "--store", required = true, paramLabel = "URI",
+    @Option(
+            names = "--store",
+            required = true,
+            paramLabel = "URI",
             description = "The model store to write version 0 into (file:///..., s3://...).")
     String storeUri;
 
@@ -45,7 +53,10 @@ public final class OfflineTrainer implements Callable<Integer> {
     @Option(names = "--skip", paramLabel = "N", defaultValue = "0", description = "Leave out the first N events.")
     int skip;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE,
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "" + Integer.MAX_VALUE,
             description = "Fit on at most N events.")
     int limit;
 
@@ -69,15 +80,18 @@ public final class OfflineTrainer implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String model = data.model != null ? data.model : "ctr";
-        ModelSpec spec = JobOptions.config(JobOptions.forModel(model, Map.of(), jobOptions)).models().get(model);
+        ModelSpec spec = JobOptions.config(JobOptions.forModel(model, Map.of(), jobOptions))
+                .models()
+                .get(model);
         List<DatasetEvent> events = data.source().events();
         events = events.subList(Math.min(skip, events.size()), (int) Math.min(events.size(), (long) skip + limit));
         BatchFit.Fitted fitted = BatchFit.fit(spec, BatchFit.Dataset.of(spec, parse(spec, events)), lambda);
         ModelStore store = new ModelStore(storeUri);
         store.publish(store.writePending(fitted.stored, "offline"), fitted.stored.modelId, fitted.stored.version);
         written = fitted.stored;
-        System.out.printf("wrote model %s version %d: %d non-zero weights, training %s%n", written.modelId,
-                written.version, written.state.nonZeroWeights(), describe(written));
+        System.out.printf(
+                "wrote model %s version %d: %d non-zero weights, training %s%n",
+                written.modelId, written.version, written.state.nonZeroWeights(), describe(written));
         return 0;
     }
 
@@ -86,8 +100,8 @@ public final class OfflineTrainer implements Callable<Integer> {
         EventParser parser = new EventParser(Map.of(spec.id, spec), Integer.MAX_VALUE, "offline");
         List<Example> examples = new ArrayList<>();
         for (DatasetEvent e : events) {
-            ParseResult<Example> r = parser.parseLabeled(e.json.replaceFirst("\"model\":\"[^\"]*\"",
-                    "\"model\":\"" + spec.id + "\""));
+            ParseResult<Example> r =
+                    parser.parseLabeled(e.json.replaceFirst("\"model\":\"[^\"]*\"", "\"model\":\"" + spec.id + "\""));
             if (r.isOk()) {
                 examples.add(r.value());
             }
@@ -98,7 +112,9 @@ public final class OfflineTrainer implements Callable<Integer> {
     private static String describe(StoredModel m) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < m.metricNames.length; i++) {
-            b.append(m.metricNames[i]).append('=').append(String.format(Locale.ROOT, "%.4f", m.metricValues[i]))
+            b.append(m.metricNames[i])
+                    .append('=')
+                    .append(String.format(Locale.ROOT, "%.4f", m.metricValues[i]))
                     .append(' ');
         }
         return b.toString().trim();

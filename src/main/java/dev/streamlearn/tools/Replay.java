@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
  * bar. Every send is checked: a record Kafka did not take is counted, and the tool fails saying
  * how many.
  */
-@Command(name = "scripts/replay", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "scripts/replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Sends a dataset to Kafka as labeled events (or, for a series, as points keyed by series).")
 public final class Replay implements Callable<Integer> {
 
@@ -33,19 +36,30 @@ public final class Replay implements Callable<Integer> {
     @Option(names = "--skip", paramLabel = "N", defaultValue = "0", description = "Leave out the first N events.")
     int skip;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE,
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "" + Integer.MAX_VALUE,
             description = "Send at most N events.")
     int limit;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "2000",
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "2000",
             description = "Events per second (0: as fast as possible).")
     int rate;
 
-    @Option(names = "--requests-every", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--requests-every",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Also send every N-th event (without its label) as a prediction request.")
     int requestsEvery;
 
-    @Option(names = "--topic", paramLabel = "T",
+    @Option(
+            names = "--topic",
+            paramLabel = "T",
             description = "The topic (default: the job's labeled-events topic; for a series, its series-points topic).")
     String topic;
 
@@ -74,10 +88,15 @@ public final class Replay implements Callable<Integer> {
             List<SeriesPoint> points = slice(source.points());
             String to = topic != null ? topic : Topic.SERIES.defaultName;
             // keyed by series: Kafka keeps each series in order within its partition
-            long sent = sendAll(points.size(), (producer, i, callback) -> producer.send(
-                    new ProducerRecord<>(to, points.get(i).series, points.get(i).toJson()), callback));
-            err.printf("replay: sent %d points of series %s to %s%n", sent,
-                    points.isEmpty() ? "-" : points.get(0).series, to);
+            long sent = sendAll(
+                    points.size(),
+                    (producer, i, callback) -> producer.send(
+                            new ProducerRecord<>(
+                                    to, points.get(i).series, points.get(i).toJson()),
+                            callback));
+            err.printf(
+                    "replay: sent %d points of series %s to %s%n",
+                    sent, points.isEmpty() ? "-" : points.get(0).series, to);
             return 0;
         }
         List<DatasetEvent> events = slice(source.events());
@@ -89,9 +108,15 @@ public final class Replay implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))), callback);
             }
         });
-        err.printf("replay: sent %d records: %d events to %s%s%n", sent, events.size(), to,
-                requestsEvery > 0 ? " and " + ((events.size() + requestsEvery - 1) / requestsEvery)
-                        + " requests to " + requestsTopic : "");
+        err.printf(
+                "replay: sent %d records: %d events to %s%s%n",
+                sent,
+                events.size(),
+                to,
+                requestsEvery > 0
+                        ? " and " + ((events.size() + requestsEvery - 1) / requestsEvery) + " requests to "
+                                + requestsTopic
+                        : "");
         return 0;
     }
 
@@ -132,8 +157,9 @@ public final class Replay implements Callable<Integer> {
         }
         progress.done();
         if (failed.get() > 0) {
-            throw new IllegalArgumentException(failed.get() + " records were not written to Kafka (" + acknowledged.get()
-                    + " were); the first error: " + firstError.get().getMessage());
+            throw new IllegalArgumentException(
+                    failed.get() + " records were not written to Kafka (" + acknowledged.get()
+                            + " were); the first error: " + firstError.get().getMessage());
         }
         return acknowledged.get();
     }
@@ -186,8 +212,14 @@ public final class Replay implements Callable<Integer> {
             int width = 30;
             int filled = total == 0 ? width : (int) ((long) sent * width / total);
             double seconds = (now - start) / 1e9;
-            out.printf("\r[%s%s] %d/%d %3d%% %6.0f events/s", "#".repeat(filled), ".".repeat(width - filled), sent,
-                    total, total == 0 ? 100 : sent * 100 / total, seconds > 0 ? sent / seconds : 0.0);
+            out.printf(
+                    "\r[%s%s] %d/%d %3d%% %6.0f events/s",
+                    "#".repeat(filled),
+                    ".".repeat(width - filled),
+                    sent,
+                    total,
+                    total == 0 ? 100 : sent * 100 / total,
+                    seconds > 0 ? sent / seconds : 0.0);
         }
 
         void done() {

@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The running job's state, per-model metrics and checkpoint statistics, read from the cluster's REST API. */
-@Command(name = "scripts/status", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "scripts/status",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "The running job: state, each model's version and metrics, checkpoints, the latest savepoint.")
 public final class Status implements Callable<Integer> {
 
@@ -29,7 +32,10 @@ public final class Status implements Callable<Integer> {
     @Option(names = "--job", paramLabel = "ID", description = "The job id (default: the running job).")
     String job;
 
-    @Option(names = "--watch", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(
+            names = "--watch",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
             description = "Print one progress line every SECONDS until interrupted.")
     int watch;
 
@@ -53,7 +59,8 @@ public final class Status implements Callable<Integer> {
             if (id == null) {
                 List<String> running = rest.runningJobs();
                 if (running.isEmpty()) {
-                    System.err.println("status: the cluster at " + url + " runs no job (submit one with scripts/submit)");
+                    System.err.println(
+                            "status: the cluster at " + url + " runs no job (submit one with scripts/submit)");
                     return 3;
                 }
                 id = running.get(0);
@@ -81,13 +88,15 @@ public final class Status implements Callable<Integer> {
         b.append(String.format("events in %7.0f", m.getOrDefault("input.labeled.recordsIn", 0.0)));
         for (String model : models(rest, job)) {
             String p = "model." + model + ".";
-            b.append(String.format(" | %s v%.0f trained %.0f", model, m.getOrDefault(p + "modelVersion", 0.0),
-                    m.getOrDefault(p + "examplesTrained", 0.0)));
+            b.append(String.format(
+                    " | %s v%.0f trained %.0f",
+                    model, m.getOrDefault(p + "modelVersion", 0.0), m.getOrDefault(p + "examplesTrained", 0.0)));
             if (m.containsKey(p + "logLoss")) {
-                b.append(String.format(" logloss %.4f auc %.3f", m.get(p + "logLoss"),
-                        m.getOrDefault(p + "auc", Double.NaN)));
+                b.append(String.format(
+                        " logloss %.4f auc %.3f", m.get(p + "logLoss"), m.getOrDefault(p + "auc", Double.NaN)));
             } else if (m.containsKey(p + "rmse")) {
-                b.append(String.format(" mae %.4g rmse %.4g", m.getOrDefault(p + "mae", Double.NaN), m.get(p + "rmse")));
+                b.append(
+                        String.format(" mae %.4g rmse %.4g", m.getOrDefault(p + "mae", Double.NaN), m.get(p + "rmse")));
             }
         }
         b.append(String.format(" | predictions %.0f | dead letters %.0f", served(m), deadLetters(m)));
@@ -97,8 +106,12 @@ public final class Status implements Callable<Integer> {
     private static void printFull(ClusterMetrics rest, String job, PrintStream out)
             throws IOException, InterruptedException {
         JsonNode overview = rest.get("/jobs/" + job);
-        out.printf("job %s %s %s, running for %s%n", overview.path("name").asText(), job,
-                overview.path("state").asText(), duration(overview.path("duration").asLong()));
+        out.printf(
+                "job %s %s %s, running for %s%n",
+                overview.path("name").asText(),
+                job,
+                overview.path("state").asText(),
+                duration(overview.path("duration").asLong()));
         String[] wanted = suffixes(rest, job);
         // the REST API answers from a cache that a request refreshes in the background: ask until the
         // answer changes (a refresh landed) or a few refresh intervals have passed
@@ -108,38 +121,71 @@ public final class Status implements Callable<Integer> {
             Thread.sleep(500);
             m = rest.sums(job, wanted);
         }
-        out.printf("%-12s %8s %10s %8s %7s %9s %9s %7s %9s %10s %10s%n", "model", "version", "trained", "batches",
-                "frozen", "logLoss", "accuracy", "auc", "mae", "rmse", "served");
+        out.printf(
+                "%-12s %8s %10s %8s %7s %9s %9s %7s %9s %10s %10s%n",
+                "model",
+                "version",
+                "trained",
+                "batches",
+                "frozen",
+                "logLoss",
+                "accuracy",
+                "auc",
+                "mae",
+                "rmse",
+                "served");
         for (String model : models(rest, job)) {
             String p = "model." + model + ".";
-            out.printf("%-12s %8.0f %10.0f %8.0f %7s %9s %9s %7s %9s %10s %10.0f%n", model,
-                    m.getOrDefault(p + "modelVersion", 0.0), m.getOrDefault(p + "examplesTrained", 0.0),
-                    m.getOrDefault(p + "batchesApplied", 0.0), m.getOrDefault(p + "frozen", 0.0) > 0 ? "yes" : "no",
-                    fmt(m, p + "logLoss", "%.4f"), fmt(m, p + "accuracy", "%.3f"), fmt(m, p + "auc", "%.3f"),
-                    fmt(m, p + "mae", "%.4g"), fmt(m, p + "rmse", "%.4g"),
+            out.printf(
+                    "%-12s %8.0f %10.0f %8.0f %7s %9s %9s %7s %9s %10s %10.0f%n",
+                    model,
+                    m.getOrDefault(p + "modelVersion", 0.0),
+                    m.getOrDefault(p + "examplesTrained", 0.0),
+                    m.getOrDefault(p + "batchesApplied", 0.0),
+                    m.getOrDefault(p + "frozen", 0.0) > 0 ? "yes" : "no",
+                    fmt(m, p + "logLoss", "%.4f"),
+                    fmt(m, p + "accuracy", "%.3f"),
+                    fmt(m, p + "auc", "%.3f"),
+                    fmt(m, p + "mae", "%.4g"),
+                    fmt(m, p + "rmse", "%.4g"),
                     m.getOrDefault(p + "predictionsServed", 0.0));
         }
         for (String model : models(rest, job)) {
             String p = "model." + model + ".";
             if (m.containsKey(p + "forecastMae")) {
-                out.printf("%s forecasts (series scale, windowed): MAE %s RMSE %s MAPE %s; seasonal naive: MAE %s RMSE %s"
-                                + " MAPE %s%n", model, fmt(m, p + "forecastMae", "%.4g"), fmt(m, p + "forecastRmse", "%.4g"),
-                        fmt(m, p + "forecastMape", "%.3f"), fmt(m, p + "naiveMae", "%.4g"), fmt(m, p + "naiveRmse", "%.4g"),
+                out.printf(
+                        "%s forecasts (series scale, windowed): MAE %s RMSE %s MAPE %s; seasonal naive: MAE %s RMSE %s"
+                                + " MAPE %s%n",
+                        model,
+                        fmt(m, p + "forecastMae", "%.4g"),
+                        fmt(m, p + "forecastRmse", "%.4g"),
+                        fmt(m, p + "forecastMape", "%.3f"),
+                        fmt(m, p + "naiveMae", "%.4g"),
+                        fmt(m, p + "naiveRmse", "%.4g"),
                         fmt(m, p + "naiveMape", "%.3f"));
             }
         }
-        out.printf("labeled events in %.0f, series points in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
-                m.getOrDefault("input.labeled.recordsIn", 0.0), m.getOrDefault("input.series.recordsIn", 0.0),
+        out.printf(
+                "labeled events in %.0f, series points in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
+                m.getOrDefault("input.labeled.recordsIn", 0.0),
+                m.getOrDefault("input.series.recordsIn", 0.0),
                 m.getOrDefault("input.requests.recordsIn", 0.0),
-                deadLetters(m), m.getOrDefault("deltaGaps", 0.0));
+                deadLetters(m),
+                m.getOrDefault("deltaGaps", 0.0));
         JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode counts = cp.path("counts");
-        out.printf("checkpoints: %d completed, %d failed, %d in progress", counts.path("completed").asLong(),
-                counts.path("failed").asLong(), counts.path("in_progress").asLong());
+        out.printf(
+                "checkpoints: %d completed, %d failed, %d in progress",
+                counts.path("completed").asLong(),
+                counts.path("failed").asLong(),
+                counts.path("in_progress").asLong());
         JsonNode last = cp.path("latest").path("completed");
         if (!last.isMissingNode() && !last.isNull()) {
-            out.printf("; last #%d, %s, %d ms%n", last.path("id").asLong(),
-                    bytes(last.path("checkpointed_size").asLong(last.path("state_size").asLong())),
+            out.printf(
+                    "; last #%d, %s, %d ms%n",
+                    last.path("id").asLong(),
+                    bytes(last.path("checkpointed_size")
+                            .asLong(last.path("state_size").asLong())),
                     last.path("end_to_end_duration").asLong());
         } else {
             out.println();
@@ -167,28 +213,42 @@ public final class Status implements Callable<Integer> {
     }
 
     private static String[] suffixes(ClusterMetrics rest, String job) throws IOException, InterruptedException {
-        List<String> s = new ArrayList<>(List.of("input.labeled.recordsIn", "input.series.recordsIn",
-                "input.requests.recordsIn", "deltaGaps"));
+        List<String> s = new ArrayList<>(
+                List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
         for (String model : models(rest, job)) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);
             }
         }
-        for (String reason : new String[] {"too-large", "not-json", "missing-field", "unknown-model", "bad-label",
-                "not-numeric", "not-finite", "bad-field", "unknown-op", "late"}) {
+        for (String reason : new String[] {
+            "too-large",
+            "not-json",
+            "missing-field",
+            "unknown-model",
+            "bad-label",
+            "not-numeric",
+            "not-finite",
+            "bad-field",
+            "unknown-op",
+            "late"
+        }) {
             s.add("deadLetter." + reason);
         }
         return s.toArray(new String[0]);
     }
 
     private static double served(Map<String, Double> m) {
-        return m.entrySet().stream().filter(e -> e.getKey().endsWith(".predictionsServed"))
-                .mapToDouble(Map.Entry::getValue).sum();
+        return m.entrySet().stream()
+                .filter(e -> e.getKey().endsWith(".predictionsServed"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     private static double deadLetters(Map<String, Double> m) {
-        return m.entrySet().stream().filter(e -> e.getKey().startsWith("deadLetter."))
-                .mapToDouble(Map.Entry::getValue).sum();
+        return m.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("deadLetter."))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     private static String fmt(Map<String, Double> m, String key, String format) {

@@ -50,5 +50,4 @@ public final class AdaGrad extends TableOptimizer {
     public void seed() {
         // the weights are the state: nothing else to set
     }
-
 }

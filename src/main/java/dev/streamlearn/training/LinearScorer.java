@@ -26,8 +26,14 @@ public final class LinearScorer {
      * to {@code scaledNumeric[k]} and its scaler slot to {@code slots[k]}, for a learner to learn
      * from the same values and count them without looking them up again.
      */
-    public static double margin(double[] table, int stride, int bias, NumericScaler scaler, Features f,
-            double[] scaledNumeric, int[] slots) {
+    public static double margin(
+            double[] table,
+            int stride,
+            int bias,
+            NumericScaler scaler,
+            Features f,
+            double[] scaledNumeric,
+            int[] slots) {
         double m = table[stride * bias];
         int[] categorical = f.categorical;
         for (int k = 0; k < categorical.length; k++) {

@@ -16,24 +16,40 @@ public enum ModelMetric {
     EXAMPLES_TRAINED("examplesTrained", Applies.ALL, true, false, t -> t.examplesTrained()),
     BATCHES_APPLIED("batchesApplied", Applies.ALL, true, false, t -> t.batchesApplied()),
     FROZEN("frozen", Applies.ALL, true, false, t -> t.frozen() ? 1 : 0),
-    LOG_LOSS(MetricNames.LOG_LOSS, Applies.LOGISTIC, false, true, t -> t.metrics().windowLoss()),
-    LOG_LOSS_TOTAL(MetricNames.LOG_LOSS_TOTAL, Applies.LOGISTIC, false, true, t -> t.metrics().totalLoss()),
-    ACCURACY(MetricNames.ACCURACY, Applies.LOGISTIC, false, true, t -> t.metrics().windowAccuracy()),
+    LOG_LOSS(MetricNames.LOG_LOSS, Applies.LOGISTIC, false, true, t -> t.metrics()
+            .windowLoss()),
+    LOG_LOSS_TOTAL(MetricNames.LOG_LOSS_TOTAL, Applies.LOGISTIC, false, true, t -> t.metrics()
+            .totalLoss()),
+    ACCURACY(MetricNames.ACCURACY, Applies.LOGISTIC, false, true, t -> t.metrics()
+            .windowAccuracy()),
     /** Sorts the window: the gauge refreshes it at most once a second. */
     AUC(MetricNames.AUC, Applies.LOGISTIC, false, true, t -> t.metrics().windowAuc()),
     MAE(MetricNames.MAE, Applies.SQUARED, false, true, t -> t.metrics().windowMae()),
     RMSE(MetricNames.RMSE, Applies.SQUARED, false, true, t -> t.metrics().windowRmse()),
-    MAE_TOTAL(MetricNames.MAE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics().totalMae()),
-    RMSE_TOTAL(MetricNames.RMSE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics().totalRmse()),
-    FORECAST_MAE(MetricNames.FORECAST_MAE, Applies.SERIES, false, true, t -> t.forecastMetrics().windowMae()),
-    FORECAST_RMSE(MetricNames.FORECAST_RMSE, Applies.SERIES, false, true, t -> t.forecastMetrics().windowRmse()),
-    FORECAST_MAPE(MetricNames.FORECAST_MAPE, Applies.SERIES, false, true, t -> t.forecastMetrics().windowMape()),
-    NAIVE_MAE(MetricNames.NAIVE_MAE, Applies.SERIES, false, true, t -> t.naiveMetrics().windowMae()),
-    NAIVE_RMSE(MetricNames.NAIVE_RMSE, Applies.SERIES, false, true, t -> t.naiveMetrics().windowRmse()),
-    NAIVE_MAPE(MetricNames.NAIVE_MAPE, Applies.SERIES, false, true, t -> t.naiveMetrics().windowMape());
+    MAE_TOTAL(MetricNames.MAE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics()
+            .totalMae()),
+    RMSE_TOTAL(MetricNames.RMSE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics()
+            .totalRmse()),
+    FORECAST_MAE(MetricNames.FORECAST_MAE, Applies.SERIES, false, true, t -> t.forecastMetrics()
+            .windowMae()),
+    FORECAST_RMSE(MetricNames.FORECAST_RMSE, Applies.SERIES, false, true, t -> t.forecastMetrics()
+            .windowRmse()),
+    FORECAST_MAPE(MetricNames.FORECAST_MAPE, Applies.SERIES, false, true, t -> t.forecastMetrics()
+            .windowMape()),
+    NAIVE_MAE(MetricNames.NAIVE_MAE, Applies.SERIES, false, true, t -> t.naiveMetrics()
+            .windowMae()),
+    NAIVE_RMSE(MetricNames.NAIVE_RMSE, Applies.SERIES, false, true, t -> t.naiveMetrics()
+            .windowRmse()),
+    NAIVE_MAPE(MetricNames.NAIVE_MAPE, Applies.SERIES, false, true, t -> t.naiveMetrics()
+            .windowMape());
 
     /** Which models have a metric. */
-    enum Applies { ALL, LOGISTIC, SQUARED, SERIES }
+    enum Applies {
+        ALL,
+        LOGISTIC,
+        SQUARED,
+        SERIES
+    }
 
     private final String metricName;
     private final Applies applies;
@@ -41,7 +57,8 @@ public enum ModelMetric {
     private final boolean quality;
     private final ToDoubleFunction<ModelTrainer> read;
 
-    ModelMetric(String metricName, Applies applies, boolean count, boolean quality, ToDoubleFunction<ModelTrainer> read) {
+    ModelMetric(
+            String metricName, Applies applies, boolean count, boolean quality, ToDoubleFunction<ModelTrainer> read) {
         this.metricName = metricName;
         this.applies = applies;
         this.count = count;

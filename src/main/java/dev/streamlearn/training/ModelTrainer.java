@@ -1,12 +1,12 @@
 package dev.streamlearn.training;
 
-import dev.streamlearn.records.Example;
-import dev.streamlearn.metrics.PrequentialMetrics;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.metrics.PrequentialMetrics;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.SeriesScale;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,16 +43,23 @@ public final class ModelTrainer {
     private long examplesTrained;
     private long batchesApplied;
     private boolean frozen;
-    private ScoreListener scoreListener = (prediction, label) -> { };
+    private ScoreListener scoreListener = (prediction, label) -> {};
 
     public ModelTrainer(ModelSpec spec) {
-        this(spec, new PrequentialMetrics(spec.loss, spec.metricsWindow),
+        this(
+                spec,
+                new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow), new VersionLine(0, 0));
+                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
+                new VersionLine(0, 0));
     }
 
-    private ModelTrainer(ModelSpec spec, PrequentialMetrics metrics, PrequentialMetrics forecastMetrics,
-            PrequentialMetrics naiveMetrics, VersionLine versions) {
+    private ModelTrainer(
+            ModelSpec spec,
+            PrequentialMetrics metrics,
+            PrequentialMetrics forecastMetrics,
+            PrequentialMetrics naiveMetrics,
+            VersionLine versions) {
         this.spec = spec;
         this.learner = new Learner(spec);
         this.metrics = metrics;
@@ -316,7 +323,9 @@ public final class ModelTrainer {
 
     /** A trainer that starts from a model file (for instance a batch model trained offline) instead of zeros. */
     public static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial) {
-        ModelTrainer t = new ModelTrainer(spec, new PrequentialMetrics(spec.loss, spec.metricsWindow),
+        ModelTrainer t = new ModelTrainer(
+                spec,
+                new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
                 new VersionLine(initial.version, initial.parentVersion));
@@ -341,7 +350,9 @@ public final class ModelTrainer {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with dimension " + s.dimension
                     + " but is configured with " + spec.dimension() + " (hash bits changed?)");
         }
-        ModelTrainer t = new ModelTrainer(spec, PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics),
+        ModelTrainer t = new ModelTrainer(
+                spec,
+                PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics),
                 PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.forecastMetrics),
                 PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.naiveMetrics),
                 new VersionLine(s.version, s.parentVersion));

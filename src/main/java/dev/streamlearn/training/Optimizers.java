@@ -18,7 +18,12 @@ final class Optimizers {
             case RLS:
                 return new RecursiveLeastSquares(dimension, spec.l2, decay);
             case SGD:
-                return new Sgd(dimension, bias, spec.learningRate, spec.l1, spec.l2,
+                return new Sgd(
+                        dimension,
+                        bias,
+                        spec.learningRate,
+                        spec.l1,
+                        spec.l2,
                         spec.forgetHalfLife > 0 ? spec.forgetHalfLife : Double.POSITIVE_INFINITY);
             default:
                 throw new IllegalArgumentException("unknown optimizer " + spec.optimizer);

@@ -13,7 +13,8 @@ public final class Scaling {
     public static NumericScaler newScaler(ModelSpec spec) {
         FeatureHasher hasher = new FeatureHasher(spec.hashBits);
         boolean all = spec.logAllFeatures();
-        int[] logCoordinates = all ? new int[0]
+        int[] logCoordinates = all
+                ? new int[0]
                 : spec.logFeatures.stream().mapToInt(hasher::numericIndex).toArray();
         double horizon = spec.scaleHorizon > 0 ? spec.scaleHorizon : Double.POSITIVE_INFINITY;
         return new NumericScaler(spec.scaleClip, horizon, all, logCoordinates);

@@ -5,6 +5,7 @@ abstract class TableOptimizer implements Optimizer {
 
     /** Coordinate i's weight at {@code stride * i}, its state after it. */
     protected final double[] table;
+
     private final int stride;
     protected long steps;
 

@@ -1,13 +1,13 @@
 package dev.streamlearn.training;
 
-import dev.streamlearn.records.ControlCommand;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Example;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,22 +82,32 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 continue;
             }
             if (snapshot.state == null) {
-                LOG.warn("Model '{}' was checkpointed by a version of the job before feature scaling (at version {}):"
-                        + " its weights do not carry over; it learns anew from version {}", snapshot.modelId,
-                        snapshot.version, snapshot.version + 1);
+                LOG.warn(
+                        "Model '{}' was checkpointed by a version of the job before feature scaling (at version {}):"
+                                + " its weights do not carry over; it learns anew from version {}",
+                        snapshot.modelId,
+                        snapshot.version,
+                        snapshot.version + 1);
             }
             ModelTrainer trainer = ModelTrainer.restore(spec, snapshot);
             if (store != null) {
                 List<Long> stored = store.versions(spec.id);
                 if (!stored.isEmpty() && stored.get(stored.size() - 1) > trainer.version()) {
                     trainer.continueAfter(stored.get(stored.size() - 1));
-                    LOG.info("Model '{}': the store already has versions up to {}; the restored version {} continues"
-                            + " as version {}", spec.id, stored.get(stored.size() - 1), snapshot.version,
+                    LOG.info(
+                            "Model '{}': the store already has versions up to {}; the restored version {} continues"
+                                    + " as version {}",
+                            spec.id,
+                            stored.get(stored.size() - 1),
+                            snapshot.version,
                             trainer.version());
                 }
             }
             trainers.put(spec.id, trainer);
-            LOG.info("Restored model '{}' at version {} ({} examples trained)", spec.id, trainer.version(),
+            LOG.info(
+                    "Restored model '{}' at version {} ({} examples trained)",
+                    spec.id,
+                    trainer.version(),
                     snapshot.examplesTrained);
         }
     }
@@ -161,11 +171,17 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             return;
         }
         if (target == null) {
-            reject(trainer, wanted == ControlCommand.PREVIOUS_BETTER
-                    ? "no earlier version has a lower windowed loss than now (" + trainer.currentQualityLoss() + ")"
-                    : "version " + wanted + " no longer exists (not in the recent versions"
-                            + (store == null ? ", and the job has no model store)" : " nor in the model store)"),
-                    now, ctx);
+            reject(
+                    trainer,
+                    wanted == ControlCommand.PREVIOUS_BETTER
+                            ? "no earlier version has a lower windowed loss than now (" + trainer.currentQualityLoss()
+                                    + ")"
+                            : "version " + wanted + " no longer exists (not in the recent versions"
+                                    + (store == null
+                                            ? ", and the job has no model store)"
+                                            : " nor in the model store)"),
+                    now,
+                    ctx);
             return;
         }
         ModelUpdate update;
@@ -181,7 +197,9 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
 
     private StoredModel find(ModelTrainer trainer, long version) throws IOException {
         StoredModel recent = trainer.recentVersion(version);
-        if (recent != null || store == null || !store.versions(trainer.modelId()).contains(version)) {
+        if (recent != null
+                || store == null
+                || !store.versions(trainer.modelId()).contains(version)) {
             return recent;
         }
         return store.read(trainer.modelId(), version);
@@ -220,8 +238,14 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         if (store != null) {
             ctx.output(STORED_MODELS, m);
         }
-        ctx.output(MODEL_LOG, ModelLogEntry.of(event, m,
-                store == null ? null : store.pathOf(m.modelId, m.version).toString()));
+        ctx.output(
+                MODEL_LOG,
+                ModelLogEntry.of(
+                        event,
+                        m,
+                        store == null
+                                ? null
+                                : store.pathOf(m.modelId, m.version).toString()));
     }
 
     @Override
@@ -254,7 +278,8 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     }
 
     private void publishMetrics(ModelTrainer trainer, Context ctx) {
-        long refreshAt = metrics.get(trainer.modelId()).publish(trainer, ctx.timerService().currentProcessingTime());
+        long refreshAt = metrics.get(trainer.modelId())
+                .publish(trainer, ctx.timerService().currentProcessingTime());
         if (refreshAt >= 0) {
             ctx.timerService().registerProcessingTimeTimer(refreshAt);
         }
@@ -281,7 +306,8 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     }
 
     private void registerMetrics(ModelTrainer trainer) {
-        metrics.put(trainer.modelId(), new TrainerMetrics(
-                getRuntimeContext().getMetricGroup().addGroup("model", trainer.modelId()), trainer));
+        metrics.put(
+                trainer.modelId(),
+                new TrainerMetrics(getRuntimeContext().getMetricGroup().addGroup("model", trainer.modelId()), trainer));
     }
 }

@@ -28,14 +28,26 @@ final class UpdateEncoder {
         if (fullPending || version % fullEvery == 0) {
             return full(learner, version, base, newestExampleMillis);
         }
-        return new ModelUpdate(modelId, version, base, false, learner.drainChanged(),
-                learner.scaler().drainChanged(), newestExampleMillis);
+        return new ModelUpdate(
+                modelId,
+                version,
+                base,
+                false,
+                learner.drainChanged(),
+                learner.scaler().drainChanged(),
+                newestExampleMillis);
     }
 
     ModelUpdate full(Learner learner, long version, long base, long newestExampleMillis) {
         fullPending = false;
         learner.clearChanged();
-        return new ModelUpdate(modelId, version, base, true, learner.nonZeroWeights(),
-                learner.scaler().export(), newestExampleMillis);
+        return new ModelUpdate(
+                modelId,
+                version,
+                base,
+                true,
+                learner.nonZeroWeights(),
+                learner.scaler().export(),
+                newestExampleMillis);
     }
 }

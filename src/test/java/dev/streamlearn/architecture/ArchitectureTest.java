@@ -33,16 +33,21 @@ class ArchitectureTest {
             "dev.streamlearn.series.SeriesFunction");
 
     private static final DescribedPredicate<JavaClass> AN_ADAPTER =
-            DescribedPredicate.describe("a Flink adapter (" + String.join(", ", ADAPTERS) + ")",
-                    c -> ADAPTERS.stream().anyMatch(a -> c.getName().startsWith(a)));
+            DescribedPredicate.describe("a Flink adapter (" + String.join(", ", ADAPTERS) + ")", c -> ADAPTERS.stream()
+                    .anyMatch(a -> c.getName().startsWith(a)));
 
     private static final DescribedPredicate<JavaClass> THE_MATH = DescribedPredicate.describe(
             "the math: features, metrics, records, model files, the learner, inference and series cores",
-            c -> !AN_ADAPTER.test(c) && c.getPackageName().matches(
-                    "dev\\.streamlearn\\.(features|metrics|records|model|training|inference|series|ingest|batch|evaluation)"));
+            c -> !AN_ADAPTER.test(c)
+                    && c.getPackageName()
+                            .matches(
+                                    "dev\\.streamlearn\\.(features|metrics|records|model|training|inference|series|ingest|batch|evaluation)"));
 
-    private static final ArchRule THEMATHIMPORTSNOTHINGFROMFLINK = noClasses().that(THE_MATH)
-            .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
+    private static final ArchRule THEMATHIMPORTSNOTHINGFROMFLINK = noClasses()
+            .that(THE_MATH)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.apache.flink..")
             .because("the learner, scaling, hashing and metrics are plain Java, tested and evaluated without Flink");
 
     /** Checked as a method: surefire 3.5.3 does not run rules declared as fields. */
@@ -52,7 +57,8 @@ class ArchitectureTest {
     }
 
     private static final ArchRule FLINKFUNCTIONSAREADAPTERS = classes()
-            .that().implement(org.apache.flink.api.common.functions.Function.class)
+            .that()
+            .implement(org.apache.flink.api.common.functions.Function.class)
             .should(com.tngtech.archunit.lang.conditions.ArchConditions.be(AN_ADAPTER))
             .because("Flink functions are thin adapters around the plain-Java math");
 
@@ -62,7 +68,8 @@ class ArchitectureTest {
         FLINKFUNCTIONSAREADAPTERS.check(classes);
     }
 
-    private static final ArchRule PACKAGESHAVENOCYCLES = slices().matching("dev.streamlearn.(*)..").should().beFreeOfCycles();
+    private static final ArchRule PACKAGESHAVENOCYCLES =
+            slices().matching("dev.streamlearn.(*)..").should().beFreeOfCycles();
 
     /** Checked as a method: surefire 3.5.3 does not run rules declared as fields. */
     @ArchTest
@@ -70,9 +77,11 @@ class ArchitectureTest {
         PACKAGESHAVENOCYCLES.check(classes);
     }
 
-    private static final ArchRule THEMATHDOESNOTREACHFORTHEJOBORTHETOOLS = noClasses().that(THE_MATH)
-            .should().dependOnClassesThat().resideInAnyPackage("dev.streamlearn.job..", "dev.streamlearn.tools..",
-                    "dev.streamlearn.datasets..")
+    private static final ArchRule THEMATHDOESNOTREACHFORTHEJOBORTHETOOLS = noClasses()
+            .that(THE_MATH)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.streamlearn.job..", "dev.streamlearn.tools..", "dev.streamlearn.datasets..")
             .because("the dataflow's parts are wired by the job, and the tools use them, not the other way round");
 
     /** Checked as a method: surefire 3.5.3 does not run rules declared as fields. */

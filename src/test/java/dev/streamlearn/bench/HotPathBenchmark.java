@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.training.ModelTrainer;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,8 +54,9 @@ public class HotPathBenchmark {
 
     @Setup
     public void setUp() {
-        List<DatasetEvent> events = BikeSharingEvents.read("bike", Path.of("src/data/bike_sharing/hour.csv"),
-                BikeSharingEvents.Label.BUSY_HOUR).subList(0, EVENTS);
+        List<DatasetEvent> events = BikeSharingEvents.read(
+                        "bike", Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.BUSY_HOUR)
+                .subList(0, EVENTS);
         parser = new EventParser(Map.of("bike", spec), 65536, "bench");
         records = new String[EVENTS];
         examples = new Example[EVENTS];
@@ -131,7 +132,12 @@ public class HotPathBenchmark {
                 numeric[k] = dev.streamlearn.features.MurmurHash3.hash("i" + k, 0) & mask;
                 values[k] = Math.floor(Math.exp(2 * r.nextGaussian() + 1));
             }
-            out[i] = new Example("bike", null, i, r.nextInt(4) == 0 ? 1 : 0, 1.0,
+            out[i] = new Example(
+                    "bike",
+                    null,
+                    i,
+                    r.nextInt(4) == 0 ? 1 : 0,
+                    1.0,
                     new dev.streamlearn.records.Features(categorical, numeric, values));
         }
         return out;

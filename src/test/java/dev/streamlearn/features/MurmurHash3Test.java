@@ -34,7 +34,9 @@ class MurmurHash3Test {
         int h = seed;
         int blocks = data.length / 4;
         for (int i = 0; i < blocks; i++) {
-            int k = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8 | (data[4 * i + 2] & 0xff) << 16
+            int k = (data[4 * i] & 0xff)
+                    | (data[4 * i + 1] & 0xff) << 8
+                    | (data[4 * i + 2] & 0xff) << 16
                     | (data[4 * i + 3] & 0xff) << 24;
             k *= 0xcc9e2d51;
             k = Integer.rotateLeft(k, 15);

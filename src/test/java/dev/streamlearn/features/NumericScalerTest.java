@@ -38,8 +38,10 @@ class NumericScalerTest {
         double x = 20 + 5 * std;
         double mean = 20 + (x - 20) / 4;
         double variance = 0.75 * (200.0 / 3 + 0.25 * (x - 20) * (x - 20));
-        assertEquals((mean + Math.sqrt(variance) - mean) / Math.sqrt(variance),
-                s.transform(7, mean + Math.sqrt(variance)), EPS);
+        assertEquals(
+                (mean + Math.sqrt(variance) - mean) / Math.sqrt(variance),
+                s.transform(7, mean + Math.sqrt(variance)),
+                EPS);
         assertEquals(0.0, s.transform(7, mean), EPS);
     }
 

@@ -1,14 +1,14 @@
 package dev.streamlearn.inference;
 
-import dev.streamlearn.records.Prediction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamlearn.features.ScalerState;
-import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.Prediction;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.testing.Specs;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,12 @@ class InferenceFunctionTest {
     private static final ModelSpec SPEC = Specs.logistic("m", 10, 100);
 
     private static BroadcastOperatorTestHarness<PredictionRequest, ModelUpdate, Prediction> harness() throws Exception {
-        return new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(
-                new InferenceFunction(Map.of("m", SPEC)), List.of(InferenceFunction.SERVED_MODELS)), 1, 1, 0);
+        return new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(
+                        new InferenceFunction(Map.of("m", SPEC)), List.of(InferenceFunction.SERVED_MODELS)),
+                1,
+                1,
+                0);
     }
 
     private static PredictionRequest request(String id) {
@@ -31,13 +35,19 @@ class InferenceFunctionTest {
     }
 
     private static ModelUpdate full(long version, double w1, double w2) {
-        return new ModelUpdate("m", version, version - 1, true,
-                SparseWeights.of(new int[] {1, 2}, new double[] {w1, w2}), ScalerState.empty(), 0L);
+        return new ModelUpdate(
+                "m",
+                version,
+                version - 1,
+                true,
+                SparseWeights.of(new int[] {1, 2}, new double[] {w1, w2}),
+                ScalerState.empty(),
+                0L);
     }
 
     private static ModelUpdate delta(long version, long base, double w2) {
-        return new ModelUpdate("m", version, base, false, SparseWeights.of(new int[] {2}, new double[] {w2}),
-                ScalerState.empty(), 0L);
+        return new ModelUpdate(
+                "m", version, base, false, SparseWeights.of(new int[] {2}, new double[] {w2}), ScalerState.empty(), 0L);
     }
 
     private static Prediction last(BroadcastOperatorTestHarness<?, ?, Prediction> h) {

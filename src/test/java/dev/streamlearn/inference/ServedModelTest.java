@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.NumericScaler;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import dev.streamlearn.training.LinearScorer;
@@ -22,11 +22,18 @@ class ServedModelTest {
 
     @Test
     void aRequestScoredByVersionVGetsTheScoreTheTrainerGivesItWithV() {
-        ModelSpec logistic = Specs.logistic("m", 5, 1000).toBuilder().fullUpdateEvery(7)
-                .logFeatures(List.of("count")).build();
-        ModelSpec squared = Specs.squared("m", ModelSpec.OptimizerKind.FTRL).toBuilder().batchSize(5)
-                .fullUpdateEvery(7).build();
-        ModelSpec leastSquares = squared.toBuilder().optimizer(ModelSpec.OptimizerKind.RLS).l2(1.0).build();
+        ModelSpec logistic = Specs.logistic("m", 5, 1000).toBuilder()
+                .fullUpdateEvery(7)
+                .logFeatures(List.of("count"))
+                .build();
+        ModelSpec squared = Specs.squared("m", ModelSpec.OptimizerKind.FTRL).toBuilder()
+                .batchSize(5)
+                .fullUpdateEvery(7)
+                .build();
+        ModelSpec leastSquares = squared.toBuilder()
+                .optimizer(ModelSpec.OptimizerKind.RLS)
+                .l2(1.0)
+                .build();
         for (ModelSpec spec : List.of(logistic, squared, leastSquares)) {
             ModelTrainer trainer = new ModelTrainer(spec);
             NumericScaler empty = Scaling.newScaler(spec);
@@ -45,8 +52,11 @@ class ServedModelTest {
                     deltas += u.full ? 0 : 1;
                     for (int k = 0; k < 5; k++) {
                         Features probe = features(r, spec);
-                        assertEquals(trainer.predict(probe), LinearScorer.predict(spec.loss, served.weights(),
-                                spec.biasIndex(), served.scaler(empty), probe), 0.0,
+                        assertEquals(
+                                trainer.predict(probe),
+                                LinearScorer.predict(
+                                        spec.loss, served.weights(), spec.biasIndex(), served.scaler(empty), probe),
+                                0.0,
                                 spec.optimizer + " " + spec.loss + " v" + u.version);
                     }
                 }
@@ -62,15 +72,19 @@ class ServedModelTest {
             restored.values = served.values;
             restored.scale = served.scale;
             Features probe = features(r, spec);
-            assertEquals(trainer.predict(probe), LinearScorer.predict(spec.loss, restored.weights(), spec.biasIndex(),
-                    restored.scaler(empty), probe), 0.0);
+            assertEquals(
+                    trainer.predict(probe),
+                    LinearScorer.predict(
+                            spec.loss, restored.weights(), spec.biasIndex(), restored.scaler(empty), probe),
+                    0.0);
         }
     }
 
     private static Features features(Random r, ModelSpec spec) {
         int[] categorical = {r.nextInt(50), 50 + r.nextInt(50)};
         int count = new dev.streamlearn.features.FeatureHasher(spec.hashBits).numericIndex("count");
-        return new Features(categorical, new int[] {count, 200 + r.nextInt(3)},
-                new double[] {Math.floor(Math.exp(5 * r.nextDouble())), 1e6 + 1e4 * r.nextGaussian()});
+        return new Features(categorical, new int[] {count, 200 + r.nextInt(3)}, new double[] {
+            Math.floor(Math.exp(5 * r.nextDouble())), 1e6 + 1e4 * r.nextGaussian()
+        });
     }
 }

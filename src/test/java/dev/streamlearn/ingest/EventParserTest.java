@@ -1,15 +1,15 @@
 package dev.streamlearn.ingest;
 
-import dev.streamlearn.records.PredictionRequest;
-import dev.streamlearn.records.Example;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.testing.Specs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,9 @@ class EventParserTest {
 
     @Test
     void parsesALabeledEventIntoHashedFeatures() {
-        ParseResult<Example> r = parser.parseLabeled("{\"id\":\"e1\",\"ts\":1700000000000,\"model\":\"ctr\","
-                + "\"label\":1,\"weight\":2,\"features\":{\"site\":\"a.com\",\"price\":2.5,\"ok\":true,\"gone\":null}}");
+        ParseResult<Example> r = parser.parseLabeled(
+                "{\"id\":\"e1\",\"ts\":1700000000000,\"model\":\"ctr\","
+                        + "\"label\":1,\"weight\":2,\"features\":{\"site\":\"a.com\",\"price\":2.5,\"ok\":true,\"gone\":null}}");
         assertTrue(r.isOk());
         Example e = r.value();
         assertEquals("ctr", e.modelId);
@@ -35,7 +36,8 @@ class EventParserTest {
         assertEquals(1700000000000L, e.ts);
         assertEquals(1.0, e.label);
         assertEquals(2.0, e.weight);
-        assertArrayEquals(new int[] {hasher.categoricalIndex("site", "a.com"), hasher.categoricalIndex("ok", "true")},
+        assertArrayEquals(
+                new int[] {hasher.categoricalIndex("site", "a.com"), hasher.categoricalIndex("ok", "true")},
                 e.features.categorical);
         assertArrayEquals(new int[] {hasher.numericIndex("price")}, e.features.numeric);
         assertArrayEquals(new double[] {2.5}, e.features.numericValues, "raw: the model scales");
@@ -43,45 +45,55 @@ class EventParserTest {
 
     @Test
     void parsesRequestsAndControl() {
-        ParseResult<PredictionRequest> r = parser.parseRequest("{\"id\":\"r1\",\"ts\":5,\"model\":\"ctr\",\"features\":{}}");
+        ParseResult<PredictionRequest> r =
+                parser.parseRequest("{\"id\":\"r1\",\"ts\":5,\"model\":\"ctr\",\"features\":{}}");
         assertTrue(r.isOk());
         assertEquals("r1", r.value().id);
         assertEquals(0, r.value().features.size());
         ParseResult<ControlCommand> c = parser.parseControl("{\"op\":\"freeze\",\"model\":\"ctr\"}");
         assertEquals(ControlCommand.Op.FREEZE, c.value().op);
-        assertEquals(ControlCommand.Op.RESUME, parser.parseControl("{\"op\":\"resume\",\"model\":\"ctr\"}").value().op);
-        ControlCommand rollback = parser.parseControl("{\"op\":\"rollback\",\"model\":\"ctr\",\"version\":42}").value();
+        assertEquals(
+                ControlCommand.Op.RESUME,
+                parser.parseControl("{\"op\":\"resume\",\"model\":\"ctr\"}").value().op);
+        ControlCommand rollback = parser.parseControl("{\"op\":\"rollback\",\"model\":\"ctr\",\"version\":42}")
+                .value();
         assertEquals(ControlCommand.Op.ROLLBACK, rollback.op);
         assertEquals(42, rollback.version);
-        assertEquals(ControlCommand.PREVIOUS_BETTER, parser.parseControl(
-                "{\"op\":\"rollback\",\"model\":\"ctr\",\"to\":\"previous-better\"}").value().version);
+        assertEquals(
+                ControlCommand.PREVIOUS_BETTER,
+                parser.parseControl("{\"op\":\"rollback\",\"model\":\"ctr\",\"to\":\"previous-better\"}")
+                        .value()
+                        .version);
     }
 
     @Test
     void squaredLossTakesAnyFiniteLabel() {
-        assertTrue(parser.parseLabeled("{\"model\":\"load\",\"label\":26498.5,\"features\":{}}").isOk());
+        assertTrue(parser.parseLabeled("{\"model\":\"load\",\"label\":26498.5,\"features\":{}}")
+                .isOk());
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "not-json      | not json at all",
-        "not-json      | [1,2]",
-        "not-json      | ''",
-        "missing-field | {\"model\":\"ctr\",\"features\":{}}",
-        "missing-field | {\"model\":\"ctr\",\"label\":1}",
-        "missing-field | {\"label\":1,\"features\":{}}",
-        "unknown-model | {\"model\":\"nope\",\"label\":1,\"features\":{}}",
-        "bad-label     | {\"model\":\"ctr\",\"label\":0.5,\"features\":{}}",
-        "bad-label     | {\"model\":\"ctr\",\"label\":2,\"features\":{}}",
-        "not-numeric   | {\"model\":\"ctr\",\"label\":\"1\",\"features\":{}}",
-        "not-numeric   | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":[1]}}",
-        "not-finite    | {\"model\":\"load\",\"label\":NaN,\"features\":{}}",
-        "not-finite    | {\"model\":\"load\",\"label\":1e999,\"features\":{}}",
-        "not-finite    | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":Infinity}}",
-        "bad-field     | {\"model\":\"ctr\",\"label\":1,\"features\":[]}",
-        "bad-field     | {\"model\":\"ctr\",\"label\":1,\"weight\":-1,\"features\":{}}",
-        "too-large     | {\"model\":\"ctr\",\"label\":1,\"features\":{\"pad\":\"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\"}}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not-json      | not json at all",
+                "not-json      | [1,2]",
+                "not-json      | ''",
+                "missing-field | {\"model\":\"ctr\",\"features\":{}}",
+                "missing-field | {\"model\":\"ctr\",\"label\":1}",
+                "missing-field | {\"label\":1,\"features\":{}}",
+                "unknown-model | {\"model\":\"nope\",\"label\":1,\"features\":{}}",
+                "bad-label     | {\"model\":\"ctr\",\"label\":0.5,\"features\":{}}",
+                "bad-label     | {\"model\":\"ctr\",\"label\":2,\"features\":{}}",
+                "not-numeric   | {\"model\":\"ctr\",\"label\":\"1\",\"features\":{}}",
+                "not-numeric   | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":[1]}}",
+                "not-finite    | {\"model\":\"load\",\"label\":NaN,\"features\":{}}",
+                "not-finite    | {\"model\":\"load\",\"label\":1e999,\"features\":{}}",
+                "not-finite    | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":Infinity}}",
+                "bad-field     | {\"model\":\"ctr\",\"label\":1,\"features\":[]}",
+                "bad-field     | {\"model\":\"ctr\",\"label\":1,\"weight\":-1,\"features\":{}}",
+                "too-large     | {\"model\":\"ctr\",\"label\":1,\"features\":{\"pad\":\"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\"}}",
+            })
     void rejectsLabeledEventsWithTheirReason(String reason, String payload) {
         ParseResult<Example> r = parser.parseLabeled(payload);
         assertFalse(r.isOk());
@@ -99,23 +111,27 @@ class EventParserTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "missing-field  | {\"model\":\"ctr\",\"features\":{}}",
-        "unknown-model  | {\"id\":\"r\",\"model\":\"nope\",\"features\":{}}",
-        "not-numeric    | {\"id\":\"r\",\"model\":\"ctr\",\"ts\":\"yesterday\",\"features\":{}}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "missing-field  | {\"model\":\"ctr\",\"features\":{}}",
+                "unknown-model  | {\"id\":\"r\",\"model\":\"nope\",\"features\":{}}",
+                "not-numeric    | {\"id\":\"r\",\"model\":\"ctr\",\"ts\":\"yesterday\",\"features\":{}}",
+            })
     void rejectsRequestsWithTheirReason(String reason, String payload) {
         assertEquals(reason, parser.parseRequest(payload).deadLetter().reason);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "unknown-op     | {\"op\":\"explode\",\"model\":\"ctr\"}",
-        "missing-field  | {\"op\":\"rollback\",\"model\":\"ctr\"}",
-        "bad-field      | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":-2}",
-        "unknown-model  | {\"op\":\"freeze\",\"model\":\"nope\"}",
-        "missing-field  | {\"model\":\"ctr\"}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "unknown-op     | {\"op\":\"explode\",\"model\":\"ctr\"}",
+                "missing-field  | {\"op\":\"rollback\",\"model\":\"ctr\"}",
+                "bad-field      | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":-2}",
+                "unknown-model  | {\"op\":\"freeze\",\"model\":\"nope\"}",
+                "missing-field  | {\"model\":\"ctr\"}",
+            })
     void rejectsControlWithTheirReason(String reason, String payload) {
         assertEquals(reason, parser.parseControl(payload).deadLetter().reason);
     }

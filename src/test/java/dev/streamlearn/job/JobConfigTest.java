@@ -27,9 +27,19 @@ class JobConfigTest {
 
     @Test
     void modelOptionsCanBeSetPerModel() {
-        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--models", "ctr,load",
-                "--batch.size", "50", "--model.load.loss", "squared", "--model.load.optimizer", "adagrad",
-                "--model.load.batch.size", "7");
+        JobConfig c = JobConfig.fromArgs(
+                "--kafka.bootstrap-servers",
+                "k:9092",
+                "--models",
+                "ctr,load",
+                "--batch.size",
+                "50",
+                "--model.load.loss",
+                "squared",
+                "--model.load.optimizer",
+                "adagrad",
+                "--model.load.batch.size",
+                "7");
         assertEquals(50, c.models().get("ctr").batchSize);
         assertEquals(Loss.LOGISTIC, c.models().get("ctr").loss);
         assertEquals(Loss.SQUARED, c.models().get("load").loss);
@@ -38,30 +48,33 @@ class JobConfigTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-        "batch.size              | 0     | invalid configuration: batch.size: '0' must be in 1..1000000",
-        "batch.size              | many  | invalid configuration: batch.size: 'many' is not a valid whole number",
-        "hash.bits               | 29    | invalid configuration: hash.bits: '29' must be in 1..28",
-        "ftrl.alpha              | -1    | invalid configuration: ftrl.alpha: '-1.0' must be > 0",
-        "l1                      | -0.5  | invalid configuration: l1: '-0.5' must be >= 0",
-        "loss                    | hinge | invalid configuration: loss: 'hinge' is none of logistic, squared",
-        "model.ctr.optimizer     | adam  | invalid configuration: model.ctr.optimizer: 'adam' is none of ftrl, adagrad, sgd, rls",
-        "series.calendar         | yes   | invalid configuration: series.calendar: 'yes' is neither true nor false",
-        "sink.delivery-guarantee | maybe | invalid configuration: sink.delivery-guarantee: 'maybe' is none of at-least-once, exactly-once, none",
-        "kafka.starting-offsets  | now   | invalid configuration: kafka.starting-offsets: 'now' is none of committed, earliest, latest",
-        "batch.sise              | 5     | invalid configuration: batch.sise: unknown option (see the configuration table in README.md)",
-        "model.other.batch.size  | 5     | invalid configuration: model.other.batch.size: names no model listed in 'models' [ctr]",
-        "model.ctr.batch.millis  | 0     | invalid configuration: model.ctr.batch.millis: '0' must be >= 1",
-        "models                  | a b   | invalid configuration: models: 'a b' is not a model id (1-64 of letters, digits, '_', '.', '-')",
-        "optimizer               | rls   | invalid configuration: model.ctr.optimizer: rls (recursive least squares) needs squared loss (--model.ctr.loss squared)",
-        "learning-rate           | 0.2   | invalid configuration: learning-rate: is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)",
-        "model.ctr.learning-rate | 0.2   | invalid configuration: model.ctr.learning-rate: is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)",
-        "scale.clip              | 0.5   | invalid configuration: scale.clip: '0.5' must be in 1..1000",
-        "forget.half-life        | -1    | invalid configuration: forget.half-life: '-1' must be >= 0",
-        "l2                      | x     | invalid configuration: l2: 'x' is not a valid number",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "batch.size              | 0     | invalid configuration: batch.size: '0' must be in 1..1000000",
+                "batch.size              | many  | invalid configuration: batch.size: 'many' is not a valid whole number",
+                "hash.bits               | 29    | invalid configuration: hash.bits: '29' must be in 1..28",
+                "ftrl.alpha              | -1    | invalid configuration: ftrl.alpha: '-1.0' must be > 0",
+                "l1                      | -0.5  | invalid configuration: l1: '-0.5' must be >= 0",
+                "loss                    | hinge | invalid configuration: loss: 'hinge' is none of logistic, squared",
+                "model.ctr.optimizer     | adam  | invalid configuration: model.ctr.optimizer: 'adam' is none of ftrl, adagrad, sgd, rls",
+                "series.calendar         | yes   | invalid configuration: series.calendar: 'yes' is neither true nor false",
+                "sink.delivery-guarantee | maybe | invalid configuration: sink.delivery-guarantee: 'maybe' is none of at-least-once, exactly-once, none",
+                "kafka.starting-offsets  | now   | invalid configuration: kafka.starting-offsets: 'now' is none of committed, earliest, latest",
+                "batch.sise              | 5     | invalid configuration: batch.sise: unknown option (see the configuration table in README.md)",
+                "model.other.batch.size  | 5     | invalid configuration: model.other.batch.size: names no model listed in 'models' [ctr]",
+                "model.ctr.batch.millis  | 0     | invalid configuration: model.ctr.batch.millis: '0' must be >= 1",
+                "models                  | a b   | invalid configuration: models: 'a b' is not a model id (1-64 of letters, digits, '_', '.', '-')",
+                "optimizer               | rls   | invalid configuration: model.ctr.optimizer: rls (recursive least squares) needs squared loss (--model.ctr.loss squared)",
+                "learning-rate           | 0.2   | invalid configuration: learning-rate: is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)",
+                "model.ctr.learning-rate | 0.2   | invalid configuration: model.ctr.learning-rate: is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)",
+                "scale.clip              | 0.5   | invalid configuration: scale.clip: '0.5' must be in 1..1000",
+                "forget.half-life        | -1    | invalid configuration: forget.half-life: '-1' must be >= 0",
+                "l2                      | x     | invalid configuration: l2: 'x' is not a valid number",
+            })
     void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
                 () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--" + key, value));
         assertEquals(message, e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -69,41 +82,89 @@ class JobConfigTest {
 
     @Test
     void timeSeriesNeedASquaredLossModel() {
-        assertEquals("invalid configuration: series.model: model 'ctr' must use squared loss (set --model.ctr.loss squared)",
-                assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1",
-                        "--series.model", "ctr")).getMessage());
-        assertEquals("invalid configuration: series.seasonal-lags: 'x' is not a lag in steps (1..100000)",
-                assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1",
-                        "--model.ctr.loss", "squared", "--series.model", "ctr", "--series.seasonal-lags", "24,x"))
+        assertEquals(
+                "invalid configuration: series.model: model 'ctr' must use squared loss (set --model.ctr.loss squared)",
+                assertThrows(
+                                InvalidConfigException.class,
+                                () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1", "--series.model", "ctr"))
                         .getMessage());
-        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1", "--model.ctr.loss", "squared",
-                "--series.model", "ctr", "--series.seasonal-lags", "48,336", "--series.gap-policy", "reset");
+        assertEquals(
+                "invalid configuration: series.seasonal-lags: 'x' is not a lag in steps (1..100000)",
+                assertThrows(
+                                InvalidConfigException.class,
+                                () -> JobConfig.fromArgs(
+                                        "--kafka.bootstrap-servers",
+                                        "k:1",
+                                        "--model.ctr.loss",
+                                        "squared",
+                                        "--series.model",
+                                        "ctr",
+                                        "--series.seasonal-lags",
+                                        "24,x"))
+                        .getMessage());
+        JobConfig c = JobConfig.fromArgs(
+                "--kafka.bootstrap-servers",
+                "k:1",
+                "--model.ctr.loss",
+                "squared",
+                "--series.model",
+                "ctr",
+                "--series.seasonal-lags",
+                "48,336",
+                "--series.gap-policy",
+                "reset");
         assertEquals(336, c.series().window());
         assertEquals(48, c.series().season());
         assertEquals(dev.streamlearn.series.SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
-        assertEquals(null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
+        assertEquals(
+                null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
     }
 
     @Test
     void regularizationAndRatesDefaultPerOptimizer() {
-        JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--models", "a,b,c", "--model.b.optimizer",
-                "sgd", "--model.c.optimizer", "rls", "--model.c.loss", "squared", "--model.b.l2", "0.01");
+        JobConfig c = JobConfig.fromArgs(
+                "--kafka.bootstrap-servers",
+                "k:9092",
+                "--models",
+                "a,b,c",
+                "--model.b.optimizer",
+                "sgd",
+                "--model.c.optimizer",
+                "rls",
+                "--model.c.loss",
+                "squared",
+                "--model.b.l2",
+                "0.01");
         assertEquals(1.0, c.models().get("a").l1);
         assertEquals(1.0, c.models().get("a").l2);
         assertEquals(0.0, c.models().get("b").l1);
         assertEquals(0.01, c.models().get("b").l2);
         assertEquals(0.1, c.models().get("b").learningRate);
         assertEquals(1.0, c.models().get("c").l2, "the ridge of least squares");
-        assertEquals("invalid configuration: model.c.optimizer: rls takes l1 0 and an l2 above 0 (its ridge), got l1 0.0,"
-                + " l2 0.0", assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs(
-                        "--kafka.bootstrap-servers", "k:9092", "--models", "c", "--model.c.optimizer", "rls",
-                        "--model.c.loss", "squared", "--model.c.l2", "0")).getMessage());
+        assertEquals(
+                "invalid configuration: model.c.optimizer: rls takes l1 0 and an l2 above 0 (its ridge), got l1 0.0,"
+                        + " l2 0.0",
+                assertThrows(
+                                InvalidConfigException.class,
+                                () -> JobConfig.fromArgs(
+                                        "--kafka.bootstrap-servers",
+                                        "k:9092",
+                                        "--models",
+                                        "c",
+                                        "--model.c.optimizer",
+                                        "rls",
+                                        "--model.c.loss",
+                                        "squared",
+                                        "--model.c.l2",
+                                        "0"))
+                        .getMessage());
     }
 
     @Test
     void brokersAreRequired() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, JobConfig::fromArgs);
-        assertEquals("invalid configuration: kafka.bootstrap-servers: is required (host:port of a Kafka broker)",
+        assertEquals(
+                "invalid configuration: kafka.bootstrap-servers: is required (host:port of a Kafka broker)",
                 e.getMessage());
     }
 }

@@ -4,23 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.records.ControlCommand;
-import dev.streamlearn.records.Prediction;
+import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.inference.ServedModel;
+import dev.streamlearn.model.ModelSnapshot;
+import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
-import dev.streamlearn.records.PredictionRequest;
-import dev.streamlearn.model.ModelSnapshot;
-import dev.streamlearn.model.ModelUpdate;
-import dev.streamlearn.features.ScalerState;
-import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.Prediction;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesScale;
 import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.Specs;
-import dev.streamlearn.training.Scaling;
 import dev.streamlearn.training.ModelTrainer;
+import dev.streamlearn.training.Scaling;
 import java.lang.reflect.Field;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -45,8 +45,14 @@ class PojoSerializationTest {
         dev.streamlearn.model.StoredModel stored = trainer.store(11L);
         ModelSnapshot snapshot = trainer.snapshot();
         ServedModel served = new ServedModel("m", 4);
-        ModelUpdate update = new ModelUpdate("m", 3, 2, true, SparseWeights.of(new int[] {2}, new double[] {0.25}),
-                new ScalerState(new int[] {2}, new double[] {3}, new double[] {1.5}, new double[] {0.25}), 0L);
+        ModelUpdate update = new ModelUpdate(
+                "m",
+                3,
+                2,
+                true,
+                SparseWeights.of(new int[] {2}, new double[] {0.25}),
+                new ScalerState(new int[] {2}, new double[] {3}, new double[] {1.5}, new double[] {0.25}),
+                0L);
         served.apply(update, Scaling.newScaler(Specs.logistic("m", 2, 100)));
         served.compact();
         Example series = new Example("m", "s", 5L, 0.5, 1.0, Features.categorical(7));
@@ -68,7 +74,8 @@ class PojoSerializationTest {
                 snapshot.state,
                 served,
                 stored,
-                dev.streamlearn.model.ModelLogEntry.of(dev.streamlearn.model.ModelLogEntry.Event.STORED, stored, "file:/store/m/v1.model"));
+                dev.streamlearn.model.ModelLogEntry.of(
+                        dev.streamlearn.model.ModelLogEntry.Event.STORED, stored, "file:/store/m/v1.model"));
     }
 
     private static dev.streamlearn.series.SeriesState seriesState() {

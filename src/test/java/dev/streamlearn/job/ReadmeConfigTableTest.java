@@ -2,11 +2,11 @@ package dev.streamlearn.job;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.streamlearn.model.ModelSpec;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 

@@ -47,7 +47,10 @@ class PrequentialMetricsTest {
         m.record(3, 0); // no percentage; evicts the first
         assertEquals(0.05, m.windowMape(), 1e-12);
         assertEquals(0.2 / 3, m.totalMape(), 1e-12);
-        assertEquals(m.totalMape(), PrequentialMetrics.restore(Loss.SQUARED, 2, m.snapshot()).totalMape(), 1e-15);
+        assertEquals(
+                m.totalMape(),
+                PrequentialMetrics.restore(Loss.SQUARED, 2, m.snapshot()).totalMape(),
+                1e-15);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.streamlearn.model;
 
-import dev.streamlearn.metrics.Loss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.metrics.Loss;
 import org.junit.jupiter.api.Test;
 
 class LossTest {

@@ -1,15 +1,15 @@
 package dev.streamlearn.series;
 
-import dev.streamlearn.records.SeriesPoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
-import dev.streamlearn.ingest.ValidatingParser;
+import dev.streamlearn.records.SeriesPoint;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -43,7 +43,8 @@ class SeriesFunctionTest {
     }
 
     private static List<PredictionRequest> requests(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h) {
-        return h.getSideOutput(SeriesFunction.FORECAST_REQUESTS).stream().map(r -> r.getValue())
+        return h.getSideOutput(SeriesFunction.FORECAST_REQUESTS).stream()
+                .map(r -> r.getValue())
                 .collect(Collectors.toList());
     }
 
@@ -97,7 +98,8 @@ class SeriesFunctionTest {
             h.processElement(new SeriesPoint("a", 5000, 1), 0);
             h.processElement(new SeriesPoint("a", 4000, 2), 0); // 1000 ms late: within
             h.processElement(new SeriesPoint("a", 1000, 3), 0); // 4000 ms late: dead letter
-            List<DeadLetter> dead = h.getSideOutput(ValidatingParser.DEAD_LETTERS).stream().map(r -> r.getValue())
+            List<DeadLetter> dead = h.getSideOutput(ValidatingParser.DEAD_LETTERS).stream()
+                    .map(r -> r.getValue())
                     .collect(Collectors.toList());
             assertEquals(1, dead.size());
             assertEquals("late", dead.get(0).reason);

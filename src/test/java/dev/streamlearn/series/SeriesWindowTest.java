@@ -31,8 +31,10 @@ class SeriesWindowTest {
         assertEquals(5.0, s.mean, 1e-12);
         assertEquals(Math.sqrt(32.0 / 7), SeriesWindow.std(s), 1e-12); // sample deviation over all values
         assertEquals((9 - 5) / Math.sqrt(32.0 / 7), SeriesWindow.standardize(s, 9), 1e-12);
-        assertEquals(9, new SeriesScale(s.mean, SeriesWindow.std(s), Double.NaN)
-                .toSeries(SeriesWindow.standardize(s, 9)), 1e-12);
+        assertEquals(
+                9,
+                new SeriesScale(s.mean, SeriesWindow.std(s), Double.NaN).toSeries(SeriesWindow.standardize(s, 9)),
+                1e-12);
     }
 
     @Test

@@ -22,10 +22,14 @@ class DockerComposeConfigTest {
     @Test
     void theTopicsServiceCreatesEveryTopicOfTheJob() throws Exception {
         String compose = Files.readString(Path.of("docker-compose.yml"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("for t in ([a-z -]+); do").matcher(compose);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("for t in ([a-z -]+); do").matcher(compose);
         assertTrue(m.find(), "the topics loop");
-        assertEquals(java.util.Arrays.stream(dev.streamlearn.job.Topic.values()).map(t -> t.defaultName)
-                .collect(java.util.stream.Collectors.toList()), java.util.List.of(m.group(1).trim().split(" ")));
+        assertEquals(
+                java.util.Arrays.stream(dev.streamlearn.job.Topic.values())
+                        .map(t -> t.defaultName)
+                        .collect(java.util.stream.Collectors.toList()),
+                java.util.List.of(m.group(1).trim().split(" ")));
     }
 
     @Test

@@ -61,7 +61,8 @@ class LocalStackIT {
 
         replay(0, 6000);
         ClusterMetrics rest = new ClusterMetrics(UI);
-        Await.until("6000 examples trained", TIMEOUT, () -> metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
+        Await.until(
+                "6000 examples trained", TIMEOUT, () -> metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
         Await.until("600 predictions", TIMEOUT, () -> countRecords("predictions") == 600);
         double versionBefore = metric(rest, firstJob, "model.bike.modelVersion");
         assertTrue(versionBefore > 1, "version " + versionBefore);
@@ -76,8 +77,18 @@ class LocalStackIT {
                 return false;
             }
         });
-        Scripts.Result show = Scripts.run(ENV, "models", "show", "bike", String.valueOf((long) versionBefore),
-                "--names-from", "src/data/bike_sharing/hour.csv", "--format", "bike-sharing", "--top", "3");
+        Scripts.Result show = Scripts.run(
+                ENV,
+                "models",
+                "show",
+                "bike",
+                String.valueOf((long) versionBefore),
+                "--names-from",
+                "src/data/bike_sharing/hour.csv",
+                "--format",
+                "bike-sharing",
+                "--top",
+                "3");
         assertEquals(0, show.exit, show.toString());
         assertTrue(show.out.contains("largest weights:") && show.out.contains("hour="), show.out);
 
@@ -92,7 +103,9 @@ class LocalStackIT {
         assertEquals(0, restore.exit, restore.toString());
         String secondJob = restore.lastLine();
         assertNotEquals(firstJob, secondJob);
-        Await.until("the 1000 events since the savepoint trained", TIMEOUT,
+        Await.until(
+                "the 1000 events since the savepoint trained",
+                TIMEOUT,
                 () -> metric(rest, secondJob, "model.bike.examplesTrained") == 7000,
                 () -> "examplesTrained=" + metric(rest, secondJob, "model.bike.examplesTrained"));
         double versionReplayed = metric(rest, secondJob, "model.bike.modelVersion");
@@ -102,39 +115,70 @@ class LocalStackIT {
         Scripts.Result skip = Scripts.run(ENV, "rollback", skipArgs);
         assertEquals(0, skip.exit, skip.toString());
         String thirdJob = skip.lastLine();
-        Await.until("the skipping job counts its skipped events", TIMEOUT,
+        Await.until(
+                "the skipping job counts its skipped events",
+                TIMEOUT,
                 () -> metric(rest, thirdJob, "deserializer.recordsSkipped") == 1000,
                 () -> "recordsSkipped=" + metric(rest, thirdJob, "deserializer.recordsSkipped"));
         assertEquals(6000, metric(rest, thirdJob, "model.bike.examplesTrained"), "back at the savepoint's model");
         double versionRolledBack = metric(rest, thirdJob, "model.bike.modelVersion");
-        assertTrue(versionRolledBack > versionReplayed, "the savepoint's model continues as a new version, "
-                + versionRolledBack + ", after the newest stored one, " + versionReplayed);
+        assertTrue(
+                versionRolledBack > versionReplayed,
+                "the savepoint's model continues as a new version, " + versionRolledBack
+                        + ", after the newest stored one, " + versionReplayed);
         replay(7000, 3000);
-        Await.until("the new events trained, not the skipped ones", TIMEOUT,
+        Await.until(
+                "the new events trained, not the skipped ones",
+                TIMEOUT,
                 () -> metric(rest, thirdJob, "model.bike.examplesTrained") == 9000,
                 () -> "examplesTrained=" + metric(rest, thirdJob, "model.bike.examplesTrained"));
         double versionAfter = metric(rest, thirdJob, "model.bike.modelVersion");
-        assertTrue(versionAfter >= versionRolledBack + 60, "3000 new events in batches of at most 50: "
-                + versionRolledBack + " then " + versionAfter);
+        assertTrue(
+                versionAfter >= versionRolledBack + 60,
+                "3000 new events in batches of at most 50: " + versionRolledBack + " then " + versionAfter);
 
         List<String> pids = stackPids();
         Scripts.Result down = Scripts.run(ENV, "down");
         assertEquals(0, down.exit, down.toString());
         for (String pid : pids) {
-            assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false),
+            assertFalse(
+                    ProcessHandle.of(Long.parseLong(pid))
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false),
                     "process " + pid + " of the stack is still alive");
         }
-        assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
-                .map(c -> c.contains(ENV.get("STACK_DIR"))).orElse(false)), "a process of the stack is left");
+        assertFalse(
+                ProcessHandle.allProcesses().anyMatch(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(ENV.get("STACK_DIR")))
+                        .orElse(false)),
+                "a process of the stack is left");
         assertMisuse(Scripts.run(ENV, "savepoint"), "the stack is not up");
-        System.out.printf("IT stack: version %.0f at the savepoint, %.0f after a replaying restore, %.0f after a"
-                + " skipping rollback and 3000 new events%n", versionBefore, versionReplayed, versionAfter);
+        System.out.printf(
+                "IT stack: version %.0f at the savepoint, %.0f after a replaying restore, %.0f after a"
+                        + " skipping rollback and 3000 new events%n",
+                versionBefore, versionReplayed, versionAfter);
     }
 
     private static void replay(int skip, int limit) throws Exception {
-        Scripts.Result r = Scripts.run(ENV, "replay", "--file", "src/data/bike_sharing/hour.csv", "--format",
-                "bike-sharing", "--model", "bike", "--skip", String.valueOf(skip), "--limit", String.valueOf(limit),
-                "--requests-every", "10", "--rate", "0", "--quiet");
+        Scripts.Result r = Scripts.run(
+                ENV,
+                "replay",
+                "--file",
+                "src/data/bike_sharing/hour.csv",
+                "--format",
+                "bike-sharing",
+                "--model",
+                "bike",
+                "--skip",
+                String.valueOf(skip),
+                "--limit",
+                String.valueOf(limit),
+                "--requests-every",
+                "10",
+                "--rate",
+                "0",
+                "--quiet");
         assertEquals(0, r.exit, r.toString());
     }
 
@@ -162,9 +206,14 @@ class LocalStackIT {
         p.put("value.deserializer", StringDeserializer.class.getName());
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
-            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()
-                    - c.beginningOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .collect(Collectors.toList());
+            return c.endOffsets(parts).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum()
+                    - c.beginningOffsets(parts).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum();
         }
     }
 
@@ -172,12 +221,13 @@ class LocalStackIT {
         Path dir = Path.of(ENV.get("STACK_DIR"), "pid");
         try (var files = Files.list(dir)) {
             return files.map(f -> {
-                try {
-                    return Files.readString(f).strip();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).collect(Collectors.toList());
+                        try {
+                            return Files.readString(f).strip();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .collect(Collectors.toList());
         }
     }
 

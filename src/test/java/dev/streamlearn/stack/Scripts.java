@@ -47,8 +47,7 @@ final class Scripts {
         return env;
     }
 
-    static Result run(Map<String, String> env, String script, String... args) throws IOException,
-            InterruptedException {
+    static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("scripts/" + script);
         command.addAll(List.of(args));
@@ -63,7 +62,9 @@ final class Scripts {
             p.destroyForcibly();
             throw new AssertionError("scripts/" + script + " did not finish in 10 minutes");
         }
-        return new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
                 java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
     }
 }

@@ -12,12 +12,17 @@ public final class FlinkConf {
     private FlinkConf() {}
 
     public static Configuration load(Path stateDir, Duration checkpointInterval) {
-        Configuration conf = GlobalConfiguration.loadConfiguration(Path.of("flink-conf").toAbsolutePath().toString());
+        Configuration conf = GlobalConfiguration.loadConfiguration(
+                Path.of("flink-conf").toAbsolutePath().toString());
         conf.addAll(Configuration.fromMap(Map.of(
-                "execution.checkpointing.dir", stateDir.resolve("checkpoints").toUri().toString(),
-                "execution.checkpointing.savepoint-dir", stateDir.resolve("savepoints").toUri().toString(),
-                "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms",
-                "execution.checkpointing.min-pause", "0 ms")));
+                "execution.checkpointing.dir",
+                stateDir.resolve("checkpoints").toUri().toString(),
+                "execution.checkpointing.savepoint-dir",
+                stateDir.resolve("savepoints").toUri().toString(),
+                "execution.checkpointing.interval",
+                checkpointInterval.toMillis() + " ms",
+                "execution.checkpointing.min-pause",
+                "0 ms")));
         return conf;
     }
 }

@@ -22,6 +22,7 @@ class EvaluateTest {
 
     @TempDir
     static Path dir;
+
     static Path clicks;
 
     /** 5,000 generated clicks, written without a model field, as a user's own file may be. */
@@ -30,8 +31,8 @@ class EvaluateTest {
         List<String> lines = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (DatasetEvent e : new ClickStream(new ClickStream.Spec()).take(5000)) {
-            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    json.readTree(e.json);
+            com.fasterxml.jackson.databind.node.ObjectNode n =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(e.json);
             n.remove("model");
             lines.add(json.writeValueAsString(n));
         }
@@ -48,9 +49,13 @@ class EvaluateTest {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Evaluate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = Evaluate.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, List.of(out.toString(StandardCharsets.UTF_8).split("\n")),
+        return new Run(
+                status,
+                List.of(out.toString(StandardCharsets.UTF_8).split("\n")),
                 err.toString(StandardCharsets.UTF_8));
     }
 
@@ -72,14 +77,15 @@ class EvaluateTest {
 
     @Test
     void aGridPrintsOneRowPerSettingAndTheJobsOptionsAreValidatedAsTheJobDoes() throws Exception {
-        Run grid = run("--file", clicks.toString(), "--curve", "none", "--grid", "ftrl.alpha=0.1,0.5",
-                "--grid", "l1=0,1");
+        Run grid =
+                run("--file", clicks.toString(), "--curve", "none", "--grid", "ftrl.alpha=0.1,0.5", "--grid", "l1=0,1");
         assertEquals(0, grid.status, grid.err);
         JsonNode rows = grid.last().get("grid");
         assertEquals(4, rows.size());
         assertEquals("0.1", rows.get(0).get("settings").get("ftrl.alpha").asText());
         assertEquals("1", rows.get(3).get("settings").get("l1").asText());
-        assertTrue(rows.get(0).get("logLoss").asDouble() != rows.get(3).get("logLoss").asDouble());
+        assertTrue(rows.get(0).get("logLoss").asDouble()
+                != rows.get(3).get("logLoss").asDouble());
 
         Run bad = run("--file", clicks.toString(), "--batch.size", "0");
         assertEquals(2, bad.status);
@@ -99,8 +105,21 @@ class EvaluateTest {
         }
         Path series = dir.resolve("series.csv");
         Files.write(series, lines);
-        Run r = run("--file", series.toString(), "--format", "series", "--time", "ts", "--value", "value",
-                "--optimizer", "rls", "--series.seasonal-lags", "24", "--curve", "none");
+        Run r = run(
+                "--file",
+                series.toString(),
+                "--format",
+                "series",
+                "--time",
+                "ts",
+                "--value",
+                "value",
+                "--optimizer",
+                "rls",
+                "--series.seasonal-lags",
+                "24",
+                "--curve",
+                "none");
         assertEquals(0, r.status, r.err);
         JsonNode tail = r.last().get("tail");
         assertTrue(tail.get("mae").asDouble() < 30, "noise 20: " + tail);

@@ -72,8 +72,13 @@ class LearnerTest {
     @Test
     void extremeButAcceptedValuesNeverMakeAWeightOrAScoreNonFinite() {
         for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
-            for (ModelSpec spec : new ModelSpec[] {Specs.squared("m", kind),
-                Specs.logistic("m", 10, 100).toBuilder().optimizer(kind).learningRate(0.1).build()}) {
+            for (ModelSpec spec : new ModelSpec[] {
+                Specs.squared("m", kind),
+                Specs.logistic("m", 10, 100).toBuilder()
+                        .optimizer(kind)
+                        .learningRate(0.1)
+                        .build()
+            }) {
                 if (kind == ModelSpec.OptimizerKind.RLS && spec.loss != Loss.SQUARED) {
                     continue; // least squares is for squared loss only
                 }
@@ -83,8 +88,10 @@ class LearnerTest {
                     boolean extreme = i % 97 == 0 || i < 3;
                     double x = extreme ? (i % 2 == 0 ? 1e30 : -1e30) : r.nextGaussian();
                     double label = spec.loss == Loss.SQUARED ? (extreme ? -1e30 : x) : (x > 0 ? 1 : 0);
-                    double p = l.learn(new Features(new int[] {i % 5}, new int[] {10, 11}, new double[] {x, 1e30}),
-                            label, extreme ? 1000 : 1);
+                    double p = l.learn(
+                            new Features(new int[] {i % 5}, new int[] {10, 11}, new double[] {x, 1e30}),
+                            label,
+                            extreme ? 1000 : 1);
                     assertTrue(Double.isFinite(p), kind + " " + spec.loss + " example " + i + ": " + p);
                 }
                 for (int c = 0; c < l.dimension(); c++) {
@@ -97,7 +104,8 @@ class LearnerTest {
     @Test
     void stateRoundTripContinuesExactlyAndABatchStateSeedsTheOptimizer() {
         for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
-            ModelSpec spec = Specs.squared("m", kind).toBuilder().forgetHalfLife(50).build();
+            ModelSpec spec =
+                    Specs.squared("m", kind).toBuilder().forgetHalfLife(50).build();
             Learner a = new Learner(spec);
             Random r = new Random(7);
             for (int i = 0; i < 300; i++) {
@@ -127,7 +135,7 @@ class LearnerTest {
     }
 
     private static Features example(Random r) {
-        return new Features(new int[] {r.nextInt(8)}, new int[] {20, 21}, new double[] {r.nextGaussian() * 100,
-            r.nextDouble()});
+        return new Features(
+                new int[] {r.nextInt(8)}, new int[] {20, 21}, new double[] {r.nextGaussian() * 100, r.nextDouble()});
     }
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.SeriesScale;
 import dev.streamlearn.testing.Examples;
@@ -87,7 +87,10 @@ class ModelTrainerTest {
     @Test
     void restoredTrainerContinuesExactlyAsIfNeverStopped() {
         for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
-            ModelSpec spec = Specs.squared("m", kind).toBuilder().batchSize(7).forgetHalfLife(100).build();
+            ModelSpec spec = Specs.squared("m", kind).toBuilder()
+                    .batchSize(7)
+                    .forgetHalfLife(100)
+                    .build();
             List<Example> stream = randomStream(200, 42);
             ModelTrainer uninterrupted = new ModelTrainer(spec);
             ModelTrainer first = new ModelTrainer(spec);
@@ -184,7 +187,11 @@ class ModelTrainerTest {
         assertEquals(6.0, t.naiveMetrics().windowMae(), 1e-12);
         ModelTrainer restored = ModelTrainer.restore(t.spec(), t.snapshot());
         assertEquals(6.0, restored.naiveMetrics().windowMae(), 1e-12);
-        assertEquals(0, new ModelTrainer(Specs.squared("m", ModelSpec.OptimizerKind.SGD)).forecastMetrics().seen());
+        assertEquals(
+                0,
+                new ModelTrainer(Specs.squared("m", ModelSpec.OptimizerKind.SGD))
+                        .forecastMetrics()
+                        .seen());
     }
 
     private static List<Example> randomStream(int n, long seed) {
@@ -194,7 +201,12 @@ class ModelTrainerTest {
             double x1 = r.nextGaussian();
             double x2 = 1000 * r.nextGaussian();
             int category = r.nextInt(5);
-            s.add(new Example("m", null, i, 2 * x1 - x2 / 1000 + category + 0.5 + 0.1 * r.nextGaussian(), 1.0,
+            s.add(new Example(
+                    "m",
+                    null,
+                    i,
+                    2 * x1 - x2 / 1000 + category + 0.5 + 0.1 * r.nextGaussian(),
+                    1.0,
                     new Features(new int[] {category}, new int[] {1, 2}, new double[] {x1, x2})));
         }
         return s;
@@ -209,5 +221,4 @@ class ModelTrainerTest {
         }
         return updates;
     }
-
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.records.ControlCommand;
-import dev.streamlearn.records.Example;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import java.util.List;
@@ -26,7 +26,9 @@ class TrainerFunctionTest {
             ModelSpec spec) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec), null)),
-                e -> e.modelId, c -> c.modelId, Types.STRING);
+                e -> e.modelId,
+                c -> c.modelId,
+                Types.STRING);
     }
 
     private static Example example(int i) {
@@ -88,7 +90,8 @@ class TrainerFunctionTest {
     @Test
     void rollsBackToARecentVersionAsTheNextVersionAndAnswersUnknownVersionsOnTheModelLog() throws Exception {
         // every version stored, 3 kept, no full update but the first
-        ModelSpec spec = Specs.logistic("m", 2, 10_000).toBuilder().fullUpdateEvery(100).build();
+        ModelSpec spec =
+                Specs.logistic("m", 2, 10_000).toBuilder().fullUpdateEvery(100).build();
         try (var h = harness(spec)) {
             h.open();
             for (int i = 0; i < 8; i++) {
@@ -96,7 +99,8 @@ class TrainerFunctionTest {
             }
             assertEquals(List.of(1L, 2L, 3L, 4L), versions(h));
             List<dev.streamlearn.model.ModelLogEntry> log = log(h);
-            assertEquals(List.of("stored", "stored", "stored", "stored"),
+            assertEquals(
+                    List.of("stored", "stored", "stored", "stored"),
                     log.stream().map(e -> e.event.toString()).collect(Collectors.toList()));
 
             h.processElement2(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 3), 20);
@@ -142,7 +146,8 @@ class TrainerFunctionTest {
 
     private static List<dev.streamlearn.model.ModelLogEntry> log(
             KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> h) {
-        return h.getSideOutput(TrainerFunction.MODEL_LOG).stream().map(r -> r.getValue())
+        return h.getSideOutput(TrainerFunction.MODEL_LOG).stream()
+                .map(r -> r.getValue())
                 .collect(Collectors.toList());
     }
 

@@ -92,8 +92,8 @@ public final class ModelStore implements Serializable {
 
     /** Writes a version to a temporary file that {@link #publish} later moves into place. */
     public Path writePending(StoredModel m, String uniqueName) throws IOException {
-        Path pending = new Path(root + "/" + PENDING_DIR + "/" + m.modelId + "-" + ModelFile.fileName(m.version) + "-"
-                + uniqueName);
+        Path pending = new Path(
+                root + "/" + PENDING_DIR + "/" + m.modelId + "-" + ModelFile.fileName(m.version) + "-" + uniqueName);
         FileSystem fs = pending.getFileSystem();
         try (OutputStream out = new BufferedOutputStream(fs.create(pending, FileSystem.WriteMode.OVERWRITE))) {
             ModelFile.write(m, out);
