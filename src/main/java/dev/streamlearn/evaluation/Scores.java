@@ -1,6 +1,7 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.records.Example;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ public final class Scores {
     private final Map<String, Integer> rejected = new TreeMap<>();
 
     /** The score of an example: a prediction of its label, and for a series example its forecast in the series' scale. */
-    void add(dev.streamlearn.records.Example e, double prediction) {
+    void add(Example e, double prediction) {
         if (series) {
             addForecast(
                     prediction,

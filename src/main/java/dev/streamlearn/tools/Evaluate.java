@@ -10,6 +10,7 @@ import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
 import dev.streamlearn.job.JobConfig;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
@@ -175,7 +176,7 @@ public final class Evaluate implements Callable<Integer> {
             ModelSpec spec, JobConfig config, List<DatasetEvent> events, List<SeriesPoint> points) {
         ObjectNode n = JSON.createObjectNode();
         String last = String.format(Locale.ROOT, "last %.0f %%", 100 * tail);
-        if (spec.loss == dev.streamlearn.metrics.Loss.LOGISTIC) {
+        if (spec.loss == Loss.LOGISTIC) {
             Summary reference = Summary.tail(Baselines.referenceFtrl(stream(spec, config, events, points)), tail);
             out.println(line("reference FTRL", reference) + "  (" + last + "; per example, alpha 0.1)");
             put(n.putObject("referenceFtrl"), reference);

@@ -1,6 +1,7 @@
 package dev.streamlearn.tools;
 
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.job.Topic;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.PrintStream;
@@ -83,7 +84,7 @@ public final class Replay implements Callable<Integer> {
         if (skip < 0 || limit < 0 || rate < 0 || requestsEvery < 0) {
             throw new IllegalArgumentException("--skip, --limit, --rate and --requests-every take numbers >= 0");
         }
-        dev.streamlearn.datasets.DatasetSource source = data.source();
+        DatasetSource source = data.source();
         if (source.isSeries()) {
             List<SeriesPoint> points = slice(source.points());
             String to = topic != null ? topic : Topic.SERIES.defaultName;

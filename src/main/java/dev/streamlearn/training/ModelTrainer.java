@@ -7,6 +7,7 @@ import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Features;
 import dev.streamlearn.records.SeriesScale;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,7 +193,7 @@ public final class ModelTrainer {
     }
 
     /** The prediction the current model makes for an example's features, without learning. */
-    public double predict(dev.streamlearn.records.Features features) {
+    public double predict(Features features) {
         return learner.predict(features);
     }
 
