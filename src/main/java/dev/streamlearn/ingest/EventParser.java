@@ -22,7 +22,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Parses and validates the JSON events of DESIGN.md and hashes their features. Never throws on
+ * Parses and validates the JSON events (README, "Topics and formats") and hashes their features. Never throws on
  * input: every problem becomes a {@link DeadLetter} with its reason. One instance per parallel
  * parser (it reuses buffers); not thread-safe.
  */

@@ -32,10 +32,6 @@ public final class ModelStore implements Serializable {
         this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     }
 
-    public String root() {
-        return root;
-    }
-
     public Path modelDir(String modelId) {
         return new Path(root + "/" + modelId);
     }
