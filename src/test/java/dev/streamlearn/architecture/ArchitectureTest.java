@@ -11,7 +11,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.conditions.ArchConditions;
 import java.util.List;
+import org.apache.flink.api.common.functions.Function;
 
 /**
  * The shape of the code: the math (hashing, scaling, the learner, metrics, model files, records)
@@ -58,8 +60,8 @@ class ArchitectureTest {
 
     private static final ArchRule FLINKFUNCTIONSAREADAPTERS = classes()
             .that()
-            .implement(org.apache.flink.api.common.functions.Function.class)
-            .should(com.tngtech.archunit.lang.conditions.ArchConditions.be(AN_ADAPTER))
+            .implement(Function.class)
+            .should(ArchConditions.be(AN_ADAPTER))
             .because("Flink functions are thin adapters around the plain-Java math");
 
     /** Checked as a method: surefire 3.5.3 does not run rules declared as fields. */

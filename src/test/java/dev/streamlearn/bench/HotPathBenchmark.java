@@ -3,13 +3,17 @@ package dev.streamlearn.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Features;
+import dev.streamlearn.training.Learner;
 import dev.streamlearn.training.ModelTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,7 +53,7 @@ public class HotPathBenchmark {
     private EventParser parser;
     private ModelTrainer trainer;
     private ModelTrainer wideTrainer;
-    private dev.streamlearn.training.Learner wideLearner;
+    private Learner wideLearner;
     private Example[] wideExamples;
 
     @Setup
@@ -66,7 +70,7 @@ public class HotPathBenchmark {
         }
         trainer = new ModelTrainer(spec);
         wideTrainer = new ModelTrainer(spec);
-        wideLearner = new dev.streamlearn.training.Learner(spec);
+        wideLearner = new Learner(spec);
         wideExamples = wideExamples(EVENTS, 20);
     }
 
@@ -117,28 +121,23 @@ public class HotPathBenchmark {
 
     /** Click-log-shaped examples: 13 numeric counts (log-normal), 27 categoricals with Zipf-like values. */
     static Example[] wideExamples(int n, int hashBits) {
-        java.util.Random r = new java.util.Random(1);
+        Random r = new Random(1);
         int mask = (1 << hashBits) - 1;
         Example[] out = new Example[n];
         for (int i = 0; i < n; i++) {
             int[] categorical = new int[27];
             for (int c = 0; c < categorical.length; c++) {
                 int value = (int) Math.floor(Math.pow(1e5, r.nextDouble())); // heavy head, long tail
-                categorical[c] = dev.streamlearn.features.MurmurHash3.hash("c" + c + "=" + value, 0) & mask;
+                categorical[c] = MurmurHash3.hash("c" + c + "=" + value, 0) & mask;
             }
             int[] numeric = new int[13];
             double[] values = new double[13];
             for (int k = 0; k < numeric.length; k++) {
-                numeric[k] = dev.streamlearn.features.MurmurHash3.hash("i" + k, 0) & mask;
+                numeric[k] = MurmurHash3.hash("i" + k, 0) & mask;
                 values[k] = Math.floor(Math.exp(2 * r.nextGaussian() + 1));
             }
             out[i] = new Example(
-                    "bike",
-                    null,
-                    i,
-                    r.nextInt(4) == 0 ? 1 : 0,
-                    1.0,
-                    new dev.streamlearn.records.Features(categorical, numeric, values));
+                    "bike", null, i, r.nextInt(4) == 0 ? 1 : 0, 1.0, new Features(categorical, numeric, values));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package dev.streamlearn.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
@@ -82,7 +83,7 @@ class ServedModelTest {
 
     private static Features features(Random r, ModelSpec spec) {
         int[] categorical = {r.nextInt(50), 50 + r.nextInt(50)};
-        int count = new dev.streamlearn.features.FeatureHasher(spec.hashBits).numericIndex("count");
+        int count = new FeatureHasher(spec.hashBits).numericIndex("count");
         return new Features(categorical, new int[] {count, 200 + r.nextInt(3)}, new double[] {
             Math.floor(Math.exp(5 * r.nextDouble())), 1e6 + 1e4 * r.nextGaussian()
         });

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.series.SeriesSpec;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,7 +116,7 @@ class JobConfigTest {
                 "reset");
         assertEquals(336, c.series().window());
         assertEquals(48, c.series().season());
-        assertEquals(dev.streamlearn.series.SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
+        assertEquals(SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
         assertEquals(
                 null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
     }

@@ -6,22 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.inference.ServedModel;
+import dev.streamlearn.ingest.SourceRecord;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.records.SeriesScale;
+import dev.streamlearn.series.SeriesState;
+import dev.streamlearn.series.SeriesWindow;
 import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.Specs;
 import dev.streamlearn.training.ModelTrainer;
 import dev.streamlearn.training.Scaling;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -42,7 +50,7 @@ class PojoSerializationTest {
         trainer.add(Examples.numeric(0, new int[] {1}, new double[] {3}), 8);
         trainer.applyBatch();
         trainer.add(Examples.numeric(1, new int[] {1, 5}, new double[] {1, 4}), 9); // left open
-        dev.streamlearn.model.StoredModel stored = trainer.store(11L);
+        StoredModel stored = trainer.store(11L);
         ModelSnapshot snapshot = trainer.snapshot();
         ServedModel served = new ServedModel("m", 4);
         ModelUpdate update = new ModelUpdate(
@@ -58,10 +66,10 @@ class PojoSerializationTest {
         Example series = new Example("m", "s", 5L, 0.5, 1.0, Features.categorical(7));
         series.series = new SeriesScale(100, 10, 104);
         return Stream.of(
-                new dev.streamlearn.ingest.SourceRecord("{}", 1, 42L),
-                new dev.streamlearn.records.SeriesPoint("PJME", 5L, 26498.0),
+                new SourceRecord("{}", 1, 42L),
+                new SeriesPoint("PJME", 5L, 26498.0),
                 seriesState(),
-                new dev.streamlearn.records.Forecast("PJME", 6L, 26000.5, "load", 7L),
+                new Forecast("PJME", 6L, 26000.5, "load", 7L),
                 new Example("m", "e1", 5L, 1.0, 2.0, new Features(new int[] {1}, new int[] {2}, new double[] {1.5})),
                 series,
                 new PredictionRequest("r1", "m", 6L, Features.categorical(3)),
@@ -74,13 +82,12 @@ class PojoSerializationTest {
                 snapshot.state,
                 served,
                 stored,
-                dev.streamlearn.model.ModelLogEntry.of(
-                        dev.streamlearn.model.ModelLogEntry.Event.STORED, stored, "file:/store/m/v1.model"));
+                ModelLogEntry.of(ModelLogEntry.Event.STORED, stored, "file:/store/m/v1.model"));
     }
 
-    private static dev.streamlearn.series.SeriesState seriesState() {
-        dev.streamlearn.series.SeriesState s = new dev.streamlearn.series.SeriesState(3);
-        dev.streamlearn.series.SeriesWindow.append(s, 1.5, 10L);
+    private static SeriesState seriesState() {
+        SeriesState s = new SeriesState(3);
+        SeriesWindow.append(s, 1.5, 10L);
         return s;
     }
 
@@ -103,7 +110,7 @@ class PojoSerializationTest {
     private static void assertFieldsEqual(Object expected, Object actual) throws IllegalAccessException {
         assertEquals(expected.getClass(), actual.getClass());
         for (Field f : expected.getClass().getFields()) {
-            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+            if (Modifier.isStatic(f.getModifiers())) {
                 continue;
             }
             Object e = f.get(expected);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.tools.ClusterMetrics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -224,7 +225,7 @@ class LocalStackIT {
                         try {
                             return Files.readString(f).strip();
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                     })
                     .collect(Collectors.toList());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -85,7 +86,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Sends the records with a key each, so records with the same key keep their order (one
      * partition): how a producer of time series keeps each series in order.
      */
-    public void sendKeyed(String topic, Collection<String> records, java.util.function.Function<String, String> key) {
+    public void sendKeyed(String topic, Collection<String> records, Function<String, String> key) {
         for (String r : records) {
             producer.send(new ProducerRecord<>(topic, key.apply(r), r));
         }

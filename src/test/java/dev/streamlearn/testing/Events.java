@@ -1,5 +1,6 @@
 package dev.streamlearn.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.DatasetEvent;
@@ -25,7 +26,7 @@ public final class Events {
     public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }

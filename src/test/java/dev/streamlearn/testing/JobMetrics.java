@@ -1,6 +1,7 @@
 package dev.streamlearn.testing;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -20,7 +21,7 @@ public final class JobMetrics {
 
     /** Sum of every gauge or counter whose identifier ends with {@code suffix}; NaN when none exists yet. */
     public double sum(String suffix) {
-        Map<String, Metric> found = reporter.findMetrics(job, java.util.regex.Pattern.quote(suffix) + "$");
+        Map<String, Metric> found = reporter.findMetrics(job, Pattern.quote(suffix) + "$");
         if (found.isEmpty()) {
             return Double.NaN;
         }

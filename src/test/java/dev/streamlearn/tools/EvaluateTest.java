@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.datasets.DatasetEvent;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +33,7 @@ class EvaluateTest {
         List<String> lines = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (DatasetEvent e : new ClickStream(new ClickStream.Spec()).take(5000)) {
-            com.fasterxml.jackson.databind.node.ObjectNode n =
-                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(e.json);
+            ObjectNode n = (ObjectNode) json.readTree(e.json);
             n.remove("model");
             lines.add(json.writeValueAsString(n));
         }
@@ -98,7 +99,7 @@ class EvaluateTest {
     @Test
     void aSeriesGoesThroughTheJobsLagWindowsAndIsJudgedInItsOwnScale() throws Exception {
         List<String> lines = new ArrayList<>(List.of("ts,value"));
-        java.util.Random noise = new java.util.Random(2);
+        Random noise = new Random(2);
         for (int h = 0; h < 2000; h++) {
             double v = 1000 + 300 * Math.sin(2 * Math.PI * h / 24) + 20 * noise.nextGaussian();
             lines.add((1_700_000_000_000L + h * 3_600_000L) + "," + v);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -61,7 +62,7 @@ class ModelTrainerTest {
         List<Double> scores = new ArrayList<>();
         t.onScored((p, y) -> scores.add(p));
         t.add(Examples.categorical(1, 3), 1);
-        assertEquals(dev.streamlearn.metrics.Loss.LOGISTIC.predict(1.0 / 3), scores.get(0), 1e-12);
+        assertEquals(Loss.LOGISTIC.predict(1.0 / 3), scores.get(0), 1e-12);
         assertEquals(2, t.metrics().seen());
         assertEquals(Math.log(2) / 2 - Math.log(scores.get(0)) / 2, t.metrics().totalLoss(), 1e-12);
     }

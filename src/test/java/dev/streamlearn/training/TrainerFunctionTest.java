@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -98,7 +100,7 @@ class TrainerFunctionTest {
                 h.processElement1(example(i), i);
             }
             assertEquals(List.of(1L, 2L, 3L, 4L), versions(h));
-            List<dev.streamlearn.model.ModelLogEntry> log = log(h);
+            List<ModelLogEntry> log = log(h);
             assertEquals(
                     List.of("stored", "stored", "stored", "stored"),
                     log.stream().map(e -> e.event.toString()).collect(Collectors.toList()));
@@ -113,7 +115,7 @@ class TrainerFunctionTest {
             double[] expected = new double[spec.dimension()];
             for (ModelUpdate u : h.extractOutputValues().subList(0, 3)) {
                 if (u.full) {
-                    java.util.Arrays.fill(expected, 0.0);
+                    Arrays.fill(expected, 0.0);
                 }
                 for (int k = 0; k < u.indices.length; k++) {
                     expected[u.indices[k]] = u.values[k];
@@ -125,7 +127,7 @@ class TrainerFunctionTest {
             }
             assertArrayEquals(expected, served, 0.0, "exactly version 3's weights");
             assertTrue(v4.version > v3.version);
-            dev.streamlearn.model.ModelLogEntry entry = log(h).get(4);
+            ModelLogEntry entry = log(h).get(4);
             assertEquals("rollback", entry.event.toString());
             assertEquals(5L, entry.version);
             assertEquals(3L, entry.parentVersion);
@@ -144,7 +146,7 @@ class TrainerFunctionTest {
         }
     }
 
-    private static List<dev.streamlearn.model.ModelLogEntry> log(
+    private static List<ModelLogEntry> log(
             KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> h) {
         return h.getSideOutput(TrainerFunction.MODEL_LOG).stream()
                 .map(r -> r.getValue())

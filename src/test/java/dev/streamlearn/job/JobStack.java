@@ -1,0 +1,196 @@
+package dev.streamlearn.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.datasets.BikeSharingEvents;
+import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.testing.EmbeddedKafka;
+import dev.streamlearn.testing.Events;
+import dev.streamlearn.testing.FlinkConf;
+import dev.streamlearn.testing.JobMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.util.MiniClusterWithClientResource;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One KRaft Kafka broker and one Flink MiniCluster (the repository's flink-conf: RocksDB, checkpoints; metrics in
+ * memory) for every job scenario in the test JVM: the first scenario that asks starts them, JUnit stops them when the
+ * run ends. Each scenario keeps to its own topics (a prefix), its own state folder and its own job, so scenarios do
+ * not see each other. The shared input is the UCI bike-sharing hours as a binary "busy hour" task.
+ */
+final class JobStack implements AutoCloseable {
+
+    static final String MODEL = "bike";
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String[] JOB_TOPICS = {
+        "labeled", "requests", "control", "predictions", "dead-letter", "model-log"
+    };
+
+    final EmbeddedKafka kafka;
+    final InMemoryReporter reporter;
+    final List<DatasetEvent> bike;
+    private final MiniClusterWithClientResource flink;
+    private final Path dir;
+
+    private JobStack(Path dir, EmbeddedKafka kafka, InMemoryReporter reporter, MiniClusterWithClientResource flink)
+            throws IOException {
+        this.dir = dir;
+        this.kafka = kafka;
+        this.reporter = reporter;
+        this.flink = flink;
+        this.bike = BikeSharingEvents.read(
+                MODEL, Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.BUSY_HOUR);
+    }
+
+    private static JobStack start() throws Exception {
+        Path dir = Files.createTempDirectory("job-stack");
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        InMemoryReporter reporter = InMemoryReporter.create();
+        MiniClusterWithClientResource flink =
+                new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
+                        .setConfiguration(reporter.addToConfiguration(new Configuration()))
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(4)
+                        .build());
+        flink.before(); // also makes getExecutionEnvironment() submit to this cluster
+        return new JobStack(dir, kafka, reporter, flink);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (EmbeddedKafka k = kafka) {
+            flink.after();
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** A folder of the scenario's own under the stack's temporary folder. */
+    Path dir(String name) {
+        return dir.resolve(name);
+    }
+
+    ClusterClient<?> client() {
+        return flink.getClusterClient();
+    }
+
+    /** The job's options on topics of its own ({@code prefix} + the default name), learning {@link #MODEL}. */
+    JobConfig config(String prefix, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka.group-id",
+                prefix + "job",
+                "--models",
+                MODEL,
+                "--batch.size",
+                "50",
+                "--batch.millis",
+                "100",
+                "--update.full-every",
+                "20"));
+        args.addAll(topics(prefix, JOB_TOPICS));
+        args.addAll(List.of(extra));
+        return JobConfig.fromArgs(args.toArray(new String[0]));
+    }
+
+    /** Creates {@code prefix + name} for each name with two partitions; returns the options that point the job at them. */
+    List<String> topics(String prefix, String... names) throws Exception {
+        List<String> args = new ArrayList<>();
+        for (String name : names) {
+            kafka.createTopics(2, prefix + name);
+            args.add("--topic." + name);
+            args.add(prefix + name);
+        }
+        return args;
+    }
+
+    /** An environment on the shared cluster, checkpointing every 300 ms into the scenario's folder. */
+    StreamExecutionEnvironment env(String name) {
+        return env(FlinkConf.load(dir(name), Duration.ofMillis(300)));
+    }
+
+    StreamExecutionEnvironment env(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+
+    JobMetrics metrics(JobClient job) {
+        return new JobMetrics(reporter, job.getJobID());
+    }
+
+    List<JsonNode> readPredictions(JobConfig config, int expected) {
+        List<String> raw = kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), expected, TIMEOUT);
+        assertEquals(expected, raw.size(), "predictions in the topic");
+        return raw.stream().map(Events::parse).collect(Collectors.toList());
+    }
+
+    /** {@code count} prediction requests for bike hours spread over the year, ids {@code q<wave>-<i>}. */
+    List<String> requests(int wave, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(bike.get((i * 97) % bike.size()).asRequest("q" + wave + "-" + i));
+        }
+        return out;
+    }
+
+    /** The events as the job's parser makes them examples. */
+    static List<Example> examples(JobConfig config, List<DatasetEvent> events) {
+        EventParser parser = new EventParser(config.models(), 65536, "t");
+        return events.stream().map(e -> parser.parseLabeled(e.json).value()).collect(Collectors.toList());
+    }
+
+    static List<Long> storedVersions(ModelStore store, String model) {
+        try {
+            return store.versions(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gives a scenario's constructor the shared stack. */
+    static final class Shared implements ParameterResolver {
+        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(JobStack.class);
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == JobStack.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            // the root context's store outlives every test class and closes what it holds at the end of the run
+            return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(JobStack.class, k -> {
+                try {
+                    return start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not start the shared Kafka broker and Flink cluster", e);
+                }
+            });
+        }
+    }
+}
