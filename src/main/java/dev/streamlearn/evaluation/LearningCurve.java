@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -59,7 +60,7 @@ public final class LearningCurve {
                     line("model", MODEL_COLOR, windows, MetricNames.LOG_LOSS),
                     line("base rate", BASELINE_COLOR, windows, "baseRateLogLoss")));
             double[] half = new double[points];
-            java.util.Arrays.fill(half, 0.5);
+            Arrays.fill(half, 0.5);
             body.append(chart(
                     "AUC",
                     x,

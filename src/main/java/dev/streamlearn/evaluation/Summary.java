@@ -4,6 +4,7 @@ import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.MetricNames;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public final class Summary {
     /** The same metrics without those of the no-model baselines that {@link #of} computes from the scores' own past. */
     public Summary withoutRunningBaselines() {
         Map<String, Double> m = new LinkedHashMap<>(metrics);
-        m.keySet().removeAll(java.util.List.of("baseRateLogLoss", "meanMae", "meanRmse"));
+        m.keySet().removeAll(List.of("baseRateLogLoss", "meanMae", "meanRmse"));
         return new Summary(examples, m);
     }
 

@@ -1,5 +1,7 @@
 package dev.streamlearn.metrics;
 
+import java.util.Arrays;
+
 /** ROC AUC as the normalized Mann-Whitney U statistic, with tied scores sharing their mean rank. */
 public final class Auc {
 
@@ -11,7 +13,7 @@ public final class Auc {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
         double positiveRankSum = 0;
         long positives = 0;
         int i = 0;

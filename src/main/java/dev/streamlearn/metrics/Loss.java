@@ -1,5 +1,7 @@
 package dev.streamlearn.metrics;
 
+import java.util.Locale;
+
 /**
  * A loss with its canonical link, so that the gradient of the loss with respect to the
  * margin is always {@code prediction - label}.
@@ -70,12 +72,12 @@ public enum Loss {
     public abstract String labelRule();
 
     public static Loss parse(String name) {
-        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
     }
 
     /** The name in options and messages: {@code logistic}, {@code squared}. */
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

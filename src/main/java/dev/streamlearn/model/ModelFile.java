@@ -2,8 +2,10 @@ package dev.streamlearn.model;
 
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.metrics.Loss;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -193,7 +195,7 @@ public final class ModelFile {
             System.err.println("usage: java -cp streamlearn.jar dev.streamlearn.model.ModelFile FILE");
             System.exit(2);
         }
-        try (InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(args[0]))) {
+        try (InputStream in = new BufferedInputStream(new FileInputStream(args[0]))) {
             StoredModel m = read(in);
             System.out.printf(
                     "model %s version %d (parent %d), %d examples, %d non-zero weights, %s/%s, 2^%d hashed%n",

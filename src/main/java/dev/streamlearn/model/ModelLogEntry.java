@@ -1,5 +1,7 @@
 package dev.streamlearn.model;
 
+import java.util.Locale;
+
 /**
  * One line of a model's history on the model-log topic: a stored version, a rollback, a freeze
  * or resume, or a rejected command with its reason.
@@ -17,7 +19,7 @@ public class ModelLogEntry {
         /** As written on the model-log topic: {@code stored}, {@code rollback}, ... */
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

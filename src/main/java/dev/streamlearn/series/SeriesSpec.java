@@ -1,6 +1,7 @@
 package dev.streamlearn.series;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /** How time series are turned into examples and forecast requests. */
 public final class SeriesSpec implements Serializable {
@@ -17,7 +18,7 @@ public final class SeriesSpec implements Serializable {
         /** The name in options: {@code fill}, {@code reset}. */
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 
 /**
  * Reads a job's operator metrics from a Flink cluster's REST API, the same endpoints the web UI
@@ -80,8 +81,7 @@ public final class ClusterMetrics {
         return merged(jobId, Math::max, suffixes);
     }
 
-    private Map<String, Double> merged(
-            String jobId, java.util.function.BinaryOperator<Double> merge, String... suffixes)
+    private Map<String, Double> merged(String jobId, BinaryOperator<Double> merge, String... suffixes)
             throws IOException, InterruptedException {
         Map<String, Double> sums = new LinkedHashMap<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -136,7 +137,7 @@ public final class EndToEndBench implements Callable<Integer> {
             String outTopic,
             int n,
             int rate,
-            java.util.function.IntFunction<String> record,
+            IntFunction<String> record,
             String idPrefix)
             throws Exception {
         Properties c = new Properties();

@@ -54,8 +54,15 @@ public final class Generate implements Callable<Integer> {
             names = "--counts-act",
             paramLabel = "HOW",
             defaultValue = "log",
-            description = "How the counts move the log-odds: log (through log1p of the count) or linear.")
-    String countsAct;
+            description = "How the counts move the log-odds: log or linear (through log1p of the count, or"
+                    + " in proportion to it).")
+    CountsAct countsAct;
+
+    /** How the generated counts enter the true log-odds. */
+    enum CountsAct {
+        LOG,
+        LINEAR
+    }
 
     public static void main(String[] args) {
         Tool.exit(new Generate(), args);
@@ -63,15 +70,12 @@ public final class Generate implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!countsAct.equals("log") && !countsAct.equals("linear")) {
-            throw new IllegalArgumentException("--counts-act is log or linear, not '" + countsAct + "'");
-        }
         ClickStream.Spec spec = new ClickStream.Spec();
         spec.seed = seed;
         spec.model = model;
         spec.driftAt = driftAt;
         spec.labelNoise = labelNoise;
-        spec.countsActThroughLog = countsAct.equals("log");
+        spec.countsActThroughLog = countsAct == CountsAct.LOG;
         ClickStream stream = new ClickStream(spec);
         try (Writer w = out == null
                 ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))

@@ -9,14 +9,17 @@ import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.IntToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -232,12 +235,12 @@ public final class ModelStoreTool {
         }
     }
 
-    private static Integer[] byMagnitude(int n, java.util.function.IntToDoubleFunction size) {
+    private static Integer[] byMagnitude(int n, IntToDoubleFunction size) {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(size.applyAsDouble(y), size.applyAsDouble(x)));
+        Arrays.sort(order, (x, y) -> Double.compare(size.applyAsDouble(y), size.applyAsDouble(x)));
         return order;
     }
 
@@ -258,7 +261,7 @@ public final class ModelStoreTool {
         FeatureHasher hasher = new FeatureHasher(m.hashBits);
         Map<Integer, TreeSet<String>> all = new HashMap<>();
         DatasetSource source = new DatasetSource();
-        source.files.add(java.nio.file.Path.of(options.namesFrom));
+        source.files.add(Path.of(options.namesFrom));
         source.format = options.format;
         List<DatasetEvent> events = source.events();
         for (DatasetEvent e : events) {

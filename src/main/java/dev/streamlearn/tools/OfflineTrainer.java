@@ -50,15 +50,8 @@ public final class OfflineTrainer implements Callable<Integer> {
     @Option(names = "--lambda", paramLabel = "X", defaultValue = "0.1", description = "L2 penalty of the batch fit.")
     double lambda;
 
-    @Option(names = "--skip", paramLabel = "N", defaultValue = "0", description = "Leave out the first N events.")
-    int skip;
-
-    @Option(
-            names = "--limit",
-            paramLabel = "N",
-            defaultValue = "" + Integer.MAX_VALUE,
-            description = "Fit on at most N events.")
-    int limit;
+    @Mixin
+    RangeOptions range;
 
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
@@ -83,8 +76,7 @@ public final class OfflineTrainer implements Callable<Integer> {
         ModelSpec spec = JobOptions.config(JobOptions.forModel(model, Map.of(), jobOptions))
                 .models()
                 .get(model);
-        List<DatasetEvent> events = data.source().events();
-        events = events.subList(Math.min(skip, events.size()), (int) Math.min(events.size(), (long) skip + limit));
+        List<DatasetEvent> events = range.of(data.source().events());
         BatchFit.Fitted fitted = BatchFit.fit(spec, BatchFit.Dataset.of(spec, parse(spec, events)), lambda);
         ModelStore store = new ModelStore(storeUri);
         store.publish(store.writePending(fitted.stored, "offline"), fitted.stored.modelId, fitted.stored.version);

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,15 +35,8 @@ public final class Replay implements Callable<Integer> {
     @Mixin
     DatasetOptions data;
 
-    @Option(names = "--skip", paramLabel = "N", defaultValue = "0", description = "Leave out the first N events.")
-    int skip;
-
-    @Option(
-            names = "--limit",
-            paramLabel = "N",
-            defaultValue = "" + Integer.MAX_VALUE,
-            description = "Send at most N events.")
-    int limit;
+    @Mixin
+    RangeOptions range;
 
     @Option(
             names = "--rate",
@@ -81,12 +75,12 @@ public final class Replay implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (skip < 0 || limit < 0 || rate < 0 || requestsEvery < 0) {
-            throw new IllegalArgumentException("--skip, --limit, --rate and --requests-every take numbers >= 0");
+        if (rate < 0 || requestsEvery < 0) {
+            throw new IllegalArgumentException("--rate and --requests-every take numbers >= 0");
         }
         DatasetSource source = data.source();
         if (source.isSeries()) {
-            List<SeriesPoint> points = slice(source.points());
+            List<SeriesPoint> points = range.of(source.points());
             String to = topic != null ? topic : Topic.SERIES.defaultName;
             // keyed by series: Kafka keeps each series in order within its partition
             long sent = sendAll(
@@ -100,13 +94,13 @@ public final class Replay implements Callable<Integer> {
                     sent, points.isEmpty() ? "-" : points.get(0).series, to);
             return 0;
         }
-        List<DatasetEvent> events = slice(source.events());
+        List<DatasetEvent> events = range.of(source.events());
         String to = topic != null ? topic : Topic.LABELED.defaultName;
         long sent = sendAll(events.size(), (producer, i, callback) -> {
             DatasetEvent e = events.get(i);
             producer.send(new ProducerRecord<>(to, e.json), callback);
             if (requestsEvery > 0 && i % requestsEvery == 0) {
-                producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (skip + i))), callback);
+                producer.send(new ProducerRecord<>(requestsTopic, e.asRequest("req-" + (range.skip + i))), callback);
             }
         });
         err.printf(
@@ -119,10 +113,6 @@ public final class Replay implements Callable<Integer> {
                                 + requestsTopic
                         : "");
         return 0;
-    }
-
-    private <T> List<T> slice(List<T> all) {
-        return all.subList(Math.min(skip, all.size()), (int) Math.min(all.size(), (long) skip + limit));
     }
 
     /** Sends the records of item i (one or more) with the callback that checks each. */
@@ -153,7 +143,7 @@ public final class Replay implements Callable<Integer> {
                 progress.update(i + 1);
             }
             producer.flush();
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             throw new IllegalArgumentException("cannot send to Kafka at " + bootstrap + ": " + e.getMessage());
         }
         progress.done();

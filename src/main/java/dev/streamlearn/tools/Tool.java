@@ -1,5 +1,6 @@
 package dev.streamlearn.tools;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -14,12 +15,12 @@ final class Tool {
     private Tool() {}
 
     static int run(Object command, String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(command);
+        CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         String name = cli.getCommandName().replaceFirst(".*/", "");
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
                 err.println(name + ": " + e.getMessage());
                 return 2;
             }

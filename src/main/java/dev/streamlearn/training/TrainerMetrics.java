@@ -1,5 +1,6 @@
 package dev.streamlearn.training;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -24,7 +25,7 @@ final class TrainerMetrics {
     /** A squared-loss model gets the series metrics too: whether it will see a series is not known up front. */
     TrainerMetrics(MetricGroup group, ModelTrainer trainer) {
         this.metrics = ModelMetric.of(trainer.spec().loss, true);
-        java.util.Arrays.fill(values, Double.NaN);
+        Arrays.fill(values, Double.NaN);
         // values first: a reporter may read a gauge the moment it is registered
         publish(trainer, 0L); // also computes the AUC of a restored window
         for (ModelMetric m : metrics) {

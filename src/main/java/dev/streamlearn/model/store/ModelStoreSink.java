@@ -1,6 +1,8 @@
 package dev.streamlearn.model.store;
 
 import dev.streamlearn.model.StoredModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -134,7 +136,7 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
 
         @Override
         public byte[] serialize(PendingVersion p) throws IOException {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeUTF(p.pendingPath);
                 out.writeUTF(p.modelId);
@@ -145,7 +147,7 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
 
         @Override
         public PendingVersion deserialize(int version, byte[] serialized) throws IOException {
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
                 return new PendingVersion(in.readUTF(), in.readUTF(), in.readLong());
             }
         }
