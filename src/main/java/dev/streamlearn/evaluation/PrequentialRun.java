@@ -1,6 +1,7 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
@@ -43,8 +44,8 @@ public final class PrequentialRun {
     }
 
     /** Labeled events in the wire format, parsed and hashed for the model. */
-    public static Stream ofEvents(ModelSpec spec, Iterable<String> events, int maxRecordBytes) {
-        EventParser parser = new EventParser(Map.of(spec.id, spec), maxRecordBytes, TOPIC);
+    public static Stream ofEvents(ModelSpec spec, Iterable<String> events, InputLimits limits) {
+        EventParser parser = new EventParser(Map.of(spec.id, spec), limits, TOPIC);
         Stream stream = new Stream(false);
         for (String event : events) {
             ParseResult<Example> r = parser.parseLabeled(event);

@@ -1,8 +1,12 @@
 package dev.streamlearn.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,10 +20,13 @@ import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Parses and validates the JSON events (README, "Topics and formats") and hashes their features. Never throws on
@@ -28,22 +35,36 @@ import java.util.Map;
  */
 public final class EventParser {
 
-    /** NaN and Infinity literals parse (Python's json.dumps writes them) so they can be rejected by name. */
+    /**
+     * Strict JSON: one object and nothing after it, no key twice (which value would count?). NaN
+     * and Infinity literals parse (Python's json.dumps writes them) so they can be rejected by name.
+     */
     private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactory())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private final Map<String, ModelSpec> models;
     private final Map<String, FeaturesBuilder> featureBuilders = new HashMap<>();
-    private final int maxRecordBytes;
+    private final InputLimits limits;
     private final String topic;
+    private final LongSupplier clock;
     /** The model the record being parsed names, once read: a rejected record is reported to it too. */
     private String modelOfRecord;
+    /** The record being parsed, for the rare second look at its number literals. */
+    private String payloadOfRecord;
 
-    public EventParser(Map<String, ModelSpec> models, int maxRecordBytes, String topic) {
+    public EventParser(Map<String, ModelSpec> models, InputLimits limits, String topic) {
+        this(models, limits, topic, System::currentTimeMillis);
+    }
+
+    /** @param clock now in epoch millis: the time of events without {@code ts}, and what {@code ts} may not run ahead of */
+    public EventParser(Map<String, ModelSpec> models, InputLimits limits, String topic, LongSupplier clock) {
         this.models = models;
-        this.maxRecordBytes = maxRecordBytes;
+        this.limits = limits;
         this.topic = topic;
+        this.clock = clock;
         for (ModelSpec spec : models.values()) {
             featureBuilders.put(spec.id, new FeaturesBuilder(new FeatureHasher(spec.hashBits)));
         }
@@ -61,10 +82,9 @@ public final class EventParser {
             if (weight < 0) {
                 throw new Rejection(DeadLetterReason.BAD_FIELD, "weight must be >= 0, was " + weight);
             }
-            if (weight > InputLimits.MAX_WEIGHT) {
+            if (weight > limits.maxWeight) {
                 throw new Rejection(
-                        DeadLetterReason.OUT_OF_RANGE,
-                        "weight " + weight + " is above the limit " + InputLimits.MAX_WEIGHT);
+                        DeadLetterReason.OUT_OF_RANGE, "weight " + weight + " is above the limit " + limits.maxWeight);
             }
             return new Example(
                     spec.id, optionalText(event, "id"), timestamp(event), label, weight, features(event, spec));
@@ -101,7 +121,13 @@ public final class EventParser {
                 case "resume":
                     return new ControlCommand(ControlCommand.Op.RESUME, spec.id);
                 case "rollback":
-                    return new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event));
+                    ControlCommand rollback =
+                            new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event));
+                    JsonNode force = event.get("force");
+                    if (force != null && !force.isBoolean()) {
+                        throw new Rejection(DeadLetterReason.BAD_FIELD, "force must be true or false");
+                    }
+                    return force != null && force.booleanValue() ? rollback.forced() : rollback;
                 default:
                     throw new Rejection(
                             DeadLetterReason.UNKNOWN_OP, "op '" + op + "' is none of freeze, resume, rollback");
@@ -118,19 +144,27 @@ public final class EventParser {
     /** The record as a JSON object, made into a value by {@code body}; any rejection becomes the dead letter. */
     private <T> ParseResult<T> parse(String payload, Body<T> body) {
         modelOfRecord = null;
+        payloadOfRecord = payload;
         try {
             return ParseResult.ok(body.of(object(payload)));
         } catch (Rejection r) {
-            DeadLetter dead = new DeadLetter(r.reason, r.getMessage(), topic, payload);
+            DeadLetter dead = deadLetter(r.reason, r.getMessage(), payload);
             dead.modelId = modelOfRecord;
             return ParseResult.rejected(dead);
+        } finally {
+            payloadOfRecord = null;
         }
+    }
+
+    /** The dead letter of a record of this parser's topic, its payload cut to the configured bound. */
+    public DeadLetter deadLetter(DeadLetterReason reason, String detail, String payload) {
+        return new DeadLetter(reason, detail, topic, payload, limits.deadLetterPayloadChars);
     }
 
     private static long rollbackTarget(JsonNode event) {
         JsonNode v = event.get("version");
         JsonNode to = event.get("to");
-        if (v != null && v.isIntegralNumber() && v.asLong() >= 0) {
+        if (v != null && v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
             return v.asLong();
         }
         if ((v != null && "previous-better".equals(v.asText()))
@@ -148,11 +182,11 @@ public final class EventParser {
             throw new Rejection(DeadLetterReason.NOT_JSON, "empty record");
         }
         // a char is at most 3 UTF-8 bytes: count bytes only when the length leaves doubt
-        if (payload.length() > maxRecordBytes / 3) {
+        if (payload.length() > limits.maxRecordBytes / 3) {
             int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > maxRecordBytes) {
+            if (bytes > limits.maxRecordBytes) {
                 throw new Rejection(
-                        DeadLetterReason.TOO_LARGE, "record is " + bytes + " bytes, limit is " + maxRecordBytes);
+                        DeadLetterReason.TOO_LARGE, "record is " + bytes + " bytes, limit is " + limits.maxRecordBytes);
             }
         }
         JsonNode node;
@@ -193,17 +227,7 @@ public final class EventParser {
             if (v.isTextual()) {
                 vector.categorical(f.getKey(), v.textValue());
             } else if (v.isNumber()) {
-                double x = v.doubleValue();
-                if (!Double.isFinite(x)) {
-                    throw new Rejection(DeadLetterReason.NOT_FINITE, "features." + f.getKey() + " is " + x);
-                }
-                if (Math.abs(x) > InputLimits.MAX_ABS_VALUE) {
-                    throw new Rejection(
-                            DeadLetterReason.OUT_OF_RANGE,
-                            "features." + f.getKey() + " is " + x + ", beyond the limit of +-"
-                                    + InputLimits.MAX_ABS_VALUE);
-                }
-                vector.numeric(f.getKey(), x);
+                vector.numeric(f.getKey(), checked(v, "features." + f.getKey()));
             } else if (v.isBoolean()) {
                 vector.categorical(f.getKey(), v.asText());
             } else if (!v.isNull()) {
@@ -215,7 +239,7 @@ public final class EventParser {
         return vector.build();
     }
 
-    private static double number(JsonNode event, String field) {
+    private double number(JsonNode event, String field) {
         JsonNode v = event.get(field);
         if (v == null || v.isNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, field);
@@ -223,27 +247,73 @@ public final class EventParser {
         if (!v.isNumber()) {
             throw new Rejection(DeadLetterReason.NOT_NUMERIC, field + " must be a number, was " + v.getNodeType());
         }
+        return checked(v, field);
+    }
+
+    /**
+     * A number that learning can use: finite, within the limit, and what was written (a literal
+     * like 1e-400 reads as 0, a sign or a label changed silently).
+     */
+    private double checked(JsonNode v, String field) {
         double x = v.doubleValue();
         if (!Double.isFinite(x)) {
             throw new Rejection(DeadLetterReason.NOT_FINITE, field + " is " + x);
         }
-        if (Math.abs(x) > InputLimits.MAX_ABS_VALUE) {
+        double magnitude = Math.abs(x);
+        if (magnitude > limits.maxAbsValue) {
             throw new Rejection(
                     DeadLetterReason.OUT_OF_RANGE,
-                    field + " is " + x + ", beyond the limit of +-" + InputLimits.MAX_ABS_VALUE);
+                    field + " is " + x + ", beyond the limit of +-" + limits.maxAbsValue);
+        }
+        if (magnitude < Double.MIN_NORMAL && v.isFloatingPointNumber() && (x != 0.0 || underflows())) {
+            throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " underflows: it is too small to be a double");
         }
         return x;
     }
 
-    private static long timestamp(JsonNode event) {
-        JsonNode ts = event.get("ts");
-        if (ts == null || ts.isNull()) {
-            return System.currentTimeMillis();
+    /** Whether a number literal of the record is not zero but reads as zero (a second, rare look at the text). */
+    private boolean underflows() {
+        String payload = payloadOfRecord;
+        // an underflow needs an exponent beyond -300 or hundreds of zeros: most zeros are a plain 0.0
+        if (payload == null
+                || (!payload.contains("e-") && !payload.contains("E-") && !payload.contains("0000000000"))) {
+            return false;
         }
-        if (!ts.canConvertToLong() || !ts.isIntegralNumber()) {
+        try (JsonParser p = JSON.createParser(payload)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.VALUE_NUMBER_FLOAT
+                        && !p.isNaN()
+                        && p.getDoubleValue() == 0.0
+                        && new BigDecimal(p.getText()).signum() != 0) {
+                    return true;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false; // parsed once already: cannot happen
+        }
+        return false;
+    }
+
+    private long timestamp(JsonNode event) {
+        JsonNode ts = event.get("ts");
+        long now = clock.getAsLong();
+        if (ts == null || ts.isNull()) {
+            return now;
+        }
+        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
             throw new Rejection(DeadLetterReason.NOT_NUMERIC, "ts must be epoch milliseconds, was " + ts);
         }
-        return ts.longValue();
+        long millis = ts.longValue();
+        if (millis < 0) {
+            throw new Rejection(DeadLetterReason.OUT_OF_RANGE, "ts " + millis + " is before 1970");
+        }
+        if (millis - now > limits.maxTsAheadMillis) {
+            throw new Rejection(
+                    DeadLetterReason.OUT_OF_RANGE,
+                    "ts " + millis + " is " + (millis - now) + " ms ahead of now (limit " + limits.maxTsAheadMillis
+                            + " ms)");
+        }
+        return millis;
     }
 
     private static String requiredText(JsonNode event, String field) {
@@ -251,15 +321,25 @@ public final class EventParser {
         if (v == null || v.isNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, field);
         }
-        if (!v.isTextual() && !v.isNumber()) {
-            throw new Rejection(DeadLetterReason.BAD_FIELD, field + " must be a string");
-        }
-        return v.asText();
+        return text(v, field);
     }
 
     private static String optionalText(JsonNode event, String field) {
         JsonNode v = event.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+        return v == null || v.isNull() ? null : text(v, field);
+    }
+
+    private static String text(JsonNode v, String field) {
+        if (!v.isTextual() && !v.isNumber()) {
+            throw new Rejection(DeadLetterReason.BAD_FIELD, field + " must be a string");
+        }
+        String text = v.asText();
+        if (text.length() > InputLimits.MAX_ID_CHARS) {
+            throw new Rejection(
+                    DeadLetterReason.BAD_FIELD,
+                    field + " is " + text.length() + " characters, longer than " + InputLimits.MAX_ID_CHARS);
+        }
+        return text;
     }
 
     /** Control flow for a rejected record; no stack trace, it is not an error of the job. */

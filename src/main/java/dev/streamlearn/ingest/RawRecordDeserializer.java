@@ -1,5 +1,8 @@
 package dev.streamlearn.ingest;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -10,8 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Kafka record values as text, decoded leniently: a null value (tombstone) becomes an empty
- * record and invalid UTF-8 becomes replacement characters, so the parser can dead-letter them
- * instead of the source failing the job.
+ * record and invalid UTF-8 becomes replacement characters with the record marked, so the parser
+ * can dead-letter them instead of the source failing the job.
  */
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
@@ -45,8 +48,24 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
             return;
         }
         byte[] value = record.value();
-        out.collect(new SourceRecord(
-                value == null ? "" : new String(value, StandardCharsets.UTF_8), record.partition(), record.offset()));
+        String text = value == null ? "" : new String(value, StandardCharsets.UTF_8);
+        SourceRecord r = new SourceRecord(text, record.partition(), record.offset());
+        // the replacement character is rare in valid text: only then decode again, strictly
+        r.invalidUtf8 = text.indexOf('\uFFFD') >= 0 && !isValidUtf8(value);
+        out.collect(r);
+    }
+
+    static boolean isValidUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ public class SourceRecord {
     public String value;
     public int partition;
     public long offset;
+    /** The value's bytes were not valid UTF-8 (the text has replacement characters where they were). */
+    public boolean invalidUtf8;
 
     public SourceRecord() {}
 

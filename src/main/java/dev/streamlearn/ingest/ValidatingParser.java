@@ -41,7 +41,7 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
     private final Class<T> type;
     private final Parse<T> parse;
     private final Map<String, ModelSpec> models;
-    private final int maxRecordBytes;
+    private final InputLimits limits;
     private final String topic;
     private transient EventParser parser;
     private transient Map<String, Counter> deadLetterCounters;
@@ -52,18 +52,19 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
             Class<T> type,
             Parse<T> parse,
             Map<String, ModelSpec> models,
-            int maxRecordBytes,
+            InputLimits limits,
             String topic) {
         this.inputName = inputName;
         this.type = type;
         this.parse = parse;
         this.models = models;
-        this.maxRecordBytes = maxRecordBytes;
+        this.limits = limits;
         this.topic = topic;
     }
 
     /** Labeled events into examples for the trainers, with where they were in the topic. */
-    public static ValidatingParser<Example> labeledEvents(Map<String, ModelSpec> models, int maxBytes, String topic) {
+    public static ValidatingParser<Example> labeledEvents(
+            Map<String, ModelSpec> models, InputLimits limits, String topic) {
         return new ValidatingParser<>(
                 "labeled",
                 Example.class,
@@ -76,49 +77,49 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
                     return r;
                 },
                 models,
-                maxBytes,
+                limits,
                 topic);
     }
 
     /** Prediction requests for the inference operator. */
     public static ValidatingParser<PredictionRequest> requests(
-            Map<String, ModelSpec> models, int maxBytes, String topic) {
+            Map<String, ModelSpec> models, InputLimits limits, String topic) {
         return new ValidatingParser<>(
                 "requests",
                 PredictionRequest.class,
                 (parser, record) -> parser.parseRequest(record.value),
                 models,
-                maxBytes,
+                limits,
                 topic);
     }
 
     /** Time-series points for the per-series lag windows. */
     public static ValidatingParser<SeriesPoint> seriesPoints(
-            Map<String, ModelSpec> models, int maxBytes, String topic) {
+            Map<String, ModelSpec> models, InputLimits limits, String topic) {
         return new ValidatingParser<>(
                 "series",
                 SeriesPoint.class,
                 (parser, record) -> parser.parseSeriesPoint(record.value),
                 models,
-                maxBytes,
+                limits,
                 topic);
     }
 
     /** Control commands for the trainers. */
     public static ValidatingParser<ControlCommand> controlCommands(
-            Map<String, ModelSpec> models, int maxBytes, String topic) {
+            Map<String, ModelSpec> models, InputLimits limits, String topic) {
         return new ValidatingParser<>(
                 "control",
                 ControlCommand.class,
                 (parser, record) -> parser.parseControl(record.value),
                 models,
-                maxBytes,
+                limits,
                 topic);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        parser = new EventParser(models, maxRecordBytes, topic);
+        parser = new EventParser(models, limits, topic);
         recordsIn = getRuntimeContext()
                 .getMetricGroup()
                 .addGroup("input", inputName)
@@ -133,7 +134,10 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<T> out) {
         recordsIn.inc();
-        ParseResult<T> result = parse.apply(parser, record);
+        ParseResult<T> result = record.invalidUtf8
+                ? ParseResult.rejected(
+                        parser.deadLetter(DeadLetterReason.NOT_UTF8, "the record is not valid UTF-8", record.value))
+                : parse.apply(parser, record);
         if (result.isOk()) {
             out.collect(result.value());
         } else {

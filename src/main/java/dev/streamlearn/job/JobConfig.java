@@ -1,6 +1,7 @@
 package dev.streamlearn.job;
 
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.store.ModelStore;
@@ -127,10 +128,40 @@ public final class JobConfig {
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = rule(
             ConfigOptions.key("max.record.bytes")
                     .intType()
-                    .defaultValue(65536)
-                    .withDescription("Larger input records go to the dead-letter topic."),
-            v -> v >= 64,
-            "must be >= 64");
+                    .defaultValue(InputLimits.DEFAULT_MAX_RECORD_BYTES)
+                    .withDescription("Larger input records (UTF-8 bytes) go to the dead-letter topic."),
+            v -> v >= 64 && v <= 1_000_000,
+            "must be in 64..1000000");
+    public static final ConfigOption<Double> MAX_ABS_VALUE = rule(
+            ConfigOptions.key("input.max-abs-value")
+                    .doubleType()
+                    .defaultValue(InputLimits.DEFAULT_MAX_ABS_VALUE)
+                    .withDescription(
+                            "Numbers (features, labels, values) beyond +-this are dead-lettered as out-of-range."),
+            v -> v > 0 && v <= 1e100,
+            "must be in (0, 1e100] (squares must stay finite)");
+    public static final ConfigOption<Double> MAX_WEIGHT = rule(
+            ConfigOptions.key("input.max-weight")
+                    .doubleType()
+                    .defaultValue(InputLimits.DEFAULT_MAX_WEIGHT)
+                    .withDescription("Example weights above this are dead-lettered as out-of-range."),
+            v -> v > 0 && v <= 1e6,
+            "must be in (0, 1e6]");
+    public static final ConfigOption<Long> MAX_TS_AHEAD = rule(
+            ConfigOptions.key("input.max-ts-ahead")
+                    .longType()
+                    .defaultValue(InputLimits.DEFAULT_MAX_TS_AHEAD_MILLIS)
+                    .withDescription("An event whose ts is more than this many ms ahead of the job's clock is"
+                            + " dead-lettered as out-of-range."),
+            v -> v >= 0,
+            "must be >= 0");
+    public static final ConfigOption<Integer> DEAD_LETTER_PAYLOAD = rule(
+            ConfigOptions.key("dead-letter.max-payload-chars")
+                    .intType()
+                    .defaultValue(InputLimits.DEFAULT_DEAD_LETTER_PAYLOAD_CHARS)
+                    .withDescription("A dead letter keeps this much of the payload, with its length and SHA-256."),
+            v -> v >= 64 && v <= InputLimits.MAX_DEAD_LETTER_PAYLOAD_CHARS,
+            "must be in 64.." + InputLimits.MAX_DEAD_LETTER_PAYLOAD_CHARS);
     public static final ConfigOption<String> MODELS = ConfigOptions.key("models")
             .stringType()
             .defaultValue("ctr")
@@ -328,6 +359,10 @@ public final class JobConfig {
             TOPIC_MODEL_LOG,
             DELIVERY_GUARANTEE,
             MAX_RECORD_BYTES,
+            MAX_ABS_VALUE,
+            MAX_WEIGHT,
+            MAX_TS_AHEAD,
+            DEAD_LETTER_PAYLOAD,
             MODELS,
             STORE_PATH,
             STORE_KEEP_LAST,
@@ -720,6 +755,16 @@ public final class JobConfig {
 
     public Map<String, ModelSpec> models() {
         return models;
+    }
+
+    /** What an input record may be, and how much of a rejected one a dead letter keeps. */
+    public InputLimits inputLimits() {
+        return new InputLimits(
+                conf.get(MAX_RECORD_BYTES),
+                conf.get(MAX_ABS_VALUE),
+                conf.get(MAX_WEIGHT),
+                conf.get(MAX_TS_AHEAD),
+                conf.get(DEAD_LETTER_PAYLOAD));
     }
 
     public DeliveryGuarantee deliveryGuarantee() {

@@ -1,6 +1,7 @@
 package dev.streamlearn.job;
 
 import dev.streamlearn.inference.InferenceFunction;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.model.ModelLogEntry;
@@ -98,18 +99,18 @@ public final class JobTopology {
             DataStream<SourceRecord> controlRecords,
             DataStream<SourceRecord> seriesRecords) {
         Map<String, ModelSpec> models = config.models();
-        int maxBytes = config.getInt(JobConfig.MAX_RECORD_BYTES);
+        InputLimits limits = config.inputLimits();
 
         SingleOutputStreamOperator<Example> examples = labeledRecords
-                .process(ValidatingParser.labeledEvents(models, maxBytes, config.get(JobConfig.TOPIC_LABELED)))
+                .process(ValidatingParser.labeledEvents(models, limits, config.get(JobConfig.TOPIC_LABELED)))
                 .uid(Operators.PARSE_LABELED_UID)
                 .name(Operators.PARSE_LABELED_NAME);
         SingleOutputStreamOperator<PredictionRequest> requests = requestRecords
-                .process(ValidatingParser.requests(models, maxBytes, config.get(JobConfig.TOPIC_REQUESTS)))
+                .process(ValidatingParser.requests(models, limits, config.get(JobConfig.TOPIC_REQUESTS)))
                 .uid(Operators.PARSE_REQUESTS_UID)
                 .name(Operators.PARSE_REQUESTS_NAME);
         SingleOutputStreamOperator<ControlCommand> commands = controlRecords
-                .process(ValidatingParser.controlCommands(models, maxBytes, config.get(JobConfig.TOPIC_CONTROL)))
+                .process(ValidatingParser.controlCommands(models, limits, config.get(JobConfig.TOPIC_CONTROL)))
                 .uid(Operators.PARSE_CONTROL_UID)
                 .name(Operators.PARSE_CONTROL_NAME);
 
@@ -119,12 +120,12 @@ public final class JobTopology {
         SeriesSpec series = config.series();
         if (series != null && seriesRecords != null) {
             SingleOutputStreamOperator<SeriesPoint> points = seriesRecords
-                    .process(ValidatingParser.seriesPoints(models, maxBytes, config.get(JobConfig.TOPIC_SERIES)))
+                    .process(ValidatingParser.seriesPoints(models, limits, config.get(JobConfig.TOPIC_SERIES)))
                     .uid(Operators.PARSE_SERIES_UID)
                     .name(Operators.PARSE_SERIES_NAME);
             SingleOutputStreamOperator<Example> seriesExamples = points.keyBy(p -> p.series, Types.STRING)
                     .process(new SeriesFunction(
-                            series, models.get(series.modelId).hashBits, config.get(JobConfig.TOPIC_SERIES)))
+                            series, models.get(series.modelId).hashBits, config.get(JobConfig.TOPIC_SERIES), limits))
                     .uid(Operators.SERIES_WINDOWS_UID)
                     .name(Operators.SERIES_WINDOWS_NAME);
             trainingExamples = examples.union(seriesExamples);

@@ -41,6 +41,10 @@ public final class Json {
         n.put("detail", d.detail);
         n.put("topic", d.topic);
         n.put("payload", d.payload);
+        n.put("payloadBytes", d.payloadBytes);
+        if (d.payloadSha256 != null) {
+            n.put("payloadSha256", d.payloadSha256);
+        }
         return write(n);
     }
 

@@ -16,6 +16,8 @@ public class ControlCommand {
     public String modelId;
     /** Rollback target, or {@link #PREVIOUS_BETTER}. */
     public long version;
+    /** A rollback to a version with non-finite values, which is refused unless forced. */
+    public boolean force;
 
     public ControlCommand() {}
 
@@ -29,9 +31,17 @@ public class ControlCommand {
         this.version = version;
     }
 
+    /** A rollback that is carried out even to an unhealthy version. */
+    public ControlCommand forced() {
+        ControlCommand c = new ControlCommand(op, modelId, version);
+        c.force = true;
+        return c;
+    }
+
     @Override
     public String toString() {
         return op + " " + modelId
-                + (op == Op.ROLLBACK ? " to " + (version == PREVIOUS_BETTER ? "previous-better" : "v" + version) : "");
+                + (op == Op.ROLLBACK ? " to " + (version == PREVIOUS_BETTER ? "previous-better" : "v" + version) : "")
+                + (force ? " (forced)" : "");
     }
 }

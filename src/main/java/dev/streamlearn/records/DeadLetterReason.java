@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum DeadLetterReason {
     TOO_LARGE,
     NOT_JSON,
+    /** The record's bytes are not valid UTF-8. */
+    NOT_UTF8,
     MISSING_FIELD,
     UNKNOWN_MODEL,
     BAD_LABEL,
@@ -16,7 +18,11 @@ public enum DeadLetterReason {
     BAD_FIELD,
     UNKNOWN_OP,
     /** A time-series point older than the newest of its series by more than the allowed lateness. */
-    LATE;
+    LATE,
+    /** A labeled example whose update would have made a weight or optimizer value non-finite: not learnt. */
+    POISONED_UPDATE,
+    /** A request the served model scored as NaN or infinite: not answered with a number that is not one. */
+    NON_FINITE_SCORE;
 
     /** Kebab-case code as written to the dead-letter topic, e.g. {@code bad-label}. */
     public String code() {

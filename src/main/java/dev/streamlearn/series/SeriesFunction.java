@@ -1,5 +1,6 @@
 package dev.streamlearn.series;
 
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
@@ -35,16 +36,18 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
     private final SeriesSpec spec;
     private final int hashBits;
     private final String topic;
+    private final int deadLetterPayloadChars;
     private transient ValueState<SeriesState> state;
     private transient SeriesForecaster forecaster;
     private transient Counter lateDropped;
     private transient Counter gapsFilled;
     private transient Counter windowResets;
 
-    public SeriesFunction(SeriesSpec spec, int hashBits, String topic) {
+    public SeriesFunction(SeriesSpec spec, int hashBits, String topic, InputLimits limits) {
         this.spec = spec;
         this.hashBits = hashBits;
         this.topic = topic;
+        this.deadLetterPayloadChars = limits.deadLetterPayloadChars;
     }
 
     @Override
@@ -89,7 +92,8 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
                                         + " is " + behindMillis + " ms older than the newest of series '" + point.series
                                         + "' (lateness " + spec.latenessMillis + " ms)",
                                 topic,
-                                point.toJson()));
+                                point.toJson(),
+                                deadLetterPayloadChars));
             }
 
             @Override

@@ -166,9 +166,7 @@ public final class Evaluate implements Callable<Integer> {
         return points != null
                 ? PrequentialRun.ofSeries(spec, config.series(), points)
                 : PrequentialRun.ofEvents(
-                        spec,
-                        () -> events.stream().map(e -> e.json).iterator(),
-                        config.getInt(JobConfig.MAX_RECORD_BYTES));
+                        spec, () -> events.stream().map(e -> e.json).iterator(), config.inputLimits());
     }
 
     /** The baselines' metrics on the last part, printed and as JSON. */

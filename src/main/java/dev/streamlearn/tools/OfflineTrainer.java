@@ -3,6 +3,7 @@ package dev.streamlearn.tools;
 import dev.streamlearn.batch.BatchFit;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.StoredModel;
@@ -89,7 +90,8 @@ public final class OfflineTrainer implements Callable<Integer> {
 
     /** What the job would learn from the events; what it would dead-letter, the batch fit leaves out too. */
     private static List<Example> parse(ModelSpec spec, List<DatasetEvent> events) {
-        EventParser parser = new EventParser(Map.of(spec.id, spec), Integer.MAX_VALUE, "offline");
+        EventParser parser = new EventParser(
+                Map.of(spec.id, spec), InputLimits.defaults().withMaxRecordBytes(Integer.MAX_VALUE), "offline");
         List<Example> examples = new ArrayList<>();
         for (DatasetEvent e : events) {
             ParseResult<Example> r =

@@ -5,6 +5,7 @@ import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
@@ -61,7 +62,7 @@ public class HotPathBenchmark {
         List<DatasetEvent> events = BikeSharingEvents.read(
                         "bike", Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.BUSY_HOUR)
                 .subList(0, EVENTS);
-        parser = new EventParser(Map.of("bike", spec), 65536, "bench");
+        parser = new EventParser(Map.of("bike", spec), InputLimits.defaults(), "bench");
         records = new String[EVENTS];
         examples = new Example[EVENTS];
         for (int i = 0; i < EVENTS; i++) {

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.testing.Specs;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +25,9 @@ class EventParserTest {
     private static final Map<String, ModelSpec> MODELS = Map.of(
             "ctr", Specs.logistic("ctr", 10, 100),
             "load", Specs.squared("load", ModelSpec.OptimizerKind.SGD));
-    private final EventParser parser = new EventParser(MODELS, 400, "in");
+    private static final long NOW = 1_700_000_000_000L;
+    private final EventParser parser =
+            new EventParser(MODELS, InputLimits.defaults().withMaxRecordBytes(400), "in", () -> NOW);
     private final FeatureHasher hasher = new FeatureHasher(8);
 
     @Test
@@ -92,6 +98,19 @@ class EventParserTest {
                 "not-finite    | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":Infinity}}",
                 "bad-field     | {\"model\":\"ctr\",\"label\":1,\"features\":[]}",
                 "bad-field     | {\"model\":\"ctr\",\"label\":1,\"weight\":-1,\"features\":{}}",
+                "not-json      | {\"model\":\"ctr\",\"label\":1,\"features\":{}} trailing",
+                "not-json      | {\"model\":\"ctr\",\"label\":1,\"features\":{}}{}",
+                "not-json      | {\"model\":\"ctr\",\"label\":1,\"label\":0,\"features\":{}}",
+                "not-json      | {\"model\":\"ctr\",\"label\":1,\"features\":{\"a\":1,\"a\":2}}",
+                "out-of-range  | {\"model\":\"load\",\"label\":1e-400,\"features\":{}}",
+                "out-of-range  | {\"model\":\"ctr\",\"label\":1e-400,\"features\":{}}",
+                "out-of-range  | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":1e-320}}",
+                "out-of-range  | {\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":-1e31}}",
+                "out-of-range  | {\"model\":\"ctr\",\"label\":1,\"weight\":1001,\"features\":{}}",
+                "out-of-range  | {\"model\":\"ctr\",\"ts\":1700086400001,\"label\":1,\"features\":{}}",
+                "out-of-range  | {\"model\":\"ctr\",\"ts\":-1,\"label\":1,\"features\":{}}",
+                "not-numeric   | {\"model\":\"ctr\",\"ts\":1.5,\"label\":1,\"features\":{}}",
+                "not-numeric   | {\"model\":\"ctr\",\"ts\":99999999999999999999,\"label\":1,\"features\":{}}",
                 "too-large     | {\"model\":\"ctr\",\"label\":1,\"features\":{\"pad\":\"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\"}}",
             })
     void rejectsLabeledEventsWithTheirReason(String reason, String payload) {
@@ -129,10 +148,72 @@ class EventParserTest {
                 "unknown-op     | {\"op\":\"explode\",\"model\":\"ctr\"}",
                 "missing-field  | {\"op\":\"rollback\",\"model\":\"ctr\"}",
                 "bad-field      | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":-2}",
+                "bad-field      | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":123456789012345678901}",
+                "bad-field      | {\"op\":\"rollback\",\"model\":\"ctr\",\"version\":3,\"force\":\"yes\"}",
                 "unknown-model  | {\"op\":\"freeze\",\"model\":\"nope\"}",
                 "missing-field  | {\"model\":\"ctr\"}",
             })
     void rejectsControlWithTheirReason(String reason, String payload) {
         assertEquals(reason, parser.parseControl(payload).deadLetter().reason);
+    }
+
+    @Test
+    void acceptsWhatLooksLikeAnEdgeButIsNot() {
+        assertEquals(
+                0.0,
+                parser.parseLabeled("{\"model\":\"ctr\",\"label\":0.0,\"features\":{\"x\":0.0,\"y\":1e-300}}")
+                        .value()
+                        .label);
+        assertTrue(parser.parseLabeled("{\"model\":\"ctr\",\"id\":\"a-e-b\",\"label\":0.0,\"features\":{\"x\":0.0}}")
+                .isOk());
+        assertEquals(
+                NOW + 86_400_000L,
+                parser.parseLabeled("{\"model\":\"ctr\",\"ts\":1700086400000,\"label\":1,\"features\":{}}")
+                        .value()
+                        .ts,
+                "a day ahead is the limit");
+        assertEquals(
+                NOW,
+                parser.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"features\":{}}")
+                        .value()
+                        .ts);
+        ControlCommand forced = parser.parseControl(
+                        "{\"op\":\"rollback\",\"model\":\"ctr\",\"version\":3,\"force\":true}")
+                .value();
+        assertTrue(forced.force);
+        assertEquals(3, forced.version);
+    }
+
+    @Test
+    void anIdLongerThanTheLimitIsRejected() {
+        EventParser roomy = new EventParser(MODELS, InputLimits.defaults(), "in", () -> NOW);
+        String id = "x".repeat(InputLimits.MAX_ID_CHARS + 1);
+        assertEquals(
+                "bad-field",
+                roomy.parseRequest("{\"id\":\"" + id + "\",\"model\":\"ctr\",\"features\":{}}")
+                        .deadLetter()
+                        .reason);
+        assertTrue(roomy.parseRequest("{\"id\":\"" + id.substring(1) + "\",\"model\":\"ctr\",\"features\":{}}")
+                .isOk());
+    }
+
+    @Test
+    void aDeadLetterKeepsABoundedPayloadWithItsLengthAndHash() throws Exception {
+        EventParser bounded = new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 64), "in", () -> NOW);
+        String payload = "\u0001\u00ff".repeat(250_000); // 500,000 chars of binary-looking text, 750,000 UTF-8 bytes
+        DeadLetter d = bounded.parseLabeled(payload).deadLetter();
+        assertEquals("not-json", d.reason);
+        assertEquals(payload.substring(0, 64), d.payload);
+        assertEquals(750_000, d.payloadBytes);
+        assertEquals(
+                HexFormat.of()
+                        .formatHex(
+                                MessageDigest.getInstance("SHA-256").digest(payload.getBytes(StandardCharsets.UTF_8))),
+                d.payloadSha256);
+        assertTrue(d.detail.length() <= 1000, "the detail is bounded too");
+        DeadLetter small = bounded.parseLabeled("{}").deadLetter();
+        assertEquals("{}", small.payload);
+        assertEquals(2, small.payloadBytes);
+        assertEquals(null, small.payloadSha256, "not cut: no hash needed");
     }
 }

@@ -160,7 +160,7 @@ final class JobStack implements AutoCloseable {
 
     /** The events as the job's parser makes them examples. */
     static List<Example> examples(JobConfig config, List<DatasetEvent> events) {
-        EventParser parser = new EventParser(config.models(), 65536, "t");
+        EventParser parser = new EventParser(config.models(), config.inputLimits(), "t");
         return events.stream().map(e -> parser.parseLabeled(e.json).value()).collect(Collectors.toList());
     }
 

@@ -74,7 +74,7 @@ class PojoSerializationTest {
                 series,
                 new PredictionRequest("r1", "m", 6L, Features.categorical(3)),
                 new ControlCommand(ControlCommand.Op.FREEZE, "m"),
-                new DeadLetter(DeadLetterReason.BAD_LABEL, "label 2", "t", "{}"),
+                new DeadLetter(DeadLetterReason.BAD_LABEL, "label 2", "t", "{}", 4096),
                 update,
                 new Prediction("r1", "m", 4, 0.3, 6L),
                 snapshot,

@@ -42,7 +42,8 @@ class SameScoresIT {
                     TIMEOUT,
                     () -> metrics.longValue("model." + MODEL + ".examplesTrained") == stack.bike.size());
             ModelSpec spec = config.models().get(MODEL);
-            Scores tool = PrequentialRun.learn(spec, PrequentialRun.ofEvents(spec, Events.json(stack.bike), 65536));
+            Scores tool = PrequentialRun.learn(
+                    spec, PrequentialRun.ofEvents(spec, Events.json(stack.bike), config.inputLimits()));
             double jobTotal = metrics.sum("model." + MODEL + ".logLossTotal");
             double toolTotal = Summary.of(tool).get("logLoss");
             int n = tool.size();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Example;
@@ -25,7 +26,9 @@ class SeriesFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, SeriesPoint, Example> harness(SeriesSpec spec)
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SeriesFunction(spec, 8, "series")), p -> p.series, Types.STRING);
+                new KeyedProcessOperator<>(new SeriesFunction(spec, 8, "series", InputLimits.defaults())),
+                p -> p.series,
+                Types.STRING);
     }
 
     private static SeriesSpec spec(SeriesSpec.GapPolicy gaps, long lateness, long ttl) {
