@@ -100,8 +100,20 @@ public final class PrequentialRun {
         return stream;
     }
 
+    /** As the job stores a version every {@code store.interval}: here every this many examples, for the guard's rollbacks. */
+    public static final int DEFAULT_STORE_EVERY = 5000;
+
     /** Trains the model on the stream, scoring each example before learning from it. */
     public static Scores learn(ModelSpec spec, Stream stream) {
+        return learn(spec, stream, DEFAULT_STORE_EVERY);
+    }
+
+    /**
+     * Trains the model on the stream, scoring each example before learning from it, and keeps a
+     * version every {@code storeEvery} examples as the job keeps one every {@code store.interval}:
+     * the versions the guard may roll back to.
+     */
+    public static Scores learn(ModelSpec spec, Stream stream, int storeEvery) {
         ModelTrainer trainer = new ModelTrainer(spec);
         Scores scores = new Scores(spec.loss, stream.series);
         stream.rejected.forEach((reason, count) -> scores.rejected().merge(reason, count, Integer::sum));
@@ -113,6 +125,13 @@ public final class PrequentialRun {
                 trainer.applyBatch();
             }
             scores.add(e, last[0]);
+            for (ModelTrainer.GuardEvent g : trainer.drainGuardEvents()) {
+                scores.guardEvents().merge(g.event.toString(), 1, Integer::sum);
+            }
+            if (clock % storeEvery == 0) {
+                trainer.applyBatch();
+                trainer.store(clock);
+            }
         }
         trainer.applyBatch();
         return scores;

@@ -22,6 +22,7 @@ public final class Scores {
     private double[] naive;
     private int size;
     private final Map<String, Integer> rejected = new TreeMap<>();
+    private final Map<String, Integer> guardEvents = new TreeMap<>();
 
     /** The score of an example: a prediction of its label, and for a series example its forecast in the series' scale. */
     void add(Example e, double prediction) {
@@ -113,6 +114,11 @@ public final class Scores {
     /** Records the parser rejected, by dead-letter reason. */
     public Map<String, Integer> rejected() {
         return rejected;
+    }
+
+    /** What the guard did (alarm, freeze, rollback, resume), by model-log event. */
+    public Map<String, Integer> guardEvents() {
+        return guardEvents;
     }
 
     /** Predictions of examples [from, to), a copy. */

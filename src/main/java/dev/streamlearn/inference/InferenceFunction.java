@@ -1,10 +1,13 @@
 package dev.streamlearn.inference;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
@@ -53,12 +56,19 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     public static final OutputTag<Forecast> FORECASTS =
             new OutputTag<>("forecasts", TypeInformation.of(Forecast.class));
 
+    /** Requests the served model scored as NaN or infinite: answered on the dead-letter topic, never as a score. */
+    public static final OutputTag<DeadLetter> NON_FINITE_SCORES =
+            new OutputTag<>("non-finite-scores", TypeInformation.of(DeadLetter.class));
+
     public static final MapStateDescriptor<String, ServedModel> SERVED_MODELS =
             new MapStateDescriptor<>("served-models", Types.STRING, TypeInformation.of(ServedModel.class));
 
     private final Map<String, ModelSpec> specs;
+    private final String requestsTopic;
+    private final int deadLetterPayloadChars;
     private transient Map<String, PerModel> perModel;
     private transient Counter deltaGaps;
+    private transient Counter updatesRefused;
     private transient Histogram scoringLatencyNanos;
     private transient Histogram freshnessMillis;
     /** The same objects as in broadcast state, to compact them before each snapshot. */
@@ -72,21 +82,26 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         final NumericScaler emptyScaler;
 
         final Counter served;
+        final Counter nonFiniteScores;
         final AtomicLong servedVersion = new AtomicLong();
         /** The model's initial model file, served until the trainer's first update arrives; or null. */
         final ServedModel initial;
 
-        PerModel(ModelSpec spec, Counter served, ServedModel initial) {
+        PerModel(ModelSpec spec, Counter served, Counter nonFiniteScores, ServedModel initial) {
             this.loss = spec.loss;
             this.bias = spec.biasIndex();
             this.emptyScaler = Scaling.newScaler(spec);
             this.served = served;
+            this.nonFiniteScores = nonFiniteScores;
             this.initial = initial;
         }
     }
 
-    public InferenceFunction(Map<String, ModelSpec> specs) {
+    /** @param requestsTopic where requests come from, for the dead letters of those that cannot be scored */
+    public InferenceFunction(Map<String, ModelSpec> specs, String requestsTopic, int deadLetterPayloadChars) {
         this.specs = specs;
+        this.requestsTopic = requestsTopic;
+        this.deadLetterPayloadChars = deadLetterPayloadChars;
     }
 
     @Override
@@ -105,6 +120,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     public void open(OpenContext openContext) throws IOException {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         deltaGaps = group.counter("deltaGaps");
+        updatesRefused = group.counter("updatesRefused");
         scoringLatencyNanos =
                 group.histogram("scoringLatencyNanos", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -114,6 +130,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             PerModel m = new PerModel(
                     spec,
                     modelGroup.counter(PREDICTIONS_SERVED),
+                    modelGroup.counter("scoresNonFinite"),
                     spec.initialModel == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel)));
             modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
             perModel.put(spec.id, m);
@@ -141,6 +158,20 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             score = LinearScorer.predict(
                     m.loss, model.weights(), m.bias, model.scaler(m.emptyScaler), request.features);
         }
+        if (!Double.isFinite(score)) {
+            // cannot happen with a finite model and bounded inputs; if it does, no client gets "NaN" as a score
+            m.nonFiniteScores.inc();
+            DeadLetter d = new DeadLetter(
+                    DeadLetterReason.NON_FINITE_SCORE,
+                    "model '" + request.modelId + "' v" + version + " scored the request " + score,
+                    requestsTopic,
+                    "{\"id\":" + JsonNodeFactory.instance.textNode(request.id) + ",\"model\":"
+                            + JsonNodeFactory.instance.textNode(request.modelId) + "}",
+                    deadLetterPayloadChars);
+            d.modelId = request.modelId;
+            ctx.output(NON_FINITE_SCORES, d);
+            return;
+        }
         if (request.series != null) {
             ctx.output(
                     FORECASTS,
@@ -161,6 +192,10 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         }
         if (update.version <= model.version && !(update.full && update.version == model.version)) {
             return; // an older version than served: a replay after restore, nothing to do
+        }
+        if (!update.isFinite()) {
+            updatesRefused.inc(); // the trainer never sends one; if one came, the served version stays
+            return;
         }
         if (!model.accepts(update)) {
             deltaGaps.inc();

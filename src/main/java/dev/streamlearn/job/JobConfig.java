@@ -304,6 +304,50 @@ public final class JobConfig {
                             "Numeric features (and squared-loss labels) are standardized and clipped to this many standard deviations."),
             v -> v >= 1 && v <= 1000,
             "must be in 1..1000");
+    public static final ConfigOption<Double> GRADIENT_CLIP = rule(
+            ConfigOptions.key("gradient.clip")
+                    .doubleType()
+                    .defaultValue(ModelSpec.Defaults.GRADIENT_CLIP)
+                    .withDescription("The slope of one example's weighted loss is clipped to +-this: one record moves"
+                            + " the model at most as much as this many ordinary ones."),
+            v -> v > 0 && v <= 1e6,
+            "must be in (0, 1e6]");
+    public static final ConfigOption<ModelSpec.GuardAction> GUARD_ACTION = ConfigOptions.key("guard.action")
+            .enumType(ModelSpec.GuardAction.class)
+            .defaultValue(ModelSpec.Defaults.GUARD_ACTION)
+            .withDescription("What a sudden rise of the prequential loss makes the trainer do: none, alert, freeze"
+                    + " or rollback.");
+    public static final ConfigOption<Integer> GUARD_WINDOW = rule(
+            ConfigOptions.key("guard.window")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.GUARD_WINDOW)
+                    .withDescription("Examples whose mean loss the guard compares with the reference."),
+            v -> v >= 50 && v <= 100_000,
+            "must be in 50..100000");
+    public static final ConfigOption<Double> GUARD_RATIO = rule(
+            ConfigOptions.key("guard.ratio")
+                    .doubleType()
+                    .defaultValue(ModelSpec.Defaults.GUARD_RATIO)
+                    .withDescription("The window's mean loss must exceed the reference by this fraction (and by"
+                            + " 4 standard errors) to alarm."),
+            v -> v > 0 && v <= 100,
+            "must be in (0, 100]");
+    public static final ConfigOption<Integer> GUARD_QUIET = rule(
+            ConfigOptions.key("guard.quiet")
+                    .intType()
+                    .defaultValue(ModelSpec.Defaults.GUARD_QUIET)
+                    .withDescription("Examples with the loss back under the threshold that end an alarm (and"
+                            + " resume learning)."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Long> GUARD_MAX_EPISODE = rule(
+            ConfigOptions.key("guard.max-episode")
+                    .longType()
+                    .defaultValue(ModelSpec.Defaults.GUARD_MAX_EPISODE)
+                    .withDescription("Examples after which a rise that persists is taken as the new normal and"
+                            + " learning resumes."),
+            v -> v >= 1,
+            "must be >= 1");
     public static final ConfigOption<Long> SCALE_HORIZON = rule(
             ConfigOptions.key("scale.horizon")
                     .longType()
@@ -392,6 +436,12 @@ public final class JobConfig {
             L1,
             L2,
             SCALE_CLIP,
+            GRADIENT_CLIP,
+            GUARD_ACTION,
+            GUARD_WINDOW,
+            GUARD_RATIO,
+            GUARD_QUIET,
+            GUARD_MAX_EPISODE,
             SCALE_HORIZON,
             SCALE_LOG,
             FORGET,
@@ -586,6 +636,13 @@ public final class JobConfig {
                 .l1(valueOrNaN(L1, id, conf))
                 .l2(valueOrNaN(L2, id, conf))
                 .scaleClip(modelValue(SCALE_CLIP, id, conf))
+                .gradientClip(modelValue(GRADIENT_CLIP, id, conf))
+                .guard(
+                        modelValue(GUARD_ACTION, id, conf),
+                        modelValue(GUARD_WINDOW, id, conf),
+                        modelValue(GUARD_RATIO, id, conf),
+                        modelValue(GUARD_QUIET, id, conf),
+                        modelValue(GUARD_MAX_EPISODE, id, conf))
                 .scaleHorizon(modelValue(SCALE_HORIZON, id, conf))
                 .logFeatures(commaSeparated(modelValue(SCALE_LOG, id, conf)))
                 .forgetHalfLife(modelValue(FORGET, id, conf))

@@ -138,20 +138,26 @@ public final class JobTopology {
         SingleOutputStreamOperator<ModelUpdate> updates = trainingExamples
                 .keyBy(e -> e.modelId, Types.STRING)
                 .connect(commands.keyBy(c -> c.modelId, Types.STRING))
-                .process(new TrainerFunction(models, config.store()))
+                .process(new TrainerFunction(
+                        models, config.store(), config.get(JobConfig.TOPIC_LABELED), limits.deadLetterPayloadChars))
                 .uid(Operators.TRAINER_UID)
                 .name(Operators.TRAINER_NAME);
 
         BroadcastStream<ModelUpdate> broadcastUpdates = updates.broadcast(InferenceFunction.SERVED_MODELS);
         SingleOutputStreamOperator<Prediction> predictions = allRequests
                 .connect(broadcastUpdates)
-                .process(new InferenceFunction(models))
+                .process(new InferenceFunction(
+                        models, config.get(JobConfig.TOPIC_REQUESTS), limits.deadLetterPayloadChars))
                 .uid(Operators.INFERENCE_UID)
                 .name(Operators.INFERENCE_NAME);
 
         DataStream<DeadLetter> rejectedCommands = commands.getSideOutput(ValidatingParser.DEAD_LETTERS);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(ValidatingParser.DEAD_LETTERS)
-                .union(requests.getSideOutput(ValidatingParser.DEAD_LETTERS), rejectedCommands);
+                .union(
+                        requests.getSideOutput(ValidatingParser.DEAD_LETTERS),
+                        rejectedCommands,
+                        updates.getSideOutput(TrainerFunction.REFUSED_EXAMPLES),
+                        predictions.getSideOutput(InferenceFunction.NON_FINITE_SCORES));
         if (seriesDeadLetters != null) {
             deadLetters = deadLetters.union(seriesDeadLetters);
         }

@@ -13,6 +13,8 @@ public class MetricsState {
     public double totalSquaredError;
     public double totalAbsPctError;
     public long totalCorrect;
+    /** Predictions left out because they were not finite. */
+    public long nonFinite;
 
     public MetricsState() {}
 }

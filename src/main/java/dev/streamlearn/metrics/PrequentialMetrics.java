@@ -24,6 +24,7 @@ public final class PrequentialMetrics {
     private long windowCorrect;
 
     private long seen;
+    private long nonFinite;
     private double totalLoss;
     private double totalAbsError;
     private double totalSquaredError;
@@ -41,6 +42,11 @@ public final class PrequentialMetrics {
 
     public void record(double prediction, double label) {
         double l = loss.loss(prediction, label);
+        if (!Double.isFinite(l)) {
+            // one broken score must not turn a whole window of metrics into NaN: counted apart
+            nonFinite++;
+            return;
+        }
         double err = prediction - label;
         int correct = correct(prediction, label);
         if (filled == predictions.length) {
@@ -100,6 +106,11 @@ public final class PrequentialMetrics {
             windowCorrect += correct(predictions[i], labels[i]);
         }
         sinceRecompute = 0;
+    }
+
+    /** Predictions left out of every metric because they, or their loss, were not finite. */
+    public long nonFinite() {
+        return nonFinite;
     }
 
     public long seen() {
@@ -163,6 +174,7 @@ public final class PrequentialMetrics {
         s.labels = Arrays.copyOf(labels, filled);
         s.next = next;
         s.seen = seen;
+        s.nonFinite = nonFinite;
         s.totalLoss = totalLoss;
         s.totalAbsError = totalAbsError;
         s.totalSquaredError = totalSquaredError;
@@ -188,6 +200,7 @@ public final class PrequentialMetrics {
         m.next = kept % window;
         m.recomputeWindowSums();
         m.seen = s.seen;
+        m.nonFinite = s.nonFinite;
         m.totalLoss = s.totalLoss;
         m.totalAbsError = s.totalAbsError;
         m.totalSquaredError = s.totalSquaredError;

@@ -14,7 +14,9 @@ public class ModelLogEntry {
         ROLLBACK,
         FREEZE,
         RESUME,
-        REJECTED;
+        REJECTED,
+        /** The guard saw the loss rise suddenly (action alert; freeze and rollback log what they did). */
+        ALARM;
 
         /** As written on the model-log topic: {@code stored}, {@code rollback}, ... */
         @Override
@@ -53,8 +55,13 @@ public class ModelLogEntry {
     }
 
     public static ModelLogEntry rejected(String modelId, long currentVersion, String reason, long ts) {
+        return note(Event.REJECTED, modelId, currentVersion, reason, ts);
+    }
+
+    /** A line about the model that stores no version: a rejected command, an alarm. */
+    public static ModelLogEntry note(Event event, String modelId, long currentVersion, String reason, long ts) {
         ModelLogEntry e = new ModelLogEntry();
-        e.event = Event.REJECTED;
+        e.event = event;
         e.modelId = modelId;
         e.version = currentVersion;
         e.parentVersion = -1;

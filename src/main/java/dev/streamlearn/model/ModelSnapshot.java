@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.metrics.DetectorState;
 import dev.streamlearn.metrics.MetricsState;
 
 /**
@@ -18,6 +19,22 @@ public class ModelSnapshot {
     public long[] openBatchOffsets;
     public long examplesTrained;
     public long batchesApplied;
+    /** Examples whose update was refused because it would have made the model non-finite. */
+    public long updatesRefused;
+    /** The guard: its detector, whether an episode is open and how far along, and its alarms. */
+    public DetectorState guardDetector;
+
+    public boolean guardInEpisode;
+    public long guardEpisodeLength;
+    public long guardQuietFor;
+    public long guardAlarms;
+    /** Whether the guard (not an operator) froze the model, so the guard may resume it. */
+    public boolean frozenByGuard;
+    /** Loss summed over the examples learnt since the last stored version, and their count. */
+    public double lossSinceStored;
+
+    public long examplesSinceStored;
+
     public boolean frozen;
     public int dimension;
     public ModelState state;

@@ -43,6 +43,23 @@ public final class ModelSpec implements Serializable {
         }
     }
 
+    /** What the guard does when a model's prequential loss rises suddenly (see {@code LossShiftDetector}). */
+    public enum GuardAction {
+        /** Nothing is watched. */
+        NONE,
+        /** A line on the model log and a metric. */
+        ALERT,
+        /** Keep serving, stop learning until the loss is back (or the change persisted long enough to keep). */
+        FREEZE,
+        /** Back to the newest healthy version from before the rise, then as {@link #FREEZE}. */
+        ROLLBACK;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** The defaults of the job's model options. */
     public static final class Defaults {
         public static final Loss LOSS = Loss.LOGISTIC;
@@ -57,6 +74,12 @@ public final class ModelSpec implements Serializable {
         public static final long STORE_INTERVAL_MILLIS = 10_000L;
         public static final int RECENT_VERSIONS = 5;
         public static final double SCALE_CLIP = 10.0;
+        public static final double GRADIENT_CLIP = 10.0;
+        public static final GuardAction GUARD_ACTION = GuardAction.ALERT;
+        public static final int GUARD_WINDOW = 500;
+        public static final double GUARD_RATIO = 1.0;
+        public static final int GUARD_QUIET = GUARD_WINDOW / 2;
+        public static final long GUARD_MAX_EPISODE = 10_000L;
         public static final long SCALE_HORIZON = 100_000L;
         public static final long FORGET_HALF_LIFE = 0L;
 
@@ -84,6 +107,18 @@ public final class ModelSpec implements Serializable {
     public final String initialModel;
     /** Standardized numeric values are clipped to this many standard deviations. */
     public final double scaleClip;
+    /** The largest slope of one example's (weighted) loss in the margin that a step uses. */
+    public final double gradientClip;
+
+    public final GuardAction guardAction;
+    /** Examples in the guard's short window. */
+    public final int guardWindow;
+    /** The short window's loss must exceed the reference by this fraction to alarm. */
+    public final double guardRatio;
+    /** Examples back under the threshold that end an episode (and resume learning). */
+    public final int guardQuiet;
+    /** Examples after which a rise that persists is kept as the new normal (learning resumes). */
+    public final long guardMaxEpisode;
     /** Values of a feature after which its statistics weigh the past exponentially; 0: never. */
     public final long scaleHorizon;
     /** Numeric features that are log-transformed before scaling; {@code *} alone: all. */
@@ -109,6 +144,12 @@ public final class ModelSpec implements Serializable {
         this.recentVersions = b.recentVersions;
         this.initialModel = b.initialModel == null || b.initialModel.isBlank() ? null : b.initialModel;
         this.scaleClip = b.scaleClip;
+        this.gradientClip = b.gradientClip;
+        this.guardAction = b.guardAction;
+        this.guardWindow = b.guardWindow;
+        this.guardRatio = b.guardRatio;
+        this.guardQuiet = b.guardQuiet;
+        this.guardMaxEpisode = b.guardMaxEpisode;
         this.scaleHorizon = b.scaleHorizon;
         this.logFeatures = List.copyOf(b.logFeatures);
         this.forgetHalfLife = b.forgetHalfLife;
@@ -137,6 +178,12 @@ public final class ModelSpec implements Serializable {
         b.recentVersions = recentVersions;
         b.initialModel = initialModel;
         b.scaleClip = scaleClip;
+        b.gradientClip = gradientClip;
+        b.guardAction = guardAction;
+        b.guardWindow = guardWindow;
+        b.guardRatio = guardRatio;
+        b.guardQuiet = guardQuiet;
+        b.guardMaxEpisode = guardMaxEpisode;
         b.scaleHorizon = scaleHorizon;
         b.logFeatures = logFeatures;
         b.forgetHalfLife = forgetHalfLife;
@@ -182,6 +229,12 @@ public final class ModelSpec implements Serializable {
         private int recentVersions = Defaults.RECENT_VERSIONS;
         private String initialModel;
         private double scaleClip = Defaults.SCALE_CLIP;
+        private double gradientClip = Defaults.GRADIENT_CLIP;
+        private GuardAction guardAction = Defaults.GUARD_ACTION;
+        private int guardWindow = Defaults.GUARD_WINDOW;
+        private double guardRatio = Defaults.GUARD_RATIO;
+        private int guardQuiet = Defaults.GUARD_QUIET;
+        private long guardMaxEpisode = Defaults.GUARD_MAX_EPISODE;
         private long scaleHorizon = Defaults.SCALE_HORIZON;
         private List<String> logFeatures = List.of();
         private long forgetHalfLife = Defaults.FORGET_HALF_LIFE;
@@ -261,6 +314,25 @@ public final class ModelSpec implements Serializable {
 
         public Builder initialModel(String v) {
             initialModel = v;
+            return this;
+        }
+
+        public Builder guard(GuardAction action, int window, double ratio, int quiet, long maxEpisode) {
+            guardAction = action;
+            guardWindow = window;
+            guardRatio = ratio;
+            guardQuiet = quiet;
+            guardMaxEpisode = maxEpisode;
+            return this;
+        }
+
+        public Builder guardAction(GuardAction action) {
+            guardAction = action;
+            return this;
+        }
+
+        public Builder gradientClip(double v) {
+            gradientClip = v;
             return this;
         }
 

@@ -39,6 +39,11 @@ public class ModelUpdate {
         this.newestExampleMillis = newestExampleMillis;
     }
 
+    /** Whether every weight and scaling entry it carries is finite: only such an update may be served. */
+    public boolean isFinite() {
+        return Finite.all(values) && Finite.all(scale);
+    }
+
     @Override
     public String toString() {
         return (full ? "full " : "delta ") + modelId + " v" + version + " (base v" + baseVersion + ", " + indices.length

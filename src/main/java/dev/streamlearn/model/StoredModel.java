@@ -50,6 +50,11 @@ public class StoredModel {
     }
 
     /** The metric by which "better" is judged: windowed log loss (logistic) or RMSE (squared); lower is better. */
+    /** Whether every weight, optimizer value and scaling entry is finite: a version that may be served. */
+    public boolean isFinite() {
+        return Finite.all(state);
+    }
+
     public double qualityLoss() {
         return loss == Loss.LOGISTIC ? metric(MetricNames.LOG_LOSS) : metric(MetricNames.RMSE);
     }

@@ -77,6 +77,14 @@ public final class Evaluate implements Callable<Integer> {
                             + "scripts/evaluate puts it).")
     boolean baselines;
 
+    @Option(
+            names = "--store-every",
+            paramLabel = "N",
+            defaultValue = "" + PrequentialRun.DEFAULT_STORE_EVERY,
+            description = "Keep a version every N examples, as the job keeps one every store.interval: what the"
+                    + " guard may roll back to (default ${DEFAULT-VALUE}).")
+    int storeEvery;
+
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
@@ -113,7 +121,10 @@ public final class Evaluate implements Callable<Integer> {
             setting.forEach(withSetting::put);
             JobConfig config = JobOptions.config(withSetting);
             ModelSpec spec = config.models().get(model);
-            Scores scores = PrequentialRun.learn(spec, stream(spec, config, events, points));
+            if (storeEvery < 1) {
+                throw new IllegalArgumentException("--store-every must be >= 1, was " + storeEvery);
+            }
+            Scores scores = PrequentialRun.learn(spec, stream(spec, config, events, points), storeEvery);
             Summary whole = Summary.of(scores);
             Summary last = Summary.tail(scores, tail);
             if (settings.size() == 1) {
@@ -141,6 +152,13 @@ public final class Evaluate implements Callable<Integer> {
                 out.println(settingText(setting) + "  " + line("", whole).trim() + "  | tail " + tailText(last));
             }
             ObjectNode row = json(whole, last);
+            if (!scores.guardEvents().isEmpty()) {
+                ObjectNode g = row.putObject("guard");
+                scores.guardEvents().forEach(g::put);
+                if (settings.size() == 1) {
+                    out.println("guard: " + scores.guardEvents());
+                }
+            }
             if (baselines) {
                 row.set("baselines", baselines(spec, config, events, points));
             }

@@ -7,6 +7,7 @@ import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.training.ModelMetric;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -155,13 +156,23 @@ public final class ModelStoreTool {
     private static void list(ModelStore store, String only, PrintStream out) throws IOException {
         List<String> models = only == null ? store.models() : List.of(only);
         out.printf(
-                "%-12s %8s %8s %10s %24s %9s %9s %8s %9s%n",
-                "model", "version", "parent", "examples", "created", "logLoss", "auc", "rmse", "non-zero");
+                "%-12s %8s %8s %10s %24s %9s %9s %8s %11s %9s %7s%n",
+                "model",
+                "version",
+                "parent",
+                "examples",
+                "created",
+                "logLoss",
+                "auc",
+                "rmse",
+                "trainedLoss",
+                "non-zero",
+                "health");
         for (String model : models) {
             for (long v : store.versions(model)) {
                 StoredModel m = store.read(model, v);
                 out.printf(
-                        "%-12s %8d %8d %10d %24s %9s %9s %8s %9d%n",
+                        "%-12s %8d %8d %10d %24s %9s %9s %8s %11s %9d %7s%n",
                         model,
                         m.version,
                         m.parentVersion,
@@ -170,7 +181,9 @@ public final class ModelStoreTool {
                         fmt(m.metric("logLoss")),
                         fmt(m.metric("auc")),
                         fmt(m.metric("rmse")),
-                        m.state.nonZeroWeights());
+                        fmt(m.metric(ModelMetric.TRAINED_LOSS.metricName())),
+                        m.state.nonZeroWeights(),
+                        m.isFinite() ? "finite" : "NON-FINITE");
             }
         }
     }

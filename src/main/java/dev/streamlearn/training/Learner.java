@@ -16,6 +16,12 @@ import java.util.Arrays;
  * so the score is an honest test of what was learnt before. It knows nothing of versions,
  * batches or Flink; it remembers which weights and scaling entries changed, for the updates
  * that are sent to inference.
+ *
+ * <p>One example can move the model only so far: the slope of its loss (weighted) is clipped to
+ * {@code gradient.clip}, so a weight of 1,000 or a residual of 50 standard deviations counts as
+ * that many ordinary examples at most, and no optimizer accumulator can be saturated by one
+ * record. A step that would still leave a non-finite weight or optimizer value is undone and
+ * reported ({@link #lastUpdateRefused()}); the model then is exactly what it was before.
  */
 public final class Learner {
 
@@ -27,6 +33,10 @@ public final class Learner {
     private final double[] table;
     private final int stride;
     private final NumericScaler scaler;
+    private final double gradientClip;
+    private boolean lastUpdateRefused;
+    // the table entries a step may change, saved before it so a step can be undone
+    private double[] saved = new double[256];
 
     // weights changed since the last drain: a bitset, small enough to stay in cache, and their list
     private final long[] changed;
@@ -44,10 +54,16 @@ public final class Learner {
     private int[] slots = new int[64];
 
     public Learner(ModelSpec spec) {
+        this(spec, Optimizers.create(spec));
+    }
+
+    /** With a given optimizer (tests of the guard use one that misbehaves). */
+    Learner(ModelSpec spec, Optimizer optimizer) {
         this.loss = spec.loss;
         this.bias = spec.biasIndex();
         this.dimension = spec.dimension();
-        this.optimizer = Optimizers.create(spec);
+        this.gradientClip = spec.gradientClip;
+        this.optimizer = optimizer;
         this.table = optimizer.table();
         this.stride = optimizer.stride();
         this.scaler = Scaling.newScaler(spec);
@@ -91,7 +107,11 @@ public final class Learner {
         double target = loss == Loss.SQUARED ? scaler.labelToModel(label) : label;
         // both losses have a canonical link: the slope of the loss in the margin is prediction - label
         double slope = weight * (loss.predict(margin) - target);
-        optimizer.step(coords, values, count, slope, weight);
+        slope = slope > gradientClip ? gradientClip : slope < -gradientClip ? -gradientClip : slope;
+        lastUpdateRefused = !(Double.isFinite(slope) && guardedStep(count, slope, weight));
+        if (lastUpdateRefused) {
+            return prediction; // nothing of the example is kept, its scaling statistics neither
+        }
         for (int k = 0; k < count; k++) {
             markChanged(coords[k]);
         }
@@ -107,6 +127,60 @@ public final class Learner {
             scaler.observeLabel(label);
         }
         return prediction;
+    }
+
+    /** Whether the last {@link #learn} left the model unchanged because its step would have made it non-finite. */
+    public boolean lastUpdateRefused() {
+        return lastUpdateRefused;
+    }
+
+    /**
+     * The optimizer's step, undone when it leaves a non-finite number in the table: every entry
+     * of the example's coordinates (weight and state), and the weights the optimizer moves
+     * besides them, are saved first and checked after. True when the step stands.
+     */
+    private boolean guardedStep(int count, double slope, double weight) {
+        int alsoCount = optimizer.alsoChangedCount();
+        int[] also = optimizer.alsoChangedCoordinates();
+        int need = count * stride + alsoCount;
+        if (saved.length < need) {
+            saved = new double[Math.max(need, saved.length * 2)];
+        }
+        int at = 0;
+        for (int k = 0; k < count; k++) {
+            System.arraycopy(table, stride * coords[k], saved, at, stride);
+            at += stride;
+        }
+        for (int k = 0; k < alsoCount; k++) {
+            saved[at++] = table[stride * also[k]];
+        }
+        long stepsBefore = optimizer.steps();
+
+        optimizer.step(coords, values, count, slope, weight);
+
+        boolean finite = true;
+        for (int k = 0; k < count && finite; k++) {
+            for (int i = stride * coords[k], end = i + stride; i < end; i++) {
+                finite &= Double.isFinite(table[i]);
+            }
+        }
+        for (int k = 0; k < alsoCount && finite; k++) {
+            finite = Double.isFinite(table[stride * also[k]]);
+        }
+        if (finite) {
+            return true;
+        }
+        // in reverse, so that a coordinate the example has twice gets its value from before the step
+        at = count * stride + alsoCount;
+        for (int k = alsoCount - 1; k >= 0; k--) {
+            table[stride * also[k]] = saved[--at];
+        }
+        for (int k = count - 1; k >= 0; k--) {
+            at -= stride;
+            System.arraycopy(saved, at, table, stride * coords[k], stride);
+        }
+        optimizer.restoreSteps(stepsBefore);
+        return false;
     }
 
     private void markChanged(int coordinate) {

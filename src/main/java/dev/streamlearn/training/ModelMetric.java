@@ -16,6 +16,17 @@ public enum ModelMetric {
     EXAMPLES_TRAINED("examplesTrained", Applies.ALL, true, false, t -> t.examplesTrained()),
     BATCHES_APPLIED("batchesApplied", Applies.ALL, true, false, t -> t.batchesApplied()),
     FROZEN("frozen", Applies.ALL, true, false, t -> t.frozen() ? 1 : 0),
+    /** Examples not learnt because their update would have made the model non-finite (dead-lettered). */
+    UPDATES_REFUSED("updatesRefused", Applies.ALL, true, false, t -> t.updatesRefused()),
+    /** Prequential scores left out of the metrics because they were not finite. */
+    SCORES_NON_FINITE(
+            "scoresNonFinite", Applies.ALL, true, false, t -> t.metrics().nonFinite()),
+    /** Sudden rises of the prequential loss the guard has seen. */
+    GUARD_ALARMS("guardAlarms", Applies.ALL, true, false, t -> t.guardAlarms()),
+    /** 1 while the guard's episode lasts (after an alarm, until the loss is back or the rise is kept). */
+    GUARD_EPISODE("guardEpisode", Applies.ALL, true, false, t -> t.guardInEpisode() ? 1 : 0),
+    /** The loss of the examples learnt since the last stored version: a stored version's own health. */
+    TRAINED_LOSS("trainedLoss", Applies.ALL, false, true, t -> t.lossSinceStored()),
     LOG_LOSS(MetricNames.LOG_LOSS, Applies.LOGISTIC, false, true, t -> t.metrics()
             .windowLoss()),
     LOG_LOSS_TOTAL(MetricNames.LOG_LOSS_TOTAL, Applies.LOGISTIC, false, true, t -> t.metrics()

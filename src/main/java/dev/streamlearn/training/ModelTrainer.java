@@ -2,6 +2,7 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.PrequentialMetrics;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -11,6 +12,7 @@ import dev.streamlearn.records.Features;
 import dev.streamlearn.records.SeriesScale;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One model's life: every example is scored with the current model before it is learnt from
@@ -43,6 +45,15 @@ public final class ModelTrainer {
     private long[] trainedOffsets = new long[0];
     private long examplesTrained;
     private long batchesApplied;
+    private long updatesRefused;
+    // examples whose update was refused since the adapter last asked, to dead-letter them
+    private final List<Example> refused = new ArrayList<>();
+    private final LossGuard guard;
+    private boolean frozenByGuard;
+    private final List<GuardEvent> guardEvents = new ArrayList<>();
+    // the loss of the examples learnt since the last stored version: the version's own record of health
+    private double lossSinceStored;
+    private long examplesSinceStored;
     private boolean frozen;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
@@ -69,6 +80,21 @@ public final class ModelTrainer {
         this.versions = versions;
         this.encoder = new UpdateEncoder(spec.id, spec.fullSnapshotEvery);
         this.recent = new RecentVersions(spec.recentVersions);
+        this.guard = new LossGuard(spec);
+    }
+
+    /** What the guard did, for the adapter to send (a rollback's update) and log. */
+    public static final class GuardEvent {
+        public final ModelLogEntry.Event event;
+        public final String reason;
+        /** The update that serves a rolled-back version; null for other events. */
+        public final ModelUpdate update;
+
+        GuardEvent(ModelLogEntry.Event event, String reason, ModelUpdate update) {
+            this.event = event;
+            this.reason = reason;
+            this.update = update;
+        }
     }
 
     /**
@@ -81,8 +107,18 @@ public final class ModelTrainer {
             prediction = learner.predict(e.features);
         } else {
             prediction = learner.learn(e.features, e.label, e.weight);
-            examplesTrained++;
-            batch.add(e.ts, e.partition, e.offset, nowMillis);
+            if (learner.lastUpdateRefused()) {
+                updatesRefused++;
+                refused.add(e);
+            } else {
+                examplesTrained++;
+                batch.add(e.ts, e.partition, e.offset, nowMillis);
+                double loss = spec.loss.loss(prediction, e.label);
+                if (Double.isFinite(loss)) {
+                    lossSinceStored += loss;
+                    examplesSinceStored++;
+                }
+            }
         }
         metrics.record(prediction, e.label);
         if (e.series != null) {
@@ -94,7 +130,136 @@ public final class ModelTrainer {
             }
         }
         scoreListener.scored(prediction, e.label);
+        watch(watchedLoss(prediction, e.label), nowMillis);
         return batch.size >= spec.batchSize;
+    }
+
+    /**
+     * What the guard watches: the log loss of a probability; for squared loss the absolute error,
+     * which grows in proportion to the errors (a squared error doubles when errors grow by 41 %,
+     * and its heavy tail would make the guard's noise estimate useless).
+     */
+    private double watchedLoss(double prediction, double label) {
+        return spec.loss == Loss.LOGISTIC ? spec.loss.loss(prediction, label) : Math.abs(prediction - label);
+    }
+
+    /** Feeds the guard one prequential loss and carries out what it asks. */
+    private void watch(double loss, long nowMillis) {
+        switch (guard.observe(loss)) {
+            case ALARM:
+                String why = String.format(
+                        Locale.ROOT,
+                        "guard: mean loss of the last %d examples %.4g is %.2fx the reference %.4g",
+                        spec.guardWindow,
+                        guard.shortMean(),
+                        guard.shortMean() / guard.referenceMean(),
+                        guard.referenceMean());
+                actOnAlarm(why, nowMillis);
+                break;
+            case RECOVERED:
+                resumeAfterEpisode("guard: the loss has been back under " + round(guard.threshold()) + " for "
+                        + spec.guardQuiet + " examples");
+                break;
+            case ACCEPTED:
+                resumeAfterEpisode("guard: the rise lasted " + spec.guardMaxEpisode
+                        + " examples; it is taken as the new normal and learnt");
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void actOnAlarm(String why, long nowMillis) {
+        if (guard.action() == ModelSpec.GuardAction.ALERT || frozen) {
+            guardEvents.add(new GuardEvent(ModelLogEntry.Event.ALARM, why, null));
+            return;
+        }
+        if (guard.action() == ModelSpec.GuardAction.ROLLBACK) {
+            StoredModel target = healthyVersionBefore(examplesTrained - spec.guardWindow);
+            if (target != null) {
+                ModelUpdate update = rollbackTo(target, nowMillis);
+                frozen = true;
+                frozenByGuard = true;
+                guardEvents.add(new GuardEvent(
+                        ModelLogEntry.Event.ROLLBACK,
+                        why + "; back to v" + target.version + ", learning paused until the loss is back",
+                        update));
+                return;
+            }
+            why += "; no healthy version from before the rise among the recent ones";
+        }
+        frozen = true;
+        frozenByGuard = true;
+        guardEvents.add(
+                new GuardEvent(ModelLogEntry.Event.FREEZE, why + "; learning paused until the loss is back", null));
+    }
+
+    private void resumeAfterEpisode(String why) {
+        if (frozenByGuard) {
+            frozen = false;
+            frozenByGuard = false;
+            guardEvents.add(new GuardEvent(ModelLogEntry.Event.RESUME, why, null));
+        }
+    }
+
+    /**
+     * The newest recent version trained on no more than {@code examplesThrough} examples (before
+     * the rise began), with only finite values, whose own loss was not above the guard's threshold.
+     */
+    private StoredModel healthyVersionBefore(long examplesThrough) {
+        List<StoredModel> kept = recent.list();
+        for (int i = kept.size() - 1; i >= 0; i--) {
+            StoredModel m = kept.get(i);
+            double ownLoss = m.metric(ModelMetric.TRAINED_LOSS.metricName());
+            if (m.examplesTrained <= examplesThrough
+                    && m.version < versions.version()
+                    && m.isFinite()
+                    && !(ownLoss > guard.threshold())) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static String round(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** What the guard did since the last call. */
+    public List<GuardEvent> drainGuardEvents() {
+        if (guardEvents.isEmpty()) {
+            return List.of();
+        }
+        List<GuardEvent> out = new ArrayList<>(guardEvents);
+        guardEvents.clear();
+        return out;
+    }
+
+    public long guardAlarms() {
+        return guard.alarms();
+    }
+
+    public boolean guardInEpisode() {
+        return guard.inEpisode();
+    }
+
+    /** The mean loss of the examples learnt since the last stored version (NaN when none). */
+    public double lossSinceStored() {
+        return examplesSinceStored == 0 ? Double.NaN : lossSinceStored / examplesSinceStored;
+    }
+
+    /** The examples whose update was refused since the last call (not learnt; the model is as before them). */
+    public List<Example> drainRefused() {
+        if (refused.isEmpty()) {
+            return List.of();
+        }
+        List<Example> out = new ArrayList<>(refused);
+        refused.clear();
+        return out;
+    }
+
+    public long updatesRefused() {
+        return updatesRefused;
     }
 
     /** Replaces the listener told of each prequential score (by default, nobody is told). */
@@ -145,8 +310,11 @@ public final class ModelTrainer {
         frozen = true;
     }
 
+    /** Learning resumes (by command): an episode of the guard is over too. */
     public void resume() {
         frozen = false;
+        frozenByGuard = false;
+        guard.endEpisode();
     }
 
     public boolean frozen() {
@@ -208,6 +376,15 @@ public final class ModelTrainer {
         s.trainedOffsets = trainedOffsets.clone();
         s.examplesTrained = examplesTrained;
         s.batchesApplied = batchesApplied;
+        s.updatesRefused = updatesRefused;
+        s.guardDetector = guard.detectorState();
+        s.guardInEpisode = guard.inEpisode();
+        s.guardEpisodeLength = guard.episodeLength();
+        s.guardQuietFor = guard.quietFor();
+        s.guardAlarms = guard.alarms();
+        s.frozenByGuard = frozenByGuard;
+        s.lossSinceStored = lossSinceStored;
+        s.examplesSinceStored = examplesSinceStored;
         s.frozen = frozen;
         s.dimension = learner.dimension();
         s.state = learner.state();
@@ -269,6 +446,8 @@ public final class ModelTrainer {
             m.metricValues[i] = quality.get(i).read(this);
         }
         lastStoredAtMillis = nowMillis;
+        lossSinceStored = 0;
+        examplesSinceStored = 0;
         recent.add(m);
         return m;
     }
@@ -369,6 +548,11 @@ public final class ModelTrainer {
         t.recent.restore(s.recent);
         t.examplesTrained = s.examplesTrained;
         t.batchesApplied = s.batchesApplied;
+        t.updatesRefused = s.updatesRefused;
+        t.guard.restore(s.guardDetector, s.guardInEpisode, s.guardEpisodeLength, s.guardQuietFor, s.guardAlarms);
+        t.frozenByGuard = s.frozenByGuard;
+        t.lossSinceStored = s.lossSinceStored;
+        t.examplesSinceStored = s.examplesSinceStored;
         t.frozen = s.frozen;
         t.batch.size = s.openBatchSize;
         t.batch.openedAtMillis = s.openBatchOpenedAtMillis;

@@ -87,6 +87,9 @@ public final class RecursiveLeastSquares extends TableOptimizer {
         // weighted RLS with forgetting: gain P x / (decay / weight + x'P x), error = slope / weight
         double denominator = decay + weight * xpx;
         double factor = lossSlope / denominator;
+        if (!(denominator > 0) || !Double.isFinite(factor)) {
+            return; // P is positive definite, so this means an overflow: leave the model as it was
+        }
         for (int r = 0; r < m; r++) {
             table[coordinates[r]] -= factor * px[r];
         }

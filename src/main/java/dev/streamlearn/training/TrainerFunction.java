@@ -1,5 +1,7 @@
 package dev.streamlearn.training;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
@@ -7,6 +9,8 @@ import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,16 +52,28 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     public static final OutputTag<ModelLogEntry> MODEL_LOG =
             new OutputTag<>("model-log", TypeInformation.of(ModelLogEntry.class));
 
+    /** Examples whose update would have made the model non-finite: not learnt, dead-lettered. */
+    public static final OutputTag<DeadLetter> REFUSED_EXAMPLES =
+            new OutputTag<>("refused-examples", TypeInformation.of(DeadLetter.class));
+
     private final Map<String, ModelSpec> specs;
     private final ModelStore store;
+    private final String labeledTopic;
+    private final int deadLetterPayloadChars;
     private transient Map<String, ModelTrainer> trainers;
     private transient Map<String, TrainerMetrics> metrics;
     private transient ListState<ModelSnapshot> checkpointed;
 
-    /** @param store where older versions are read back from for rollback; null when the job has none */
-    public TrainerFunction(Map<String, ModelSpec> specs, ModelStore store) {
+    /**
+     * @param store where older versions are read back from for rollback; null when the job has none
+     * @param labeledTopic where the examples came from, for the dead letters of refused ones
+     */
+    public TrainerFunction(
+            Map<String, ModelSpec> specs, ModelStore store, String labeledTopic, int deadLetterPayloadChars) {
         this.specs = specs;
         this.store = store;
+        this.labeledTopic = labeledTopic;
+        this.deadLetterPayloadChars = deadLetterPayloadChars;
     }
 
     @Override
@@ -131,6 +147,23 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         ModelTrainer trainer = trainer(example.modelId);
         long now = ctx.timerService().currentProcessingTime();
         boolean full = trainer.add(example, now);
+        for (Example refused : trainer.drainRefused()) {
+            ctx.output(REFUSED_EXAMPLES, refusedExample(refused));
+        }
+        for (ModelTrainer.GuardEvent event : trainer.drainGuardEvents()) {
+            if (event.update != null) {
+                out.collect(event.update);
+            }
+            if (event.event == ModelLogEntry.Event.ALARM) {
+                ctx.output(
+                        MODEL_LOG,
+                        ModelLogEntry.note(
+                                ModelLogEntry.Event.ALARM, trainer.modelId(), trainer.version(), event.reason, now));
+            } else {
+                keep(trainer, event.event, event.reason, now, ctx);
+            }
+            LOG.warn("Model '{}': {} ({})", trainer.modelId(), event.event, event.reason);
+        }
         if (full) {
             ctx.timerService().deleteProcessingTimeTimer(trainer.batchDeadline());
             apply(trainer, ctx, out);
@@ -146,14 +179,14 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         switch (command.op) {
             case FREEZE:
                 trainer.freeze();
-                keep(trainer, ModelLogEntry.Event.FREEZE, now, ctx);
+                keep(trainer, ModelLogEntry.Event.FREEZE, null, now, ctx);
                 break;
             case RESUME:
                 trainer.resume();
-                keep(trainer, ModelLogEntry.Event.RESUME, now, ctx);
+                keep(trainer, ModelLogEntry.Event.RESUME, null, now, ctx);
                 break;
             case ROLLBACK:
-                rollback(trainer, command.version, now, ctx, out);
+                rollback(trainer, command, now, ctx, out);
                 break;
             default:
                 throw new IllegalStateException("unhandled control op " + command.op);
@@ -162,7 +195,9 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         publishMetrics(trainer, ctx);
     }
 
-    private void rollback(ModelTrainer trainer, long wanted, long now, Context ctx, Collector<ModelUpdate> out) {
+    private void rollback(
+            ModelTrainer trainer, ControlCommand command, long now, Context ctx, Collector<ModelUpdate> out) {
+        long wanted = command.version;
         StoredModel target;
         try {
             target = wanted == ControlCommand.PREVIOUS_BETTER ? previousBetter(trainer) : find(trainer, wanted);
@@ -184,6 +219,15 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                     ctx);
             return;
         }
+        if (!target.isFinite() && !command.force) {
+            reject(
+                    trainer,
+                    "version " + target.version + " has non-finite weights or optimizer values: it would serve NaN"
+                            + " (add \"force\":true to roll back to it anyway)",
+                    now,
+                    ctx);
+            return;
+        }
         ModelUpdate update;
         try {
             update = trainer.rollbackTo(target, now);
@@ -192,7 +236,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             return;
         }
         out.collect(update);
-        keep(trainer, ModelLogEntry.Event.ROLLBACK, now, ctx);
+        keep(trainer, ModelLogEntry.Event.ROLLBACK, command.force ? "forced" : null, now, ctx);
     }
 
     private StoredModel find(ModelTrainer trainer, long version) throws IOException {
@@ -221,31 +265,50 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         }
         for (int i = candidates.size() - 1; i >= 0; i--) {
             StoredModel c = candidates.get(i);
-            if (c.version < trainer.version() && c.qualityLoss() < now) {
+            // a NaN loss now is the worst there is: any healthy version with a loss beats it
+            boolean better = c.qualityLoss() < now || (Double.isNaN(now) && !Double.isNaN(c.qualityLoss()));
+            if (c.version < trainer.version() && better && c.isFinite()) {
                 return c;
             }
         }
         return null;
     }
 
+    /** The record itself is gone by now (parsed and hashed): the dead letter says where it is in Kafka. */
+    private DeadLetter refusedExample(Example e) {
+        ObjectNode where = JsonNodeFactory.instance.objectNode();
+        where.put("model", e.modelId);
+        where.put("id", e.id);
+        where.put("partition", e.partition);
+        where.put("offset", e.offset);
+        where.put("ts", e.ts);
+        DeadLetter d = new DeadLetter(
+                DeadLetterReason.POISONED_UPDATE,
+                "learning from this example would have made a weight or optimizer value of model '" + e.modelId
+                        + "' non-finite: not learnt, the model is as before it",
+                labeledTopic,
+                where.toString(),
+                deadLetterPayloadChars);
+        d.modelId = e.modelId;
+        return d;
+    }
+
     private void reject(ModelTrainer trainer, String reason, long now, Context ctx) {
         ctx.output(MODEL_LOG, ModelLogEntry.rejected(trainer.modelId(), trainer.version(), reason, now));
     }
 
-    /** Stores the current version and logs why. */
-    private void keep(ModelTrainer trainer, ModelLogEntry.Event event, long now, Context ctx) {
+    /** Stores the current version and logs why ({@code reason}: null when the event says it all). */
+    private void keep(ModelTrainer trainer, ModelLogEntry.Event event, String reason, long now, Context ctx) {
         StoredModel m = trainer.store(now);
         if (store != null) {
             ctx.output(STORED_MODELS, m);
         }
-        ctx.output(
-                MODEL_LOG,
-                ModelLogEntry.of(
-                        event,
-                        m,
-                        store == null
-                                ? null
-                                : store.pathOf(m.modelId, m.version).toString()));
+        ModelLogEntry line = ModelLogEntry.of(
+                event,
+                m,
+                store == null ? null : store.pathOf(m.modelId, m.version).toString());
+        line.reason = reason;
+        ctx.output(MODEL_LOG, line);
     }
 
     @Override
@@ -257,7 +320,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         if (trainer.hasOpenBatch() && trainer.batchDeadline() <= timestamp) {
             apply(trainer, ctx, out);
         } else if (trainer.hasUnstoredVersion() && trainer.storeDue(timestamp)) {
-            keep(trainer, ModelLogEntry.Event.STORED, timestamp, ctx); // the last version before a pause
+            keep(trainer, ModelLogEntry.Event.STORED, null, timestamp, ctx); // the last version before a pause
         } else {
             publishMetrics(trainer, ctx); // a deferred metrics refresh
         }
@@ -269,7 +332,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             out.collect(update);
             long now = ctx.timerService().currentProcessingTime();
             if (trainer.storeDue(now)) {
-                keep(trainer, ModelLogEntry.Event.STORED, now, ctx);
+                keep(trainer, ModelLogEntry.Event.STORED, null, now, ctx);
             } else {
                 ctx.timerService().registerProcessingTimeTimer(trainer.nextStoreAt());
             }

@@ -24,7 +24,8 @@ class InferenceFunctionTest {
     private static BroadcastOperatorTestHarness<PredictionRequest, ModelUpdate, Prediction> harness() throws Exception {
         return new BroadcastOperatorTestHarness<>(
                 new CoBroadcastWithNonKeyedOperator<>(
-                        new InferenceFunction(Map.of("m", SPEC)), List.of(InferenceFunction.SERVED_MODELS)),
+                        new InferenceFunction(Map.of("m", SPEC), "requests", 4096),
+                        List.of(InferenceFunction.SERVED_MODELS)),
                 1,
                 1,
                 0);

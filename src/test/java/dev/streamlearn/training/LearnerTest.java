@@ -1,6 +1,8 @@
 package dev.streamlearn.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.metrics.Loss;
@@ -137,5 +139,76 @@ class LearnerTest {
     private static Features example(Random r) {
         return new Features(
                 new int[] {r.nextInt(8)}, new int[] {20, 21}, new double[] {r.nextGaussian() * 100, r.nextDouble()});
+    }
+
+    @Test
+    void aWeightedExampleMovesTheModelAsMuchAsTheGradientClipAllows() {
+        // FTRL's first step on a coordinate is alpha g / (beta + |g|): g = slope, clipped to 10 (the default)
+        Learner heavy = new Learner(Specs.logistic("m", 100, 1000));
+        heavy.learn(Features.categorical(3), 1.0, 1000.0); // slope -0.5 x 1000 = -500, clipped to -10
+        Learner atTheClip = new Learner(Specs.logistic("m", 100, 1000));
+        atTheClip.learn(Features.categorical(3), 1.0, 20.0); // slope -0.5 x 20 = -10
+        assertEquals(atTheClip.weight(3), heavy.weight(3), EPS);
+        assertEquals(0.5 * 10 / (1 + 10), heavy.weight(3), EPS);
+    }
+
+    @Test
+    void aStepThatWouldLeaveANonFiniteValueIsUndoneAndReported() {
+        ModelSpec spec = Specs.logistic("m", 100, 1000);
+        Optimizer ftrl = Optimizers.create(spec);
+        // an optimizer that breaks on feature 7: the learner must not keep what it did
+        Optimizer breaking = new Optimizer() {
+            @Override
+            public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
+                ftrl.step(coords, values, count, lossSlope, weight);
+                for (int k = 0; k < count; k++) {
+                    if (coords[k] == 7) {
+                        ftrl.table()[ftrl.stride() * 7 + 1] = Double.POSITIVE_INFINITY;
+                        ftrl.table()[ftrl.stride() * BIAS] = Double.NaN;
+                    }
+                }
+            }
+
+            @Override
+            public double[] table() {
+                return ftrl.table();
+            }
+
+            @Override
+            public int stride() {
+                return ftrl.stride();
+            }
+
+            @Override
+            public long steps() {
+                return ftrl.steps();
+            }
+
+            @Override
+            public void restoreSteps(long steps) {
+                ftrl.restoreSteps(steps);
+            }
+
+            @Override
+            public void seed() {}
+        };
+        Learner l = new Learner(spec, breaking);
+        l.learn(Features.categorical(3), 1.0, 1.0);
+        assertFalse(l.lastUpdateRefused());
+        ModelState before = l.state();
+        double scoreBefore = l.predict(Features.categorical(7));
+
+        double scored = l.learn(Features.categorical(7), 1.0, 1.0);
+
+        assertTrue(l.lastUpdateRefused());
+        assertEquals(scoreBefore, scored, EPS, "the example was still scored");
+        ModelState after = l.state();
+        assertArrayEquals(before.coords, after.coords);
+        assertArrayEquals(before.weights, after.weights);
+        assertArrayEquals(before.optimizerState, after.optimizerState);
+        assertEquals(before.optimizerSteps, after.optimizerSteps);
+        assertEquals(0, l.drainChanged().coords.length - 2, "only the first example's two weights changed");
+        l.learn(Features.categorical(3), 0.0, 1.0);
+        assertFalse(l.lastUpdateRefused(), "the next example learns as usual");
     }
 }

@@ -27,7 +27,7 @@ class TrainerFunctionTest {
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> harness(
             ModelSpec spec) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec), null)),
+                new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec), null, "labeled", 4096)),
                 e -> e.modelId,
                 c -> c.modelId,
                 Types.STRING);
