@@ -4,6 +4,7 @@ import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.StoredModel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +43,18 @@ public final class ModelStore implements Serializable {
 
     /** Stored versions of a model, ascending. */
     public List<Long> versions(String modelId) throws IOException {
+        FileNotFoundException vanished = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return listVersions(modelId);
+            } catch (FileNotFoundException e) {
+                vanished = e; // retention removed a file while it was being listed: list again
+            }
+        }
+        throw vanished;
+    }
+
+    private List<Long> listVersions(String modelId) throws IOException {
         Path dir = modelDir(modelId);
         FileSystem fs = dir.getFileSystem();
         List<Long> versions = new ArrayList<>();
