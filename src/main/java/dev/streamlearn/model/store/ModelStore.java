@@ -110,15 +110,16 @@ public final class ModelStore implements Serializable {
         return pending;
     }
 
-    /** Moves a finished temporary file to its version's place. Idempotent: a repeated commit finds it done. */
+    /**
+     * Moves a finished temporary file to its version's place. Idempotent: a temporary file is gone
+     * only once it was moved, so a repeated commit (after a restore) that finds none has nothing to
+     * do, whether the version is still there or retention has removed it since.
+     */
     public void publish(Path pending, String modelId, long version) throws IOException {
         Path target = pathOf(modelId, version);
         FileSystem fs = target.getFileSystem();
         if (!fs.exists(pending)) {
-            if (fs.exists(target)) {
-                return; // committed before a restart
-            }
-            throw new IOException("neither " + pending + " nor " + target + " exists");
+            return; // committed before a restart
         }
         fs.mkdirs(modelDir(modelId));
         if (fs.exists(target)) {
