@@ -93,6 +93,34 @@ running_job() {
     || true
 }
 
+# "<id> <state>" of a streamlearn job that runs or will run again (RESTARTING, ...), or nothing.
+active_job() {
+  curl -fsS -m 5 "$UI_URL/jobs/overview" 2>/dev/null | tr '{' '\n' | grep "\"name\":\"$JOB_NAME\"" \
+    | grep -E '"state":"(RUNNING|RESTARTING|CREATED|INITIALIZING|FAILING|RECONCILING)"' \
+    | sed -n 's/.*"jid":"\([0-9a-f]*\)".*"state":"\([A-Z]*\)".*/\1 \2/p' | head -1 || true
+}
+
+# Cancels a job that is not running but would run again (RESTARTING after a lost TaskManager, ...),
+# so that a replacement does not start beside it; its checkpoints are retained on cancellation.
+cancel_restarting_job() {
+  local job state
+  read -r job state <<<"$(active_job)"
+  [[ -n "${job:-}" && "$state" != RUNNING ]] || return 0
+  info "Cancelling job $job, which is $state (its retained checkpoints stay) ..."
+  flink_cli cancel "$job" >/dev/null 2>&1 || die "could not cancel job $job"
+  local end=$((SECONDS + 60))
+  while [[ -n "$(active_job)" ]]; do
+    (( SECONDS < end )) || die "job $job did not stop within 60 s"
+    sleep 0.5
+  done
+}
+
+# The newest retained checkpoint or savepoint of the stack (a folder with _metadata), or nothing.
+latest_state() {
+  find "$STACK_DIR/checkpoints" "$STACK_DIR/savepoints" -name _metadata -printf '%T@ %h\n' 2>/dev/null \
+    | sort -n | tail -1 | cut -d' ' -f2-
+}
+
 usage_error() { echo "$(basename "$0"): $1" >&2; echo "Try '$(basename "$0") --help'." >&2; exit 2; }
 
 # Smile's jars (GPL-3.0): never in the job jar, only on the class path of the tools that fit batch models.

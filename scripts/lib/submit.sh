@@ -21,5 +21,7 @@ submit_job() {
   local id; id=$(echo "$out" | sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' | head -1)
   [[ -n "$id" ]] || { echo "$out" >&2; die "submission printed no job id"; }
   info "Submitted job $id${savepoint:+ from $savepoint}; web UI $UI_URL/#/job/running/$id/overview"
+  # the options it runs with, for scripts/restore --latest (one per line)
+  printf '%s\n' "${args[@]}" > "$STACK_DIR/last-job.options"
   echo "$id"
 }

@@ -45,15 +45,50 @@ public final class ClusterMetrics {
         return JSON.readTree(r.body());
     }
 
+    /** Job states in which a job still holds the cluster: it runs, or will run again. */
+    static final List<String> ACTIVE_STATES =
+            List.of("RUNNING", "RESTARTING", "CREATED", "INITIALIZING", "FAILING", "RECONCILING");
+
     /** Ids of jobs in state RUNNING. */
     public List<String> runningJobs() throws IOException, InterruptedException {
+        return jobsIn(List.of("RUNNING"));
+    }
+
+    /** Ids of jobs that run or will run again (restarting after a failure, ...), running ones first. */
+    public List<String> activeJobs() throws IOException, InterruptedException {
+        List<String> ids = runningJobs();
+        for (String id : jobsIn(ACTIVE_STATES)) {
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private List<String> jobsIn(List<String> states) throws IOException, InterruptedException {
         List<String> ids = new ArrayList<>();
         for (JsonNode j : get("/jobs").path("jobs")) {
-            if ("RUNNING".equals(j.path("status").asText())) {
+            if (states.contains(j.path("status").asText())) {
                 ids.add(j.path("id").asText());
             }
         }
         return ids;
+    }
+
+    /** The first line of the job's most recent failure, or null when it has none. */
+    public String lastException(String jobId) throws IOException, InterruptedException {
+        JsonNode history =
+                get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+        if (!history.isArray() || history.isEmpty()) {
+            return null;
+        }
+        JsonNode newest = history.get(0);
+        String trace = newest.path("stacktrace").asText("");
+        String first = trace.isEmpty()
+                ? newest.path("exceptionName").asText()
+                : trace.lines().findFirst().orElse("");
+        String where = newest.path("taskName").asText("");
+        return first + (where.isEmpty() ? "" : " (in " + where + ")");
     }
 
     /** Names of every operator metric of the job, over all vertices. */

@@ -57,13 +57,20 @@ public final class Status implements Callable<Integer> {
         try {
             id = job;
             if (id == null) {
-                List<String> running = rest.runningJobs();
-                if (running.isEmpty()) {
-                    System.err.println(
-                            "status: the cluster at " + url + " runs no job (submit one with scripts/submit)");
+                List<String> active = rest.activeJobs();
+                if (active.isEmpty()) {
+                    System.err.println("status: the cluster at " + url + " runs no job (submit one with scripts/submit,"
+                            + " or restore the last one with scripts/restore --latest)");
                     return 3;
                 }
-                id = running.get(0);
+                id = active.get(0);
+            }
+            String problem = problem(rest, id);
+            if (problem != null) {
+                out.println(problem);
+                if (watch <= 0) {
+                    return 4;
+                }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot reach Flink at " + url + " (is the stack up? scripts/up)");
@@ -80,6 +87,34 @@ public final class Status implements Callable<Integer> {
             }
             Thread.sleep(watch * 1000L); // refresh interval
         }
+    }
+
+    /**
+     * What keeps the job from running, or null when every task runs: a state other than RUNNING,
+     * or tasks waiting for slots (how a lost TaskManager shows: the job restarted and waits), with
+     * the last failure.
+     */
+    static String problem(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+        JsonNode overview = rest.get("/jobs/" + job);
+        String state = overview.path("state").asText();
+        int tasks = overview.path("vertices").size();
+        int running = overview.path("status-counts").path("RUNNING").asInt();
+        if ("RUNNING".equals(state) && running == tasks) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("job " + job + " is " + state);
+        if ("RUNNING".equals(state)) {
+            b.append(", but only ").append(running).append(" of ").append(tasks).append(" tasks run");
+        }
+        String failure = rest.lastException(job);
+        if (failure != null) {
+            b.append("; last failure: ").append(failure);
+        }
+        if (rest.get("/taskmanagers").path("taskmanagers").isEmpty()) {
+            b.append("\nno TaskManager is registered: scripts/up starts a new one, and the job restarts from its last"
+                    + " checkpoint");
+        }
+        return b.toString();
     }
 
     static String line(ClusterMetrics rest, String job) throws IOException, InterruptedException {

@@ -39,13 +39,30 @@ final class Scripts {
 
     /** The environment of a stack kept apart from a user's own: its own folder and ports. */
     static Map<String, String> env() {
+        return env("e2e-stack", 0);
+    }
+
+    /** A stack of its own in target/{@code dir}, its ports {@code offset} above those of {@link #env()}. */
+    static Map<String, String> env(String dir, int offset) {
         Map<String, String> env = new HashMap<>();
-        env.put("STACK_DIR", Path.of("target", "e2e-stack").toAbsolutePath().toString());
-        env.put("KAFKA_PORT", "19292");
-        env.put("CONTROLLER_PORT", "19293");
-        env.put("UI_PORT", "18081");
-        env.put("RPC_PORT", "16123");
+        env.put("STACK_DIR", Path.of("target", dir).toAbsolutePath().toString());
+        env.put("KAFKA_PORT", String.valueOf(19292 + offset));
+        env.put("CONTROLLER_PORT", String.valueOf(19293 + offset));
+        env.put("UI_PORT", String.valueOf(18081 + offset));
+        env.put("RPC_PORT", String.valueOf(16123 + offset));
         return env;
+    }
+
+    /** Starts a script without waiting for it (its output goes to target/e2e-&lt;script&gt;-bg.out). */
+    static Process start(Map<String, String> env, String script, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("scripts/" + script);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(Path.of("target", "e2e-" + script + "-bg.out").toFile());
+        return pb.start();
     }
 
     static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
