@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -192,6 +193,9 @@ public final class EventParser {
         JsonNode node;
         try {
             node = JSON.readTree(payload);
+        } catch (StreamConstraintsException e) {
+            // nesting, name and number length limits: valid JSON, but more than an event needs
+            throw new Rejection(DeadLetterReason.TOO_LARGE, e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new Rejection(DeadLetterReason.NOT_JSON, e.getOriginalMessage());
         }

@@ -198,6 +198,25 @@ class EventParserTest {
     }
 
     @Test
+    void jsonBeyondTheReadersLimitsIsTooLargeNotMalformed() {
+        EventParser roomy = new EventParser(MODELS, InputLimits.defaults(), "in", () -> NOW);
+        String deep = "[".repeat(2_000) + "]".repeat(2_000);
+        String longName = "n".repeat(60_000);
+        assertEquals(
+                "too-large",
+                roomy.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":" + deep + "}}")
+                        .deadLetter()
+                        .reason);
+        assertEquals(
+                "too-large",
+                roomy.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"features\":{\"" + longName + "\":1}}")
+                        .deadLetter()
+                        .reason);
+        assertTrue(roomy.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"features\":{\"" + "n".repeat(20_000) + "\":1}}")
+                .isOk());
+    }
+
+    @Test
     void aDeadLetterKeepsABoundedPayloadWithItsLengthAndHash() throws Exception {
         EventParser bounded = new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 64), "in", () -> NOW);
         String payload = "\u0001\u00ff".repeat(250_000); // 500,000 chars of binary-looking text, 750,000 UTF-8 bytes
