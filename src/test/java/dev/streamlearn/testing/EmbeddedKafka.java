@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -80,6 +81,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, r));
         }
         producer.flush();
+    }
+
+    /** Sends raw values (null: a tombstone) in order and waits until all are acknowledged. */
+    public void sendRaw(String topic, List<byte[]> values) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("acks", "all");
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(p)) {
+            for (byte[] v : values) {
+                raw.send(new ProducerRecord<>(topic, v));
+            }
+            raw.flush();
+        }
     }
 
     /**
