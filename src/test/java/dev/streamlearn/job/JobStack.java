@@ -8,6 +8,7 @@ import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.EmbeddedKafka;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.FlinkConf;
@@ -20,8 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -137,6 +140,31 @@ final class JobStack implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         return env;
+    }
+
+    /** Waits until the job runs; a job that fails on the way (a state it cannot restore) fails the test with why. */
+    static void awaitRunning(JobClient job) {
+        Await.until("the job running", TIMEOUT, () -> {
+            JobStatus status = job.getJobStatus().join();
+            if (status.isGloballyTerminalState()) {
+                Throwable why;
+                try {
+                    job.getJobExecutionResult().join();
+                    why = null;
+                } catch (CompletionException e) {
+                    why = e.getCause();
+                }
+                throw new AssertionError("the job ended " + status + " instead of running", why);
+            }
+            return status == JobStatus.RUNNING;
+        });
+    }
+
+    /** Cancels a job that has not ended by itself, so a failure of the job is not hidden by its cancel. */
+    static void cancelIfRunning(JobClient job) throws Exception {
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
     }
 
     JobMetrics metrics(JobClient job) {

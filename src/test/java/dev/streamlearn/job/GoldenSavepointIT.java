@@ -1,0 +1,170 @@
+package dev.streamlearn.job;
+
+import static dev.streamlearn.job.JobStack.MODEL;
+import static dev.streamlearn.job.JobStack.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.testing.Await;
+import dev.streamlearn.testing.Events;
+import dev.streamlearn.testing.FlinkConf;
+import dev.streamlearn.testing.JobMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A savepoint of the job as it was (src/test/resources/golden-savepoint) restores on every build:
+ * the same version, the same trained count, inference serving the same model at once, and versions
+ * counting on. A renamed uid or an incompatible change of a state class fails here before it fails a
+ * user's restore. The savepoint is written again only on purpose, when a change is meant to break
+ * old savepoints (and the release notes say so):
+ * {@code mvn verify -Dit.test='GoldenSavepointIT#writeTheGoldenSavepoint' -Dgolden.write=true -Dtest='!*' -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@ExtendWith(JobStack.Shared.class)
+class GoldenSavepointIT {
+
+    static final Path DIR = Path.of("src/test/resources/golden-savepoint");
+    static final int EVENTS = 3000;
+
+    private final JobStack stack;
+
+    GoldenSavepointIT(JobStack stack) {
+        this.stack = stack;
+    }
+
+    private JobConfig config() throws Exception {
+        // earliest: the saved Kafka offsets point past the end of this broker's new topics
+        return stack.config("golden-", "--kafka.starting-offsets", "earliest");
+    }
+
+    private String probeRequest() {
+        return stack.bike.get(1234).asRequest("golden-probe");
+    }
+
+    /** The job learns 3,000 bike events, is frozen, answers the probe and stops with a canonical savepoint. */
+    @Test
+    @EnabledIfSystemProperty(named = "golden.write", matches = "true")
+    void writeTheGoldenSavepoint() throws Exception {
+        JobConfig config = config();
+        StreamExecutionEnvironment env = stack.env("golden");
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("golden-savepoint");
+        JobMetrics metrics = stack.metrics(job);
+        stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(0, EVENTS)));
+        Await.until("trained", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS);
+        stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
+        Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
+        stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probeRequest()));
+        JsonNode probe = stack.readPredictions(config, 1).get(0);
+        String written = stack.client()
+                .stopWithSavepoint(
+                        job.getJobID(),
+                        false,
+                        stack.dir("golden-out").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                .get();
+        Path savepoint = Path.of(written.replaceFirst("^file:", ""));
+        deleteRecursively(DIR);
+        copyRecursively(savepoint, DIR.resolve("savepoint"));
+        Properties expected = new Properties();
+        expected.setProperty("version", probe.get("modelVersion").asText());
+        expected.setProperty("examplesTrained", String.valueOf(EVENTS));
+        expected.setProperty("probeScore", Double.toString(probe.get("score").asDouble()));
+        try (OutputStream out = Files.newOutputStream(DIR.resolve("expected.properties"))) {
+            expected.store(
+                    out,
+                    "what the golden savepoint restores to (written by GoldenSavepointIT#writeTheGoldenSavepoint)");
+        }
+        System.out.println("golden savepoint written to " + DIR + ": " + expected);
+    }
+
+    @Test
+    void theGoldenSavepointRestoresWithItsModelVersionsAndServedScores() throws Exception {
+        Properties expected = new Properties();
+        try (InputStream in = Files.newInputStream(DIR.resolve("expected.properties"))) {
+            expected.load(in);
+        }
+        long version = Long.parseLong(expected.getProperty("version"));
+        double probeScore = Double.parseDouble(expected.getProperty("probeScore"));
+        Path savepoint = DIR.resolve("savepoint").toAbsolutePath();
+
+        JobConfig config = config();
+        Configuration conf = FlinkConf.load(stack.dir("golden"), Duration.ofMillis(300));
+        conf.setString("execution.state-recovery.path", savepoint.toUri().toString());
+        StreamExecutionEnvironment env = stack.env(conf);
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync("golden-savepoint-it");
+        JobMetrics metrics = stack.metrics(job);
+        try {
+            JobStack.awaitRunning(job);
+            Await.until(
+                    "the restored trainer reports",
+                    TIMEOUT,
+                    () -> metrics.longValue("model." + MODEL + ".modelVersion") >= 0);
+            assertEquals(version, metrics.longValue("model." + MODEL + ".modelVersion"));
+            assertEquals(
+                    Long.parseLong(expected.getProperty("examplesTrained")),
+                    metrics.longValue("model." + MODEL + ".examplesTrained"));
+            assertEquals(1, metrics.longValue("model." + MODEL + ".frozen"), "frozen, as it was saved");
+
+            // inference serves the restored model before any update: the same score, the same version
+            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probeRequest()));
+            JsonNode probe = stack.readPredictions(config, 1).get(0);
+            assertEquals(version, probe.get("modelVersion").asLong());
+            assertEquals(probeScore, probe.get("score").asDouble(), 0.0, "bit for bit the saved model's score");
+
+            stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
+            stack.kafka.send(
+                    config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(EVENTS, EVENTS + 1000)));
+            Await.until(
+                    "learning goes on",
+                    TIMEOUT,
+                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS + 1000);
+            assertTrue(metrics.longValue("model." + MODEL + ".modelVersion") > version, "versions count on");
+            assertEquals(0, metrics.longValue("numRestarts"));
+            System.out.printf(
+                    "IT golden savepoint: restored v%d, probe %.6f as saved, v%d after 1000 more events%n",
+                    version, probeScore, metrics.longValue("model." + MODEL + ".modelVersion"));
+        } finally {
+            JobStack.cancelIfRunning(job);
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
