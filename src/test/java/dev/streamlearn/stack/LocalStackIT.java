@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,12 @@ class LocalStackIT {
     private static final String BOOTSTRAP = "127.0.0.1:" + ENV.get("KAFKA_PORT");
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String[] JOB_OPTIONS = {"--models", "bike", "--batch.size", "50", "--store.interval", "500"};
+
+    /** An earlier run stopped half-way (a killed build) may have left its stack: start from nothing. */
+    @BeforeAll
+    static void fresh() throws Exception {
+        Scripts.run(ENV, "down", "--wipe");
+    }
 
     @AfterAll
     static void down() throws Exception {

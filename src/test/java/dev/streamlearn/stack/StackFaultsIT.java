@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,12 @@ class StackFaultsIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String TRAINED = "model.bike.examplesTrained";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A stack left by an earlier run (its Kafka topics, checkpoints, models) would change what is counted here. */
+    @BeforeAll
+    static void fresh() throws Exception {
+        Scripts.run(ENV, "down", "--wipe");
+    }
 
     @AfterAll
     static void down() throws Exception {
