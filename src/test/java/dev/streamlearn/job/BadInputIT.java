@@ -11,7 +11,6 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -322,22 +321,6 @@ class BadInputIT {
 
     /** Sends a fixed request and returns its prediction. */
     private JsonNode probe(JobConfig config, int i) {
-        String id = "probe-" + i;
-        stack.kafka.send(
-                config.get(JobConfig.TOPIC_REQUESTS),
-                List.of(stack.bike.get(1234).asRequest(id)));
-        List<JsonNode> found = new ArrayList<>();
-        Await.until("the prediction for " + id, TIMEOUT, () -> {
-            found.clear();
-            stack
-                    .kafka
-                    .readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofMillis(300))
-                    .stream()
-                    .map(Events::parse)
-                    .filter(p -> p.get("id").asText().equals(id))
-                    .forEach(found::add);
-            return !found.isEmpty();
-        });
-        return found.get(0);
+        return stack.predict(config, stack.bike.get(1234), "probe-" + i);
     }
 }

@@ -167,6 +167,21 @@ final class JobStack implements AutoCloseable {
         }
     }
 
+    /** Sends one request and returns the job's prediction for it, found by its id. */
+    JsonNode predict(JobConfig config, DatasetEvent event, String id) {
+        kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(event.asRequest(id)));
+        List<JsonNode> found = new ArrayList<>();
+        Await.until("the prediction for " + id, TIMEOUT, () -> {
+            found.clear();
+            kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofMillis(300)).stream()
+                    .map(Events::parse)
+                    .filter(p -> p.get("id").asText().equals(id))
+                    .forEach(found::add);
+            return !found.isEmpty();
+        });
+        return found.get(0);
+    }
+
     JobMetrics metrics(JobClient job) {
         return new JobMetrics(reporter, job.getJobID());
     }

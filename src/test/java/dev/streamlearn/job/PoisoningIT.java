@@ -12,7 +12,6 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
@@ -131,19 +130,6 @@ class PoisoningIT {
     }
 
     private double score(JobConfig config, DatasetEvent e, String id) {
-        stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(e.asRequest(id)));
-        List<JsonNode> found = new ArrayList<>();
-        Await.until("the prediction for " + id, TIMEOUT, () -> {
-            found.clear();
-            stack
-                    .kafka
-                    .readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofMillis(300))
-                    .stream()
-                    .map(Events::parse)
-                    .filter(p -> p.get("id").asText().equals(id))
-                    .forEach(found::add);
-            return !found.isEmpty();
-        });
-        return found.get(0).get("score").asDouble();
+        return stack.predict(config, e, id).get("score").asDouble();
     }
 }

@@ -70,9 +70,11 @@ class LocalStackIT {
         replay(0, 6000);
         ClusterMetrics rest = new ClusterMetrics(UI);
         Await.until(
-                "6000 examples trained", TIMEOUT, () -> metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
+                "6000 examples trained",
+                TIMEOUT,
+                () -> Scripts.metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
         Await.until("600 predictions", TIMEOUT, () -> countRecords("predictions") == 600);
-        double versionBefore = metric(rest, firstJob, "model.bike.modelVersion");
+        double versionBefore = Scripts.metric(rest, firstJob, "model.bike.modelVersion");
         assertTrue(versionBefore > 1, "version " + versionBefore);
         Scripts.Result status = Scripts.run(ENV, "status");
         assertEquals(0, status.exit, status.toString());
@@ -114,9 +116,9 @@ class LocalStackIT {
         Await.until(
                 "the 1000 events since the savepoint trained",
                 TIMEOUT,
-                () -> metric(rest, secondJob, "model.bike.examplesTrained") == 7000,
-                () -> "examplesTrained=" + metric(rest, secondJob, "model.bike.examplesTrained"));
-        double versionReplayed = metric(rest, secondJob, "model.bike.modelVersion");
+                () -> Scripts.metric(rest, secondJob, "model.bike.examplesTrained") == 7000,
+                () -> "examplesTrained=" + Scripts.metric(rest, secondJob, "model.bike.examplesTrained"));
+        double versionReplayed = Scripts.metric(rest, secondJob, "model.bike.modelVersion");
         assertTrue(versionReplayed > versionBefore, versionBefore + " then " + versionReplayed);
 
         String[] skipArgs = concat(path, concat("--skip-to", concat("now", JOB_OPTIONS)));
@@ -126,10 +128,11 @@ class LocalStackIT {
         Await.until(
                 "the skipping job counts its skipped events",
                 TIMEOUT,
-                () -> metric(rest, thirdJob, "deserializer.recordsSkipped") == 1000,
-                () -> "recordsSkipped=" + metric(rest, thirdJob, "deserializer.recordsSkipped"));
-        assertEquals(6000, metric(rest, thirdJob, "model.bike.examplesTrained"), "back at the savepoint's model");
-        double versionRolledBack = metric(rest, thirdJob, "model.bike.modelVersion");
+                () -> Scripts.metric(rest, thirdJob, "deserializer.recordsSkipped") == 1000,
+                () -> "recordsSkipped=" + Scripts.metric(rest, thirdJob, "deserializer.recordsSkipped"));
+        assertEquals(
+                6000, Scripts.metric(rest, thirdJob, "model.bike.examplesTrained"), "back at the savepoint's model");
+        double versionRolledBack = Scripts.metric(rest, thirdJob, "model.bike.modelVersion");
         assertTrue(
                 versionRolledBack > versionReplayed,
                 "the savepoint's model continues as a new version, " + versionRolledBack
@@ -138,9 +141,9 @@ class LocalStackIT {
         Await.until(
                 "the new events trained, not the skipped ones",
                 TIMEOUT,
-                () -> metric(rest, thirdJob, "model.bike.examplesTrained") == 9000,
-                () -> "examplesTrained=" + metric(rest, thirdJob, "model.bike.examplesTrained"));
-        double versionAfter = metric(rest, thirdJob, "model.bike.modelVersion");
+                () -> Scripts.metric(rest, thirdJob, "model.bike.examplesTrained") == 9000,
+                () -> "examplesTrained=" + Scripts.metric(rest, thirdJob, "model.bike.examplesTrained"));
+        double versionAfter = Scripts.metric(rest, thirdJob, "model.bike.modelVersion");
         assertTrue(
                 versionAfter >= versionRolledBack + 60,
                 "3000 new events in batches of at most 50: " + versionRolledBack + " then " + versionAfter);
@@ -169,41 +172,14 @@ class LocalStackIT {
     }
 
     private static void replay(int skip, int limit) throws Exception {
-        Scripts.Result r = Scripts.run(
-                ENV,
-                "replay",
-                "--file",
-                "src/data/bike_sharing/hour.csv",
-                "--format",
-                "bike-sharing",
-                "--model",
-                "bike",
-                "--skip",
-                String.valueOf(skip),
-                "--limit",
-                String.valueOf(limit),
-                "--requests-every",
-                "10",
-                "--rate",
-                "0",
-                "--quiet");
+        Scripts.Result r =
+                Scripts.run(ENV, "replay", Scripts.bikeReplay(skip, limit, "--requests-every", "10", "--rate", "0"));
         assertEquals(0, r.exit, r.toString());
     }
 
     private static void assertMisuse(Scripts.Result r, String message) {
         assertNotEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains(message), "expected '" + message + "' in " + r);
-    }
-
-    private static double metric(ClusterMetrics rest, String job, String name) {
-        try {
-            return rest.sums(job, name).getOrDefault(name, -1.0);
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static long countRecords(String topic) {

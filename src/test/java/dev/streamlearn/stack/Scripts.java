@@ -1,5 +1,6 @@
 package dev.streamlearn.stack;
 
+import dev.streamlearn.tools.ClusterMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,36 @@ final class Scripts {
         env.put("UI_PORT", String.valueOf(18081 + offset));
         env.put("RPC_PORT", String.valueOf(16123 + offset));
         return env;
+    }
+
+    /** The arguments of scripts/replay for bike-sharing rows {@code skip} to {@code skip + limit}, then {@code more}. */
+    static String[] bikeReplay(int skip, int limit, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--file",
+                "src/data/bike_sharing/hour.csv",
+                "--format",
+                "bike-sharing",
+                "--model",
+                "bike",
+                "--skip",
+                String.valueOf(skip),
+                "--limit",
+                String.valueOf(limit),
+                "--quiet"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    /** A job's metric summed over its subtasks, -1 while the REST API cannot say (a stack restarting). */
+    static double metric(ClusterMetrics rest, String job, String name) {
+        try {
+            return rest.sums(job, name).getOrDefault(name, -1.0);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** Starts a script without waiting for it (its output goes to target/e2e-&lt;script&gt;-bg.out). */

@@ -65,7 +65,7 @@ class StackFaultsIT {
         Process replay = replay(0, 9000, 75);
         List<Long> healSeconds = new ArrayList<>();
         for (int kill = 0; kill < 3; kill++) {
-            Await.until("events flowing", TIMEOUT, () -> metric(rest, job, TRAINED) > 0);
+            Await.until("events flowing", TIMEOUT, () -> Scripts.metric(rest, job, TRAINED) > 0);
             long jobManager = pid("jobmanager");
             long kafka = pid("kafka");
             killHard(pid("taskmanager"));
@@ -87,8 +87,8 @@ class StackFaultsIT {
         Await.until(
                 "9000 examples trained",
                 TIMEOUT,
-                () -> metric(rest, job, TRAINED) == 9000,
-                () -> TRAINED + "=" + metric(rest, job, TRAINED));
+                () -> Scripts.metric(rest, job, TRAINED) == 9000,
+                () -> TRAINED + "=" + Scripts.metric(rest, job, TRAINED));
 
         // the broker killed between replays: started again alone, the job keeps running
         killHard(pid("kafka"));
@@ -99,8 +99,8 @@ class StackFaultsIT {
         Await.until(
                 "10000 examples trained",
                 TIMEOUT,
-                () -> metric(rest, job, TRAINED) == 10000,
-                () -> TRAINED + "=" + metric(rest, job, TRAINED));
+                () -> Scripts.metric(rest, job, TRAINED) == 10000,
+                () -> TRAINED + "=" + Scripts.metric(rest, job, TRAINED));
 
         // the JobManager killed: its job is gone (no HA); up starts a cluster, restore --latest brings the job back
         killHard(pid("jobmanager"));
@@ -116,8 +116,8 @@ class StackFaultsIT {
         Await.until(
                 "every event once, across the faults and the restore",
                 TIMEOUT,
-                () -> metric(rest, restored, TRAINED) == 11000,
-                () -> TRAINED + "=" + metric(rest, restored, TRAINED));
+                () -> Scripts.metric(rest, restored, TRAINED) == 11000,
+                () -> TRAINED + "=" + Scripts.metric(rest, restored, TRAINED));
 
         List<Long> versions = committedStoredVersions();
         for (int i = 1; i < versions.size(); i++) {
@@ -151,22 +151,7 @@ class StackFaultsIT {
     }
 
     private static Process replay(int skip, int limit, int rate) throws IOException {
-        return Scripts.start(
-                ENV,
-                "replay",
-                "--file",
-                "src/data/bike_sharing/hour.csv",
-                "--format",
-                "bike-sharing",
-                "--model",
-                "bike",
-                "--skip",
-                String.valueOf(skip),
-                "--limit",
-                String.valueOf(limit),
-                "--rate",
-                String.valueOf(rate),
-                "--quiet");
+        return Scripts.start(ENV, "replay", Scripts.bikeReplay(skip, limit, "--rate", String.valueOf(rate)));
     }
 
     private static long pid(String process) throws IOException {
@@ -179,17 +164,6 @@ class StackFaultsIT {
         Await.until("process " + pid + " gone", HEAL, () -> ProcessHandle.of(pid)
                 .map(p -> !p.isAlive())
                 .orElse(true));
-    }
-
-    private static double metric(ClusterMetrics rest, String job, String name) {
-        try {
-            return rest.sums(job, name).getOrDefault(name, -1.0);
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     /** The versions of the committed "stored" lines of the model log, in log order. */
