@@ -26,7 +26,7 @@ public final class FeaturesBuilder {
         return this;
     }
 
-    public void categorical(String name, String value) {
+    public void categorical(CharSequence name, CharSequence value) {
         if (categoricalCount == categorical.length) {
             categorical = Arrays.copyOf(categorical, categoricalCount * 2);
         }

@@ -1,16 +1,7 @@
 package dev.streamlearn.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
 import dev.streamlearn.model.ModelSpec;
@@ -22,29 +13,19 @@ import dev.streamlearn.records.Features;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * Parses and validates the JSON events (README, "Topics and formats") and hashes their features. Never throws on
- * input: every problem becomes a {@link DeadLetter} with its reason. One instance per parallel
- * parser (it reuses buffers); not thread-safe.
+ * input: every problem becomes a {@link DeadLetter} with its reason. Reads Jackson's token stream
+ * into reused fields ({@link EventReader}), then checks them in a fixed order, so each record gets
+ * one reason whatever the order of its fields. One instance per parallel parser (it reuses
+ * buffers); not thread-safe.
  */
 public final class EventParser {
-
-    /**
-     * Strict JSON: one object and nothing after it, no key twice (which value would count?). NaN
-     * and Infinity literals parse (Python's json.dumps writes them) so they can be rejected by name.
-     */
-    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactory())
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private final Map<String, ModelSpec> models;
     private final Map<String, FeaturesBuilder> featureBuilders = new HashMap<>();
@@ -53,8 +34,8 @@ public final class EventParser {
     private final LongSupplier clock;
     /** The model the record being parsed names, once read: a rejected record is reported to it too. */
     private String modelOfRecord;
-    /** The record being parsed, for the rare second look at its number literals. */
-    private String payloadOfRecord;
+
+    private final EventReader event = new EventReader();
 
     public EventParser(Map<String, ModelSpec> models, InputLimits limits, String topic) {
         this(models, limits, topic, System::currentTimeMillis);
@@ -72,14 +53,14 @@ public final class EventParser {
     }
 
     public ParseResult<Example> parseLabeled(String payload) {
-        return parse(payload, event -> {
-            ModelSpec spec = model(event);
-            double label = number(event, "label");
+        return parse(payload, () -> {
+            ModelSpec spec = model();
+            double label = number(event.label, "label");
             if (!spec.loss.acceptsLabel(label)) {
                 throw new Rejection(
                         DeadLetterReason.BAD_LABEL, "label " + label + " is not valid for " + spec.loss.labelRule());
             }
-            double weight = event.has("weight") ? number(event, "weight") : 1.0;
+            double weight = event.weight.type != JsonScalar.Type.MISSING ? number(event.weight, "weight") : 1.0;
             if (weight < 0) {
                 throw new Rejection(DeadLetterReason.BAD_FIELD, "weight must be >= 0, was " + weight);
             }
@@ -87,48 +68,45 @@ public final class EventParser {
                 throw new Rejection(
                         DeadLetterReason.OUT_OF_RANGE, "weight " + weight + " is above the limit " + limits.maxWeight);
             }
-            return new Example(
-                    spec.id, optionalText(event, "id"), timestamp(event), label, weight, features(event, spec));
+            return new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(spec));
         });
     }
 
     public ParseResult<PredictionRequest> parseRequest(String payload) {
-        return parse(payload, event -> {
-            String id = requiredText(event, "id");
-            ModelSpec spec = model(event);
-            return new PredictionRequest(id, spec.id, timestamp(event), features(event, spec));
+        return parse(payload, () -> {
+            String id = requiredText(event.id, "id");
+            ModelSpec spec = model();
+            return new PredictionRequest(id, spec.id, timestamp(), features(spec));
         });
     }
 
     /** A time-series point: {@code {"series":"PJME","ts":1041379200000,"value":26498.0}}. */
     public ParseResult<SeriesPoint> parseSeriesPoint(String payload) {
-        return parse(payload, event -> {
-            String series = requiredText(event, "series");
-            JsonNode ts = event.get("ts");
-            if (ts == null || ts.isNull()) {
+        return parse(payload, () -> {
+            String series = requiredText(event.series, "series");
+            if (event.ts.isMissingOrNull()) {
                 throw new Rejection(DeadLetterReason.MISSING_FIELD, "ts");
             }
-            return new SeriesPoint(series, timestamp(event), number(event, "value"));
+            return new SeriesPoint(series, timestamp(), number(event.value, "value"));
         });
     }
 
     public ParseResult<ControlCommand> parseControl(String payload) {
-        return parse(payload, event -> {
-            String op = requiredText(event, "op");
-            ModelSpec spec = model(event);
+        return parse(payload, () -> {
+            String op = requiredText(event.op, "op");
+            ModelSpec spec = model();
             switch (op) {
                 case "freeze":
                     return new ControlCommand(ControlCommand.Op.FREEZE, spec.id);
                 case "resume":
                     return new ControlCommand(ControlCommand.Op.RESUME, spec.id);
                 case "rollback":
-                    ControlCommand rollback =
-                            new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget(event));
-                    JsonNode force = event.get("force");
-                    if (force != null && !force.isBoolean()) {
+                    ControlCommand rollback = new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget());
+                    JsonScalar force = event.force;
+                    if (force.type != JsonScalar.Type.MISSING && force.type != JsonScalar.Type.BOOLEAN) {
                         throw new Rejection(DeadLetterReason.BAD_FIELD, "force must be true or false");
                     }
-                    return force != null && force.booleanValue() ? rollback.forced() : rollback;
+                    return force.type == JsonScalar.Type.BOOLEAN && force.bool ? rollback.forced() : rollback;
                 default:
                     throw new Rejection(
                             DeadLetterReason.UNKNOWN_OP, "op '" + op + "' is none of freeze, resume, rollback");
@@ -136,24 +114,22 @@ public final class EventParser {
         });
     }
 
-    /** What a record becomes, or the rejection that says why it cannot be used. */
+    /** What the fields of a read record become, or the rejection that says why they cannot be used. */
     @FunctionalInterface
     private interface Body<T> {
-        T of(JsonNode event);
+        T of();
     }
 
-    /** The record as a JSON object, made into a value by {@code body}; any rejection becomes the dead letter. */
+    /** The record read into {@link #event}, made into a value by {@code body}; any rejection becomes the dead letter. */
     private <T> ParseResult<T> parse(String payload, Body<T> body) {
         modelOfRecord = null;
-        payloadOfRecord = payload;
         try {
-            return ParseResult.ok(body.of(object(payload)));
+            read(payload);
+            return ParseResult.ok(body.of());
         } catch (Rejection r) {
             DeadLetter dead = deadLetter(r.reason, r.getMessage(), payload);
             dead.modelId = modelOfRecord;
             return ParseResult.rejected(dead);
-        } finally {
-            payloadOfRecord = null;
         }
     }
 
@@ -162,23 +138,22 @@ public final class EventParser {
         return new DeadLetter(reason, detail, topic, payload, limits.deadLetterPayloadChars);
     }
 
-    private static long rollbackTarget(JsonNode event) {
-        JsonNode v = event.get("version");
-        JsonNode to = event.get("to");
-        if (v != null && v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
-            return v.asLong();
+    private long rollbackTarget() {
+        JsonScalar v = event.version;
+        JsonScalar to = event.to;
+        if (v.type == JsonScalar.Type.NUMBER && v.fitsLong && v.longValue >= 0) {
+            return v.longValue;
         }
-        if ((v != null && "previous-better".equals(v.asText()))
-                || (to != null && "previous-better".equals(to.asText()))) {
+        if ("previous-better".equals(v.asText()) || "previous-better".equals(to.asText())) {
             return ControlCommand.PREVIOUS_BETTER;
         }
-        if (v == null && to == null) {
+        if (v.type == JsonScalar.Type.MISSING && to.type == JsonScalar.Type.MISSING) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "version (a number, or \"previous-better\")");
         }
         throw new Rejection(DeadLetterReason.BAD_FIELD, "version must be a whole number >= 0 or \"previous-better\"");
     }
 
-    private JsonNode object(String payload) {
+    private void read(String payload) {
         if (payload == null || payload.isEmpty()) {
             throw new Rejection(DeadLetterReason.NOT_JSON, "empty record");
         }
@@ -190,23 +165,20 @@ public final class EventParser {
                         DeadLetterReason.TOO_LARGE, "record is " + bytes + " bytes, limit is " + limits.maxRecordBytes);
             }
         }
-        JsonNode node;
         try {
-            node = JSON.readTree(payload);
+            event.read(payload);
         } catch (StreamConstraintsException e) {
             // nesting, name and number length limits: valid JSON, but more than an event needs
             throw new Rejection(DeadLetterReason.TOO_LARGE, e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new Rejection(DeadLetterReason.NOT_JSON, e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new Rejection(DeadLetterReason.NOT_JSON, e.getMessage()); // reading a String: no other I/O
         }
-        if (node == null || !node.isObject()) {
-            throw new Rejection(DeadLetterReason.NOT_JSON, "expected a JSON object");
-        }
-        return node;
     }
 
-    private ModelSpec model(JsonNode event) {
-        String id = requiredText(event, "model");
+    private ModelSpec model() {
+        String id = requiredText(event.model, "model");
         modelOfRecord = id;
         ModelSpec spec = models.get(id);
         if (spec == null) {
@@ -215,99 +187,72 @@ public final class EventParser {
         return spec;
     }
 
-    private Features features(JsonNode event, ModelSpec spec) {
-        JsonNode features = event.get("features");
-        if (features == null || features.isNull()) {
+    private Features features(ModelSpec spec) {
+        EventFeatures features = event.features;
+        if (features.type == JsonScalar.Type.MISSING || features.type == JsonScalar.Type.NULL) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "features");
         }
-        if (!features.isObject()) {
+        if (features.type != JsonScalar.Type.OBJECT) {
             throw new Rejection(DeadLetterReason.BAD_FIELD, "features must be an object");
         }
         FeaturesBuilder vector = featureBuilders.get(spec.id).reset();
-        Iterator<Map.Entry<String, JsonNode>> fields = features.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            JsonNode v = f.getValue();
-            if (v.isTextual()) {
-                vector.categorical(f.getKey(), v.textValue());
-            } else if (v.isNumber()) {
-                vector.numeric(f.getKey(), checked(v, "features." + f.getKey()));
-            } else if (v.isBoolean()) {
-                vector.categorical(f.getKey(), v.asText());
-            } else if (!v.isNull()) {
-                throw new Rejection(
-                        DeadLetterReason.NOT_NUMERIC,
-                        "features." + f.getKey() + " must be a string, number or boolean");
+        for (int i = 0; i < features.count; i++) {
+            String name = features.names[i];
+            switch (features.kinds[i]) {
+                case EventFeatures.STRING:
+                    vector.categorical(name, features.text(i));
+                    break;
+                case EventFeatures.NUMBER:
+                    vector.numeric(name, checked(features.numbers[i], features.underflows[i], "features.", name));
+                    break;
+                default:
+                    throw new Rejection(
+                            DeadLetterReason.NOT_NUMERIC, "features." + name + " must be a string, number or boolean");
             }
         }
         return vector.build();
     }
 
-    private double number(JsonNode event, String field) {
-        JsonNode v = event.get(field);
-        if (v == null || v.isNull()) {
+    private double number(JsonScalar v, String field) {
+        if (v.isMissingOrNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, field);
         }
-        if (!v.isNumber()) {
-            throw new Rejection(DeadLetterReason.NOT_NUMERIC, field + " must be a number, was " + v.getNodeType());
+        if (v.type != JsonScalar.Type.NUMBER) {
+            throw new Rejection(DeadLetterReason.NOT_NUMERIC, field + " must be a number, was " + v.type);
         }
-        return checked(v, field);
+        return checked(v.number, v.underflows, "", field);
     }
 
     /**
      * A number that learning can use: finite, within the limit, and what was written (a literal
      * like 1e-400 reads as 0, a sign or a label changed silently).
      */
-    private double checked(JsonNode v, String field) {
-        double x = v.doubleValue();
+    private double checked(double x, boolean underflows, String prefix, String name) {
+        if (Double.isFinite(x) && Math.abs(x) <= limits.maxAbsValue && !underflows) {
+            return x; // the field's name is put together only for a message
+        }
+        String field = prefix + name;
         if (!Double.isFinite(x)) {
             throw new Rejection(DeadLetterReason.NOT_FINITE, field + " is " + x);
         }
-        double magnitude = Math.abs(x);
-        if (magnitude > limits.maxAbsValue) {
+        if (Math.abs(x) > limits.maxAbsValue) {
             throw new Rejection(
                     DeadLetterReason.OUT_OF_RANGE,
                     field + " is " + x + ", beyond the limit of +-" + limits.maxAbsValue);
         }
-        if (magnitude < Double.MIN_NORMAL && v.isFloatingPointNumber() && (x != 0.0 || underflows())) {
-            throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " underflows: it is too small to be a double");
-        }
-        return x;
+        throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " underflows: it is too small to be a double");
     }
 
-    /** Whether a number literal of the record is not zero but reads as zero (a second, rare look at the text). */
-    private boolean underflows() {
-        String payload = payloadOfRecord;
-        // an underflow needs an exponent beyond -300 or hundreds of zeros: most zeros are a plain 0.0
-        if (payload == null
-                || (!payload.contains("e-") && !payload.contains("E-") && !payload.contains("0000000000"))) {
-            return false;
-        }
-        try (JsonParser p = JSON.createParser(payload)) {
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.VALUE_NUMBER_FLOAT
-                        && !p.isNaN()
-                        && p.getDoubleValue() == 0.0
-                        && new BigDecimal(p.getText()).signum() != 0) {
-                    return true;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return false; // parsed once already: cannot happen
-        }
-        return false;
-    }
-
-    private long timestamp(JsonNode event) {
-        JsonNode ts = event.get("ts");
+    private long timestamp() {
+        JsonScalar ts = event.ts;
         long now = clock.getAsLong();
-        if (ts == null || ts.isNull()) {
+        if (ts.isMissingOrNull()) {
             return now;
         }
-        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
-            throw new Rejection(DeadLetterReason.NOT_NUMERIC, "ts must be epoch milliseconds, was " + ts);
+        if (ts.type != JsonScalar.Type.NUMBER || !ts.fitsLong) {
+            throw new Rejection(DeadLetterReason.NOT_NUMERIC, "ts must be epoch milliseconds, was " + ts.display());
         }
-        long millis = ts.longValue();
+        long millis = ts.longValue;
         if (millis < 0) {
             throw new Rejection(DeadLetterReason.OUT_OF_RANGE, "ts " + millis + " is before 1970");
         }
@@ -320,21 +265,19 @@ public final class EventParser {
         return millis;
     }
 
-    private static String requiredText(JsonNode event, String field) {
-        JsonNode v = event.get(field);
-        if (v == null || v.isNull()) {
+    private static String requiredText(JsonScalar v, String field) {
+        if (v.isMissingOrNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, field);
         }
         return text(v, field);
     }
 
-    private static String optionalText(JsonNode event, String field) {
-        JsonNode v = event.get(field);
-        return v == null || v.isNull() ? null : text(v, field);
+    private static String optionalText(JsonScalar v, String field) {
+        return v.isMissingOrNull() ? null : text(v, field);
     }
 
-    private static String text(JsonNode v, String field) {
-        if (!v.isTextual() && !v.isNumber()) {
+    private static String text(JsonScalar v, String field) {
+        if (v.type != JsonScalar.Type.STRING && v.type != JsonScalar.Type.NUMBER) {
             throw new Rejection(DeadLetterReason.BAD_FIELD, field + " must be a string");
         }
         String text = v.asText();

@@ -2,6 +2,7 @@ package dev.streamlearn.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.BikeSharingEvents;
+import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
@@ -50,6 +51,8 @@ public class HotPathBenchmark {
 
     private final ModelSpec spec = ModelSpec.builder("bike").build();
     private String[] records;
+    private String[] clickRecords;
+    private EventParser clickParser;
     private Example[] examples;
     private EventParser parser;
     private ModelTrainer trainer;
@@ -69,6 +72,11 @@ public class HotPathBenchmark {
             records[i] = events.get(i).json;
             examples[i] = parser.parseLabeled(records[i]).value();
         }
+        ClickStream.Spec clicks = new ClickStream.Spec();
+        clickParser = new EventParser(
+                Map.of(clicks.model, ModelSpec.builder(clicks.model).build()), InputLimits.defaults(), "bench");
+        clickRecords =
+                new ClickStream(clicks).take(EVENTS).stream().map(e -> e.json).toArray(String[]::new);
         trainer = new ModelTrainer(spec);
         wideTrainer = new ModelTrainer(spec);
         wideLearner = new Learner(spec);
@@ -88,6 +96,23 @@ public class HotPathBenchmark {
     public void parseValidateAndHash(Blackhole bh) {
         for (String r : records) {
             bh.consume(parser.parseLabeled(r));
+        }
+    }
+
+    /** Criteo-shaped click events from the generator: 13 counts, a price, 26 categoricals, user and item. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineJacksonReadTreeClicks(Blackhole bh) throws Exception {
+        for (String r : clickRecords) {
+            bh.consume(JSON.readTree(r));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void parseValidateAndHashClicks(Blackhole bh) {
+        for (String r : clickRecords) {
+            bh.consume(clickParser.parseLabeled(r));
         }
     }
 

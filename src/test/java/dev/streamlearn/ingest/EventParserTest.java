@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventParserTest {
 
@@ -194,6 +195,29 @@ class EventParserTest {
                         .deadLetter()
                         .reason);
         assertTrue(roomy.parseRequest("{\"id\":\"" + id.substring(1) + "\",\"model\":\"ctr\",\"features\":{}}")
+                .isOk());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"model\":\"ctr\",\"x\":1,\"x\":2,\"label\":1,\"features\":{}}",
+                "{\"model\":\"ctr\",\"label\":1,\"features\":{},\"features\":{}}",
+                "{\"model\":\"ctr\",\"label\":1,\"extra\":{\"a\":1,\"b\":{\"c\":1,\"c\":2}},\"features\":{}}",
+                "{\"model\":\"ctr\",\"label\":1,\"extra\":[{\"a\":1},{\"a\":1,\"a\":1}],\"features\":{}}",
+                "{\"model\":\"ctr\",\"label\":1,\"features\":{\"x\":{\"a\":1,\"a\":2}}}",
+                "{\"model\":\"ctr\",\"label\":{\"a\":1,\"a\":2},\"features\":{}}",
+                "[{\"a\":1,\"a\":2}]",
+            })
+    void aKeyTwiceAtAnyLevelIsNotJson(String payload) {
+        assertEquals("not-json", parser.parseLabeled(payload).deadLetter().reason, payload);
+    }
+
+    @Test
+    void theSameKeyInSiblingObjectsIsFine() {
+        assertTrue(parser.parseLabeled(
+                        "{\"model\":\"ctr\",\"label\":1,\"extra\":[{\"a\":1},{\"a\":2}],\"more\":{\"a\":{\"a\":1}},"
+                                + "\"features\":{\"a\":1,\"model\":\"x\"}}")
                 .isOk());
     }
 
