@@ -16,10 +16,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -41,6 +44,11 @@ class GoldenSavepointIT {
 
     static final Path DIR = Path.of("src/test/resources/golden-savepoint");
     static final int EVENTS = 3000;
+    /** The job's inputs here (no series model, no series source), whose Kafka positions are in the savepoint. */
+    private static final List<ConfigOption<String>> INPUTS =
+            List.of(JobConfig.TOPIC_LABELED, JobConfig.TOPIC_REQUESTS, JobConfig.TOPIC_CONTROL);
+
+    private static final String OFFSETS = "offsets.";
 
     private final JobStack stack;
 
@@ -83,6 +91,13 @@ class GoldenSavepointIT {
         deleteRecursively(DIR);
         copyRecursively(savepoint, DIR.resolve("savepoint"));
         Properties expected = new Properties();
+        for (ConfigOption<String> input : INPUTS) {
+            // all read by now: where each partition ends is where the savepoint's Kafka sources stand
+            long[] ends = stack.kafka.endOffsets(config.get(input));
+            expected.setProperty(
+                    OFFSETS + input.key(),
+                    Arrays.stream(ends).mapToObj(Long::toString).collect(Collectors.joining(",")));
+        }
         expected.setProperty("version", probe.get("modelVersion").asText());
         expected.setProperty("examplesTrained", String.valueOf(EVENTS));
         expected.setProperty("probeScore", Double.toString(probe.get("score").asDouble()));
@@ -105,6 +120,17 @@ class GoldenSavepointIT {
         Path savepoint = DIR.resolve("savepoint").toAbsolutePath();
 
         JobConfig config = config();
+        for (ConfigOption<String> input : INPUTS) {
+            // this broker's topics are new: fill each partition up to where the restored source stands, so
+            // that what the test sends next lies after it, whichever partition it lands in
+            String[] saved = expected.getProperty(OFFSETS + input.key()).split(",");
+            for (int partition = 0; partition < saved.length; partition++) {
+                int missing =
+                        (int) (Long.parseLong(saved[partition]) - stack.kafka.endOffsets(config.get(input))[partition]);
+                stack.kafka.sendToPartition(
+                        config.get(input), partition, missing, "{\"filler\":\"read before the savepoint\"}");
+            }
+        }
         Configuration conf = FlinkConf.load(stack.dir("golden"), Duration.ofMillis(300));
         conf.setString("execution.state-recovery.path", savepoint.toUri().toString());
         StreamExecutionEnvironment env = stack.env(conf);

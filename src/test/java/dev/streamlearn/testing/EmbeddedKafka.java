@@ -142,6 +142,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         return out;
     }
 
+    /** The end offset of each partition of {@code topic}, by partition number. */
+    public long[] endOffsets(String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .collect(Collectors.toList());
+            long[] ends = new long[partitions.size()];
+            consumer.endOffsets(partitions).forEach((tp, end) -> ends[tp.partition()] = end);
+            return ends;
+        }
+    }
+
+    /** Writes {@code count} copies of {@code value} to one partition and waits until all are acknowledged. */
+    public void sendToPartition(String topic, int partition, int count, String value) {
+        for (int i = 0; i < count; i++) {
+            producer.send(new ProducerRecord<>(topic, partition, null, value));
+        }
+        producer.flush();
+    }
+
     @Override
     public void close() throws Exception {
         producer.close();
