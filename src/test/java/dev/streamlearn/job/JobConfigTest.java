@@ -74,35 +74,27 @@ class JobConfigTest {
                 "l2                      | x     | invalid configuration: l2: 'x' is not a valid number",
             })
     void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
-        InvalidConfigException e = assertThrows(
-                InvalidConfigException.class,
-                () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:9092", "--" + key, value));
-        assertEquals(message, e.getMessage());
-        assertFalse(e.getMessage().contains("\n"));
+        String rejection = rejection("--kafka.bootstrap-servers", "k:9092", "--" + key, value);
+        assertEquals(message, rejection);
+        assertFalse(rejection.contains("\n"));
     }
 
     @Test
     void timeSeriesNeedASquaredLossModel() {
         assertEquals(
                 "invalid configuration: series.model: model 'ctr' must use squared loss (set --model.ctr.loss squared)",
-                assertThrows(
-                                InvalidConfigException.class,
-                                () -> JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1", "--series.model", "ctr"))
-                        .getMessage());
+                rejection("--kafka.bootstrap-servers", "k:1", "--series.model", "ctr"));
         assertEquals(
                 "invalid configuration: series.seasonal-lags: 'x' is not a lag in steps (1..100000)",
-                assertThrows(
-                                InvalidConfigException.class,
-                                () -> JobConfig.fromArgs(
-                                        "--kafka.bootstrap-servers",
-                                        "k:1",
-                                        "--model.ctr.loss",
-                                        "squared",
-                                        "--series.model",
-                                        "ctr",
-                                        "--series.seasonal-lags",
-                                        "24,x"))
-                        .getMessage());
+                rejection(
+                        "--kafka.bootstrap-servers",
+                        "k:1",
+                        "--model.ctr.loss",
+                        "squared",
+                        "--series.model",
+                        "ctr",
+                        "--series.seasonal-lags",
+                        "24,x"));
         JobConfig c = JobConfig.fromArgs(
                 "--kafka.bootstrap-servers",
                 "k:1",
@@ -145,20 +137,17 @@ class JobConfigTest {
         assertEquals(
                 "invalid configuration: model.c.optimizer: rls takes l1 0 and an l2 above 0 (its ridge), got l1 0.0,"
                         + " l2 0.0",
-                assertThrows(
-                                InvalidConfigException.class,
-                                () -> JobConfig.fromArgs(
-                                        "--kafka.bootstrap-servers",
-                                        "k:9092",
-                                        "--models",
-                                        "c",
-                                        "--model.c.optimizer",
-                                        "rls",
-                                        "--model.c.loss",
-                                        "squared",
-                                        "--model.c.l2",
-                                        "0"))
-                        .getMessage());
+                rejection(
+                        "--kafka.bootstrap-servers",
+                        "k:9092",
+                        "--models",
+                        "c",
+                        "--model.c.optimizer",
+                        "rls",
+                        "--model.c.loss",
+                        "squared",
+                        "--model.c.l2",
+                        "0"));
     }
 
     @Test
@@ -167,5 +156,11 @@ class JobConfigTest {
         assertEquals(
                 "invalid configuration: kafka.bootstrap-servers: is required (host:port of a Kafka broker)",
                 e.getMessage());
+    }
+
+    /** The one-line message of the configuration {@code args} make. */
+    private static String rejection(String... args) {
+        return assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs(args))
+                .getMessage();
     }
 }

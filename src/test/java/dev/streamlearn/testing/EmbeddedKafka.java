@@ -116,20 +116,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** As {@link #readAll(String, int, Duration)}; with {@code committedOnly}, records of open or aborted transactions are skipped. */
     public List<String> readAll(String topic, int expected, Duration timeout, boolean committedOnly) {
-        Properties p = new Properties();
+        Properties p = consumerProperties();
         if (committedOnly) {
             p.put("isolation.level", "read_committed");
         }
-        p.put("bootstrap.servers", bootstrapServers());
         p.put("group.id", "reader-" + UUID.randomUUID());
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
         p.put("enable.auto.commit", "false");
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .collect(Collectors.toList());
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -144,14 +139,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The end offset of each partition of {@code topic}, by partition number. */
     public long[] endOffsets(String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrapServers());
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .collect(Collectors.toList());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties())) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             long[] ends = new long[partitions.size()];
             consumer.endOffsets(partitions).forEach((tp, end) -> ends[tp.partition()] = end);
             return ends;
@@ -164,6 +153,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, partition, null, value));
         }
         producer.flush();
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        return p;
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .collect(Collectors.toList());
     }
 
     @Override
