@@ -4,17 +4,25 @@ submit_job() {
   require_stack
   local existing; existing=$(running_job)
   [[ -z "$existing" ]] || die "a $JOB_NAME job is already running ($existing); stop it first with scripts/savepoint --stop"
-  local args=("$@") has_bootstrap=false has_store=false a
-  for a in "${args[@]}"; do
-    [[ "$a" == --kafka.bootstrap-servers ]] && has_bootstrap=true
-    [[ "$a" == --store.path ]] && has_store=true
+  # -p N is Flink's (the job's parallelism, also on a restore: rescaling); the rest are job options
+  local args=() parallelism=() has_bootstrap=false has_store=false
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      -p|--parallelism)
+        [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive whole number (the job's parallelism)"
+        parallelism=(-p "$2"); shift 2;;
+      *)
+        [[ "$1" == --kafka.bootstrap-servers ]] && has_bootstrap=true
+        [[ "$1" == --store.path ]] && has_store=true
+        args+=("$1"); shift;;
+    esac
   done
   $has_bootstrap || args=(--kafka.bootstrap-servers "$BOOTSTRAP" "${args[@]}")
   $has_store || args=(--store.path "file://$STACK_DIR/models" "${args[@]}")
   local jar; jar=$(job_jar)
   local from=(); [[ -z "$savepoint" ]] || from=(-s "$savepoint")
   local out
-  if ! out=$(flink_cli run -d "${from[@]}" "$jar" "${args[@]}" 2>&1); then
+  if ! out=$(flink_cli run -d "${from[@]}" "${parallelism[@]}" "$jar" "${args[@]}" 2>&1); then
     echo "$out" | grep -E "streamlearn:|Caused by|Exception" | head -5 >&2
     die "submission failed (full output above)"
   fi
@@ -22,6 +30,6 @@ submit_job() {
   [[ -n "$id" ]] || { echo "$out" >&2; die "submission printed no job id"; }
   info "Submitted job $id${savepoint:+ from $savepoint}; web UI $UI_URL/#/job/running/$id/overview"
   # the options it runs with, for scripts/restore --latest (one per line)
-  printf '%s\n' "${args[@]}" > "$STACK_DIR/last-job.options"
+  printf '%s\n' "${parallelism[@]}" "${args[@]}" > "$STACK_DIR/last-job.options"
   echo "$id"
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.job.Operators;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.tools.ClusterMetrics;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -109,7 +112,8 @@ class LocalStackIT {
 
         // events written while the job is down: a restore replays them, a skip-to restore does not
         replay(6000, 1000);
-        Scripts.Result restore = Scripts.run(ENV, "restore", concat(path, JOB_OPTIONS));
+        // rescaled on the way back, as a user would: submitted at 2, restored at 1, rolled back at 4
+        Scripts.Result restore = Scripts.run(ENV, "restore", concat(path, concat("-p", concat("1", JOB_OPTIONS))));
         assertEquals(0, restore.exit, restore.toString());
         String secondJob = restore.lastLine();
         assertNotEquals(firstJob, secondJob);
@@ -118,10 +122,11 @@ class LocalStackIT {
                 TIMEOUT,
                 () -> Scripts.metric(rest, secondJob, "model.bike.examplesTrained") == 7000,
                 () -> "examplesTrained=" + Scripts.metric(rest, secondJob, "model.bike.examplesTrained"));
+        assertEquals(1, trainerParallelism(rest, secondJob));
         double versionReplayed = Scripts.metric(rest, secondJob, "model.bike.modelVersion");
         assertTrue(versionReplayed > versionBefore, versionBefore + " then " + versionReplayed);
 
-        String[] skipArgs = concat(path, concat("--skip-to", concat("now", JOB_OPTIONS)));
+        String[] skipArgs = concat(path, concat("--skip-to", concat("now", concat("-p", concat("4", JOB_OPTIONS)))));
         Scripts.Result skip = Scripts.run(ENV, "rollback", skipArgs);
         assertEquals(0, skip.exit, skip.toString());
         String thirdJob = skip.lastLine();
@@ -132,6 +137,7 @@ class LocalStackIT {
                 () -> "recordsSkipped=" + Scripts.metric(rest, thirdJob, "deserializer.recordsSkipped"));
         assertEquals(
                 6000, Scripts.metric(rest, thirdJob, "model.bike.examplesTrained"), "back at the savepoint's model");
+        assertEquals(4, trainerParallelism(rest, thirdJob));
         double versionRolledBack = Scripts.metric(rest, thirdJob, "model.bike.modelVersion");
         assertTrue(
                 versionRolledBack > versionReplayed,
@@ -169,6 +175,39 @@ class LocalStackIT {
                 "IT stack: version %.0f at the savepoint, %.0f after a replaying restore, %.0f after a"
                         + " skipping rollback and 3000 new events%n",
                 versionBefore, versionReplayed, versionAfter);
+    }
+
+    @Test
+    void throughputBenchmarkRunsOnATinyInput() throws Exception {
+        Scripts.Result bench = Scripts.run(
+                ENV, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
+        assertEquals(0, bench.exit, bench.toString());
+        for (String measure : List.of(
+                "pass-through, labeled (events/s)",
+                "learning, labeled (events/s)",
+                "pass-through, requests (events/s)",
+                "learning, requests (events/s)",
+                "learning, requests: model.ctr.examplesTrained alongside (events/s)",
+                "checkpoint size (MB)",
+                "ratio learning, labeled / pass-through, labeled",
+                "ratio learning, requests / pass-through, requests")) {
+            assertTrue(
+                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| 1 \\| 1 \\| [0-9.]*[1-9][0-9.]* \\|")
+                            .matcher(bench.out)
+                            .find(),
+                    measure + " with a positive value in\n" + bench.out);
+        }
+        Scripts.Result down = Scripts.run(ENV, "down");
+        assertEquals(0, down.exit, down.toString());
+    }
+
+    private static int trainerParallelism(ClusterMetrics rest, String job) throws Exception {
+        for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
+            if (vertex.path("name").asText().startsWith(Operators.TRAINER_NAME)) {
+                return vertex.path("parallelism").asInt();
+            }
+        }
+        throw new AssertionError("job " + job + " has no trainer");
     }
 
     private static void replay(int skip, int limit) throws Exception {
