@@ -102,7 +102,7 @@ public final class LearningJob {
                                 Operators.SERIES_SOURCE_NAME));
     }
 
-    private static DataStream<SourceRecord> source(
+    static DataStream<SourceRecord> source(
             StreamExecutionEnvironment env,
             JobConfig config,
             ConfigOption<String> topic,
@@ -153,7 +153,7 @@ public final class LearningJob {
         return sink(config, JobConfig.TOPIC_FORECASTS, Json::forecast, f -> f.series, config.deliveryGuarantee());
     }
 
-    private static <T> KafkaSink<T> sink(
+    static <T> KafkaSink<T> sink(
             JobConfig config,
             ConfigOption<String> topic,
             JsonRecordSerializer.Field<T> json,

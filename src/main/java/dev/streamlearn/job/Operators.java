@@ -46,4 +46,8 @@ public final class Operators {
     public static final String MODEL_LOG_SINK_NAME = "Kafka: model log";
     public static final String MODEL_STORE_SINK_UID = "sink-model-store";
     public static final String MODEL_STORE_SINK_NAME = "Model store";
+
+    // the pass-through job of the benchmarks (its source and parser use the uids above)
+    public static final String PASSED_SINK_UID = "sink-passed-through";
+    public static final String PASSED_SINK_NAME = "Kafka: passed through";
 }

@@ -1,0 +1,424 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.datasets.ClickStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The three steps of scripts/bench-throughput that are not Flink's command line: fill the bench
+ * topics with a generated click stream, measure how fast a running job gets through them (from
+ * its REST metrics), and summarize the runs as min/median/max with ratios taken within each run.
+ */
+@Command(
+        name = "scripts/bench-throughput",
+        mixinStandardHelpOptions = true,
+        subcommands = {ThroughputBench.Preload.class, ThroughputBench.Measure.class, ThroughputBench.Report.class},
+        description = "Steps of the throughput benchmark (the script runs them; see scripts/bench-throughput --help).")
+public final class ThroughputBench implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        Tool.exit(new ThroughputBench(), args);
+    }
+
+    @Override
+    public Integer call() {
+        throw new IllegalArgumentException("name a step: preload, measure or report");
+    }
+
+    @Command(
+            name = "preload",
+            mixinStandardHelpOptions = true,
+            description = "Recreates the bench topics and fills them.")
+    static final class Preload implements Callable<Integer> {
+        @Option(names = "--bootstrap", required = true, paramLabel = "HOSTS")
+        String bootstrap;
+
+        @Option(names = "--labeled-topic", required = true, paramLabel = "TOPIC")
+        String labeledTopic;
+
+        @Option(names = "--requests-topic", required = true, paramLabel = "TOPIC")
+        String requestsTopic;
+
+        @Option(
+                names = "--empty-topic",
+                required = true,
+                paramLabel = "TOPIC",
+                description = "A topic left empty, for the inputs a run does not use.")
+        String emptyTopic;
+
+        @Option(names = "--events", required = true, paramLabel = "N")
+        int events;
+
+        @Option(names = "--requests", required = true, paramLabel = "N")
+        int requests;
+
+        @Option(names = "--partitions", defaultValue = "4", paramLabel = "N")
+        int partitions;
+
+        @Option(names = "--model", defaultValue = "ctr", paramLabel = "ID")
+        String model;
+
+        @Override
+        public Integer call() throws Exception {
+            Properties admin = new Properties();
+            admin.put("bootstrap.servers", bootstrap);
+            try (Admin kafka = Admin.create(admin)) {
+                recreate(kafka, List.of(labeledTopic, requestsTopic, emptyTopic));
+                ClickStream.Spec spec = new ClickStream.Spec();
+                spec.model = model;
+                ClickStream stream = new ClickStream(spec);
+                long start = System.nanoTime();
+                send(labeledTopic, events, i -> stream.next().json);
+                ClickStream requestStream = new ClickStream(spec);
+                send(requestsTopic, requests, i -> requestStream.next().asRequest("bench-" + i));
+                check(kafka, labeledTopic, events);
+                check(kafka, requestsTopic, requests);
+                System.err.printf(
+                        "Preloaded %d labeled events and %d requests in %.0f s%n",
+                        events, requests, (System.nanoTime() - start) / 1e9);
+            }
+            return 0;
+        }
+
+        private void recreate(Admin kafka, List<String> topics) throws Exception {
+            try {
+                kafka.deleteTopics(topics).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    List<NewTopic> created = new ArrayList<>();
+                    for (String t : topics) {
+                        created.add(new NewTopic(t, t.equals(emptyTopic) ? 1 : partitions, (short) 1));
+                    }
+                    kafka.createTopics(created).all().get();
+                    return;
+                } catch (ExecutionException e) {
+                    if (attempt == 50) {
+                        throw e;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(200); // a deleted topic is removed asynchronously
+                }
+            }
+        }
+
+        interface Record {
+            String make(int i);
+        }
+
+        private void send(String topic, int n, Record record) throws InterruptedException {
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap);
+            p.put("linger.ms", "20");
+            p.put("batch.size", "262144");
+            p.put("key.serializer", StringSerializer.class.getName());
+            p.put("value.serializer", StringSerializer.class.getName());
+            AtomicLong failed = new AtomicLong();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                for (int i = 0; i < n; i++) {
+                    producer.send(new ProducerRecord<>(topic, record.make(i)), (m, e) -> {
+                        if (e != null) {
+                            failed.incrementAndGet();
+                        }
+                    });
+                }
+                producer.flush();
+            }
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " of " + n + " records were not written to " + topic);
+            }
+        }
+
+        private void check(Admin kafka, String topic, long expected) throws Exception {
+            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            long total = 0;
+            for (var e : kafka.listOffsets(ends).all().get().values()) {
+                total += e.offset();
+            }
+            if (total != expected) {
+                throw new IllegalStateException(topic + " holds " + total + " records, not " + expected);
+            }
+        }
+    }
+
+    @Command(
+            name = "measure",
+            mixinStandardHelpOptions = true,
+            description = "Waits until a running job's counter reaches the target and records its rate.")
+    static final class Measure implements Callable<Integer> {
+        @Option(names = "--url", required = true, paramLabel = "URL")
+        String url;
+
+        @Option(names = "--job", required = true, paramLabel = "ID")
+        String job;
+
+        @Option(
+                names = "--counter",
+                required = true,
+                paramLabel = "SUFFIX",
+                description = "The metric that counts the work (summed over subtasks).")
+        String counter;
+
+        @Option(names = "--target", required = true, paramLabel = "N")
+        long target;
+
+        @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS")
+        int timeoutSeconds;
+
+        @Option(names = "--results", required = true, paramLabel = "FILE", description = "Where the row is added.")
+        Path results;
+
+        @Option(names = "--run", required = true, paramLabel = "K")
+        int run;
+
+        @Option(names = "--parallelism", required = true, paramLabel = "P")
+        int parallelism;
+
+        @Option(names = "--measure", required = true, paramLabel = "NAME", description = "What the row is of.")
+        String measure;
+
+        @Option(
+                names = "--alongside",
+                paramLabel = "SUFFIX",
+                description = "Another counter whose rate over the same time is recorded too.")
+        String alongside;
+
+        @Option(
+                names = "--checkpoints",
+                description = "Also record the size and duration of the first checkpoint completed after the target.")
+        boolean checkpoints;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterMetrics rest = new ClusterMetrics(url);
+            Rate rate = new Rate(System.nanoTime());
+            Rate other = new Rate(System.nanoTime());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            double value = 0;
+            while (value < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            measure + ": " + (long) value + " of " + target + " after " + timeoutSeconds + " s");
+                }
+                TimeUnit.MILLISECONDS.sleep(100); // the REST metrics change once per fetch interval
+                Map<String, Double> now =
+                        alongside == null ? rest.sums(job, counter) : rest.sums(job, counter, alongside);
+                value = now.getOrDefault(counter, 0.0);
+                long at = System.nanoTime();
+                rate.sample(at, value);
+                if (alongside != null && rate.started()) {
+                    other.sample(at, now.getOrDefault(alongside, 0.0));
+                }
+            }
+            List<String> rows = new ArrayList<>();
+            rows.add(row(measure + " (events/s)", rate.perSecond()));
+            if (alongside != null) {
+                rows.add(row(measure + ": " + alongside + " alongside (events/s)", other.perSecond()));
+            }
+            if (checkpoints) {
+                // the first checkpoint to complete after the target: it holds the model that learnt every event
+                long completedAtTarget = completedCheckpoints(rest);
+                while (completedCheckpoints(rest) == completedAtTarget) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(
+                                measure + ": no checkpoint completed within " + timeoutSeconds + " s");
+                    }
+                    TimeUnit.MILLISECONDS.sleep(200);
+                }
+                JsonNode latest =
+                        rest.get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
+                rows.add(row("checkpoint size (MB)", latest.path("state_size").asDouble() / 1e6));
+                rows.add(row(
+                        "checkpoint duration (ms)",
+                        latest.path("end_to_end_duration").asDouble()));
+            }
+            Files.write(results, rows, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.err.printf("%s at p=%d: %.0f events/s%n", measure, parallelism, rate.perSecond());
+            return 0;
+        }
+
+        private long completedCheckpoints(ClusterMetrics rest) throws IOException, InterruptedException {
+            return rest.get("/jobs/" + job + "/checkpoints")
+                    .path("counts")
+                    .path("completed")
+                    .asLong();
+        }
+
+        private String row(String name, double value) {
+            return run + "\t" + parallelism + "\t" + name + "\t" + value;
+        }
+    }
+
+    /**
+     * A counter's rate between the first sample that saw work done and the first that saw the
+     * target reached; the REST metrics move once per fetch interval, so only changes are samples.
+     * A run that ends within one fetch interval (a smoke test's) is timed from the first poll,
+     * start-up included.
+     */
+    static final class Rate {
+        private final long pollingSinceNanos;
+        private long firstNanos = -1;
+        private double firstValue;
+        private long lastNanos;
+        private double lastValue;
+
+        void sample(long nanos, double value) {
+            if (value <= 0 || value == lastValue) {
+                return;
+            }
+            if (firstNanos < 0) {
+                firstNanos = nanos;
+                firstValue = value;
+            }
+            lastNanos = nanos;
+            lastValue = value;
+        }
+
+        Rate(long pollingSinceNanos) {
+            this.pollingSinceNanos = pollingSinceNanos;
+        }
+
+        boolean started() {
+            return firstNanos >= 0;
+        }
+
+        double perSecond() {
+            if (firstNanos < 0) {
+                throw new IllegalStateException("the counter never moved");
+            }
+            if (lastNanos == firstNanos) {
+                System.err.println("the run ended within one metrics fetch interval: timed from the first poll,"
+                        + " start-up included (send more events for a figure)");
+                return lastValue / ((lastNanos - pollingSinceNanos) / 1e9);
+            }
+            return (lastValue - firstValue) / ((lastNanos - firstNanos) / 1e9);
+        }
+    }
+
+    @Command(
+            name = "report",
+            mixinStandardHelpOptions = true,
+            description = "Min/median/max of each measure over the runs, and ratios of measures within each run.")
+    static final class Report implements Callable<Integer> {
+        @Option(names = "--results", required = true, paramLabel = "FILE")
+        Path results;
+
+        @Option(
+                names = "--ratio",
+                paramLabel = "A/B",
+                description = "Measure names (without ' (events/s)') whose ratio A/B is taken within each run.")
+        List<String> ratios = new ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Map<String, Map<Integer, Double>> byMeasure = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t");
+                if (f.length != 4) {
+                    throw new IllegalArgumentException("not a result row in " + results + ": " + line);
+                }
+                String key = f[2] + "\t" + f[1];
+                byMeasure
+                        .computeIfAbsent(key, k -> new LinkedHashMap<>())
+                        .put(Integer.parseInt(f[0]), Double.parseDouble(f[3]));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("| measure | parallelism | runs | min | median | max |");
+            out.println("|---|---|---|---|---|---|");
+            for (var e : byMeasure.entrySet()) {
+                String[] k = e.getKey().split("\t");
+                printRow(out, k[0], k[1], e.getValue().values());
+            }
+            for (String ratio : ratios) {
+                String[] ab = ratio.split("/", 2);
+                if (ab.length != 2) {
+                    throw new IllegalArgumentException("--ratio takes A/B, not " + ratio);
+                }
+                for (String parallelism : parallelisms(byMeasure)) {
+                    Map<Integer, Double> a = byMeasure.get(ab[0] + " (events/s)\t" + parallelism);
+                    Map<Integer, Double> b = byMeasure.get(ab[1] + " (events/s)\t" + parallelism);
+                    if (a == null || b == null) {
+                        continue;
+                    }
+                    List<Double> within = new ArrayList<>();
+                    for (var run : a.entrySet()) {
+                        Double base = b.get(run.getKey());
+                        if (base != null) {
+                            within.add(run.getValue() / base);
+                        }
+                    }
+                    printRow(out, "ratio " + ab[0] + " / " + ab[1], parallelism, within);
+                }
+            }
+            return 0;
+        }
+
+        private static Set<String> parallelisms(Map<String, Map<Integer, Double>> byMeasure) {
+            Set<String> ps = new TreeSet<>();
+            for (String key : byMeasure.keySet()) {
+                ps.add(key.split("\t")[1]);
+            }
+            return ps;
+        }
+
+        private static void printRow(PrintWriter out, String measure, String parallelism, Collection<Double> values) {
+            double[] v =
+                    values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            if (v.length == 0) {
+                return;
+            }
+            String format = v[v.length - 1] < 10 ? "%.2f" : "%.0f";
+            out.printf(
+                    "| %s | %s | %d | " + format + " | " + format + " | " + format + " |%n",
+                    measure,
+                    parallelism,
+                    v.length,
+                    v[0],
+                    median(v),
+                    v[v.length - 1]);
+        }
+
+        static double median(double[] sorted) {
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+}
