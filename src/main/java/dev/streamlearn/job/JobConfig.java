@@ -380,7 +380,7 @@ public final class JobConfig {
             ConfigOptions.key("store.recent")
                     .intType()
                     .defaultValue(ModelSpec.Defaults.RECENT_VERSIONS)
-                    .withDescription("Stored versions the trainer also keeps in its state."),
+                    .withDescription("Stored versions the trainer also keeps in keyed state (RocksDB)."),
             v -> v >= 1 && v <= 100,
             "must be in 1..100");
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("initial-model")

@@ -57,13 +57,19 @@ public final class ModelTrainer {
     private boolean frozen;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
+    /** A trainer whose recent versions are kept on the heap, in its snapshots. */
     public ModelTrainer(ModelSpec spec) {
+        this(spec, new HeapRecentVersions(spec.recentVersions));
+    }
+
+    ModelTrainer(ModelSpec spec, RecentVersions recent) {
         this(
                 spec,
                 new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new VersionLine(0, 0));
+                new VersionLine(0, 0),
+                recent);
     }
 
     private ModelTrainer(
@@ -71,7 +77,8 @@ public final class ModelTrainer {
             PrequentialMetrics metrics,
             PrequentialMetrics forecastMetrics,
             PrequentialMetrics naiveMetrics,
-            VersionLine versions) {
+            VersionLine versions,
+            RecentVersions recent) {
         this.spec = spec;
         this.learner = new Learner(spec);
         this.metrics = metrics;
@@ -79,7 +86,7 @@ public final class ModelTrainer {
         this.naiveMetrics = naiveMetrics;
         this.versions = versions;
         this.encoder = new UpdateEncoder(spec.id, spec.fullSnapshotEvery);
-        this.recent = new RecentVersions(spec.recentVersions);
+        this.recent = recent;
         this.guard = new LossGuard(spec);
     }
 
@@ -503,12 +510,17 @@ public final class ModelTrainer {
 
     /** A trainer that starts from a model file (for instance a batch model trained offline) instead of zeros. */
     public static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial) {
+        return startingFrom(spec, initial, new HeapRecentVersions(spec.recentVersions));
+    }
+
+    static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial, RecentVersions recent) {
         ModelTrainer t = new ModelTrainer(
                 spec,
                 new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new VersionLine(initial.version, initial.parentVersion));
+                new VersionLine(initial.version, initial.parentVersion),
+                recent);
         t.checkCompatible(initial);
         t.learner.load(initial.state);
         return t;
@@ -519,10 +531,14 @@ public final class ModelTrainer {
      * converges on these weights whatever it held before.
      */
     public static ModelTrainer restore(ModelSpec spec, ModelSnapshot s) {
+        return restore(spec, s, new HeapRecentVersions(spec.recentVersions));
+    }
+
+    static ModelTrainer restore(ModelSpec spec, ModelSnapshot s, RecentVersions recent) {
         if (s.state == null) {
             // checkpointed before models kept their scaling (its weights are of unscaled features): the model
             // learns anew, as the version after the checkpointed one, so no version number names two models
-            ModelTrainer fresh = new ModelTrainer(spec);
+            ModelTrainer fresh = new ModelTrainer(spec, recent);
             fresh.continueAfter(s.version);
             return fresh;
         }
@@ -535,7 +551,8 @@ public final class ModelTrainer {
                 PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics),
                 PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.forecastMetrics),
                 PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.naiveMetrics),
-                new VersionLine(s.version, s.parentVersion));
+                new VersionLine(s.version, s.parentVersion),
+                recent);
         if (s.state.optimizerArrays != t.learner.optimizerArrays()) {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with another optimizer ("
                     + s.state.optimizerArrays + " state arrays, configured " + spec.optimizer + " has "

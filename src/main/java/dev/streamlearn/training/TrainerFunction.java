@@ -20,7 +20,13 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -47,6 +53,11 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerFunction.class);
 
+    // state names are what savepoints are read by: never renamed
+    static final String MODEL_SNAPSHOTS_STATE = "model-snapshots";
+    static final String RECENT_VERSIONS_STATE = "recent-versions";
+    static final String RECENT_ORDER_STATE = "recent-versions-order";
+
     public static final OutputTag<StoredModel> STORED_MODELS =
             new OutputTag<>("stored-models", TypeInformation.of(StoredModel.class));
     public static final OutputTag<ModelLogEntry> MODEL_LOG =
@@ -63,6 +74,8 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private transient Map<String, ModelTrainer> trainers;
     private transient Map<String, TrainerMetrics> metrics;
     private transient ListState<ModelSnapshot> checkpointed;
+    private transient MapState<Long, StoredModel> recentVersions;
+    private transient ValueState<long[]> recentOrder;
 
     /**
      * @param store where older versions are read back from for rollback; null when the job has none
@@ -80,7 +93,13 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     public void initializeState(FunctionInitializationContext context) throws Exception {
         trainers = new HashMap<>();
         checkpointed = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>("model-snapshots", ModelSnapshot.class));
+                .getUnionListState(new ListStateDescriptor<>(MODEL_SNAPSHOTS_STATE, ModelSnapshot.class));
+        recentVersions = context.getKeyedStateStore()
+                .getMapState(new MapStateDescriptor<>(
+                        RECENT_VERSIONS_STATE, Types.LONG, TypeInformation.of(StoredModel.class)));
+        recentOrder = context.getKeyedStateStore()
+                .getState(new ValueStateDescriptor<>(
+                        RECENT_ORDER_STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         if (!context.isRestored()) {
             return;
         }
@@ -105,7 +124,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                         snapshot.version,
                         snapshot.version + 1);
             }
-            ModelTrainer trainer = ModelTrainer.restore(spec, snapshot);
+            ModelTrainer trainer = ModelTrainer.restore(spec, snapshot, recentVersions(spec));
             if (store != null) {
                 List<Long> stored = store.versions(spec.id);
                 if (!stored.isEmpty() && stored.get(stored.size() - 1) > trainer.version()) {
@@ -357,15 +376,20 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 throw new IllegalStateException("no spec for model '" + modelId + "'");
             }
             if (spec.initialModel != null) {
-                trainer = ModelTrainer.startingFrom(spec, ModelStore.readFile(spec.initialModel));
+                trainer = ModelTrainer.startingFrom(spec, ModelStore.readFile(spec.initialModel), recentVersions(spec));
                 LOG.info("Model '{}' starts from {} (version {})", modelId, spec.initialModel, trainer.version());
             } else {
-                trainer = new ModelTrainer(spec);
+                trainer = new ModelTrainer(spec, recentVersions(spec));
             }
             trainers.put(modelId, trainer);
             registerMetrics(trainer);
         }
         return trainer;
+    }
+
+    /** The model's recent versions, in keyed state: the model id is the key wherever the trainer is called. */
+    private RecentVersions recentVersions(ModelSpec spec) {
+        return new KeyedRecentVersions(spec.recentVersions, recentVersions, recentOrder);
     }
 
     private void registerMetrics(ModelTrainer trainer) {

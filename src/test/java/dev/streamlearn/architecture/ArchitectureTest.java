@@ -30,6 +30,7 @@ class ArchitectureTest {
             "dev.streamlearn.ingest.ValidatingParser",
             "dev.streamlearn.ingest.RawRecordDeserializer",
             "dev.streamlearn.training.TrainerFunction",
+            "dev.streamlearn.training.KeyedRecentVersions",
             "dev.streamlearn.training.TrainerMetrics",
             "dev.streamlearn.inference.InferenceFunction",
             "dev.streamlearn.series.SeriesFunction");

@@ -13,11 +13,14 @@ import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateObject;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -188,5 +191,69 @@ class TrainerFunctionTest {
             assertArrayEquals(lastUninterrupted.indices, lastResumed.indices);
             assertArrayEquals(lastUninterrupted.values, lastResumed.values, 0.0);
         }
+    }
+
+    @Test
+    void recentVersionsSurviveARestoreInKeyedStateForRollback() throws Exception {
+        ModelSpec spec =
+                Specs.logistic("m", 2, 10_000).toBuilder().fullUpdateEvery(100).build();
+        ControlCommand backToThree = new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 3);
+        ModelUpdate uninterrupted;
+        try (var h = harness(spec)) {
+            h.open();
+            for (int i = 0; i < 8; i++) {
+                h.processElement1(example(i), i);
+            }
+            h.processElement2(backToThree, 20);
+            uninterrupted = h.extractOutputValues().get(4);
+        }
+        OperatorSubtaskState snapshot;
+        try (var before = harness(spec)) {
+            before.open();
+            for (int i = 0; i < 8; i++) {
+                before.processElement1(example(i), i);
+            }
+            snapshot = before.snapshot(1L, 100L);
+        }
+        try (var after = harness(spec)) {
+            after.initializeState(snapshot);
+            after.open();
+            after.processElement2(backToThree, 20);
+            assertEquals(List.of(5L), versions(after));
+            ModelUpdate rolledBack = after.extractOutputValues().get(0);
+            assertEquals(uninterrupted.version, rolledBack.version);
+            assertArrayEquals(uninterrupted.indices, rolledBack.indices);
+            assertArrayEquals(uninterrupted.values, rolledBack.values, 0.0, "version 3's weights, kept in keyed state");
+            assertEquals("rollback", log(after).get(0).event.toString());
+        }
+    }
+
+    @Test
+    void keptVersionsGoToKeyedStateNotToTheOperatorStateEveryCheckpointRewrites() throws Exception {
+        ModelSpec keepOne =
+                Specs.logistic("m", 2, 10_000).toBuilder().recentVersions(1).build();
+        ModelSpec keepFour = keepOne.toBuilder().recentVersions(4).build();
+        OperatorSubtaskState one = snapshotAfterWideExamples(keepOne);
+        OperatorSubtaskState four = snapshotAfterWideExamples(keepFour);
+        long version = ((1L << 8) + 1) * (4 + 3 * 8); // every coordinate: index, weight, two FTRL accumulators
+        assertEquals(bytes(one.getManagedOperatorState()), bytes(four.getManagedOperatorState()));
+        long moreKeyed = bytes(four.getManagedKeyedState()) - bytes(one.getManagedKeyedState());
+        assertTrue(moreKeyed >= 3 * version, "three more kept versions add " + moreKeyed + " B of keyed state");
+    }
+
+    private static OperatorSubtaskState snapshotAfterWideExamples(ModelSpec spec) throws Exception {
+        int[] every = IntStream.range(0, spec.dimension() - 1).toArray();
+        try (var h = harness(spec)) {
+            h.open();
+            for (int i = 0; i < 10; i++) {
+                h.processElement1(new Example("m", "e" + i, i, i % 2, 1.0, Features.categorical(every)), i);
+            }
+            assertEquals(5, h.extractOutputValues().size());
+            return h.snapshot(1L, 100L);
+        }
+    }
+
+    private static long bytes(Collection<? extends StateObject> state) {
+        return state.stream().mapToLong(StateObject::getStateSize).sum();
     }
 }
