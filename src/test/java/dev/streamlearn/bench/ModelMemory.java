@@ -41,14 +41,30 @@ public final class ModelMemory {
         long taskHeap = tm.getTaskHeapSize().getBytes();
 
         System.out.printf(
-                "One model, every coordinate learnt, defaults (FTRL, %d recent versions for rollback).%n%n",
+                "One model, every coordinate learnt, defaults (FTRL, %d recent versions for rollback), in the job's"
+                        + " layout (recent versions in RocksDB keyed state) and in the layout before (recent versions"
+                        + " on the heap, in the trainer's operator state).%n%n",
                 ModelSpec.Defaults.RECENT_VERSIONS);
-        System.out.println("| coordinates | trainer heap | of it: recent versions | inference heap per subtask"
-                + " | checkpoint bytes | checkpoint serialize time | " + models + " models at p=" + parallelism
-                + " on one TaskManager |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| coordinates | recent versions | trainer heap | inference heap per subtask"
+                + " | checkpoint: operator state, every checkpoint | checkpoint: keyed state, once per stored version"
+                + " | snapshot serialize time | " + models + " models at p=" + parallelism + " on one TaskManager |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (int b : bits) {
-            measure(b, models, parallelism, taskHeap);
+            for (boolean keyed : new boolean[] {true, false}) {
+                Footprint f = footprint(b, keyed);
+                long perTaskManager = models * (f.trainerHeap + parallelism * f.servedHeap);
+                System.out.printf(
+                        "| 2^%d | %s | %s | %s | %s | %s | %d ms | %s: %s |%n",
+                        b,
+                        keyed ? "RocksDB (now)" : "heap (before)",
+                        mb(f.trainerHeap),
+                        mb(f.servedHeap),
+                        mb(f.operatorStateBytes),
+                        keyed ? mb(f.storedVersionBytes) : "-",
+                        f.snapshotNanos / 1_000_000,
+                        mb(perTaskManager),
+                        perTaskManager <= taskHeap ? "fits" : "does not fit");
+            }
         }
         System.out.printf(
                 "%nTask heap of the TaskManager of flink-conf/config.yaml (taskmanager.memory.process.size %s): %s%n",
@@ -58,72 +74,64 @@ public final class ModelMemory {
     /** What one fully learnt model takes, in bytes (serialization time in nanoseconds). */
     static final class Footprint {
         long trainerHeap;
-        long recentVersions;
         long servedHeap;
-        long checkpointBytes;
-        long checkpointNanos;
+        /** The trainer's snapshot in operator state, written in full by every checkpoint. */
+        long operatorStateBytes;
+
+        long snapshotNanos;
+        /** One stored version, serialized: what keeping it adds to keyed state (and to one incremental checkpoint). */
+        long storedVersionBytes;
+        /** The arrays of the model's state: a coordinate, a weight and the optimizer's values per coordinate. */
         long everyCoordinateOnce;
     }
 
-    private static void measure(int bits, int models, int parallelism, long taskHeap) throws Exception {
-        Footprint f = footprint(bits);
-        long perTaskManager = models * (f.trainerHeap + parallelism * f.servedHeap);
-        System.out.printf(
-                "| 2^%d | %s | %s | %s | %s | %d ms | %s: %s |%n",
-                bits,
-                mb(f.trainerHeap),
-                mb(f.recentVersions),
-                mb(f.servedHeap),
-                mb(f.checkpointBytes),
-                f.checkpointNanos / 1_000_000,
-                mb(perTaskManager),
-                perTaskManager <= taskHeap ? "fits" : "does not fit");
-    }
-
-    static Footprint footprint(int bits) throws Exception {
+    /**
+     * @param keyed the job's layout: the recent versions live in keyed state, so neither the trainer's
+     *     heap nor its operator state holds them (measured as a trainer that keeps none itself)
+     */
+    static Footprint footprint(int bits, boolean keyed) throws Exception {
+        ModelSpec defaults = ModelSpec.builder("m").hashBits(bits).build();
+        ModelSpec spec = keyed ? defaults.toBuilder().recentVersions(0).build() : defaults;
         Footprint f = new Footprint();
-        ModelSpec spec = ModelSpec.builder("m").hashBits(bits).build();
-        long empty = usedHeap();
         ModelTrainer trainer = new ModelTrainer(spec);
         touchEveryCoordinate(trainer, spec);
-        long trainerBytes = usedHeap() - empty;
-        StoredModel[] recent = trainer.snapshot().recent;
-        long recentBytes = 0;
-        for (StoredModel m : recent) {
-            recentBytes += stateBytes(m.state);
-        }
 
-        TypeSerializer<ModelSnapshot> serializer =
-                TypeInformation.of(ModelSnapshot.class).createSerializer(new SerializerConfigImpl());
         long[] nanos = new long[3];
-        long size = 0;
         for (int i = 0; i < nanos.length; i++) {
             long start = System.nanoTime();
-            CountingStream counted = new CountingStream();
-            serializer.serialize(trainer.snapshot(), new DataOutputViewStreamWrapper(counted));
-            size = counted.bytes;
+            f.operatorStateBytes = serializedBytes(ModelSnapshot.class, trainer.snapshot());
             nanos[i] = System.nanoTime() - start;
         }
         Arrays.sort(nanos);
+        f.snapshotNanos = nanos[nanos.length / 2];
+        StoredModel stored = trainer.store(Long.MAX_VALUE / 2);
+        f.storedVersionBytes = serializedBytes(StoredModel.class, stored);
+        f.everyCoordinateOnce = stateBytes(stored.state);
 
-        StoredModel newest = recent[recent.length - 1];
-        long beforeServed = usedHeap();
-        ServedModel served = ServedModel.of(newest);
+        // what an inference subtask holds: the dense weights it scores with and the non-zero ones its
+        // checkpoint holds (counted from the arrays: they would share memory with the stored version here)
+        ServedModel served = ServedModel.of(stored);
         served.weights();
         served.compact();
-        long servedBytes = usedHeap() - beforeServed;
+        f.servedHeap = 8L * served.weights().length + 4L * served.indices.length + 8L * served.values.length;
 
-        // keep both alive until measured
-        if (served.version < 0 || trainer.version() < 0) {
+        // the trainer's heap is what letting it go frees: robust to whatever earlier measurements left behind
+        served = null;
+        stored = null;
+        long held = usedHeap();
+        if (trainer.version() < 0) {
             throw new AssertionError();
         }
-        f.trainerHeap = trainerBytes;
-        f.recentVersions = recentBytes;
-        f.servedHeap = servedBytes;
-        f.checkpointBytes = size;
-        f.checkpointNanos = nanos[nanos.length / 2];
-        f.everyCoordinateOnce = stateBytes(trainer.snapshot().state);
+        trainer = null;
+        f.trainerHeap = held - usedHeap();
         return f;
+    }
+
+    private static <T> long serializedBytes(Class<T> type, T value) throws Exception {
+        TypeSerializer<T> serializer = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
+        CountingStream counted = new CountingStream();
+        serializer.serialize(value, new DataOutputViewStreamWrapper(counted));
+        return counted.bytes;
     }
 
     /** Learns every coordinate once per pass, with a version stored after each pass, until every recent version holds every coordinate. */
