@@ -1,18 +1,23 @@
 package dev.streamlearn.tools;
 
-import dev.streamlearn.datasets.BikeSharingEvents;
-import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.job.Topic;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,18 +26,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * End-to-end figures of a running job on a cluster (scripts/bench-e2e): training throughput,
- * request-to-prediction latency through Kafka and the job, and freshness (event in the trainer to
- * weights served), against a Kafka round trip without the job measured in the same run.
+ * Latency and freshness of a running job under load (scripts/bench-e2e): requests at a given rate
+ * while labeled events train the model at another, both from the generated click stream. Request
+ * to prediction is timed through Kafka (sent to received) and inside the job (the request
+ * record's timestamp to the prediction record's, which the job's Kafka sink stamps when it
+ * writes), against a Kafka round trip without the job at the same rate under the same training
+ * load, measured in the same run.
  */
 @Command(
         name = "scripts/bench-e2e",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Throughput, request latency and freshness of a running job that trains model 'bike'.")
+        description = "Request latency (p50/p99/p999) and freshness of the running job while it trains.")
 public final class EndToEndBench implements Callable<Integer> {
 
     @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
@@ -41,26 +51,60 @@ public final class EndToEndBench implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
     String bootstrap;
 
-    @Option(
-            names = "--events",
-            paramLabel = "N",
-            defaultValue = "200000",
-            description = "Labeled events for the throughput phase.")
-    int events;
+    @Option(names = "--model", paramLabel = "ID", defaultValue = "ctr", description = "The model the job trains.")
+    String model;
 
     @Option(
-            names = "--requests",
+            names = "--request-rate",
             paramLabel = "N",
-            defaultValue = "5000",
-            description = "Requests for the latency phase.")
-    int requests;
+            defaultValue = "2000",
+            description = "Prediction requests per second (default ${DEFAULT-VALUE}).")
+    int requestRate;
 
     @Option(
-            names = "--rate",
+            names = "--train-rate",
             paramLabel = "N",
-            defaultValue = "1000",
-            description = "Requests per second in the latency phase.")
-    int rate;
+            defaultValue = "10000",
+            description = "Labeled events per second sent meanwhile (default ${DEFAULT-VALUE}).")
+    int trainRate;
+
+    @Option(
+            names = "--seconds",
+            paramLabel = "S",
+            defaultValue = "30",
+            description = "How long requests are measured (default ${DEFAULT-VALUE}); the Kafka baseline, under the"
+                    + " same training load, runs a third of it before.")
+    int seconds;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "S",
+            defaultValue = "15",
+            description = "Seconds of the same load before measuring, not counted (default ${DEFAULT-VALUE}): the job"
+                    + " starts, compiles its hot paths and fills its first batches.")
+    int warmup;
+
+    @Option(names = "--echo-topic", paramLabel = "TOPIC", defaultValue = "bench-echo")
+    String echoTopic;
+
+    @Option(
+            names = "--results",
+            paramLabel = "FILE",
+            description = "Also add the figures as rows (run, batch size, measure, value) to this file.")
+    Path results;
+
+    @Option(names = "--run", paramLabel = "K", defaultValue = "1")
+    int run;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "B",
+            defaultValue = "0",
+            description = "The job's batch.size, for the rows.")
+    int batchSize;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         Tool.exit(new EndToEndBench(), args);
@@ -74,71 +118,98 @@ public final class EndToEndBench implements Callable<Integer> {
             throw new IllegalArgumentException("no running job at " + url);
         }
         String job = jobs.get(0);
-        List<DatasetEvent> bike = BikeSharingEvents.read(
-                "bike", Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.BUSY_HOUR);
-        PrintStream out = System.out;
+        ClickStream.Spec click = new ClickStream.Spec();
+        click.model = model;
+        click.seed = 7;
+        ClickStream requestStream = new ClickStream(click);
+        String id = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
-        double[] baseline = roundTrip(
-                bootstrap, "bench-echo", "bench-echo", requests, rate, i -> "{\"id\":\"echo-" + i + "\"}", "echo-");
-        double[] latency = roundTrip(
-                bootstrap,
+        String trained = "model." + model + ".examplesTrained";
+        int baselineSeconds = Math.max(1, seconds / 3);
+        Thread load = new Thread(() -> sendLabeled(warmup + baselineSeconds + seconds + 2), "labeled-load");
+        load.start();
+        roundTrip(
                 Topic.REQUESTS.defaultName,
                 Topic.PREDICTIONS.defaultName,
-                requests,
-                rate,
-                i -> bike.get(i % bike.size()).asRequest("bench-" + i),
-                "bench-");
-
-        String trained = "model.bike.examplesTrained";
+                warmup,
+                i -> requestStream.next().asRequest(id + "w" + i),
+                id + "w");
+        // Kafka's own part under the same training load: a round trip through the broker, no job
+        Latencies baseline =
+                roundTrip(echoTopic, echoTopic, baselineSeconds, i -> "{\"id\":\"" + id + "e" + i + "\"}", id + "e");
         double before = rest.sums(job, trained).getOrDefault(trained, 0.0);
-        long start = System.nanoTime();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
-            for (int i = 0; i < events; i++) {
-                producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, bike.get(i % bike.size()).json));
-            }
-            producer.flush();
-        }
-        double sent = (System.nanoTime() - start) / 1e9;
-        double now = before;
-        while (now < before + events) {
-            Thread.sleep(200); // polling the REST metric until the job has trained every event
-            now = rest.sums(job, trained).getOrDefault(trained, 0.0);
-            if ((System.nanoTime() - start) / 1e9 > 600) {
-                throw new IllegalStateException("the job trained " + (now - before) + " of " + events + " in 600 s");
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long measuredFrom = System.nanoTime();
+        Latencies served = roundTrip(
+                Topic.REQUESTS.defaultName,
+                Topic.PREDICTIONS.defaultName,
+                seconds,
+                i -> requestStream.next().asRequest(id + i),
+                id);
+        double trainedPerSecond = (rest.sums(job, trained).getOrDefault(trained, 0.0) - before)
+                / ((System.nanoTime() - measuredFrom) / 1e9);
+        load.join();
         Map<String, Double> fresh = rest.maxima(job, "freshnessMillis_median", "freshnessMillis_p99");
 
-        out.printf("%nEnd to end on %s (job %s)%n%n", url, job);
-        out.printf("| measure | median | p99 | vs. Kafka round trip (median) |%n|---|---|---|---|%n");
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "| Kafka round trip, no job (produce -> consume) | %.1f ms | %.1f ms | 1.0 |%n",
-                baseline[0], baseline[1]);
+                "%nJob %s, batch size %s: %d requests/s while %d labeled events/s are sent (%.0f/s trained)%n%n",
+                job, batchSize == 0 ? "as submitted" : batchSize, requestRate, trainRate, trainedPerSecond);
+        out.println("| measure | p50 | p99 | p999 | samples |");
+        out.println("|---|---|---|---|---|");
+        List<String> rows = new ArrayList<>();
+        rows.addAll(baseline.print(out, "Kafka round trip, no job (produce -> consume)", "kafka"));
+        rows.addAll(served.print(out, "request -> prediction through Kafka and the job", "through"));
+        rows.addAll(
+                served.insideJob.print(out, "request -> prediction inside the job (record timestamps, ms)", "inside"));
+        double freshMedian = fresh.getOrDefault("freshnessMillis_median", Double.NaN);
+        double freshP99 = fresh.getOrDefault("freshnessMillis_p99", Double.NaN);
         out.printf(
-                "| request -> prediction, through Kafka and the job | %.1f ms | %.1f ms | %.1f |%n",
-                latency[0], latency[1], latency[0] / baseline[0]);
-        out.printf(
-                "| freshness: newest example of a batch -> weights served (freshnessMillis, slowest inference"
-                        + " subtask) | %.0f ms | %.0f ms | |%n",
-                fresh.getOrDefault("freshnessMillis_median", Double.NaN),
-                fresh.getOrDefault("freshnessMillis_p99", Double.NaN));
-        out.printf(
-                "%nTraining throughput: %d labeled events trained in %.1f s = %.0f events/s (producer sent them"
-                        + " in %.1f s).%n",
-                events, seconds, events / seconds, sent);
+                "| freshness: newest example of a batch -> weights served (slowest subtask) | %.0f ms | %.0f ms | | |%n",
+                freshMedian, freshP99);
+        rows.add(row("freshness p50 (ms)", freshMedian));
+        rows.add(row("freshness p99 (ms)", freshP99));
+        rows.add(row("trained alongside (events/s)", trainedPerSecond));
+        if (results != null) {
+            Files.write(results, rows, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
         return 0;
     }
 
-    /** Sends n records at the rate and waits for each answer; returns the median and p99 latency in ms. */
-    private static double[] roundTrip(
-            String bootstrap,
-            String inTopic,
-            String outTopic,
-            int n,
-            int rate,
-            IntFunction<String> record,
-            String idPrefix)
+    private String row(String measure, double value) {
+        return run + "\t" + batchSize + "\t" + measure + "\t" + value;
+    }
+
+    /** Sends labeled events of the click stream at the train rate for the given time. */
+    private void sendLabeled(int forSeconds) {
+        ClickStream.Spec click = new ClickStream.Spec();
+        click.model = model;
+        ClickStream stream = new ClickStream(click);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
+            paced(
+                    trainRate,
+                    forSeconds,
+                    i -> producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, stream.next().json)));
+        }
+    }
+
+    /** Calls send(i) for i = 0, 1, ... at the rate until the time is up; returns how many. */
+    private static int paced(int rate, int forSeconds, java.util.function.IntConsumer send) {
+        long start = System.nanoTime();
+        int n = (int) Math.min(Integer.MAX_VALUE, (long) rate * forSeconds);
+        for (int i = 0; i < n; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 200_000));
+            }
+            send.accept(i);
+        }
+        return n;
+    }
+
+    /** Sends records at the request rate and times each answer; fails when answers are missing. */
+    private Latencies roundTrip(
+            String inTopic, String outTopic, int forSeconds, IntFunction<String> record, String idPrefix)
             throws Exception {
         Properties c = new Properties();
         c.put("bootstrap.servers", bootstrap);
@@ -147,51 +218,92 @@ public final class EndToEndBench implements Callable<Integer> {
         c.put("fetch.max.wait.ms", "5");
         c.put("key.deserializer", StringDeserializer.class.getName());
         c.put("value.deserializer", StringDeserializer.class.getName());
-        Map<String, Long> sentAt = new HashMap<>();
-        List<Double> latencies = new ArrayList<>();
+        Map<String, long[]> sentAt = new ConcurrentHashMap<>(); // id -> {nanos, record timestamp ms}
+        Latencies latencies = new Latencies();
+        AtomicLong sent = new AtomicLong();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
-                KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
+                KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
             consumer.subscribe(List.of(outTopic));
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100)); // join the group before sending
             }
             consumer.seekToEnd(consumer.assignment());
             consumer.poll(Duration.ofMillis(10));
-            long start = System.nanoTime();
-            int next = 0;
-            while (latencies.size() < n && (System.nanoTime() - start) / 1e9 < 120) {
-                long due = start + (long) (next * 1e9 / rate);
-                while (next < n && System.nanoTime() >= due) {
-                    String id = idPrefix + next;
-                    sentAt.put(id, System.nanoTime());
-                    producer.send(new ProducerRecord<>(inTopic, record.apply(next)));
-                    next++;
-                    due = start + (long) (next * 1e9 / rate);
-                }
-                producer.flush();
+            Thread sender = new Thread(
+                    () -> sent.set(paced(requestRate, forSeconds, i -> {
+                        long ts = System.currentTimeMillis();
+                        sentAt.put(idPrefix + i, new long[] {System.nanoTime(), ts});
+                        producer.send(new ProducerRecord<>(inTopic, null, ts, null, record.apply(i)));
+                    })),
+                    "requests");
+            sender.start();
+            long deadline = System.nanoTime() + (forSeconds + 30) * 1_000_000_000L;
+            while ((sender.isAlive() || !sentAt.isEmpty()) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(1))) {
                     long received = System.nanoTime();
                     String value = r.value();
                     int at = value.indexOf("\"id\":\"" + idPrefix);
                     if (at >= 0) {
                         String id = value.substring(at + 6, value.indexOf('"', at + 6));
-                        Long t = sentAt.remove(id);
+                        long[] t = sentAt.remove(id);
                         if (t != null) {
-                            latencies.add((received - t) / 1e6);
+                            latencies.add((received - t[0]) / 1e6, r.timestamp() - t[1]);
                         }
                     }
                 }
             }
+            sender.join();
         }
-        double[] sorted =
-                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (sorted.length == 0) {
-            throw new IllegalStateException("no answers on " + outTopic);
+        if (!sentAt.isEmpty()) {
+            throw new IllegalStateException(sentAt.size() + " of " + sent.get() + " records sent to " + inTopic
+                    + " got no answer on " + outTopic + " within 30 s of the last");
         }
-        return new double[] {sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)]};
+        return latencies;
     }
 
-    private static Properties producerProperties(String bootstrap) {
+    /** Latencies in ms, and (for answers from the job) the same request's time inside the job. */
+    private final class Latencies {
+        private double[] values = new double[1024];
+        private int n;
+        private Latencies insideJob;
+
+        void add(double millis, double insideMillis) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = millis;
+            if (insideJob == null) {
+                insideJob = new Latencies();
+            }
+            insideJob.add(insideMillis);
+        }
+
+        private void add(double millis) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = millis;
+        }
+
+        List<String> print(PrintWriter out, String title, String name) {
+            double[] sorted = Arrays.copyOf(values, n);
+            Arrays.sort(sorted);
+            double p50 = percentile(sorted, 0.50);
+            double p99 = percentile(sorted, 0.99);
+            double p999 = percentile(sorted, 0.999);
+            out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %d |%n", title, p50, p99, p999, n);
+            return List.of(row(name + " p50 (ms)", p50), row(name + " p99 (ms)", p99), row(name + " p999 (ms)", p999));
+        }
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
+    }
+
+    private Properties producerProperties() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("linger.ms", "0");

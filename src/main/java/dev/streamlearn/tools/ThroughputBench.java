@@ -264,6 +264,9 @@ public final class ThroughputBench implements Callable<Integer> {
                         rest.get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
                 rows.add(row("checkpoint size (MB)", latest.path("state_size").asDouble() / 1e6));
                 rows.add(row(
+                        "checkpoint uploaded, incremental (MB)",
+                        latest.path("checkpointed_size").asDouble() / 1e6));
+                rows.add(row(
                         "checkpoint duration (ms)",
                         latest.path("end_to_end_duration").asDouble()));
             }
@@ -344,6 +347,13 @@ public final class ThroughputBench implements Callable<Integer> {
                 description = "Measure names (without ' (events/s)') whose ratio A/B is taken within each run.")
         List<String> ratios = new ArrayList<>();
 
+        @Option(
+                names = "--group",
+                paramLabel = "TITLE",
+                defaultValue = "parallelism",
+                description = "What the rows' second column is (default ${DEFAULT-VALUE}).")
+        String group;
+
         @Spec
         CommandSpec spec;
 
@@ -361,7 +371,7 @@ public final class ThroughputBench implements Callable<Integer> {
                         .put(Integer.parseInt(f[0]), Double.parseDouble(f[3]));
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println("| measure | parallelism | runs | min | median | max |");
+            out.println("| measure | " + group + " | runs | min | median | max |");
             out.println("|---|---|---|---|---|---|");
             for (var e : byMeasure.entrySet()) {
                 String[] k = e.getKey().split("\t");

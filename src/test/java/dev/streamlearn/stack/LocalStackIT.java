@@ -178,7 +178,7 @@ class LocalStackIT {
     }
 
     @Test
-    void throughputBenchmarkRunsOnATinyInput() throws Exception {
+    void benchmarksRunOnATinyInput() throws Exception {
         Scripts.Result bench = Scripts.run(
                 ENV, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
         assertEquals(0, bench.exit, bench.toString());
@@ -197,6 +197,32 @@ class LocalStackIT {
                             .find(),
                     measure + " with a positive value in\n" + bench.out);
         }
+        Scripts.Result e2e = Scripts.run(
+                ENV,
+                "bench-e2e",
+                "--runs",
+                "1",
+                "--batch-sizes",
+                "16",
+                "-p",
+                "1",
+                "--seconds",
+                "3",
+                "--request-rate",
+                "200",
+                "--train-rate",
+                "500",
+                "--warmup",
+                "3");
+        assertEquals(0, e2e.exit, e2e.toString());
+        for (String measure : List.of("kafka p50 (ms)", "through p99 (ms)", "inside p999 (ms)", "freshness p50 (ms)")) {
+            assertTrue(
+                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| 16 \\| 1 \\| [0-9.]+ \\|")
+                            .matcher(e2e.out)
+                            .find(),
+                    measure + " in\n" + e2e.out);
+        }
+        assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
         Scripts.Result down = Scripts.run(ENV, "down");
         assertEquals(0, down.exit, down.toString());
     }
