@@ -118,21 +118,24 @@ public final class EndToEndBench implements Callable<Integer> {
             throw new IllegalArgumentException("no running job at " + url);
         }
         String job = jobs.get(0);
-        ClickStream.Spec click = new ClickStream.Spec();
-        click.model = model;
-        click.seed = 7;
-        ClickStream requestStream = new ClickStream(click);
+        // made before the clock starts, so that generating JSON takes no CPU from the job while it is measured
+        String[] labeled = pool(1, false);
+        String[] requestBodies = pool(7, true);
+        for (int i = 0; i < requestBodies.length; i++) {
+            // {"id":"","model":... without its first field: each request's own id goes in front
+            requestBodies[i] = requestBodies[i].substring(requestBodies[i].indexOf(',') + 1);
+        }
         String id = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
         String trained = "model." + model + ".examplesTrained";
         int baselineSeconds = Math.max(1, seconds / 3);
-        Thread load = new Thread(() -> sendLabeled(warmup + baselineSeconds + seconds + 2), "labeled-load");
+        Thread load = new Thread(() -> sendLabeled(labeled, warmup + baselineSeconds + seconds + 2), "labeled-load");
         load.start();
         roundTrip(
                 Topic.REQUESTS.defaultName,
                 Topic.PREDICTIONS.defaultName,
                 warmup,
-                i -> requestStream.next().asRequest(id + "w" + i),
+                i -> "{\"id\":\"" + id + "w" + i + "\"," + requestBodies[i % requestBodies.length],
                 id + "w");
         // Kafka's own part under the same training load: a round trip through the broker, no job
         Latencies baseline =
@@ -143,7 +146,7 @@ public final class EndToEndBench implements Callable<Integer> {
                 Topic.REQUESTS.defaultName,
                 Topic.PREDICTIONS.defaultName,
                 seconds,
-                i -> requestStream.next().asRequest(id + i),
+                i -> "{\"id\":\"" + id + i + "\"," + requestBodies[i % requestBodies.length],
                 id);
         double trainedPerSecond = (rest.sums(job, trained).getOrDefault(trained, 0.0) - before)
                 / ((System.nanoTime() - measuredFrom) / 1e9);
@@ -179,17 +182,27 @@ public final class EndToEndBench implements Callable<Integer> {
         return run + "\t" + batchSize + "\t" + measure + "\t" + value;
     }
 
-    /** Sends labeled events of the click stream at the train rate for the given time. */
-    private void sendLabeled(int forSeconds) {
-        ClickStream.Spec click = new ClickStream.Spec();
-        click.model = model;
-        ClickStream stream = new ClickStream(click);
+    /** Sends the labeled events, over and over, at the train rate for the given time. */
+    private void sendLabeled(String[] events, int forSeconds) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
             paced(
                     trainRate,
                     forSeconds,
-                    i -> producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, stream.next().json)));
+                    i -> producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, events[i % events.length])));
         }
+    }
+
+    /** 50,000 events of the click stream: labeled events, or (without their label) the bodies of requests. */
+    private String[] pool(long seed, boolean asRequests) {
+        ClickStream.Spec click = new ClickStream.Spec();
+        click.model = model;
+        click.seed = seed;
+        ClickStream stream = new ClickStream(click);
+        String[] pool = new String[50_000];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = asRequests ? stream.next().asRequest("") : stream.next().json;
+        }
+        return pool;
     }
 
     /** Calls send(i) for i = 0, 1, ... at the rate until the time is up; returns how many. */

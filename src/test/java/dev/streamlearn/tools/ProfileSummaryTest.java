@@ -20,17 +20,12 @@ class ProfileSummaryTest {
 
     @Test
     void findsTheMethodThatTookTheTime(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("busy.jfr");
-        try (Recording recording = new Recording()) {
-            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-            recording.start();
+        Path file = record(dir.resolve("busy.jfr"), () -> {
             long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < end) {
                 spin();
             }
-            recording.stop();
-            recording.dump(file);
-        }
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Tool.run(
@@ -52,13 +47,7 @@ class ProfileSummaryTest {
 
     @Test
     void saysSoWhenThereAreNoSamples(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("empty.jfr");
-        try (Recording recording = new Recording()) {
-            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-            recording.start();
-            recording.stop();
-            recording.dump(file);
-        }
+        Path file = record(dir.resolve("empty.jfr"), () -> {});
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Tool.run(
                 new ProfileSummary(),
@@ -68,6 +57,18 @@ class ProfileSummaryTest {
         assertEquals(2, exit);
         assertTrue(
                 err.toString(StandardCharsets.UTF_8).contains("no CPU samples"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** CPU samples every 10 ms while the work runs, written to the file. */
+    private static Path record(Path file, Runnable work) throws Exception {
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+            recording.start();
+            work.run();
+            recording.stop();
+            recording.dump(file);
+        }
+        return file;
     }
 
     private static void spin() {
