@@ -115,6 +115,16 @@ cancel_restarting_job() {
   done
 }
 
+# Cancels the job and waits (at most 60 s) until the cluster reports it CANCELED.
+cancel_job() {
+  flink_cli cancel "$1" >/dev/null 2>&1 || die "could not cancel job $1"
+  local end=$((SECONDS + 60))
+  until curl -fsS -m 5 "$UI_URL/jobs/$1" | grep -q '"state":"CANCELED"'; do
+    (( SECONDS < end )) || die "job $1 did not stop within 60 s"
+    sleep 0.5
+  done
+}
+
 # The newest retained checkpoint or savepoint of the stack (a folder with _metadata), or nothing.
 latest_state() {
   find "$STACK_DIR/checkpoints" "$STACK_DIR/savepoints" -name _metadata -printf '%T@ %h\n' 2>/dev/null \

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -206,7 +207,7 @@ public final class EndToEndBench implements Callable<Integer> {
     }
 
     /** Calls send(i) for i = 0, 1, ... at the rate until the time is up; returns how many. */
-    private static int paced(int rate, int forSeconds, java.util.function.IntConsumer send) {
+    private static int paced(int rate, int forSeconds, IntConsumer send) {
         long start = System.nanoTime();
         int n = (int) Math.min(Integer.MAX_VALUE, (long) rate * forSeconds);
         for (int i = 0; i < n; i++) {
@@ -232,7 +233,7 @@ public final class EndToEndBench implements Callable<Integer> {
         c.put("key.deserializer", StringDeserializer.class.getName());
         c.put("value.deserializer", StringDeserializer.class.getName());
         Map<String, long[]> sentAt = new ConcurrentHashMap<>(); // id -> {nanos, record timestamp ms}
-        Latencies latencies = new Latencies();
+        Latencies latencies = new Latencies(true);
         AtomicLong sent = new AtomicLong();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
@@ -274,20 +275,18 @@ public final class EndToEndBench implements Callable<Integer> {
         return latencies;
     }
 
-    /** Latencies in ms, and (for answers from the job) the same request's time inside the job. */
+    /** Round trips in ms, sent to received; {@link #insideJob} the same answers by their record timestamps. */
     private final class Latencies {
         private double[] values = new double[1024];
         private int n;
-        private Latencies insideJob;
+        private final Latencies insideJob;
+
+        Latencies(boolean withInsideJob) {
+            insideJob = withInsideJob ? new Latencies(false) : null;
+        }
 
         void add(double millis, double insideMillis) {
-            if (n == values.length) {
-                values = Arrays.copyOf(values, n * 2);
-            }
-            values[n++] = millis;
-            if (insideJob == null) {
-                insideJob = new Latencies();
-            }
+            add(millis);
             insideJob.add(insideMillis);
         }
 

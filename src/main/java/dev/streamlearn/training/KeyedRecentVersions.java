@@ -67,8 +67,9 @@ final class KeyedRecentVersions implements RecentVersions {
 
     @Override
     public List<StoredModel> list() {
+        moveCarriedOver();
         List<StoredModel> kept = new ArrayList<>();
-        for (long v : orderAfterMove()) {
+        for (long v : order()) {
             kept.add(find(v));
         }
         return kept;
@@ -82,11 +83,6 @@ final class KeyedRecentVersions implements RecentVersions {
     @Override
     public void restore(StoredModel[] kept) {
         carriedOver = kept == null || kept.length == 0 ? null : kept.clone();
-    }
-
-    private long[] orderAfterMove() {
-        moveCarriedOver();
-        return order();
     }
 
     private long[] order() {
