@@ -41,4 +41,9 @@ public final class FeatureHasher implements Serializable {
     public int numericIndex(CharSequence name) {
         return MurmurHash3.hash(name, SEED) & mask;
     }
+
+    /** The coordinate of a feature whose name (and value) {@link MurmurHash3} hashed with {@link #SEED}. */
+    public int index(int hash) {
+        return hash & mask;
+    }
 }

@@ -15,6 +15,8 @@ public final class FeaturesBuilder {
     private int[] numeric = new int[16];
     private double[] numericValues = new double[16];
     private int numericCount;
+    /** A categorical's name=value, the bytes that are hashed. */
+    private byte[] joined = new byte[256];
 
     public FeaturesBuilder(FeatureHasher hasher) {
         this.hasher = hasher;
@@ -27,19 +29,44 @@ public final class FeaturesBuilder {
     }
 
     public void categorical(CharSequence name, CharSequence value) {
-        if (categoricalCount == categorical.length) {
-            categorical = Arrays.copyOf(categorical, categoricalCount * 2);
+        addCategorical(hasher.categoricalIndex(name, value));
+    }
+
+    /** A categorical feature whose name and value are ranges of UTF-8 {@code bytes}, as a parser read them. */
+    public void categorical(byte[] bytes, int nameStart, int nameLength, int valueStart, int valueLength) {
+        int n = nameLength + 1 + valueLength;
+        if (joined.length < n) {
+            joined = new byte[Math.max(n, 2 * joined.length)];
         }
-        categorical[categoricalCount++] = hasher.categoricalIndex(name, value);
+        System.arraycopy(bytes, nameStart, joined, 0, nameLength);
+        joined[nameLength] = '=';
+        System.arraycopy(bytes, valueStart, joined, nameLength + 1, valueLength);
+        addCategorical(hasher.index(MurmurHash3.hash(joined, 0, n, FeatureHasher.SEED)));
     }
 
     /** A numeric feature; zero is a value like any other (the model's scaling moves it). */
     public void numeric(String name, double value) {
+        addNumeric(hasher.numericIndex(name), value);
+    }
+
+    /** A numeric feature whose name is a range of UTF-8 {@code bytes}, as a parser read it. */
+    public void numeric(byte[] bytes, int nameStart, int nameLength, double value) {
+        addNumeric(hasher.index(MurmurHash3.hash(bytes, nameStart, nameLength, FeatureHasher.SEED)), value);
+    }
+
+    private void addCategorical(int index) {
+        if (categoricalCount == categorical.length) {
+            categorical = Arrays.copyOf(categorical, categoricalCount * 2);
+        }
+        categorical[categoricalCount++] = index;
+    }
+
+    private void addNumeric(int index, double value) {
         if (numericCount == numeric.length) {
             numeric = Arrays.copyOf(numeric, numericCount * 2);
             numericValues = Arrays.copyOf(numericValues, numericCount * 2);
         }
-        numeric[numericCount] = hasher.numericIndex(name);
+        numeric[numericCount] = index;
         numericValues[numericCount++] = value;
     }
 

@@ -1,80 +1,58 @@
 package dev.streamlearn.features;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
- * MurmurHash3 x86 32-bit over the UTF-8 bytes of text, computed without allocating: the
- * characters are encoded on the fly. Matches the reference implementation (and so
- * scikit-learn's and Vowpal Wabbit's feature hashing) byte for byte.
+ * MurmurHash3 x86 32-bit over the UTF-8 bytes of text. Matches the reference implementation (and
+ * so scikit-learn's and Vowpal Wabbit's feature hashing) byte for byte. The hot path hashes the
+ * record's own UTF-8 bytes as the parser read them; the text forms encode a copy.
  */
 public final class MurmurHash3 {
 
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;
+    private static final VarHandle LITTLE_ENDIAN_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private int h;
-    private int pending;
-    private int pendingBytes;
-    private int length;
-
-    private MurmurHash3(int seed) {
-        this.h = seed;
-    }
+    private MurmurHash3() {}
 
     /** Hash of the UTF-8 bytes of {@code text}. */
     public static int hash(CharSequence text, int seed) {
-        MurmurHash3 m = new MurmurHash3(seed);
-        m.feed(text);
-        return m.finish();
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        return hash(bytes, 0, bytes.length, seed);
     }
 
-    /** Hash of the UTF-8 bytes of {@code first + separator + second}, without building that string. */
+    /** Hash of the UTF-8 bytes of {@code first + separator + second}. */
     public static int hash(CharSequence first, char separator, CharSequence second, int seed) {
-        MurmurHash3 m = new MurmurHash3(seed);
-        m.feed(first);
-        m.feedByte(separator);
-        m.feed(second);
-        return m.finish();
+        byte[] bytes = (first.toString() + separator + second).getBytes(StandardCharsets.UTF_8);
+        return hash(bytes, 0, bytes.length, seed);
     }
 
-    private void feed(CharSequence text) {
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                feedByte(c);
-            } else if (c < 0x800) {
-                feedByte(0xc0 | (c >> 6));
-                feedByte(0x80 | (c & 0x3f));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, text.charAt(++i));
-                feedByte(0xf0 | (cp >> 18));
-                feedByte(0x80 | ((cp >> 12) & 0x3f));
-                feedByte(0x80 | ((cp >> 6) & 0x3f));
-                feedByte(0x80 | (cp & 0x3f));
-            } else if (Character.isSurrogate(c)) {
-                feedByte('?'); // what String.getBytes(UTF_8) writes for a lone surrogate
-            } else {
-                feedByte(0xe0 | (c >> 12));
-                feedByte(0x80 | ((c >> 6) & 0x3f));
-                feedByte(0x80 | (c & 0x3f));
-            }
-        }
-    }
-
-    private void feedByte(int b) {
-        pending |= (b & 0xff) << (8 * pendingBytes);
-        length++;
-        if (++pendingBytes == 4) {
-            h ^= mixK(pending);
+    /** Hash of {@code data[offset, offset + length)}. */
+    public static int hash(byte[] data, int offset, int length, int seed) {
+        int h = seed;
+        int blocksEnd = offset + (length & ~3);
+        for (int i = offset; i < blocksEnd; i += 4) {
+            h ^= mixK((int) LITTLE_ENDIAN_INT.get(data, i));
             h = Integer.rotateLeft(h, 13);
             h = h * 5 + 0xe6546b64;
-            pending = 0;
-            pendingBytes = 0;
         }
-    }
-
-    private int finish() {
-        if (pendingBytes > 0) {
-            h ^= mixK(pending);
+        int k = 0;
+        switch (length & 3) {
+            case 3:
+                k ^= (data[blocksEnd + 2] & 0xff) << 16;
+                // fall through
+            case 2:
+                k ^= (data[blocksEnd + 1] & 0xff) << 8;
+                // fall through
+            case 1:
+                k ^= data[blocksEnd] & 0xff;
+                h ^= mixK(k);
+                // fall through
+            default:
         }
         h ^= length;
         h ^= h >>> 16;

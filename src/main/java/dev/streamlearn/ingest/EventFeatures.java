@@ -3,13 +3,15 @@ package dev.streamlearn.ingest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The {@code features} object of one event as read, in document order, before it is checked and
  * hashed (the event may name its model after its features, and the model decides the hash space).
- * Names are the parser's canonical strings; string values are copied into one reused char array,
- * so reading allocates nothing per feature once the buffers have grown.
+ * Names and string values are ranges of UTF-8 in {@link #utf8}: the record's own bytes when the
+ * {@link EventScanner} read it in place, or copies of the token stream's text otherwise. Those
+ * bytes are what the features hasher hashes; a name becomes a String only for a message.
  */
 final class EventFeatures {
 
@@ -18,28 +20,54 @@ final class EventFeatures {
     /** An object or array where a feature value is due. */
     static final byte NESTED = 2;
 
-    private static final char[] TRUE = "true".toCharArray();
-    private static final char[] FALSE = "false".toCharArray();
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
 
     /** The JSON type of the {@code features} value itself. */
     JsonScalar.Type type = JsonScalar.Type.MISSING;
 
     int count;
-    String[] names = new String[32];
     byte[] kinds = new byte[32];
     double[] numbers = new double[32];
     boolean[] underflows = new boolean[32];
-    private int[] textStart = new int[32];
-    private int[] textLength = new int[32];
-    private char[] chars = new char[512];
-    private int charsUsed;
-    private final CharSlice slice = new CharSlice();
+    int[] nameStart = new int[32];
+    int[] nameLength = new int[32];
+    int[] textStart = new int[32];
+    int[] textLength = new int[32];
+    /** Where the names and string values are. */
+    byte[] utf8;
+
+    private byte[] copies = new byte[1024];
+    private int copiesUsed;
     private final NameSet seen = new NameSet();
 
     void clear() {
         type = JsonScalar.Type.MISSING;
         count = 0;
-        charsUsed = 0;
+        copiesUsed = 0;
+    }
+
+    /** The features are an object whose names and values are ranges of {@code source}, added next. */
+    void beginInPlace(byte[] source) {
+        type = JsonScalar.Type.OBJECT;
+        utf8 = source;
+    }
+
+    void addString(int nameAt, int nameBytes, int textAt, int textBytes) {
+        int i = add(nameAt, nameBytes, STRING);
+        textStart[i] = textAt;
+        textLength[i] = textBytes;
+    }
+
+    void addNumber(int nameAt, int nameBytes, double value, boolean underflow) {
+        int i = add(nameAt, nameBytes, NUMBER);
+        numbers[i] = value;
+        underflows[i] = underflow;
+    }
+
+    /** The name of feature {@code i}, for a message. */
+    String name(int i) {
+        return new String(utf8, nameStart[i], nameLength[i], StandardCharsets.UTF_8);
     }
 
     /** Reads the value at the parser's current token {@code t}: an object of features, or anything else skipped. */
@@ -49,103 +77,68 @@ final class EventFeatures {
             EventReader.skipStrictly(p);
             return;
         }
-        type = JsonScalar.Type.OBJECT;
+        beginInPlace(copies);
         seen.clear();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             if (!seen.add(name)) {
                 throw EventReader.duplicate(p, name);
             }
+            byte[] encodedName = name.getBytes(StandardCharsets.UTF_8); // the slow path: allocations allowed
+            int nameAt = copy(encodedName);
+            int nameBytes = encodedName.length;
             JsonToken v = p.nextToken();
             switch (v) {
                 case VALUE_STRING:
-                    add(name, STRING);
-                    text(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    byte[] text = p.getText().getBytes(StandardCharsets.UTF_8);
+                    addString(nameAt, nameBytes, copy(text), text.length);
                     break;
                 case VALUE_TRUE:
-                    add(name, STRING);
-                    text(TRUE, 0, TRUE.length);
+                    addString(nameAt, nameBytes, copy(TRUE), TRUE.length);
                     break;
                 case VALUE_FALSE:
-                    add(name, STRING);
-                    text(FALSE, 0, FALSE.length);
+                    addString(nameAt, nameBytes, copy(FALSE), FALSE.length);
                     break;
                 case VALUE_NUMBER_INT:
                 case VALUE_NUMBER_FLOAT:
-                    int i = add(name, NUMBER);
-                    numbers[i] = p.getDoubleValue();
-                    underflows[i] = v == JsonToken.VALUE_NUMBER_FLOAT && JsonScalar.underflows(p, numbers[i]);
+                    double x = p.getDoubleValue();
+                    addNumber(nameAt, nameBytes, x, v == JsonToken.VALUE_NUMBER_FLOAT && JsonScalar.underflows(p, x));
                     break;
                 case VALUE_NULL:
                     break; // an absent value
                 default:
-                    add(name, NESTED);
+                    add(nameAt, nameBytes, NESTED);
                     EventReader.skipStrictly(p);
             }
         }
     }
 
-    /** The string value of feature {@code i}, valid until the next call. */
-    CharSequence text(int i) {
-        return slice.of(chars, textStart[i], textLength[i]);
-    }
-
-    private int add(String name, byte kind) {
-        if (count == names.length) {
+    private int add(int nameAt, int nameBytes, byte kind) {
+        if (count == kinds.length) {
             int n = count * 2;
-            names = Arrays.copyOf(names, n);
             kinds = Arrays.copyOf(kinds, n);
             numbers = Arrays.copyOf(numbers, n);
             underflows = Arrays.copyOf(underflows, n);
+            nameStart = Arrays.copyOf(nameStart, n);
+            nameLength = Arrays.copyOf(nameLength, n);
             textStart = Arrays.copyOf(textStart, n);
             textLength = Arrays.copyOf(textLength, n);
         }
-        names[count] = name;
+        nameStart[count] = nameAt;
+        nameLength[count] = nameBytes;
         kinds[count] = kind;
         return count++;
     }
 
-    private void text(char[] source, int offset, int length) {
-        if (charsUsed + length > chars.length) {
-            chars = Arrays.copyOf(chars, Math.max(chars.length * 2, charsUsed + length));
+    /** Copies {@code bytes} to the end of the copy buffer; returns where they start. */
+    private int copy(byte[] bytes) {
+        int at = copiesUsed;
+        if (at + bytes.length > copies.length) {
+            copies = Arrays.copyOf(copies, Math.max(copies.length * 2, at + bytes.length));
+            utf8 = copies;
         }
-        System.arraycopy(source, offset, chars, charsUsed, length);
-        textStart[count - 1] = charsUsed;
-        textLength[count - 1] = length;
-        charsUsed += length;
-    }
-
-    /** A reused view of a range of chars, for hashing without a String. */
-    private static final class CharSlice implements CharSequence {
-        private char[] chars;
-        private int start;
-        private int length;
-
-        CharSlice of(char[] chars, int start, int length) {
-            this.chars = chars;
-            this.start = start;
-            this.length = length;
-            return this;
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public char charAt(int index) {
-            return chars[start + index];
-        }
-
-        @Override
-        public CharSequence subSequence(int from, int to) {
-            return new String(chars, start + from, to - from);
-        }
-
-        @Override
-        public String toString() {
-            return new String(chars, start, length);
-        }
+        System.arraycopy(bytes, 0, copies, at, bytes.length);
+        copiesUsed += bytes.length;
+        return at;
     }
 }

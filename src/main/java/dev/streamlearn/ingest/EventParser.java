@@ -27,8 +27,9 @@ import java.util.function.LongSupplier;
  */
 public final class EventParser {
 
-    private final Map<String, ModelSpec> models;
-    private final Map<String, FeaturesBuilder> featureBuilders = new HashMap<>();
+    /** Per configured model, its spec and the builder of its feature vectors: one lookup per record. */
+    private final Map<String, ModelParsing> models = new HashMap<>();
+
     private final InputLimits limits;
     private final String topic;
     private final LongSupplier clock;
@@ -43,18 +44,28 @@ public final class EventParser {
 
     /** @param clock now in epoch millis: the time of events without {@code ts}, and what {@code ts} may not run ahead of */
     public EventParser(Map<String, ModelSpec> models, InputLimits limits, String topic, LongSupplier clock) {
-        this.models = models;
         this.limits = limits;
         this.topic = topic;
         this.clock = clock;
         for (ModelSpec spec : models.values()) {
-            featureBuilders.put(spec.id, new FeaturesBuilder(new FeatureHasher(spec.hashBits)));
+            this.models.put(spec.id, new ModelParsing(spec, new FeaturesBuilder(new FeatureHasher(spec.hashBits))));
+        }
+    }
+
+    private static final class ModelParsing {
+        final ModelSpec spec;
+        final FeaturesBuilder features;
+
+        ModelParsing(ModelSpec spec, FeaturesBuilder features) {
+            this.spec = spec;
+            this.features = features;
         }
     }
 
     public ParseResult<Example> parseLabeled(String payload) {
         return parse(payload, () -> {
-            ModelSpec spec = model();
+            ModelParsing model = model();
+            ModelSpec spec = model.spec;
             double label = number(event.label, "label");
             if (!spec.loss.acceptsLabel(label)) {
                 throw new Rejection(
@@ -68,15 +79,15 @@ public final class EventParser {
                 throw new Rejection(
                         DeadLetterReason.OUT_OF_RANGE, "weight " + weight + " is above the limit " + limits.maxWeight);
             }
-            return new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(spec));
+            return new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(model));
         });
     }
 
     public ParseResult<PredictionRequest> parseRequest(String payload) {
         return parse(payload, () -> {
             String id = requiredText(event.id, "id");
-            ModelSpec spec = model();
-            return new PredictionRequest(id, spec.id, timestamp(), features(spec));
+            ModelParsing model = model();
+            return new PredictionRequest(id, model.spec.id, timestamp(), features(model));
         });
     }
 
@@ -94,7 +105,7 @@ public final class EventParser {
     public ParseResult<ControlCommand> parseControl(String payload) {
         return parse(payload, () -> {
             String op = requiredText(event.op, "op");
-            ModelSpec spec = model();
+            ModelSpec spec = model().spec;
             switch (op) {
                 case "freeze":
                     return new ControlCommand(ControlCommand.Op.FREEZE, spec.id);
@@ -177,17 +188,17 @@ public final class EventParser {
         }
     }
 
-    private ModelSpec model() {
+    private ModelParsing model() {
         String id = requiredText(event.model, "model");
         modelOfRecord = id;
-        ModelSpec spec = models.get(id);
-        if (spec == null) {
+        ModelParsing model = models.get(id);
+        if (model == null) {
             throw new Rejection(DeadLetterReason.UNKNOWN_MODEL, "model '" + id + "' is not configured");
         }
-        return spec;
+        return model;
     }
 
-    private Features features(ModelSpec spec) {
+    private Features features(ModelParsing model) {
         EventFeatures features = event.features;
         if (features.type == JsonScalar.Type.MISSING || features.type == JsonScalar.Type.NULL) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "features");
@@ -195,19 +206,26 @@ public final class EventParser {
         if (features.type != JsonScalar.Type.OBJECT) {
             throw new Rejection(DeadLetterReason.BAD_FIELD, "features must be an object");
         }
-        FeaturesBuilder vector = featureBuilders.get(spec.id).reset();
+        FeaturesBuilder vector = model.features.reset();
+        byte[] utf8 = features.utf8;
         for (int i = 0; i < features.count; i++) {
-            String name = features.names[i];
+            int nameStart = features.nameStart[i];
+            int nameLength = features.nameLength[i];
             switch (features.kinds[i]) {
                 case EventFeatures.STRING:
-                    vector.categorical(name, features.text(i));
+                    vector.categorical(utf8, nameStart, nameLength, features.textStart[i], features.textLength[i]);
                     break;
                 case EventFeatures.NUMBER:
-                    vector.numeric(name, checked(features.numbers[i], features.underflows[i], "features.", name));
+                    double x = features.numbers[i];
+                    if (!usable(x, features.underflows[i])) { // the name is made only for the message
+                        checked(x, features.underflows[i], "features.", features.name(i));
+                    }
+                    vector.numeric(utf8, nameStart, nameLength, x);
                     break;
                 default:
                     throw new Rejection(
-                            DeadLetterReason.NOT_NUMERIC, "features." + name + " must be a string, number or boolean");
+                            DeadLetterReason.NOT_NUMERIC,
+                            "features." + features.name(i) + " must be a string, number or boolean");
             }
         }
         return vector.build();
@@ -228,8 +246,8 @@ public final class EventParser {
      * like 1e-400 reads as 0, a sign or a label changed silently).
      */
     private double checked(double x, boolean underflows, String prefix, String name) {
-        if (Double.isFinite(x) && Math.abs(x) <= limits.maxAbsValue && !underflows) {
-            return x; // the field's name is put together only for a message
+        if (usable(x, underflows)) {
+            return x;
         }
         String field = prefix + name;
         if (!Double.isFinite(x)) {
@@ -241,6 +259,10 @@ public final class EventParser {
                     field + " is " + x + ", beyond the limit of +-" + limits.maxAbsValue);
         }
         throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " underflows: it is too small to be a double");
+    }
+
+    private boolean usable(double x, boolean underflows) {
+        return Double.isFinite(x) && Math.abs(x) <= limits.maxAbsValue && !underflows;
     }
 
     private long timestamp() {

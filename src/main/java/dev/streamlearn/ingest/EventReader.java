@@ -39,19 +39,34 @@ final class EventReader {
     final JsonScalar to = new JsonScalar();
     final JsonScalar force = new JsonScalar();
     private final JsonScalar[] all = {model, id, ts, label, weight, series, value, op, version, to, force};
+    /** The names of {@link #all}, in its order. */
+    private static final String[] NAMES = {
+        "model", "id", "ts", "label", "weight", "series", "value", "op", "version", "to", "force"
+    };
+
+    static final String FEATURES = "features";
+
     final EventFeatures features = new EventFeatures();
     private final NameSet fieldNames = new NameSet();
+    private final EventScanner scanner = new EventScanner();
 
     /**
-     * Reads {@code payload}, which must be one JSON object and nothing more.
+     * Reads {@code payload}, which must be one JSON object and nothing more: in place when the
+     * {@link EventScanner} can, otherwise from Jackson's token stream, which also decides and
+     * explains everything that is not well-formed.
      *
      * @throws IOException Jackson's exceptions for what is not JSON or past its limits
      */
     void read(String payload) throws IOException {
-        for (JsonScalar s : all) {
-            s.clear();
+        clear();
+        if (!scanner.read(payload, this)) {
+            clear();
+            readTokens(payload);
         }
-        features.clear();
+    }
+
+    /** Reads {@code payload} from Jackson's token stream only, as {@link #read} does what the scanner leaves. */
+    void readTokens(String payload) throws IOException {
         fieldNames.clear();
         try (JsonParser p = JSON.createParser(payload)) {
             JsonToken t = p.nextToken();
@@ -70,7 +85,7 @@ final class EventReader {
                 JsonScalar field = field(name);
                 if (field != null) {
                     field.read(p, v);
-                } else if (name.equals("features")) {
+                } else if (name.equals(FEATURES)) {
                     features.read(p, v);
                 } else {
                     skipStrictly(p); // a field the formats do not know: allowed, and read past
@@ -95,36 +110,38 @@ final class EventReader {
         }
     }
 
+    /** The top-level fields this reads, features aside. */
+    JsonScalar[] fields() {
+        return all.clone();
+    }
+
+    private void clear() {
+        for (JsonScalar s : all) {
+            s.clear();
+        }
+        features.clear();
+    }
+
     static JsonParseException duplicate(JsonParser p, String name) {
         return new JsonParseException(p, "Duplicate field '" + name + "'");
     }
 
     private JsonScalar field(String name) {
-        switch (name) {
-            case "model":
-                return model;
-            case "id":
-                return id;
-            case "ts":
-                return ts;
-            case "label":
-                return label;
-            case "weight":
-                return weight;
-            case "series":
-                return series;
-            case "value":
-                return value;
-            case "op":
-                return op;
-            case "version":
-                return version;
-            case "to":
-                return to;
-            case "force":
-                return force;
-            default:
-                return null;
+        for (int i = 0; i < NAMES.length; i++) {
+            if (NAMES[i].equals(name)) {
+                return all[i];
+            }
         }
+        return null;
+    }
+
+    /** The field named by {@code utf8[start, +length)}, or null for a name the formats do not know (or features). */
+    JsonScalar field(byte[] utf8, int start, int length) {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (EventScanner.named(NAMES[i], utf8, start, length)) {
+                return all[i];
+            }
+        }
+        return null;
     }
 }

@@ -3,6 +3,7 @@ package dev.streamlearn.ingest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One top-level value of an event as the token stream had it: its JSON type and, for strings,
@@ -37,6 +38,8 @@ final class JsonScalar {
     boolean bool;
     /** The digits of an integral number beyond the range of a long. */
     private String bigDigits;
+    /** The last string read in place. */
+    private String lastText;
 
     void clear() {
         type = Type.MISSING;
@@ -52,38 +55,87 @@ final class JsonScalar {
     void read(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case VALUE_STRING:
-                type = Type.STRING;
-                text = p.getText();
+                setString(p.getText());
                 break;
             case VALUE_NUMBER_INT:
-                type = Type.NUMBER;
-                integral = true;
-                underflows = false;
-                fitsLong = p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
-                if (fitsLong) {
-                    longValue = p.getLongValue();
-                    number = longValue;
+                if (p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    setInteger(p.getLongValue());
                 } else {
+                    setNumber(p.getDoubleValue(), false);
+                    integral = true;
                     bigDigits = p.getText();
-                    number = p.getDoubleValue();
                 }
                 break;
             case VALUE_NUMBER_FLOAT:
-                type = Type.NUMBER;
-                integral = false;
-                fitsLong = false;
-                number = p.getDoubleValue();
-                underflows = underflows(p, number);
+                double x = p.getDoubleValue();
+                setNumber(x, underflows(p, x));
                 break;
             case VALUE_TRUE:
             case VALUE_FALSE:
-                type = Type.BOOLEAN;
-                bool = t == JsonToken.VALUE_TRUE;
+                setBoolean(t == JsonToken.VALUE_TRUE);
                 break;
             default:
                 type = typeOf(t);
                 EventReader.skipStrictly(p); // a container: only its type counts
         }
+    }
+
+    void setString(String s) {
+        type = Type.STRING;
+        text = s;
+    }
+
+    /**
+     * A string read in place from UTF-8. The text of the record before is kept when it is the
+     * same, as a model id usually is, so that reading it allocates nothing.
+     */
+    void setString(byte[] utf8, int start, int length) {
+        type = Type.STRING;
+        if (lastText == null || !sameAscii(lastText, utf8, start, length)) {
+            lastText = new String(utf8, start, length, StandardCharsets.UTF_8);
+        }
+        text = lastText;
+    }
+
+    void setInteger(long value) {
+        type = Type.NUMBER;
+        integral = true;
+        fitsLong = true;
+        underflows = false;
+        longValue = value;
+        number = value;
+    }
+
+    /** A number written with a fraction or an exponent (or an integer beyond a long, then marked by the caller). */
+    void setNumber(double value, boolean underflow) {
+        type = Type.NUMBER;
+        integral = false;
+        fitsLong = false;
+        number = value;
+        underflows = underflow;
+    }
+
+    void setBoolean(boolean value) {
+        type = Type.BOOLEAN;
+        bool = value;
+    }
+
+    void setNull() {
+        type = Type.NULL;
+    }
+
+    /** Whether {@code s} is the ASCII text {@code utf8[start, +length)} (other text is never taken as the same). */
+    private static boolean sameAscii(String s, byte[] utf8, int start, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = utf8[start + i];
+            if (b < 0 || s.charAt(i) != b) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The type of the value that starts at token {@code t}. */
@@ -111,16 +163,23 @@ final class JsonScalar {
      * subnormal: learning would see another number than the one written (1e-400 as 0).
      */
     static boolean underflows(JsonParser p, double x) throws IOException {
-        if (!(Math.abs(x) < Double.MIN_NORMAL)) {
-            return false; // also NaN and the infinities
-        }
-        return x != 0.0 || !writtenAsZero(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        return isTiny(x) && (x != 0.0 || !writtenAsZero(p.getText()));
+    }
+
+    /** {@link #underflows(JsonParser, double)} of the literal {@code text} that reads as {@code x}. */
+    static boolean underflows(double x, String text) {
+        return isTiny(x) && (x != 0.0 || !writtenAsZero(text));
+    }
+
+    /** Zero or subnormal (not NaN, not infinite): the only values a literal can underflow to. */
+    private static boolean isTiny(double x) {
+        return Math.abs(x) < Double.MIN_NORMAL;
     }
 
     /** Whether a float literal's digits before its exponent are all zeros ("0.0", "-0e5"; not "1e-400"). */
-    private static boolean writtenAsZero(char[] text, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            char c = text[i];
+    private static boolean writtenAsZero(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c == 'e' || c == 'E') {
                 return true;
             }

@@ -29,6 +29,15 @@ class MurmurHash3Test {
         assertEquals(MurmurHash3.hash("site=a.com", 0), MurmurHash3.hash("site", '=', "a.com", 0));
     }
 
+    @Test
+    void hashesARangeInsideALargerArrayAsTheTextAlone() {
+        String[] samples = {"", "plain", "abcdefg", "é", "日本語", "emoji 😀 here", "lone \ud800 high"};
+        for (String s : samples) {
+            byte[] framed = ("<<<" + s + ">").getBytes(StandardCharsets.UTF_8); // blocks read off any alignment
+            assertEquals(MurmurHash3.hash(s, 3), MurmurHash3.hash(framed, 3, framed.length - 4, 3), s);
+        }
+    }
+
     /** Straight transcription of the reference algorithm over a byte array. */
     private static int reference(byte[] data, int seed) {
         int h = seed;
