@@ -1,108 +1,116 @@
 package dev.streamlearn.bench;
 
-import java.util.ArrayList;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlearn.datasets.BikeSharingEvents;
+import dev.streamlearn.datasets.ClickStream;
+import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.InputLimits;
+import dev.streamlearn.model.ModelSpec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import org.openjdk.jmh.results.BenchmarkResult;
-import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
+import java.util.Map;
 
 /**
- * The parser against Jackson's {@code readTree} as ratios, run after run. Each run is one JMH
- * fork of the four parse benchmarks of {@link HotPathBenchmark}, many short iterations each; a
- * benchmark's figure is the median of its iterations, so a burst of the shared host's load moves a
- * few iterations rather than the figure. Prints each run's ratios and min / median / max over runs.
- *
- * <p>Usage: {@code scripts/bench --parser-ratio [RUNS]}
+ * The parser against Jackson's {@code readTree} of the same records as a paired ratio. JMH
+ * ({@link HotPathBenchmark}) runs one benchmark after the other, and on this shared host the
+ * speed of the machine moves by more than the difference between them from one minute to the next.
+ * Here the two alternate every few milliseconds: each pair is the parse of a block of events and
+ * the readTree of the same block right after it (in turns, which one comes first), and the figure
+ * is the median of the pairs' ratios. A run is one JVM; {@code scripts/bench --parser-ratio RUNS}
+ * starts RUNS of them and prints min / median / max over the runs.
  */
 public final class ParserRatio {
 
-    private static final String[][] PAIRS = {
-        {"bike sharing", "parseValidateAndHash", "baselineJacksonReadTree"},
-        {"clicks", "parseValidateAndHashClicks", "baselineJacksonReadTreeClicks"},
-    };
+    private static final int EVENTS = 1000;
+    private static final int WARMUP_PAIRS = 3000;
+    private static final int PAIRS = 3000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Consumed results, so that no work is left out by the compiler. */
+    static volatile long sink;
 
     private ParserRatio() {}
 
-    public static void main(String[] args) throws RunnerException {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        if (runs < 1) {
-            throw new IllegalArgumentException("RUNS must be at least 1, was " + runs);
-        }
-        double[][] ratios = new double[PAIRS.length][runs];
-        for (int run = 0; run < runs; run++) {
-            Collection<RunResult> results = new Runner(options()).run();
-            for (int p = 0; p < PAIRS.length; p++) {
-                double parse = median(results, PAIRS[p][1]);
-                double tree = median(results, PAIRS[p][2]);
-                ratios[p][run] = parse / tree;
-                System.out.printf(
-                        Locale.ROOT,
-                        "run %d %s: parse %.0f ns, readTree %.0f ns, ratio %.2f%n",
-                        run + 1,
-                        PAIRS[p][0],
-                        parse,
-                        tree,
-                        ratios[p][run]);
+    public static void main(String[] args) throws IOException {
+        List<String> bike = BikeSharingEvents.read(
+                        "bike", Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.BUSY_HOUR)
+                .subList(0, EVENTS)
+                .stream()
+                .map(e -> e.json)
+                .toList();
+        ClickStream.Spec clicks = new ClickStream.Spec();
+        List<String> click = new ClickStream(clicks)
+                .take(EVENTS).stream().map((DatasetEvent e) -> e.json).toList();
+        System.out.println(measure("bike sharing", bike, "bike"));
+        System.out.println(measure("clicks", click, clicks.model));
+    }
+
+    /** One line: the events, the median ns per event of each, and the median of the paired ratios. */
+    private static String measure(String name, List<String> records, String model) throws IOException {
+        String[] events = records.toArray(String[]::new);
+        EventParser parser =
+                new EventParser(Map.of(model, ModelSpec.builder(model).build()), InputLimits.defaults(), "bench");
+        for (String e : events) {
+            if (!parser.parseLabeled(e).isOk()) {
+                throw new IllegalStateException("the benchmark's event is rejected: " + e);
             }
         }
-        System.out.println();
-        System.out.println("| events | runs | min | median | max |");
-        System.out.println("|---|---|---|---|---|");
-        for (int p = 0; p < PAIRS.length; p++) {
-            double[] r = ratios[p].clone();
-            Arrays.sort(r);
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s, parse / readTree | %d | %.2f | %.2f | %.2f |%n",
-                    PAIRS[p][0],
-                    runs,
-                    r[0],
-                    median(r),
-                    r[r.length - 1]);
+        for (int i = 0; i < WARMUP_PAIRS; i++) {
+            parse(parser, events);
+            readTree(events);
         }
-    }
-
-    private static Options options() {
-        return new OptionsBuilder()
-                .include(HotPathBenchmark.class.getName() + "\\.(parse|baseline).*")
-                .forks(1)
-                .warmupIterations(5)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(15)
-                .measurementTime(TimeValue.seconds(1))
-                .build();
-    }
-
-    /** The median of the iteration scores of {@code benchmark} (ns per event). */
-    private static double median(Collection<RunResult> results, String benchmark) {
-        for (RunResult result : results) {
-            if (result.getParams().getBenchmark().endsWith("." + benchmark)) {
-                List<Double> scores = new ArrayList<>();
-                for (BenchmarkResult b : result.getBenchmarkResults()) {
-                    for (IterationResult i : b.getIterationResults()) {
-                        scores.add(i.getPrimaryResult().getScore());
-                    }
-                }
-                return median(scores.stream()
-                        .mapToDouble(Double::doubleValue)
-                        .sorted()
-                        .toArray());
+        double[] parse = new double[PAIRS];
+        double[] tree = new double[PAIRS];
+        double[] ratio = new double[PAIRS];
+        for (int i = 0; i < PAIRS; i++) {
+            if (i % 2 == 0) {
+                parse[i] = parse(parser, events);
+                tree[i] = readTree(events);
+            } else {
+                tree[i] = readTree(events);
+                parse[i] = parse(parser, events);
             }
+            ratio[i] = parse[i] / tree[i];
         }
-        throw new IllegalStateException("JMH returned no result for " + benchmark);
+        return String.format(
+                Locale.ROOT,
+                "%s: parse %.0f ns, readTree %.0f ns per event (medians); paired ratio %.3f",
+                name,
+                median(parse) / EVENTS,
+                median(tree) / EVENTS,
+                median(ratio));
     }
 
-    /** The median of sorted {@code values}. */
+    private static long parse(EventParser parser, String[] events) {
+        long start = System.nanoTime();
+        long consumed = 0;
+        for (String e : events) {
+            consumed += parser.parseLabeled(e).value().features.size();
+        }
+        long took = System.nanoTime() - start;
+        sink += consumed;
+        return took;
+    }
+
+    private static long readTree(String[] events) throws IOException {
+        long start = System.nanoTime();
+        long consumed = 0;
+        for (String e : events) {
+            consumed += JSON.readTree(e).size();
+        }
+        long took = System.nanoTime() - start;
+        sink += consumed;
+        return took;
+    }
+
     private static double median(double[] values) {
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
