@@ -6,6 +6,7 @@ import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.series.SeriesSpec;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -81,6 +83,13 @@ public final class JobConfig {
                             "Consumer group of the job's Kafka sources (offsets are committed on checkpoints)."),
             v -> !v.isBlank(),
             "must not be empty");
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE = ConfigOptions.key("kafka.properties-file")
+            .stringType()
+            .defaultValue("")
+            .withDescription(
+                    "A Kafka client properties file (SASL, TLS: security.protocol, sasl.jaas.config, ssl.truststore.location, ...)"
+                            + " for every Kafka source and sink; read where the job starts. Only the path is an argument:"
+                            + " secrets stay out of the web UI. Empty: none.");
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
             .enumType(StartingOffsets.class)
             .defaultValue(StartingOffsets.COMMITTED)
@@ -254,7 +263,7 @@ public final class JobConfig {
                     .intType()
                     .defaultValue(ModelSpec.Defaults.FULL_UPDATE_EVERY)
                     .withDescription(
-                            "Every n-th version is sent to inference in full (and the first after a start); others as deltas."),
+                            "Every n-th version is sent to inference in full, at most once a second (and the first after a start); others as deltas."),
             v -> v >= 1,
             "must be >= 1");
     public static final ConfigOption<Integer> METRICS_WINDOW = rule(
@@ -394,6 +403,7 @@ public final class JobConfig {
     private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(
             BOOTSTRAP_SERVERS,
             GROUP_ID,
+            KAFKA_PROPERTIES_FILE,
             STARTING_OFFSETS,
             TOPIC_LABELED,
             TOPIC_REQUESTS,
@@ -456,12 +466,19 @@ public final class JobConfig {
     private final Map<String, ModelSpec> models;
     private final long labeledSkipBefore;
     private final SeriesSpec series;
+    private final Properties kafkaClient;
 
-    private JobConfig(Configuration conf, Map<String, ModelSpec> models, long labeledSkipBefore, SeriesSpec series) {
+    private JobConfig(
+            Configuration conf,
+            Map<String, ModelSpec> models,
+            long labeledSkipBefore,
+            SeriesSpec series,
+            Properties kafkaClient) {
         this.conf = conf;
         this.models = models;
         this.labeledSkipBefore = labeledSkipBefore;
         this.series = series;
+        this.kafkaClient = kafkaClient;
     }
 
     private static <T> ConfigOption<T> rule(ConfigOption<T> option, Predicate<T> valid, String text) {
@@ -536,7 +553,20 @@ public final class JobConfig {
             throw new InvalidConfigException(
                     LEARNING_RATE.key(), "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
         }
-        return new JobConfig(conf, Collections.unmodifiableMap(models), skipBefore, seriesSpec(conf, models));
+        return new JobConfig(
+                conf, Collections.unmodifiableMap(models), skipBefore, seriesSpec(conf, models), kafkaClient(conf));
+    }
+
+    private static Properties kafkaClient(Configuration conf) {
+        String file = conf.get(KAFKA_PROPERTIES_FILE);
+        if (file.isBlank()) {
+            return new Properties();
+        }
+        try {
+            return KafkaClientProperties.load(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(KAFKA_PROPERTIES_FILE.key(), e.getMessage());
+        }
     }
 
     /** Parses and checks a job option's value. */
@@ -822,6 +852,13 @@ public final class JobConfig {
                 conf.get(MAX_WEIGHT),
                 conf.get(MAX_TS_AHEAD),
                 conf.get(DEAD_LETTER_PAYLOAD));
+    }
+
+    /** The settings of {@code kafka.properties-file} (a copy; empty without one), for every Kafka client of the job. */
+    public Properties kafkaClientProperties() {
+        Properties copy = new Properties();
+        copy.putAll(kafkaClient);
+        return copy;
     }
 
     public DeliveryGuarantee deliveryGuarantee() {

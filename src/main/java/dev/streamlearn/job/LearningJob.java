@@ -110,6 +110,7 @@ public final class LearningJob {
             String uid,
             String name) {
         KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
+                .setProperties(config.kafkaClientProperties()) // first: the job's own settings below win
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setTopics(config.get(topic))
                 .setGroupId(config.get(JobConfig.GROUP_ID))
@@ -160,6 +161,7 @@ public final class LearningJob {
             JsonRecordSerializer.Field<T> key,
             DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(config.kafkaClientProperties()) // first: the job's own settings below win
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new JsonRecordSerializer<>(config.get(topic), json, key))
                 .setDeliveryGuarantee(guarantee)

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,8 +50,8 @@ public final class EndToEndBench implements Callable<Integer> {
     @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
     String url;
 
-    @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
-    String bootstrap;
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Option(names = "--model", paramLabel = "ID", defaultValue = "ctr", description = "The model the job trains.")
     String model;
@@ -225,8 +226,7 @@ public final class EndToEndBench implements Callable<Integer> {
     private Latencies roundTrip(
             String inTopic, String outTopic, int forSeconds, IntFunction<String> record, String idPrefix)
             throws Exception {
-        Properties c = new Properties();
-        c.put("bootstrap.servers", bootstrap);
+        Properties c = kafka.properties();
         c.put("group.id", "bench-" + UUID.randomUUID());
         c.put("auto.offset.reset", "latest");
         c.put("fetch.max.wait.ms", "5");
@@ -316,8 +316,7 @@ public final class EndToEndBench implements Callable<Integer> {
     }
 
     private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        Properties p = kafka.properties();
         p.put("linger.ms", "0");
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());

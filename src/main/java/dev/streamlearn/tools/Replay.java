@@ -61,8 +61,8 @@ public final class Replay implements Callable<Integer> {
     @Option(names = "--requests-topic", paramLabel = "T", description = "The prediction-requests topic.")
     String requestsTopic = Topic.REQUESTS.defaultName;
 
-    @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
-    String bootstrap;
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
@@ -135,29 +135,31 @@ public final class Replay implements Callable<Integer> {
                 firstError.compareAndSet(null, exception);
             }
         };
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
+        int sent = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
             long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                send.send(producer, i, callback);
-                pace(start, i);
-                progress.update(i + 1);
+            // a refused record (a failed login, a missing topic) ends the replay: the rest would be too
+            for (; sent < count && firstError.get() == null; sent++) {
+                send.send(producer, sent, callback);
+                pace(start, sent);
+                progress.update(sent + 1);
             }
             producer.flush();
         } catch (KafkaException e) {
-            throw new IllegalArgumentException("cannot send to Kafka at " + bootstrap + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot send to Kafka at " + kafka.bootstrap() + ": " + e.getMessage());
         }
         progress.done();
         if (failed.get() > 0) {
-            throw new IllegalArgumentException(
-                    failed.get() + " records were not written to Kafka (" + acknowledged.get()
-                            + " were); the first error: " + firstError.get().getMessage());
+            throw new IllegalArgumentException(failed.get() + " records were refused by Kafka and " + (count - sent)
+                    + " of " + count + " items not sent (" + acknowledged.get()
+                    + " records were written); the first error: "
+                    + firstError.get().getMessage());
         }
         return acknowledged.get();
     }
 
-    private static Properties producerProperties(String bootstrap) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+    private Properties producerProperties() {
+        Properties p = kafka.properties();
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         p.put("linger.ms", "5");

@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,8 +60,8 @@ public final class ThroughputBench implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Recreates the bench topics and fills them.")
     static final class Preload implements Callable<Integer> {
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOSTS")
-        String bootstrap;
+        @Mixin
+        KafkaClientOptions kafka;
 
         @Option(names = "--labeled-topic", required = true, paramLabel = "TOPIC")
         String labeledTopic;
@@ -89,10 +90,8 @@ public final class ThroughputBench implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Properties admin = new Properties();
-            admin.put("bootstrap.servers", bootstrap);
-            try (Admin kafka = Admin.create(admin)) {
-                recreate(kafka, List.of(labeledTopic, requestsTopic, emptyTopic));
+            try (Admin admin = Admin.create(kafka.properties())) {
+                recreate(admin, List.of(labeledTopic, requestsTopic, emptyTopic));
                 ClickStream.Spec spec = new ClickStream.Spec();
                 spec.model = model;
                 ClickStream stream = new ClickStream(spec);
@@ -100,8 +99,8 @@ public final class ThroughputBench implements Callable<Integer> {
                 send(labeledTopic, events, i -> stream.next().json);
                 ClickStream requestStream = new ClickStream(spec);
                 send(requestsTopic, requests, i -> requestStream.next().asRequest("bench-" + i));
-                check(kafka, labeledTopic, events);
-                check(kafka, requestsTopic, requests);
+                check(admin, labeledTopic, events);
+                check(admin, requestsTopic, requests);
                 System.err.printf(
                         "Preloaded %d labeled events and %d requests in %.0f s%n",
                         events, requests, (System.nanoTime() - start) / 1e9);
@@ -139,8 +138,7 @@ public final class ThroughputBench implements Callable<Integer> {
         }
 
         private void send(String topic, int n, Record record) throws InterruptedException {
-            Properties p = new Properties();
-            p.put("bootstrap.servers", bootstrap);
+            Properties p = kafka.properties();
             p.put("linger.ms", "20");
             p.put("batch.size", "262144");
             p.put("key.serializer", StringSerializer.class.getName());

@@ -3,12 +3,17 @@ package dev.streamlearn.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.series.SeriesSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -156,6 +161,53 @@ class JobConfigTest {
         assertEquals(
                 "invalid configuration: kafka.bootstrap-servers: is required (host:port of a Kafka broker)",
                 e.getMessage());
+    }
+
+    @Test
+    void aKafkaPropertiesFileIsReadAndHandedOnWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(
+                file,
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                        + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"job\" password=\"s3cret\";\nssl.truststore.type=PEM\n");
+        Properties p = JobConfig.fromArgs(
+                        "--kafka.bootstrap-servers", "b:9093", "--kafka.properties-file", file.toString())
+                .kafkaClientProperties();
+        assertEquals(4, p.size(), p.toString());
+        assertEquals("SASL_SSL", p.getProperty("security.protocol"));
+        assertEquals("SCRAM-SHA-512", p.getProperty("sasl.mechanism"));
+        assertTrue(p.getProperty("sasl.jaas.config").contains("password=\"s3cret\""));
+        assertTrue(JobConfig.fromArgs("--kafka.bootstrap-servers", "b:9093")
+                .kafkaClientProperties()
+                .isEmpty());
+    }
+
+    @Test
+    void aBadKafkaPropertiesFileFailsAtStartNamingTheKeyAndTheSetting(@TempDir Path dir) throws Exception {
+        String missing = dir.resolve("none.properties").toString();
+        assertTrue(
+                kafkaFileRejection(missing)
+                        .startsWith("invalid configuration: kafka.properties-file: cannot read " + missing),
+                kafkaFileRejection(missing));
+        assertEquals(
+                "invalid configuration: kafka.properties-file: " + dir.resolve("a.properties")
+                        + " sets bootstrap.servers, which the job sets itself (remove it from the file)",
+                kafkaFileRejection(file(dir, "a.properties", "bootstrap.servers=x:1")));
+        assertEquals(
+                "invalid configuration: kafka.properties-file: " + dir.resolve("b.properties")
+                        + " sets sasl.mechansim, which is not a Kafka consumer, producer or admin client setting",
+                kafkaFileRejection(file(dir, "b.properties", "sasl.mechansim=PLAIN")));
+        String badValue = kafkaFileRejection(file(dir, "c.properties", "security.protocol=SASL_TLS"));
+        assertTrue(badValue.contains("security.protocol") && !badValue.contains("\n"), badValue);
+    }
+
+    private static String file(Path dir, String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content + "\n").toString();
+    }
+
+    private static String kafkaFileRejection(String file) {
+        return rejection("--kafka.bootstrap-servers", "b:9093", "--kafka.properties-file", file);
     }
 
     /** The one-line message of the configuration {@code args} make. */

@@ -15,6 +15,7 @@ import dev.streamlearn.testing.FlinkConf;
 import dev.streamlearn.testing.JobMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +99,11 @@ final class JobStack implements AutoCloseable {
 
     ClusterClient<?> client() {
         return flink.getClusterClient();
+    }
+
+    /** The cluster's REST API, the one the web UI reads. */
+    URI restAddress() {
+        return flink.getRestAddress();
     }
 
     /** The job's options on topics of its own ({@code prefix} + the default name), learning {@link #MODEL}. */

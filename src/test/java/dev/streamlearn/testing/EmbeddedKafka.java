@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Function;
@@ -17,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,13 +26,22 @@ import org.apache.kafka.common.test.TestKitNodes;
 /** A real single-node KRaft Kafka broker in this JVM, on a random port, with small client helpers. */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    /**
+     * The login of the test kit's SASL/PLAIN brokers: its super user (the kit's brokers refuse any
+     * other user without ACLs).
+     */
+    public static final String SASL_USER = "plain-admin";
+
+    public static final String SASL_PASSWORD = "plain-admin-secret";
+
     private final KafkaClusterTestKit cluster;
+    private final Properties clientSecurity;
     private final KafkaProducer<String, String> producer;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Properties clientSecurity) {
         this.cluster = cluster;
-        Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrapServers());
+        this.clientSecurity = clientSecurity;
+        Properties p = clientProperties();
         p.put("acks", "all");
         p.put("linger.ms", "5");
         p.put("key.serializer", StringSerializer.class.getName());
@@ -41,10 +50,37 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Path baseDir) throws Exception {
+        return start(baseDir, SecurityProtocol.PLAINTEXT, new Properties());
+    }
+
+    /**
+     * A broker whose clients must log in with SASL/PLAIN as {@link #SASL_USER}; this class's own
+     * helpers do. {@code clientLogin} gets the settings a client needs.
+     */
+    public static EmbeddedKafka startWithSaslLogin(Path baseDir) throws Exception {
+        return start(baseDir, SecurityProtocol.SASL_PLAINTEXT, saslLogin(SASL_PASSWORD));
+    }
+
+    /** The client settings of a SASL/PLAIN login as {@link #SASL_USER} with {@code password}. */
+    public static Properties saslLogin(String password) {
+        Properties p = new Properties();
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
+                        + "\" password=\"" + password + "\";");
+        return p;
+    }
+
+    private static EmbeddedKafka start(Path baseDir, SecurityProtocol protocol, Properties clientSecurity)
+            throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(protocol)
+                .setControllerSecurityProtocol(protocol)
                 .setBaseDirectory(baseDir)
                 .build();
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
@@ -58,7 +94,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        return new EmbeddedKafka(cluster);
+        return new EmbeddedKafka(cluster, clientSecurity);
     }
 
     public String bootstrapServers() {
@@ -66,7 +102,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public void createTopics(int partitions, String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+        try (Admin admin = Admin.create(clientProperties())) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : topics) {
                 newTopics.add(new NewTopic(t, partitions, (short) 1));
@@ -85,8 +121,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Sends raw values (null: a tombstone) in order and waits until all are acknowledged. */
     public void sendRaw(String topic, List<byte[]> values) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrapServers());
+        Properties p = clientProperties();
         p.put("acks", "all");
         p.put("key.serializer", ByteArraySerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
@@ -155,9 +190,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         producer.flush();
     }
 
-    private Properties consumerProperties() {
+    /** The brokers and, for a broker that wants one, the login. */
+    private Properties clientProperties() {
         Properties p = new Properties();
+        p.putAll(clientSecurity);
         p.put("bootstrap.servers", bootstrapServers());
+        return p;
+    }
+
+    private Properties consumerProperties() {
+        Properties p = clientProperties();
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
         return p;
