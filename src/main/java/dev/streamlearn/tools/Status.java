@@ -39,6 +39,15 @@ public final class Status implements Callable<Integer> {
             description = "Print one progress line every SECONDS until interrupted.")
     int watch;
 
+    @Option(
+            names = "--wait-running",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
+            description = "First wait up to SECONDS until every task of the job (without --job: of the job submitted"
+                    + " next, if none runs) runs, saying what it waits for; fails if they do not. Without --watch,"
+                    + " only waits.")
+    int waitRunning;
+
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
         names.add(InferenceFunction.PREDICTIONS_SERVED);
@@ -58,12 +67,28 @@ public final class Status implements Callable<Integer> {
             id = job;
             if (id == null) {
                 List<String> active = rest.activeJobs();
+                long deadline = System.nanoTime() + waitRunning * 1_000_000_000L;
+                if (active.isEmpty() && waitRunning > 0) {
+                    out.println("waiting for a job to be submitted ...");
+                    while (active.isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(250);
+                        active = rest.activeJobs();
+                    }
+                }
                 if (active.isEmpty()) {
                     System.err.println("status: the cluster at " + url + " runs no job (submit one with scripts/submit,"
                             + " or restore the last one with scripts/restore --latest)");
                     return 3;
                 }
                 id = active.get(0);
+            }
+            if (waitRunning > 0) {
+                if (!awaitRunning(rest, id, out)) {
+                    return 4;
+                }
+                if (watch <= 0) {
+                    return 0; // only the wait was asked for
+                }
             }
             String problem = problem(rest, id);
             if (problem != null) {
@@ -86,6 +111,31 @@ public final class Status implements Callable<Integer> {
                 out.println("(metrics not available: " + e.getMessage() + ")");
             }
             Thread.sleep(watch * 1000L); // refresh interval
+        }
+    }
+
+    /** Waits until every task of {@code job} runs; false (having said why) after {@link #waitRunning} seconds. */
+    private boolean awaitRunning(ClusterMetrics rest, String job, PrintStream out)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + waitRunning * 1_000_000_000L;
+        String said = null;
+        while (true) {
+            String problem = problem(rest, job);
+            if (problem == null) {
+                if (said != null) {
+                    out.println("every task of job " + job + " runs");
+                }
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                out.println("gave up after " + waitRunning + " s: " + problem);
+                return false;
+            }
+            if (!problem.equals(said)) {
+                out.println("waiting for every task to run (deploying, opening state): " + problem);
+                said = problem;
+            }
+            Thread.sleep(250);
         }
     }
 
@@ -120,6 +170,9 @@ public final class Status implements Callable<Integer> {
     static String line(ClusterMetrics rest, String job) throws IOException, InterruptedException {
         Map<String, Double> m = rest.sums(job, suffixes(rest, job));
         StringBuilder b = new StringBuilder();
+        long started = rest.get("/jobs/" + job).path("start-time").asLong();
+        // seconds since the job was submitted, so the time to the first events can be read off
+        b.append(String.format("%4ds | ", Math.max(0, (System.currentTimeMillis() - started) / 1000)));
         b.append(String.format("events in %7.0f", m.getOrDefault("input.labeled.recordsIn", 0.0)));
         for (String model : models(rest, job)) {
             String p = "model." + model + ".";
