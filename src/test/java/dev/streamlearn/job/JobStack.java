@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -47,6 +48,9 @@ final class JobStack implements AutoCloseable {
 
     static final String MODEL = "bike";
     static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** Where the MiniCluster's Prometheus reporter listens: the first free port of the range. */
+    static final String PROMETHEUS_PORTS = "19249-19269";
+
     private static final String[] JOB_TOPICS = {
         "labeled", "requests", "control", "predictions", "dead-letter", "model-log"
     };
@@ -71,9 +75,18 @@ final class JobStack implements AutoCloseable {
         Path dir = Files.createTempDirectory("job-stack");
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         InMemoryReporter reporter = InMemoryReporter.create();
+        Configuration conf = reporter.addToConfiguration(new Configuration());
+        // Prometheus' reporter as the containers run it (PrometheusMetricsIT scrapes it); it binds
+        // every interface, with no option for a host: for the test run only, on a port of this range
+        conf.set(
+                ConfigOptions.key("metrics.reporter.prom.factory.class")
+                        .stringType()
+                        .noDefaultValue(),
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), PROMETHEUS_PORTS);
         MiniClusterWithClientResource flink =
                 new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
-                        .setConfiguration(reporter.addToConfiguration(new Configuration()))
+                        .setConfiguration(conf)
                         .setNumberTaskManagers(1)
                         .setNumberSlotsPerTaskManager(4)
                         .build());

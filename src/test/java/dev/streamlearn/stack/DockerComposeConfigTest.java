@@ -34,4 +34,19 @@ class DockerComposeConfigTest {
         assertTrue(compose.contains("image: flink:2.2-java17"));
         assertTrue(compose.contains("image: apache/kafka:"));
     }
+
+    @Test
+    void prometheusScrapesTheReporterPortAndGrafanaShowsTheCheckedDashboard() throws Exception {
+        String compose = Files.readString(Path.of("docker-compose.yml"));
+        Matcher port =
+                Pattern.compile("metrics\\.reporter\\.prom\\.port: (\\d+)").matcher(compose);
+        assertTrue(port.find(), "the containers run the Prometheus reporter");
+        String prometheus = Files.readString(Path.of("docs/monitoring/prometheus.yml"));
+        assertTrue(prometheus.contains("\"jobmanager:" + port.group(1) + "\""), prometheus);
+        assertTrue(prometheus.contains("\"taskmanager:" + port.group(1) + "\""), prometheus);
+        // the dashboard PrometheusMetricsIT checks against the scraped series
+        assertTrue(compose.contains("./docs/monitoring/grafana/dashboards:/var/lib/grafana/dashboards:ro"));
+        assertTrue(Files.exists(Path.of("docs/monitoring/grafana/dashboards/streamlearn.json")));
+        assertTrue(compose.contains("./docs/monitoring/grafana/provisioning:/etc/grafana/provisioning:ro"));
+    }
 }
