@@ -367,16 +367,12 @@ final class EventScanner {
         private static final int SLOTS = 2 * MAX_NAMES;
         private final int[] starts = new int[SLOTS];
         private final int[] lengths = new int[SLOTS];
-        private final int[] marks = new int[SLOTS];
-        private int mark = 1;
+        private final SlotMarks marks = new SlotMarks(SLOTS);
         private int size;
 
         void clear() {
             size = 0;
-            if (++mark == Integer.MAX_VALUE) {
-                Arrays.fill(marks, 0);
-                mark = 1;
-            }
+            marks.clearAll();
         }
 
         /** False when the name was there already, or when there are more names than this holds. */
@@ -385,14 +381,14 @@ final class EventScanner {
                 return false;
             }
             int i = (hash ^ (hash >>> 16)) & (SLOTS - 1);
-            while (marks[i] == mark) {
+            while (marks.taken(i)) {
                 if (lengths[i] == length
                         && Arrays.equals(bytes, starts[i], starts[i] + length, bytes, start, start + length)) {
                     return false;
                 }
                 i = (i + 1) & (SLOTS - 1);
             }
-            marks[i] = mark;
+            marks.take(i);
             starts[i] = start;
             lengths[i] = length;
             size++;
