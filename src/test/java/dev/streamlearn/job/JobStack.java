@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -224,6 +225,25 @@ final class JobStack implements AutoCloseable {
     static List<Example> examples(JobConfig config, List<DatasetEvent> events) {
         EventParser parser = new EventParser(config.models(), config.inputLimits(), "t");
         return events.stream().map(e -> parser.parseLabeled(e.json).value()).collect(Collectors.toList());
+    }
+
+    /**
+     * How many events of {@link #MODEL}'s topic (read from its start) the stored {@code version}
+     * was trained through, or -1 while it is not in the store. The version a metric shows when the
+     * last example is counted may not hold it yet: that example can still be in an open batch,
+     * which the batch timer makes a version later.
+     */
+    static long trainedThrough(ModelStore store, long version) {
+        try {
+            if (!storedVersions(store, MODEL).contains(version)) {
+                return -1;
+            }
+            return Arrays.stream(store.read(MODEL, version).offsetsThrough)
+                    .map(o -> o + 1)
+                    .sum();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     static List<Long> storedVersions(ModelStore store, String model) {

@@ -15,7 +15,6 @@ import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +68,8 @@ class ModelStoreIT {
             Await.until(
                     "the store holds the current version, trained through every event",
                     TIMEOUT,
-                    () -> trainedThrough(store, metrics.longValue("model." + MODEL + ".modelVersion")) == bike.size());
+                    () -> JobStack.trainedThrough(store, metrics.longValue("model." + MODEL + ".modelVersion"))
+                            == bike.size());
             long finalVersion = metrics.longValue("model." + MODEL + ".modelVersion");
 
             // each stored version has a committed "stored" line in the model log: its checkpoint completed
@@ -124,20 +124,6 @@ class ModelStoreIT {
             System.out.printf("IT store: final v%d, store %s%n", finalVersion, inStore);
         } finally {
             job.cancel().get();
-        }
-    }
-
-    /** How many events the stored version was trained through, or -1 while it is not in the store. */
-    private static long trainedThrough(ModelStore store, long version) {
-        try {
-            if (!JobStack.storedVersions(store, MODEL).contains(version)) {
-                return -1;
-            }
-            return Arrays.stream(store.read(MODEL, version).offsetsThrough)
-                    .map(o -> o + 1)
-                    .sum();
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

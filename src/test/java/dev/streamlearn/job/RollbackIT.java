@@ -67,9 +67,13 @@ class RollbackIT {
             int half = bike.size() / 2;
             stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(0, half)));
             Await.until("first half trained", TIMEOUT, () -> metrics.longValue(trained) == half);
+            // the last examples may still be in an open batch, which the batch timer makes a version
+            Await.until(
+                    "the store holds the current version, trained through the first half",
+                    TIMEOUT,
+                    () -> JobStack.trainedThrough(store, metrics.longValue("model." + MODEL + ".modelVersion"))
+                            == half);
             long current = metrics.longValue("model." + MODEL + ".modelVersion");
-            Await.until("the store holds the current version", TIMEOUT, () -> JobStack.storedVersions(store, MODEL)
-                    .contains(current));
             long target = JobStack.storedVersions(store, MODEL).get(0); // kept by keep-every, not a recent one
             assertTrue(target < current - 3, "target " + target + ", current " + current);
 
