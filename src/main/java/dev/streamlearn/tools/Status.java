@@ -2,6 +2,7 @@ package dev.streamlearn.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.inference.InferenceFunction;
+import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.training.ModelMetric;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -308,19 +309,8 @@ public final class Status implements Callable<Integer> {
                 s.add("model." + model + "." + metric);
             }
         }
-        for (String reason : new String[] {
-            "too-large",
-            "not-json",
-            "missing-field",
-            "unknown-model",
-            "bad-label",
-            "not-numeric",
-            "not-finite",
-            "bad-field",
-            "unknown-op",
-            "late"
-        }) {
-            s.add("deadLetter." + reason);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            s.add("deadLetter." + reason.code());
         }
         return s.toArray(new String[0]);
     }
