@@ -64,6 +64,7 @@ public final class Status implements Callable<Integer> {
         PrintStream out = System.out;
         ClusterMetrics rest = new ClusterMetrics(url);
         String id;
+        long started; // the job's submission, for the progress lines
         try {
             id = job;
             if (id == null) {
@@ -98,6 +99,7 @@ public final class Status implements Callable<Integer> {
                     return 4;
                 }
             }
+            started = rest.get("/jobs/" + id).path("start-time").asLong();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot reach Flink at " + url + " (is the stack up? scripts/up)");
         }
@@ -107,7 +109,7 @@ public final class Status implements Callable<Integer> {
         }
         while (true) {
             try {
-                out.println(line(rest, id));
+                out.println(line(rest, id, started));
             } catch (IOException e) {
                 out.println("(metrics not available: " + e.getMessage() + ")");
             }
@@ -168,12 +170,12 @@ public final class Status implements Callable<Integer> {
         return b.toString();
     }
 
-    static String line(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+    /** One progress line of {@code job}, submitted at {@code startedMillis}. */
+    static String line(ClusterMetrics rest, String job, long startedMillis) throws IOException, InterruptedException {
         Map<String, Double> m = rest.sums(job, suffixes(rest, job));
         StringBuilder b = new StringBuilder();
-        long started = rest.get("/jobs/" + job).path("start-time").asLong();
         // seconds since the job was submitted, so the time to the first events can be read off
-        b.append(String.format("%4ds | ", Math.max(0, (System.currentTimeMillis() - started) / 1000)));
+        b.append(String.format("%4ds | ", Math.max(0, (System.currentTimeMillis() - startedMillis) / 1000)));
         b.append(String.format("events in %7.0f", m.getOrDefault("input.labeled.recordsIn", 0.0)));
         for (String model : models(rest, job)) {
             String p = "model." + model + ".";
