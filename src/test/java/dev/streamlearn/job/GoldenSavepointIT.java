@@ -156,6 +156,9 @@ class GoldenSavepointIT {
             assertEquals(probeScore, probe.get("score").asDouble(), 0.0, "bit for bit the saved model's score");
 
             stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
+            // control and labeled events are separate topics: events that reach the trainer before the
+            // resume are scored by the frozen model and never trained
+            Await.until("resumed", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 0);
             stack.kafka.send(
                     config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(EVENTS, EVENTS + 1000)));
             Await.until(
