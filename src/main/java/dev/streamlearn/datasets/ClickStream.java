@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * whose values follow a Zipf law, and per-user and per-item propensities. The label of each event
  * is drawn from a logistic model whose weights the generator knows, so a learner's convergence
  * can be checked against them. Optional sudden drift (the true weights are drawn anew at given
- * events) and label noise. Seeded: the same settings give the same stream.
+ * events), gradual drift (the log-odds move linearly to new weights over a range of events) and
+ * label noise. Seeded: the same settings give the same stream.
  */
 public final class ClickStream {
 
@@ -31,6 +32,8 @@ public final class ClickStream {
         public boolean countsActThroughLog = true;
         /** Events at which the true weights are drawn anew. */
         public List<Long> driftAt = new ArrayList<>();
+        /** Gradual drifts: from the first event of each to the last, the truth moves linearly to new weights. */
+        public List<Gradual> gradualDrift = new ArrayList<>();
         /** The share of labels flipped after drawing. */
         public double labelNoise = 0.0;
 
@@ -39,13 +42,42 @@ public final class ClickStream {
         public long stepMillis = 50;
     }
 
+    /** A gradual drift over events [from, to): the log-odds blend the old truth into a new one. */
+    public static final class Gradual {
+        public final long from;
+        public final long to;
+
+        public Gradual(long from, long to) {
+            if (to <= from || from < 0) {
+                throw new IllegalArgumentException("a gradual drift needs 0 <= from < to, not " + from + "-" + to);
+            }
+            this.from = from;
+            this.to = to;
+        }
+
+        /** Parses {@code FROM-TO}. */
+        public static Gradual parse(String range) {
+            String[] parts = range.split("-", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("a gradual drift is FROM-TO (events), not '" + range + "'");
+            }
+            return new Gradual(Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim()));
+        }
+    }
+
     private static final double ZIPF_EXPONENT = 1.1;
 
     private final Spec spec;
     private final SplittableRandom random;
     private final double[] zipfCumulative;
     private Truth truth;
+    /** During a gradual drift, the truth it moves to (else null); {@link #truth} is the one it leaves. */
+    private Truth incoming;
+
+    private Gradual drifting;
     private long next;
+    private final long[] counts;
+    private final int[] categoricalValues;
 
     /** The weights the labels are drawn from. */
     public static final class Truth {
@@ -93,40 +125,72 @@ public final class ClickStream {
         this.random = new SplittableRandom(spec.seed);
         this.zipfCumulative = zipf(spec.cardinality);
         this.truth = new Truth(random.split(), spec);
+        this.counts = new long[spec.counts];
+        this.categoricalValues = new int[spec.categoricals];
     }
 
+    /** The truth labels are drawn from now (during a gradual drift: the one it leaves). */
     public Truth truth() {
         return truth;
     }
 
-    /** The next event as a labeled event in the job's wire format. */
-    public DatasetEvent next() {
+    /** The log-odds of the event drawn last under {@code t}. */
+    private double logit(Truth t, double price, int user, int item) {
+        double logit = t.bias;
+        for (int i = 0; i < spec.counts; i++) {
+            double x = spec.countsActThroughLog ? Math.log1p(counts[i]) : counts[i] / 10.0;
+            logit += t.countWeights[i] * (x - (spec.countsActThroughLog ? 1.5 : 0.5));
+        }
+        logit += t.priceWeight * (Math.log(price) - 2.5);
+        for (int c = 0; c < spec.categoricals; c++) {
+            logit += t.categoricalEffect(c, categoricalValues[c]);
+        }
+        return logit + (t.userEffect(user) + t.itemEffect(item));
+    }
+
+    private void advanceDrift() {
         if (spec.driftAt.contains(next)) {
             truth = new Truth(random.split(), spec);
         }
+        if (drifting != null && next >= drifting.to) {
+            truth = incoming;
+            incoming = null;
+            drifting = null;
+        }
+        for (Gradual g : spec.gradualDrift) {
+            if (g.from == next && drifting == null) {
+                drifting = g;
+                incoming = new Truth(random.split(), spec);
+            }
+        }
+    }
+
+    /** The next event as a labeled event in the job's wire format. */
+    public DatasetEvent next() {
+        advanceDrift();
         long ts = spec.startMillis + next * spec.stepMillis;
         ObjectNode f = DatasetEvent.features();
-        double logit = truth.bias;
         for (int i = 0; i < spec.counts; i++) {
-            long count = (long) Math.floor(Math.exp(1.0 + 1.5 * random.nextGaussian())); // log-normal: heavy tail
-            f.put("i" + (i + 1), count);
-            double x = spec.countsActThroughLog ? Math.log1p(count) : count / 10.0;
-            logit += truth.countWeights[i] * (x - (spec.countsActThroughLog ? 1.5 : 0.5));
+            counts[i] = (long) Math.floor(Math.exp(1.0 + 1.5 * random.nextGaussian())); // log-normal: heavy tail
+            f.put("i" + (i + 1), counts[i]);
         }
         double price = Math.exp(2.5 + 0.8 * random.nextGaussian());
         f.put("price", Math.round(price * 100) / 100.0);
-        logit += truth.priceWeight * (Math.log(price) - 2.5);
         f.put("ts_seconds", ts / 1000);
         for (int c = 0; c < spec.categoricals; c++) {
             int v = zipfValue();
+            categoricalValues[c] = v;
             f.put("c" + (c + 1), Integer.toHexString(v * 0x2545F491 + c));
-            logit += truth.categoricalEffect(c, v);
         }
         int user = (int) (random.nextDouble() * random.nextDouble() * spec.users); // some users are far more active
         int item = zipfValue() % spec.items;
         f.put("user", "u" + user);
         f.put("item", "i" + item);
-        logit += truth.userEffect(user) + truth.itemEffect(item);
+        double logit = logit(truth, price, user, item);
+        if (drifting != null) {
+            double done = (double) (next - drifting.from) / (drifting.to - drifting.from);
+            logit = (1 - done) * logit + done * logit(incoming, price, user, item);
+        }
         int label = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
         if (spec.labelNoise > 0 && random.nextDouble() < spec.labelNoise) {
             label = 1 - label;

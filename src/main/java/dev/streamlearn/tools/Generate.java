@@ -1,6 +1,7 @@
 package dev.streamlearn.tools;
 
 import dev.streamlearn.datasets.ClickStream;
+import dev.streamlearn.job.Topic;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,14 +23,37 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description =
                 "Writes a click stream shaped like a display-ad log, with labels drawn from a known logistic model,"
-                        + " as JSON lines of labeled events (replay or evaluate them like any dataset).")
+                        + " as JSON lines of labeled events (replay or evaluate them like any dataset), or sends it"
+                        + " to Kafka at a rate.")
 public final class Generate implements Callable<Integer> {
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "100000", description = "How many events.")
     long events;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write them (default: standard output).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Where to write them (default: standard output, unless --bootstrap sends them to Kafka).")
     Path out;
+
+    @ArgGroup(exclusive = false, heading = "%nStraight to Kafka instead of a file:%n")
+    KafkaClientOptions kafka;
+
+    @Option(
+            names = "--topic",
+            paramLabel = "T",
+            description = "With --bootstrap: the topic (default: the job's labeled-events topic).")
+    String topic = Topic.LABELED.defaultName;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "With --bootstrap: events per second (0: as fast as possible).")
+    int rate;
+
+    @Option(names = "--quiet", description = "With --bootstrap: no progress bar.")
+    boolean quiet;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "The same seed, the same stream.")
     long seed;
@@ -42,6 +67,13 @@ public final class Generate implements Callable<Integer> {
             paramLabel = "N,M",
             description = "Events at which the true weights are drawn anew (sudden drift).")
     List<Long> driftAt = new ArrayList<>();
+
+    @Option(
+            names = "--drift-gradual",
+            split = ",",
+            paramLabel = "FROM-TO",
+            description = "Event ranges over which the true weights move linearly to new ones (gradual drift).")
+    List<String> driftGradual = new ArrayList<>();
 
     @Option(
             names = "--label-noise",
@@ -70,13 +102,29 @@ public final class Generate implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (kafka != null && out != null) {
+            throw new IllegalArgumentException("--out and --bootstrap: give one, a file or Kafka");
+        }
+        if (events > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--events takes at most " + Integer.MAX_VALUE);
+        }
         ClickStream.Spec spec = new ClickStream.Spec();
         spec.seed = seed;
         spec.model = model;
         spec.driftAt = driftAt;
+        for (String range : driftGradual) {
+            spec.gradualDrift.add(ClickStream.Gradual.parse(range));
+        }
         spec.labelNoise = labelNoise;
         spec.countsActThroughLog = countsAct == CountsAct.LOG;
         ClickStream stream = new ClickStream(spec);
+        if (kafka != null) {
+            // items are sent in order, so the stream is drawn as it is sent
+            long sent = new KafkaSender(kafka, rate, quiet, System.err)
+                    .sendAll((int) events, (records, i) -> records.send(topic, null, stream.next().json));
+            System.err.printf("generate: sent %d events to %s%n", sent, topic);
+            return 0;
+        }
         try (Writer w = out == null
                 ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {

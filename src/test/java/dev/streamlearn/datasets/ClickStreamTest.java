@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
+import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.training.Learner;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,41 @@ class ClickStreamTest {
         assertNotEquals(before.bias, after.bias);
         double r = correlation(effects(before), effects(after));
         assertTrue(Math.abs(r) < 0.5, "new effects are drawn anew, not kept: correlation " + r);
+    }
+
+    @Test
+    void duringAGradualDriftWhatWasLearntHoldsLessAndLess() {
+        ClickStream.Spec spec = new ClickStream.Spec();
+        spec.gradualDrift.add(new ClickStream.Gradual(100_000, 200_000));
+        ClickStream stream = new ClickStream(spec);
+        ModelSpec model = ModelSpec.builder(spec.model).build();
+        EventParser parser = new EventParser(Map.of(spec.model, model), InputLimits.defaults(), "test");
+        Learner learner = new Learner(model);
+        for (DatasetEvent e : stream.take(100_000)) {
+            Example x = parser.parseLabeled(e.json).value();
+            learner.learn(x.features, x.label, x.weight);
+        }
+        ClickStream.Truth before = stream.truth();
+        // the model learnt before the drift ranks each fifth of it, and what follows, without learning more
+        // (AUC, not log loss: halfway the blended log-odds are flatter and the labels easier to guess)
+        double[] auc = new double[6];
+        for (int part = 0; part < auc.length; part++) {
+            double[] scores = new double[20_000];
+            double[] labels = new double[scores.length];
+            int i = 0;
+            for (DatasetEvent e : stream.take(scores.length)) {
+                Example x = parser.parseLabeled(e.json).value();
+                scores[i] = learner.predict(x.features);
+                labels[i++] = x.label;
+            }
+            auc[part] = Auc.of(scores, labels);
+        }
+        for (int part = 1; part < 5; part++) {
+            assertTrue(auc[part] < auc[part - 1], "AUC falls through the drift: " + Arrays.toString(auc));
+        }
+        assertTrue(auc[5] < auc[4] + 0.01, "and stays down after it: " + Arrays.toString(auc));
+        assertTrue(auc[0] - auc[5] > 0.15, "the new truth is another: " + Arrays.toString(auc));
+        assertNotEquals(before.bias, stream.truth().bias, "after the drift the labels follow the new truth");
     }
 
     @Test
