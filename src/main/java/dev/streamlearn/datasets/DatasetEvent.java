@@ -21,11 +21,23 @@ public final class DatasetEvent {
 
     /** A prediction request with this event's features (and model), under the given id. */
     public String asRequest(String id) {
+        return request(id, false);
+    }
+
+    /** A prediction request that asks to be remembered until its outcome ({@code "log":true}). */
+    public String asImpression(String id) {
+        return request(id, true);
+    }
+
+    private String request(String id, boolean log) {
         try {
             ObjectNode n = (ObjectNode) JSON.readTree(json);
             n.remove("label");
             n.remove("weight");
             n.put("id", id);
+            if (log) {
+                n.put("log", true);
+            }
             return JSON.writeValueAsString(n);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -9,6 +9,7 @@ import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Forecast;
+import dev.streamlearn.records.Impression;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.training.LinearScorer;
@@ -59,6 +60,10 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     /** Requests the served model scored as NaN or infinite: answered on the dead-letter topic, never as a score. */
     public static final OutputTag<DeadLetter> NON_FINITE_SCORES =
             new OutputTag<>("non-finite-scores", TypeInformation.of(DeadLetter.class));
+
+    /** Requests that asked to be remembered, with the score and version they were served, for the outcome joiner. */
+    public static final OutputTag<Impression> IMPRESSIONS =
+            new OutputTag<>("impressions", TypeInformation.of(Impression.class));
 
     public static final MapStateDescriptor<String, ServedModel> SERVED_MODELS =
             new MapStateDescriptor<>("served-models", Types.STRING, TypeInformation.of(ServedModel.class));
@@ -178,6 +183,12 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
                     new Forecast(request.series, request.ts, request.scale.toSeries(score), request.modelId, version));
         } else {
             out.collect(new Prediction(request.id, request.modelId, version, score, request.ts));
+            if (request.impressionPayload != null) {
+                ctx.output(
+                        IMPRESSIONS,
+                        new Impression(
+                                request.id, request.modelId, request.ts, score, version, request.impressionPayload));
+            }
         }
         m.served.inc();
         scoringLatencyNanos.update(System.nanoTime() - start);

@@ -10,6 +10,7 @@ import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
@@ -79,7 +80,12 @@ public final class EventParser {
                 throw new Rejection(
                         DeadLetterReason.OUT_OF_RANGE, "weight " + weight + " is above the limit " + limits.maxWeight);
             }
-            return new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(model));
+            Example example =
+                    new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(model));
+            if (!event.servedScore.isMissingOrNull()) {
+                example.servedScore = number(event.servedScore, "servedScore");
+            }
+            return example;
         });
     }
 
@@ -87,8 +93,19 @@ public final class EventParser {
         return parse(payload, () -> {
             String id = requiredText(event.id, "id");
             ModelParsing model = model();
-            return new PredictionRequest(id, model.spec.id, timestamp(), features(model));
+            PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), features(model));
+            if (model.spec.logRequests || flag(event.log, "log")) {
+                request.impressionPayload = payload;
+            }
+            return request;
         });
+    }
+
+    /** An outcome of a served request: {@code {"id":"r1","ts":...,"label":1}}; the label is checked against the model at the join. */
+    public ParseResult<Outcome> parseOutcome(String payload) {
+        return parse(
+                payload,
+                () -> new Outcome(requiredText(event.id, "id"), timestamp(), number(event.label, "label"), payload));
     }
 
     /** A time-series point: {@code {"series":"PJME","ts":1041379200000,"value":26498.0}}. */
@@ -113,11 +130,7 @@ public final class EventParser {
                     return new ControlCommand(ControlCommand.Op.RESUME, spec.id);
                 case "rollback":
                     ControlCommand rollback = new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget());
-                    JsonScalar force = event.force;
-                    if (force.type != JsonScalar.Type.MISSING && force.type != JsonScalar.Type.BOOLEAN) {
-                        throw new Rejection(DeadLetterReason.BAD_FIELD, "force must be true or false");
-                    }
-                    return force.type == JsonScalar.Type.BOOLEAN && force.bool ? rollback.forced() : rollback;
+                    return flag(event.force, "force") ? rollback.forced() : rollback;
                 default:
                     throw new Rejection(
                             DeadLetterReason.UNKNOWN_OP, "op '" + op + "' is none of freeze, resume, rollback");
@@ -147,6 +160,16 @@ public final class EventParser {
     /** The dead letter of a record of this parser's topic, its payload cut to the configured bound. */
     public DeadLetter deadLetter(DeadLetterReason reason, String detail, String payload) {
         return new DeadLetter(reason, detail, topic, payload, limits.deadLetterPayloadChars);
+    }
+
+    private static boolean flag(JsonScalar v, String field) {
+        if (v.type == JsonScalar.Type.MISSING) {
+            return false;
+        }
+        if (v.type != JsonScalar.Type.BOOLEAN) {
+            throw new Rejection(DeadLetterReason.BAD_FIELD, field + " must be true or false");
+        }
+        return v.bool;
     }
 
     private long rollbackTarget() {

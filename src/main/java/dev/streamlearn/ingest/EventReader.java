@@ -38,10 +38,14 @@ final class EventReader {
     final JsonScalar version = new JsonScalar();
     final JsonScalar to = new JsonScalar();
     final JsonScalar force = new JsonScalar();
-    private final JsonScalar[] all = {model, id, ts, label, weight, series, value, op, version, to, force};
+    final JsonScalar log = new JsonScalar();
+    final JsonScalar servedScore = new JsonScalar();
+    private final JsonScalar[] all = {
+        model, id, ts, label, weight, series, value, op, version, to, force, log, servedScore
+    };
     /** The names of {@link #all}, in its order. */
     private static final String[] NAMES = {
-        "model", "id", "ts", "label", "weight", "series", "value", "op", "version", "to", "force"
+        "model", "id", "ts", "label", "weight", "series", "value", "op", "version", "to", "force", "log", "servedScore"
     };
 
     static final String FEATURES = "features";

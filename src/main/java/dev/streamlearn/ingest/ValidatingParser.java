@@ -5,6 +5,7 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.Serializable;
@@ -88,6 +89,17 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
                 "requests",
                 PredictionRequest.class,
                 (parser, record) -> parser.parseRequest(record.value),
+                models,
+                limits,
+                topic);
+    }
+
+    /** Outcomes of served requests, for the joiner of impressions and outcomes. */
+    public static ValidatingParser<Outcome> outcomes(Map<String, ModelSpec> models, InputLimits limits, String topic) {
+        return new ValidatingParser<>(
+                "outcomes",
+                Outcome.class,
+                (parser, record) -> parser.parseOutcome(record.value),
                 models,
                 limits,
                 topic);

@@ -5,6 +5,7 @@ import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.outcomes.AttributionWindow;
 import dev.streamlearn.series.SeriesSpec;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -103,6 +104,31 @@ public final class JobConfig {
     public static final ConfigOption<String> TOPIC_MODEL_LOG = topic(Topic.MODEL_LOG);
     public static final ConfigOption<String> TOPIC_SERIES = topic(Topic.SERIES);
     public static final ConfigOption<String> TOPIC_FORECASTS = topic(Topic.FORECASTS);
+    public static final ConfigOption<String> TOPIC_OUTCOMES = topic(Topic.OUTCOMES);
+    public static final ConfigOption<Long> LABEL_WINDOW = rule(
+            ConfigOptions.key("label.window")
+                    .longType()
+                    .defaultValue(1_800_000L)
+                    .withDescription("Attribution window (ms, event time): an impression without an outcome"
+                            + " this long after it is learnt as a negative."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Long> LABEL_IDLE_TIMEOUT = rule(
+            ConfigOptions.key("label.idle-timeout")
+                    .longType()
+                    .defaultValue(10_000L)
+                    .withDescription("A subtask of impressions or outcomes without records this long (ms, wall"
+                            + " clock) stops holding event time back, so sparse outcomes do not stall the windows."),
+            v -> v >= 1,
+            "must be >= 1");
+    public static final ConfigOption<Long> LABEL_OUT_OF_ORDERNESS = rule(
+            ConfigOptions.key("label.out-of-orderness")
+                    .longType()
+                    .defaultValue(5_000L)
+                    .withDescription("How far (ms) impressions and outcomes may come out of event-time order;"
+                            + " windows close this much after event time passes them."),
+            v -> v >= 0,
+            "must be >= 0");
     public static final ConfigOption<SinkGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
             .enumType(SinkGuarantee.class)
             .defaultValue(SinkGuarantee.AT_LEAST_ONCE)
@@ -392,6 +418,11 @@ public final class JobConfig {
                     .withDescription("Stored versions the trainer also keeps in keyed state (RocksDB)."),
             v -> v >= 1 && v <= 100,
             "must be in 1..100");
+    public static final ConfigOption<Boolean> LOG_REQUESTS = ConfigOptions.key("log.requests")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Every request is an impression that waits for its outcome (else only requests"
+                    + " with \"log\":true).");
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("initial-model")
             .stringType()
             .defaultValue("")
@@ -411,6 +442,10 @@ public final class JobConfig {
             TOPIC_PREDICTIONS,
             TOPIC_DEAD_LETTER,
             TOPIC_MODEL_LOG,
+            TOPIC_OUTCOMES,
+            LABEL_WINDOW,
+            LABEL_OUT_OF_ORDERNESS,
+            LABEL_IDLE_TIMEOUT,
             DELIVERY_GUARANTEE,
             MAX_RECORD_BYTES,
             MAX_ABS_VALUE,
@@ -457,6 +492,7 @@ public final class JobConfig {
             FORGET,
             STORE_INTERVAL,
             STORE_RECENT,
+            LOG_REQUESTS,
             INITIAL_MODEL);
     private static final List<ConfigOption<?>> SERIES_OPTIONS =
             List.of(SERIES_LAGS, SERIES_STEP, SERIES_LATENESS, SERIES_TTL);
@@ -679,6 +715,7 @@ public final class JobConfig {
                 .storeIntervalMillis(modelValue(STORE_INTERVAL, id, conf))
                 .recentVersions(modelValue(STORE_RECENT, id, conf))
                 .initialModel(modelValue(INITIAL_MODEL, id, conf))
+                .logRequests(modelValue(LOG_REQUESTS, id, conf))
                 .build();
         if (optimizer == ModelSpec.OptimizerKind.FTRL && conf.toMap().containsKey(modelKey(LEARNING_RATE, id))) {
             throw new InvalidConfigException(
@@ -817,6 +854,12 @@ public final class JobConfig {
     }
 
     /** The time-series settings, or null when {@code series.model} is empty. */
+    /** How long impressions wait for their outcomes. */
+    public AttributionWindow attributionWindow() {
+        return new AttributionWindow(
+                conf.get(LABEL_WINDOW), conf.get(LABEL_OUT_OF_ORDERNESS), conf.get(LABEL_IDLE_TIMEOUT));
+    }
+
     public SeriesSpec series() {
         return series;
     }

@@ -8,17 +8,23 @@ import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.outcomes.AttributionWindow;
+import dev.streamlearn.outcomes.OutcomeJoiner;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Forecast;
+import dev.streamlearn.records.Impression;
+import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.series.SeriesFunction;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.training.TrainerFunction;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -42,6 +48,11 @@ public final class JobTopology {
         public final DataStream<ModelLogEntry> modelLog;
         /** Forecasts of the time series; null when the job has no time-series input. */
         public final DataStream<Forecast> forecasts;
+        /**
+         * Impressions joined to their outcomes (or closed as negatives), as labeled events for the
+         * labeled-events topic; null when the job has no outcomes input.
+         */
+        public final DataStream<String> joinedEvents;
 
         Outputs(
                 DataStream<Prediction> predictions,
@@ -49,13 +60,22 @@ public final class JobTopology {
                 DataStream<ModelUpdate> modelUpdates,
                 DataStream<StoredModel> storedModels,
                 DataStream<ModelLogEntry> modelLog,
-                DataStream<Forecast> forecasts) {
+                DataStream<Forecast> forecasts,
+                DataStream<String> joinedEvents) {
             this.predictions = predictions;
             this.deadLetters = deadLetters;
             this.modelUpdates = modelUpdates;
             this.storedModels = storedModels;
             this.modelLog = modelLog;
             this.forecasts = forecasts;
+            this.joinedEvents = joinedEvents;
+        }
+
+        /** Writes the joined events to the given sink (when the job has an outcomes input). */
+        public void writeJoinedEventsTo(Sink<String> joinedSink) {
+            if (joinedEvents != null) {
+                joinedEvents.sinkTo(joinedSink).uid(Operators.JOINED_SINK_UID).name(Operators.JOINED_SINK_NAME);
+            }
         }
 
         /** Writes the forecasts to the given sink (when the job has time series). */
@@ -91,13 +111,27 @@ public final class JobTopology {
 
     private JobTopology() {}
 
-    /** @param seriesRecords time-series points; null when the job has none ({@code series.model} empty) */
+    /** The topology without outcomes: no impression is joined. */
     public static Outputs build(
             JobConfig config,
             DataStream<SourceRecord> labeledRecords,
             DataStream<SourceRecord> requestRecords,
             DataStream<SourceRecord> controlRecords,
             DataStream<SourceRecord> seriesRecords) {
+        return build(config, labeledRecords, requestRecords, controlRecords, seriesRecords, null);
+    }
+
+    /**
+     * @param seriesRecords time-series points; null when the job has none ({@code series.model} empty)
+     * @param outcomeRecords outcomes of served requests; null when impressions are not joined
+     */
+    public static Outputs build(
+            JobConfig config,
+            DataStream<SourceRecord> labeledRecords,
+            DataStream<SourceRecord> requestRecords,
+            DataStream<SourceRecord> controlRecords,
+            DataStream<SourceRecord> seriesRecords,
+            DataStream<SourceRecord> outcomeRecords) {
         Map<String, ModelSpec> models = config.models();
         InputLimits limits = config.inputLimits();
 
@@ -161,6 +195,18 @@ public final class JobTopology {
         if (seriesDeadLetters != null) {
             deadLetters = deadLetters.union(seriesDeadLetters);
         }
+        DataStream<String> joinedEvents = null;
+        if (outcomeRecords != null) {
+            SingleOutputStreamOperator<Outcome> outcomes = outcomeRecords
+                    .process(ValidatingParser.outcomes(models, limits, config.get(JobConfig.TOPIC_OUTCOMES)))
+                    .uid(Operators.PARSE_OUTCOMES_UID)
+                    .name(Operators.PARSE_OUTCOMES_NAME);
+            SingleOutputStreamOperator<String> joined = joinOutcomes(config, predictions, outcomes);
+            joinedEvents = joined;
+            deadLetters = deadLetters.union(
+                    outcomes.getSideOutput(ValidatingParser.DEAD_LETTERS),
+                    joined.getSideOutput(OutcomeJoiner.DEAD_LETTERS));
+        }
         // a command that cannot be carried out is answered on the model log too, where operators look
         DataStream<ModelLogEntry> modelLog = updates.getSideOutput(TrainerFunction.MODEL_LOG)
                 .union(rejectedCommands
@@ -174,6 +220,45 @@ public final class JobTopology {
                 updates,
                 updates.getSideOutput(TrainerFunction.STORED_MODELS),
                 modelLog,
-                series == null ? null : predictions.getSideOutput(InferenceFunction.FORECASTS));
+                series == null ? null : predictions.getSideOutput(InferenceFunction.FORECASTS),
+                joinedEvents);
+    }
+
+    /**
+     * Impressions (requests that asked to be remembered, with what was served) and outcomes, each
+     * in event time, keyed by request id into the joiner. The join's output goes back into the job
+     * through the labeled-events topic: the trainer is upstream of inference, and a dataflow has
+     * no cycles.
+     */
+    private static SingleOutputStreamOperator<String> joinOutcomes(
+            JobConfig config, SingleOutputStreamOperator<Prediction> predictions, DataStream<Outcome> outcomes) {
+        AttributionWindow window = config.attributionWindow();
+        Duration outOfOrder = Duration.ofMillis(window.outOfOrdernessMillis);
+        Duration idle = Duration.ofMillis(window.idleAfterMillis);
+        DataStream<Impression> impressions = predictions
+                .getSideOutput(InferenceFunction.IMPRESSIONS)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Impression>forBoundedOutOfOrderness(outOfOrder)
+                        .withTimestampAssigner((impression, kafkaTs) -> impression.ts)
+                        .withIdleness(idle))
+                .uid(Operators.IMPRESSION_TIME_UID)
+                .name(Operators.IMPRESSION_TIME_NAME);
+        DataStream<Outcome> timedOutcomes = outcomes.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<Outcome>forBoundedOutOfOrderness(outOfOrder)
+                                .withTimestampAssigner((outcome, kafkaTs) -> outcome.ts)
+                                .withIdleness(idle))
+                .uid(Operators.OUTCOME_TIME_UID)
+                .name(Operators.OUTCOME_TIME_NAME);
+        return impressions
+                .keyBy(i -> i.id, Types.STRING)
+                .connect(timedOutcomes.keyBy(o -> o.id, Types.STRING))
+                .process(new OutcomeJoiner(
+                        config.models(),
+                        window,
+                        config.get(JobConfig.TOPIC_REQUESTS),
+                        config.get(JobConfig.TOPIC_OUTCOMES),
+                        config.inputLimits().deadLetterPayloadChars))
+                .returns(Types.STRING)
+                .uid(Operators.JOINER_UID)
+                .name(Operators.JOINER_NAME);
     }
 }

@@ -42,9 +42,11 @@ public final class LearningJob {
     /** Adds the Kafka sources, the topology and the Kafka sinks to {@code env}. */
     public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
         KafkaInputs in = readFromKafka(env, config);
-        JobTopology.Outputs outputs = JobTopology.build(config, in.labeled, in.requests, in.control, in.series);
+        JobTopology.Outputs outputs =
+                JobTopology.build(config, in.labeled, in.requests, in.control, in.series, in.outcomes);
         outputs.writeTo(predictionSink(config), deadLetterSink(config), modelLogSink(config), storeSink(config));
         outputs.writeForecastsTo(forecastSink(config));
+        outputs.writeJoinedEventsTo(joinedEventSink(config));
         return outputs;
     }
 
@@ -56,15 +58,19 @@ public final class LearningJob {
         /** Null when the job has no time-series input. */
         public final DataStream<SourceRecord> series;
 
+        public final DataStream<SourceRecord> outcomes;
+
         KafkaInputs(
                 DataStream<SourceRecord> labeled,
                 DataStream<SourceRecord> requests,
                 DataStream<SourceRecord> control,
-                DataStream<SourceRecord> series) {
+                DataStream<SourceRecord> series,
+                DataStream<SourceRecord> outcomes) {
             this.labeled = labeled;
             this.requests = requests;
             this.control = control;
             this.series = series;
+            this.outcomes = outcomes;
         }
     }
 
@@ -99,7 +105,14 @@ public final class LearningJob {
                                 JobConfig.TOPIC_SERIES,
                                 new RawRecordDeserializer(),
                                 Operators.SERIES_SOURCE_UID,
-                                Operators.SERIES_SOURCE_NAME));
+                                Operators.SERIES_SOURCE_NAME),
+                source(
+                        env,
+                        config,
+                        JobConfig.TOPIC_OUTCOMES,
+                        new RawRecordDeserializer(),
+                        Operators.OUTCOME_SOURCE_UID,
+                        Operators.OUTCOME_SOURCE_NAME));
     }
 
     static DataStream<SourceRecord> source(
@@ -117,6 +130,8 @@ public final class LearningJob {
                 .setStartingOffsets(startingOffsets(config.get(JobConfig.STARTING_OFFSETS)))
                 .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true")
+                // joined events are written in transactions: read what was committed, once
+                .setProperty("isolation.level", "read_committed")
                 .build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid);
     }
@@ -135,6 +150,14 @@ public final class LearningJob {
     /** Predictions, unkeyed: any partition serves. */
     public static KafkaSink<Prediction> predictionSink(JobConfig config) {
         return sink(config, JobConfig.TOPIC_PREDICTIONS, Json::prediction, null, config.deliveryGuarantee());
+    }
+
+    /**
+     * Joined impressions into the labeled-events topic, where the trainer reads them; exactly once,
+     * so each impression is learnt once also across failures.
+     */
+    public static KafkaSink<String> joinedEventSink(JobConfig config) {
+        return sink(config, JobConfig.TOPIC_LABELED, event -> event, null, DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {

@@ -24,6 +24,19 @@ public final class Operators {
     public static final String FORECAST_SINK_UID = "sink-forecasts";
     public static final String FORECAST_SINK_NAME = "Kafka: forecasts";
 
+    public static final String OUTCOME_SOURCE_UID = "source-outcomes";
+    public static final String OUTCOME_SOURCE_NAME = "Kafka: outcomes";
+    public static final String PARSE_OUTCOMES_UID = "parse-outcomes";
+    public static final String PARSE_OUTCOMES_NAME = "Parse outcomes";
+    public static final String OUTCOME_TIME_UID = "outcomes-event-time";
+    public static final String OUTCOME_TIME_NAME = "Outcomes: event time";
+    public static final String IMPRESSION_TIME_UID = "impressions-event-time";
+    public static final String IMPRESSION_TIME_NAME = "Impressions: event time";
+    public static final String JOINER_UID = "outcome-joiner";
+    public static final String JOINER_NAME = "Join outcomes to impressions (keyed, RocksDB)";
+    public static final String JOINED_SINK_UID = "sink-joined-events";
+    public static final String JOINED_SINK_NAME = "Kafka: joined events to labeled events";
+
     public static final String PARSE_LABELED_UID = "parse-labeled-events";
     public static final String PARSE_LABELED_NAME = "Parse + featurize labeled events";
     public static final String PARSE_REQUESTS_UID = "parse-prediction-requests";

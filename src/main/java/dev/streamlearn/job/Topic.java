@@ -10,6 +10,10 @@ public enum Topic {
     REQUESTS("topic.requests", "prediction-requests", "Prediction requests in."),
     CONTROL("topic.control", "model-control", "Control commands in."),
     SERIES("topic.series", "series-points", "Time-series points in."),
+    OUTCOMES(
+            "topic.outcomes",
+            "outcomes",
+            "Outcomes of served requests in (clicks, conversions), joined to their impressions."),
     PREDICTIONS("topic.predictions", "predictions", "Predictions out."),
     FORECASTS("topic.forecasts", "forecasts", "Forecasts out."),
     DEAD_LETTER("topic.dead-letter", "dead-letter", "Rejected records out, with the reason."),

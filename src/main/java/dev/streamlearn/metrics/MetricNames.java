@@ -21,6 +21,12 @@ public final class MetricNames {
     public static final String NAIVE_MAE = "naiveMae";
     public static final String NAIVE_RMSE = "naiveRmse";
     public static final String NAIVE_MAPE = "naiveMape";
+    /** The same measures of the scores the job served for joined impressions, before their labels were known. */
+    public static final String SERVED_LOG_LOSS = "servedLogLoss";
+
+    public static final String SERVED_AUC = "servedAuc";
+    public static final String SERVED_MAE = "servedMae";
+    public static final String SERVED_RMSE = "servedRmse";
 
     private MetricNames() {}
 }

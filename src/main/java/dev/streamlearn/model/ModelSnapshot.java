@@ -41,6 +41,8 @@ public class ModelSnapshot {
     public MetricsState metrics;
     public MetricsState forecastMetrics;
     public MetricsState naiveMetrics;
+    /** The served scores of joined impressions against their labels; null in snapshots from before the joiner. */
+    public MetricsState servedMetrics;
     /** Examples learnt since the last version, and when the first and the newest of them arrived (wall clock). */
     public int openBatchSize;
 

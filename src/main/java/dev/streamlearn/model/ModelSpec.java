@@ -105,6 +105,8 @@ public final class ModelSpec implements Serializable {
     public final int recentVersions;
     /** URI of a model file to start from when there is no state, or null. */
     public final String initialModel;
+    /** Every request of the model is an impression, kept until its outcome or the end of its window. */
+    public final boolean logRequests;
     /** Standardized numeric values are clipped to this many standard deviations. */
     public final double scaleClip;
     /** The largest slope of one example's (weighted) loss in the margin that a step uses. */
@@ -143,6 +145,7 @@ public final class ModelSpec implements Serializable {
         this.storeIntervalMillis = b.storeIntervalMillis;
         this.recentVersions = b.recentVersions;
         this.initialModel = b.initialModel == null || b.initialModel.isBlank() ? null : b.initialModel;
+        this.logRequests = b.logRequests;
         this.scaleClip = b.scaleClip;
         this.gradientClip = b.gradientClip;
         this.guardAction = b.guardAction;
@@ -177,6 +180,7 @@ public final class ModelSpec implements Serializable {
         b.storeIntervalMillis = storeIntervalMillis;
         b.recentVersions = recentVersions;
         b.initialModel = initialModel;
+        b.logRequests = logRequests;
         b.scaleClip = scaleClip;
         b.gradientClip = gradientClip;
         b.guardAction = guardAction;
@@ -228,6 +232,7 @@ public final class ModelSpec implements Serializable {
         private long storeIntervalMillis = Defaults.STORE_INTERVAL_MILLIS;
         private int recentVersions = Defaults.RECENT_VERSIONS;
         private String initialModel;
+        private boolean logRequests;
         private double scaleClip = Defaults.SCALE_CLIP;
         private double gradientClip = Defaults.GRADIENT_CLIP;
         private GuardAction guardAction = Defaults.GUARD_ACTION;
@@ -309,6 +314,11 @@ public final class ModelSpec implements Serializable {
 
         public Builder recentVersions(int v) {
             recentVersions = v;
+            return this;
+        }
+
+        public Builder logRequests(boolean v) {
+            logRequests = v;
             return this;
         }
 

@@ -22,7 +22,13 @@ public enum DeadLetterReason {
     /** A labeled example whose update would have made a weight or optimizer value non-finite: not learnt. */
     POISONED_UPDATE,
     /** A request the served model scored as NaN or infinite: not answered with a number that is not one. */
-    NON_FINITE_SCORE;
+    NON_FINITE_SCORE,
+    /** An outcome whose impression's attribution window had closed (the impression was learnt as a negative). */
+    OUTCOME_LATE,
+    /** An outcome for no impression the job knows: never logged, or closed so long ago it is forgotten. */
+    OUTCOME_UNKNOWN,
+    /** An impression whose id is already waiting for an outcome, or was closed within the last window. */
+    DUPLICATE_IMPRESSION;
 
     /** Kebab-case code as written to the dead-letter topic, e.g. {@code bad-label}. */
     public String code() {

@@ -12,6 +12,12 @@ public class Example {
     public int partition = -1;
 
     public long offset = -1;
+    /**
+     * The score the job served for this example's request, when the example is a joined
+     * impression (or its producer says so); NaN otherwise. Judged apart from the prequential score.
+     */
+    public double servedScore = Double.NaN;
+
     /** For a time-series example: how its series was standardized; null otherwise. */
     public SeriesScale series;
 

@@ -10,6 +10,8 @@ public class PredictionRequest {
     public String series;
 
     public SeriesScale scale;
+    /** For an impression (a request to remember until its outcome): the request as it came; else null. */
+    public String impressionPayload;
 
     public PredictionRequest() {}
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes a generated click stream with a known truth ({@link ClickStream}) as JSON lines in the event format. */
@@ -54,6 +55,15 @@ public final class Generate implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "With --bootstrap: no progress bar.")
     boolean quiet;
+
+    @Option(
+            names = "--requests-topic",
+            paramLabel = "T",
+            description = "With --delayed-outcomes: the prediction-requests topic.")
+    String requestsTopic = Topic.REQUESTS.defaultName;
+
+    @Mixin
+    DelayedOutcomeOptions delayed;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "The same seed, the same stream.")
     long seed;
@@ -118,6 +128,18 @@ public final class Generate implements Callable<Integer> {
         spec.labelNoise = labelNoise;
         spec.countsActThroughLog = countsAct == CountsAct.LOG;
         ClickStream stream = new ClickStream(spec);
+        if (delayed.medianMillis != null) {
+            if (kafka == null) {
+                throw new IllegalArgumentException("--delayed-outcomes sends to Kafka: give --bootstrap");
+            }
+            delayed.send(
+                    stream.take((int) events),
+                    requestsTopic,
+                    "gen-" + seed + "-",
+                    new KafkaSender(kafka, rate, quiet, System.err),
+                    System.err);
+            return 0;
+        }
         if (kafka != null) {
             // items are sent in order, so the stream is drawn as it is sent
             long sent = new KafkaSender(kafka, rate, quiet, System.err)

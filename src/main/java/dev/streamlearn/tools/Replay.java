@@ -54,6 +54,9 @@ public final class Replay implements Callable<Integer> {
     String requestsTopic = Topic.REQUESTS.defaultName;
 
     @Mixin
+    DelayedOutcomeOptions delayed;
+
+    @Mixin
     KafkaClientOptions kafka;
 
     @Option(names = "--quiet", description = "No progress bar.")
@@ -85,6 +88,15 @@ public final class Replay implements Callable<Integer> {
             return 0;
         }
         List<DatasetEvent> events = range.of(source.events());
+        if (delayed.medianMillis != null) {
+            if (requestsEvery > 0 || topic != null) {
+                throw new IllegalArgumentException(
+                        "--delayed-outcomes sends requests and outcomes, not labeled events: leave out --topic and"
+                                + " --requests-every");
+            }
+            delayed.send(events, requestsTopic, "req-" + range.skip + "-", sender(), err);
+            return 0;
+        }
         String to = topic != null ? topic : Topic.LABELED.defaultName;
         long sent = sender().sendAll(events.size(), (records, i) -> {
             DatasetEvent e = events.get(i);

@@ -2,6 +2,8 @@ package dev.streamlearn.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.inference.InferenceFunction;
+import dev.streamlearn.metrics.MetricNames;
+import dev.streamlearn.outcomes.OutcomeJoiner;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.training.ModelMetric;
 import java.io.IOException;
@@ -48,6 +50,17 @@ public final class Status implements Callable<Integer> {
                     + " next, if none runs) runs, saying what it waits for; fails if they do not. Without --watch,"
                     + " only waits.")
     int waitRunning;
+
+    private static final List<String> JOINER_METRICS = List.of(
+            OutcomeJoiner.IMPRESSIONS_LOGGED,
+            OutcomeJoiner.IMPRESSIONS_PENDING,
+            OutcomeJoiner.IMPRESSIONS_JOINED,
+            OutcomeJoiner.IMPRESSIONS_EXPIRED,
+            OutcomeJoiner.IMPRESSIONS_DUPLICATE,
+            OutcomeJoiner.OUTCOMES_LATE,
+            OutcomeJoiner.OUTCOMES_UNKNOWN,
+            OutcomeJoiner.OUTCOMES_DUPLICATE,
+            OutcomeJoiner.OUTCOMES_REFUSED);
 
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
@@ -243,6 +256,16 @@ public final class Status implements Callable<Integer> {
         }
         for (String model : models(rest, job)) {
             String p = "model." + model + ".";
+            if (m.getOrDefault(p + ModelMetric.SERVED_EXAMPLES.metricName(), 0.0) > 0) {
+                out.printf(
+                        "%s served scores of %.0f joined impressions (windowed): log loss %s, AUC %s, MAE %s, RMSE %s%n",
+                        model,
+                        m.get(p + ModelMetric.SERVED_EXAMPLES.metricName()),
+                        fmt(m, p + MetricNames.SERVED_LOG_LOSS, "%.4f"),
+                        fmt(m, p + MetricNames.SERVED_AUC, "%.3f"),
+                        fmt(m, p + MetricNames.SERVED_MAE, "%.4g"),
+                        fmt(m, p + MetricNames.SERVED_RMSE, "%.4g"));
+            }
             if (m.containsKey(p + "forecastMae")) {
                 out.printf(
                         "%s forecasts (series scale, windowed): MAE %s RMSE %s MAPE %s; seasonal naive: MAE %s RMSE %s"
@@ -263,6 +286,21 @@ public final class Status implements Callable<Integer> {
                 m.getOrDefault("input.requests.recordsIn", 0.0),
                 deadLetters(m),
                 m.getOrDefault("deltaGaps", 0.0));
+        if (m.getOrDefault(OutcomeJoiner.IMPRESSIONS_LOGGED, 0.0) + m.getOrDefault(OutcomeJoiner.OUTCOMES_UNKNOWN, 0.0)
+                > 0) {
+            out.printf(
+                    "impressions logged %.0f, pending %.0f, joined to an outcome %.0f, closed as negatives %.0f,"
+                            + " duplicate %.0f; outcomes late %.0f, unknown %.0f, duplicate %.0f, refused %.0f%n",
+                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_LOGGED, 0.0),
+                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_PENDING, 0.0),
+                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_JOINED, 0.0),
+                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_EXPIRED, 0.0),
+                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_DUPLICATE, 0.0),
+                    m.getOrDefault(OutcomeJoiner.OUTCOMES_LATE, 0.0),
+                    m.getOrDefault(OutcomeJoiner.OUTCOMES_UNKNOWN, 0.0),
+                    m.getOrDefault(OutcomeJoiner.OUTCOMES_DUPLICATE, 0.0),
+                    m.getOrDefault(OutcomeJoiner.OUTCOMES_REFUSED, 0.0));
+        }
         JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode counts = cp.path("counts");
         out.printf(
@@ -306,6 +344,7 @@ public final class Status implements Callable<Integer> {
     private static String[] suffixes(ClusterMetrics rest, String job) throws IOException, InterruptedException {
         List<String> s = new ArrayList<>(
                 List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
+        s.addAll(JOINER_METRICS);
         for (String model : models(rest, job)) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);

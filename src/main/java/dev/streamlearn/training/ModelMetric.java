@@ -35,6 +35,18 @@ public enum ModelMetric {
             .windowAccuracy()),
     /** Sorts the window: the gauge refreshes it at most once a second. */
     AUC(MetricNames.AUC, Applies.LOGISTIC, false, true, t -> t.metrics().windowAuc()),
+    /** Examples whose served score is known (joined impressions): judged by what the job answered. */
+    SERVED_EXAMPLES(
+            "servedExamples", Applies.ALL, true, false, t -> t.servedMetrics().seen()),
+    SERVED_LOG_LOSS(MetricNames.SERVED_LOG_LOSS, Applies.LOGISTIC, false, false, t -> t.servedMetrics()
+            .windowLoss()),
+    /** Sorts the window: refreshed with {@link #AUC}. */
+    SERVED_AUC(MetricNames.SERVED_AUC, Applies.LOGISTIC, false, false, t -> t.servedMetrics()
+            .windowAuc()),
+    SERVED_MAE(MetricNames.SERVED_MAE, Applies.SQUARED, false, false, t -> t.servedMetrics()
+            .windowMae()),
+    SERVED_RMSE(MetricNames.SERVED_RMSE, Applies.SQUARED, false, false, t -> t.servedMetrics()
+            .windowRmse()),
     MAE(MetricNames.MAE, Applies.SQUARED, false, true, t -> t.metrics().windowMae()),
     RMSE(MetricNames.RMSE, Applies.SQUARED, false, true, t -> t.metrics().windowRmse()),
     MAE_TOTAL(MetricNames.MAE_TOTAL, Applies.SQUARED, false, true, t -> t.metrics()

@@ -34,6 +34,8 @@ public final class ModelTrainer {
     // time-series examples, in the series' own scale: the model's prequential forecasts and the seasonal-naive ones
     private final PrequentialMetrics forecastMetrics;
     private final PrequentialMetrics naiveMetrics;
+    // joined impressions: the score served for them (before the label was known) against their label
+    private final PrequentialMetrics servedMetrics;
     private final VersionLine versions;
     private final UpdateEncoder encoder;
     private final RecentVersions recent;
@@ -68,6 +70,7 @@ public final class ModelTrainer {
                 new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
+                new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new VersionLine(0, 0),
                 recent);
     }
@@ -77,6 +80,7 @@ public final class ModelTrainer {
             PrequentialMetrics metrics,
             PrequentialMetrics forecastMetrics,
             PrequentialMetrics naiveMetrics,
+            PrequentialMetrics servedMetrics,
             VersionLine versions,
             RecentVersions recent) {
         this.spec = spec;
@@ -84,6 +88,7 @@ public final class ModelTrainer {
         this.metrics = metrics;
         this.forecastMetrics = forecastMetrics;
         this.naiveMetrics = naiveMetrics;
+        this.servedMetrics = servedMetrics;
         this.versions = versions;
         this.encoder = new UpdateEncoder(spec.id, spec.fullSnapshotEvery);
         this.recent = recent;
@@ -128,6 +133,9 @@ public final class ModelTrainer {
             }
         }
         metrics.record(prediction, e.label);
+        if (!Double.isNaN(e.servedScore)) {
+            servedMetrics.record(e.servedScore, e.label);
+        }
         if (e.series != null) {
             SeriesScale s = e.series;
             double actual = s.toSeries(e.label);
@@ -353,6 +361,11 @@ public final class ModelTrainer {
     }
 
     /** Time-series forecasts in the series' scale (empty for other models). */
+    /** The served scores of joined impressions against their labels. */
+    public PrequentialMetrics servedMetrics() {
+        return servedMetrics;
+    }
+
     public PrequentialMetrics forecastMetrics() {
         return forecastMetrics;
     }
@@ -398,6 +411,7 @@ public final class ModelTrainer {
         s.metrics = metrics.snapshot();
         s.forecastMetrics = forecastMetrics.snapshot();
         s.naiveMetrics = naiveMetrics.snapshot();
+        s.servedMetrics = servedMetrics.snapshot();
         s.openBatchSize = batch.size;
         s.openBatchOpenedAtMillis = batch.openedAtMillis;
         s.openBatchNewestMillis = batch.newestMillis;
@@ -519,6 +533,7 @@ public final class ModelTrainer {
                 new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
                 new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
+                new PrequentialMetrics(spec.loss, spec.metricsWindow),
                 new VersionLine(initial.version, initial.parentVersion),
                 recent);
         t.checkCompatible(initial);
@@ -551,6 +566,9 @@ public final class ModelTrainer {
                 PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics),
                 PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.forecastMetrics),
                 PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.naiveMetrics),
+                s.servedMetrics == null
+                        ? new PrequentialMetrics(spec.loss, spec.metricsWindow)
+                        : PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.servedMetrics),
                 new VersionLine(s.version, s.parentVersion),
                 recent);
         if (s.state.optimizerArrays != t.learner.optimizerArrays()) {

@@ -45,18 +45,21 @@ final class TrainerMetrics {
      */
     long publish(ModelTrainer trainer, long nowMillis) {
         long refreshAt = -1;
-        for (ModelMetric m : metrics) {
-            if (m == ModelMetric.AUC) {
-                long seen = trainer.metrics().seen();
-                if (aucRefreshedAt == seen) {
-                    continue;
-                }
-                if (nowMillis - aucRefreshedAtMillis < AUC_REFRESH_MILLIS) {
-                    refreshAt = aucRefreshedAtMillis + AUC_REFRESH_MILLIS;
-                    continue;
-                }
+        // both AUCs (prequential and served) sort their windows: refreshed together, when anything was scored
+        long seen = trainer.metrics().seen() + trainer.servedMetrics().seen();
+        boolean refreshAuc = false;
+        if (aucRefreshedAt != seen) {
+            if (nowMillis - aucRefreshedAtMillis < AUC_REFRESH_MILLIS) {
+                refreshAt = aucRefreshedAtMillis + AUC_REFRESH_MILLIS;
+            } else {
+                refreshAuc = true;
                 aucRefreshedAtMillis = nowMillis;
                 aucRefreshedAt = seen;
+            }
+        }
+        for (ModelMetric m : metrics) {
+            if ((m == ModelMetric.AUC || m == ModelMetric.SERVED_AUC) && !refreshAuc) {
+                continue;
             }
             values[m.ordinal()] = m.read(trainer);
         }

@@ -33,7 +33,8 @@ class ArchitectureTest {
             "dev.streamlearn.training.KeyedRecentVersions",
             "dev.streamlearn.training.TrainerMetrics",
             "dev.streamlearn.inference.InferenceFunction",
-            "dev.streamlearn.series.SeriesFunction");
+            "dev.streamlearn.series.SeriesFunction",
+            "dev.streamlearn.outcomes.OutcomeJoiner");
 
     private static final DescribedPredicate<JavaClass> AN_ADAPTER =
             DescribedPredicate.describe("a Flink adapter (" + String.join(", ", ADAPTERS) + ")", c -> ADAPTERS.stream()
@@ -44,7 +45,7 @@ class ArchitectureTest {
             c -> !AN_ADAPTER.test(c)
                     && c.getPackageName()
                             .matches(
-                                    "dev\\.streamlearn\\.(features|metrics|records|model|training|inference|series|ingest|batch|evaluation)"));
+                                    "dev\\.streamlearn\\.(features|metrics|records|model|training|inference|series|ingest|batch|evaluation|outcomes)"));
 
     private static final ArchRule THEMATHIMPORTSNOTHINGFROMFLINK = noClasses()
             .that(THE_MATH)

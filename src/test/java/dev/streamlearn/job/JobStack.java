@@ -53,7 +53,7 @@ final class JobStack implements AutoCloseable {
     static final String PROMETHEUS_PORTS = "19249-19269";
 
     private static final String[] JOB_TOPICS = {
-        "labeled", "requests", "control", "predictions", "dead-letter", "model-log"
+        "labeled", "requests", "control", "predictions", "dead-letter", "model-log", "outcomes"
     };
 
     final EmbeddedKafka kafka;

@@ -12,12 +12,15 @@ import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.outcomes.ClosedImpression;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.Forecast;
+import dev.streamlearn.records.Impression;
+import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
@@ -77,6 +80,9 @@ class PojoSerializationTest {
                 new DeadLetter(DeadLetterReason.BAD_LABEL, "label 2", "t", "{}", 4096),
                 update,
                 new Prediction("r1", "m", 4, 0.3, 6L),
+                new Impression("r1", "m", 6L, 0.3, 4, "{\"id\":\"r1\"}"),
+                new Outcome("r1", 7L, 1.0, "{\"id\":\"r1\",\"label\":1}"),
+                new ClosedImpression(true, 9L),
                 snapshot,
                 snapshot.metrics,
                 snapshot.state,

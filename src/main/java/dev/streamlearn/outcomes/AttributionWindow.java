@@ -1,0 +1,44 @@
+package dev.streamlearn.outcomes;
+
+import java.io.Serializable;
+
+/**
+ * How long an impression waits for its outcome, in event time: an outcome stamped within
+ * {@code windowMillis} of its impression makes a positive; when the window closes without one,
+ * the impression is a negative. Event time advances with the records: the newest timestamp seen
+ * on impressions and outcomes, less {@code outOfOrdernessMillis}; an input without records for
+ * {@code idleAfterMillis} (processing time) stops holding it back.
+ */
+public final class AttributionWindow implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public final long windowMillis;
+    public final long outOfOrdernessMillis;
+    /** Processing time after which an input subtask without records no longer holds event time back. */
+    public final long idleAfterMillis;
+
+    public AttributionWindow(long windowMillis, long outOfOrdernessMillis, long idleAfterMillis) {
+        if (windowMillis < 1 || outOfOrdernessMillis < 0 || idleAfterMillis < 1) {
+            throw new IllegalArgumentException("window and idle timeout must be >= 1 ms and out-of-orderness >= 0 ms");
+        }
+        this.windowMillis = windowMillis;
+        this.outOfOrdernessMillis = outOfOrdernessMillis;
+        this.idleAfterMillis = idleAfterMillis;
+    }
+
+    /** When the window of an impression at {@code impressionTs} closes. */
+    public long closesAt(long impressionTs) {
+        return impressionTs + windowMillis;
+    }
+
+    /** Whether an outcome at {@code outcomeTs} is attributed to the impression at {@code impressionTs}. */
+    public boolean attributes(long impressionTs, long outcomeTs) {
+        return outcomeTs <= closesAt(impressionTs);
+    }
+
+    /** How long a closed impression is remembered, to tell a late or repeated outcome from an unknown one. */
+    public long forgetAt(long impressionTs) {
+        return closesAt(impressionTs) + windowMillis;
+    }
+}

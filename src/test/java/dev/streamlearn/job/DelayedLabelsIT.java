@@ -1,0 +1,287 @@
+package dev.streamlearn.job;
+
+import static dev.streamlearn.job.JobStack.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.datasets.ClickStream;
+import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.datasets.DelayedOutcomes;
+import dev.streamlearn.ingest.SourceRecord;
+import dev.streamlearn.metrics.Auc;
+import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.outcomes.OutcomeJoiner;
+import dev.streamlearn.testing.Await;
+import dev.streamlearn.testing.Events;
+import dev.streamlearn.testing.JobMetrics;
+import dev.streamlearn.tools.Generate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+/**
+ * The whole loop on Kafka: a click stream sent as requests that ask to be remembered and, later,
+ * outcomes for its clicks. The job scores each request, joins its outcome (or closes its window
+ * as a negative), writes the labeled event back to the labeled topic and learns it. A failure
+ * injected on the outcomes, after impressions are pending, is recovered from: every impression
+ * becomes exactly one trained example. The same stream sent as labeled events to a twin model in
+ * the same job is the yardstick of quality.
+ */
+@ExtendWith(JobStack.Shared.class)
+class DelayedLabelsIT {
+
+    private static final String DELAYED = "clicks";
+    private static final String LABELED = "clicks-labeled";
+    private static final int EVENTS = 6000;
+    /**
+     * Event time: one event each 50 ms (5 minutes in all), clicks a median 2 s later, a window of
+     * 30 s. Sent at a steady rate in event-time order, as a live system sends them, about 15 times
+     * faster than real time: a checkpoint (which makes joined events visible) then spans a few
+     * seconds of event time, within the window, so positives do not run far ahead of negatives.
+     */
+    private static final long WINDOW_MILLIS = 30_000;
+
+    private static final long MEDIAN_DELAY_MILLIS = 2_000;
+    private static final int RECORDS_PER_SECOND = 300;
+    private static final int HELD_OUT = 2000;
+
+    private final JobStack stack;
+
+    DelayedLabelsIT(JobStack stack) {
+        this.stack = stack;
+    }
+
+    @Test
+    void everyImpressionIsLearntOnceAcrossAFailureAndAsWellAsFromLabeledEvents() throws Exception {
+        JobConfig config = stack.config(
+                "delayed-",
+                "--models",
+                DELAYED + "," + LABELED,
+                "--label.window",
+                String.valueOf(WINDOW_MILLIS),
+                "--label.out-of-orderness",
+                "1000",
+                "--label.idle-timeout",
+                "2000");
+        ClickStream.Spec spec = new ClickStream.Spec();
+        spec.model = LABELED;
+        List<DatasetEvent> twins = new ClickStream(spec).take(EVENTS);
+        long positives = twins.stream().filter(e -> e.label == 1).count();
+
+        StreamExecutionEnvironment env = stack.env("delayed");
+        LearningJob.KafkaInputs in = LearningJob.readFromKafka(env, config);
+        DataStream<SourceRecord> outcomes = in.outcomes
+                .map(new FailOnceArmed())
+                .returns(SourceRecord.class)
+                .uid("test-outcome-failure")
+                .name("failure injection");
+        JobTopology.Outputs outputs =
+                JobTopology.build(config, in.labeled, in.requests, in.control, in.series, outcomes);
+        outputs.writeTo(
+                LearningJob.predictionSink(config),
+                LearningJob.deadLetterSink(config),
+                LearningJob.modelLogSink(config),
+                LearningJob.storeSink(config));
+        outputs.writeJoinedEventsTo(LearningJob.joinedEventSink(config));
+        FailOnceArmed.reset();
+        JobClient job = env.executeAsync("delayed-labels-it");
+        JobMetrics metrics = stack.metrics(job);
+        String requests = config.get(JobConfig.TOPIC_REQUESTS);
+        String outcomeTopic = config.get(JobConfig.TOPIC_OUTCOMES);
+        try {
+            JobStack.awaitRunning(job);
+            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(twins));
+            // the same stream (same seed) as requests and delayed clicks, by the generator a user runs
+            CompletableFuture<Integer> generated = CompletableFuture.supplyAsync(() -> new CommandLine(new Generate())
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .execute(
+                            "--events",
+                            String.valueOf(EVENTS),
+                            "--model",
+                            DELAYED,
+                            "--delayed-outcomes",
+                            String.valueOf(MEDIAN_DELAY_MILLIS),
+                            "--bootstrap",
+                            stack.kafka.bootstrapServers(),
+                            "--requests-topic",
+                            requests,
+                            "--outcomes-topic",
+                            outcomeTopic,
+                            "--rate",
+                            String.valueOf(RECORDS_PER_SECOND),
+                            "--quiet"));
+            Await.until("a third of the impressions logged", TIMEOUT, () -> {
+                if (generated.isDone() && generated.join() != 0) {
+                    throw new AssertionError("the generator failed: exit " + generated.join());
+                }
+                return metrics.longValue(OutcomeJoiner.IMPRESSIONS_LOGGED) >= EVENTS / 3;
+            });
+            long completed = FailOnceArmed.COMPLETED.get();
+            Await.until(
+                    "a checkpoint with impressions pending",
+                    TIMEOUT,
+                    () -> FailOnceArmed.COMPLETED.get() >= completed + 2);
+            FailOnceArmed.ARMED.set(true);
+            assertEquals(0, generated.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the generator sent every record");
+            // event time passes the last window: an outcome for no impression, two windows after the last event
+            long end = spec.startMillis + (EVENTS - 1) * spec.stepMillis + 2 * WINDOW_MILLIS;
+            stack.kafka.send(outcomeTopic, List.of(DelayedOutcomes.outcome("clock", end, 1)));
+
+            String trained = "model." + DELAYED + ".examplesTrained";
+            Await.until(
+                    "every impression trained",
+                    TIMEOUT,
+                    () -> metrics.longValue(trained) >= EVENTS,
+                    () -> "examplesTrained=" + metrics.longValue(trained) + ", joined="
+                            + metrics.longValue(OutcomeJoiner.IMPRESSIONS_JOINED) + ", expired="
+                            + metrics.longValue(OutcomeJoiner.IMPRESSIONS_EXPIRED) + ", pending="
+                            + metrics.longValue(OutcomeJoiner.IMPRESSIONS_PENDING));
+            Await.until(
+                    "the twin trained",
+                    TIMEOUT,
+                    () -> metrics.longValue("model." + LABELED + ".examplesTrained") == EVENTS);
+            assertTrue(FailOnceArmed.FAILED.get(), "the failure was injected");
+            assertTrue(metrics.longValue("numRestarts") >= 1, "the job restarted");
+
+            // exactly once: the labeled topic holds one joined event per impression, and the model learnt each once
+            List<JsonNode> joined =
+                    stack.kafka.readAll(config.get(JobConfig.TOPIC_LABELED), 2 * EVENTS, TIMEOUT, true).stream()
+                            .map(Events::parse)
+                            .filter(e -> e.get("model").asText().equals(DELAYED))
+                            .toList();
+            Set<String> ids = new HashSet<>();
+            joined.forEach(e -> ids.add(e.get("id").asText()));
+            assertEquals(EVENTS, joined.size(), "one joined event per impression");
+            assertEquals(EVENTS, ids.size(), "no impression twice");
+            assertEquals(EVENTS, metrics.longValue(trained), "each learnt once");
+            assertEquals(0, metrics.longValue(OutcomeJoiner.IMPRESSIONS_PENDING));
+
+            long joinedPositives =
+                    joined.stream().filter(e -> e.get("label").asDouble() == 1).count();
+            // counters start again after the restart: the late ones are counted from their dead letters
+            long late = stack
+                    .kafka
+                    .readAll(config.get(JobConfig.TOPIC_DEAD_LETTER), Integer.MAX_VALUE, Duration.ofSeconds(3))
+                    .stream()
+                    .map(Events::parse)
+                    .filter(d -> d.get("reason").asText().startsWith("outcome-"))
+                    .map(d -> Events.parse(d.get("payload").asText()).get("id").asText())
+                    .filter(id -> !id.equals("clock"))
+                    .distinct()
+                    .count();
+            assertEquals(
+                    positives,
+                    joinedPositives + late,
+                    "every click joined, or dead-lettered as late (or unknown, when event time had passed it)");
+            // the same quality: both final models score the next 2,000 events of the stream (requests, not remembered)
+            List<DatasetEvent> heldOut =
+                    new ClickStream(spec).take(EVENTS + HELD_OUT).subList(EVENTS, EVENTS + HELD_OUT);
+            List<String> probes = new ArrayList<>();
+            for (int i = 0; i < HELD_OUT; i++) {
+                DatasetEvent e = heldOut.get(i);
+                probes.add(e.asRequest("held-out-" + i).replace("\"" + LABELED + "\"", "\"" + DELAYED + "\""));
+                probes.add(e.asRequest("held-out-twin-" + i));
+            }
+            stack.kafka.send(requests, probes);
+            Map<String, Double> scores = new HashMap<>();
+            Await.until("the held-out events scored by both models", TIMEOUT, () -> {
+                stack
+                        .kafka
+                        .readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofSeconds(1))
+                        .stream()
+                        .map(Events::parse)
+                        .filter(p -> p.get("id").asText().startsWith("held-out-"))
+                        .forEach(p ->
+                                scores.put(p.get("id").asText(), p.get("score").asDouble()));
+                return scores.size() == 2 * HELD_OUT;
+            });
+            double delayedLoss = 0;
+            double labeledLoss = 0;
+            double[] delayedScores = new double[HELD_OUT];
+            double[] labeledScores = new double[HELD_OUT];
+            double[] labels = new double[HELD_OUT];
+            for (int i = 0; i < HELD_OUT; i++) {
+                labels[i] = heldOut.get(i).label;
+                delayedScores[i] = scores.get("held-out-" + i);
+                labeledScores[i] = scores.get("held-out-twin-" + i);
+                delayedLoss += Loss.LOGISTIC.loss(delayedScores[i], labels[i]) / HELD_OUT;
+                labeledLoss += Loss.LOGISTIC.loss(labeledScores[i], labels[i]) / HELD_OUT;
+            }
+            double delayedAuc = Auc.of(delayedScores, labels);
+            double labeledAuc = Auc.of(labeledScores, labels);
+            double prequentialDelayed = metrics.sum("model." + DELAYED + ".logLossTotal");
+            double prequentialLabeled = metrics.sum("model." + LABELED + ".logLossTotal");
+            double servedLoss = metrics.sum("model." + DELAYED + ".servedLogLoss");
+            double baseRate = (double) positives / EVENTS;
+            double baseLoss = -(baseRate * Math.log(baseRate) + (1 - baseRate) * Math.log(1 - baseRate));
+            System.out.printf(
+                    "IT delayed labels: %d impressions, %d clicks (%d joined, %d late), restarts %d; held-out AUC %.3f"
+                            + " learnt from outcomes vs %.3f from labeled events, log loss %.4f vs %.4f (base"
+                            + " rate's %.4f); prequential log loss %.4f vs %.4f; served scores' %.4f%n",
+                    EVENTS,
+                    positives,
+                    joinedPositives,
+                    late,
+                    metrics.longValue("numRestarts"),
+                    delayedAuc,
+                    labeledAuc,
+                    delayedLoss,
+                    labeledLoss,
+                    baseLoss,
+                    prequentialDelayed,
+                    prequentialLabeled,
+                    servedLoss);
+            // not yet the same quality (issue 13 stays open on it): positives are joined at once and negatives at
+            // their window's end, and replayed many times faster than real time, with a restart, the model learns
+            // them in label-sorted bursts. Asserted here: what it learns from outcomes ranks held-out events.
+            assertTrue(delayedAuc > 0.6, "learnt from outcomes, it ranks held-out events: AUC " + delayedAuc);
+            assertTrue(Double.isFinite(servedLoss), "served scores judged: " + servedLoss);
+        } finally {
+            JobStack.cancelIfRunning(job);
+        }
+    }
+
+    /** Throws once, on the first outcome after it is armed, so the job restarts from its last checkpoint. */
+    static final class FailOnceArmed implements MapFunction<SourceRecord, SourceRecord>, CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        static final AtomicBoolean ARMED = new AtomicBoolean();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicLong COMPLETED = new AtomicLong();
+
+        static void reset() {
+            ARMED.set(false);
+            FAILED.set(false);
+            COMPLETED.set(0);
+        }
+
+        @Override
+        public SourceRecord map(SourceRecord value) {
+            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure between impressions and their outcomes");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            COMPLETED.accumulateAndGet(checkpointId, Math::max);
+        }
+    }
+}
