@@ -113,6 +113,11 @@ public final class JobConfig {
                             + " this long after it is learnt as a negative."),
             v -> v >= 1,
             "must be >= 1");
+    public static final ConfigOption<AttributionWindow.Release> LABEL_RELEASE = ConfigOptions.key("label.release")
+            .enumType(AttributionWindow.Release.class)
+            .defaultValue(AttributionWindow.Release.WINDOW_END)
+            .withDescription("When a joined impression goes to training: window-end (every one when its window"
+                    + " closes, so the delay does not depend on the label) or outcome (a positive at once).");
     public static final ConfigOption<Long> LABEL_IDLE_TIMEOUT = rule(
             ConfigOptions.key("label.idle-timeout")
                     .longType()
@@ -446,6 +451,7 @@ public final class JobConfig {
             LABEL_WINDOW,
             LABEL_OUT_OF_ORDERNESS,
             LABEL_IDLE_TIMEOUT,
+            LABEL_RELEASE,
             DELIVERY_GUARANTEE,
             MAX_RECORD_BYTES,
             MAX_ABS_VALUE,
@@ -857,7 +863,10 @@ public final class JobConfig {
     /** How long impressions wait for their outcomes. */
     public AttributionWindow attributionWindow() {
         return new AttributionWindow(
-                conf.get(LABEL_WINDOW), conf.get(LABEL_OUT_OF_ORDERNESS), conf.get(LABEL_IDLE_TIMEOUT));
+                conf.get(LABEL_WINDOW),
+                conf.get(LABEL_OUT_OF_ORDERNESS),
+                conf.get(LABEL_IDLE_TIMEOUT),
+                conf.get(LABEL_RELEASE));
     }
 
     public SeriesSpec series() {

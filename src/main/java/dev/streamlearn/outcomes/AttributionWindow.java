@@ -13,18 +13,40 @@ public final class AttributionWindow implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** When a joined impression is released to training. */
+    public enum Release {
+        /**
+         * Every impression when its window closes, positive or negative: the delay before training
+         * does not depend on the label, so no feature that trends with time (a timestamp, a hit
+         * count) can stand in for it.
+         */
+        WINDOW_END,
+        /**
+         * A positive as soon as its outcome arrives, a negative when its window closes: fresher
+         * positives, but they reach the trainer a window ahead of the negatives of the same time.
+         */
+        OUTCOME;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
     public final long windowMillis;
     public final long outOfOrdernessMillis;
+    public final Release release;
     /** Processing time after which an input subtask without records no longer holds event time back. */
     public final long idleAfterMillis;
 
-    public AttributionWindow(long windowMillis, long outOfOrdernessMillis, long idleAfterMillis) {
+    public AttributionWindow(long windowMillis, long outOfOrdernessMillis, long idleAfterMillis, Release release) {
         if (windowMillis < 1 || outOfOrdernessMillis < 0 || idleAfterMillis < 1) {
             throw new IllegalArgumentException("window and idle timeout must be >= 1 ms and out-of-orderness >= 0 ms");
         }
         this.windowMillis = windowMillis;
         this.outOfOrdernessMillis = outOfOrdernessMillis;
         this.idleAfterMillis = idleAfterMillis;
+        this.release = release;
     }
 
     /** When the window of an impression at {@code impressionTs} closes. */

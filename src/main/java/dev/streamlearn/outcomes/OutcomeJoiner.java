@@ -29,8 +29,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * The online joiner: keyed by request id, an impression waits in keyed state (RocksDB) for its
  * outcome until its {@link AttributionWindow} closes in event time. An outcome within the window
- * makes it a positive (the outcome's label), the window's end a negative (0): exactly one labeled
- * event per impression, out as JSON for the labeled-events topic. State and timers checkpoint
+ * makes it a positive (the outcome's label), no outcome a negative (0): exactly one labeled event
+ * per impression, out as JSON for the labeled-events topic, when the window closes (or, with
+ * {@link AttributionWindow.Release#OUTCOME}, a positive at once). State and timers checkpoint
  * with the job, so a restore neither loses nor repeats one. A closed impression is remembered for
  * one more window, so a late or repeated outcome is told from an unknown one; then nothing of it
  * is left. An outcome that comes before its impression waits until event time passes its own
@@ -158,6 +159,10 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
     public void processElement2(Outcome outcome, Context ctx, Collector<String> out) throws Exception {
         Impression impression = pending.value();
         if (impression != null) {
+            if (!Double.isNaN(impression.label)) {
+                duplicateOutcomes.inc(); // joined, waiting for its window's end: counted, never learnt twice
+                return;
+            }
             join(impression, outcome, ctx, out);
             return;
         }
@@ -214,9 +219,14 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
             ctx.output(DEAD_LETTERS, d);
             return;
         }
-        out.collect(JoinedEvent.of(impression, outcome.label));
         joined.inc();
         labelDelayMillis.update(Math.max(0, outcome.ts - impression.ts));
+        if (window.release == AttributionWindow.Release.WINDOW_END) {
+            impression.label = outcome.label; // learnt when the window closes, as the negatives of its time are
+            pending.update(impression);
+            return;
+        }
+        out.collect(JoinedEvent.of(impression, outcome.label));
         close(impression, true, ctx);
         ctx.timerService().deleteEventTimeTimer(window.closesAt(impression.ts));
     }
@@ -233,9 +243,12 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
         Impression impression = pending.value();
         if (impression != null && timestamp >= window.closesAt(impression.ts)) {
-            out.collect(JoinedEvent.of(impression, 0.0));
-            expired.inc();
-            close(impression, false, ctx);
+            boolean positive = !Double.isNaN(impression.label);
+            out.collect(JoinedEvent.of(impression, positive ? impression.label : 0.0));
+            if (!positive) {
+                expired.inc();
+            }
+            close(impression, positive, ctx);
         }
         ClosedImpression done = closed.value();
         if (done != null && timestamp >= done.forgetAt) {

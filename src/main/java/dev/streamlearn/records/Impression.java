@@ -14,6 +14,8 @@ public class Impression {
     public long modelVersion;
     /** The request's JSON as it came. */
     public String payload;
+    /** The label of its outcome once joined, while the impression waits for its window's end; NaN before. */
+    public double label = Double.NaN;
 
     public Impression() {}
 

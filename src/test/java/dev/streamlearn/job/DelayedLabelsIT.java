@@ -248,10 +248,15 @@ class DelayedLabelsIT {
                     prequentialDelayed,
                     prequentialLabeled,
                     servedLoss);
-            // not yet the same quality (issue 13 stays open on it): positives are joined at once and negatives at
-            // their window's end, and replayed many times faster than real time, with a restart, the model learns
-            // them in label-sorted bursts. Asserted here: what it learns from outcomes ranks held-out events.
-            assertTrue(delayedAuc > 0.6, "learnt from outcomes, it ranks held-out events: AUC " + delayedAuc);
+            // released at their windows' end (the default), examples reach the trainer in the order of their
+            // impressions, whatever their label: the model learns what the twin learns
+            assertTrue(
+                    Math.abs(delayedLoss - labeledLoss) < 0.05 * labeledLoss,
+                    "held-out log loss within 5 % of the model learnt from labeled events: " + delayedLoss + " vs "
+                            + labeledLoss);
+            assertTrue(
+                    Math.abs(delayedAuc - labeledAuc) < 0.03,
+                    "held-out AUC within 0.03 of it: " + delayedAuc + " vs " + labeledAuc);
             assertTrue(Double.isFinite(servedLoss), "served scores judged: " + servedLoss);
         } finally {
             JobStack.cancelIfRunning(job);
