@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -236,6 +237,43 @@ class OutcomeJoinerTest {
             assertEquals(12.5, out.get(0).get("label").asDouble());
             assertEquals(1.0, out.get(1).get("label").asDouble());
         }
+    }
+
+    /** Keyed state as the job keeps it: in RocksDB, snapshotted in full. */
+    @Test
+    void pendingStateIsAFewHundredBytesPerImpressionAndNoneWhenTheWindowsHaveClosed() throws Exception {
+        int pending = 10_000;
+        try (var h = harness(AttributionWindow.Release.WINDOW_END)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend(false));
+            h.open();
+            long empty = keyedBytes(h.snapshot(1, 1));
+            String features = null;
+            for (int i = 0; i < pending; i++) {
+                Impression impression = impression("request-" + i, T0 + i, 0.05);
+                features = impression.payload;
+                impressionIn(h, impression);
+            }
+            long full = keyedBytes(h.snapshot(2, 2));
+            double perImpression = (double) (full - empty) / pending;
+            h.processBothWatermarks(new Watermark(T0 + pending + 3 * WINDOW));
+            long after = keyedBytes(h.snapshot(3, 3));
+            System.out.printf(
+                    "joiner state in a RocksDB snapshot: %.0f bytes per pending impression (request JSON %d bytes);"
+                            + " %d bytes with none pending, %d bytes after every window closed%n",
+                    perImpression, features.length(), empty, after);
+            assertEquals(pending, joined(h).size());
+            assertEquals(0, h.numKeyedStateEntries());
+            assertTrue(
+                    perImpression < 2 * features.length() + 200,
+                    "the request, its score and version, a timer: " + perImpression + " bytes");
+            assertTrue(after < empty + 0.01 * (full - empty), "nothing left: " + after + " bytes");
+        }
+    }
+
+    private static long keyedBytes(OperatorSubtaskState snapshot) {
+        return snapshot.getManagedKeyedState().stream()
+                .mapToLong(s -> s.getStateSize())
+                .sum();
     }
 
     @Test
