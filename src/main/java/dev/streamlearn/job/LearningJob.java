@@ -8,11 +8,13 @@ import dev.streamlearn.model.store.ModelStoreSink;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,6 +24,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class LearningJob {
 
     public static final String JOB_NAME = "streamlearn";
+    /** How soon a topic created after the job started is read (the outcomes topic). */
+    static final long LATER_TOPIC_DISCOVERY_MILLIS = 30_000;
 
     private LearningJob() {}
 
@@ -112,7 +116,8 @@ public final class LearningJob {
                         JobConfig.TOPIC_OUTCOMES,
                         new RawRecordDeserializer(),
                         Operators.OUTCOME_SOURCE_UID,
-                        Operators.OUTCOME_SOURCE_NAME));
+                        Operators.OUTCOME_SOURCE_NAME,
+                        true)); // a job that joins no outcomes needs no outcomes topic
     }
 
     static DataStream<SourceRecord> source(
@@ -122,11 +127,31 @@ public final class LearningJob {
             RawRecordDeserializer deserializer,
             String uid,
             String name) {
-        KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
+        return source(env, config, topic, deserializer, uid, name, false);
+    }
+
+    /**
+     * @param mayBeCreatedLater subscribe by name pattern: the job runs without the topic and reads it
+     *     from its start once it exists (found within {@link #LATER_TOPIC_DISCOVERY_MILLIS})
+     */
+    static DataStream<SourceRecord> source(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            ConfigOption<String> topic,
+            RawRecordDeserializer deserializer,
+            String uid,
+            String name,
+            boolean mayBeCreatedLater) {
+        KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
                 .setProperties(config.kafkaClientProperties()) // first: the job's own settings below win
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setTopics(config.get(topic))
-                .setGroupId(config.get(JobConfig.GROUP_ID))
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS));
+        if (mayBeCreatedLater) {
+            builder.setTopicPattern(Pattern.compile(Pattern.quote(config.get(topic))))
+                    .setProperty("partition.discovery.interval.ms", String.valueOf(LATER_TOPIC_DISCOVERY_MILLIS));
+        } else {
+            builder.setTopics(config.get(topic));
+        }
+        KafkaSource<SourceRecord> source = builder.setGroupId(config.get(JobConfig.GROUP_ID))
                 .setStartingOffsets(startingOffsets(config.get(JobConfig.STARTING_OFFSETS)))
                 .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true")
