@@ -59,6 +59,16 @@ public final class AttributionWindow implements Serializable {
         return outcomeTs <= closesAt(impressionTs);
     }
 
+    /**
+     * When an outcome that came before any impression of its id is given up as unknown: a window
+     * after its own time. Its impression is no later than the outcome in event time, but may come
+     * later through the job (requests pass inference first), by more than the out-of-orderness
+     * when the job starts or catches up.
+     */
+    public long unknownAfter(long outcomeTs) {
+        return outcomeTs + windowMillis;
+    }
+
     /** How long a closed impression is remembered, to tell a late or repeated outcome from an unknown one. */
     public long forgetAt(long impressionTs) {
         return closesAt(impressionTs) + windowMillis;

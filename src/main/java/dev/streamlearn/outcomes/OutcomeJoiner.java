@@ -34,8 +34,7 @@ import org.apache.flink.util.OutputTag;
  * {@link AttributionWindow.Release#OUTCOME}, a positive at once). State and timers checkpoint
  * with the job, so a restore neither loses nor repeats one. A closed impression is remembered for
  * one more window, so a late or repeated outcome is told from an unknown one; then nothing of it
- * is left. An outcome that comes before its impression waits until event time passes its own
- * time.
+ * is left. An outcome that comes before its impression waits for it one window of event time.
  */
 public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Outcome, String>
         implements CheckpointedFunction {
@@ -150,7 +149,7 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         Outcome waiting = early.value();
         if (waiting != null) {
             early.clear();
-            ctx.timerService().deleteEventTimeTimer(waiting.ts);
+            ctx.timerService().deleteEventTimeTimer(window.unknownAfter(waiting.ts));
             join(impression, waiting, ctx, out);
         }
     }
@@ -187,9 +186,9 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
             duplicateOutcomes.inc();
             return;
         }
-        // its impression may still be on its way: wait until event time passes the outcome's own time
+        // its impression may still be on its way (requests pass inference first): wait a window
         early.update(outcome);
-        ctx.timerService().registerEventTimeTimer(outcome.ts);
+        ctx.timerService().registerEventTimeTimer(window.unknownAfter(outcome.ts));
     }
 
     /** An outcome for a pending impression: a positive if it is within the window and its label fits the model. */
@@ -255,7 +254,7 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
             closed.clear();
         }
         Outcome waiting = early.value();
-        if (waiting != null && timestamp >= waiting.ts) {
+        if (waiting != null && timestamp >= window.unknownAfter(waiting.ts)) {
             early.clear();
             unknown.inc();
             ctx.output(

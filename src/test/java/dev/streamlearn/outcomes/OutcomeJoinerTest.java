@@ -182,19 +182,24 @@ class OutcomeJoinerTest {
     }
 
     @Test
-    void anOutcomeForNoImpressionWaitsForItsTimeThenIsUnknown() throws Exception {
+    void anOutcomeForNoImpressionWaitsAWindowForItThenIsUnknown() throws Exception {
         try (var h = harness()) {
             h.open();
             outcomeIn(h, outcome("nobody", T0 + 10, 1));
-            // its impression may be on its way: the outcome waits
-            h.processBothWatermarks(new Watermark(T0));
+            outcomeIn(h, outcome("slow", T0 + 10, 1));
+            // their impressions may be on their way: the outcomes wait, also after event time passed them
+            h.processBothWatermarks(new Watermark(T0 + WINDOW));
             assertTrue(deadLetters(h).isEmpty());
+            impressionIn(h, impression("slow", T0 + 5, 0.4)); // behind event time: still joined
+            assertEquals(
+                    List.of("slow"),
+                    joined(h).stream().map(e -> e.get("id").asText()).toList());
             impressionIn(h, impression("early", T0, 0.4));
             outcomeIn(h, outcome("early2", T0 + 20, 1));
             impressionIn(h, impression("early2", T0 + 5, 0.4)); // came after its outcome: joined then
-            assertEquals(1, joined(h).size());
-            assertEquals("early2", joined(h).get(0).get("id").asText());
-            h.processBothWatermarks(new Watermark(T0 + 10));
+            assertEquals(2, joined(h).size());
+            assertEquals("early2", joined(h).get(1).get("id").asText());
+            h.processBothWatermarks(new Watermark(T0 + 10 + WINDOW));
             List<DeadLetter> dead = deadLetters(h);
             assertEquals(1, dead.size());
             assertEquals("outcome-unknown", dead.get(0).reason);
