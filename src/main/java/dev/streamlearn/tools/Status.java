@@ -98,7 +98,7 @@ public final class Status implements Callable<Integer> {
                 id = active.get(0);
             }
             if (waitRunning > 0) {
-                if (!awaitRunning(rest, id, out)) {
+                if (!awaitRunning(rest, id, out, watch > 0)) {
                     return 4;
                 }
                 if (watch <= 0) {
@@ -130,8 +130,12 @@ public final class Status implements Callable<Integer> {
         }
     }
 
-    /** Waits until every task of {@code job} runs; false (having said why) after {@link #waitRunning} seconds. */
-    private boolean awaitRunning(ClusterMetrics rest, String job, PrintStream out)
+    /**
+     * Waits until every task of {@code job} runs (with {@code sourcesSuffice}: until its sources run,
+     * so progress shows while sinks still open); false (having said why) after {@link #waitRunning}
+     * seconds.
+     */
+    private boolean awaitRunning(ClusterMetrics rest, String job, PrintStream out, boolean sourcesSuffice)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + waitRunning * 1_000_000_000L;
         String said = null;
@@ -141,6 +145,10 @@ public final class Status implements Callable<Integer> {
                 if (said != null) {
                     out.println("every task of job " + job + " runs");
                 }
+                return true;
+            }
+            if (sourcesSuffice && sourcesRun(rest.get("/jobs/" + job))) {
+                out.println("the sources of job " + job + " run; the lines say which tasks still start");
                 return true;
             }
             if (System.nanoTime() > deadline) {
@@ -183,6 +191,21 @@ public final class Status implements Callable<Integer> {
         return b.toString();
     }
 
+    /** Whether the job runs and every subtask of its sources does: events are read and parsed. */
+    static boolean sourcesRun(JsonNode overview) {
+        if (!"RUNNING".equals(overview.path("state").asText())) {
+            return false;
+        }
+        for (JsonNode vertex : overview.path("vertices")) {
+            if (vertex.path("name").asText().startsWith("Source:")
+                    && vertex.path("tasks").path("RUNNING").asInt()
+                            < vertex.path("parallelism").asInt()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One progress line of {@code job}, submitted at {@code startedMillis}. */
     static String line(ClusterMetrics rest, String job, long startedMillis) throws IOException, InterruptedException {
         Map<String, Double> m = rest.sums(job, suffixes(rest, job));
@@ -204,6 +227,12 @@ public final class Status implements Callable<Integer> {
             }
         }
         b.append(String.format(" | predictions %.0f | dead letters %.0f", served(m), deadLetters(m)));
+        JsonNode overview = rest.get("/jobs/" + job);
+        int tasks = overview.path("vertices").size();
+        int running = overview.path("status-counts").path("RUNNING").asInt();
+        if (running < tasks) {
+            b.append(String.format(" | %d of %d tasks run", running, tasks));
+        }
         return b.toString();
     }
 
