@@ -86,21 +86,24 @@ public final class LearningJob {
                         JobConfig.TOPIC_LABELED,
                         new RawRecordDeserializer(config.labeledSkipBefore()),
                         Operators.LABELED_SOURCE_UID,
-                        Operators.LABELED_SOURCE_NAME),
+                        Operators.LABELED_SOURCE_NAME,
+                        false),
                 source(
                         env,
                         config,
                         JobConfig.TOPIC_REQUESTS,
                         new RawRecordDeserializer(),
                         Operators.REQUEST_SOURCE_UID,
-                        Operators.REQUEST_SOURCE_NAME),
+                        Operators.REQUEST_SOURCE_NAME,
+                        false),
                 source(
                         env,
                         config,
                         JobConfig.TOPIC_CONTROL,
                         new RawRecordDeserializer(),
                         Operators.CONTROL_SOURCE_UID,
-                        Operators.CONTROL_SOURCE_NAME),
+                        Operators.CONTROL_SOURCE_NAME,
+                        false),
                 config.series() == null
                         ? null
                         : source(
@@ -109,7 +112,8 @@ public final class LearningJob {
                                 JobConfig.TOPIC_SERIES,
                                 new RawRecordDeserializer(),
                                 Operators.SERIES_SOURCE_UID,
-                                Operators.SERIES_SOURCE_NAME),
+                                Operators.SERIES_SOURCE_NAME,
+                                false),
                 source(
                         env,
                         config,
@@ -118,16 +122,6 @@ public final class LearningJob {
                         Operators.OUTCOME_SOURCE_UID,
                         Operators.OUTCOME_SOURCE_NAME,
                         true)); // a job that joins no outcomes needs no outcomes topic
-    }
-
-    static DataStream<SourceRecord> source(
-            StreamExecutionEnvironment env,
-            JobConfig config,
-            ConfigOption<String> topic,
-            RawRecordDeserializer deserializer,
-            String uid,
-            String name) {
-        return source(env, config, topic, deserializer, uid, name, false);
     }
 
     /**

@@ -75,7 +75,7 @@ public final class PassThroughJob {
             String parserUid,
             String parserName,
             JsonRecordSerializer.Field<T> passed) {
-        LearningJob.source(env, config, topic, new RawRecordDeserializer(), sourceUid, sourceName)
+        LearningJob.source(env, config, topic, new RawRecordDeserializer(), sourceUid, sourceName, false)
                 .process(parser)
                 .uid(parserUid)
                 .name(parserName)

@@ -132,14 +132,14 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
     public void processElement1(Impression impression, Context ctx, Collector<String> out) throws Exception {
         if (pending.value() != null || closed.value() != null) {
             duplicateImpressions.inc();
-            DeadLetter d = deadLetter(
+            reject(
+                    ctx,
                     DeadLetterReason.DUPLICATE_IMPRESSION,
                     "request id '" + impression.id + "' is already an impression within its window; ids of"
                             + " remembered requests must be unique",
                     requestsTopic,
-                    impression.payload);
-            d.modelId = impression.modelId;
-            ctx.output(DEAD_LETTERS, d);
+                    impression.payload,
+                    impression.modelId);
             return;
         }
         logged.inc();
@@ -171,14 +171,14 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
                 duplicateOutcomes.inc(); // counted, never learnt twice
             } else {
                 late.inc();
-                ctx.output(
-                        DEAD_LETTERS,
-                        deadLetter(
-                                DeadLetterReason.OUTCOME_LATE,
-                                "the attribution window of request '" + outcome.id
-                                        + "' had closed; it was learnt as a negative",
-                                outcomesTopic,
-                                outcome.payload));
+                reject(
+                        ctx,
+                        DeadLetterReason.OUTCOME_LATE,
+                        "the attribution window of request '" + outcome.id
+                                + "' had closed; it was learnt as a negative",
+                        outcomesTopic,
+                        outcome.payload,
+                        null);
             }
             return;
         }
@@ -196,26 +196,26 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         ModelSpec spec = models.get(impression.modelId);
         if (!spec.loss.acceptsLabel(outcome.label)) {
             refused.inc();
-            DeadLetter d = deadLetter(
+            reject(
+                    ctx,
                     DeadLetterReason.BAD_LABEL,
                     "label " + outcome.label + " is not valid for " + spec.loss.labelRule() + " (model '"
                             + impression.modelId + "')",
                     outcomesTopic,
-                    outcome.payload);
-            d.modelId = impression.modelId;
-            ctx.output(DEAD_LETTERS, d);
+                    outcome.payload,
+                    impression.modelId);
             return;
         }
         if (!window.attributes(impression.ts, outcome.ts)) {
             late.inc(); // the impression becomes a negative when event time reaches its window's end
-            DeadLetter d = deadLetter(
+            reject(
+                    ctx,
                     DeadLetterReason.OUTCOME_LATE,
                     "outcome at " + outcome.ts + " is after the attribution window of request '" + outcome.id
                             + "' (closed at " + window.closesAt(impression.ts) + ")",
                     outcomesTopic,
-                    outcome.payload);
-            d.modelId = impression.modelId;
-            ctx.output(DEAD_LETTERS, d);
+                    outcome.payload,
+                    impression.modelId);
             return;
         }
         joined.inc();
@@ -257,18 +257,22 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         if (waiting != null && timestamp >= window.unknownAfter(waiting.ts)) {
             early.clear();
             unknown.inc();
-            ctx.output(
-                    DEAD_LETTERS,
-                    deadLetter(
-                            DeadLetterReason.OUTCOME_UNKNOWN,
-                            "no impression with request id '" + waiting.id + "' was logged before the outcome (or"
-                                    + " it was closed more than a window ago)",
-                            outcomesTopic,
-                            waiting.payload));
+            reject(
+                    ctx,
+                    DeadLetterReason.OUTCOME_UNKNOWN,
+                    "no impression with request id '" + waiting.id + "' was logged before the outcome (or"
+                            + " it was closed more than a window ago)",
+                    outcomesTopic,
+                    waiting.payload,
+                    null);
         }
     }
 
-    private DeadLetter deadLetter(DeadLetterReason reason, String detail, String topic, String payload) {
-        return new DeadLetter(reason, detail, topic, payload, deadLetterPayloadChars);
+    /** Sends a record the join cannot use to the dead-letter topic, with the model it was for (null: unknown). */
+    private void reject(
+            Context ctx, DeadLetterReason reason, String detail, String topic, String payload, String modelId) {
+        DeadLetter d = new DeadLetter(reason, detail, topic, payload, deadLetterPayloadChars);
+        d.modelId = modelId;
+        ctx.output(DEAD_LETTERS, d);
     }
 }

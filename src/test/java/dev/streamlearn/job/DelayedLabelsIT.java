@@ -25,10 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -88,7 +84,7 @@ class DelayedLabelsIT {
         StreamExecutionEnvironment env = stack.env("delayed");
         LearningJob.KafkaInputs in = LearningJob.readFromKafka(env, config);
         DataStream<SourceRecord> outcomes = in.outcomes
-                .map(new FailOnceArmed())
+                .map(new RecoveryIT.FailOnceAfterCheckpoint())
                 .returns(SourceRecord.class)
                 .uid("test-outcome-failure")
                 .name("failure injection");
@@ -100,7 +96,7 @@ class DelayedLabelsIT {
                 LearningJob.modelLogSink(config),
                 LearningJob.storeSink(config));
         outputs.writeJoinedEventsTo(LearningJob.joinedEventSink(config));
-        FailOnceArmed.reset();
+        RecoveryIT.FailOnceAfterCheckpoint.reset();
         JobClient job = env.executeAsync("delayed-labels-it");
         JobMetrics metrics = stack.metrics(job);
         String requests = config.get(JobConfig.TOPIC_REQUESTS);
@@ -133,12 +129,12 @@ class DelayedLabelsIT {
                 }
                 return metrics.longValue(OutcomeJoiner.IMPRESSIONS_LOGGED) >= EVENTS / 3;
             });
-            long completed = FailOnceArmed.COMPLETED.get();
+            long completed = RecoveryIT.FailOnceAfterCheckpoint.COMPLETED.get();
             Await.until(
                     "a checkpoint with impressions pending",
                     TIMEOUT,
-                    () -> FailOnceArmed.COMPLETED.get() >= completed + 2);
-            FailOnceArmed.ARMED.set(true);
+                    () -> RecoveryIT.FailOnceAfterCheckpoint.COMPLETED.get() >= completed + 2);
+            RecoveryIT.FailOnceAfterCheckpoint.ARMED.set(true);
             assertEquals(0, generated.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the generator sent every record");
             // event time passes the last window: an outcome for no impression, two windows after the last event
             long end = spec.startMillis + (EVENTS - 1) * spec.stepMillis + 2 * WINDOW_MILLIS;
@@ -157,7 +153,7 @@ class DelayedLabelsIT {
                     "the twin trained",
                     TIMEOUT,
                     () -> metrics.longValue("model." + LABELED + ".examplesTrained") == EVENTS);
-            assertTrue(FailOnceArmed.FAILED.get(), "the failure was injected");
+            assertTrue(RecoveryIT.FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
             assertTrue(metrics.longValue("numRestarts") >= 1, "the job restarted");
 
             // exactly once: the labeled topic holds one joined event per impression, and the model learnt each once
@@ -260,33 +256,6 @@ class DelayedLabelsIT {
             assertTrue(Double.isFinite(servedLoss), "served scores judged: " + servedLoss);
         } finally {
             JobStack.cancelIfRunning(job);
-        }
-    }
-
-    /** Throws once, on the first outcome after it is armed, so the job restarts from its last checkpoint. */
-    static final class FailOnceArmed implements MapFunction<SourceRecord, SourceRecord>, CheckpointListener {
-        private static final long serialVersionUID = 1L;
-        static final AtomicBoolean ARMED = new AtomicBoolean();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        static final AtomicLong COMPLETED = new AtomicLong();
-
-        static void reset() {
-            ARMED.set(false);
-            FAILED.set(false);
-            COMPLETED.set(0);
-        }
-
-        @Override
-        public SourceRecord map(SourceRecord value) {
-            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure between impressions and their outcomes");
-            }
-            return value;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            COMPLETED.accumulateAndGet(checkpointId, Math::max);
         }
     }
 }
