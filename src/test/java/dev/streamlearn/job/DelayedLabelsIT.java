@@ -253,6 +253,9 @@ class DelayedLabelsIT {
             assertTrue(
                     Math.abs(delayedAuc - labeledAuc) < 0.03,
                     "held-out AUC within 0.03 of it: " + delayedAuc + " vs " + labeledAuc);
+            assertTrue(
+                    Math.abs(prequentialDelayed - prequentialLabeled) < 0.05 * prequentialLabeled,
+                    "prequential log loss within 5 %: " + prequentialDelayed + " vs " + prequentialLabeled);
             assertTrue(Double.isFinite(servedLoss), "served scores judged: " + servedLoss);
         } finally {
             JobStack.cancelIfRunning(job);
