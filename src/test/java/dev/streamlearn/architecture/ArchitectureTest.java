@@ -45,7 +45,7 @@ class ArchitectureTest {
             c -> !AN_ADAPTER.test(c)
                     && c.getPackageName()
                             .matches(
-                                    "dev\\.streamlearn\\.(features|metrics|records|model|training|inference|series|ingest|batch|evaluation|outcomes)"));
+                                    "dev\\.streamlearn\\.(features|metrics|records|model|training|inference|series|ingest|batch|evaluation|outcomes|entities)"));
 
     private static final ArchRule THEMATHIMPORTSNOTHINGFROMFLINK = noClasses()
             .that(THE_MATH)
