@@ -1,5 +1,6 @@
 package dev.streamlearn.entities;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,9 @@ public final class EntityFeatures {
     private final String field;
     private final long[] halfLivesMillis;
     private final double priorStrength;
+    /** How long ago an entity with no history counts as last seen. */
+    private final long longestHalfLifeMillis;
+
     private final String[] names;
 
     /**
@@ -36,6 +40,7 @@ public final class EntityFeatures {
         this.field = field;
         this.halfLivesMillis = halfLivesMillis.clone();
         this.priorStrength = priorStrength;
+        this.longestHalfLifeMillis = Arrays.stream(halfLivesMillis).max().getAsLong();
         this.names = new String[2 * halfLivesMillis.length + 1];
         for (int i = 0; i < halfLivesMillis.length; i++) {
             String span = span(halfLivesMillis[i]);
@@ -67,11 +72,8 @@ public final class EntityFeatures {
             out[2 * i] = Math.log1p(events);
             out[2 * i + 1] = (labels + prior * priorStrength) / (events + priorStrength);
         }
-        long longest = 0;
-        for (long h : halfLivesMillis) {
-            longest = Math.max(longest, h);
-        }
-        long since = s.isEmpty() ? longest : Math.max(0, Math.min(longest, ts - s.newestTs));
+        long since =
+                s.isEmpty() ? longestHalfLifeMillis : Math.max(0, Math.min(longestHalfLifeMillis, ts - s.newestTs));
         out[out.length - 1] = Math.log1p(since / 1000.0);
     }
 

@@ -24,6 +24,7 @@ import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.training.TrainerFunction;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -230,22 +231,25 @@ public final class JobTopology {
      * through the labeled-events topic: the trainer is upstream of inference, and a dataflow has
      * no cycles.
      */
+    /** Records in the window's event time: their own timestamps, its out-of-orderness and idle timeout. */
+    private static <T> SingleOutputStreamOperator<T> eventTime(
+            DataStream<T> records, AttributionWindow window, SerializableTimestampAssigner<T> timestamp) {
+        return records.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<T>forBoundedOutOfOrderness(Duration.ofMillis(window.outOfOrdernessMillis))
+                        .withTimestampAssigner(timestamp)
+                        .withIdleness(Duration.ofMillis(window.idleAfterMillis)));
+    }
+
     private static SingleOutputStreamOperator<String> joinOutcomes(
             JobConfig config, SingleOutputStreamOperator<Prediction> predictions, DataStream<Outcome> outcomes) {
         AttributionWindow window = config.attributionWindow();
-        Duration outOfOrder = Duration.ofMillis(window.outOfOrdernessMillis);
-        Duration idle = Duration.ofMillis(window.idleAfterMillis);
-        DataStream<Impression> impressions = predictions
-                .getSideOutput(InferenceFunction.IMPRESSIONS)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<Impression>forBoundedOutOfOrderness(outOfOrder)
-                        .withTimestampAssigner((impression, kafkaTs) -> impression.ts)
-                        .withIdleness(idle))
+        DataStream<Impression> impressions = eventTime(
+                        predictions.getSideOutput(InferenceFunction.IMPRESSIONS),
+                        window,
+                        (impression, kafkaTs) -> impression.ts)
                 .uid(Operators.IMPRESSION_TIME_UID)
                 .name(Operators.IMPRESSION_TIME_NAME);
-        DataStream<Outcome> timedOutcomes = outcomes.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<Outcome>forBoundedOutOfOrderness(outOfOrder)
-                                .withTimestampAssigner((outcome, kafkaTs) -> outcome.ts)
-                                .withIdleness(idle))
+        DataStream<Outcome> timedOutcomes = eventTime(outcomes, window, (outcome, kafkaTs) -> outcome.ts)
                 .uid(Operators.OUTCOME_TIME_UID)
                 .name(Operators.OUTCOME_TIME_NAME);
         return impressions

@@ -1,6 +1,7 @@
 package dev.streamlearn.outcomes;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * How long an impression waits for its outcome, in event time: an outcome stamped within
@@ -29,7 +30,7 @@ public final class AttributionWindow implements Serializable {
 
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -51,6 +51,17 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
     public static final String OUTCOMES_DUPLICATE = "outcomesDuplicate";
     public static final String OUTCOMES_REFUSED = "outcomesRefused";
     public static final String LABEL_DELAY_MILLIS = "labelDelayMillis";
+    /** The joiner's counts (and gauge), for tools that read them all. */
+    public static final List<String> COUNTS = List.of(
+            IMPRESSIONS_LOGGED,
+            IMPRESSIONS_PENDING,
+            IMPRESSIONS_JOINED,
+            IMPRESSIONS_EXPIRED,
+            IMPRESSIONS_DUPLICATE,
+            OUTCOMES_LATE,
+            OUTCOMES_UNKNOWN,
+            OUTCOMES_DUPLICATE,
+            OUTCOMES_REFUSED);
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("join-dead-letters", TypeInformation.of(DeadLetter.class));

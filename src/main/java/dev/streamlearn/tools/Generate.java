@@ -132,18 +132,12 @@ public final class Generate implements Callable<Integer> {
             if (kafka == null) {
                 throw new IllegalArgumentException("--delayed-outcomes sends to Kafka: give --bootstrap");
             }
-            delayed.send(
-                    stream.take((int) events),
-                    requestsTopic,
-                    "gen-" + seed + "-",
-                    new KafkaSender(kafka, rate, quiet, System.err),
-                    System.err);
+            delayed.send(stream.take((int) events), requestsTopic, "gen-" + seed + "-", sender(), System.err);
             return 0;
         }
         if (kafka != null) {
             // items are sent in order, so the stream is drawn as it is sent
-            long sent = new KafkaSender(kafka, rate, quiet, System.err)
-                    .sendAll((int) events, (records, i) -> records.send(topic, null, stream.next().json));
+            long sent = sender().sendAll((int) events, (records, i) -> records.send(topic, null, stream.next().json));
             System.err.printf("generate: sent %d events to %s%n", sent, topic);
             return 0;
         }
@@ -156,5 +150,9 @@ public final class Generate implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private KafkaSender sender() {
+        return new KafkaSender(kafka, rate, quiet, System.err);
     }
 }

@@ -51,17 +51,6 @@ public final class Status implements Callable<Integer> {
                     + " only waits.")
     int waitRunning;
 
-    private static final List<String> JOINER_METRICS = List.of(
-            OutcomeJoiner.IMPRESSIONS_LOGGED,
-            OutcomeJoiner.IMPRESSIONS_PENDING,
-            OutcomeJoiner.IMPRESSIONS_JOINED,
-            OutcomeJoiner.IMPRESSIONS_EXPIRED,
-            OutcomeJoiner.IMPRESSIONS_DUPLICATE,
-            OutcomeJoiner.OUTCOMES_LATE,
-            OutcomeJoiner.OUTCOMES_UNKNOWN,
-            OutcomeJoiner.OUTCOMES_DUPLICATE,
-            OutcomeJoiner.OUTCOMES_REFUSED);
-
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
         names.add(InferenceFunction.PREDICTIONS_SERVED);
@@ -373,7 +362,7 @@ public final class Status implements Callable<Integer> {
     private static String[] suffixes(ClusterMetrics rest, String job) throws IOException, InterruptedException {
         List<String> s = new ArrayList<>(
                 List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
-        s.addAll(JOINER_METRICS);
+        s.addAll(OutcomeJoiner.COUNTS);
         for (String model : models(rest, job)) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);
