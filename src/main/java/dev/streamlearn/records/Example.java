@@ -1,6 +1,9 @@
 package dev.streamlearn.records;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /** A labeled event after parsing and feature hashing: what a trainer learns from. */
+@TypeInfo(ExampleTypeInfo.Factory.class)
 public class Example {
     public String modelId;
     public String id;
