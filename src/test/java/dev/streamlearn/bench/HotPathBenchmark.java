@@ -9,14 +9,26 @@ import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.ExampleSerializer;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesScale;
 import dev.streamlearn.training.Learner;
 import dev.streamlearn.training.ModelTrainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,6 +71,42 @@ public class HotPathBenchmark {
     private ModelTrainer wideTrainer;
     private Learner wideLearner;
     private Example[] wideExamples;
+    // the parsed click examples, serialized once by each serializer, for reading on the trainer side
+    private byte[][] clickExamplesOwn;
+    private byte[][] clickExamplesPojo;
+    private final DataInputDeserializer in = new DataInputDeserializer();
+    private final TypeSerializer<Example> pojoSerializer = pojoSerializer();
+
+    /** Flink's POJO serializer of an example, as examples were read before they had their own. */
+    private static TypeSerializer<Example> pojoSerializer() {
+        Map<String, TypeInformation<?>> fields = new HashMap<>();
+        fields.put("modelId", Types.STRING);
+        fields.put("id", Types.STRING);
+        fields.put("ts", Types.LONG);
+        fields.put("label", Types.DOUBLE);
+        fields.put("weight", Types.DOUBLE);
+        fields.put("features", TypeInformation.of(Features.class));
+        fields.put("partition", Types.INT);
+        fields.put("offset", Types.LONG);
+        fields.put("servedScore", Types.DOUBLE);
+        fields.put("series", TypeInformation.of(SeriesScale.class));
+        return Types.POJO(Example.class, fields).createSerializer(new SerializerConfigImpl());
+    }
+
+    private static byte[][] serialized(Example[] examples, TypeSerializer<Example> serializer) {
+        byte[][] out = new byte[examples.length][];
+        DataOutputSerializer buffer = new DataOutputSerializer(1024);
+        try {
+            for (int i = 0; i < examples.length; i++) {
+                buffer.clear();
+                serializer.serialize(examples[i], buffer);
+                out[i] = buffer.getCopyOfBuffer();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
 
     @Setup
     public void setUp() {
@@ -77,6 +125,11 @@ public class HotPathBenchmark {
                 Map.of(clicks.model, ModelSpec.builder(clicks.model).build()), InputLimits.defaults(), "bench");
         clickRecords =
                 new ClickStream(clicks).take(EVENTS).stream().map(e -> e.json).toArray(String[]::new);
+        Example[] clickExamples = Arrays.stream(clickRecords)
+                .map(r -> clickParser.parseLabeled(r).value())
+                .toArray(Example[]::new);
+        clickExamplesOwn = serialized(clickExamples, ExampleSerializer.INSTANCE);
+        clickExamplesPojo = serialized(clickExamples, pojoSerializer);
         trainer = new ModelTrainer(spec);
         wideTrainer = new ModelTrainer(spec);
         wideLearner = new Learner(spec);
@@ -113,6 +166,24 @@ public class HotPathBenchmark {
     public void parseValidateAndHashClicks(Blackhole bh) {
         for (String r : clickRecords) {
             bh.consume(clickParser.parseLabeled(r));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineReadClickExamplePojo(Blackhole bh) throws IOException {
+        for (byte[] bytes : clickExamplesPojo) {
+            in.setBuffer(bytes);
+            bh.consume(pojoSerializer.deserialize(in));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void readClickExample(Blackhole bh) throws IOException {
+        for (byte[] bytes : clickExamplesOwn) {
+            in.setBuffer(bytes);
+            bh.consume(ExampleSerializer.INSTANCE.deserialize(in));
         }
     }
 
