@@ -1,5 +1,11 @@
 package dev.streamlearn.evaluation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlearn.entities.EntityEnrichment;
+import dev.streamlearn.entities.EntityFeatures;
+import dev.streamlearn.entities.EntityStats;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
@@ -25,6 +31,7 @@ import java.util.TreeMap;
 public final class PrequentialRun {
 
     private static final String TOPIC = "evaluate";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PrequentialRun() {}
 
@@ -45,17 +52,65 @@ public final class PrequentialRun {
 
     /** Labeled events in the wire format, parsed and hashed for the model. */
     public static Stream ofEvents(ModelSpec spec, Iterable<String> events, InputLimits limits) {
+        return ofEvents(spec, events, limits, null);
+    }
+
+    /**
+     * Labeled events in the wire format, parsed and hashed for the model, and when {@code
+     * entities} is given, each with the features of its entities as they were before its label.
+     */
+    public static Stream ofEvents(
+            ModelSpec spec, Iterable<String> events, InputLimits limits, EntityEnrichment entities) {
         EventParser parser = new EventParser(Map.of(spec.id, spec), limits, TOPIC);
         Stream stream = new Stream(false);
+        List<Map<String, EntityStats>> states = new ArrayList<>();
+        for (int f = 0; entities != null && f < entities.fieldCount(); f++) {
+            states.add(new HashMap<>());
+        }
         for (String event : events) {
             ParseResult<Example> r = parser.parseLabeled(event);
             if (r.isOk()) {
-                stream.examples.add(r.value());
+                Example e = r.value();
+                if (entities != null) {
+                    withEntities(e, event, entities, states);
+                }
+                stream.examples.add(e);
             } else {
                 stream.reject(r.deadLetter().reason);
             }
         }
         return stream;
+    }
+
+    private static void withEntities(
+            Example e, String event, EntityEnrichment entities, List<Map<String, EntityStats>> states) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(event);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("the parser accepted an event Jackson cannot read", impossible);
+        }
+        for (int f = 0; f < entities.fieldCount(); f++) {
+            EntityFeatures field = entities.field(f);
+            String value = entityValue(json, field.field());
+            // an event without the entity gets the neutral values, and counts for nobody
+            EntityStats stats =
+                    value == null ? field.empty() : states.get(f).computeIfAbsent(value, v -> field.empty());
+            e.features = entities.with(e.features, f, stats, e.ts);
+            if (value != null) {
+                entities.count(f, stats, e.ts, e.label);
+            }
+        }
+        entities.prior().add(e.label);
+    }
+
+    /** The entity's value: from the event's {@code entities} object, else from its features; null when it has none. */
+    static String entityValue(JsonNode event, String field) {
+        JsonNode v = event.path("entities").path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            v = event.path("features").path(field);
+        }
+        return v.isValueNode() && !v.isNull() ? v.asText() : null;
     }
 
     /** Time-series points, through the same lag windows as the job, one state per series. */

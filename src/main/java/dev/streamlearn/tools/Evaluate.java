@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.datasets.DatasetSource;
+import dev.streamlearn.entities.EntityEnrichment;
+import dev.streamlearn.entities.EntityFeatures;
+import dev.streamlearn.entities.LabelMean;
 import dev.streamlearn.evaluation.Baselines;
 import dev.streamlearn.evaluation.LearningCurve;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
+import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,6 +90,32 @@ public final class Evaluate implements Callable<Integer> {
                     + " guard may roll back to (default ${DEFAULT-VALUE}).")
     int storeEvery;
 
+    @Option(
+            names = "--entities",
+            paramLabel = "FIELD",
+            split = ",",
+            description = "Adds per-entity statistics of these fields (e.g. user,item; the value from the event's"
+                    + " entities object, else its features) as numeric features: decayed events, smoothed label"
+                    + " rate per half-life, time since the last event; each as it was before the event's label"
+                    + " (issue 14: evaluation only so far, the job does not compute them yet).")
+    List<String> entities = new ArrayList<>();
+
+    @Option(
+            names = "--entity-half-lives",
+            paramLabel = "DURATION",
+            split = ",",
+            defaultValue = "1h,1d",
+            description = "Half-lives of the entity statistics, as 90s, 30m, 1h, 1d (default ${DEFAULT-VALUE}).")
+    List<String> entityHalfLives = new ArrayList<>();
+
+    @Option(
+            names = "--entity-prior-strength",
+            paramLabel = "EVENTS",
+            defaultValue = "10",
+            description = "How many events of the stream's recent mean label a new entity's rate starts with"
+                    + " (default ${DEFAULT-VALUE}).")
+    double entityPriorStrength;
+
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
@@ -135,7 +166,11 @@ public final class Evaluate implements Callable<Integer> {
                         source.isSeries() ? "forecasts" : "examples",
                         rejectedCount(scores),
                         rejectedDetail(scores),
-                        describe(spec));
+                        describe(spec)
+                                + (entities.isEmpty()
+                                        ? ""
+                                        : "; entity features of " + String.join(",", entities) + " (half-lives "
+                                                + String.join(",", entityHalfLives) + ")"));
                 out.println(line("whole stream", whole));
                 out.println(line(String.format(Locale.ROOT, "last %.0f %%", 100 * tail), last));
                 Path curveFile = curveFile(name);
@@ -179,12 +214,38 @@ public final class Evaluate implements Callable<Integer> {
         return 0;
     }
 
-    private static PrequentialRun.Stream stream(
+    private PrequentialRun.Stream stream(
             ModelSpec spec, JobConfig config, List<DatasetEvent> events, List<SeriesPoint> points) {
         return points != null
                 ? PrequentialRun.ofSeries(spec, config.series(), points)
                 : PrequentialRun.ofEvents(
-                        spec, () -> events.stream().map(e -> e.json).iterator(), config.inputLimits());
+                        spec,
+                        () -> events.stream().map(e -> e.json).iterator(),
+                        config.inputLimits(),
+                        entityEnrichment(spec));
+    }
+
+    /** The entity features of --entities, new for every pass over the stream; null without them. */
+    private EntityEnrichment entityEnrichment(ModelSpec spec) {
+        if (entities.isEmpty()) {
+            return null;
+        }
+        long[] halfLives =
+                entityHalfLives.stream().mapToLong(Evaluate::halfLifeMillis).toArray();
+        String rateName = spec.loss == Loss.LOGISTIC ? "rate" : "mean";
+        EntityFeatures[] fields = entities.stream()
+                .map(f -> new EntityFeatures(f, halfLives, entityPriorStrength, rateName))
+                .toArray(EntityFeatures[]::new);
+        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits), new LabelMean(10_000, 0));
+    }
+
+    private static long halfLifeMillis(String span) {
+        try {
+            return TimeUtils.parseDuration(span.trim()).toMillis();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--entity-half-lives: '" + span + "' is not a duration like 90s, 30m, 1h, 1d");
+        }
     }
 
     /** The baselines' metrics on the last part, printed and as JSON. */

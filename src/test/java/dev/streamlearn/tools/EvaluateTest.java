@@ -97,6 +97,29 @@ class EvaluateTest {
     }
 
     @Test
+    void entityFeaturesAreAddedToEveryExampleAndChangeWhatIsLearnt() throws Exception {
+        Run without = run("--file", clicks.toString(), "--curve", "none");
+        Run with = run(
+                "--file",
+                clicks.toString(),
+                "--curve",
+                "none",
+                "--entities",
+                "user,item",
+                "--entity-half-lives",
+                "10m,1h");
+        assertEquals(0, with.status, with.err);
+        assertTrue(with.out.get(0).contains("entity features of user,item (half-lives 10m,1h)"), with.out.get(0));
+        assertEquals(5000, with.last().get("examples").asInt());
+        assertTrue(with.last().get("logLoss").asDouble()
+                != without.last().get("logLoss").asDouble());
+
+        Run bad = run("--file", clicks.toString(), "--entities", "user", "--entity-half-lives", "soon");
+        assertEquals(2, bad.status);
+        assertEquals("evaluate: --entity-half-lives: 'soon' is not a duration like 90s, 30m, 1h, 1d", bad.err.trim());
+    }
+
+    @Test
     void aSeriesGoesThroughTheJobsLagWindowsAndIsJudgedInItsOwnScale() throws Exception {
         List<String> lines = new ArrayList<>(List.of("ts,value"));
         Random noise = new Random(2);

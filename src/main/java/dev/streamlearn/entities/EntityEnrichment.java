@@ -1,0 +1,65 @@
+package dev.streamlearn.entities;
+
+import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.records.Features;
+import java.util.Arrays;
+
+/**
+ * Adds the features of an event's entities (one value per entity field: a user id, an item id)
+ * to the event's own, as numeric features hashed by name, so they are scaled and learnt like
+ * every other numeric feature. Point in time: a labeled event gets the state from before its own
+ * label, then {@link #count} adds the label; a request only reads. Where the state lives is the
+ * caller's: the job keeps it in keyed state, the evaluation in a map.
+ */
+public final class EntityEnrichment {
+
+    private final EntityFeatures[] fields;
+    // per field, the coordinate of each of its features
+    private final int[][] coordinates;
+    private final double[] values;
+    private final LabelMean prior;
+
+    public EntityEnrichment(EntityFeatures[] fields, FeatureHasher hasher, LabelMean prior) {
+        this.fields = fields.clone();
+        this.coordinates = new int[fields.length][];
+        for (int f = 0; f < fields.length; f++) {
+            String[] names = fields[f].names();
+            coordinates[f] = new int[names.length];
+            for (int k = 0; k < names.length; k++) {
+                coordinates[f][k] = hasher.numericIndex(names[k]);
+            }
+        }
+        this.values = new double[coordinates.length == 0 ? 0 : coordinates[0].length];
+        this.prior = prior;
+    }
+
+    public int fieldCount() {
+        return fields.length;
+    }
+
+    public EntityFeatures field(int f) {
+        return fields[f];
+    }
+
+    /** The features with those of entity field {@code f} appended, from the entity's state at {@code ts}. */
+    public Features with(Features features, int f, EntityStats stats, long ts) {
+        fields[f].valuesAt(stats, ts, prior.mean(), values);
+        int[] coords = coordinates[f];
+        int own = features.numeric.length;
+        int[] numeric = Arrays.copyOf(features.numeric, own + coords.length);
+        double[] numericValues = Arrays.copyOf(features.numericValues, own + coords.length);
+        System.arraycopy(coords, 0, numeric, own, coords.length);
+        System.arraycopy(values, 0, numericValues, own, coords.length);
+        return new Features(features.categorical, numeric, numericValues);
+    }
+
+    /** Counts a labeled event's label into its entity's state of field {@code f}. */
+    public void count(int f, EntityStats stats, long ts, double label) {
+        fields[f].count(stats, ts, label);
+    }
+
+    /** The label mean that new entities start from; told of every labeled event once, after its features are made. */
+    public LabelMean prior() {
+        return prior;
+    }
+}
