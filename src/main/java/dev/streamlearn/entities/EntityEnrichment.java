@@ -1,6 +1,8 @@
 package dev.streamlearn.entities;
 
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Features;
 import java.util.Arrays;
 
@@ -18,6 +20,23 @@ public final class EntityEnrichment {
     private final int[][] coordinates;
     private final double[] values;
     private final LabelMean prior;
+
+    /** Labels the prior is the mean of: recent enough to follow a drifting base rate, many enough to be steady. */
+    public static final int PRIOR_WINDOW = 10_000;
+
+    /** The entity features of a model's {@code entities} options, with a new prior; null when it has no entity fields. */
+    public static EntityEnrichment of(ModelSpec spec) {
+        if (spec.entities.isEmpty()) {
+            return null;
+        }
+        long[] halfLives =
+                spec.entityHalfLives.stream().mapToLong(Long::longValue).toArray();
+        String rateName = spec.loss == Loss.LOGISTIC ? "rate" : "mean";
+        EntityFeatures[] fields = spec.entities.stream()
+                .map(f -> new EntityFeatures(f, halfLives, spec.entityPriorStrength, rateName))
+                .toArray(EntityFeatures[]::new);
+        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits), new LabelMean(PRIOR_WINDOW, 0));
+    }
 
     public EntityEnrichment(EntityFeatures[] fields, FeatureHasher hasher, LabelMean prior) {
         this.fields = fields.clone();
@@ -39,6 +58,18 @@ public final class EntityEnrichment {
 
     public EntityFeatures field(int f) {
         return fields[f];
+    }
+
+    /** The same entity features, starting from another prior (one restored from a checkpoint). */
+    public EntityEnrichment withPrior(LabelMean restored) {
+        return new EntityEnrichment(fields, coordinates, restored);
+    }
+
+    private EntityEnrichment(EntityFeatures[] fields, int[][] coordinates, LabelMean prior) {
+        this.fields = fields;
+        this.coordinates = coordinates;
+        this.values = new double[coordinates.length == 0 ? 0 : coordinates[0].length];
+        this.prior = prior;
     }
 
     /** The features with those of entity field {@code f} appended, from the entity's state at {@code ts}. */

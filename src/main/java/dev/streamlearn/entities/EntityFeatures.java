@@ -102,7 +102,7 @@ public final class EntityFeatures {
     }
 
     /** A half-life as a name: 1d, 6h, 30m, 45s, 250ms. */
-    static String span(long millis) {
+    public static String span(long millis) {
         long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
         String[] suffixes = {"d", "h", "m", "s"};
         for (int i = 0; i < units.length; i++) {

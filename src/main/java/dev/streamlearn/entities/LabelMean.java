@@ -19,6 +19,17 @@ public final class LabelMean {
         this.mean = initial;
     }
 
+    /** A mean kept in a checkpoint, as it was. */
+    public static LabelMean restored(int window, double mean, long seen) {
+        LabelMean m = new LabelMean(window, mean);
+        m.seen = seen;
+        return m;
+    }
+
+    public long seen() {
+        return seen;
+    }
+
     public double mean() {
         return mean;
     }

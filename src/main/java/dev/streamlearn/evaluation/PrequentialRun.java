@@ -1,8 +1,5 @@
 package dev.streamlearn.evaluation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.entities.EntityEnrichment;
 import dev.streamlearn.entities.EntityFeatures;
 import dev.streamlearn.entities.EntityStats;
@@ -31,7 +28,6 @@ import java.util.TreeMap;
 public final class PrequentialRun {
 
     private static final String TOPIC = "evaluate";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PrequentialRun() {}
 
@@ -50,29 +46,24 @@ public final class PrequentialRun {
         }
     }
 
-    /** Labeled events in the wire format, parsed and hashed for the model. */
-    public static Stream ofEvents(ModelSpec spec, Iterable<String> events, InputLimits limits) {
-        return ofEvents(spec, events, limits, null);
-    }
-
     /**
-     * Labeled events in the wire format, parsed and hashed for the model, and when {@code
-     * entities} is given, each with the features of its entities as they were before its label.
+     * Labeled events in the wire format, parsed and hashed for the model, each with the features
+     * of its entities (the model's {@code entities} option) as they were before its own label.
      */
-    public static Stream ofEvents(
-            ModelSpec spec, Iterable<String> events, InputLimits limits, EntityEnrichment entities) {
+    public static Stream ofEvents(ModelSpec spec, Iterable<String> events, InputLimits limits) {
         EventParser parser = new EventParser(Map.of(spec.id, spec), limits, TOPIC);
-        Stream stream = new Stream(false);
+        EntityEnrichment entities = EntityEnrichment.of(spec);
         List<Map<String, EntityStats>> states = new ArrayList<>();
         for (int f = 0; entities != null && f < entities.fieldCount(); f++) {
             states.add(new HashMap<>());
         }
+        Stream stream = new Stream(false);
         for (String event : events) {
             ParseResult<Example> r = parser.parseLabeled(event);
             if (r.isOk()) {
                 Example e = r.value();
                 if (entities != null) {
-                    withEntities(e, event, entities, states);
+                    withEntities(e, entities, states);
                 }
                 stream.examples.add(e);
             } else {
@@ -82,17 +73,11 @@ public final class PrequentialRun {
         return stream;
     }
 
-    private static void withEntities(
-            Example e, String event, EntityEnrichment entities, List<Map<String, EntityStats>> states) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(event);
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("the parser accepted an event Jackson cannot read", impossible);
-        }
+    /** As the job's entity operators, one field after the other, each entity's state in a map. */
+    private static void withEntities(Example e, EntityEnrichment entities, List<Map<String, EntityStats>> states) {
         for (int f = 0; f < entities.fieldCount(); f++) {
             EntityFeatures field = entities.field(f);
-            String value = entityValue(json, field.field());
+            String value = e.entities[f];
             // an event without the entity gets the neutral values, and counts for nobody
             EntityStats stats =
                     value == null ? field.empty() : states.get(f).computeIfAbsent(value, v -> field.empty());
@@ -102,15 +87,6 @@ public final class PrequentialRun {
             }
         }
         entities.prior().add(e.label);
-    }
-
-    /** The entity's value: from the event's {@code entities} object, else from its features; null when it has none. */
-    static String entityValue(JsonNode event, String field) {
-        JsonNode v = event.path("entities").path(field);
-        if (v.isMissingNode() || v.isNull()) {
-            v = event.path("features").path(field);
-        }
-        return v.isValueNode() && !v.isNull() ? v.asText() : null;
     }
 
     /** Time-series points, through the same lag windows as the job, one state per series. */

@@ -15,6 +15,7 @@ import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -56,10 +57,15 @@ public final class EventParser {
     private static final class ModelParsing {
         final ModelSpec spec;
         final FeaturesBuilder features;
+        // the names of the model's entity fields, as the UTF-8 the features are read in
+        final byte[][] entityNames;
 
         ModelParsing(ModelSpec spec, FeaturesBuilder features) {
             this.spec = spec;
             this.features = features;
+            this.entityNames = spec.entities.stream()
+                    .map(n -> n.getBytes(StandardCharsets.UTF_8))
+                    .toArray(byte[][]::new);
         }
     }
 
@@ -82,6 +88,7 @@ public final class EventParser {
             }
             Example example =
                     new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(model));
+            example.entities = entities(model);
             if (!event.servedScore.isMissingOrNull()) {
                 example.servedScore = number(event.servedScore, "servedScore");
             }
@@ -94,6 +101,7 @@ public final class EventParser {
             String id = requiredText(event.id, "id");
             ModelParsing model = model();
             PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), features(model));
+            request.entities = entities(model);
             if (model.spec.logRequests || flag(event.log, "log")) {
                 request.impressionPayload = payload;
             }
@@ -252,6 +260,45 @@ public final class EventParser {
             }
         }
         return vector.build();
+    }
+
+    /**
+     * The values of the model's entity fields among the features just read (a string as it is, a
+     * number as it is written without a fraction, else as Java writes it); null for a field the
+     * event does not have, and null when the model has no entity fields.
+     */
+    private String[] entities(ModelParsing model) {
+        if (model.entityNames.length == 0) {
+            return null;
+        }
+        EventFeatures features = event.features;
+        String[] values = new String[model.entityNames.length];
+        for (int f = 0; f < values.length; f++) {
+            byte[] name = model.entityNames[f];
+            for (int i = 0; i < features.count; i++) {
+                if (Arrays.equals(
+                        features.utf8,
+                        features.nameStart[i],
+                        features.nameStart[i] + features.nameLength[i],
+                        name,
+                        0,
+                        name.length)) {
+                    values[f] = features.kinds[i] == EventFeatures.STRING
+                            ? new String(
+                                    features.utf8,
+                                    features.textStart[i],
+                                    features.textLength[i],
+                                    StandardCharsets.UTF_8)
+                            : numberText(features.numbers[i]);
+                    break;
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String numberText(double x) {
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }
 
     private double number(JsonScalar v, String field) {

@@ -26,6 +26,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * The job's typed options, read from {@code --key value} arguments and validated before
@@ -428,6 +429,29 @@ public final class JobConfig {
             .defaultValue(false)
             .withDescription("Every request is an impression that waits for its outcome (else only requests"
                     + " with \"log\":true).");
+    public static final ConfigOption<String> ENTITIES = rule(
+            ConfigOptions.key("entities")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription("Feature names whose values are entities (user,item): each entity's decayed"
+                            + " events, smoothed label rate and time since last seen become features; empty: none."),
+            v -> commaSeparated(v).stream().distinct().count()
+                    == commaSeparated(v).size(),
+            "must name each field once");
+    public static final ConfigOption<String> ENTITY_HALF_LIVES = rule(
+            ConfigOptions.key("entities.half-lives")
+                    .stringType()
+                    .defaultValue("1h,1d")
+                    .withDescription("Half-lives of the entity statistics in event time, comma-separated."),
+            v -> halfLives(v) != null,
+            "must be durations like 30m,1h,1d (comma-separated, each >= 1ms)");
+    public static final ConfigOption<Double> ENTITY_PRIOR_STRENGTH = rule(
+            ConfigOptions.key("entities.prior-strength")
+                    .doubleType()
+                    .defaultValue(ModelSpec.Defaults.ENTITY_PRIOR_STRENGTH)
+                    .withDescription("Events of the stream's recent mean label that a new entity's rate starts with."),
+            v -> v > 0 && Double.isFinite(v),
+            "must be > 0");
     public static final ConfigOption<String> INITIAL_MODEL = ConfigOptions.key("initial-model")
             .stringType()
             .defaultValue("")
@@ -499,6 +523,9 @@ public final class JobConfig {
             STORE_INTERVAL,
             STORE_RECENT,
             LOG_REQUESTS,
+            ENTITIES,
+            ENTITY_HALF_LIVES,
+            ENTITY_PRIOR_STRENGTH,
             INITIAL_MODEL);
     private static final List<ConfigOption<?>> SERIES_OPTIONS =
             List.of(SERIES_LAGS, SERIES_STEP, SERIES_LATENESS, SERIES_TTL);
@@ -722,6 +749,10 @@ public final class JobConfig {
                 .recentVersions(modelValue(STORE_RECENT, id, conf))
                 .initialModel(modelValue(INITIAL_MODEL, id, conf))
                 .logRequests(modelValue(LOG_REQUESTS, id, conf))
+                .entities(
+                        commaSeparated(modelValue(ENTITIES, id, conf)),
+                        halfLives(modelValue(ENTITY_HALF_LIVES, id, conf)),
+                        modelValue(ENTITY_PRIOR_STRENGTH, id, conf))
                 .build();
         if (optimizer == ModelSpec.OptimizerKind.FTRL && conf.toMap().containsKey(modelKey(LEARNING_RATE, id))) {
             throw new InvalidConfigException(
@@ -739,6 +770,23 @@ public final class JobConfig {
             }
         }
         return spec;
+    }
+
+    /** Durations (30m, 1h, 1d; a bare number is ms) in ms; null when one is not a duration of at least 1 ms. */
+    private static List<Long> halfLives(String list) {
+        List<Long> millis = new ArrayList<>();
+        try {
+            for (String span : commaSeparated(list)) {
+                long ms = TimeUtils.parseDuration(span).toMillis();
+                if (ms < 1) {
+                    return null;
+                }
+                millis.add(ms);
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return null;
+        }
+        return millis.isEmpty() ? null : millis;
     }
 
     private static List<String> commaSeparated(String list) {

@@ -1,5 +1,6 @@
 package dev.streamlearn.job;
 
+import dev.streamlearn.entities.EntityFunction;
 import dev.streamlearn.inference.InferenceFunction;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.SourceRecord;
@@ -149,8 +150,21 @@ public final class JobTopology {
                 .uid(Operators.PARSE_CONTROL_UID)
                 .name(Operators.PARSE_CONTROL_NAME);
 
+        // one keyed operator per entity field, that labeled examples and requests both pass, in turn
         DataStream<Example> trainingExamples = examples;
         DataStream<PredictionRequest> allRequests = requests;
+        for (int f = 0; f < EntityFunction.fieldCount(models); f++) {
+            int field = f;
+            SingleOutputStreamOperator<Example> withField = trainingExamples
+                    .keyBy(e -> EntityFunction.key(e.modelId, e.entities, field, e.id, e.ts), Types.STRING)
+                    .connect(allRequests.keyBy(
+                            r -> EntityFunction.key(r.modelId, r.entities, field, r.id, r.ts), Types.STRING))
+                    .process(new EntityFunction(models, field))
+                    .uid(Operators.entityUid(field))
+                    .name(Operators.entityName(field));
+            trainingExamples = withField;
+            allRequests = withField.getSideOutput(EntityFunction.REQUESTS);
+        }
         DataStream<DeadLetter> seriesDeadLetters = null;
         SeriesSpec series = config.series();
         if (series != null && seriesRecords != null) {
@@ -163,8 +177,8 @@ public final class JobTopology {
                             series, models.get(series.modelId).hashBits, config.get(JobConfig.TOPIC_SERIES), limits))
                     .uid(Operators.SERIES_WINDOWS_UID)
                     .name(Operators.SERIES_WINDOWS_NAME);
-            trainingExamples = examples.union(seriesExamples);
-            allRequests = requests.union(seriesExamples.getSideOutput(SeriesFunction.FORECAST_REQUESTS));
+            trainingExamples = trainingExamples.union(seriesExamples);
+            allRequests = allRequests.union(seriesExamples.getSideOutput(SeriesFunction.FORECAST_REQUESTS));
             seriesDeadLetters = points.getSideOutput(ValidatingParser.DEAD_LETTERS)
                     .union(seriesExamples.getSideOutput(ValidatingParser.DEAD_LETTERS));
         }

@@ -32,6 +32,15 @@ public final class Operators {
     public static final String OUTCOME_TIME_NAME = "Outcomes: event time";
     public static final String IMPRESSION_TIME_UID = "impressions-event-time";
     public static final String IMPRESSION_TIME_NAME = "Impressions: event time";
+    /** The entity operator of the n-th entity field (0, 1, ...): {@code entity-features-n}. */
+    public static String entityUid(int field) {
+        return "entity-features-" + field;
+    }
+
+    public static String entityName(int field) {
+        return "Entity features, field " + (field + 1) + " (keyed, RocksDB)";
+    }
+
     public static final String JOINER_UID = "outcome-joiner";
     public static final String JOINER_NAME = "Join outcomes to impressions (keyed, RocksDB)";
     public static final String JOINED_SINK_UID = "sink-joined-events";

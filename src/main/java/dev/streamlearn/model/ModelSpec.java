@@ -82,6 +82,9 @@ public final class ModelSpec implements Serializable {
         public static final long GUARD_MAX_EPISODE = 10_000L;
         public static final long SCALE_HORIZON = 100_000L;
         public static final long FORGET_HALF_LIFE = 0L;
+        public static final List<String> ENTITIES = List.of();
+        public static final List<Long> ENTITY_HALF_LIVES = List.of(3_600_000L, 86_400_000L);
+        public static final double ENTITY_PRIOR_STRENGTH = 10.0;
 
         private Defaults() {}
     }
@@ -127,6 +130,12 @@ public final class ModelSpec implements Serializable {
     public final List<String> logFeatures;
     /** Forgetting: the half-life, in updates of a coordinate, of what the optimizer has accumulated; 0: none. */
     public final long forgetHalfLife;
+    /** Fields of an event that name entities (a user, an item) whose statistics become features; empty: none. */
+    public final List<String> entities;
+    /** Half-lives, in ms of event time, of the entity statistics. */
+    public final List<Long> entityHalfLives;
+    /** How many events of the recent mean label a new entity's rate starts with. */
+    public final double entityPriorStrength;
 
     private ModelSpec(Builder b) {
         this.id = b.id;
@@ -156,6 +165,9 @@ public final class ModelSpec implements Serializable {
         this.scaleHorizon = b.scaleHorizon;
         this.logFeatures = List.copyOf(b.logFeatures);
         this.forgetHalfLife = b.forgetHalfLife;
+        this.entities = List.copyOf(b.entities);
+        this.entityHalfLives = List.copyOf(b.entityHalfLives);
+        this.entityPriorStrength = b.entityPriorStrength;
     }
 
     public static Builder builder(String id) {
@@ -191,6 +203,9 @@ public final class ModelSpec implements Serializable {
         b.scaleHorizon = scaleHorizon;
         b.logFeatures = logFeatures;
         b.forgetHalfLife = forgetHalfLife;
+        b.entities = entities;
+        b.entityHalfLives = entityHalfLives;
+        b.entityPriorStrength = entityPriorStrength;
         return b;
     }
 
@@ -243,6 +258,9 @@ public final class ModelSpec implements Serializable {
         private long scaleHorizon = Defaults.SCALE_HORIZON;
         private List<String> logFeatures = List.of();
         private long forgetHalfLife = Defaults.FORGET_HALF_LIFE;
+        private List<String> entities = Defaults.ENTITIES;
+        private List<Long> entityHalfLives = Defaults.ENTITY_HALF_LIVES;
+        private double entityPriorStrength = Defaults.ENTITY_PRIOR_STRENGTH;
 
         private Builder(String id) {
             this.id = id;
@@ -363,6 +381,13 @@ public final class ModelSpec implements Serializable {
 
         public Builder forgetHalfLife(long v) {
             forgetHalfLife = v;
+            return this;
+        }
+
+        public Builder entities(List<String> fields, List<Long> halfLivesMillis, double priorStrength) {
+            entities = fields;
+            entityHalfLives = halfLivesMillis;
+            entityPriorStrength = priorStrength;
             return this;
         }
 

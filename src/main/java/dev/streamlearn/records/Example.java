@@ -24,6 +24,9 @@ public class Example {
     /** For a time-series example: how its series was standardized; null otherwise. */
     public SeriesScale series;
 
+    /** The values of the model's entity fields (null where the event has none); null when the model has none. */
+    public String[] entities;
+
     public Example() {}
 
     public Example(String modelId, String id, long ts, double label, double weight, Features features) {

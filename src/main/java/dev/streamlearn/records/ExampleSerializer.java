@@ -25,6 +25,7 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
     private static final int HAS_ID = 2;
     private static final int HAS_FEATURES = 4;
     private static final int HAS_SERIES = 8;
+    private static final int HAS_ENTITIES = 16;
 
     @Override
     public boolean isImmutableType() {
@@ -45,6 +46,7 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         if (from.series != null) {
             e.series = new SeriesScale(from.series.mean, from.series.std, from.series.naiveForecast);
         }
+        e.entities = from.entities == null ? null : from.entities.clone();
         return e;
     }
 
@@ -73,7 +75,8 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         int flags = (e.modelId != null ? HAS_MODEL : 0)
                 | (e.id != null ? HAS_ID : 0)
                 | (e.features != null ? HAS_FEATURES : 0)
-                | (e.series != null ? HAS_SERIES : 0);
+                | (e.series != null ? HAS_SERIES : 0)
+                | (e.entities != null ? HAS_ENTITIES : 0);
         out.writeByte(flags);
         if (e.modelId != null) {
             StringValue.writeString(e.modelId, out);
@@ -97,6 +100,15 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
             out.writeDouble(e.series.std);
             out.writeDouble(e.series.naiveForecast);
         }
+        if (e.entities != null) {
+            out.writeInt(e.entities.length);
+            for (String v : e.entities) {
+                out.writeBoolean(v != null);
+                if (v != null) {
+                    StringValue.writeString(v, out);
+                }
+            }
+        }
     }
 
     @Override
@@ -116,6 +128,12 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         }
         if ((flags & HAS_SERIES) != 0) {
             e.series = new SeriesScale(in.readDouble(), in.readDouble(), in.readDouble());
+        }
+        if ((flags & HAS_ENTITIES) != 0) {
+            e.entities = new String[in.readInt()];
+            for (int k = 0; k < e.entities.length; k++) {
+                e.entities[k] = in.readBoolean() ? StringValue.readString(in) : null;
+            }
         }
         return e;
     }

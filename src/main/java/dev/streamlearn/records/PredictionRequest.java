@@ -12,6 +12,8 @@ public class PredictionRequest {
     public SeriesScale scale;
     /** For an impression (a request to remember until its outcome): the request as it came; else null. */
     public String impressionPayload;
+    /** The values of the model's entity fields (null where the request has none); null when the model has none. */
+    public String[] entities;
 
     public PredictionRequest() {}
 

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.datasets.DatasetSource;
-import dev.streamlearn.entities.EntityEnrichment;
 import dev.streamlearn.entities.EntityFeatures;
-import dev.streamlearn.entities.LabelMean;
 import dev.streamlearn.evaluation.Baselines;
 import dev.streamlearn.evaluation.LearningCurve;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
-import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
@@ -26,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.util.TimeUtils;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,32 +87,6 @@ public final class Evaluate implements Callable<Integer> {
                     + " guard may roll back to (default ${DEFAULT-VALUE}).")
     int storeEvery;
 
-    @Option(
-            names = "--entities",
-            paramLabel = "FIELD",
-            split = ",",
-            description = "Adds per-entity statistics of these fields (e.g. user,item; the value from the event's"
-                    + " entities object, else its features) as numeric features: decayed events, smoothed label"
-                    + " rate per half-life, time since the last event; each as it was before the event's label"
-                    + " (issue 14: evaluation only so far, the job does not compute them yet).")
-    List<String> entities = new ArrayList<>();
-
-    @Option(
-            names = "--entity-half-lives",
-            paramLabel = "DURATION",
-            split = ",",
-            defaultValue = "1h,1d",
-            description = "Half-lives of the entity statistics, as 90s, 30m, 1h, 1d (default ${DEFAULT-VALUE}).")
-    List<String> entityHalfLives = new ArrayList<>();
-
-    @Option(
-            names = "--entity-prior-strength",
-            paramLabel = "EVENTS",
-            defaultValue = "10",
-            description = "How many events of the stream's recent mean label a new entity's rate starts with"
-                    + " (default ${DEFAULT-VALUE}).")
-    double entityPriorStrength;
-
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
@@ -166,11 +137,7 @@ public final class Evaluate implements Callable<Integer> {
                         source.isSeries() ? "forecasts" : "examples",
                         rejectedCount(scores),
                         rejectedDetail(scores),
-                        describe(spec)
-                                + (entities.isEmpty()
-                                        ? ""
-                                        : "; entity features of " + String.join(",", entities) + " (half-lives "
-                                                + String.join(",", entityHalfLives) + ")"));
+                        describe(spec));
                 out.println(line("whole stream", whole));
                 out.println(line(String.format(Locale.ROOT, "last %.0f %%", 100 * tail), last));
                 Path curveFile = curveFile(name);
@@ -214,38 +181,12 @@ public final class Evaluate implements Callable<Integer> {
         return 0;
     }
 
-    private PrequentialRun.Stream stream(
+    private static PrequentialRun.Stream stream(
             ModelSpec spec, JobConfig config, List<DatasetEvent> events, List<SeriesPoint> points) {
         return points != null
                 ? PrequentialRun.ofSeries(spec, config.series(), points)
                 : PrequentialRun.ofEvents(
-                        spec,
-                        () -> events.stream().map(e -> e.json).iterator(),
-                        config.inputLimits(),
-                        entityEnrichment(spec));
-    }
-
-    /** The entity features of --entities, new for every pass over the stream; null without them. */
-    private EntityEnrichment entityEnrichment(ModelSpec spec) {
-        if (entities.isEmpty()) {
-            return null;
-        }
-        long[] halfLives =
-                entityHalfLives.stream().mapToLong(Evaluate::halfLifeMillis).toArray();
-        String rateName = spec.loss == Loss.LOGISTIC ? "rate" : "mean";
-        EntityFeatures[] fields = entities.stream()
-                .map(f -> new EntityFeatures(f, halfLives, entityPriorStrength, rateName))
-                .toArray(EntityFeatures[]::new);
-        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits), new LabelMean(10_000, 0));
-    }
-
-    private static long halfLifeMillis(String span) {
-        try {
-            return TimeUtils.parseDuration(span.trim()).toMillis();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "--entity-half-lives: '" + span + "' is not a duration like 90s, 30m, 1h, 1d");
-        }
+                        spec, () -> events.stream().map(e -> e.json).iterator(), config.inputLimits());
     }
 
     /** The baselines' metrics on the last part, printed and as JSON. */
@@ -322,15 +263,24 @@ public final class Evaluate implements Callable<Integer> {
                 optimizer = s.optimizer.name().toLowerCase(Locale.ROOT) + " learning-rate " + num(s.learningRate);
         }
         return String.format(
-                Locale.ROOT,
-                "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features",
-                s.id,
-                s.loss.name().toLowerCase(Locale.ROOT),
-                optimizer,
-                num(s.l1),
-                num(s.l2),
-                s.batchSize,
-                s.hashBits);
+                        Locale.ROOT,
+                        "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features",
+                        s.id,
+                        s.loss.name().toLowerCase(Locale.ROOT),
+                        optimizer,
+                        num(s.l1),
+                        num(s.l2),
+                        s.batchSize,
+                        s.hashBits)
+                + entitiesDescribed(s);
+    }
+
+    private static String entitiesDescribed(ModelSpec s) {
+        if (s.entities.isEmpty()) {
+            return "";
+        }
+        return "; entity features of " + String.join(",", s.entities) + " (half-lives "
+                + s.entityHalfLives.stream().map(EntityFeatures::span).collect(Collectors.joining(",")) + ")";
     }
 
     private static String num(double v) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.entities.EntityFeatures;
+import dev.streamlearn.entities.EntityStats;
+import dev.streamlearn.entities.PriorState;
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.inference.ServedModel;
 import dev.streamlearn.ingest.SourceRecord;
@@ -69,6 +72,10 @@ class PojoSerializationTest {
                 0L);
         served.apply(update, Scaling.newScaler(Specs.logistic("m", 2, 100)));
         served.compact();
+        PredictionRequest withEntities = new PredictionRequest("r2", "m", 6L, Features.categorical(3));
+        withEntities.entities = new String[] {"u1", null};
+        EntityStats entity = new EntityFeatures("user", new long[] {1000L}, 10, "rate").empty();
+        new EntityFeatures("user", new long[] {1000L}, 10, "rate").count(entity, 5L, 1.0);
         Example series = new Example("m", "s", 5L, 0.5, 1.0, Features.categorical(7));
         series.series = new SeriesScale(100, 10, 104);
         return Stream.of(
@@ -79,6 +86,9 @@ class PojoSerializationTest {
                 new Example("m", "e1", 5L, 1.0, 2.0, new Features(new int[] {1}, new int[] {2}, new double[] {1.5})),
                 series,
                 new PredictionRequest("r1", "m", 6L, Features.categorical(3)),
+                withEntities,
+                entity,
+                new PriorState("m", 0.25, 42L),
                 new ControlCommand(ControlCommand.Op.FREEZE, "m"),
                 new DeadLetter(DeadLetterReason.BAD_LABEL, "label 2", "t", "{}", 4096),
                 update,

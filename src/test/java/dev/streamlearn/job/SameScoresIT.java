@@ -3,6 +3,7 @@ package dev.streamlearn.job;
 import static dev.streamlearn.job.JobStack.MODEL;
 import static dev.streamlearn.job.JobStack.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
@@ -11,6 +12,7 @@ import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
+import java.util.List;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -28,12 +30,31 @@ class SameScoresIT {
 
     @Test
     void theJobAndTheEvaluationToolScoreTheSameStreamAlike() throws Exception {
+        sameScores("same-", 2);
+    }
+
+    /**
+     * With entity features (the bike hour as the entity): the job's keyed entity operator and the
+     * tool's map add the same features. At parallelism 1, so the trainer sees the file's order.
+     */
+    @Test
+    void theJobAndTheEvaluationToolAddTheSameEntityFeatures() throws Exception {
+        sameScores("same-entities-", 1, "--entities", "hour,weekday", "--entities.half-lives", "1d,7d");
+    }
+
+    private void sameScores(String prefix, int parallelism, String... options) throws Exception {
         // one partition: the trainer sees the file's order
-        stack.kafka.createTopics(1, "same-labeled-one-partition");
-        JobConfig config = stack.config("same-", "--topic.labeled", "same-labeled-one-partition");
-        StreamExecutionEnvironment env = stack.env("same");
+        String topic = prefix + "labeled-one-partition";
+        stack.kafka.createTopics(1, topic);
+        String[] args = new String[options.length + 2];
+        args[0] = "--topic.labeled";
+        args[1] = topic;
+        System.arraycopy(options, 0, args, 2, options.length);
+        JobConfig config = stack.config(prefix, args);
+        StreamExecutionEnvironment env = stack.env(prefix + "job");
+        env.setParallelism(parallelism);
         LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("same-scores-it");
+        JobClient job = env.executeAsync(prefix + "scores-it");
         JobMetrics metrics = stack.metrics(job);
         try {
             stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike));
@@ -51,9 +72,19 @@ class SameScoresIT {
             double toolWindow = Summary.of(tool, n - spec.metricsWindow, n).get("logLoss");
             assertEquals(toolTotal, jobTotal, 1e-12, "prequential log loss of the whole stream");
             assertEquals(toolWindow, jobWindow, 1e-9, "over the job's metrics window");
+            if (!spec.entities.isEmpty()) {
+                ModelSpec without = spec.toBuilder()
+                        .entities(List.of(), spec.entityHalfLives, 1)
+                        .build();
+                double plain = Summary.of(PrequentialRun.learn(
+                                without,
+                                PrequentialRun.ofEvents(without, Events.json(stack.bike), config.inputLimits())))
+                        .get("logLoss");
+                assertNotEquals(plain, jobTotal, 1e-6, "the entity features were added");
+            }
             System.out.printf(
-                    "IT same scores: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f%n",
-                    jobTotal, toolTotal, jobWindow, toolWindow);
+                    "IT same scores %s: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f%n",
+                    String.join(" ", options), jobTotal, toolTotal, jobWindow, toolWindow);
         } finally {
             job.cancel().get();
         }

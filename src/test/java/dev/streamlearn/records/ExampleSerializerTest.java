@@ -38,6 +38,7 @@ class ExampleSerializerTest {
         e.offset = 1L << 40;
         e.servedScore = 0.125;
         e.series = new SeriesScale(100.5, 10.25, 104.0);
+        e.entities = new String[] {"u7", null};
         return e;
     }
 

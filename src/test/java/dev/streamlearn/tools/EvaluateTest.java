@@ -106,7 +106,7 @@ class EvaluateTest {
                 "none",
                 "--entities",
                 "user,item",
-                "--entity-half-lives",
+                "--entities.half-lives",
                 "10m,1h");
         assertEquals(0, with.status, with.err);
         assertTrue(with.out.get(0).contains("entity features of user,item (half-lives 10m,1h)"), with.out.get(0));
@@ -114,9 +114,12 @@ class EvaluateTest {
         assertTrue(with.last().get("logLoss").asDouble()
                 != without.last().get("logLoss").asDouble());
 
-        Run bad = run("--file", clicks.toString(), "--entities", "user", "--entity-half-lives", "soon");
+        Run bad = run("--file", clicks.toString(), "--entities", "user", "--entities.half-lives", "soon");
         assertEquals(2, bad.status);
-        assertEquals("evaluate: --entity-half-lives: 'soon' is not a duration like 90s, 30m, 1h, 1d", bad.err.trim());
+        assertEquals(
+                "evaluate: invalid configuration: entities.half-lives: 'soon' must be durations like 30m,1h,1d"
+                        + " (comma-separated, each >= 1ms)",
+                bad.err.trim());
     }
 
     @Test

@@ -1,0 +1,174 @@
+package dev.streamlearn.entities;
+
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.PredictionRequest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The entity features of one entity field (the {@code field}-th of each model's {@code entities}),
+ * keyed by model and entity value, so one subtask owns each entity's state (RocksDB). Labeled
+ * examples (first input) get the entity's features as they were before their own label, which is
+ * then counted; requests (second input, out on {@link #REQUESTS}) get them as they are, and
+ * count for nothing. Events of a model without this field, or without a value for it, pass with
+ * the neutral values or unchanged, keyed by their id so they spread over the subtasks. Idle
+ * entities leave the state after ten of their longest half-lives (processing time), by when
+ * their counts weigh a thousandth.
+ */
+public class EntityFunction extends KeyedCoProcessFunction<String, Example, PredictionRequest, Example>
+        implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<PredictionRequest> REQUESTS =
+            new OutputTag<>("entity-requests", TypeInformation.of(PredictionRequest.class));
+    /** Entities this subtask made state for (again, after the state of an idle one expired). */
+    public static final String ENTITIES_NEW = "entitiesNew";
+    /** Labels counted into entity state. */
+    public static final String ENTITY_LABELS_COUNTED = "entityLabelsCounted";
+    /** How many half-lives an idle entity is kept. */
+    static final int KEPT_HALF_LIVES = 10;
+
+    private static final char PASS_THROUGH = '\u0001';
+    private static final char MODEL_AND_VALUE = '\u0000';
+
+    private final Map<String, ModelSpec> models;
+    private final int field;
+
+    private transient Map<String, EntityEnrichment> enrichments;
+    private transient ValueState<EntityStats> stats;
+    private transient ListState<PriorState> priorState;
+    private transient Map<String, LabelMean> restoredPriors;
+    private transient Counter entitiesNew;
+    private transient Counter labelsCounted;
+
+    public EntityFunction(Map<String, ModelSpec> models, int field) {
+        this.models = Map.copyOf(models);
+        this.field = field;
+    }
+
+    /** The key of an event in the operator of entity field {@code field}: its model and entity value, or its own id. */
+    public static String key(String modelId, String[] entities, int field, String id, long ts) {
+        String value = entities != null && field < entities.length ? entities[field] : null;
+        if (value == null) {
+            return PASS_THROUGH + (id != null ? id : Long.toString(ts));
+        }
+        return modelId + MODEL_AND_VALUE + value;
+    }
+
+    /** How many entity fields the model with the most has: the number of entity operators the job chains. */
+    public static int fieldCount(Map<String, ModelSpec> models) {
+        return models.values().stream().mapToInt(m -> m.entities.size()).max().orElse(0);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        priorState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("entity-priors", TypeInformation.of(PriorState.class)));
+        // every subtask gets every subtask's prior of a model back (union): it starts from their mean
+        Map<String, double[]> sums = new HashMap<>();
+        for (PriorState p : priorState.get()) {
+            double[] s = sums.computeIfAbsent(p.modelId, m -> new double[3]);
+            s[0] += p.mean;
+            s[1] += p.seen;
+            s[2]++;
+        }
+        restoredPriors = new HashMap<>();
+        sums.forEach((model, s) -> restoredPriors.put(
+                model, LabelMean.restored(EntityEnrichment.PRIOR_WINDOW, s[0] / s[2], (long) (s[1] / s[2]))));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        enrichments = new HashMap<>();
+        long longestHalfLife = 1;
+        for (ModelSpec spec : models.values()) {
+            if (spec.entities.size() > field) {
+                EntityEnrichment e = EntityEnrichment.of(spec);
+                LabelMean restored = restoredPriors.get(spec.id);
+                if (restored != null) {
+                    e = e.withPrior(restored);
+                }
+                enrichments.put(spec.id, e);
+                for (long h : spec.entityHalfLives) {
+                    longestHalfLife = Math.max(longestHalfLife, h);
+                }
+            }
+        }
+        ValueStateDescriptor<EntityStats> descriptor =
+                new ValueStateDescriptor<>("entity-stats", TypeInformation.of(EntityStats.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(KEPT_HALF_LIVES * longestHalfLife))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        stats = getRuntimeContext().getState(descriptor);
+        entitiesNew = getRuntimeContext().getMetricGroup().counter(ENTITIES_NEW);
+        labelsCounted = getRuntimeContext().getMetricGroup().counter(ENTITY_LABELS_COUNTED);
+    }
+
+    @Override
+    public void processElement1(Example e, Context ctx, Collector<Example> out) throws Exception {
+        EntityEnrichment enrichment = enrichments.get(e.modelId);
+        if (enrichment != null) {
+            String value = e.entities == null ? null : e.entities[field];
+            if (value == null) {
+                e.features = enrichment.with(
+                        e.features, field, enrichment.field(field).empty(), e.ts);
+            } else {
+                EntityStats s = current(enrichment);
+                e.features = enrichment.with(e.features, field, s, e.ts);
+                enrichment.count(field, s, e.ts, e.label);
+                stats.update(s);
+                labelsCounted.inc();
+            }
+            enrichment.prior().add(e.label);
+        }
+        out.collect(e);
+    }
+
+    @Override
+    public void processElement2(PredictionRequest r, Context ctx, Collector<Example> out) throws Exception {
+        EntityEnrichment enrichment = enrichments.get(r.modelId);
+        if (enrichment != null) {
+            String value = r.entities == null ? null : r.entities[field];
+            EntityStats s = value == null ? enrichment.field(field).empty() : stats.value();
+            r.features = enrichment.with(
+                    r.features, field, s == null ? enrichment.field(field).empty() : s, r.ts);
+        }
+        ctx.output(REQUESTS, r);
+    }
+
+    private EntityStats current(EntityEnrichment enrichment) throws Exception {
+        EntityStats s = stats.value();
+        if (s == null) {
+            entitiesNew.inc();
+            s = enrichment.field(field).empty();
+        }
+        return s;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        priorState.clear();
+        for (Map.Entry<String, EntityEnrichment> e : enrichments.entrySet()) {
+            LabelMean prior = e.getValue().prior();
+            priorState.add(new PriorState(e.getKey(), prior.mean(), prior.seen()));
+        }
+    }
+}
