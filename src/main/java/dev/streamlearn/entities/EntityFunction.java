@@ -4,6 +4,7 @@ import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -150,8 +151,18 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
             EntityStats s = value == null ? enrichment.field(field).empty() : stats.value();
             r.features = enrichment.with(
                     r.features, field, s == null ? enrichment.field(field).empty() : s, r.ts);
+            if (r.explained != null) {
+                r.explained.numeric =
+                        concat(r.explained.numeric, enrichment.field(field).names());
+            }
         }
         ctx.output(REQUESTS, r);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private EntityStats current(EntityEnrichment enrichment) throws Exception {

@@ -182,7 +182,12 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
                     FORECASTS,
                     new Forecast(request.series, request.ts, request.scale.toSeries(score), request.modelId, version));
         } else {
-            out.collect(new Prediction(request.id, request.modelId, version, score, request.ts));
+            Prediction prediction = new Prediction(request.id, request.modelId, version, score, request.ts);
+            if (request.explained != null && model != null) {
+                prediction.explanation = LinearScorer.explain(
+                        model.weights(), m.bias, model.scaler(m.emptyScaler), request.features, request.explained);
+            }
+            out.collect(prediction);
             if (request.impressionPayload != null) {
                 ctx.output(
                         IMPRESSIONS,

@@ -9,6 +9,7 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
@@ -102,6 +103,9 @@ public final class EventParser {
             ModelParsing model = model();
             PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), features(model));
             request.entities = entities(model);
+            if (flag(event.explain, "explain")) {
+                request.explained = featureNames(request.features);
+            }
             if (model.spec.logRequests || flag(event.log, "log")) {
                 request.impressionPayload = payload;
             }
@@ -260,6 +264,28 @@ public final class EventParser {
             }
         }
         return vector.build();
+    }
+
+    /**
+     * The names of the features just read, in the order of the features' arrays: categoricals as
+     * {@code name=value}, then numeric features; for a request that asks for its explanation.
+     */
+    private FeatureNames featureNames(Features built) {
+        EventFeatures features = event.features;
+        String[] categorical = new String[built.categorical.length];
+        String[] numeric = new String[built.numeric.length];
+        int c = 0;
+        int n = 0;
+        for (int i = 0; i < features.count; i++) {
+            if (features.kinds[i] == EventFeatures.STRING) {
+                categorical[c++] = features.name(i) + "="
+                        + new String(
+                                features.utf8, features.textStart[i], features.textLength[i], StandardCharsets.UTF_8);
+            } else {
+                numeric[n++] = features.name(i);
+            }
+        }
+        return new FeatureNames(categorical, numeric);
     }
 
     /**

@@ -40,12 +40,26 @@ final class EventReader {
     final JsonScalar force = new JsonScalar();
     final JsonScalar log = new JsonScalar();
     final JsonScalar servedScore = new JsonScalar();
+    final JsonScalar explain = new JsonScalar();
     private final JsonScalar[] all = {
-        model, id, ts, label, weight, series, value, op, version, to, force, log, servedScore
+        model, id, ts, label, weight, series, value, op, version, to, force, log, servedScore, explain
     };
     /** The names of {@link #all}, in its order. */
     private static final String[] NAMES = {
-        "model", "id", "ts", "label", "weight", "series", "value", "op", "version", "to", "force", "log", "servedScore"
+        "model",
+        "id",
+        "ts",
+        "label",
+        "weight",
+        "series",
+        "value",
+        "op",
+        "version",
+        "to",
+        "force",
+        "log",
+        "servedScore",
+        "explain"
     };
 
     static final String FEATURES = "features";

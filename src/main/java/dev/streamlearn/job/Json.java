@@ -2,11 +2,15 @@ package dev.streamlearn.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.Explanation;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
+import java.util.Arrays;
+import java.util.Comparator;
 
 /** The JSON the job writes to its output topics (formats in README.md). */
 public final class Json {
@@ -22,7 +26,34 @@ public final class Json {
         n.put("modelVersion", p.modelVersion);
         n.put("score", p.score);
         n.put("ts", p.ts);
+        if (p.explanation != null) {
+            explanation(n.putObject("explanation"), p.explanation);
+        }
         return write(n);
+    }
+
+    /** The bias, the margin, and every feature by what it added, largest first. */
+    private static void explanation(ObjectNode n, Explanation e) {
+        double margin = e.bias;
+        Integer[] order = new Integer[e.names.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+            margin += e.contributions[k];
+        }
+        Arrays.sort(order, Comparator.comparingDouble(k -> -Math.abs(e.contributions[k])));
+        n.put("bias", e.bias);
+        n.put("margin", margin);
+        ArrayNode features = n.putArray("features");
+        for (int k : order) {
+            ObjectNode f = features.addObject();
+            f.put("name", e.names[k]);
+            if (!Double.isNaN(e.raw[k])) {
+                f.put("raw", e.raw[k]);
+            }
+            f.put("value", e.values[k]);
+            f.put("weight", e.weights[k]);
+            f.put("contribution", e.contributions[k]);
+        }
     }
 
     public static String forecast(Forecast f) {

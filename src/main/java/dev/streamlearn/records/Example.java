@@ -1,8 +1,12 @@
 package dev.streamlearn.records;
 
+import dev.streamlearn.records.flink.ExampleTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-/** A labeled event after parsing and feature hashing: what a trainer learns from. */
+/**
+ * A labeled event after parsing and feature hashing: what a trainer learns from. The annotation
+ * only names the serializer Flink uses for it ({@link ExampleTypeInfo}); nothing here needs Flink.
+ */
 @TypeInfo(ExampleTypeInfo.Factory.class)
 public class Example {
     public String modelId;

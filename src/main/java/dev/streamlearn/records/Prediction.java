@@ -7,6 +7,8 @@ public class Prediction {
     public long modelVersion;
     public double score;
     public long ts;
+    /** For a request that asked for it: which feature did what; else null. */
+    public Explanation explanation;
 
     public Prediction() {}
 

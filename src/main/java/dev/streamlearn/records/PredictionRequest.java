@@ -14,6 +14,8 @@ public class PredictionRequest {
     public String impressionPayload;
     /** The values of the model's entity fields (null where the request has none); null when the model has none. */
     public String[] entities;
+    /** For a request that asked for its explanation ({@code "explain":true}): its features' names; else null. */
+    public FeatureNames explained;
 
     public PredictionRequest() {}
 

@@ -2,6 +2,8 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.records.Explanation;
+import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
 
 /**
@@ -56,6 +58,30 @@ public final class LinearScorer {
     /** The prediction for a margin: a probability (logistic) or a value in the label's scale (squared). */
     public static double prediction(Loss loss, NumericScaler scaler, double margin) {
         return loss == Loss.SQUARED ? scaler.labelFromModel(margin) : loss.predict(margin);
+    }
+
+    /** What each feature of {@code f} adds to the margin of plain weights (stride 1), named by {@code names}. */
+    public static Explanation explain(
+            double[] weights, int bias, NumericScaler scaler, Features f, FeatureNames names) {
+        int categorical = f.categorical.length;
+        int n = categorical + f.numeric.length;
+        Explanation e = new Explanation();
+        e.bias = weights[bias];
+        e.names = new String[n];
+        e.raw = new double[n];
+        e.values = new double[n];
+        e.weights = new double[n];
+        e.contributions = new double[n];
+        for (int k = 0; k < n; k++) {
+            boolean isCategorical = k < categorical;
+            int coordinate = isCategorical ? f.categorical[k] : f.numeric[k - categorical];
+            e.names[k] = isCategorical ? names.categorical[k] : names.numeric[k - categorical];
+            e.raw[k] = isCategorical ? Double.NaN : f.numericValues[k - categorical];
+            e.values[k] = isCategorical ? 1.0 : scaler.transform(coordinate, e.raw[k]);
+            e.weights[k] = weights[coordinate];
+            e.contributions[k] = e.values[k] * e.weights[k];
+        }
+        return e;
     }
 
     /** The prediction of plain weights (stride 1) for {@code f}. */

@@ -9,12 +9,14 @@ import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
+import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.testing.Specs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +50,40 @@ class EventParserTest {
                 e.features.categorical);
         assertArrayEquals(new int[] {hasher.numericIndex("price")}, e.features.numeric);
         assertArrayEquals(new double[] {2.5}, e.features.numericValues, "raw: the model scales");
+    }
+
+    @Test
+    void keepsTheValuesOfTheModelsEntityFieldsAndTheNamesOfAnExplainedRequest() {
+        ModelSpec withEntities = Specs.logistic("ctr", 10, 100).toBuilder()
+                .entities(List.of("user", "shop", "item"), List.of(3_600_000L), 10)
+                .build();
+        EventParser p = new EventParser(Map.of("ctr", withEntities), InputLimits.defaults(), "in", () -> NOW);
+        String features = "\"features\":{\"user\":\"u7\",\"price\":2.5,\"item\":42,\"site\":\"a.com\"}";
+
+        Example e = p.parseLabeled("{\"model\":\"ctr\",\"label\":1," + features + "}")
+                .value();
+        assertArrayEquals(new String[] {"u7", null, "42"}, e.entities, "a number as written; null: not in the event");
+        PredictionRequest r = p.parseRequest("{\"id\":\"r\",\"model\":\"ctr\",\"explain\":true," + features + "}")
+                .value();
+        assertArrayEquals(new String[] {"u7", null, "42"}, r.entities);
+        assertArrayEquals(new String[] {"user=u7", "site=a.com"}, r.explained.categorical);
+        assertArrayEquals(new String[] {"price", "item"}, r.explained.numeric);
+        assertEquals(
+                null,
+                p.parseRequest("{\"id\":\"r\",\"model\":\"ctr\"," + features + "}")
+                        .value()
+                        .explained);
+        assertEquals(
+                null,
+                parser.parseLabeled("{\"model\":\"ctr\",\"label\":1," + features + "}")
+                        .value()
+                        .entities,
+                "a model without entity fields keeps none");
+        assertEquals(
+                DeadLetterReason.BAD_FIELD.code(),
+                p.parseRequest("{\"id\":\"r\",\"model\":\"ctr\",\"explain\":\"yes\"," + features + "}")
+                        .deadLetter()
+                        .reason);
     }
 
     @Test

@@ -20,6 +20,8 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Explanation;
+import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Impression;
@@ -74,6 +76,15 @@ class PojoSerializationTest {
         served.compact();
         PredictionRequest withEntities = new PredictionRequest("r2", "m", 6L, Features.categorical(3));
         withEntities.entities = new String[] {"u1", null};
+        withEntities.explained = new FeatureNames(new String[] {"site=a"}, new String[] {"user.rate_1h"});
+        Prediction explained = new Prediction("r2", "m", 4, 0.3, 6L);
+        explained.explanation = new Explanation();
+        explained.explanation.bias = -1;
+        explained.explanation.names = new String[] {"site=a"};
+        explained.explanation.raw = new double[] {Double.NaN};
+        explained.explanation.values = new double[] {1};
+        explained.explanation.weights = new double[] {0.5};
+        explained.explanation.contributions = new double[] {0.5};
         EntityStats entity = new EntityFeatures("user", new long[] {1000L}, 10, "rate").empty();
         new EntityFeatures("user", new long[] {1000L}, 10, "rate").count(entity, 5L, 1.0);
         Example series = new Example("m", "s", 5L, 0.5, 1.0, Features.categorical(7));
@@ -87,6 +98,7 @@ class PojoSerializationTest {
                 series,
                 new PredictionRequest("r1", "m", 6L, Features.categorical(3)),
                 withEntities,
+                explained,
                 entity,
                 new PriorState("m", 0.25, 42L),
                 new ControlCommand(ControlCommand.Op.FREEZE, "m"),

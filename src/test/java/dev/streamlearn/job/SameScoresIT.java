@@ -4,7 +4,10 @@ import static dev.streamlearn.job.JobStack.MODEL;
 import static dev.streamlearn.job.JobStack.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
@@ -12,7 +15,13 @@ import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
+import dev.streamlearn.tools.Explain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -40,6 +49,48 @@ class SameScoresIT {
     @Test
     void theJobAndTheEvaluationToolAddTheSameEntityFeatures() throws Exception {
         sameScores("same-entities-", 1, "--entities", "hour,weekday", "--entities.half-lives", "1d,7d");
+    }
+
+    /** A request with "explain":true: its prediction says what each feature, entity features too, added. */
+    private void explainsARequestWithItsEntityFeatures(JobConfig config) throws Exception {
+        ObjectNode request =
+                (ObjectNode) Events.parse(stack.bike.get(stack.bike.size() - 1).asRequest("explain-me"));
+        request.put("explain", true);
+        stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(request.toString()));
+        JsonNode prediction = stack.readPredictions(config, 1).get(0);
+        JsonNode explanation = prediction.get("explanation");
+        double margin = explanation.get("margin").asDouble();
+        assertEquals(
+                1 / (1 + Math.exp(-margin)), prediction.get("score").asDouble(), 1e-9, "the margin is the score's");
+        double sum = explanation.get("bias").asDouble();
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode f : explanation.get("features")) {
+            sum += f.get("contribution").asDouble();
+            byName.put(f.get("name").asText(), f);
+        }
+        assertEquals(margin, sum, 1e-9, "bias plus every contribution");
+        // the hour was seen all year: its decayed count is far from a new entity's 0
+        assertTrue(
+                byName.get("hour.events_7d").get("raw").asDouble() > 1,
+                byName.keySet().toString());
+        assertTrue(byName.containsKey("weekday.rate_1d"), byName.keySet().toString());
+        assertTrue(
+                byName.containsKey("hour=" + request.get("features").get("hour").asText()));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Explain.run(
+                new String[] {
+                    "explain-me",
+                    "--bootstrap",
+                    stack.kafka.bootstrapServers(),
+                    "--topic",
+                    config.get(JobConfig.TOPIC_PREDICTIONS)
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+        assertTrue(printed.contains("request explain-me: model bike") && printed.contains("hour.events_7d"), printed);
     }
 
     private void sameScores(String prefix, int parallelism, String... options) throws Exception {
@@ -81,6 +132,9 @@ class SameScoresIT {
                                 PrequentialRun.ofEvents(without, Events.json(stack.bike), config.inputLimits())))
                         .get("logLoss");
                 assertNotEquals(plain, jobTotal, 1e-6, "the entity features were added");
+            }
+            if (!spec.entities.isEmpty()) {
+                explainsARequestWithItsEntityFeatures(config);
             }
             System.out.printf(
                     "IT same scores %s: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f%n",

@@ -1,4 +1,4 @@
-package dev.streamlearn.records;
+package dev.streamlearn.records.flink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesScale;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Objects;

@@ -1,5 +1,8 @@
-package dev.streamlearn.records;
+package dev.streamlearn.records.flink;
 
+import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Features;
+import dev.streamlearn.records.SeriesScale;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;

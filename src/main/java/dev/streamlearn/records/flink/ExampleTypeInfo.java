@@ -1,5 +1,6 @@
-package dev.streamlearn.records;
+package dev.streamlearn.records.flink;
 
+import dev.streamlearn.records.Example;
 import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
