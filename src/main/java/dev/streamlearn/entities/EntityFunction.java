@@ -43,6 +43,8 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
     public static final String ENTITIES_NEW = "entitiesNew";
     /** Labels counted into entity state. */
     public static final String ENTITY_LABELS_COUNTED = "entityLabelsCounted";
+    /** The keyed state of the entities; RocksDB's estimates of it are metrics under this name. */
+    public static final String STATS_STATE = "entity-stats";
     /** How many half-lives an idle entity is kept. */
     static final int KEPT_HALF_LIVES = 10;
 
@@ -113,7 +115,7 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
             }
         }
         ValueStateDescriptor<EntityStats> descriptor =
-                new ValueStateDescriptor<>("entity-stats", TypeInformation.of(EntityStats.class));
+                new ValueStateDescriptor<>(STATS_STATE, TypeInformation.of(EntityStats.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(KEPT_HALF_LIVES * longestHalfLife))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)

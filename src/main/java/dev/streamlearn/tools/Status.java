@@ -1,6 +1,7 @@
 package dev.streamlearn.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.entities.EntityFunction;
 import dev.streamlearn.inference.InferenceFunction;
 import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.outcomes.OutcomeJoiner;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
 public final class Status implements Callable<Integer> {
 
     private static final List<String> MODEL_METRICS = modelMetrics();
+    // RocksDB's native metrics of the entity state (state.backend.rocksdb.metrics.* in flink-conf)
+    private static final String ENTITIES_KEPT = EntityFunction.STATS_STATE + ".rocksdb_estimate-num-keys";
+    private static final String ENTITY_BYTES = EntityFunction.STATS_STATE + ".rocksdb_estimate-live-data-size";
 
     /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
     private static final long METRICS_REFRESH_MILLIS = 2200;
@@ -319,6 +323,15 @@ public final class Status implements Callable<Integer> {
                     m.getOrDefault(OutcomeJoiner.OUTCOMES_DUPLICATE, 0.0),
                     m.getOrDefault(OutcomeJoiner.OUTCOMES_REFUSED, 0.0));
         }
+        if (m.getOrDefault(EntityFunction.ENTITY_LABELS_COUNTED, 0.0) > 0) {
+            out.printf(
+                    "entity features: labels counted %.0f, entities made %.0f, entities kept about %.0f (%s, RocksDB's"
+                            + " estimates)%n",
+                    m.getOrDefault(EntityFunction.ENTITY_LABELS_COUNTED, 0.0),
+                    m.getOrDefault(EntityFunction.ENTITIES_NEW, 0.0),
+                    m.getOrDefault(ENTITIES_KEPT, 0.0),
+                    bytes(m.getOrDefault(ENTITY_BYTES, 0.0).longValue()));
+        }
         JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode counts = cp.path("counts");
         out.printf(
@@ -363,6 +376,8 @@ public final class Status implements Callable<Integer> {
         List<String> s = new ArrayList<>(
                 List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
         s.addAll(OutcomeJoiner.COUNTS);
+        s.addAll(List.of(
+                EntityFunction.ENTITY_LABELS_COUNTED, EntityFunction.ENTITIES_NEW, ENTITIES_KEPT, ENTITY_BYTES));
         for (String model : models(rest, job)) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);

@@ -80,7 +80,8 @@ class EntityFunctionTest {
 
     private static long entitiesInState(
             KeyedTwoInputStreamOperatorTestHarness<String, Example, PredictionRequest, Example> h) {
-        try (var keys = h.getOperator().getKeyedStateBackend().getKeys("entity-stats", VoidNamespace.INSTANCE)) {
+        try (var keys =
+                h.getOperator().getKeyedStateBackend().getKeys(EntityFunction.STATS_STATE, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
