@@ -339,6 +339,13 @@ public final class Status implements Callable<Integer> {
                 counts.path("completed").asLong(),
                 counts.path("failed").asLong(),
                 counts.path("in_progress").asLong());
+        JsonNode failed = cp.path("latest").path("failed");
+        if (!failed.isMissingNode() && !failed.isNull()) {
+            out.printf(" (the last failed, #%d: %s)", failed.path("id").asLong(), failureReason(failed));
+        } else if (counts.path("failed").asLong() > 0) {
+            // a checkpoint that could not start (its tasks were still starting) leaves only a count
+            out.print(" (failed to start, as while tasks still start; scripts/logs jobmanager says why)");
+        }
         JsonNode last = cp.path("latest").path("completed");
         if (!last.isMissingNode() && !last.isNull()) {
             out.printf(
@@ -358,6 +365,15 @@ public final class Status implements Callable<Integer> {
         if (!restored.isMissingNode() && !restored.isNull()) {
             out.println("restored from: " + restored.path("external_path").asText());
         }
+    }
+
+    /** Why a checkpoint failed, in a few words: Flink's stated reason when it gives one. */
+    static String failureReason(JsonNode failed) {
+        String message = failed.path("failure_message").asText("unknown");
+        int at = message.lastIndexOf("Failure reason: ");
+        String reason = at >= 0 ? message.substring(at + "Failure reason: ".length()) : message;
+        reason = reason.strip();
+        return reason.length() > 120 ? reason.substring(0, 117) + "..." : reason;
     }
 
     /** Model ids, from the names of the trainer's metrics. */
