@@ -289,38 +289,61 @@ public final class EventParser {
     }
 
     /**
-     * The values of the model's entity fields among the features just read (a string as it is, a
-     * number as it is written without a fraction, else as Java writes it); null for a field the
-     * event does not have, and null when the model has no entity fields.
+     * The values of the model's entity fields: from the event's {@code entities} object (not
+     * features of the model), else among its features; a string as it is, a number as written
+     * without a fraction, else as Java writes it; null for a field the event does not have, and
+     * null when the model has no entity fields.
      */
     private String[] entities(ModelParsing model) {
         if (model.entityNames.length == 0) {
             return null;
         }
-        EventFeatures features = event.features;
+        EventFeatures own = event.entities;
+        if (own.type != JsonScalar.Type.MISSING
+                && own.type != JsonScalar.Type.NULL
+                && own.type != JsonScalar.Type.OBJECT) {
+            throw new Rejection(DeadLetterReason.BAD_FIELD, "entities must be an object");
+        }
         String[] values = new String[model.entityNames.length];
         for (int f = 0; f < values.length; f++) {
             byte[] name = model.entityNames[f];
-            for (int i = 0; i < features.count; i++) {
-                if (Arrays.equals(
-                        features.utf8,
-                        features.nameStart[i],
-                        features.nameStart[i] + features.nameLength[i],
-                        name,
-                        0,
-                        name.length)) {
-                    values[f] = features.kinds[i] == EventFeatures.STRING
-                            ? new String(
-                                    features.utf8,
-                                    features.textStart[i],
-                                    features.textLength[i],
-                                    StandardCharsets.UTF_8)
-                            : numberText(features.numbers[i]);
-                    break;
-                }
+            int i = indexOf(own, name);
+            if (i >= 0 && own.kinds[i] == EventFeatures.NESTED) {
+                throw new Rejection(
+                        DeadLetterReason.BAD_FIELD, "entities." + own.name(i) + " must be a string or number");
             }
+            values[f] = i >= 0 ? text(own, i) : text(event.features, indexOf(event.features, name));
         }
         return values;
+    }
+
+    /** Where the value named {@code name} is among {@code values}; -1 when it is not there. */
+    private static int indexOf(EventFeatures values, byte[] name) {
+        if (values.type != JsonScalar.Type.OBJECT) {
+            return -1;
+        }
+        for (int i = 0; i < values.count; i++) {
+            if (Arrays.equals(
+                    values.utf8,
+                    values.nameStart[i],
+                    values.nameStart[i] + values.nameLength[i],
+                    name,
+                    0,
+                    name.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Value {@code i} as an entity: a string as it is, a number as written without a fraction; null for none. */
+    private static String text(EventFeatures values, int i) {
+        if (i < 0) {
+            return null;
+        }
+        return values.kinds[i] == EventFeatures.STRING
+                ? new String(values.utf8, values.textStart[i], values.textLength[i], StandardCharsets.UTF_8)
+                : numberText(values.numbers[i]);
     }
 
     private static String numberText(double x) {

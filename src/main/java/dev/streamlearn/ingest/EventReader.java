@@ -63,8 +63,12 @@ final class EventReader {
     };
 
     static final String FEATURES = "features";
+    static final String ENTITIES = "entities";
 
     final EventFeatures features = new EventFeatures();
+    /** The event's own {@code entities} object (read only from the token stream: the scanner leaves objects to it). */
+    final EventFeatures entities = new EventFeatures();
+
     private final NameSet fieldNames = new NameSet();
     private final EventScanner scanner = new EventScanner();
 
@@ -105,6 +109,8 @@ final class EventReader {
                     field.read(p, v);
                 } else if (name.equals(FEATURES)) {
                     features.read(p, v);
+                } else if (name.equals(ENTITIES)) {
+                    entities.read(p, v);
                 } else {
                     skipStrictly(p); // a field the formats do not know: allowed, and read past
                 }
@@ -138,6 +144,7 @@ final class EventReader {
             s.clear();
         }
         features.clear();
+        entities.clear();
     }
 
     static JsonParseException duplicate(JsonParser p, String name) {

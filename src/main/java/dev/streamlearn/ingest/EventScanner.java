@@ -68,6 +68,8 @@ final class EventScanner {
                     read = scalar(field);
                 } else if (named(EventReader.FEATURES, bytes, tokenStart, tokenLength)) {
                     read = features(into.features);
+                } else if (named(EventReader.ENTITIES, bytes, tokenStart, tokenLength)) {
+                    read = false; // rare and small: the token stream reads it, and says what is wrong with it
                 } else {
                     read = scalar(ignored);
                 }

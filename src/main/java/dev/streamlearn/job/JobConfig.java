@@ -433,8 +433,9 @@ public final class JobConfig {
             ConfigOptions.key("entities")
                     .stringType()
                     .defaultValue("")
-                    .withDescription("Feature names whose values are entities (user,item): each entity's decayed"
-                            + " events, smoothed label rate and time since last seen become features; empty: none."),
+                    .withDescription(
+                            "Names whose values are entities (user,item), from the event's entities object, else its features: each entity's decayed"
+                                    + " events, smoothed label rate and time since last seen become features; empty: none."),
             v -> commaSeparated(v).stream().distinct().count()
                     == commaSeparated(v).size(),
             "must name each field once");

@@ -87,6 +87,33 @@ class EventParserTest {
     }
 
     @Test
+    void entityValuesComeFromTheEventsEntitiesObjectFirstAndAreNotFeaturesThere() {
+        ModelSpec withEntities = Specs.logistic("ctr", 10, 100).toBuilder()
+                .entities(List.of("user", "item"), List.of(3_600_000L), 10)
+                .build();
+        EventParser p = new EventParser(Map.of("ctr", withEntities), InputLimits.defaults(), "in", () -> NOW);
+        Example e = p.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"entities\":{\"user\":\"u9\"},"
+                        + "\"features\":{\"user\":\"u7\",\"item\":\"i1\",\"price\":2.5}}")
+                .value();
+        assertArrayEquals(new String[] {"u9", "i1"}, e.entities, "the entities object wins; the rest from features");
+        Example only = p.parseLabeled(
+                        "{\"model\":\"ctr\",\"label\":1,\"entities\":{\"user\":17},\"features\":{\"price\":2.5}}")
+                .value();
+        assertArrayEquals(new String[] {"17", null}, only.entities);
+        assertArrayEquals(new int[0], only.features.categorical, "an entity named only there is no feature");
+        assertEquals(
+                DeadLetterReason.BAD_FIELD.code(),
+                p.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"entities\":\"u1\",\"features\":{}}")
+                        .deadLetter()
+                        .reason);
+        assertEquals(
+                "entities.user must be a string or number",
+                p.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"entities\":{\"user\":[1]},\"features\":{}}")
+                        .deadLetter()
+                        .detail);
+    }
+
+    @Test
     void parsesRequestsAndControl() {
         ParseResult<PredictionRequest> r =
                 parser.parseRequest("{\"id\":\"r1\",\"ts\":5,\"model\":\"ctr\",\"features\":{}}");
