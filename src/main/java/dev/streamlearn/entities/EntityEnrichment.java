@@ -3,7 +3,9 @@ package dev.streamlearn.entities;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.PredictionRequest;
 import java.util.Arrays;
 
 /**
@@ -26,6 +28,11 @@ public final class EntityEnrichment {
 
     /** The entity features of a model's {@code entities} options, with a new prior; null when it has no entity fields. */
     public static EntityEnrichment of(ModelSpec spec) {
+        return of(spec, new LabelMean(PRIOR_WINDOW, 0));
+    }
+
+    /** The same, starting from the given prior (one restored from a checkpoint). */
+    public static EntityEnrichment of(ModelSpec spec, LabelMean prior) {
         if (spec.entities.isEmpty()) {
             return null;
         }
@@ -35,7 +42,7 @@ public final class EntityEnrichment {
         EntityFeatures[] fields = spec.entities.stream()
                 .map(f -> new EntityFeatures(f, halfLives, spec.entityPriorStrength, rateName))
                 .toArray(EntityFeatures[]::new);
-        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits), new LabelMean(PRIOR_WINDOW, 0));
+        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits), prior);
     }
 
     public EntityEnrichment(EntityFeatures[] fields, FeatureHasher hasher, LabelMean prior) {
@@ -60,16 +67,38 @@ public final class EntityEnrichment {
         return fields[f];
     }
 
-    /** The same entity features, starting from another prior (one restored from a checkpoint). */
-    public EntityEnrichment withPrior(LabelMean restored) {
-        return new EntityEnrichment(fields, coordinates, restored);
+    /** The value of entity field {@code f} among an event's entity values; null when it names none. */
+    public static String value(String[] entities, int f) {
+        return entities != null && f < entities.length ? entities[f] : null;
     }
 
-    private EntityEnrichment(EntityFeatures[] fields, int[][] coordinates, LabelMean prior) {
-        this.fields = fields;
-        this.coordinates = coordinates;
-        this.values = new double[coordinates.length == 0 ? 0 : coordinates[0].length];
-        this.prior = prior;
+    /**
+     * A labeled example gets the features of its entity of field {@code f} from {@code stored}
+     * (null: nothing known of it yet), and then its label is counted. Returns the entity's state
+     * to keep; null when the example names no entity of the field (it got the neutral values, and
+     * counts for nobody).
+     */
+    public EntityStats learnFrom(Example e, int f, EntityStats stored) {
+        boolean named = value(e.entities, f) != null;
+        EntityStats s = named && stored != null ? stored : fields[f].empty();
+        e.features = with(e.features, f, s, e.ts);
+        if (!named) {
+            return null;
+        }
+        count(f, s, e.ts, e.label);
+        return s;
+    }
+
+    /** A request gets the features of its entity of field {@code f} from {@code stored} (null: nothing known), counting nothing. */
+    public void serve(PredictionRequest r, int f, EntityStats stored) {
+        r.features = with(r.features, f, stored != null ? stored : fields[f].empty(), r.ts);
+        if (r.explained != null) {
+            String[] own = r.explained.numeric;
+            String[] names = fields[f].names();
+            String[] both = Arrays.copyOf(own, own.length + names.length);
+            System.arraycopy(names, 0, both, own.length, names.length);
+            r.explained.numeric = both;
+        }
     }
 
     /** The features with those of entity field {@code f} appended, from the entity's state at {@code ts}. */

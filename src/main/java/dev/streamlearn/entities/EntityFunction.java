@@ -4,7 +4,6 @@ import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -68,7 +67,7 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
 
     /** The key of an event in the operator of entity field {@code field}: its model and entity value, or its own id. */
     public static String key(String modelId, String[] entities, int field, String id, long ts) {
-        String value = entities != null && field < entities.length ? entities[field] : null;
+        String value = EntityEnrichment.value(entities, field);
         if (value == null) {
             return PASS_THROUGH + (id != null ? id : Long.toString(ts));
         }
@@ -103,12 +102,9 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
         long longestHalfLife = 1;
         for (ModelSpec spec : models.values()) {
             if (spec.entities.size() > field) {
-                EntityEnrichment e = EntityEnrichment.of(spec);
                 LabelMean restored = restoredPriors.get(spec.id);
-                if (restored != null) {
-                    e = e.withPrior(restored);
-                }
-                enrichments.put(spec.id, e);
+                enrichments.put(
+                        spec.id, restored != null ? EntityEnrichment.of(spec, restored) : EntityEnrichment.of(spec));
                 for (long h : spec.entityHalfLives) {
                     longestHalfLife = Math.max(longestHalfLife, h);
                 }
@@ -129,15 +125,14 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
     public void processElement1(Example e, Context ctx, Collector<Example> out) throws Exception {
         EntityEnrichment enrichment = enrichments.get(e.modelId);
         if (enrichment != null) {
-            String value = e.entities == null ? null : e.entities[field];
-            if (value == null) {
-                e.features = enrichment.with(
-                        e.features, field, enrichment.field(field).empty(), e.ts);
-            } else {
-                EntityStats s = current(enrichment);
-                e.features = enrichment.with(e.features, field, s, e.ts);
-                enrichment.count(field, s, e.ts, e.label);
-                stats.update(s);
+            boolean named = EntityEnrichment.value(e.entities, field) != null;
+            EntityStats stored = named ? stats.value() : null;
+            EntityStats kept = enrichment.learnFrom(e, field, stored);
+            if (kept != null) {
+                if (stored == null) {
+                    entitiesNew.inc();
+                }
+                stats.update(kept);
                 labelsCounted.inc();
             }
             enrichment.prior().add(e.label);
@@ -149,31 +144,9 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
     public void processElement2(PredictionRequest r, Context ctx, Collector<Example> out) throws Exception {
         EntityEnrichment enrichment = enrichments.get(r.modelId);
         if (enrichment != null) {
-            String value = r.entities == null ? null : r.entities[field];
-            EntityStats s = value == null ? enrichment.field(field).empty() : stats.value();
-            r.features = enrichment.with(
-                    r.features, field, s == null ? enrichment.field(field).empty() : s, r.ts);
-            if (r.explained != null) {
-                r.explained.numeric =
-                        concat(r.explained.numeric, enrichment.field(field).names());
-            }
+            enrichment.serve(r, field, EntityEnrichment.value(r.entities, field) != null ? stats.value() : null);
         }
         ctx.output(REQUESTS, r);
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
-    }
-
-    private EntityStats current(EntityEnrichment enrichment) throws Exception {
-        EntityStats s = stats.value();
-        if (s == null) {
-            entitiesNew.inc();
-            s = enrichment.field(field).empty();
-        }
-        return s;
     }
 
     @Override

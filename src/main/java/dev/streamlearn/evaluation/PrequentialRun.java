@@ -1,7 +1,6 @@
 package dev.streamlearn.evaluation;
 
 import dev.streamlearn.entities.EntityEnrichment;
-import dev.streamlearn.entities.EntityFeatures;
 import dev.streamlearn.entities.EntityStats;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
@@ -76,14 +75,11 @@ public final class PrequentialRun {
     /** As the job's entity operators, one field after the other, each entity's state in a map. */
     private static void withEntities(Example e, EntityEnrichment entities, List<Map<String, EntityStats>> states) {
         for (int f = 0; f < entities.fieldCount(); f++) {
-            EntityFeatures field = entities.field(f);
-            String value = e.entities[f];
-            // an event without the entity gets the neutral values, and counts for nobody
-            EntityStats stats =
-                    value == null ? field.empty() : states.get(f).computeIfAbsent(value, v -> field.empty());
-            e.features = entities.with(e.features, f, stats, e.ts);
-            if (value != null) {
-                entities.count(f, stats, e.ts, e.label);
+            String value = EntityEnrichment.value(e.entities, f);
+            EntityStats kept = entities.learnFrom(
+                    e, f, value == null ? null : states.get(f).get(value));
+            if (kept != null) {
+                states.get(f).put(value, kept);
             }
         }
         entities.prior().add(e.label);
