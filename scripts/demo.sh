@@ -47,7 +47,7 @@ info ""
   --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
 replay_bike=$!
 # the watcher starts before the submission too (a JVM takes seconds to start on a busy machine)
-run_tool Status --url "$UI_URL" --wait-running 120 --watch 2 &
+run_tool Status --url "$UI_URL" --wait-running 120 --watch 1 &
 watcher=$!
 trap 'kill $replay_bike $watcher ${replay_ctr:-} 2>/dev/null || true' EXIT
 job=$(running_job)
@@ -68,7 +68,7 @@ done
 failed=0
 wait $replay_ctr || { failed=1; cat "$LOG_DIR/replay-ctr.log" >&2; }
 wait $replay_bike || { failed=1; cat "$LOG_DIR/replay-bike.log" >&2; }
-sleep 4 # two metric refreshes, so the last lines show the end of the replay
+sleep 2 # two metric refreshes, so the last lines show the end of the replay
 kill $watcher 2>/dev/null || true
 (( failed == 0 )) || die "a replay failed (see above)"
 echo

@@ -91,16 +91,33 @@ public final class ClusterMetrics {
         return first + (where.isEmpty() ? "" : " (in " + where + ")");
     }
 
-    /** Names of every operator metric of the job, over all vertices. */
-    public List<String> metricNames(String jobId) throws IOException, InterruptedException {
-        List<String> names = new ArrayList<>();
-        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            for (JsonNode m :
-                    get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics")) {
+    /** The names of a job's operator metrics, per vertex id, as the REST API listed them at one moment. */
+    public record MetricIds(String jobId, Map<String, List<String>> byVertex) {
+
+        /** Every name, over all vertices. */
+        public List<String> all() {
+            List<String> names = new ArrayList<>();
+            byVertex.values().forEach(names::addAll);
+            return names;
+        }
+    }
+
+    /** Lists the operator metrics of the job whose overview ({@code /jobs/<id>}) is given. */
+    public MetricIds metricIds(String jobId, JsonNode overview) throws IOException, InterruptedException {
+        Map<String, List<String>> byVertex = new LinkedHashMap<>();
+        for (JsonNode vertex : overview.path("vertices")) {
+            String id = vertex.path("id").asText();
+            List<String> names = new ArrayList<>();
+            for (JsonNode m : get(vertexMetrics(jobId, id))) {
                 names.add(m.path("id").asText());
             }
+            byVertex.put(id, names);
         }
-        return names;
+        return new MetricIds(jobId, byVertex);
+    }
+
+    public MetricIds metricIds(String jobId) throws IOException, InterruptedException {
+        return metricIds(jobId, get("/jobs/" + jobId));
     }
 
     /**
@@ -108,22 +125,29 @@ public final class ClusterMetrics {
      * subtasks and vertices (NaN values, from subtasks that do not hold a model, are skipped).
      */
     public Map<String, Double> sums(String jobId, String... suffixes) throws IOException, InterruptedException {
-        return merged(jobId, Double::sum, suffixes);
+        return sums(metricIds(jobId), suffixes);
+    }
+
+    /** As {@link #sums(String, String...)}, over metrics already listed. */
+    public Map<String, Double> sums(MetricIds ids, String... suffixes) throws IOException, InterruptedException {
+        return merged(ids, Double::sum, suffixes);
     }
 
     /** As {@link #sums}, but the largest value over subtasks: for percentiles and other non-additive values. */
     public Map<String, Double> maxima(String jobId, String... suffixes) throws IOException, InterruptedException {
-        return merged(jobId, Math::max, suffixes);
+        return merged(metricIds(jobId), Math::max, suffixes);
     }
 
-    private Map<String, Double> merged(String jobId, BinaryOperator<Double> merge, String... suffixes)
+    private static String vertexMetrics(String jobId, String vertexId) {
+        return "/jobs/" + jobId + "/vertices/" + vertexId + "/metrics";
+    }
+
+    private Map<String, Double> merged(MetricIds ids, BinaryOperator<Double> merge, String... suffixes)
             throws IOException, InterruptedException {
         Map<String, Double> sums = new LinkedHashMap<>();
-        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
+        for (Map.Entry<String, List<String>> vertex : ids.byVertex().entrySet()) {
             List<String> wanted = new ArrayList<>();
-            for (JsonNode m : get(path)) {
-                String id = m.path("id").asText();
+            for (String id : vertex.getValue()) {
                 for (String s : suffixes) {
                     if (id.endsWith(s)) {
                         wanted.add(id);
@@ -134,7 +158,7 @@ public final class ClusterMetrics {
                 continue;
             }
             String query = URLEncoder.encode(String.join(",", wanted), StandardCharsets.UTF_8);
-            for (JsonNode m : get(path + "?get=" + query)) {
+            for (JsonNode m : get(vertexMetrics(ids.jobId(), vertex.getKey()) + "?get=" + query)) {
                 String id = m.path("id").asText();
                 double v = parse(m.path("value").asText());
                 if (Double.isNaN(v)) {

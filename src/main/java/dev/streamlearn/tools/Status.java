@@ -31,7 +31,7 @@ public final class Status implements Callable<Integer> {
     private static final String ENTITY_BYTES = EntityFunction.STATS_STATE + ".rocksdb_estimate-live-data-size";
 
     /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
-    private static final long METRICS_REFRESH_MILLIS = 2200;
+    private static final long METRICS_REFRESH_MILLIS = 1200;
 
     @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
     String url;
@@ -133,14 +133,15 @@ public final class Status implements Callable<Integer> {
         long deadline = System.nanoTime() + waitRunning * 1_000_000_000L;
         String said = null;
         while (true) {
-            String problem = problem(rest, job);
+            JsonNode overview = rest.get("/jobs/" + job);
+            String problem = problem(rest, job, overview);
             if (problem == null) {
                 if (said != null) {
                     out.println("every task of job " + job + " runs");
                 }
                 return true;
             }
-            if (sourcesSuffice && sourcesRun(rest.get("/jobs/" + job))) {
+            if (sourcesSuffice && sourcesRun(overview)) {
                 out.println("the sources of job " + job + " run; the lines say which tasks still start");
                 return true;
             }
@@ -152,7 +153,7 @@ public final class Status implements Callable<Integer> {
                 out.println("waiting for every task to run (deploying, opening state): " + problem);
                 said = problem;
             }
-            Thread.sleep(250);
+            Thread.sleep(500); // a cluster that deploys a job is busy: ask twice a second
         }
     }
 
@@ -162,7 +163,11 @@ public final class Status implements Callable<Integer> {
      * the last failure.
      */
     static String problem(ClusterMetrics rest, String job) throws IOException, InterruptedException {
-        JsonNode overview = rest.get("/jobs/" + job);
+        return problem(rest, job, rest.get("/jobs/" + job));
+    }
+
+    private static String problem(ClusterMetrics rest, String job, JsonNode overview)
+            throws IOException, InterruptedException {
         String state = overview.path("state").asText();
         int tasks = overview.path("vertices").size();
         int running = overview.path("status-counts").path("RUNNING").asInt();
@@ -201,12 +206,15 @@ public final class Status implements Callable<Integer> {
 
     /** One progress line of {@code job}, submitted at {@code startedMillis}. */
     static String line(ClusterMetrics rest, String job, long startedMillis) throws IOException, InterruptedException {
-        Map<String, Double> m = rest.sums(job, suffixes(rest, job));
+        JsonNode overview = rest.get("/jobs/" + job);
+        ClusterMetrics.MetricIds ids = rest.metricIds(job, overview);
+        List<String> models = models(ids);
+        Map<String, Double> m = rest.sums(ids, suffixes(models));
         StringBuilder b = new StringBuilder();
         // seconds since the job was submitted, so the time to the first events can be read off
         b.append(String.format("%4ds | ", Math.max(0, (System.currentTimeMillis() - startedMillis) / 1000)));
         b.append(String.format("events in %7.0f", m.getOrDefault("input.labeled.recordsIn", 0.0)));
-        for (String model : models(rest, job)) {
+        for (String model : models) {
             String p = "model." + model + ".";
             b.append(String.format(
                     " | %s v%.0f trained %.0f",
@@ -220,7 +228,6 @@ public final class Status implements Callable<Integer> {
             }
         }
         b.append(String.format(" | predictions %.0f | dead letters %.0f", served(m), deadLetters(m)));
-        JsonNode overview = rest.get("/jobs/" + job);
         int tasks = overview.path("vertices").size();
         int running = overview.path("status-counts").path("RUNNING").asInt();
         if (running < tasks) {
@@ -238,14 +245,16 @@ public final class Status implements Callable<Integer> {
                 job,
                 overview.path("state").asText(),
                 duration(overview.path("duration").asLong()));
-        String[] wanted = suffixes(rest, job);
+        ClusterMetrics.MetricIds ids = rest.metricIds(job, overview);
+        List<String> models = models(ids);
+        String[] wanted = suffixes(models);
         // the REST API answers from a cache that a request refreshes in the background: ask until the
         // answer changes (a refresh landed) or a few refresh intervals have passed
-        Map<String, Double> first = rest.sums(job, wanted);
+        Map<String, Double> first = rest.sums(ids, wanted);
         Map<String, Double> m = first;
         for (long waited = 0; m.equals(first) && waited < 3 * METRICS_REFRESH_MILLIS; waited += 500) {
             Thread.sleep(500);
-            m = rest.sums(job, wanted);
+            m = rest.sums(ids, wanted);
         }
         out.printf(
                 "%-12s %8s %10s %8s %7s %9s %9s %7s %9s %10s %10s%n",
@@ -260,7 +269,7 @@ public final class Status implements Callable<Integer> {
                 "mae",
                 "rmse",
                 "served");
-        for (String model : models(rest, job)) {
+        for (String model : models) {
             String p = "model." + model + ".";
             out.printf(
                     "%-12s %8.0f %10.0f %8.0f %7s %9s %9s %7s %9s %10s %10.0f%n",
@@ -276,7 +285,7 @@ public final class Status implements Callable<Integer> {
                     fmt(m, p + "rmse", "%.4g"),
                     m.getOrDefault(p + "predictionsServed", 0.0));
         }
-        for (String model : models(rest, job)) {
+        for (String model : models) {
             String p = "model." + model + ".";
             if (m.getOrDefault(p + ModelMetric.SERVED_EXAMPLES.metricName(), 0.0) > 0) {
                 out.printf(
@@ -377,9 +386,9 @@ public final class Status implements Callable<Integer> {
     }
 
     /** Model ids, from the names of the trainer's metrics. */
-    static List<String> models(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+    static List<String> models(ClusterMetrics.MetricIds metrics) {
         TreeSet<String> ids = new TreeSet<>();
-        for (String name : rest.metricNames(job)) {
+        for (String name : metrics.all()) {
             int at = name.indexOf("model.");
             if (at >= 0 && name.endsWith(".modelVersion")) {
                 ids.add(name.substring(at + "model.".length(), name.length() - ".modelVersion".length()));
@@ -388,13 +397,13 @@ public final class Status implements Callable<Integer> {
         return new ArrayList<>(ids);
     }
 
-    private static String[] suffixes(ClusterMetrics rest, String job) throws IOException, InterruptedException {
+    private static String[] suffixes(List<String> models) {
         List<String> s = new ArrayList<>(
                 List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
         s.addAll(OutcomeJoiner.COUNTS);
         s.addAll(List.of(
                 EntityFunction.ENTITY_LABELS_COUNTED, EntityFunction.ENTITIES_NEW, ENTITIES_KEPT, ENTITY_BYTES));
-        for (String model : models(rest, job)) {
+        for (String model : models) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);
             }
