@@ -30,8 +30,8 @@ public final class Status implements Callable<Integer> {
     private static final String ENTITIES_KEPT = EntityFunction.STATS_STATE + ".rocksdb_estimate-num-keys";
     private static final String ENTITY_BYTES = EntityFunction.STATS_STATE + ".rocksdb_estimate-live-data-size";
 
-    /** Above metrics.fetcher.update-interval of flink-conf/config.yaml. */
-    private static final long METRICS_REFRESH_MILLIS = 1200;
+    /** Above metrics.fetcher.update-interval of flink-conf/config.yaml (StatusTest checks it). */
+    static final long METRICS_REFRESH_MILLIS = 1200;
 
     @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
     String url;

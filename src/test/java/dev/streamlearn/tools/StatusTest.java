@@ -1,13 +1,29 @@
 package dev.streamlearn.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class StatusTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theFullStatusWaitsForARefreshOfTheRestMetrics() throws Exception {
+        long refresh = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("flink-conf/config.yaml").toFile())
+                .path("metrics.fetcher.update-interval")
+                .asLong(-1);
+        assertTrue(refresh > 0, "flink-conf/config.yaml sets metrics.fetcher.update-interval in ms");
+        assertTrue(
+                Status.METRICS_REFRESH_MILLIS > refresh,
+                "Status waits " + Status.METRICS_REFRESH_MILLIS + " ms for a refresh that comes every " + refresh
+                        + " ms");
+    }
 
     @Test
     void aFailedCheckpointIsToldByFlinksStatedReasonInAFewWords() throws Exception {
