@@ -353,7 +353,8 @@ public final class Status implements Callable<Integer> {
             out.printf(" (the last failed, #%d: %s)", failed.path("id").asLong(), failureReason(failed));
         } else if (counts.path("failed").asLong() > 0) {
             // a checkpoint that could not start (its tasks were still starting) leaves only a count
-            out.print(" (failed to start, as while tasks still start; scripts/logs jobmanager says why)");
+            out.print(" (a checkpoint could not start, as happens while tasks still start; scripts/logs jobmanager"
+                    + " says why)");
         }
         JsonNode last = cp.path("latest").path("completed");
         if (!last.isMissingNode() && !last.isNull()) {
