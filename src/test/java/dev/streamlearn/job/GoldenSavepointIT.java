@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -80,13 +79,7 @@ class GoldenSavepointIT {
         Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
         stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probeRequest()));
         JsonNode probe = stack.readPredictions(config, 1).get(0);
-        String written = stack.client()
-                .stopWithSavepoint(
-                        job.getJobID(),
-                        false,
-                        stack.dir("golden-out").toUri().toString(),
-                        SavepointFormatType.CANONICAL)
-                .get();
+        String written = stack.stopWithSavepoint(job, "golden-out");
         Path savepoint = Path.of(written.replaceFirst("^file:", ""));
         deleteRecursively(DIR);
         copyRecursively(savepoint, DIR.resolve("savepoint"));

@@ -31,6 +31,10 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -178,6 +182,39 @@ final class JobStack implements AutoCloseable {
             }
             return status == JobStatus.RUNNING;
         });
+    }
+
+    /**
+     * Stops the job with a canonical savepoint into the scenario folder {@code dirName} and returns its path. It first
+     * waits for every task to run: Flink refuses a savepoint while any task is not running, as after a task's restart.
+     * A job that restarted on the way is reported with its last failure, so a test log says why.
+     */
+    String stopWithSavepoint(JobClient job, String dirName) throws Exception {
+        Await.until(
+                "every task of the job running",
+                TIMEOUT,
+                () -> notRunning(job).isEmpty(),
+                () -> "not running: " + notRunning(job));
+        AccessExecutionGraph graph =
+                flink.getMiniCluster().getExecutionGraph(job.getJobID()).get();
+        if (graph.getFailureInfo() != null) {
+            System.out.println("IT note: the job restarted before its savepoint, last failure: "
+                    + graph.getFailureInfo().getExceptionAsString());
+        }
+        return client().stopWithSavepoint(
+                        job.getJobID(), false, dir(dirName).toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
+    }
+
+    private List<String> notRunning(JobClient job) {
+        List<String> tasks = new ArrayList<>();
+        for (AccessExecutionVertex task :
+                flink.getMiniCluster().getExecutionGraph(job.getJobID()).join().getAllExecutionVertices()) {
+            if (task.getExecutionState() != ExecutionState.RUNNING) {
+                tasks.add(task.getTaskNameWithSubtaskIndex() + " " + task.getExecutionState());
+            }
+        }
+        return tasks;
     }
 
     /** Cancels a job that has not ended by itself, so a failure of the job is not hidden by its cancel. */

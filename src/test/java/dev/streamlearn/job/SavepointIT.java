@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,13 +54,7 @@ class SavepointIT {
         Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
         long atSavepoint = metrics.longValue(version);
         Path file = storeDir.resolve(MODEL).resolve(ModelFile.fileName(atSavepoint));
-        String savepoint = stack.client()
-                .stopWithSavepoint(
-                        job.getJobID(),
-                        false,
-                        stack.dir("savepoints").toUri().toString(),
-                        SavepointFormatType.CANONICAL)
-                .get();
+        String savepoint = stack.stopWithSavepoint(job, "savepoints");
         assertTrue(Files.exists(file), "the freeze's version was committed by the savepoint");
         StoredModel beforeStop = read(file);
 
