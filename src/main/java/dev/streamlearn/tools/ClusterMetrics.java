@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BinaryOperator;
 
 /**
@@ -33,12 +35,37 @@ public final class ClusterMetrics {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + path))
-                        .timeout(Duration.ofSeconds(5))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return body(path, http.send(request(path), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * The answers to several paths, in their order, asked all at once: a job has a dozen vertices,
+     * and one after the other their listings took a progress line seconds on a busy JobManager.
+     */
+    public List<JsonNode> getAll(List<String> paths) throws IOException, InterruptedException {
+        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (String path : paths) {
+            pending.add(http.sendAsync(request(path), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<JsonNode> answers = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            try {
+                answers.add(body(paths.get(i), pending.get(i).get()));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+        return answers;
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
+    }
+
+    private static JsonNode body(String path, HttpResponse<String> r) throws IOException {
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -104,14 +131,20 @@ public final class ClusterMetrics {
 
     /** Lists the operator metrics of the job whose overview ({@code /jobs/<id>}) is given. */
     public MetricIds metricIds(String jobId, JsonNode overview) throws IOException, InterruptedException {
-        Map<String, List<String>> byVertex = new LinkedHashMap<>();
+        List<String> vertices = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
         for (JsonNode vertex : overview.path("vertices")) {
-            String id = vertex.path("id").asText();
+            vertices.add(vertex.path("id").asText());
+            paths.add(vertexMetrics(jobId, vertex.path("id").asText()));
+        }
+        List<JsonNode> listings = getAll(paths);
+        Map<String, List<String>> byVertex = new LinkedHashMap<>();
+        for (int v = 0; v < vertices.size(); v++) {
             List<String> names = new ArrayList<>();
-            for (JsonNode m : get(vertexMetrics(jobId, id))) {
+            for (JsonNode m : listings.get(v)) {
                 names.add(m.path("id").asText());
             }
-            byVertex.put(id, names);
+            byVertex.put(vertices.get(v), names);
         }
         return new MetricIds(jobId, byVertex);
     }
@@ -144,7 +177,7 @@ public final class ClusterMetrics {
 
     private Map<String, Double> merged(MetricIds ids, BinaryOperator<Double> merge, String... suffixes)
             throws IOException, InterruptedException {
-        Map<String, Double> sums = new LinkedHashMap<>();
+        List<String> paths = new ArrayList<>();
         for (Map.Entry<String, List<String>> vertex : ids.byVertex().entrySet()) {
             List<String> wanted = new ArrayList<>();
             for (String id : vertex.getValue()) {
@@ -154,11 +187,14 @@ public final class ClusterMetrics {
                     }
                 }
             }
-            if (wanted.isEmpty()) {
-                continue;
+            if (!wanted.isEmpty()) {
+                String query = URLEncoder.encode(String.join(",", wanted), StandardCharsets.UTF_8);
+                paths.add(vertexMetrics(ids.jobId(), vertex.getKey()) + "?get=" + query);
             }
-            String query = URLEncoder.encode(String.join(",", wanted), StandardCharsets.UTF_8);
-            for (JsonNode m : get(vertexMetrics(ids.jobId(), vertex.getKey()) + "?get=" + query)) {
+        }
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (JsonNode values : getAll(paths)) {
+            for (JsonNode m : values) {
                 String id = m.path("id").asText();
                 double v = parse(m.path("value").asText());
                 if (Double.isNaN(v)) {

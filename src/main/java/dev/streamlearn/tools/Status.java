@@ -113,13 +113,20 @@ public final class Status implements Callable<Integer> {
             printFull(rest, id, out);
             return 0;
         }
-        while (true) {
+        // at a fixed rate: a line that took long to gather does not push the next one back
+        long period = watch * 1_000_000_000L;
+        for (long next = System.nanoTime(); ; ) {
             try {
                 out.println(line(rest, id, started));
             } catch (IOException e) {
                 out.println("(metrics not available: " + e.getMessage() + ")");
             }
-            Thread.sleep(watch * 1000L); // refresh interval
+            next += period;
+            long now = System.nanoTime();
+            if (next < now) {
+                next = now;
+            }
+            Thread.sleep((next - now) / 1_000_000);
         }
     }
 
