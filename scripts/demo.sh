@@ -41,14 +41,13 @@ info "Replaying at $rate events/s per stream: a generated click stream (model ct
 info "at event 50,000: watch its auc dip and recover) and src/data/bike_sharing (model bike)"
 info ""
 # The bike replay starts first and its events wait in Kafka while the job's tasks deploy, so the
-# first ones show a few seconds after the submission. The click stream (a JVM that loads 100,000
-# lines) starts once the job's sources run: on two cores it slowed the deployment it waited for.
+# first ones show a few seconds after the submission. The click stream (100,000 lines to load)
+# starts after it, not to slow the start on two cores.
 "$(dirname "$0")/replay" --quiet --file src/data/bike_sharing/hour.csv --format bike-sharing --model bike \
   --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
 replay_bike=$!
 # the watcher starts before the submission too (a JVM takes seconds to start on a busy machine)
-watch_log=$LOG_DIR/demo-status.log
-run_tool Status --url "$UI_URL" --wait-running 120 --watch 1 > >(tee "$watch_log") &
+run_tool Status --url "$UI_URL" --wait-running 120 --watch 1 &
 watcher=$!
 trap 'kill $replay_bike $watcher ${replay_ctr:-} 2>/dev/null || true' EXIT
 job=$(running_job)
@@ -59,12 +58,6 @@ else
 fi
 
 info "Flink web UI: $UI_URL/#/job/running/$job/overview  (Trainer > Metrics: model.ctr.modelVersion, model.bike.auc, ...)"
-# the watcher prints progress lines ("  12s | events in ...") once the sources run; 30 s at most
-for _ in $(seq 1 120); do
-  grep -qE '^ *[0-9]+s [|]' "$watch_log" 2>/dev/null && break
-  kill -0 $watcher 2>/dev/null || break
-  sleep 0.25
-done
 "$(dirname "$0")/replay" --quiet --file "$clicks" --format jsonl --rate "$rate" --requests-every 10 \
   > "$LOG_DIR/replay-ctr.log" 2>&1 &
 replay_ctr=$!
