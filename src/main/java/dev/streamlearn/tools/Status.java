@@ -113,7 +113,6 @@ public final class Status implements Callable<Integer> {
             printFull(rest, id, out);
             return 0;
         }
-        // at a fixed rate: a line that took long to gather does not push the next one back
         long period = watch * 1_000_000_000L;
         for (long next = System.nanoTime(); ; ) {
             try {
@@ -121,13 +120,19 @@ public final class Status implements Callable<Integer> {
             } catch (IOException e) {
                 out.println("(metrics not available: " + e.getMessage() + ")");
             }
-            next += period;
             long now = System.nanoTime();
-            if (next < now) {
-                next = now;
-            }
+            next = nextBeat(next, now, period);
             Thread.sleep((next - now) / 1_000_000);
         }
+    }
+
+    /**
+     * When the line after the one due at {@code beat} is due: one period later, on a fixed beat, so
+     * a line that took long to gather does not push the next ones back; a line that took longer
+     * than a period skips the beats it missed rather than being followed at once.
+     */
+    static long nextBeat(long beat, long now, long period) {
+        return beat + period * (1 + Math.max(0, (now - beat) / period));
     }
 
     /**

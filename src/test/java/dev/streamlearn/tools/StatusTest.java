@@ -26,6 +26,16 @@ class StatusTest {
     }
 
     @Test
+    void progressLinesKeepAFixedBeatAndSkipTheBeatsALongLineMissed() {
+        long second = 1_000;
+        assertEquals(1_000, Status.nextBeat(0, 300, second), "a quick line: the next one a period after its beat");
+        assertEquals(1_000, Status.nextBeat(0, 0, second));
+        assertEquals(2_000, Status.nextBeat(0, 1_300, second), "a line that took 1.3 s: the beat at 2 s, not now");
+        assertEquals(4_000, Status.nextBeat(1_000, 3_999, second));
+        assertEquals(5_000, Status.nextBeat(1_000, 4_000, second));
+    }
+
+    @Test
     void aFailedCheckpointIsToldByFlinksStatedReasonInAFewWords() throws Exception {
         String startup =
                 "{\"id\":1,\"failure_message\":\"Checkpoint triggering task Join outcomes to impressions (1/2) of job"
