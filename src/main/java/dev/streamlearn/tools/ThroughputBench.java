@@ -42,7 +42,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "scripts/bench-throughput",
         mixinStandardHelpOptions = true,
-        subcommands = {ThroughputBench.Preload.class, ThroughputBench.Measure.class, ThroughputBench.Report.class},
+        subcommands = {
+            ThroughputBench.Preload.class,
+            ThroughputBench.Measure.class,
+            ThroughputBench.FirstEvents.class,
+            ThroughputBench.Report.class
+        },
         description = "Steps of the throughput benchmark (the script runs them; see scripts/bench-throughput --help).")
 public final class ThroughputBench implements Callable<Integer> {
 
@@ -52,7 +57,7 @@ public final class ThroughputBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new IllegalArgumentException("name a step: preload, measure or report");
+        throw new IllegalArgumentException("name a step: preload, measure, first-events or report");
     }
 
     @Command(
@@ -332,6 +337,75 @@ public final class ThroughputBench implements Callable<Integer> {
     }
 
     @Command(
+            name = "first-events",
+            mixinStandardHelpOptions = true,
+            description = "Waits for the next job to be submitted and records the seconds from its submission"
+                    + " (its start-time) until its counter first shows events in the REST metrics.")
+    static final class FirstEvents implements Callable<Integer> {
+        @Option(names = "--url", required = true, paramLabel = "URL")
+        String url;
+
+        @Option(names = "--counter", required = true, paramLabel = "SUFFIX")
+        String counter;
+
+        @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS")
+        int timeoutSeconds;
+
+        @Option(names = "--results", required = true, paramLabel = "FILE", description = "Where the row is added.")
+        Path results;
+
+        @Option(names = "--run", required = true, paramLabel = "K")
+        int run;
+
+        @Option(names = "--parallelism", required = true, paramLabel = "P")
+        int parallelism;
+
+        @Option(names = "--measure", required = true, paramLabel = "NAME", description = "What the row is of.")
+        String measure;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterMetrics rest = new ClusterMetrics(url);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            List<String> jobs = rest.activeJobs();
+            while (jobs.isEmpty()) {
+                check(deadline, "no job was submitted");
+                TimeUnit.MILLISECONDS.sleep(100);
+                jobs = rest.activeJobs();
+            }
+            String job = jobs.get(0);
+            long submitted = rest.get("/jobs/" + job).path("start-time").asLong();
+            while (true) {
+                check(deadline, "job " + job + " showed no " + counter);
+                try {
+                    if (rest.sums(job, counter).getOrDefault(counter, 0.0) > 0) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // a vertex that is not deployed yet has no metrics to list: ask again
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            double seconds = (System.currentTimeMillis() - submitted) / 1000.0;
+            String row = run + "\t" + parallelism + "\t" + measure + " (s)\t" + seconds;
+            Files.write(
+                    results,
+                    List.of(row),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            System.err.printf("%s: first events %.1f s after the submission%n", measure, seconds);
+            return 0;
+        }
+
+        private void check(long deadline, String what) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(measure + ": " + what + " within " + timeoutSeconds + " s");
+            }
+        }
+    }
+
+    @Command(
             name = "report",
             mixinStandardHelpOptions = true,
             description = "Min/median/max of each measure over the runs, and ratios of measures within each run.")
@@ -342,7 +416,8 @@ public final class ThroughputBench implements Callable<Integer> {
         @Option(
                 names = "--ratio",
                 paramLabel = "A/B",
-                description = "Measure names (without ' (events/s)') whose ratio A/B is taken within each run.")
+                description =
+                        "Measure names (without their unit, ' (events/s)') whose ratio A/B is taken within each run.")
         List<String> ratios = new ArrayList<>();
 
         @Option(
@@ -381,8 +456,8 @@ public final class ThroughputBench implements Callable<Integer> {
                     throw new IllegalArgumentException("--ratio takes A/B, not " + ratio);
                 }
                 for (String parallelism : parallelisms(byMeasure)) {
-                    Map<Integer, Double> a = byMeasure.get(ab[0] + " (events/s)\t" + parallelism);
-                    Map<Integer, Double> b = byMeasure.get(ab[1] + " (events/s)\t" + parallelism);
+                    Map<Integer, Double> a = measure(byMeasure, ab[0], parallelism);
+                    Map<Integer, Double> b = measure(byMeasure, ab[1], parallelism);
                     if (a == null || b == null) {
                         continue;
                     }
@@ -399,6 +474,18 @@ public final class ThroughputBench implements Callable<Integer> {
             return 0;
         }
 
+        /** The values of the measure named {@code name} with its unit ("name (events/s)", "name (s)"). */
+        private static Map<Integer, Double> measure(
+                Map<String, Map<Integer, Double>> byMeasure, String name, String parallelism) {
+            for (var e : byMeasure.entrySet()) {
+                String[] k = e.getKey().split("\t");
+                if (k[0].startsWith(name + " (") && k[1].equals(parallelism)) {
+                    return e.getValue();
+                }
+            }
+            return null;
+        }
+
         private static Set<String> parallelisms(Map<String, Map<Integer, Double>> byMeasure) {
             Set<String> ps = new TreeSet<>();
             for (String key : byMeasure.keySet()) {
@@ -413,7 +500,7 @@ public final class ThroughputBench implements Callable<Integer> {
             if (v.length == 0) {
                 return;
             }
-            String format = v[v.length - 1] < 10 ? "%.2f" : "%.0f";
+            String format = v[v.length - 1] < 10 ? "%.2f" : v[v.length - 1] < 100 ? "%.1f" : "%.0f";
             out.printf(
                     "| %s | %s | %d | " + format + " | " + format + " | " + format + " |%n",
                     measure,

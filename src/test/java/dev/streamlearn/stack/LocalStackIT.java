@@ -223,6 +223,19 @@ class LocalStackIT {
                     measure + " in\n" + e2e.out);
         }
         assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
+        // wipes the stack before each of its two jobs, so it runs last
+        Scripts.Result first = Scripts.run(ENV, "bench-first-events", "--wipe", "--runs", "1");
+        assertEquals(0, first.exit, first.toString());
+        for (String measure : List.of(
+                "pass-through, first events (s)",
+                "learning, first events (s)",
+                "ratio learning, first events / pass-through, first events")) {
+            assertTrue(
+                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| [0-9]+ \\| 1 \\| [0-9.]*[1-9][0-9.]* \\|")
+                            .matcher(first.out)
+                            .find(),
+                    measure + " with a positive value in\n" + first.out);
+        }
         Scripts.Result down = Scripts.run(ENV, "down");
         assertEquals(0, down.exit, down.toString());
     }

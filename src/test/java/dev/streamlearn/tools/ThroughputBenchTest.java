@@ -63,4 +63,35 @@ class ThroughputBenchTest {
         // per run 0.90, 0.50, 0.80: not the ratio of the medians (100 / 150)
         assertTrue(table.contains("| ratio learn / pass | 1 | 3 | 0.50 | 0.80 | 0.90 |"), table);
     }
+
+    @Test
+    void ratiosAreTakenOfMeasuresInAnyUnit(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results.tsv");
+        Files.write(
+                results,
+                List.of(
+                        "1\t2\tpass-through, first events (s)\t10.0",
+                        "1\t2\tlearning, first events (s)\t15.0",
+                        "2\t2\tpass-through, first events (s)\t12.0",
+                        "2\t2\tlearning, first events (s)\t12.0"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Tool.run(
+                new ThroughputBench(),
+                new String[] {
+                    "report",
+                    "--results",
+                    results.toString(),
+                    "--ratio",
+                    "learning, first events/pass-through, first events"
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit);
+        assertTrue(table.contains("| learning, first events (s) | 2 | 2 | 12.0 | 13.5 | 15.0 |"), table);
+        assertTrue(
+                table.contains(
+                        "| ratio learning, first events / pass-through, first events | 2 | 2 | 1.00 | 1.25 | 1.50 |"),
+                table);
+    }
 }
