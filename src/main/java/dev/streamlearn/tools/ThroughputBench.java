@@ -203,17 +203,8 @@ public final class ThroughputBench implements Callable<Integer> {
         @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS")
         int timeoutSeconds;
 
-        @Option(names = "--results", required = true, paramLabel = "FILE", description = "Where the row is added.")
-        Path results;
-
-        @Option(names = "--run", required = true, paramLabel = "K")
-        int run;
-
-        @Option(names = "--parallelism", required = true, paramLabel = "P")
-        int parallelism;
-
-        @Option(names = "--measure", required = true, paramLabel = "NAME", description = "What the row is of.")
-        String measure;
+        @Mixin
+        ResultRows rows;
 
         @Option(
                 names = "--alongside",
@@ -236,7 +227,7 @@ public final class ThroughputBench implements Callable<Integer> {
             while (value < target) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(
-                            measure + ": " + (long) value + " of " + target + " after " + timeoutSeconds + " s");
+                            rows.measure + ": " + (long) value + " of " + target + " after " + timeoutSeconds + " s");
                 }
                 TimeUnit.MILLISECONDS.sleep(100); // the REST metrics change once per fetch interval
                 Map<String, Double> now =
@@ -248,10 +239,11 @@ public final class ThroughputBench implements Callable<Integer> {
                     other.sample(at, now.getOrDefault(alongside, 0.0));
                 }
             }
-            List<String> rows = new ArrayList<>();
-            rows.add(row(measure + " (events/s)", rate.perSecond()));
+            String measure = rows.measure;
+            List<String> out = new ArrayList<>();
+            out.add(rows.row(measure + " (events/s)", rate.perSecond()));
             if (alongside != null) {
-                rows.add(row(measure + ": " + alongside + " alongside (events/s)", other.perSecond()));
+                out.add(rows.row(measure + ": " + alongside + " alongside (events/s)", other.perSecond()));
             }
             if (checkpoints) {
                 // the first checkpoint to complete after the target: it holds the model that learnt every event
@@ -259,22 +251,23 @@ public final class ThroughputBench implements Callable<Integer> {
                 while (completedCheckpoints(rest) == completedAtTarget) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException(
-                                measure + ": no checkpoint completed within " + timeoutSeconds + " s");
+                                rows.measure + ": no checkpoint completed within " + timeoutSeconds + " s");
                     }
                     TimeUnit.MILLISECONDS.sleep(200);
                 }
                 JsonNode latest =
                         rest.get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
-                rows.add(row("checkpoint size (MB)", latest.path("state_size").asDouble() / 1e6));
-                rows.add(row(
+                out.add(rows.row(
+                        "checkpoint size (MB)", latest.path("state_size").asDouble() / 1e6));
+                out.add(rows.row(
                         "checkpoint uploaded, incremental (MB)",
                         latest.path("checkpointed_size").asDouble() / 1e6));
-                rows.add(row(
+                out.add(rows.row(
                         "checkpoint duration (ms)",
                         latest.path("end_to_end_duration").asDouble()));
             }
-            Files.write(results, rows, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            System.err.printf("%s at p=%d: %.0f events/s%n", measure, parallelism, rate.perSecond());
+            rows.append(out);
+            System.err.printf("%s at p=%d: %.0f events/s%n", measure, rows.parallelism, rate.perSecond());
             return 0;
         }
 
@@ -284,9 +277,28 @@ public final class ThroughputBench implements Callable<Integer> {
                     .path("completed")
                     .asLong();
         }
+    }
 
-        private String row(String name, double value) {
+    /** Where a step adds its rows (run, parallelism, measure with its unit, value), and what they are of. */
+    static final class ResultRows {
+        @Option(names = "--results", required = true, paramLabel = "FILE", description = "Where the rows are added.")
+        Path results;
+
+        @Option(names = "--run", required = true, paramLabel = "K")
+        int run;
+
+        @Option(names = "--parallelism", required = true, paramLabel = "P")
+        int parallelism;
+
+        @Option(names = "--measure", required = true, paramLabel = "NAME", description = "What the rows are of.")
+        String measure;
+
+        String row(String name, double value) {
             return run + "\t" + parallelism + "\t" + name + "\t" + value;
+        }
+
+        void append(List<String> rows) throws IOException {
+            Files.write(results, rows, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
 
@@ -351,17 +363,8 @@ public final class ThroughputBench implements Callable<Integer> {
         @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS")
         int timeoutSeconds;
 
-        @Option(names = "--results", required = true, paramLabel = "FILE", description = "Where the row is added.")
-        Path results;
-
-        @Option(names = "--run", required = true, paramLabel = "K")
-        int run;
-
-        @Option(names = "--parallelism", required = true, paramLabel = "P")
-        int parallelism;
-
-        @Option(names = "--measure", required = true, paramLabel = "NAME", description = "What the row is of.")
-        String measure;
+        @Mixin
+        ResultRows rows;
 
         @Override
         public Integer call() throws Exception {
@@ -387,20 +390,14 @@ public final class ThroughputBench implements Callable<Integer> {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             double seconds = (System.currentTimeMillis() - submitted) / 1000.0;
-            String row = run + "\t" + parallelism + "\t" + measure + " (s)\t" + seconds;
-            Files.write(
-                    results,
-                    List.of(row),
-                    StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-            System.err.printf("%s: first events %.1f s after the submission%n", measure, seconds);
+            rows.append(List.of(rows.row(rows.measure + " (s)", seconds)));
+            System.err.printf("%s: first events %.1f s after the submission%n", rows.measure, seconds);
             return 0;
         }
 
         private void check(long deadline, String what) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(measure + ": " + what + " within " + timeoutSeconds + " s");
+                throw new IllegalStateException(rows.measure + ": " + what + " within " + timeoutSeconds + " s");
             }
         }
     }

@@ -39,25 +39,15 @@ class ThroughputBenchTest {
 
     @Test
     void reportGivesMinMedianMaxAndRatiosWithinEachRun(@TempDir Path dir) throws Exception {
-        Path results = dir.resolve("results.tsv");
-        Files.write(
-                results,
-                List.of(
-                        "1\t1\tpass (events/s)\t100",
-                        "1\t1\tlearn (events/s)\t90",
-                        "2\t1\tpass (events/s)\t200",
-                        "2\t1\tlearn (events/s)\t100",
-                        "3\t1\tpass (events/s)\t150",
-                        "3\t1\tlearn (events/s)\t120"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Tool.run(
-                new ThroughputBench(),
-                new String[] {"report", "--results", results.toString(), "--ratio", "learn/pass"},
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        String table = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        String table = report(
+                dir,
+                "learn/pass",
+                "1\t1\tpass (events/s)\t100",
+                "1\t1\tlearn (events/s)\t90",
+                "2\t1\tpass (events/s)\t200",
+                "2\t1\tlearn (events/s)\t100",
+                "3\t1\tpass (events/s)\t150",
+                "3\t1\tlearn (events/s)\t120");
         assertTrue(table.contains("| pass (events/s) | 1 | 3 | 100 | 150 | 200 |"), table);
         assertTrue(table.contains("| learn (events/s) | 1 | 3 | 90 | 100 | 120 |"), table);
         // per run 0.90, 0.50, 0.80: not the ratio of the medians (100 / 150)
@@ -66,32 +56,32 @@ class ThroughputBenchTest {
 
     @Test
     void ratiosAreTakenOfMeasuresInAnyUnit(@TempDir Path dir) throws Exception {
-        Path results = dir.resolve("results.tsv");
-        Files.write(
-                results,
-                List.of(
-                        "1\t2\tpass-through, first events (s)\t10.0",
-                        "1\t2\tlearning, first events (s)\t15.0",
-                        "2\t2\tpass-through, first events (s)\t12.0",
-                        "2\t2\tlearning, first events (s)\t12.0"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = Tool.run(
-                new ThroughputBench(),
-                new String[] {
-                    "report",
-                    "--results",
-                    results.toString(),
-                    "--ratio",
-                    "learning, first events/pass-through, first events"
-                },
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        String table = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exit);
+        String table = report(
+                dir,
+                "learning, first events/pass-through, first events",
+                "1\t2\tpass-through, first events (s)\t10.0",
+                "1\t2\tlearning, first events (s)\t15.0",
+                "2\t2\tpass-through, first events (s)\t12.0",
+                "2\t2\tlearning, first events (s)\t12.0");
         assertTrue(table.contains("| learning, first events (s) | 2 | 2 | 12.0 | 13.5 | 15.0 |"), table);
         assertTrue(
                 table.contains(
                         "| ratio learning, first events / pass-through, first events | 2 | 2 | 1.00 | 1.25 | 1.50 |"),
                 table);
+    }
+
+    /** The report step's table of the rows, with one ratio. */
+    private static String report(Path dir, String ratio, String... rows) throws Exception {
+        Path results = dir.resolve("results.tsv");
+        Files.write(results, List.of(rows));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Tool.run(
+                new ThroughputBench(),
+                new String[] {"report", "--results", results.toString(), "--ratio", ratio},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 }
