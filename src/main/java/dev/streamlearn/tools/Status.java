@@ -113,26 +113,28 @@ public final class Status implements Callable<Integer> {
             printFull(rest, id, out);
             return 0;
         }
-        long period = watch * 1_000_000_000L;
-        for (long next = System.nanoTime(); ; ) {
+        // the beat falls half a second after each whole second since the submission, so lines that
+        // take a little longer than others still show one second each
+        long period = watch * 1000L;
+        long anchor = started + 500;
+        while (true) {
             try {
                 out.println(line(rest, id, started));
             } catch (IOException e) {
                 out.println("(metrics not available: " + e.getMessage() + ")");
             }
-            long now = System.nanoTime();
-            next = nextBeat(next, now, period);
-            Thread.sleep((next - now) / 1_000_000);
+            long now = System.currentTimeMillis();
+            Thread.sleep(nextBeat(anchor, now, period) - now);
         }
     }
 
     /**
-     * When the line after the one due at {@code beat} is due: one period later, on a fixed beat, so
-     * a line that took long to gather does not push the next ones back; a line that took longer
-     * than a period skips the beats it missed rather than being followed at once.
+     * The first beat after {@code now} of a fixed beat through {@code anchor}: a line that took long
+     * to gather does not push the next ones back, and one that took longer than a period skips the
+     * beats it missed rather than being followed at once.
      */
-    static long nextBeat(long beat, long now, long period) {
-        return beat + period * (1 + Math.max(0, (now - beat) / period));
+    static long nextBeat(long anchor, long now, long period) {
+        return anchor + period * (Math.floorDiv(now - anchor, period) + 1);
     }
 
     /**

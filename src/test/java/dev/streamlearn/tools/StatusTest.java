@@ -28,11 +28,12 @@ class StatusTest {
     @Test
     void progressLinesKeepAFixedBeatAndSkipTheBeatsALongLineMissed() {
         long second = 1_000;
-        assertEquals(1_000, Status.nextBeat(0, 300, second), "a quick line: the next one a period after its beat");
-        assertEquals(1_000, Status.nextBeat(0, 0, second));
-        assertEquals(2_000, Status.nextBeat(0, 1_300, second), "a line that took 1.3 s: the beat at 2 s, not now");
-        assertEquals(4_000, Status.nextBeat(1_000, 3_999, second));
-        assertEquals(5_000, Status.nextBeat(1_000, 4_000, second));
+        long anchor = 10_500; // half a second after a submission at 10 s
+        assertEquals(11_500, Status.nextBeat(anchor, 10_800, second), "a quick line: the next beat");
+        assertEquals(11_500, Status.nextBeat(anchor, 10_500, second));
+        assertEquals(12_500, Status.nextBeat(anchor, 11_800, second), "a line that took 1.3 s: the beat at 12.5 s");
+        assertEquals(15_500, Status.nextBeat(anchor, 14_700, second));
+        assertEquals(9_500, Status.nextBeat(anchor, 9_000, second), "the beat runs through the anchor both ways");
     }
 
     @Test
