@@ -43,8 +43,7 @@ info ""
 # The bike replay starts first and its events wait in Kafka while the job's tasks deploy, so the
 # first ones show a few seconds after the submission. The click stream (100,000 lines to load)
 # starts after it, not to slow the start on two cores.
-"$(dirname "$0")/replay" --quiet --file src/data/bike_sharing/hour.csv --format bike-sharing --model bike \
-  --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
+"$(dirname "$0")/replay" "${DEMO_BIKE_REPLAY[@]}" --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
 replay_bike=$!
 # the watcher starts before the submission too (a JVM takes seconds to start on a busy machine)
 run_tool Status --url "$UI_URL" --wait-running 120 --watch 1 &
@@ -54,7 +53,7 @@ job=$(running_job)
 if [[ -n "$job" ]]; then
   info "Job $job is already running; replaying into it."
 else
-  job=$("$(dirname "$0")/submit" --models ctr,bike --batch.size 100 --batch.millis 200)
+  job=$("$(dirname "$0")/submit" "${DEMO_JOB_OPTIONS[@]}")
 fi
 
 info "Flink web UI: $UI_URL/#/job/running/$job/overview  (Trainer > Metrics: model.ctr.modelVersion, model.bike.auc, ...)"

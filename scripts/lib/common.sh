@@ -89,6 +89,10 @@ fetch_libs() {
   done
 }
 
+# The demo's job options and its bike replay (scripts/demo.sh; scripts/bench-first-events times the same job)
+DEMO_JOB_OPTIONS=(--models ctr,bike --batch.size 100 --batch.millis 200)
+DEMO_BIKE_REPLAY=(--quiet --file "$ROOT/src/data/bike_sharing/hour.csv" --format bike-sharing --model bike)
+
 # Id of the running streamlearn job, or nothing.
 running_job() {
   curl -fsS -m 5 "$UI_URL/jobs/overview" 2>/dev/null | tr '{' '\n' \
