@@ -48,6 +48,9 @@ tools_jar() { build_jars; echo "$ROOT/target/streamlearn-tools.jar"; }
 job_topics() { java -cp "$(tools_jar)" dev.streamlearn.tools.TopicNames "$@"; }
 
 java_opens() { sed -n 's/^env.java.opts.all: //p' "$ROOT/flink-conf/config.yaml"; }
+# The JVM options flink-conf gives one kind of Flink process (jobmanager, taskmanager, client), as
+# Flink's own launch scripts read them: env.java.opts.all, then env.java.opts.<kind>.
+flink_java_opts() { java_opens; sed -n "s/^env.java.opts.$1: //p" "$ROOT/flink-conf/config.yaml"; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -74,7 +77,7 @@ run_tool() {
 flink_cli() {
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
   # shellcheck disable=SC2046
-  FLINK_CONF_DIR=$CONF_DIR java $(java_opens) \
+  FLINK_CONF_DIR=$CONF_DIR java $(flink_java_opts client) \
     -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
     -cp "$LIB_DIR/flink/*" org.apache.flink.client.cli.CliFrontend "$@"
 }
