@@ -63,13 +63,14 @@ require_stack() {
 }
 
 # Runs a project tool (Replay, Status, ...) from the job jar, with the stack's log4j for its Kafka
-# client (and TOOL_CLASSPATH after it). It replaces the calling shell, so `run_tool ... &` leaves the
-# tool's own pid in $!.
+# client (and TOOL_CLASSPATH after it; TOOL_JAVA_OPTS before the main class). It replaces the
+# calling shell, so `run_tool ... &` leaves the tool's own pid in $!.
 run_tool() {
   local main=$1; shift
   local jar; jar=$(tools_jar)
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
-  exec java -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
+  # shellcheck disable=SC2086
+  exec java ${TOOL_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
     -cp "$jar:$LIB_DIR/flink/*${TOOL_CLASSPATH:+:$TOOL_CLASSPATH}" "dev.streamlearn.tools.$main" "$@"
 }
 
@@ -95,6 +96,10 @@ fetch_libs() {
 # The demo's job options and its bike replay (scripts/demo.sh; scripts/bench-first-events times the same job)
 DEMO_JOB_OPTIONS=(--models ctr,bike --batch.size 100 --batch.millis 200)
 DEMO_BIKE_REPLAY=(--quiet --file "$ROOT/src/data/bike_sharing/hour.csv" --format bike-sharing --model bike)
+# The demo's feeders (1,000 events/s each) and its watcher (one REST poll a second) need no
+# optimizing compiler. On two cores its compiles took CPU from the job they show: the demo's first
+# line with events came 2 s later without this (docs/BENCHMARKS.md, section 7).
+DEMO_TOOL_JAVA_OPTS="-XX:TieredStopAtLevel=1"
 
 # Id of the running streamlearn job, or nothing.
 running_job() {
