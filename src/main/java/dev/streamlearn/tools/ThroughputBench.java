@@ -243,7 +243,7 @@ public final class ThroughputBench implements Callable<Integer> {
             List<String> out = new ArrayList<>();
             out.add(rows.row(measure + " (events/s)", rate.perSecond()));
             if (alongside != null) {
-                out.add(rows.row(measure + ": " + alongside + " alongside (events/s)", other.perSecond()));
+                out.add(rows.row(measure + ": " + alongside + " alongside (events/s)", other.perSecondOrZero()));
             }
             if (checkpoints) {
                 // the first checkpoint to complete after the target: it holds the model that learnt every event
@@ -333,6 +333,14 @@ public final class ThroughputBench implements Callable<Integer> {
 
         boolean started() {
             return firstNanos >= 0;
+        }
+
+        /**
+         * The rate of a counter sampled alongside another: 0 when it did not move while the other
+         * did (a smoke run can serve every request within one metrics fetch interval).
+         */
+        double perSecondOrZero() {
+            return started() ? perSecond() : 0.0;
         }
 
         double perSecond() {

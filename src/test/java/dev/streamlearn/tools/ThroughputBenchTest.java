@@ -35,6 +35,8 @@ class ThroughputBenchTest {
         rate.sample(5 * SECOND, 3000);
         assertEquals(750.0, rate.perSecond(), 1e-9); // 3000 / (5 - 1)
         assertThrows(IllegalStateException.class, () -> new ThroughputBench.Rate(0).perSecond());
+        assertEquals(0.0, new ThroughputBench.Rate(0).perSecondOrZero());
+        assertEquals(750.0, rate.perSecondOrZero(), 1e-9);
     }
 
     @Test
