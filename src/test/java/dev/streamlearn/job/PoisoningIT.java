@@ -29,7 +29,10 @@ class PoisoningIT {
 
     private static final int BEFORE = 8000;
     private static final int BURST = 5000;
-    private static final int AFTER = 2000;
+    // the guard resumes after about 750 clean examples past the burst's last (its window, then its
+    // quiet); the two partitions of the topic reach the trainer interleaved, so the clean part that
+    // follows the last flipped label is shorter than AFTER by however far one partition lags
+    private static final int AFTER = 4000;
 
     private final JobStack stack;
 
