@@ -40,13 +40,15 @@ info ""
 info "Replaying at $rate events/s per stream: a generated click stream (model ctr; its true weights change"
 info "at event 50,000: watch its auc dip and recover) and src/data/bike_sharing (model bike)"
 info ""
+# the replays and the watcher (and the status at the end) on the quick compiler: see common.sh
+export TOOL_JAVA_OPTS=$DEMO_TOOL_JAVA_OPTS
 # The bike replay starts first and its events wait in Kafka while the job's tasks deploy, so the
 # first ones show a few seconds after the submission. The click stream (100,000 lines to load)
 # starts after it, not to slow the start on two cores.
-TOOL_JAVA_OPTS=$DEMO_TOOL_JAVA_OPTS "$(dirname "$0")/replay" "${DEMO_BIKE_REPLAY[@]}" --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
+"$(dirname "$0")/replay" "${DEMO_BIKE_REPLAY[@]}" --rate "$rate" --requests-every 10 > "$LOG_DIR/replay-bike.log" 2>&1 &
 replay_bike=$!
 # the watcher starts before the submission too (a JVM takes seconds to start on a busy machine)
-TOOL_JAVA_OPTS=$DEMO_TOOL_JAVA_OPTS run_tool Status --url "$UI_URL" --wait-running 120 --watch 1 &
+run_tool Status --url "$UI_URL" --wait-running 120 --watch 1 &
 watcher=$!
 trap 'kill $replay_bike $watcher ${replay_ctr:-} 2>/dev/null || true' EXIT
 job=$(running_job)
@@ -57,7 +59,7 @@ else
 fi
 
 info "Flink web UI: $UI_URL/#/job/running/$job/overview  (Trainer > Metrics: model.ctr.modelVersion, model.bike.auc, ...)"
-TOOL_JAVA_OPTS=$DEMO_TOOL_JAVA_OPTS "$(dirname "$0")/replay" --quiet --file "$clicks" --format jsonl --rate "$rate" --requests-every 10 \
+"$(dirname "$0")/replay" --quiet --file "$clicks" --format jsonl --rate "$rate" --requests-every 10 \
   > "$LOG_DIR/replay-ctr.log" 2>&1 &
 replay_ctr=$!
 while kill -0 $replay_ctr 2>/dev/null || kill -0 $replay_bike 2>/dev/null; do
