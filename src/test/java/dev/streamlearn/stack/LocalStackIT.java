@@ -236,6 +236,14 @@ class LocalStackIT {
                 "pass-through, first events (s)",
                 "learning, first events (s)",
                 "ratio learning, first events / pass-through, first events");
+        Scripts.Result idle =
+                Scripts.run(ENV, "bench-idle", "--wipe", "--runs", "1", "--seconds", "3", "--settle", "0");
+        assertEquals(0, idle.exit, idle.toString());
+        assertPositiveRows(
+                idle,
+                "[0-9]+",
+                "TaskManager CPU over 3 s idle, all threads (ms)",
+                "TaskManager CPU over 3 s idle, flusher threads (ms)");
         Scripts.Result down = Scripts.run(ENV, "down");
         assertEquals(0, down.exit, down.toString());
     }
