@@ -47,10 +47,12 @@ tools_jar() { build_jars; echo "$ROOT/target/streamlearn-tools.jar"; }
 # those of the given options (topic.model-log ...).
 job_topics() { java -cp "$(tools_jar)" dev.streamlearn.tools.TopicNames "$@"; }
 
-java_opens() { sed -n 's/^env.java.opts.all: //p' "$ROOT/flink-conf/config.yaml"; }
+# The value of one key of the repository's flink-conf/config.yaml (empty when it is not set).
+flink_conf() { sed -n "s/^$1: *//p" "$ROOT/flink-conf/config.yaml"; }
+java_opens() { flink_conf env.java.opts.all; }
 # The JVM options flink-conf gives one kind of Flink process (jobmanager, taskmanager, client), as
 # Flink's own launch scripts read them: env.java.opts.all, then env.java.opts.<kind>.
-flink_java_opts() { java_opens; sed -n "s/^env.java.opts.$1: //p" "$ROOT/flink-conf/config.yaml"; }
+flink_java_opts() { java_opens; flink_conf "env.java.opts.$1"; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
