@@ -1,6 +1,7 @@
 package dev.streamlearn.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,20 @@ class ThroughputBenchTest {
         rate.sample(4 * SECOND, 2500);
         rate.sample(6 * SECOND, 6500);
         assertEquals(1500.0, rate.perSecond(), 1e-9); // (6500 - 500) / (6 - 2)
+    }
+
+    @Test
+    void theSecondHalfsRateStartsAtTheFirstChangeSeenPastItsStartValue() {
+        ThroughputBench.Rate secondHalf = new ThroughputBench.Rate(0, 5000);
+        secondHalf.sample(2 * SECOND, 500);
+        secondHalf.sample(4 * SECOND, 4000); // still in the first half
+        assertFalse(secondHalf.timed());
+        secondHalf.sample(5 * SECOND, 6000);
+        assertFalse(secondHalf.timed()); // one sample: no time between two
+        secondHalf.sample(6 * SECOND, 7000);
+        secondHalf.sample(7 * SECOND, 10000);
+        assertTrue(secondHalf.timed());
+        assertEquals(2000.0, secondHalf.perSecond(), 1e-9); // (10000 - 6000) / (7 - 5)
     }
 
     @Test
