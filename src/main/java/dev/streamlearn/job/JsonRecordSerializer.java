@@ -14,18 +14,24 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
 
     private static final long serialVersionUID = 1L;
 
-    /** A record's JSON, or its key. */
+    /** A record's JSON, in UTF-8. */
     @FunctionalInterface
-    interface Field<T> extends Serializable {
+    interface Value<T> extends Serializable {
+        byte[] of(T record);
+    }
+
+    /** A record's key. */
+    @FunctionalInterface
+    interface Key<T> extends Serializable {
         String of(T record);
     }
 
     private final String topic;
-    private final Field<T> json;
-    private final Field<T> key;
+    private final Value<T> json;
+    private final Key<T> key;
 
     /** @param key the key of a record, or null for records without one */
-    JsonRecordSerializer(String topic, Field<T> json, Field<T> key) {
+    JsonRecordSerializer(String topic, Value<T> json, Key<T> key) {
         this.topic = topic;
         this.json = json;
         this.key = key;
@@ -34,9 +40,6 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
         String k = key == null ? null : key.of(record);
-        return new ProducerRecord<>(
-                topic,
-                k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-                json.of(record).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, k == null ? null : k.getBytes(StandardCharsets.UTF_8), json.of(record));
     }
 }

@@ -8,6 +8,7 @@ import dev.streamlearn.model.store.ModelStoreSink;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ConfigOption;
@@ -176,7 +177,12 @@ public final class LearningJob {
      * so each impression is learnt once also across failures.
      */
     public static KafkaSink<String> joinedEventSink(JobConfig config) {
-        return sink(config, JobConfig.TOPIC_LABELED, event -> event, null, DeliveryGuarantee.EXACTLY_ONCE);
+        return sink(
+                config,
+                JobConfig.TOPIC_LABELED,
+                event -> event.getBytes(StandardCharsets.UTF_8),
+                null,
+                DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
@@ -199,8 +205,8 @@ public final class LearningJob {
     static <T> KafkaSink<T> sink(
             JobConfig config,
             ConfigOption<String> topic,
-            JsonRecordSerializer.Field<T> json,
-            JsonRecordSerializer.Field<T> key,
+            JsonRecordSerializer.Value<T> json,
+            JsonRecordSerializer.Key<T> key,
             DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(config.kafkaClientProperties()) // first: the job's own settings below win

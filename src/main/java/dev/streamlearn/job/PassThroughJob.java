@@ -4,6 +4,7 @@ import dev.streamlearn.ingest.RawRecordDeserializer;
 import dev.streamlearn.ingest.ValidatingParser;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -74,7 +75,7 @@ public final class PassThroughJob {
             ValidatingParser<T> parser,
             String parserUid,
             String parserName,
-            JsonRecordSerializer.Field<T> passed) {
+            JsonRecordSerializer.Value<T> passed) {
         LearningJob.source(env, config, topic, new RawRecordDeserializer(), sourceUid, sourceName, false)
                 .process(parser)
                 .uid(parserUid)
@@ -85,11 +86,13 @@ public final class PassThroughJob {
     }
 
     /** What is written per labeled event: about the size of a prediction. */
-    static String passedEvent(Example e) {
-        return "{\"model\":\"" + e.modelId + "\",\"id\":\"" + e.id + "\",\"label\":" + e.label + "}";
+    static byte[] passedEvent(Example e) {
+        return ("{\"model\":\"" + e.modelId + "\",\"id\":\"" + e.id + "\",\"label\":" + e.label + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
-    static String passedRequest(PredictionRequest r) {
-        return "{\"model\":\"" + r.modelId + "\",\"id\":\"" + r.id + "\",\"ts\":" + r.ts + "}";
+    static byte[] passedRequest(PredictionRequest r) {
+        return ("{\"model\":\"" + r.modelId + "\",\"id\":\"" + r.id + "\",\"ts\":" + r.ts + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

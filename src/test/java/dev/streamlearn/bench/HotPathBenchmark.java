@@ -1,21 +1,25 @@
 package dev.streamlearn.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
+import dev.streamlearn.job.Json;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.SeriesScale;
 import dev.streamlearn.records.flink.ExampleSerializer;
 import dev.streamlearn.training.Learner;
 import dev.streamlearn.training.ModelTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -74,6 +78,7 @@ public class HotPathBenchmark {
     // the parsed click examples, serialized once by each serializer, for reading on the trainer side
     private byte[][] clickExamplesOwn;
     private byte[][] clickExamplesPojo;
+    private Prediction[] predictions;
     private final DataInputDeserializer in = new DataInputDeserializer();
     private final TypeSerializer<Example> pojoSerializer = pojoSerializer();
 
@@ -130,6 +135,12 @@ public class HotPathBenchmark {
                 .toArray(Example[]::new);
         clickExamplesOwn = serialized(clickExamples, ExampleSerializer.INSTANCE);
         clickExamplesPojo = serialized(clickExamples, pojoSerializer);
+        Random scores = new Random(3);
+        predictions = new Prediction[EVENTS];
+        for (int i = 0; i < EVENTS; i++) {
+            predictions[i] = new Prediction(
+                    "bench-" + (1_000_000 + i), "ctr", 52_000 + i / 100, scores.nextDouble(), 1_764_000_000_000L + i);
+        }
         trainer = new ModelTrainer(spec);
         wideTrainer = new ModelTrainer(spec);
         wideLearner = new Learner(spec);
@@ -237,6 +248,30 @@ public class HotPathBenchmark {
                     "bike", null, i, r.nextInt(4) == 0 ? 1 : 0, 1.0, new Features(categorical, numeric, values));
         }
         return out;
+    }
+
+    /** A prediction's record as the predictions sink writes it. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void writePrediction(Blackhole bh) {
+        for (Prediction p : predictions) {
+            bh.consume(Json.prediction(p));
+        }
+    }
+
+    /** The same record as it was written before: a tree, then the tree written by the mapper. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineWritePredictionTree(Blackhole bh) throws Exception {
+        for (Prediction p : predictions) {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("id", p.id);
+            n.put("model", p.modelId);
+            n.put("modelVersion", p.modelVersion);
+            n.put("score", p.score);
+            n.put("ts", p.ts);
+            bh.consume(JSON.writeValueAsString(n).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Benchmark
