@@ -1,13 +1,13 @@
 package dev.streamlearn.records;
 
-import dev.streamlearn.records.flink.ExampleTypeInfo;
+import dev.streamlearn.records.flink.ExampleSerializer;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A labeled event after parsing and feature hashing: what a trainer learns from. The annotation
- * only names the serializer Flink uses for it ({@link ExampleTypeInfo}); nothing here needs Flink.
+ * only names the serializer Flink uses for it ({@link ExampleSerializer}); nothing here needs Flink.
  */
-@TypeInfo(ExampleTypeInfo.Factory.class)
+@TypeInfo(ExampleSerializer.TypeFactory.class)
 public class Example {
     public String modelId;
     public String id;

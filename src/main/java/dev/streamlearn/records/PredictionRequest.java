@@ -1,6 +1,13 @@
 package dev.streamlearn.records;
 
-/** A prediction request after parsing and feature hashing. */
+import dev.streamlearn.records.flink.PredictionRequestSerializer;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * A prediction request after parsing and feature hashing. The annotation only names the
+ * serializer Flink uses for it ({@link PredictionRequestSerializer}); nothing here needs Flink.
+ */
+@TypeInfo(PredictionRequestSerializer.TypeFactory.class)
 public class PredictionRequest {
     public String id;
     public String modelId;

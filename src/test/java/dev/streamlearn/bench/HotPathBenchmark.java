@@ -11,10 +11,13 @@ import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.job.Json;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.Prediction;
+import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesScale;
 import dev.streamlearn.records.flink.ExampleSerializer;
+import dev.streamlearn.records.flink.PredictionRequestSerializer;
 import dev.streamlearn.training.Learner;
 import dev.streamlearn.training.ModelTrainer;
 import java.io.IOException;
@@ -79,8 +82,12 @@ public class HotPathBenchmark {
     private byte[][] clickExamplesOwn;
     private byte[][] clickExamplesPojo;
     private Prediction[] predictions;
+    // parsed click requests, as their parsers send them to inference
+    private PredictionRequest[] clickRequests;
     private final DataInputDeserializer in = new DataInputDeserializer();
+    private final DataOutputSerializer out = new DataOutputSerializer(1024);
     private final TypeSerializer<Example> pojoSerializer = pojoSerializer();
+    private final TypeSerializer<PredictionRequest> requestPojoSerializer = requestPojoSerializer();
 
     /** Flink's POJO serializer of an example, as examples were read before they had their own. */
     private static TypeSerializer<Example> pojoSerializer() {
@@ -96,6 +103,21 @@ public class HotPathBenchmark {
         fields.put("servedScore", Types.DOUBLE);
         fields.put("series", TypeInformation.of(SeriesScale.class));
         return Types.POJO(Example.class, fields).createSerializer(new SerializerConfigImpl());
+    }
+
+    /** Flink's POJO serializer of a request, as requests were written and read before they had their own. */
+    private static TypeSerializer<PredictionRequest> requestPojoSerializer() {
+        Map<String, TypeInformation<?>> fields = new HashMap<>();
+        fields.put("id", Types.STRING);
+        fields.put("modelId", Types.STRING);
+        fields.put("ts", Types.LONG);
+        fields.put("features", TypeInformation.of(Features.class));
+        fields.put("series", Types.STRING);
+        fields.put("scale", TypeInformation.of(SeriesScale.class));
+        fields.put("impressionPayload", Types.STRING);
+        fields.put("entities", Types.OBJECT_ARRAY(Types.STRING));
+        fields.put("explained", TypeInformation.of(FeatureNames.class));
+        return Types.POJO(PredictionRequest.class, fields).createSerializer(new SerializerConfigImpl());
     }
 
     private static byte[][] serialized(Example[] examples, TypeSerializer<Example> serializer) {
@@ -128,8 +150,11 @@ public class HotPathBenchmark {
         ClickStream.Spec clicks = new ClickStream.Spec();
         clickParser = new EventParser(
                 Map.of(clicks.model, ModelSpec.builder(clicks.model).build()), InputLimits.defaults(), "bench");
-        clickRecords =
-                new ClickStream(clicks).take(EVENTS).stream().map(e -> e.json).toArray(String[]::new);
+        List<DatasetEvent> clickEvents = new ClickStream(clicks).take(EVENTS);
+        clickRecords = clickEvents.stream().map(e -> e.json).toArray(String[]::new);
+        clickRequests = clickEvents.stream()
+                .map(e -> clickParser.parseRequest(e.asRequest("bench-" + e.ts)).value())
+                .toArray(PredictionRequest[]::new);
         Example[] clickExamples = Arrays.stream(clickRecords)
                 .map(r -> clickParser.parseLabeled(r).value())
                 .toArray(Example[]::new);
@@ -195,6 +220,28 @@ public class HotPathBenchmark {
         for (byte[] bytes : clickExamplesOwn) {
             in.setBuffer(bytes);
             bh.consume(ExampleSerializer.INSTANCE.deserialize(in));
+        }
+    }
+
+    /** A click request written by its parser's task and read by inference's. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void roundTripClickRequest(Blackhole bh) throws IOException {
+        roundTrip(PredictionRequestSerializer.INSTANCE, bh);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineRoundTripClickRequestPojo(Blackhole bh) throws IOException {
+        roundTrip(requestPojoSerializer, bh);
+    }
+
+    private void roundTrip(TypeSerializer<PredictionRequest> serializer, Blackhole bh) throws IOException {
+        for (PredictionRequest r : clickRequests) {
+            out.clear();
+            serializer.serialize(r, out);
+            in.setBuffer(out.getSharedBuffer(), 0, out.length());
+            bh.consume(serializer.deserialize(in));
         }
     }
 

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every type that crosses operators or sits in state is a Flink POJO, or (examples) has a serializer
+ * Every type that crosses operators or sits in state is a Flink POJO, or (examples, requests) has a serializer
  * of its own: serialized without Kryo.
  */
 class PojoSerializationTest {
@@ -127,7 +127,8 @@ class PojoSerializationTest {
     void serializesAsPojoWithoutKryoAndRoundTrips(Object sample) throws Exception {
         @SuppressWarnings("unchecked")
         TypeInformation<Object> type = (TypeInformation<Object>) TypeInformation.of(sample.getClass());
-        if (!(sample instanceof Example)) { // examples have a serializer of their own: ExampleSerializerTest
+        // examples and requests have serializers of their own: ExampleSerializerTest, PredictionRequestSerializerTest
+        if (!(sample instanceof Example) && !(sample instanceof PredictionRequest)) {
             assertInstanceOf(PojoTypeInfo.class, type, sample.getClass() + " is not a Flink POJO");
         }
         SerializerConfigImpl config = new SerializerConfigImpl();

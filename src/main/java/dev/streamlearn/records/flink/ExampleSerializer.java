@@ -1,9 +1,11 @@
 package dev.streamlearn.records.flink;
 
 import dev.streamlearn.records.Example;
-import dev.streamlearn.records.Features;
-import dev.streamlearn.records.SeriesScale;
 import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -42,25 +44,14 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
 
     @Override
     public Example copy(Example from) {
-        Example e = new Example(from.modelId, from.id, from.ts, from.label, from.weight, copy(from.features));
+        Example e =
+                new Example(from.modelId, from.id, from.ts, from.label, from.weight, RecordFields.copy(from.features));
         e.partition = from.partition;
         e.offset = from.offset;
         e.servedScore = from.servedScore;
-        if (from.series != null) {
-            e.series = new SeriesScale(from.series.mean, from.series.std, from.series.naiveForecast);
-        }
+        e.series = RecordFields.copy(from.series);
         e.entities = from.entities == null ? null : from.entities.clone();
         return e;
-    }
-
-    private static Features copy(Features f) {
-        if (f == null) {
-            return null;
-        }
-        return new Features(
-                f.categorical == null ? null : f.categorical.clone(),
-                f.numeric == null ? null : f.numeric.clone(),
-                f.numericValues == null ? null : f.numericValues.clone());
     }
 
     @Override
@@ -94,23 +85,13 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         out.writeLong(e.offset);
         out.writeDouble(e.servedScore);
         if (e.features != null) {
-            writeInts(e.features.categorical, out);
-            writeInts(e.features.numeric, out);
-            writeDoubles(e.features.numericValues, out);
+            RecordFields.writeFeatures(e.features, out);
         }
         if (e.series != null) {
-            out.writeDouble(e.series.mean);
-            out.writeDouble(e.series.std);
-            out.writeDouble(e.series.naiveForecast);
+            RecordFields.writeScale(e.series, out);
         }
         if (e.entities != null) {
-            out.writeInt(e.entities.length);
-            for (String v : e.entities) {
-                out.writeBoolean(v != null);
-                if (v != null) {
-                    StringValue.writeString(v, out);
-                }
-            }
+            RecordFields.writeStrings(e.entities, out);
         }
     }
 
@@ -127,16 +108,13 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         e.offset = in.readLong();
         e.servedScore = in.readDouble();
         if ((flags & HAS_FEATURES) != 0) {
-            e.features = new Features(readInts(in), readInts(in), readDoubles(in));
+            e.features = RecordFields.readFeatures(in);
         }
         if ((flags & HAS_SERIES) != 0) {
-            e.series = new SeriesScale(in.readDouble(), in.readDouble(), in.readDouble());
+            e.series = RecordFields.readScale(in);
         }
         if ((flags & HAS_ENTITIES) != 0) {
-            e.entities = new String[in.readInt()];
-            for (int k = 0; k < e.entities.length; k++) {
-                e.entities[k] = in.readBoolean() ? StringValue.readString(in) : null;
-            }
+            e.entities = RecordFields.readStrings(in);
         }
         return e;
     }
@@ -151,56 +129,17 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         serialize(deserialize(in), out);
     }
 
-    // a null array is written as length -1
-    private static void writeInts(int[] values, DataOutputView out) throws IOException {
-        if (values == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(values.length);
-        for (int v : values) {
-            out.writeInt(v);
-        }
-    }
-
-    private static int[] readInts(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        int[] values = new int[n];
-        for (int k = 0; k < n; k++) {
-            values[k] = in.readInt();
-        }
-        return values;
-    }
-
-    private static void writeDoubles(double[] values, DataOutputView out) throws IOException {
-        if (values == null) {
-            out.writeInt(-1);
-            return;
-        }
-        out.writeInt(values.length);
-        for (double v : values) {
-            out.writeDouble(v);
-        }
-    }
-
-    private static double[] readDoubles(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        double[] values = new double[n];
-        for (int k = 0; k < n; k++) {
-            values[k] = in.readDouble();
-        }
-        return values;
-    }
-
     @Override
     public TypeSerializerSnapshot<Example> snapshotConfiguration() {
         return new Snapshot();
+    }
+
+    /** Named on {@link Example} so that Flink finds this serializer wherever an example flows. */
+    public static final class TypeFactory extends TypeInfoFactory<Example> {
+        @Override
+        public TypeInformation<Example> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new RecordTypeInfo<>(Example.class, INSTANCE);
+        }
     }
 
     /** Read by Flink when it restores a serializer it wrote down; public with a no-argument constructor for that. */
