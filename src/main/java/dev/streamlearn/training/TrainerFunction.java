@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * id, so each model has a single writer. The live weights stay in operator memory (touched per
  * example, never deserialized per access) and are checkpointed as union operator state; on
  * restore each subtask keeps the models whose key group it owns, so rescaling works too.
- * Mini-batches close by size on arrival and by time on a processing-time timer.
+ * Mini-batches close by size on arrival and by time on a processing-time timer ({@link Wakeups}).
  *
  * <p>Versions to keep go to the {@link #STORED_MODELS} side output (for the model store) with a
  * line for the {@link #MODEL_LOG}; both sinks commit with the checkpoint that holds the version.
@@ -73,6 +73,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private final int deadLetterPayloadChars;
     private transient Map<String, ModelTrainer> trainers;
     private transient Map<String, TrainerMetrics> metrics;
+    private transient Wakeups wakeups;
     private transient ListState<ModelSnapshot> checkpointed;
     private transient MapState<Long, StoredModel> recentVersions;
     private transient ValueState<long[]> recentOrder;
@@ -150,6 +151,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     @Override
     public void open(OpenContext openContext) {
         metrics = new HashMap<>();
+        wakeups = new Wakeups();
         trainers.values().forEach(this::registerMetrics);
     }
 
@@ -184,10 +186,9 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             LOG.warn("Model '{}': {} ({})", trainer.modelId(), event.event, event.reason);
         }
         if (full) {
-            ctx.timerService().deleteProcessingTimeTimer(trainer.batchDeadline());
-            apply(trainer, ctx, out);
+            apply(trainer, ctx, out); // the batch's timer stays: when it fires, it wakes the next batch
         } else if (trainer.openBatchSize() == 1) {
-            ctx.timerService().registerProcessingTimeTimer(trainer.batchDeadline());
+            wakeAt(trainer, trainer.batchDeadline(), ctx);
         }
     }
 
@@ -330,18 +331,34 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         ctx.output(MODEL_LOG, line);
     }
 
+    /** One timer may stand for several needs (see {@link Wakeups}): does what is due, asks again for the rest. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
+        wakeups.fired(ctx.getCurrentKey(), timestamp);
         ModelTrainer trainer = trainers.get(ctx.getCurrentKey());
         if (trainer == null) {
             return;
         }
-        if (trainer.hasOpenBatch() && trainer.batchDeadline() <= timestamp) {
-            apply(trainer, ctx, out);
-        } else if (trainer.hasUnstoredVersion() && trainer.storeDue(timestamp)) {
-            keep(trainer, ModelLogEntry.Event.STORED, null, timestamp, ctx); // the last version before a pause
-        } else {
-            publishMetrics(trainer, ctx); // a deferred metrics refresh
+        if (trainer.hasOpenBatch()) {
+            if (trainer.batchDeadline() <= timestamp) {
+                apply(trainer, ctx, out); // also stores when due and refreshes the metrics
+                return;
+            }
+            wakeAt(trainer, trainer.batchDeadline(), ctx);
+        }
+        if (trainer.hasUnstoredVersion()) {
+            if (trainer.storeDue(timestamp)) {
+                keep(trainer, ModelLogEntry.Event.STORED, null, timestamp, ctx); // the last version before a pause
+            } else {
+                wakeAt(trainer, trainer.nextStoreAt(), ctx);
+            }
+        }
+        publishMetrics(trainer, ctx); // a deferred metrics refresh
+    }
+
+    private void wakeAt(ModelTrainer trainer, long millis, Context ctx) {
+        if (wakeups.register(trainer.modelId(), millis)) {
+            ctx.timerService().registerProcessingTimeTimer(millis);
         }
     }
 
@@ -353,7 +370,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             if (trainer.storeDue(now)) {
                 keep(trainer, ModelLogEntry.Event.STORED, null, now, ctx);
             } else {
-                ctx.timerService().registerProcessingTimeTimer(trainer.nextStoreAt());
+                wakeAt(trainer, trainer.nextStoreAt(), ctx);
             }
         }
         publishMetrics(trainer, ctx);
@@ -363,7 +380,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         long refreshAt = metrics.get(trainer.modelId())
                 .publish(trainer, ctx.timerService().currentProcessingTime());
         if (refreshAt >= 0) {
-            ctx.timerService().registerProcessingTimeTimer(refreshAt);
+            wakeAt(trainer, refreshAt, ctx);
         }
     }
 

@@ -78,6 +78,31 @@ class TrainerFunctionTest {
     }
 
     @Test
+    void aBatchOpenedWhileAnEarlierTimerIsPendingStillClosesAtItsOwnDeadline() throws Exception {
+        try (var h = harness(Specs.logistic("m", 3, 50))) {
+            h.open();
+            h.setProcessingTime(1000);
+            for (int i = 0; i < 3; i++) {
+                h.processElement1(example(i), i); // closes by size; its timer at 1050 stays pending
+            }
+            assertEquals(List.of(1L), versions(h));
+            h.setProcessingTime(1020);
+            h.processElement1(example(3), 3); // due at 1070: no timer of its own yet, 1050 will ask for one
+            h.setProcessingTime(1050);
+            assertEquals(List.of(1L), versions(h), "the earlier timer fired before the batch was due");
+            h.setProcessingTime(1069);
+            assertEquals(List.of(1L), versions(h));
+            h.setProcessingTime(1070);
+            assertEquals(List.of(1L, 2L), versions(h), "closed 50 ms after its first example");
+            for (int i = 4; i < 304; i++) {
+                h.processElement1(example(i), i);
+            }
+            assertEquals(102, versions(h).size());
+            assertTrue(h.numProcessingTimeTimers() <= 3, "timers pending: " + h.numProcessingTimeTimers());
+        }
+    }
+
+    @Test
     void frozenModelMakesNoVersionsUntilResumed() throws Exception {
         try (var h = harness(Specs.logistic("m", 1, 10_000))) {
             h.open();
