@@ -8,7 +8,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -21,7 +20,7 @@ import org.apache.flink.types.StringValue;
  * never kept in state, so the format can change with the code; a field added to {@link Example}
  * must be added here ({@code ExampleSerializerTest} fails until it is).
  */
-public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
+public final class ExampleSerializer extends RecordSerializer<Example> {
 
     public static final ExampleSerializer INSTANCE = new ExampleSerializer();
 
@@ -31,11 +30,6 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
     private static final int HAS_FEATURES = 4;
     private static final int HAS_SERIES = 8;
     private static final int HAS_ENTITIES = 16;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public Example createInstance() {
@@ -52,16 +46,6 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
         e.series = RecordFields.copy(from.series);
         e.entities = from.entities == null ? null : from.entities.clone();
         return e;
-    }
-
-    @Override
-    public Example copy(Example from, Example reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -117,16 +101,6 @@ public final class ExampleSerializer extends TypeSerializerSingleton<Example> {
             e.entities = RecordFields.readStrings(in);
         }
         return e;
-    }
-
-    @Override
-    public Example deserialize(Example reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

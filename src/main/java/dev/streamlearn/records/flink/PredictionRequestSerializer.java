@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -23,7 +22,7 @@ import org.apache.flink.types.StringValue;
  * with the code; a field added to {@link PredictionRequest} must be added here
  * ({@code PredictionRequestSerializerTest} fails until it is).
  */
-public final class PredictionRequestSerializer extends TypeSerializerSingleton<PredictionRequest> {
+public final class PredictionRequestSerializer extends RecordSerializer<PredictionRequest> {
 
     public static final PredictionRequestSerializer INSTANCE = new PredictionRequestSerializer();
 
@@ -36,11 +35,6 @@ public final class PredictionRequestSerializer extends TypeSerializerSingleton<P
     private static final int HAS_IMPRESSION = 32;
     private static final int HAS_ENTITIES = 64;
     private static final int HAS_EXPLAINED = 128;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public PredictionRequest createInstance() {
@@ -60,16 +54,6 @@ public final class PredictionRequestSerializer extends TypeSerializerSingleton<P
                     from.explained.numeric == null ? null : from.explained.numeric.clone());
         }
         return r;
-    }
-
-    @Override
-    public PredictionRequest copy(PredictionRequest from, PredictionRequest reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -137,16 +121,6 @@ public final class PredictionRequestSerializer extends TypeSerializerSingleton<P
             r.explained = new FeatureNames(RecordFields.readStrings(in), RecordFields.readStrings(in));
         }
         return r;
-    }
-
-    @Override
-    public PredictionRequest deserialize(PredictionRequest reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
