@@ -226,6 +226,13 @@ public final class ThroughputBench implements Callable<Integer> {
                 description = "Also record the size and duration of the first checkpoint completed after the target.")
         boolean checkpoints;
 
+        @Option(
+                names = "--cpu-of",
+                paramLabel = "NAME=PIDFILE",
+                description = "A local process (its pid in PIDFILE) whose threads' CPU over the second half is"
+                        + " recorded, per event and per group of threads; with the machine's.")
+        Map<String, Path> cpuOf = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             ClusterMetrics rest = new ClusterMetrics(url);
@@ -233,6 +240,10 @@ public final class ThroughputBench implements Callable<Integer> {
             Rate secondHalf = new Rate(System.nanoTime(), target / 2.0);
             Rate other = new Rate(System.nanoTime());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            ThreadCpu cpu = cpuOf.isEmpty() ? null : new ThreadCpu(pids(cpuOf));
+            long ticksPerSecond = cpu == null ? 0 : ThreadCpu.ticksPerSecond();
+            ThreadCpu.Reading cpuAtHalf = null;
+            double valueAtHalf = 0;
             double value = 0;
             while (value < target) {
                 if (System.nanoTime() > deadline) {
@@ -249,6 +260,10 @@ public final class ThroughputBench implements Callable<Integer> {
                 if (alongside != null && rate.started()) {
                     other.sample(at, now.getOrDefault(alongside, 0.0));
                 }
+                if (cpu != null && cpuAtHalf == null && value >= target / 2.0 && value < target) {
+                    cpuAtHalf = cpu.read();
+                    valueAtHalf = value;
+                }
             }
             String measure = rows.measure;
             List<String> out = new ArrayList<>();
@@ -258,6 +273,11 @@ public final class ThroughputBench implements Callable<Integer> {
             }
             if (alongside != null) {
                 out.add(rows.row(measure + ": " + alongside + " alongside (events/s)", other.perSecondOrZero()));
+            }
+            if (cpuAtHalf != null) {
+                Map<String, Double> perEvent = cpuPerEvent(cpuAtHalf, cpu.read(), value - valueAtHalf, ticksPerSecond);
+                perEvent.forEach((what, micros) ->
+                        out.add(rows.row(measure + SECOND_HALF + ", CPU per event: " + what + " (us)", micros)));
             }
             if (checkpoints) {
                 // the first checkpoint to complete after the target: it holds the model that learnt every event
@@ -283,6 +303,53 @@ public final class ThroughputBench implements Callable<Integer> {
             rows.append(out);
             System.err.printf("%s at p=%d: %.0f events/s%n", measure, rows.parallelism, rate.perSecond());
             return 0;
+        }
+
+        /** Below this share of a process's CPU per event, a group of threads is counted with its other threads. */
+        static final double LEAST_SHARE = 0.05;
+
+        /**
+         * Microseconds of CPU per event between two readings: the machine's busy time, and per
+         * process all its threads and each group of them that took at least {@link #LEAST_SHARE} of them,
+         * largest first, then the rest as "other threads".
+         */
+        static Map<String, Double> cpuPerEvent(
+                ThreadCpu.Reading from, ThreadCpu.Reading to, double events, long ticksPerSecond) {
+            double microsPerTick = 1e6 / ticksPerSecond / events;
+            Map<String, Double> perEvent = new LinkedHashMap<>();
+            perEvent.put("machine, all processes", (to.machineBusy() - from.machineBusy()) * microsPerTick);
+            for (var process : to.byProcess().entrySet()) {
+                Map<String, Long> before = from.byProcess().get(process.getKey());
+                Map<String, Long> used = new LinkedHashMap<>();
+                process.getValue().forEach((group, ticks) -> used.put(group, ticks - before.getOrDefault(group, 0L)));
+                long all = used.values().stream().mapToLong(Long::longValue).sum();
+                perEvent.put(process.getKey() + ", all threads", all * microsPerTick);
+                long listed = 0;
+                for (var group : used.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .toList()) {
+                    if (group.getValue() < LEAST_SHARE * all || group.getValue() <= 0) {
+                        break;
+                    }
+                    perEvent.put(process.getKey() + ", " + group.getKey(), group.getValue() * microsPerTick);
+                    listed += group.getValue();
+                }
+                perEvent.put(process.getKey() + ", other threads", (all - listed) * microsPerTick);
+            }
+            return perEvent;
+        }
+
+        private static Map<String, Long> pids(Map<String, Path> pidFiles) throws IOException {
+            Map<String, Long> pids = new LinkedHashMap<>();
+            for (var e : pidFiles.entrySet()) {
+                String pid =
+                        Files.readString(e.getValue(), StandardCharsets.UTF_8).trim();
+                if (!pid.matches("\\d+")) {
+                    throw new IllegalArgumentException("--cpu-of " + e.getKey() + ": no pid in " + e.getValue());
+                }
+                pids.put(e.getKey(), Long.parseLong(pid));
+            }
+            return pids;
         }
 
         private long completedCheckpoints(ClusterMetrics rest) throws IOException, InterruptedException {

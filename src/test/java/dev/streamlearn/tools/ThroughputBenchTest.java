@@ -11,12 +11,62 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ThroughputBenchTest {
 
     private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void readsAThreadsNameAndCpuFromProcWhateverTheNameHolds() {
+        String stat = "4242 (Trainer (mini-b) S 4200 4200 1 0 -1 1077936192 52 0 0 0 731 42 0 0 20 0 90 0 1234";
+        assertEquals("Trainer (mini-b", ThreadCpu.name(stat));
+        assertEquals(773, ThreadCpu.ticks(stat), "user 731 + system 42");
+        assertEquals("GC Thread", ThreadCpu.group("GC Thread#1"));
+        assertEquals(
+                "kafka-producer-network-thread | producer",
+                ThreadCpu.group("kafka-producer-network-thread | producer-12"));
+        assertEquals("C2 CompilerThre", ThreadCpu.group("C2 CompilerThre"));
+        assertEquals(
+                6184981 + 1557008 + 129536,
+                ThreadCpu.busyTicks("cpu  6184981 0 1557008 3770457 19214 0 129536 0 0 0"),
+                "all but idle (3770457) and I/O wait (19214)");
+        assertThrows(IllegalArgumentException.class, () -> ThreadCpu.busyTicks("cpu0 1 2 3 4 5"));
+    }
+
+    @Test
+    void cpuPerEventNamesTheGroupsThatTookMostAndSumsTheRest() {
+        ThreadCpu.Reading from = new ThreadCpu.Reading(
+                Map.of("taskmanager", Map.of("Trainer (mini-b", 100L, "Source: Kafka:", 50L, "GC Thread", 10L)), 1_000);
+        ThreadCpu.Reading to = new ThreadCpu.Reading(
+                Map.of(
+                        "taskmanager",
+                        Map.of(
+                                "Trainer (mini-b", 300L, // +200
+                                "Source: Kafka:", 350L, // +300
+                                "GC Thread", 12L, // +2: under 5 % of all 542
+                                "OutputFlusher f", 40L)), // new since: +40
+                1_800);
+        // 100 ticks a second, 200,000 events: a tick is 10 ms, 0.05 us per event
+        Map<String, Double> perEvent = ThroughputBench.Measure.cpuPerEvent(from, to, 200_000, 100);
+        assertEquals(
+                List.of(
+                        "machine, all processes",
+                        "taskmanager, all threads",
+                        "taskmanager, Source: Kafka:",
+                        "taskmanager, Trainer (mini-b",
+                        "taskmanager, OutputFlusher f",
+                        "taskmanager, other threads"),
+                List.copyOf(perEvent.keySet()));
+        assertEquals(40.0, perEvent.get("machine, all processes"), 1e-9);
+        assertEquals(27.1, perEvent.get("taskmanager, all threads"), 1e-9);
+        assertEquals(15.0, perEvent.get("taskmanager, Source: Kafka:"), 1e-9);
+        assertEquals(10.0, perEvent.get("taskmanager, Trainer (mini-b"), 1e-9);
+        assertEquals(2.0, perEvent.get("taskmanager, OutputFlusher f"), 1e-9);
+        assertEquals(0.1, perEvent.get("taskmanager, other threads"), 1e-9);
+    }
 
     @Test
     void rateIsTakenBetweenTheFirstAndLastChangeSeen() {
