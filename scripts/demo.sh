@@ -41,7 +41,7 @@ info "Replaying at $rate events/s per stream: a generated click stream (model ct
 info "at event 50,000: watch its auc dip and recover) and src/data/bike_sharing (model bike)"
 info ""
 # the replays and the watcher (and the status at the end) on the quick compiler: see common.sh
-export TOOL_JAVA_OPTS=$DEMO_TOOL_JAVA_OPTS
+export TOOL_JAVA_OPTS=$QUICK_TOOL_JAVA_OPTS
 # The bike replay starts first and its events wait in Kafka while the job's tasks deploy, so the
 # first ones show a few seconds after the submission. The click stream (100,000 lines to load)
 # starts after it, not to slow the start on two cores.

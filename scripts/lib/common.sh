@@ -98,10 +98,11 @@ fetch_libs() {
 # The demo's job options and its bike replay (scripts/demo.sh; scripts/bench-first-events times the same job)
 DEMO_JOB_OPTIONS=(--models ctr,bike --batch.size 100 --batch.millis 200)
 DEMO_BIKE_REPLAY=(--quiet --file "$ROOT/src/data/bike_sharing/hour.csv" --format bike-sharing --model bike)
-# The demo's feeders (1,000 events/s each) and its watcher (one REST poll a second) need no
-# optimizing compiler. On two cores its compiles took CPU from the job they show: the demo's first
-# line with events came 2 s later without this (docs/BENCHMARKS.md, section 7).
-DEMO_TOOL_JAVA_OPTS="-XX:TieredStopAtLevel=1"
+# Tools that only feed or watch a job beside it on the same two cores need no optimizing compiler:
+# the demo's feeders (1,000 events/s each) and watcher (one REST poll a second), and the benchmarks'
+# pollers. Their compiles took CPU from the job they show: the demo's first line with events came
+# 2 s later without this (docs/BENCHMARKS.md, section 7).
+QUICK_TOOL_JAVA_OPTS="-XX:TieredStopAtLevel=1"
 
 # Id of the running streamlearn job, or nothing.
 running_job() {

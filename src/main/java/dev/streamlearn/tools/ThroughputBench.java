@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -193,6 +194,15 @@ public final class ThroughputBench implements Callable<Integer> {
          */
         static final String SECOND_HALF = ", second half";
 
+        /** How old the listing of the job's metrics may grow while the counter is polled (see {@link ClusterMetrics.Watch}). */
+        static final Duration RELIST_METRICS_AFTER = Duration.ofSeconds(5);
+
+        /**
+         * The name of this process in the CPU rows: it polls the REST API ten times a second on the
+         * same two cores, so its share is shown beside the job's rather than hidden in the machine's.
+         */
+        static final String POLLER = "measure (this poller)";
+
         @Option(names = "--url", required = true, paramLabel = "URL")
         String url;
 
@@ -240,7 +250,10 @@ public final class ThroughputBench implements Callable<Integer> {
             Rate secondHalf = new Rate(System.nanoTime(), target / 2.0);
             Rate other = new Rate(System.nanoTime());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            ThreadCpu cpu = cpuOf.isEmpty() ? null : new ThreadCpu(pids(cpuOf));
+            ClusterMetrics.Watch watch = alongside == null
+                    ? rest.watch(job, RELIST_METRICS_AFTER, counter)
+                    : rest.watch(job, RELIST_METRICS_AFTER, counter, alongside);
+            ThreadCpu cpu = cpuOf.isEmpty() ? null : new ThreadCpu(withThisProcess(pids(cpuOf)));
             long ticksPerSecond = cpu == null ? 0 : ThreadCpu.ticksPerSecond();
             ThreadCpu.Reading cpuAtHalf = null;
             double valueAtHalf = 0;
@@ -251,8 +264,7 @@ public final class ThroughputBench implements Callable<Integer> {
                             rows.measure + ": " + (long) value + " of " + target + " after " + timeoutSeconds + " s");
                 }
                 TimeUnit.MILLISECONDS.sleep(100); // the REST metrics change once per fetch interval
-                Map<String, Double> now =
-                        alongside == null ? rest.sums(job, counter) : rest.sums(job, counter, alongside);
+                Map<String, Double> now = watch.sums();
                 value = now.getOrDefault(counter, 0.0);
                 long at = System.nanoTime();
                 rate.sample(at, value);
@@ -337,6 +349,11 @@ public final class ThroughputBench implements Callable<Integer> {
                 perEvent.put(process.getKey() + ", other threads", (all - listed) * microsPerTick);
             }
             return perEvent;
+        }
+
+        private static Map<String, Long> withThisProcess(Map<String, Long> pids) {
+            pids.put(POLLER, ProcessHandle.current().pid());
+            return pids;
         }
 
         private static Map<String, Long> pids(Map<String, Path> pidFiles) throws IOException {
