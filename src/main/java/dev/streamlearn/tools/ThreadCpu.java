@@ -21,8 +21,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ThreadCpu {
 
-    /** What one reading found: per process, ticks per thread group; and the machine's busy ticks. */
-    record Reading(Map<String, Map<String, Long>> byProcess, long machineBusy) {}
+    /**
+     * What one reading found: per process, ticks per group of its live threads and ticks of the
+     * whole process (which keeps the time of threads that have ended: a pool's or the JIT's threads
+     * come and go, and taking their ticks away made a process's sum fall); the machine's busy ticks.
+     */
+    record Reading(Map<String, Map<String, Long>> byProcess, Map<String, Long> processTicks, long machineBusy) {}
 
     private final Map<String, Long> pids;
 
@@ -33,11 +37,17 @@ final class ThreadCpu {
 
     Reading read() throws IOException {
         Map<String, Map<String, Long>> byProcess = new LinkedHashMap<>();
+        Map<String, Long> processTicks = new LinkedHashMap<>();
         for (var e : pids.entrySet()) {
             byProcess.put(e.getKey(), threadGroups(e.getValue()));
+            processTicks.put(
+                    e.getKey(),
+                    ticks(Files.readString(Path.of("/proc", e.getValue().toString(), "stat"), StandardCharsets.UTF_8)));
         }
         return new Reading(
-                byProcess, busyTicks(Files.readAllLines(Path.of("/proc/stat")).get(0)));
+                byProcess,
+                processTicks,
+                busyTicks(Files.readAllLines(Path.of("/proc/stat")).get(0)));
     }
 
     /** Ticks per thread group of a process; threads that end between two readings take their ticks with them. */

@@ -322,8 +322,9 @@ public final class ThroughputBench implements Callable<Integer> {
 
         /**
          * Microseconds of CPU per event between two readings: the machine's busy time, and per
-         * process all its threads and each group of them that took at least {@link #LEAST_SHARE} of them,
-         * largest first, then the rest as "other threads".
+         * process all its threads (those that ended in between included) and each group of live
+         * threads that took at least {@link #LEAST_SHARE} of them, largest first, then the rest as
+         * "other threads".
          */
         static Map<String, Double> cpuPerEvent(
                 ThreadCpu.Reading from, ThreadCpu.Reading to, double events, long ticksPerSecond) {
@@ -334,7 +335,8 @@ public final class ThroughputBench implements Callable<Integer> {
                 Map<String, Long> before = from.byProcess().get(process.getKey());
                 Map<String, Long> used = new LinkedHashMap<>();
                 process.getValue().forEach((group, ticks) -> used.put(group, ticks - before.getOrDefault(group, 0L)));
-                long all = used.values().stream().mapToLong(Long::longValue).sum();
+                long all = to.processTicks().get(process.getKey())
+                        - from.processTicks().get(process.getKey());
                 perEvent.put(process.getKey() + ", all threads", all * microsPerTick);
                 long listed = 0;
                 for (var group : used.entrySet().stream()

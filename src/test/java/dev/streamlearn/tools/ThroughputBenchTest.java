@@ -39,15 +39,25 @@ class ThroughputBenchTest {
     @Test
     void cpuPerEventNamesTheGroupsThatTookMostAndSumsTheRest() {
         ThreadCpu.Reading from = new ThreadCpu.Reading(
-                Map.of("taskmanager", Map.of("Trainer (mini-b", 100L, "Source: Kafka:", 50L, "GC Thread", 10L)), 1_000);
+                Map.of(
+                        "taskmanager",
+                        Map.of(
+                                "Trainer (mini-b", 100L,
+                                "Source: Kafka:", 50L,
+                                "GC Thread", 10L,
+                                "C2 CompilerThre", 70L)), // ends before the next reading
+                Map.of("taskmanager", 1_000L),
+                1_000);
         ThreadCpu.Reading to = new ThreadCpu.Reading(
                 Map.of(
                         "taskmanager",
                         Map.of(
                                 "Trainer (mini-b", 300L, // +200
                                 "Source: Kafka:", 350L, // +300
-                                "GC Thread", 12L, // +2: under 5 % of all 542
+                                "GC Thread", 12L, // +2: under 5 % of all 572
                                 "OutputFlusher f", 40L)), // new since: +40
+                // the process: the four groups' 542, and 30 of the compiler thread's before it ended
+                Map.of("taskmanager", 1_572L),
                 1_800);
         // 100 ticks a second, 200,000 events: a tick is 10 ms, 0.05 us per event
         Map<String, Double> perEvent = ThroughputBench.Measure.cpuPerEvent(from, to, 200_000, 100);
@@ -61,11 +71,11 @@ class ThroughputBenchTest {
                         "taskmanager, other threads"),
                 List.copyOf(perEvent.keySet()));
         assertEquals(40.0, perEvent.get("machine, all processes"), 1e-9);
-        assertEquals(27.1, perEvent.get("taskmanager, all threads"), 1e-9);
+        assertEquals(28.6, perEvent.get("taskmanager, all threads"), 1e-9);
         assertEquals(15.0, perEvent.get("taskmanager, Source: Kafka:"), 1e-9);
         assertEquals(10.0, perEvent.get("taskmanager, Trainer (mini-b"), 1e-9);
         assertEquals(2.0, perEvent.get("taskmanager, OutputFlusher f"), 1e-9);
-        assertEquals(0.1, perEvent.get("taskmanager, other threads"), 1e-9);
+        assertEquals(1.6, perEvent.get("taskmanager, other threads"), 1e-9, "GC's 2 and the ended thread's 30 ticks");
     }
 
     @Test
