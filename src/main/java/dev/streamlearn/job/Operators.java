@@ -72,4 +72,6 @@ public final class Operators {
     // the pass-through job of the benchmarks (its source and parser use the uids above)
     public static final String PASSED_SINK_UID = "sink-passed-through";
     public static final String PASSED_SINK_NAME = "Kafka: passed through";
+    public static final String PASSED_ACROSS_EXCHANGE_UID = "passed-across-exchange";
+    public static final String PASSED_ACROSS_EXCHANGE_NAME = "Across an exchange";
 }

@@ -6,7 +6,10 @@ import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -15,17 +18,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * validates every record with its parser, and writes a small record per valid one to
  * {@code topic.predictions}; no model, no training, no state of its own. Run with the learning
  * job's options: {@code flink run -c dev.streamlearn.job.PassThroughJob streamlearn.jar labeled|requests --models ...}.
+ *
+ * <p>{@code requests-across-exchange} passes the parsed requests to the writer across one network
+ * exchange (then to the writer chained after it), as the learning job hands them to its inference operator: an operator with a
+ * second input (the broadcast model) is never chained to its upstream in Flink. Against it, the
+ * learning job's ratio says what scoring and training alongside cost, apart from that exchange.
  */
 public final class PassThroughJob {
 
     public static final String JOB_NAME = "streamlearn-pass-through";
 
+    static final String REQUESTS_ACROSS_EXCHANGE = "requests-across-exchange";
+    private static final List<String> INPUTS = List.of("labeled", "requests", REQUESTS_ACROSS_EXCHANGE);
+
     private PassThroughJob() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("labeled") || args[0].equals("requests"))) {
+        if (args.length == 0 || !INPUTS.contains(args[0])) {
             System.err.println(
-                    "streamlearn-pass-through: the first argument is the input to read: labeled or requests");
+                    "streamlearn-pass-through: the first argument is the input to read: " + String.join(", ", INPUTS));
             System.exit(2);
             return;
         }
@@ -38,7 +49,13 @@ public final class PassThroughJob {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (args[0].equals("labeled")) {
+        attach(env, args[0], config);
+        env.execute(JOB_NAME);
+    }
+
+    /** Adds the pass-through of {@code input} (one of {@link #INPUTS}) to the environment. */
+    static void attach(StreamExecutionEnvironment env, String input, JobConfig config) {
+        if (input.equals("labeled")) {
             pass(
                     env,
                     config,
@@ -49,7 +66,8 @@ public final class PassThroughJob {
                             config.models(), config.inputLimits(), config.get(JobConfig.TOPIC_LABELED)),
                     Operators.PARSE_LABELED_UID,
                     Operators.PARSE_LABELED_NAME,
-                    PassThroughJob::passedEvent);
+                    PassThroughJob::passedEvent,
+                    false);
         } else {
             pass(
                     env,
@@ -61,9 +79,9 @@ public final class PassThroughJob {
                             config.models(), config.inputLimits(), config.get(JobConfig.TOPIC_REQUESTS)),
                     Operators.PARSE_REQUESTS_UID,
                     Operators.PARSE_REQUESTS_NAME,
-                    PassThroughJob::passedRequest);
+                    PassThroughJob::passedRequest,
+                    input.equals(REQUESTS_ACROSS_EXCHANGE));
         }
-        env.execute(JOB_NAME);
     }
 
     private static <T> void pass(
@@ -75,12 +93,21 @@ public final class PassThroughJob {
             ValidatingParser<T> parser,
             String parserUid,
             String parserName,
-            JsonRecordSerializer.Value<T> passed) {
-        LearningJob.source(env, config, topic, new RawRecordDeserializer(), sourceUid, sourceName, false)
+            JsonRecordSerializer.Value<T> passed,
+            boolean acrossExchange) {
+        SingleOutputStreamOperator<T> parsed = LearningJob.source(
+                        env, config, topic, new RawRecordDeserializer(), sourceUid, sourceName, false)
                 .process(parser)
                 .uid(parserUid)
-                .name(parserName)
-                .sinkTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS, passed, null, config.deliveryGuarantee()))
+                .name(parserName);
+        DataStream<T> written = acrossExchange
+                ? parsed.map(record -> record)
+                        .returns(parsed.getType())
+                        .uid(Operators.PASSED_ACROSS_EXCHANGE_UID)
+                        .name(Operators.PASSED_ACROSS_EXCHANGE_NAME)
+                        .startNewChain()
+                : parsed;
+        written.sinkTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS, passed, null, config.deliveryGuarantee()))
                 .uid(Operators.PASSED_SINK_UID)
                 .name(Operators.PASSED_SINK_NAME);
     }
