@@ -19,10 +19,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code topic.predictions}; no model, no training, no state of its own. Run with the learning
  * job's options: {@code flink run -c dev.streamlearn.job.PassThroughJob streamlearn.jar labeled|requests --models ...}.
  *
- * <p>{@code requests-across-exchange} passes the parsed requests to the writer across one network
- * exchange (then to the writer chained after it), as the learning job hands them to its inference operator: an operator with a
- * second input (the broadcast model) is never chained to its upstream in Flink. Against it, the
- * learning job's ratio says what scoring and training alongside cost, apart from that exchange.
+ * <p>{@code requests-across-exchange} hands the parsed requests across one network exchange to a
+ * task of their own that writes them, as the learning job hands them to its inference operator:
+ * an operator with a second input (the broadcast model) is never chained to its upstream in
+ * Flink. Against it, the learning job's ratio says what scoring and training alongside cost,
+ * apart from that exchange.
  */
 public final class PassThroughJob {
 
