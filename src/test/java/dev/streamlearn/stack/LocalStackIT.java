@@ -77,19 +77,23 @@ class LocalStackIT {
                 TIMEOUT,
                 () -> Scripts.metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
         Await.until("600 predictions", TIMEOUT, () -> countRecords("predictions") == 600);
-        double versionBefore = Scripts.metric(rest, firstJob, "model.bike.modelVersion");
-        assertTrue(versionBefore > 1, "version " + versionBefore);
         Scripts.Result status = Scripts.run(ENV, "status");
         assertEquals(0, status.exit, status.toString());
         assertTrue(status.out.contains("bike"), status.out);
 
+        // the trainer publishes its version gauge on a deferred refresh, so the version is read
+        // again at each try: once training has stopped, gauge and store agree on the last one
+        double[] current = {-1};
         Await.until("the current version in the model store", TIMEOUT, () -> {
             try {
-                return Scripts.run(ENV, "models", "list").out.matches("(?s).*\\bbike +" + (long) versionBefore + " .*");
+                current[0] = Scripts.metric(rest, firstJob, "model.bike.modelVersion");
+                return Scripts.run(ENV, "models", "list").out.matches("(?s).*\\bbike +" + (long) current[0] + " .*");
             } catch (Exception e) {
                 return false;
             }
         });
+        double versionBefore = current[0];
+        assertTrue(versionBefore > 1, "version " + versionBefore);
         Scripts.Result show = Scripts.run(
                 ENV,
                 "models",
