@@ -253,7 +253,7 @@ public final class ThroughputBench implements Callable<Integer> {
             ClusterMetrics.Watch watch = alongside == null
                     ? rest.watch(job, RELIST_METRICS_AFTER, counter)
                     : rest.watch(job, RELIST_METRICS_AFTER, counter, alongside);
-            ThreadCpu cpu = cpuOf.isEmpty() ? null : new ThreadCpu(withThisProcess(pids(cpuOf)));
+            ThreadCpu cpu = cpuOf.isEmpty() ? null : new ThreadCpu(pidsWithThisProcess(cpuOf));
             long ticksPerSecond = cpu == null ? 0 : ThreadCpu.ticksPerSecond();
             ThreadCpu.Reading cpuAtHalf = null;
             double valueAtHalf = 0;
@@ -353,12 +353,8 @@ public final class ThroughputBench implements Callable<Integer> {
             return perEvent;
         }
 
-        private static Map<String, Long> withThisProcess(Map<String, Long> pids) {
-            pids.put(POLLER, ProcessHandle.current().pid());
-            return pids;
-        }
-
-        private static Map<String, Long> pids(Map<String, Path> pidFiles) throws IOException {
+        /** The processes whose CPU is read: those of the pid files, and this one as {@link #POLLER}. */
+        private static Map<String, Long> pidsWithThisProcess(Map<String, Path> pidFiles) throws IOException {
             Map<String, Long> pids = new LinkedHashMap<>();
             for (var e : pidFiles.entrySet()) {
                 String pid =
@@ -368,6 +364,7 @@ public final class ThroughputBench implements Callable<Integer> {
                 }
                 pids.put(e.getKey(), Long.parseLong(pid));
             }
+            pids.put(POLLER, ProcessHandle.current().pid());
             return pids;
         }
 
