@@ -174,6 +174,11 @@ public final class EventParser {
         return new DeadLetter(reason, detail, topic, payload, limits.deadLetterPayloadChars);
     }
 
+    /** The dead letter of a record of this parser's topic whose bytes are not text. */
+    public DeadLetter deadLetterOfBytes(DeadLetterReason reason, String detail, byte[] raw) {
+        return DeadLetter.ofBytes(reason, detail, topic, raw, limits.deadLetterPayloadChars);
+    }
+
     private static boolean flag(JsonScalar v, String field) {
         if (v.type == JsonScalar.Type.MISSING) {
             return false;

@@ -13,8 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Kafka record values as text, decoded leniently: a null value (tombstone) becomes an empty
- * record and invalid UTF-8 becomes replacement characters with the record marked, so the parser
- * can dead-letter them instead of the source failing the job.
+ * record and invalid UTF-8 becomes replacement characters with the record's bytes kept beside
+ * them, so the parser can dead-letter them as they came instead of the source failing the job.
  */
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
@@ -51,7 +51,9 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
         String text = value == null ? "" : new String(value, StandardCharsets.UTF_8);
         SourceRecord r = new SourceRecord(text, record.partition(), record.offset());
         // the replacement character is rare in valid text: only then decode again, strictly
-        r.invalidUtf8 = text.indexOf('\uFFFD') >= 0 && !isValidUtf8(value);
+        if (text.indexOf('\uFFFD') >= 0 && !isValidUtf8(value)) {
+            r.invalidUtf8 = value;
+        }
         out.collect(r);
     }
 

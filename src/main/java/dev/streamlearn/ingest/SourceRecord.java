@@ -5,8 +5,8 @@ public class SourceRecord {
     public String value;
     public int partition;
     public long offset;
-    /** The value's bytes were not valid UTF-8 (the text has replacement characters where they were). */
-    public boolean invalidUtf8;
+    /** The value's bytes as they came when they are not valid UTF-8 (the text has replacement characters); else null. */
+    public byte[] invalidUtf8;
 
     public SourceRecord() {}
 

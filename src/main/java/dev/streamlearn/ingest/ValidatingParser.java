@@ -146,9 +146,9 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<T> out) {
         recordsIn.inc();
-        ParseResult<T> result = record.invalidUtf8
-                ? ParseResult.rejected(
-                        parser.deadLetter(DeadLetterReason.NOT_UTF8, "the record is not valid UTF-8", record.value))
+        ParseResult<T> result = record.invalidUtf8 != null
+                ? ParseResult.rejected(parser.deadLetterOfBytes(
+                        DeadLetterReason.NOT_UTF8, "the record is not valid UTF-8", record.invalidUtf8))
                 : parse.apply(parser, record);
         if (result.isOk()) {
             out.collect(result.value());

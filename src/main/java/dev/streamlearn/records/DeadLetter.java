@@ -20,9 +20,9 @@ public class DeadLetter {
     public String detail;
     public String topic;
     public String payload;
-    /** The payload's length in UTF-8 bytes as it arrived (also when {@link #payload} is cut). */
+    /** The payload's length in bytes as it arrived (also when {@link #payload} is cut). */
     public int payloadBytes;
-    /** SHA-256 of the whole payload (hex) when {@link #payload} was cut; else null. */
+    /** SHA-256 (hex) of the payload's bytes as they arrived when {@link #payload} is cut or not text; else null. */
     public String payloadSha256;
     /** The model the record named, when it could be read (a command for a model, a request, ...); else null. */
     public String modelId;
@@ -40,6 +40,19 @@ public class DeadLetter {
         byte[] bytes = isCut || !isAscii(whole) ? whole.getBytes(StandardCharsets.UTF_8) : null;
         this.payloadBytes = bytes == null ? whole.length() : bytes.length;
         this.payloadSha256 = isCut ? sha256(bytes) : null;
+    }
+
+    /**
+     * The dead letter of a record whose bytes are not text: the payload shows them decoded with
+     * replacement characters, while its length and SHA-256 are those of the bytes as they came, so
+     * the record can be matched against what its producer sent.
+     */
+    public static DeadLetter ofBytes(
+            DeadLetterReason reason, String detail, String topic, byte[] raw, int maxPayloadChars) {
+        DeadLetter d = new DeadLetter(reason, detail, topic, new String(raw, StandardCharsets.UTF_8), maxPayloadChars);
+        d.payloadBytes = raw.length;
+        d.payloadSha256 = sha256(raw);
+        return d;
     }
 
     private static String cut(String s, int maxChars) {

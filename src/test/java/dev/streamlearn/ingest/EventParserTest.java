@@ -322,4 +322,23 @@ class EventParserTest {
         assertEquals(2, small.payloadBytes);
         assertEquals(null, small.payloadSha256, "not cut: no hash needed");
     }
+
+    @Test
+    void aRecordThatIsNotTextIsDeadLetteredWithTheLengthAndHashOfItsBytes() throws Exception {
+        EventParser bounded = new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 64), "in", () -> NOW);
+        byte[] raw = new byte[512_000];
+        new java.util.Random(3).nextBytes(raw);
+        DeadLetter d = bounded.deadLetterOfBytes(DeadLetterReason.NOT_UTF8, "not UTF-8", raw);
+        assertEquals(512_000, d.payloadBytes, "the bytes as they came, not the decoded text's UTF-8");
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)), d.payloadSha256);
+        assertEquals(64, d.payload.length());
+        DeadLetter shortOne =
+                bounded.deadLetterOfBytes(DeadLetterReason.NOT_UTF8, "not UTF-8", new byte[] {(byte) 0xff});
+        assertEquals(1, shortOne.payloadBytes);
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[] {(byte) 0xff})),
+                shortOne.payloadSha256,
+                "a record that is not text has its hash even when its payload is whole: the text is not the record");
+    }
 }

@@ -1,8 +1,8 @@
 package dev.streamlearn.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,13 +32,14 @@ class RawRecordDeserializerTest {
 
     @Test
     void marksInvalidUtf8AndOnlyThat() {
-        SourceRecord bad = read(new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
-        assertTrue(bad.invalidUtf8);
+        byte[] raw = {'{', (byte) 0xff, (byte) 0xfe, '}'};
+        SourceRecord bad = read(raw);
+        assertArrayEquals(raw, bad.invalidUtf8, "the bytes as they came, for the dead letter");
         assertEquals(7L, bad.offset);
         SourceRecord replacementCharacter = read("{\"x\":\"\uFFFD\"}".getBytes(StandardCharsets.UTF_8));
-        assertFalse(replacementCharacter.invalidUtf8, "U+FFFD written as such is valid text");
+        assertNull(replacementCharacter.invalidUtf8, "U+FFFD written as such is valid text");
         SourceRecord tombstone = read(null);
         assertEquals("", tombstone.value);
-        assertFalse(tombstone.invalidUtf8);
+        assertNull(tombstone.invalidUtf8);
     }
 }

@@ -11,8 +11,10 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -55,9 +57,15 @@ class BadInputIT {
         return "{\"model\":\"bike\"," + fields + "}";
     }
 
-    static List<Kind> rejected() {
+    /** 500 KB of random bytes: not text. */
+    private static byte[] binary() {
         byte[] binary = new byte[500_000];
         new Random(5).nextBytes(binary);
+        return binary;
+    }
+
+    static List<Kind> rejected() {
+        byte[] binary = binary();
         String deepArrays = "[".repeat(50_000) + "]".repeat(50_000);
         String deepInLimit = "[".repeat(2_000) + "]".repeat(2_000);
         StringBuilder manyFeatures = new StringBuilder();
@@ -264,11 +272,16 @@ class BadInputIT {
                     .collect(Collectors.groupingBy(d -> d.get("reason").asText(), TreeMap::new, Collectors.counting()));
             assertEquals(expected, actual, "dead-letter reasons");
             JsonNode binary = dead.stream()
-                    .filter(d -> d.get("payloadBytes").asInt() >= 500_000)
+                    .filter(d -> d.get("reason").asText().equals(DeadLetterReason.NOT_UTF8.code()))
                     .findFirst()
                     .orElseThrow();
             assertTrue(binary.get("payload").asText().length() <= 4096, "the payload is cut");
-            assertEquals(64, binary.get("payloadSha256").asText().length());
+            // the producer's record, byte for byte: its length and hash, not those of the decoded text
+            assertEquals(500_000, binary.get("payloadBytes").asInt());
+            assertEquals(
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(binary())),
+                    binary.get("payloadSha256").asText());
             assertEquals(0, metrics.longValue("numRestarts"), "the job never restarted");
 
             // the odd but valid ones are learnt once the model learns again, and every score stays a probability
