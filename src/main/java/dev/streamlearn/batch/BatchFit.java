@@ -33,6 +33,9 @@ public final class BatchFit {
     /** Dense rows of more columns than this do not fit a batch learner's memory for long streams. */
     public static final int MAX_COLUMNS = 5000;
 
+    /** The version a batch model is written as: the one a job that starts from it serves before learning. */
+    public static final long VERSION = 0;
+
     private BatchFit() {}
 
     /**
@@ -203,7 +206,7 @@ public final class BatchFit {
         st.scale = data.scaler.export();
         StoredModel m = new StoredModel();
         m.modelId = spec.id;
-        m.version = 0;
+        m.version = VERSION;
         m.parentVersion = -1;
         m.createdAtMillis = System.currentTimeMillis();
         m.examplesTrained = data.y.length;

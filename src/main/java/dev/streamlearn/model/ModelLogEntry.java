@@ -16,7 +16,9 @@ public class ModelLogEntry {
         RESUME,
         REJECTED,
         /** The guard saw the loss rise suddenly (action alert; freeze and rollback log what they did). */
-        ALARM;
+        ALARM,
+        /** A model started or was restored while the model store held newer versions: where its versions go on. */
+        START;
 
         /** As written on the model-log topic: {@code stored}, {@code rollback}, ... */
         @Override
@@ -55,16 +57,18 @@ public class ModelLogEntry {
     }
 
     public static ModelLogEntry rejected(String modelId, long currentVersion, String reason, long ts) {
-        return note(Event.REJECTED, modelId, currentVersion, reason, ts);
+        return note(Event.REJECTED, modelId, currentVersion, 0, reason, ts);
     }
 
-    /** A line about the model that stores no version: a rejected command, an alarm. */
-    public static ModelLogEntry note(Event event, String modelId, long currentVersion, String reason, long ts) {
+    /** A line about the model that stores no version: a rejected command, an alarm, a start. */
+    public static ModelLogEntry note(
+            Event event, String modelId, long currentVersion, long examplesTrained, String reason, long ts) {
         ModelLogEntry e = new ModelLogEntry();
         e.event = event;
         e.modelId = modelId;
         e.version = currentVersion;
         e.parentVersion = -1;
+        e.examplesTrained = examplesTrained;
         e.reason = reason;
         e.ts = ts;
         e.metricNames = new String[0];

@@ -28,6 +28,13 @@ public class ModelSnapshot {
     public long guardEpisodeLength;
     public long guardQuietFor;
     public long guardAlarms;
+    /** The guard's last alarm: when (wall clock), the loss ratio, and what was done (a GuardAction name); null: none. */
+    public long guardLastAlarmMillis;
+
+    public double guardLastAlarmRatio;
+    public String guardLastAction;
+    /** The newest version the model store held when the model started or was restored and moved past it; -1 none. */
+    public long continuedAfterVersion;
     /** Whether the guard (not an operator) froze the model, so the guard may resume it. */
     public boolean frozenByGuard;
     /** Loss summed over the examples learnt since the last stored version, and their count. */

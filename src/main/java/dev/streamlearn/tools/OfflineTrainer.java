@@ -77,10 +77,19 @@ public final class OfflineTrainer implements Callable<Integer> {
         ModelSpec spec = JobOptions.config(JobOptions.forModel(model, Map.of(), jobOptions))
                 .models()
                 .get(model);
+        ModelStore store = new ModelStore(storeUri);
+        if (store.versions(model).contains(BatchFit.VERSION)) {
+            throw new IllegalArgumentException("the store already holds version " + BatchFit.VERSION + " of model '"
+                    + model + "' (" + store.pathOf(model, BatchFit.VERSION) + "), and a stored version is never"
+                    + " replaced: remove that file if no job has started from it, or write to another --store");
+        }
         List<DatasetEvent> events = range.of(data.source().events());
         BatchFit.Fitted fitted = BatchFit.fit(spec, BatchFit.Dataset.of(spec, parse(spec, events)), lambda);
-        ModelStore store = new ModelStore(storeUri);
-        store.publish(store.writePending(fitted.stored, "offline"), fitted.stored.modelId, fitted.stored.version);
+        if (store.publish(store.writePending(fitted.stored, "offline"), model, fitted.stored.version)
+                != ModelStore.Publication.PUBLISHED) {
+            throw new IOException("version " + fitted.stored.version + " of model '" + model
+                    + "' appeared in the store while it was being fitted; the fit was set aside, not published");
+        }
         written = fitted.stored;
         System.out.printf(
                 "wrote model %s version %d: %d non-zero weights, training %s%n",

@@ -35,6 +35,9 @@ final class LossGuard {
     private long episodeLength;
     private long quietFor;
     private long alarms;
+    private long lastAlarmMillis;
+    private double lastAlarmRatio = Double.NaN;
+    private GuardAction lastAction = GuardAction.NONE;
 
     LossGuard(ModelSpec spec) {
         this.action = spec.guardAction;
@@ -70,6 +73,36 @@ final class LossGuard {
             return Step.ACCEPTED;
         }
         return Step.NOTHING;
+    }
+
+    /** The trainer acts on an alarm raised at {@code nowMillis}, the window's mean loss at {@code ratio} times the reference. */
+    void alarmed(long nowMillis, double ratio) {
+        lastAlarmMillis = nowMillis;
+        lastAlarmRatio = ratio;
+    }
+
+    /** What the trainer did about the last alarm. */
+    void acted(GuardAction action) {
+        lastAction = action;
+    }
+
+    long lastAlarmMillis() {
+        return lastAlarmMillis;
+    }
+
+    double lastAlarmRatio() {
+        return lastAlarmRatio;
+    }
+
+    GuardAction lastAction() {
+        return lastAction;
+    }
+
+    /** @param action a {@link GuardAction} name; null in snapshots from before it was kept */
+    void restoreLastAlarm(long atMillis, double ratio, String action) {
+        lastAlarmMillis = atMillis;
+        lastAction = action == null ? GuardAction.NONE : GuardAction.valueOf(action);
+        lastAlarmRatio = lastAction == GuardAction.NONE ? Double.NaN : ratio;
     }
 
     /** An operator resumed the model by command: whatever the guard was waiting for, it is over. */

@@ -25,6 +25,15 @@ public enum ModelMetric {
     GUARD_ALARMS("guardAlarms", Applies.ALL, true, false, t -> t.guardAlarms()),
     /** 1 while the guard's episode lasts (after an alarm, until the loss is back or the rise is kept). */
     GUARD_EPISODE("guardEpisode", Applies.ALL, true, false, t -> t.guardInEpisode() ? 1 : 0),
+    /** Wall-clock epoch millis of the guard's last alarm; 0: none yet. */
+    GUARD_LAST_ALARM_AT("guardLastAlarmAt", Applies.ALL, true, false, t -> t.guardLastAlarmMillis()),
+    /** The window's mean loss over the reference at the last alarm. */
+    GUARD_LAST_ALARM_RATIO("guardLastAlarmRatio", Applies.ALL, false, false, t -> t.guardLastAlarmRatio()),
+    /** What the guard did at its last alarm: the ordinal of its action (0 none, 1 alert, 2 freeze, 3 rollback). */
+    GUARD_LAST_ACTION("guardLastAction", Applies.ALL, true, false, t -> t.guardLastAction()
+            .ordinal()),
+    /** The newest version the model store held when the model started or was restored and moved past it; -1 none. */
+    CONTINUED_AFTER_VERSION("continuedAfterVersion", Applies.ALL, true, false, t -> t.continuedAfter()),
     /** The loss of the examples learnt since the last stored version: a stored version's own health. */
     TRAINED_LOSS("trainedLoss", Applies.ALL, false, true, t -> t.lossSinceStored()),
     LOG_LOSS(MetricNames.LOG_LOSS, Applies.LOGISTIC, false, true, t -> t.metrics()

@@ -57,6 +57,7 @@ public final class ModelTrainer {
     private double lossSinceStored;
     private long examplesSinceStored;
     private boolean frozen;
+    private long continuedAfter = -1;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
     /** A trainer whose recent versions are kept on the heap, in its snapshots. */
@@ -185,7 +186,9 @@ public final class ModelTrainer {
     }
 
     private void actOnAlarm(String why, long nowMillis) {
+        guard.alarmed(nowMillis, guard.shortMean() / guard.referenceMean());
         if (guard.action() == ModelSpec.GuardAction.ALERT || frozen) {
+            guard.acted(ModelSpec.GuardAction.ALERT);
             guardEvents.add(new GuardEvent(ModelLogEntry.Event.ALARM, why, null));
             return;
         }
@@ -193,6 +196,7 @@ public final class ModelTrainer {
             StoredModel target = healthyVersionBefore(examplesTrained - spec.guardWindow);
             if (target != null) {
                 ModelUpdate update = rollbackTo(target, nowMillis);
+                guard.acted(ModelSpec.GuardAction.ROLLBACK);
                 frozen = true;
                 frozenByGuard = true;
                 guardEvents.add(new GuardEvent(
@@ -203,6 +207,7 @@ public final class ModelTrainer {
             }
             why += "; no healthy version from before the rise among the recent ones";
         }
+        guard.acted(ModelSpec.GuardAction.FREEZE);
         frozen = true;
         frozenByGuard = true;
         guardEvents.add(
@@ -256,6 +261,21 @@ public final class ModelTrainer {
 
     public boolean guardInEpisode() {
         return guard.inEpisode();
+    }
+
+    /** Wall-clock millis of the guard's last alarm; 0 when it has raised none. */
+    public long guardLastAlarmMillis() {
+        return guard.lastAlarmMillis();
+    }
+
+    /** The window's mean loss over the reference at the guard's last alarm; NaN when it has raised none. */
+    public double guardLastAlarmRatio() {
+        return guard.lastAlarmRatio();
+    }
+
+    /** What the guard did at its last alarm (alert, freeze or rollback); NONE when it has raised none. */
+    public ModelSpec.GuardAction guardLastAction() {
+        return guard.lastAction();
     }
 
     /** The mean loss of the examples learnt since the last stored version (NaN when none). */
@@ -402,6 +422,10 @@ public final class ModelTrainer {
         s.guardEpisodeLength = guard.episodeLength();
         s.guardQuietFor = guard.quietFor();
         s.guardAlarms = guard.alarms();
+        s.guardLastAlarmMillis = guard.lastAlarmMillis();
+        s.guardLastAlarmRatio = guard.lastAlarmRatio();
+        s.guardLastAction = guard.lastAction().name();
+        s.continuedAfterVersion = continuedAfter;
         s.frozenByGuard = frozenByGuard;
         s.lossSinceStored = lossSinceStored;
         s.examplesSinceStored = examplesSinceStored;
@@ -512,14 +536,25 @@ public final class ModelTrainer {
     }
 
     /**
-     * After a restore from an older savepoint, later versions may already exist (in the model
-     * store). The restored weights then continue as the version after the newest one, with the
-     * restored version as parent, so that a version number never names two different models.
+     * Later versions may already exist elsewhere (in the model store): after a restore from an
+     * older savepoint, or in a job submitted anew against a kept store. The current model then
+     * continues as the version after the newest one, with the current version as parent, so that a
+     * version number never names two different models. {@code sameModelIfEqual}: whether an
+     * existing version with the current number is this very model (restored, or the initial model
+     * file) rather than another. True when the version moved.
      */
-    public void continueAfter(long newestExistingVersion) {
-        if (versions.continueAfter(newestExistingVersion)) {
-            encoder.requireFull();
+    public boolean continueAfter(long newestExistingVersion, boolean sameModelIfEqual) {
+        if (!versions.continueAfter(newestExistingVersion, sameModelIfEqual)) {
+            return false;
         }
+        encoder.requireFull();
+        continuedAfter = newestExistingVersion;
+        return true;
+    }
+
+    /** The newest version that existed elsewhere when this model started or was restored and moved past it; -1 none. */
+    public long continuedAfter() {
+        return continuedAfter;
     }
 
     /** A trainer that starts from a model file (for instance a batch model trained offline) instead of zeros. */
@@ -554,7 +589,7 @@ public final class ModelTrainer {
             // checkpointed before models kept their scaling (its weights are of unscaled features): the model
             // learns anew, as the version after the checkpointed one, so no version number names two models
             ModelTrainer fresh = new ModelTrainer(spec, recent);
-            fresh.continueAfter(s.version);
+            fresh.continueAfter(s.version, false);
             return fresh;
         }
         if (s.dimension != spec.dimension()) {
@@ -585,6 +620,9 @@ public final class ModelTrainer {
         t.batchesApplied = s.batchesApplied;
         t.updatesRefused = s.updatesRefused;
         t.guard.restore(s.guardDetector, s.guardInEpisode, s.guardEpisodeLength, s.guardQuietFor, s.guardAlarms);
+        t.guard.restoreLastAlarm(s.guardLastAlarmMillis, s.guardLastAlarmRatio, s.guardLastAction);
+        // 0 in snapshots from before it was kept, when -1 (none) is meant
+        t.continuedAfter = s.continuedAfterVersion > 0 ? s.continuedAfterVersion : -1;
         t.frozenByGuard = s.frozenByGuard;
         t.lossSinceStored = s.lossSinceStored;
         t.examplesSinceStored = s.examplesSinceStored;

@@ -13,9 +13,7 @@ import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -38,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flink adapter around {@link ModelTrainer}: examples and control commands are keyed by model
+ * Flink adapter around {@link ModelTrainers}: examples and control commands are keyed by model
  * id, so each model has a single writer. The live weights stay in operator memory (touched per
  * example, never deserialized per access) and are checkpointed as union operator state; on
  * restore each subtask keeps the models whose key group it owns, so rescaling works too.
@@ -71,9 +69,10 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private final ModelStore store;
     private final String labeledTopic;
     private final int deadLetterPayloadChars;
-    private transient Map<String, ModelTrainer> trainers;
+    private transient ModelTrainers trainers;
     private transient Map<String, TrainerMetrics> metrics;
     private transient Wakeups wakeups;
+    private transient ContextOutput output;
     private transient ListState<ModelSnapshot> checkpointed;
     private transient MapState<Long, StoredModel> recentVersions;
     private transient ValueState<long[]> recentOrder;
@@ -92,7 +91,6 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        trainers = new HashMap<>();
         checkpointed = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>(MODEL_SNAPSHOTS_STATE, ModelSnapshot.class));
         recentVersions = context.getKeyedStateStore()
@@ -101,6 +99,12 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         recentOrder = context.getKeyedStateStore()
                 .getState(new ValueStateDescriptor<>(
                         RECENT_ORDER_STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        // the model id is the key wherever the trainer is called, so each model's recent versions are its own
+        trainers = new ModelTrainers(
+                specs,
+                store,
+                ModelStore::readFile,
+                spec -> new KeyedRecentVersions(spec.recentVersions, recentVersions, recentOrder));
         if (!context.isRestored()) {
             return;
         }
@@ -112,11 +116,6 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                     != subtask) {
                 continue;
             }
-            ModelSpec spec = specs.get(snapshot.modelId);
-            if (spec == null) {
-                LOG.warn("Dropping model '{}' from the restored state: it is no longer configured", snapshot.modelId);
-                continue;
-            }
             if (snapshot.state == null) {
                 LOG.warn(
                         "Model '{}' was checkpointed by a version of the job before feature scaling (at version {}):"
@@ -125,24 +124,14 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                         snapshot.version,
                         snapshot.version + 1);
             }
-            ModelTrainer trainer = ModelTrainer.restore(spec, snapshot, recentVersions(spec));
-            if (store != null) {
-                List<Long> stored = store.versions(spec.id);
-                if (!stored.isEmpty() && stored.get(stored.size() - 1) > trainer.version()) {
-                    trainer.continueAfter(stored.get(stored.size() - 1));
-                    LOG.info(
-                            "Model '{}': the store already has versions up to {}; the restored version {} continues"
-                                    + " as version {}",
-                            spec.id,
-                            stored.get(stored.size() - 1),
-                            snapshot.version,
-                            trainer.version());
-                }
+            ModelTrainer trainer = trainers.restore(snapshot, System.currentTimeMillis());
+            if (trainer == null) {
+                LOG.warn("Dropping model '{}' from the restored state: it is no longer configured", snapshot.modelId);
+                continue;
             }
-            trainers.put(spec.id, trainer);
             LOG.info(
                     "Restored model '{}' at version {} ({} examples trained)",
-                    spec.id,
+                    trainer.modelId(),
                     trainer.version(),
                     snapshot.examplesTrained);
         }
@@ -152,41 +141,25 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     public void open(OpenContext openContext) {
         metrics = new HashMap<>();
         wakeups = new Wakeups();
-        trainers.values().forEach(this::registerMetrics);
+        output = new ContextOutput();
+        trainers.all().forEach(this::registerMetrics);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         checkpointed.clear();
-        for (ModelTrainer trainer : trainers.values()) {
+        for (ModelTrainer trainer : trainers.all()) {
             checkpointed.add(trainer.snapshot());
         }
     }
 
     @Override
     public void processElement1(Example example, Context ctx, Collector<ModelUpdate> out) throws IOException {
-        ModelTrainer trainer = trainer(example.modelId);
         long now = ctx.timerService().currentProcessingTime();
-        boolean full = trainer.add(example, now);
-        for (Example refused : trainer.drainRefused()) {
-            ctx.output(REFUSED_EXAMPLES, refusedExample(refused));
-        }
-        for (ModelTrainer.GuardEvent event : trainer.drainGuardEvents()) {
-            if (event.update != null) {
-                out.collect(event.update);
-            }
-            if (event.event == ModelLogEntry.Event.ALARM) {
-                ctx.output(
-                        MODEL_LOG,
-                        ModelLogEntry.note(
-                                ModelLogEntry.Event.ALARM, trainer.modelId(), trainer.version(), event.reason, now));
-            } else {
-                keep(trainer, event.event, event.reason, now, ctx);
-            }
-            LOG.warn("Model '{}': {} ({})", trainer.modelId(), event.event, event.reason);
-        }
-        if (full) {
-            apply(trainer, ctx, out); // the batch's timer stays: when it fires, it wakes the next batch
+        ContextOutput o = output.to(ctx, out);
+        ModelTrainer trainer = trainer(example.modelId, now, o);
+        if (trainers.learn(trainer, example, now, o)) {
+            apply(trainer, ctx, o); // the batch's timer stays: when it fires, it wakes the next batch
         } else if (trainer.openBatchSize() == 1) {
             wakeAt(trainer, trainer.batchDeadline(), ctx);
         }
@@ -194,104 +167,77 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
 
     @Override
     public void processElement2(ControlCommand command, Context ctx, Collector<ModelUpdate> out) throws IOException {
-        ModelTrainer trainer = trainer(command.modelId);
         long now = ctx.timerService().currentProcessingTime();
-        switch (command.op) {
-            case FREEZE:
-                trainer.freeze();
-                keep(trainer, ModelLogEntry.Event.FREEZE, null, now, ctx);
-                break;
-            case RESUME:
-                trainer.resume();
-                keep(trainer, ModelLogEntry.Event.RESUME, null, now, ctx);
-                break;
-            case ROLLBACK:
-                rollback(trainer, command, now, ctx, out);
-                break;
-            default:
-                throw new IllegalStateException("unhandled control op " + command.op);
-        }
+        ContextOutput o = output.to(ctx, out);
+        ModelTrainer trainer = trainer(command.modelId, now, o);
+        trainers.command(command, now, o);
         LOG.info("Model '{}': {} (now at version {})", command.modelId, command, trainer.version());
         publishMetrics(trainer, ctx);
     }
 
-    private void rollback(
-            ModelTrainer trainer, ControlCommand command, long now, Context ctx, Collector<ModelUpdate> out) {
-        long wanted = command.version;
-        StoredModel target;
-        try {
-            target = wanted == ControlCommand.PREVIOUS_BETTER ? previousBetter(trainer) : find(trainer, wanted);
-        } catch (IOException e) {
-            reject(trainer, "the model store could not be read: " + e.getMessage(), now, ctx);
+    /** One timer may stand for several needs (see {@link Wakeups}): does what is due, asks again for the rest. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
+        wakeups.fired(ctx.getCurrentKey(), timestamp);
+        ModelTrainer trainer = trainers.existing(ctx.getCurrentKey());
+        if (trainer == null) {
             return;
         }
-        if (target == null) {
-            reject(
-                    trainer,
-                    wanted == ControlCommand.PREVIOUS_BETTER
-                            ? "no earlier version has a lower windowed loss than now (" + trainer.currentQualityLoss()
-                                    + ")"
-                            : "version " + wanted + " no longer exists (not in the recent versions"
-                                    + (store == null
-                                            ? ", and the job has no model store)"
-                                            : " nor in the model store)"),
-                    now,
-                    ctx);
-            return;
+        ContextOutput o = output.to(ctx, out);
+        if (trainer.hasOpenBatch()) {
+            if (trainer.batchDeadline() <= timestamp) {
+                apply(trainer, ctx, o); // also stores when due and refreshes the metrics
+                return;
+            }
+            wakeAt(trainer, trainer.batchDeadline(), ctx);
         }
-        if (!target.isFinite() && !command.force) {
-            reject(
-                    trainer,
-                    "version " + target.version + " has non-finite weights or optimizer values: it would serve NaN"
-                            + " (add \"force\":true to roll back to it anyway)",
-                    now,
-                    ctx);
-            return;
+        // the last version before a pause is stored once its time comes
+        if (!trainers.storeIfDue(trainer, timestamp, o) && trainer.hasUnstoredVersion()) {
+            wakeAt(trainer, trainer.nextStoreAt(), ctx);
         }
-        ModelUpdate update;
-        try {
-            update = trainer.rollbackTo(target, now);
-        } catch (IllegalArgumentException e) {
-            reject(trainer, e.getMessage(), now, ctx);
-            return;
-        }
-        out.collect(update);
-        keep(trainer, ModelLogEntry.Event.ROLLBACK, command.force ? "forced" : null, now, ctx);
+        publishMetrics(trainer, ctx); // a deferred metrics refresh
     }
 
-    private StoredModel find(ModelTrainer trainer, long version) throws IOException {
-        StoredModel recent = trainer.recentVersion(version);
-        if (recent != null
-                || store == null
-                || !store.versions(trainer.modelId()).contains(version)) {
-            return recent;
+    private void wakeAt(ModelTrainer trainer, long millis, Context ctx) {
+        if (wakeups.register(trainer.modelId(), millis)) {
+            ctx.timerService().registerProcessingTimeTimer(millis);
         }
-        return store.read(trainer.modelId(), version);
     }
 
-    /** The newest earlier version, in state or in the store, whose windowed loss was lower than the current one. */
-    private StoredModel previousBetter(ModelTrainer trainer) throws IOException {
-        double now = trainer.currentQualityLoss();
-        List<StoredModel> candidates = new ArrayList<>(trainer.recentVersions());
-        long oldestRecent = candidates.isEmpty() ? Long.MAX_VALUE : candidates.get(0).version;
-        if (store != null) {
-            List<Long> stored = store.versions(trainer.modelId());
-            for (int i = stored.size() - 1; i >= 0; i--) {
-                if (stored.get(i) < oldestRecent) {
-                    candidates.add(0, store.read(trainer.modelId(), stored.get(i)));
-                    break; // one read per command: the newest stored version before the recent ones
-                }
+    private void apply(ModelTrainer trainer, Context ctx, ContextOutput o) {
+        if (trainers.applyBatch(trainer, ctx.timerService().currentProcessingTime(), o)) {
+            wakeAt(trainer, trainer.nextStoreAt(), ctx);
+        }
+        publishMetrics(trainer, ctx);
+    }
+
+    private void publishMetrics(ModelTrainer trainer, Context ctx) {
+        long refreshAt = metrics.get(trainer.modelId())
+                .publish(trainer, ctx.timerService().currentProcessingTime());
+        if (refreshAt >= 0) {
+            wakeAt(trainer, refreshAt, ctx);
+        }
+    }
+
+    private ModelTrainer trainer(String modelId, long now, ContextOutput o) throws IOException {
+        ModelTrainer trainer = trainers.existing(modelId);
+        if (trainer == null) {
+            trainer = trainers.trainer(modelId, now, o);
+            registerMetrics(trainer);
+            if (trainer.continuedAfter() >= 0) {
+                LOG.info(
+                        "Model '{}' starts at version {}, after the versions the model store holds",
+                        modelId,
+                        trainer.version());
             }
         }
-        for (int i = candidates.size() - 1; i >= 0; i--) {
-            StoredModel c = candidates.get(i);
-            // a NaN loss now is the worst there is: any healthy version with a loss beats it
-            boolean better = c.qualityLoss() < now || (Double.isNaN(now) && !Double.isNaN(c.qualityLoss()));
-            if (c.version < trainer.version() && better && c.isFinite()) {
-                return c;
-            }
-        }
-        return null;
+        return trainer;
+    }
+
+    private void registerMetrics(ModelTrainer trainer) {
+        metrics.put(
+                trainer.modelId(),
+                new TrainerMetrics(getRuntimeContext().getMetricGroup().addGroup("model", trainer.modelId()), trainer));
     }
 
     /** The record itself is gone by now (parsed and hashed): the dead letter says where it is in Kafka. */
@@ -313,105 +259,38 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
         return d;
     }
 
-    private void reject(ModelTrainer trainer, String reason, long now, Context ctx) {
-        ctx.output(MODEL_LOG, ModelLogEntry.rejected(trainer.modelId(), trainer.version(), reason, now));
-    }
+    /** The trainers' results into this call's collector and side outputs; one instance, pointed at each call's context. */
+    private final class ContextOutput implements ModelTrainers.Output {
+        private Context ctx;
+        private Collector<ModelUpdate> out;
 
-    /** Stores the current version and logs why ({@code reason}: null when the event says it all). */
-    private void keep(ModelTrainer trainer, ModelLogEntry.Event event, String reason, long now, Context ctx) {
-        StoredModel m = trainer.store(now);
-        if (store != null) {
-            ctx.output(STORED_MODELS, m);
+        ContextOutput to(Context ctx, Collector<ModelUpdate> out) {
+            this.ctx = ctx;
+            this.out = out;
+            return this;
         }
-        ModelLogEntry line = ModelLogEntry.of(
-                event,
-                m,
-                store == null ? null : store.pathOf(m.modelId, m.version).toString());
-        line.reason = reason;
-        ctx.output(MODEL_LOG, line);
-    }
 
-    /** One timer may stand for several needs (see {@link Wakeups}): does what is due, asks again for the rest. */
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) {
-        wakeups.fired(ctx.getCurrentKey(), timestamp);
-        ModelTrainer trainer = trainers.get(ctx.getCurrentKey());
-        if (trainer == null) {
-            return;
-        }
-        if (trainer.hasOpenBatch()) {
-            if (trainer.batchDeadline() <= timestamp) {
-                apply(trainer, ctx, out); // also stores when due and refreshes the metrics
-                return;
-            }
-            wakeAt(trainer, trainer.batchDeadline(), ctx);
-        }
-        if (trainer.hasUnstoredVersion()) {
-            if (trainer.storeDue(timestamp)) {
-                keep(trainer, ModelLogEntry.Event.STORED, null, timestamp, ctx); // the last version before a pause
-            } else {
-                wakeAt(trainer, trainer.nextStoreAt(), ctx);
-            }
-        }
-        publishMetrics(trainer, ctx); // a deferred metrics refresh
-    }
-
-    private void wakeAt(ModelTrainer trainer, long millis, Context ctx) {
-        if (wakeups.register(trainer.modelId(), millis)) {
-            ctx.timerService().registerProcessingTimeTimer(millis);
-        }
-    }
-
-    private void apply(ModelTrainer trainer, Context ctx, Collector<ModelUpdate> out) {
-        ModelUpdate update = trainer.applyBatch();
-        if (update != null) {
+        @Override
+        public void update(ModelUpdate update) {
             out.collect(update);
-            long now = ctx.timerService().currentProcessingTime();
-            if (trainer.storeDue(now)) {
-                keep(trainer, ModelLogEntry.Event.STORED, null, now, ctx);
-            } else {
-                wakeAt(trainer, trainer.nextStoreAt(), ctx);
-            }
         }
-        publishMetrics(trainer, ctx);
-    }
 
-    private void publishMetrics(ModelTrainer trainer, Context ctx) {
-        long refreshAt = metrics.get(trainer.modelId())
-                .publish(trainer, ctx.timerService().currentProcessingTime());
-        if (refreshAt >= 0) {
-            wakeAt(trainer, refreshAt, ctx);
+        @Override
+        public void store(StoredModel version) {
+            ctx.output(STORED_MODELS, version);
         }
-    }
 
-    private ModelTrainer trainer(String modelId) throws IOException {
-        ModelTrainer trainer = trainers.get(modelId);
-        if (trainer == null) {
-            ModelSpec spec = specs.get(modelId);
-            if (spec == null) {
-                // the parsers reject unknown models, so this is a wiring error, not bad input
-                throw new IllegalStateException("no spec for model '" + modelId + "'");
+        @Override
+        public void log(ModelLogEntry line) {
+            if (line.event != ModelLogEntry.Event.STORED) {
+                LOG.info("Model '{}': {}", line.modelId, line);
             }
-            if (spec.initialModel != null) {
-                trainer = ModelTrainer.startingFrom(spec, ModelStore.readFile(spec.initialModel), recentVersions(spec));
-                LOG.info("Model '{}' starts from {} (version {})", modelId, spec.initialModel, trainer.version());
-            } else {
-                trainer = new ModelTrainer(spec, recentVersions(spec));
-            }
-            trainers.put(modelId, trainer);
-            registerMetrics(trainer);
+            ctx.output(MODEL_LOG, line);
         }
-        return trainer;
-    }
 
-    /** The model's recent versions, in keyed state: the model id is the key wherever the trainer is called. */
-    private RecentVersions recentVersions(ModelSpec spec) {
-        return new KeyedRecentVersions(spec.recentVersions, recentVersions, recentOrder);
-    }
-
-    private void registerMetrics(ModelTrainer trainer) {
-        metrics.put(
-                trainer.modelId(),
-                new TrainerMetrics(getRuntimeContext().getMetricGroup().addGroup("model", trainer.modelId()), trainer));
+        @Override
+        public void refused(Example example) {
+            ctx.output(REFUSED_EXAMPLES, refusedExample(example));
+        }
     }
 }

@@ -40,9 +40,13 @@ final class VersionLine {
         return base;
     }
 
-    /** Continues after {@code newestExisting} when that is newer; true when the version moved. */
-    boolean continueAfter(long newestExisting) {
-        if (newestExisting <= version) {
+    /**
+     * Continues after {@code newestExisting} when that is newer, or as new when the current
+     * version has the same number but is another model ({@code sameModelIfEqual} false); true when
+     * the version moved.
+     */
+    boolean continueAfter(long newestExisting, boolean sameModelIfEqual) {
+        if (newestExisting < version || (newestExisting == version && sameModelIfEqual)) {
             return false;
         }
         parent = version;

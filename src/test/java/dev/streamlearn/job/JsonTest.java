@@ -100,7 +100,7 @@ class JsonTest {
         assertEquals(
                 "{\"event\":\"rejected\",\"model\":\"ctr\",\"version\":5,\"reason\":\"why\",\"ts\":7}",
                 text(Json.modelLog(ModelLogEntry.rejected("ctr", 5, "why", 7))));
-        ModelLogEntry stored = ModelLogEntry.note(ModelLogEntry.Event.STORED, "ctr", 5, null, 7);
+        ModelLogEntry stored = ModelLogEntry.note(ModelLogEntry.Event.STORED, "ctr", 5, 0, null, 7);
         stored.parentVersion = 4;
         stored.path = "/m/ctr/v5.model";
         stored.examplesTrained = 500;

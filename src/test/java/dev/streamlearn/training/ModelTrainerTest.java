@@ -122,14 +122,28 @@ class ModelTrainerTest {
             t.add(Examples.categorical(1), 0);
             t.applyBatch();
         }
-        t.continueAfter(10); // versions up to 10 exist elsewhere
+        assertTrue(t.continueAfter(10, true)); // versions up to 10 exist elsewhere
         assertEquals(11, t.version());
+        assertEquals(10, t.continuedAfter());
         t.add(Examples.categorical(1), 0);
         ModelUpdate next = t.applyBatch();
         assertEquals(12, next.version);
         assertTrue(next.full, "inference may hold any of the other line's versions: send in full");
-        t.continueAfter(5); // nothing newer: no change
+        assertFalse(t.continueAfter(5, true)); // nothing newer: no change
         assertEquals(12, t.version());
+        assertFalse(t.continueAfter(12, true), "the existing version 12 is this model");
+        assertEquals(12, t.version());
+        assertTrue(t.continueAfter(12, false), "the existing version 12 is another model: this one moves past it");
+        assertEquals(13, t.version());
+    }
+
+    @Test
+    void anEmptyModelMovesPastAnExistingVersionZero() {
+        ModelTrainer t = new ModelTrainer(Specs.logistic("m", 1, 1000));
+        assertTrue(t.continueAfter(0, false), "a batch model stored as version 0 is not this empty one");
+        assertEquals(1, t.version());
+        t.add(Examples.categorical(1), 0);
+        assertEquals(2, t.applyBatch().version);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.streamlearn.model.store;
 
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.VersionArchive;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
@@ -20,12 +21,24 @@ import org.apache.flink.core.fs.Path;
 /**
  * A directory on any Flink file system (file://, s3://, hdfs://, ...) holding one file per
  * stored model version: {@code <root>/<model id>/v<version>.model}. Files appear by rename of a
- * finished temporary file, so a reader never sees a half-written version.
+ * finished temporary file, so a reader never sees a half-written version. A version file is
+ * written once and never replaced: a second model under the same number is set aside in
+ * {@code _refused/}, never published.
  */
-public final class ModelStore implements Serializable {
+public final class ModelStore implements VersionArchive, Serializable {
 
     private static final long serialVersionUID = 1L;
     static final String PENDING_DIR = "_pending";
+    static final String REFUSED_DIR = "_refused";
+
+    /** What became of a version handed to {@link #publish}. */
+    public enum Publication {
+        PUBLISHED,
+        /** Its temporary file was moved before (a commit repeated after a restore): nothing to do. */
+        ALREADY_PUBLISHED,
+        /** The store already holds another file under that version: it was set aside, not published. */
+        REFUSED_EXISTS
+    }
 
     private final String root;
 
@@ -41,7 +54,13 @@ public final class ModelStore implements Serializable {
         return new Path(modelDir(modelId), ModelFile.fileName(version));
     }
 
+    @Override
+    public String location(String modelId, long version) {
+        return pathOf(modelId, version).toString();
+    }
+
     /** Stored versions of a model, ascending. */
+    @Override
     public List<Long> versions(String modelId) throws IOException {
         FileNotFoundException vanished = null;
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -87,6 +106,7 @@ public final class ModelStore implements Serializable {
         return ids;
     }
 
+    @Override
     public StoredModel read(String modelId, long version) throws IOException {
         return readFile(pathOf(modelId, version).toString());
     }
@@ -99,10 +119,33 @@ public final class ModelStore implements Serializable {
         }
     }
 
+    /**
+     * The newest version that is stored or waiting in a temporary file: a temporary file belongs to
+     * a checkpoint that a restore may still commit, so its number is taken too.
+     */
+    @Override
+    public long newestClaimed(String modelId) throws IOException {
+        List<Long> stored = versions(modelId);
+        long newest = stored.isEmpty() ? -1 : stored.get(stored.size() - 1);
+        Path pendingDir = new Path(root + "/" + PENDING_DIR);
+        FileSystem fs = pendingDir.getFileSystem();
+        if (fs.exists(pendingDir)) {
+            String prefix = modelId + "-";
+            int versionName = ModelFile.fileName(0).length();
+            for (FileStatus f : fs.listStatus(pendingDir)) {
+                String name = f.getPath().getName(); // see pendingName
+                int end = prefix.length() + versionName;
+                if (name.startsWith(prefix) && name.length() > end && name.charAt(end) == '-') {
+                    newest = Math.max(newest, ModelFile.versionOf(name.substring(prefix.length(), end)));
+                }
+            }
+        }
+        return newest;
+    }
+
     /** Writes a version to a temporary file that {@link #publish} later moves into place. */
     public Path writePending(StoredModel m, String uniqueName) throws IOException {
-        Path pending = new Path(
-                root + "/" + PENDING_DIR + "/" + m.modelId + "-" + ModelFile.fileName(m.version) + "-" + uniqueName);
+        Path pending = new Path(root + "/" + PENDING_DIR + "/" + pendingName(m.modelId, m.version, uniqueName));
         FileSystem fs = pending.getFileSystem();
         try (OutputStream out = new BufferedOutputStream(fs.create(pending, FileSystem.WriteMode.OVERWRITE))) {
             ModelFile.write(m, out);
@@ -110,24 +153,37 @@ public final class ModelStore implements Serializable {
         return pending;
     }
 
+    /** A temporary file's name: the model, the version's file name (which sorts by version) and the writer. */
+    static String pendingName(String modelId, long version, String uniqueName) {
+        return modelId + "-" + ModelFile.fileName(version) + "-" + uniqueName;
+    }
+
     /**
-     * Moves a finished temporary file to its version's place. Idempotent: a temporary file is gone
-     * only once it was moved, so a repeated commit (after a restore) that finds none has nothing to
-     * do, whether the version is still there or retention has removed it since.
+     * Moves a finished temporary file to its version's place, unless the store holds that version
+     * already: then the file goes to {@code _refused/} and the stored version stays as it is.
+     * Idempotent: a temporary file is gone only once it was moved, so a repeated commit (after a
+     * restore) that finds none has nothing to do, whether the version is still there or retention
+     * has removed it since.
      */
-    public void publish(Path pending, String modelId, long version) throws IOException {
+    public Publication publish(Path pending, String modelId, long version) throws IOException {
         Path target = pathOf(modelId, version);
         FileSystem fs = target.getFileSystem();
         if (!fs.exists(pending)) {
-            return; // committed before a restart
+            return Publication.ALREADY_PUBLISHED; // committed before a restart
         }
         fs.mkdirs(modelDir(modelId));
         if (fs.exists(target)) {
-            fs.delete(target, false);
+            Path refused = new Path(root + "/" + REFUSED_DIR + "/" + pending.getName());
+            fs.mkdirs(refused.getParent());
+            if (!fs.rename(pending, refused)) {
+                throw new IOException("could not move " + pending + " to " + refused);
+            }
+            return Publication.REFUSED_EXISTS;
         }
         if (!fs.rename(pending, target)) {
             throw new IOException("could not rename " + pending + " to " + target);
         }
+        return Publication.PUBLISHED;
     }
 
     /**

@@ -19,16 +19,24 @@ import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes stored model versions to a {@link ModelStore} in two phases: the writer puts each one in
  * a temporary file when a checkpoint starts, and the committer moves it into place only once
  * that checkpoint has completed. So the store never holds a version a restore could take back.
- * After each commit, retention removes old versions.
+ * After each commit, retention removes old versions. A version the store already holds is never
+ * replaced: the new file is set aside, logged as an error and counted ({@link #VERSIONS_REFUSED}).
  */
 public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitter<ModelStoreSink.PendingVersion> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStoreSink.class);
+
+    /** Versions not published because the store already held a file under their number. */
+    public static final String VERSIONS_REFUSED = "storeVersionsRefused";
 
     private final ModelStore store;
     private final int keepLast;
@@ -60,7 +68,8 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
 
     @Override
     public Committer<PendingVersion> createCommitter(CommitterInitContext context) {
-        return new VersionCommitter(store, keepLast, keepEvery);
+        return new VersionCommitter(
+                store, keepLast, keepEvery, context.metricGroup().counter(VERSIONS_REFUSED));
     }
 
     @Override
@@ -104,11 +113,13 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
         private final ModelStore store;
         private final int keepLast;
         private final long keepEvery;
+        private final Counter refused;
 
-        VersionCommitter(ModelStore store, int keepLast, long keepEvery) {
+        VersionCommitter(ModelStore store, int keepLast, long keepEvery, Counter refused) {
             this.store = store;
             this.keepLast = keepLast;
             this.keepEvery = keepEvery;
+            this.refused = refused;
         }
 
         @Override
@@ -116,7 +127,17 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
             for (CommitRequest<PendingVersion> r : requests) {
                 PendingVersion p = r.getCommittable();
                 try {
-                    store.publish(new Path(p.pendingPath), p.modelId, p.version);
+                    if (store.publish(new Path(p.pendingPath), p.modelId, p.version)
+                            == ModelStore.Publication.REFUSED_EXISTS) {
+                        refused.inc();
+                        LOG.error(
+                                "Model '{}' version {} is already in the store at {}: the version written now was"
+                                        + " set aside in {}/, not published (a stored version is never replaced)",
+                                p.modelId,
+                                p.version,
+                                store.pathOf(p.modelId, p.version),
+                                ModelStore.REFUSED_DIR);
+                    }
                     store.applyRetention(p.modelId, keepLast, keepEvery);
                 } catch (IOException e) {
                     r.retryLater();

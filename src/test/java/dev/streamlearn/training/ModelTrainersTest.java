@@ -1,0 +1,211 @@
+package dev.streamlearn.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelSnapshot;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.ControlCommand;
+import dev.streamlearn.records.Example;
+import dev.streamlearn.testing.Examples;
+import dev.streamlearn.testing.Specs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelTrainersTest {
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    /** What the trainers put out, as the Flink adapter would send it on; stored versions go to the store at once. */
+    private static final class Collected implements ModelTrainers.Output {
+        final ModelStore store;
+        final List<ModelUpdate> updates = new ArrayList<>();
+        final List<ModelLogEntry> log = new ArrayList<>();
+        final List<Example> refused = new ArrayList<>();
+
+        Collected(ModelStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public void update(ModelUpdate update) {
+            updates.add(update);
+        }
+
+        @Override
+        public void store(StoredModel version) {
+            try {
+                store.publish(store.writePending(version, "test"), version.modelId, version.version);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void log(ModelLogEntry line) {
+            log.add(line);
+        }
+
+        @Override
+        public void refused(Example example) {
+            refused.add(example);
+        }
+
+        List<ModelLogEntry> lines(ModelLogEntry.Event event) {
+            return log.stream().filter(l -> l.event == event).toList();
+        }
+    }
+
+    private ModelStore store() {
+        return new ModelStore(dir.toUri().toString());
+    }
+
+    private static ModelTrainers trainers(ModelSpec spec, ModelStore store) {
+        return ModelTrainers.onHeap(Map.of(spec.id, spec), store, ModelStore::readFile);
+    }
+
+    /** Learns {@code batches} batches of two examples at time {@code now}; every version is stored (interval 0). */
+    private static void learn(ModelTrainers trainers, String model, int batches, long now, Collected out)
+            throws Exception {
+        for (int i = 0; i < batches * 2; i++) {
+            ModelTrainer t = trainers.trainer(model, now, out);
+            if (trainers.learn(t, Examples.categorical(i % 2, i % 5), now, out)) {
+                trainers.applyBatch(t, now, out);
+            }
+        }
+    }
+
+    @Test
+    void aNewJobAgainstAKeptStoreContinuesAfterItsVersionsAndSaysSo() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        Collected first = new Collected(store);
+        learn(trainers(spec, store), "m", 3, 1, first);
+        assertEquals(List.of(1L, 2L, 3L), store.versions("m"));
+        StoredModel v3 = store.read("m", 3);
+
+        Collected second = new Collected(store); // a job submitted anew: no state, the same store
+        ModelTrainers fresh = trainers(spec, store);
+        learn(fresh, "m", 2, 2, second);
+        assertEquals(List.of(1L, 2L, 3L, 5L, 6L), store.versions("m"), "4 is the empty model it started as");
+        assertEquals(v3.createdAtMillis, store.read("m", 3).createdAtMillis, "version 3 is the first job's still");
+        ModelLogEntry start = second.lines(ModelLogEntry.Event.START).get(0);
+        assertEquals(4, start.version);
+        assertEquals(3, start.parentVersion, "after the store's newest");
+        assertTrue(start.reason.contains("started empty"), start.reason);
+        assertTrue(start.reason.contains("holds versions up to 3"), start.reason);
+        assertEquals(3, fresh.existing("m").continuedAfter());
+        assertEquals(
+                List.of(5L, 6L), second.updates.stream().map(u -> u.version).toList());
+        assertTrue(second.updates.get(0).full, "inference may hold the other job's version: in full");
+    }
+
+    @Test
+    void aVersionWaitingForItsCheckpointIsNotUsedAgain() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        StoredModel pending = new ModelTrainer(spec).store(1);
+        pending.version = 8;
+        store.writePending(pending, "an-old-job"); // a restore of that job's checkpoint would still publish it
+        Collected out = new Collected(store);
+        learn(trainers(spec, store), "m", 1, 1, out);
+        assertEquals(List.of(10L), store.versions("m"));
+    }
+
+    @Test
+    void aRestoreFromAnOlderSnapshotContinuesAfterTheStore() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        ModelTrainers running = trainers(spec, store);
+        Collected out = new Collected(store);
+        learn(running, "m", 1, 1, out);
+        ModelSnapshot old = running.existing("m").snapshot(); // version 1
+        learn(running, "m", 3, 2, out); // versions 2..4 stored
+        ModelTrainers restored = trainers(spec, store);
+        ModelTrainer t = restored.restore(old, 3);
+        assertEquals(5, t.version(), "the restored weights are the next version");
+        Collected after = new Collected(store);
+        learn(restored, "m", 1, 4, after);
+        ModelLogEntry start = after.lines(ModelLogEntry.Event.START).get(0);
+        assertTrue(start.reason.contains("restored at version 1"), start.reason);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 6L), store.versions("m"));
+    }
+
+    @Test
+    void aRestoreAtTheStoresNewestVersionIsThatVersion() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        ModelTrainers running = trainers(spec, store);
+        learn(running, "m", 2, 1, new Collected(store));
+        ModelTrainer t = trainers(spec, store).restore(running.existing("m").snapshot(), 2);
+        assertEquals(2, t.version());
+        assertEquals(-1, t.continuedAfter());
+    }
+
+    @Test
+    void aRollbackSaysWhetherAVersionNeverExistedOrIsNotKept() throws Exception {
+        ModelSpec spec =
+                Specs.logistic("m", 2, 10_000).toBuilder().recentVersions(2).build();
+        ModelStore store = store();
+        ModelTrainers trainers = trainers(spec, store);
+        Collected out = new Collected(store);
+        learn(trainers, "m", 5, 1, out);
+        store.pathOf("m", 2).getFileSystem().delete(store.pathOf("m", 2), false); // as retention would
+
+        trainers.command(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 99_999_999), 2, out);
+        trainers.command(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 2), 2, out);
+        List<ModelLogEntry> rejected = out.lines(ModelLogEntry.Event.REJECTED);
+        assertEquals("version 99999999 never existed: model 'm' is at version 5", rejected.get(0).reason);
+        assertTrue(rejected.get(1).reason.startsWith("version 2 is not kept"), rejected.get(1).reason);
+        assertTrue(rejected.get(1).reason.endsWith("kept: 1, 3..5 (4)"), rejected.get(1).reason);
+        assertEquals(10, rejected.get(1).examplesTrained, "the real count");
+
+        trainers.command(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 1), 3, out); // from the store
+        ModelLogEntry rollback = out.lines(ModelLogEntry.Event.ROLLBACK).get(0);
+        assertEquals(6, rollback.version);
+        assertEquals(1, rollback.parentVersion);
+        assertNull(rollback.reason);
+    }
+
+    @Test
+    void anAlarmLineCarriesTheModelsRealCounts() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 50, 10_000).toBuilder()
+                .guard(ModelSpec.GuardAction.ALERT, 50, 1.0, 25, 10_000)
+                .build();
+        ModelTrainers trainers = trainers(spec, null);
+        Collected out = new Collected(null);
+        long now = 1_000;
+        // a learnable stream, then its labels flipped: the loss more than doubles
+        for (int i = 0; i < 3000; i++) {
+            ModelTrainer t = trainers.trainer("m", now, out);
+            boolean flipped = i >= 2000;
+            int category = i % 2;
+            double label = flipped ? 1 - category : category;
+            Example e =
+                    new Example("m", "e" + i, i, label, 1.0, dev.streamlearn.records.Features.categorical(category));
+            if (trainers.learn(t, e, now + i, out)) {
+                trainers.applyBatch(t, now + i, out);
+            }
+        }
+        ModelLogEntry alarm = out.lines(ModelLogEntry.Event.ALARM).get(0);
+        assertTrue(alarm.examplesTrained > 2000, "counted when it rang: " + alarm.examplesTrained);
+        ModelTrainer t = trainers.existing("m");
+        assertEquals(1, t.guardAlarms());
+        assertEquals(ModelSpec.GuardAction.ALERT, t.guardLastAction());
+        assertTrue(t.guardLastAlarmMillis() >= now + 2000, "when: " + t.guardLastAlarmMillis());
+        assertTrue(t.guardLastAlarmRatio() > 2, "ratio " + t.guardLastAlarmRatio());
+        ModelTrainer restored = ModelTrainer.restore(spec, t.snapshot());
+        assertEquals(t.guardLastAlarmMillis(), restored.guardLastAlarmMillis());
+        assertEquals(t.guardLastAlarmRatio(), restored.guardLastAlarmRatio());
+        assertEquals(ModelSpec.GuardAction.ALERT, restored.guardLastAction());
+    }
+}
