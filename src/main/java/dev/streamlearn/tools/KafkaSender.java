@@ -2,20 +2,27 @@ package dev.streamlearn.tools;
 
 import java.io.PrintStream;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Callback;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends records to Kafka at a rate, with a progress bar, and checks every send: a record Kafka
- * did not take ends the sending, and the sender fails saying how many were refused and how many
- * were never sent.
+ * Sends records to Kafka at a rate, with a progress bar, and checks every send. A broker that
+ * stops answering (a restart) is waited for, up to a bound, saying so; a record Kafka did not
+ * take within it ends the sending, and the sender fails saying how many items were not sent and,
+ * when the caller can say it, the command that sends the rest.
  */
 final class KafkaSender {
+
+    /** How long a record may wait for a broker that does not answer, unless the caller says otherwise. */
+    static final long DEFAULT_BROKER_WAIT_MILLIS = 120_000;
+    /** No acknowledgement for this long while records wait: the broker is said to be away. */
+    private static final long SILENCE_MILLIS = 5_000;
 
     /** Sends the records of item i (one or more) with the callback that checks each. */
     @FunctionalInterface
@@ -32,8 +39,14 @@ final class KafkaSender {
     private final int itemsPerSecond;
     private final boolean quiet;
     private final PrintStream err;
+    private final long brokerWaitMillis;
+    private IntFunction<String> resumeCommand = first -> null;
 
     KafkaSender(KafkaClientOptions kafka, int itemsPerSecond, boolean quiet, PrintStream err) {
+        this(kafka, itemsPerSecond, quiet, err, DEFAULT_BROKER_WAIT_MILLIS);
+    }
+
+    KafkaSender(KafkaClientOptions kafka, int itemsPerSecond, boolean quiet, PrintStream err, long brokerWaitMillis) {
         if (itemsPerSecond < 0) {
             throw new IllegalArgumentException("--rate takes a number >= 0");
         }
@@ -41,28 +54,51 @@ final class KafkaSender {
         this.itemsPerSecond = itemsPerSecond;
         this.quiet = quiet;
         this.err = err;
+        this.brokerWaitMillis = brokerWaitMillis;
+    }
+
+    /**
+     * How to send the items from a given one on (a command line), for the message of a sending that
+     * stopped; the function may answer null when it cannot say.
+     */
+    KafkaSender resumingWith(IntFunction<String> command) {
+        this.resumeCommand = command;
+        return this;
     }
 
     /** Sends items [0, count) at the rate; returns how many records Kafka acknowledged. */
     long sendAll(int count, Send send) {
         Progress progress = new Progress(err, count, quiet);
+        // per item, its records not acknowledged yet: the first item with any is where the rest begins
+        AtomicIntegerArray unacknowledged = new AtomicIntegerArray(count);
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong written = new AtomicLong();
         AtomicReference<Exception> firstError = new AtomicReference<>();
-        Callback callback = (metadata, exception) -> {
-            if (exception == null) {
-                acknowledged.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-                firstError.compareAndSet(null, exception);
-            }
-        };
+        Watchdog watchdog = new Watchdog(written, acknowledged, failed);
         int sent = 0;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
-            Records records = (topic, key, value) -> producer.send(new ProducerRecord<>(topic, key, value), callback);
+            int[] item = new int[1];
+            Records records = (topic, key, value) -> {
+                int at = item[0];
+                unacknowledged.incrementAndGet(at);
+                written.incrementAndGet();
+                producer.send(new ProducerRecord<>(topic, key, value), (metadata, exception) -> {
+                    if (exception == null) {
+                        unacknowledged.decrementAndGet(at);
+                        acknowledged.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        firstError.compareAndSet(null, exception);
+                    }
+                    watchdog.heard();
+                });
+            };
+            watchdog.start();
             long start = System.nanoTime();
-            // a refused record (a failed login, a missing topic) ends the sending: the rest would be too
+            // a refused record (a failed login, a missing topic, a broker away too long) ends the sending
             for (; sent < count && firstError.get() == null; sent++) {
+                item[0] = sent;
                 send.send(records, sent);
                 pace(start, sent);
                 progress.update(sent + 1);
@@ -70,15 +106,30 @@ final class KafkaSender {
             producer.flush();
         } catch (KafkaException e) {
             throw new IllegalArgumentException("cannot send to Kafka at " + kafka.bootstrap() + ": " + e.getMessage());
+        } finally {
+            watchdog.stop();
         }
         progress.done();
         if (failed.get() > 0) {
-            throw new IllegalArgumentException(failed.get() + " records were refused by Kafka and " + (count - sent)
-                    + " of " + count + " items not sent (" + acknowledged.get()
-                    + " records were written); the first error: "
-                    + firstError.get().getMessage());
+            int first = firstIncomplete(unacknowledged, sent);
+            String rest = resumeCommand.apply(first);
+            throw new IllegalArgumentException(failed.get() + " records were refused by Kafka (the first error: "
+                    + firstError.get().getMessage() + "): items " + first + ".." + (count - 1) + " of " + count
+                    + " are not all in Kafka (" + acknowledged.get() + " records were written"
+                    + (first < sent ? ", some of them beyond item " + first : "") + ")"
+                    + (rest == null ? "" : "; to send the rest: " + rest));
         }
         return acknowledged.get();
+    }
+
+    /** The first item of [0, sent) with a record Kafka did not acknowledge, else {@code sent}. */
+    static int firstIncomplete(AtomicIntegerArray unacknowledged, int sent) {
+        for (int i = 0; i < sent; i++) {
+            if (unacknowledged.get(i) > 0) {
+                return i;
+            }
+        }
+        return sent;
     }
 
     private Properties producerProperties() {
@@ -86,7 +137,10 @@ final class KafkaSender {
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         p.put("linger.ms", "5");
-        p.put("max.block.ms", "15000");
+        // a broker that restarts is waited for: records are retried and sends wait for its metadata this long
+        p.put("max.block.ms", String.valueOf(brokerWaitMillis));
+        p.put("delivery.timeout.ms", String.valueOf(brokerWaitMillis));
+        p.put("request.timeout.ms", String.valueOf(Math.min(30_000, brokerWaitMillis - 5)));
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());
         return p;
@@ -100,6 +154,59 @@ final class KafkaSender {
                     Thread.sleep(wait / 1_000_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Says when records wait and Kafka has not answered for a while, and when it answers again. */
+    private final class Watchdog {
+        private final AtomicLong written;
+        private final AtomicLong acknowledged;
+        private final AtomicLong failed;
+        private volatile long lastHeardNanos = System.nanoTime();
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(this::watch, "kafka-sender-watchdog");
+
+        Watchdog(AtomicLong written, AtomicLong acknowledged, AtomicLong failed) {
+            this.written = written;
+            this.acknowledged = acknowledged;
+            this.failed = failed;
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void heard() {
+            lastHeardNanos = System.nanoTime();
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+
+        private void watch() {
+            boolean away = false;
+            while (running) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long waiting = written.get() - acknowledged.get() - failed.get();
+                long silentMillis = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+                if (!away && waiting > 0 && silentMillis >= SILENCE_MILLIS) {
+                    away = true;
+                    err.printf(
+                            "%nKafka at %s has not answered for %d s; %d records wait. Still trying for up to %d s"
+                                    + " in all ...%n",
+                            kafka.bootstrap(), silentMillis / 1000, waiting, brokerWaitMillis / 1000);
+                } else if (away && silentMillis < SILENCE_MILLIS) {
+                    away = false;
+                    err.printf("%nKafka at %s answers again.%n", kafka.bootstrap());
                 }
             }
         }

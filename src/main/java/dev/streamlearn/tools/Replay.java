@@ -5,11 +5,14 @@ import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.job.Topic;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Replays a dataset into Kafka as labeled events (and, optionally, every n-th one also as a
@@ -62,6 +65,17 @@ public final class Replay implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(
+            names = "--broker-wait",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
+            description = "How long to keep trying while Kafka does not answer (a broker restarting) before giving"
+                    + " up with the command that sends the rest.")
+    int brokerWaitSeconds;
+
+    @Spec
+    CommandSpec spec;
+
     private PrintStream err = System.err;
 
     public static void main(String[] args) {
@@ -76,9 +90,11 @@ public final class Replay implements Callable<Integer> {
         DatasetSource source = data.source();
         if (source.isSeries()) {
             List<SeriesPoint> points = range.of(source.points());
+            DatasetOptions.reportSkipped("replay", source, err);
             String to = topic != null ? topic : Topic.SERIES.defaultName;
             // keyed by series: Kafka keeps each series in order within its partition
-            long sent = sender().sendAll(
+            long sent = rangeSender()
+                    .sendAll(
                             points.size(),
                             (records, i) -> records.send(
                                     to, points.get(i).series, points.get(i).toJson()));
@@ -88,6 +104,7 @@ public final class Replay implements Callable<Integer> {
             return 0;
         }
         List<DatasetEvent> events = range.of(source.events());
+        DatasetOptions.reportSkipped("replay", source, err);
         if (delayed.medianMillis != null) {
             if (requestsEvery > 0 || topic != null) {
                 throw new IllegalArgumentException(
@@ -98,7 +115,7 @@ public final class Replay implements Callable<Integer> {
             return 0;
         }
         String to = topic != null ? topic : Topic.LABELED.defaultName;
-        long sent = sender().sendAll(events.size(), (records, i) -> {
+        long sent = rangeSender().sendAll(events.size(), (records, i) -> {
             DatasetEvent e = events.get(i);
             records.send(to, null, e.json);
             if (requestsEvery > 0 && i % requestsEvery == 0) {
@@ -118,6 +135,42 @@ public final class Replay implements Callable<Integer> {
     }
 
     private KafkaSender sender() {
-        return new KafkaSender(kafka, rate, quiet, err);
+        if (brokerWaitSeconds < 1) {
+            throw new IllegalArgumentException("--broker-wait takes a number of seconds >= 1");
+        }
+        return new KafkaSender(kafka, rate, quiet, err, brokerWaitSeconds * 1000L);
+    }
+
+    /** A sender whose items are the events (or points) of the range: it can say how to send the rest. */
+    private KafkaSender rangeSender() {
+        return sender().resumingWith(first ->
+                resumeCommand(spec.commandLine().getParseResult().originalArgs(), first));
+    }
+
+    /**
+     * This command line again, to send the items of the range from {@code firstItem} on: the same
+     * arguments with {@code --skip} and {@code --limit} moved.
+     */
+    String resumeCommand(List<String> args, int firstItem) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--skip") || a.equals("--limit")) {
+                i++; // and its value
+            } else if (!a.startsWith("--skip=") && !a.startsWith("--limit=")) {
+                kept.add(a);
+            }
+        }
+        kept.add("--skip");
+        kept.add(String.valueOf((long) range.skip + firstItem));
+        if (range.limit != Integer.MAX_VALUE) {
+            kept.add("--limit");
+            kept.add(String.valueOf(Math.max(0, range.limit - firstItem)));
+        }
+        StringBuilder b = new StringBuilder(spec.name());
+        for (String a : kept) {
+            b.append(' ').append(a.matches("[A-Za-z0-9_./:,=@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
     }
 }
