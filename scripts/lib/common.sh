@@ -56,7 +56,49 @@ flink_java_opts() { java_opens; flink_conf "env.java.opts.$1"; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-pid_alive() { [[ -f "$PID_DIR/$1.pid" ]] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
+# The state of one of the stack's processes, by its pid file: running, exiting (killed, its JVM still
+# tearing down: it answers kill -0 for a moment but will not serve again), or gone. A pid that now
+# belongs to another program (the pid file outlived a reboot) counts as gone.
+proc_state() {
+  local file="$PID_DIR/$1.pid" pid
+  [[ -f "$file" ]] || { echo gone; return; }
+  pid=$(cat "$file")
+  kill -0 "$pid" 2>/dev/null || { echo gone; return; }
+  if [[ -r /proc/$pid/stat ]]; then
+    # a process whose memory is already released has an empty command line: it is on its way out
+    [[ -n "$(tr -d '\0' < "/proc/$pid/cmdline" 2>/dev/null | head -c 1)" ]] || { echo exiting; return; }
+    grep -qF -- "$LOG_DIR/$1.log" "/proc/$pid/cmdline" 2>/dev/null || { echo gone; return; }
+    local stat fields state flags pending
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || { echo gone; return; }
+    # the fields after the command name (which may hold spaces): state is field 3, flags field 9
+    read -r -a fields <<<"${stat##*) }"
+    state=${fields[0]}; flags=${fields[6]}
+    pending=$(sed -n 's/^\(ShdPnd\|SigPnd\):[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null | tr '\n' ' ')
+    # a zombie, a process in exit (PF_EXITING, 0x4) or one with a SIGKILL (bit 8) on its way
+    if [[ $state == Z || $state == X ]] || (( flags & 0x4 )); then echo exiting; return; fi
+    local mask; for mask in $pending; do (( 0x$mask & 0x100 )) && { echo exiting; return; }; done
+  else
+    # no /proc (macOS): ps tells a zombie (Z) and a process on its way out (E)
+    ps -o command= -p "$pid" 2>/dev/null | grep -qF -- "$LOG_DIR/$1.log" || { echo gone; return; }
+    [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" == *[ZE]* ]] && { echo exiting; return; }
+  fi
+  echo running
+}
+
+pid_alive() { [[ "$(proc_state "$1")" == running ]]; }
+
+# Waits (at most 60 s) until a process that is exiting is gone, so that what replaces it does not
+# find it still holding its ports, and a healing run of scripts/up does not take it for healthy.
+await_gone() {
+  local name=$1 pid end=$((SECONDS + 60))
+  [[ "$(proc_state "$name")" == exiting ]] || return 0
+  pid=$(cat "$PID_DIR/$name.pid")
+  info "Waiting for the $name (pid $pid), which is exiting ..."
+  while [[ "$(proc_state "$name")" == exiting ]]; do
+    (( SECONDS < end )) || die "the $name (pid $pid) did not exit within 60 s"
+    sleep 0.2
+  done
+}
 
 rest_up() { curl -fsS -m 2 "$UI_URL/overview" >/dev/null 2>&1; }
 

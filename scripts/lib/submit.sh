@@ -20,11 +20,17 @@ submit_job() {
   $has_bootstrap || args=(--kafka.bootstrap-servers "$BOOTSTRAP" "${args[@]}")
   $has_store || args=(--store.path "file://$STACK_DIR/models" "${args[@]}")
   local jar; jar=$(job_jar)
+  # the job's own check, before anything is submitted or saved: one line naming the option
+  local problem
+  problem=$(TOOL_JAVA_OPTS=$QUICK_TOOL_JAVA_OPTS run_tool CheckJobOptions "${args[@]}" 2>&1) || die "$problem"
   local from=(); [[ -z "$savepoint" ]] || from=(-s "$savepoint")
   local out
   if ! out=$(flink_cli run -d "${from[@]}" "${parallelism[@]}" "$jar" "${args[@]}" 2>&1); then
-    echo "$out" | grep -E "streamlearn:|Caused by|Exception" | head -5 >&2
-    die "submission failed (full output above)"
+    if echo "$out" | grep -q "^streamlearn:"; then
+      die "$(echo "$out" | grep "^streamlearn:" | head -1 | sed 's/^streamlearn: //')"
+    fi
+    echo "$out" | grep -E "Caused by|Exception" | head -5 >&2
+    die "submission failed (the Flink client's reason above; scripts/logs jobmanager for the cluster's)"
   fi
   local id; id=$(echo "$out" | sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' | head -1)
   [[ -n "$id" ]] || { echo "$out" >&2; die "submission printed no job id"; }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.entities.EntityFunction;
 import dev.streamlearn.inference.InferenceFunction;
 import dev.streamlearn.metrics.MetricNames;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.store.ModelStoreSink;
 import dev.streamlearn.outcomes.OutcomeJoiner;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.training.ModelMetric;
@@ -301,6 +303,14 @@ public final class Status implements Callable<Integer> {
         }
         for (String model : models) {
             String p = "model." + model + ".";
+            out.println(guard(model, m));
+            double continuedAfter = m.getOrDefault(p + ModelMetric.CONTINUED_AFTER_VERSION.metricName(), -1.0);
+            if (continuedAfter >= 0) {
+                out.printf(
+                        "%s versions continue after v%.0f, which the model store held when the model started or was"
+                                + " restored (scripts/control log: the 'start' line)%n",
+                        model, continuedAfter);
+            }
             if (m.getOrDefault(p + ModelMetric.SERVED_EXAMPLES.metricName(), 0.0) > 0) {
                 out.printf(
                         "%s served scores of %.0f joined impressions (windowed): log loss %s, AUC %s, MAE %s, RMSE %s%n",
@@ -323,6 +333,12 @@ public final class Status implements Callable<Integer> {
                         fmt(m, p + "naiveRmse", "%.4g"),
                         fmt(m, p + "naiveMape", "%.3f"));
             }
+        }
+        if (m.getOrDefault(ModelStoreSink.VERSIONS_REFUSED, 0.0) > 0) {
+            out.printf(
+                    "model store: %.0f versions NOT published because the store already held a file under their"
+                            + " number (set aside in _refused/; scripts/logs taskmanager says which)%n",
+                    m.get(ModelStoreSink.VERSIONS_REFUSED));
         }
         out.printf(
                 "labeled events in %.0f, series points in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
@@ -391,6 +407,38 @@ public final class Status implements Callable<Integer> {
         }
     }
 
+    /** The guard of one model in a line: its alarms, the last one, and whether the model learns. */
+    static String guard(String model, Map<String, Double> m) {
+        String p = "model." + model + ".";
+        long alarms =
+                m.getOrDefault(p + ModelMetric.GUARD_ALARMS.metricName(), 0.0).longValue();
+        boolean frozen = m.getOrDefault(p + ModelMetric.FROZEN.metricName(), 0.0) > 0;
+        boolean episode = m.getOrDefault(p + ModelMetric.GUARD_EPISODE.metricName(), 0.0) > 0;
+        StringBuilder b = new StringBuilder(model + " guard: ");
+        if (alarms == 0) {
+            b.append("no alarm");
+        } else {
+            long at = m.getOrDefault(p + ModelMetric.GUARD_LAST_ALARM_AT.metricName(), 0.0)
+                    .longValue();
+            int action = m.getOrDefault(p + ModelMetric.GUARD_LAST_ACTION.metricName(), 0.0)
+                    .intValue();
+            b.append(alarms)
+                    .append(alarms == 1 ? " alarm" : " alarms")
+                    .append("; the last at ")
+                    .append(java.time.Instant.ofEpochMilli(at).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    .append(String.format(
+                            ", loss %.2fx the reference, action %s",
+                            m.getOrDefault(p + ModelMetric.GUARD_LAST_ALARM_RATIO.metricName(), Double.NaN),
+                            ModelSpec.GuardAction.values()[
+                                    Math.min(action, ModelSpec.GuardAction.values().length - 1)]));
+            if (episode) {
+                b.append(" (the episode goes on)");
+            }
+        }
+        b.append(frozen ? "; learning is FROZEN (scripts/control resume " + model + ")" : "; learning");
+        return b.toString();
+    }
+
     /** Why a checkpoint failed, in a few words: Flink's stated reason when it gives one. */
     static String failureReason(JsonNode failed) {
         String message = failed.path("failure_message").asText("unknown");
@@ -417,7 +465,11 @@ public final class Status implements Callable<Integer> {
                 List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
         s.addAll(OutcomeJoiner.COUNTS);
         s.addAll(List.of(
-                EntityFunction.ENTITY_LABELS_COUNTED, EntityFunction.ENTITIES_NEW, ENTITIES_KEPT, ENTITY_BYTES));
+                EntityFunction.ENTITY_LABELS_COUNTED,
+                EntityFunction.ENTITIES_NEW,
+                ENTITIES_KEPT,
+                ENTITY_BYTES,
+                ModelStoreSink.VERSIONS_REFUSED));
         for (String model : models) {
             for (String metric : MODEL_METRICS) {
                 s.add("model." + model + "." + metric);

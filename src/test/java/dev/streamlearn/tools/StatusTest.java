@@ -50,4 +50,22 @@ class StatusTest {
                         .length());
         assertEquals("unknown", Status.failureReason(JSON.readTree("{}")));
     }
+
+    @Test
+    void theGuardOfAModelInOneLine() {
+        assertEquals(
+                "ctr guard: no alarm; learning", Status.guard("ctr", java.util.Map.of("model.ctr.guardAlarms", 0.0)));
+        assertEquals(
+                "ctr guard: 2 alarms; the last at 2026-12-06T10:00:00Z, loss 2.05x the reference, action rollback"
+                        + " (the episode goes on); learning is FROZEN (scripts/control resume ctr)",
+                Status.guard(
+                        "ctr",
+                        java.util.Map.of(
+                                "model.ctr.guardAlarms", 2.0,
+                                "model.ctr.guardLastAlarmAt", 1_796_551_200_400.0,
+                                "model.ctr.guardLastAlarmRatio", 2.049,
+                                "model.ctr.guardLastAction", 3.0,
+                                "model.ctr.guardEpisode", 1.0,
+                                "model.ctr.frozen", 1.0)));
+    }
 }
