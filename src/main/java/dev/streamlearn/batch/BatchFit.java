@@ -63,7 +63,7 @@ public final class BatchFit {
                     used.add(e.features.numeric[k]);
                     scaler.observe(e.features.numeric[k], e.features.numericValues[k]);
                 }
-                if (spec.loss == Loss.SQUARED) {
+                if (spec.loss() == Loss.SQUARED) {
                     scaler.observeLabel(e.label);
                 }
             }
@@ -104,7 +104,7 @@ public final class BatchFit {
             for (int i = 0; i < rows.length; i++) {
                 x[i] = row(examples.get(i).features);
                 Example e = examples.get(i);
-                y[i] = spec.loss == Loss.SQUARED ? scaler.labelToModel(e.label) : e.label;
+                y[i] = spec.loss() == Loss.SQUARED ? scaler.labelToModel(e.label) : e.label;
             }
         }
 
@@ -151,7 +151,7 @@ public final class BatchFit {
         double[] coefficients;
         double intercept;
         ToDoubleFunction<double[]> predict;
-        if (spec.loss == Loss.LOGISTIC) {
+        if (spec.loss() == Loss.LOGISTIC) {
             int[] y = new int[data.y.length];
             for (int i = 0; i < y.length; i++) {
                 y[i] = (int) data.y[i];
@@ -211,22 +211,22 @@ public final class BatchFit {
         m.createdAtMillis = System.currentTimeMillis();
         m.examplesTrained = data.y.length;
         m.offsetsThrough = new long[0];
-        m.loss = spec.loss;
+        m.loss = spec.loss();
         m.optimizer = null; // a batch fit: the job's optimizer seeds its state from the weights
-        m.hashBits = spec.hashBits;
+        m.hashBits = spec.hashBits();
         m.state = st;
         double loss = 0;
         int correct = 0;
         for (int i = 0; i < data.y.length; i++) {
             double yhat = predict.applyAsDouble(data.x[i]);
-            double label = spec.loss == Loss.SQUARED ? data.scaler.labelFromModel(data.y[i]) : data.y[i];
-            loss += spec.loss.loss(yhat, label);
+            double label = spec.loss() == Loss.SQUARED ? data.scaler.labelFromModel(data.y[i]) : data.y[i];
+            loss += spec.loss().loss(yhat, label);
             correct += (yhat >= 0.5) == (label >= 0.5) ? 1 : 0;
         }
-        m.metricNames = spec.loss == Loss.LOGISTIC
+        m.metricNames = spec.loss() == Loss.LOGISTIC
                 ? new String[] {"trainLogLoss", "trainAccuracy"}
                 : new String[] {"trainRmse"};
-        m.metricValues = spec.loss == Loss.LOGISTIC
+        m.metricValues = spec.loss() == Loss.LOGISTIC
                 ? new double[] {loss / data.y.length, (double) correct / data.y.length}
                 : new double[] {Math.sqrt(2 * loss / data.y.length)};
         return m;

@@ -38,6 +38,9 @@ public final class DatasetSource {
 
     public String valueColumn;
 
+    /** The rows the readers left out because a cell they need was missing; the tools print it. */
+    public final SkippedRows skipped = new SkippedRows();
+
     /** The format, given or guessed from the first file's name. */
     public String format() {
         if (format != null) {
@@ -76,8 +79,8 @@ public final class DatasetSource {
                     }
                     out.addAll(
                             format().equals("csv")
-                                    ? TabularEvents.readCsv(path, tabularSpec())
-                                    : TabularEvents.readArff(path, tabularSpec()));
+                                    ? TabularEvents.readCsv(path, tabularSpec(), skipped)
+                                    : TabularEvents.readArff(path, tabularSpec(), skipped));
                 }
                 return out;
             }
@@ -108,7 +111,7 @@ public final class DatasetSource {
         if (timeColumn == null || valueColumn == null) {
             throw new IllegalArgumentException("a series needs --time COLUMN and --value COLUMN");
         }
-        return SeriesCsv.read(path, name, timeColumn, valueColumn);
+        return SeriesCsv.read(path, name, timeColumn, valueColumn, skipped);
     }
 
     private void checkFiles() {

@@ -11,13 +11,14 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * A univariate series from a CSV file: a time column (epoch ms or a date-time, read as UTC) and
- * a value column. Points are sorted by time and a repeated timestamp keeps its first value (PJM's
+ * a value column; rows with a gap are left out as {@link Cells} says. Points are sorted by time and a repeated timestamp keeps its first value (PJM's
  * file is in year blocks with days running backwards, and repeats the hour a clock goes back).
  */
 public final class SeriesCsv {
@@ -26,19 +27,43 @@ public final class SeriesCsv {
 
     private SeriesCsv() {}
 
-    public static List<SeriesPoint> read(Path file, String series, String timeColumn, String valueColumn) {
+    /**
+     * The points of a series file; a row whose time or value is missing is left out and counted in
+     * {@code skipped} (a gap in the series, which the job's lag windows fill or reset on), one whose
+     * cell cannot be read stops with its line and column.
+     */
+    public static List<SeriesPoint> read(
+            Path file, String series, String timeColumn, String valueColumn, SkippedRows skipped) {
         List<SeriesPoint> points = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String[] header = in.readLine().split(",", -1);
+            String first = in.readLine();
+            if (first == null) {
+                throw new IllegalArgumentException(file + " is empty");
+            }
+            String[] header = first.split(",", -1);
             int t = column(header, timeColumn, file);
             int v = column(header, valueColumn, file);
             String line;
+            long lineNumber = 1;
             while ((line = in.readLine()) != null) {
+                lineNumber++;
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] c = line.split(",", -1);
-                points.add(new SeriesPoint(series, time(c[t]), Double.parseDouble(c[v])));
+                if (c.length <= Math.max(t, v)) {
+                    throw new IllegalArgumentException(file + ", line " + lineNumber + ": " + c.length
+                            + " values, but the columns '" + timeColumn + "' and '" + valueColumn + "' need "
+                            + (Math.max(t, v) + 1));
+                }
+                if (Cells.isMissing(c[t])) {
+                    skipped.add(file, lineNumber, "no time in column '" + timeColumn + "'");
+                } else if (Cells.isMissing(c[v])) {
+                    skipped.add(file, lineNumber, "no value in column '" + valueColumn + "'");
+                } else {
+                    long ts = time(c[t], file, lineNumber, timeColumn);
+                    points.add(new SeriesPoint(series, ts, Cells.number(c[v], file, lineNumber, valueColumn)));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
@@ -77,19 +102,29 @@ public final class SeriesCsv {
         return unique;
     }
 
-    private static long time(String value) {
+    private static long time(String value, Path file, long line, String column) {
+        String v = value.trim();
         try {
-            return Long.parseLong(value);
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             // a date-time
         }
-        String v = value.trim();
-        if (v.length() == 10) {
-            return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        try {
+            if (v.length() == 10) {
+                return LocalDate.parse(v)
+                        .atStartOfDay()
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
+            }
+            if (v.length() >= 19) {
+                return LocalDateTime.parse(v.replace('T', ' ').substring(0, 19), SPACED)
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
+            }
+        } catch (DateTimeParseException e) {
+            // said below
         }
-        return LocalDateTime.parse(v.replace('T', ' ').substring(0, 19), SPACED)
-                .toInstant(ZoneOffset.UTC)
-                .toEpochMilli();
+        throw Cells.unreadable(file, line, column, value, "epoch milliseconds, a date or a date-time");
     }
 
     private static int column(String[] header, String name, Path file) {

@@ -24,7 +24,8 @@ import java.util.Set;
  * to 1/0 against a positive value when one is given), an optional column the event time; every
  * other column is a feature, numeric when its value parses as a number (unless named
  * categorical, or declared nominal in ARFF), categorical otherwise. Values are split on commas;
- * quoted fields with embedded commas are not supported.
+ * quoted fields with embedded commas are not supported. Missing cells are treated as {@link Cells}
+ * says.
  */
 public final class TabularEvents {
 
@@ -41,7 +42,7 @@ public final class TabularEvents {
 
     private TabularEvents() {}
 
-    public static List<DatasetEvent> readCsv(Path file, Spec spec) {
+    public static List<DatasetEvent> readCsv(Path file, Spec spec, SkippedRows skipped) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
@@ -51,18 +52,20 @@ public final class TabularEvents {
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = unquote(columns[i].trim());
             }
-            return rows(in, file, columns, new boolean[columns.length], spec);
+            return rows(in, file, 1, columns, new boolean[columns.length], spec, skipped);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
-    public static List<DatasetEvent> readArff(Path file, Spec spec) {
+    public static List<DatasetEvent> readArff(Path file, Spec spec, SkippedRows skipped) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<String> names = new ArrayList<>();
             List<Boolean> nominal = new ArrayList<>();
             String line;
+            long lineNumber = 0;
             while ((line = in.readLine()) != null) {
+                lineNumber++;
                 String t = line.trim();
                 String lower = t.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("@attribute")) {
@@ -94,14 +97,26 @@ public final class TabularEvents {
             for (int i = 0; i < forcedCategorical.length; i++) {
                 forcedCategorical[i] = nominal.get(i);
             }
-            return rows(in, file, names.toArray(new String[0]), forcedCategorical, spec);
+            return rows(in, file, lineNumber, names.toArray(new String[0]), forcedCategorical, spec, skipped);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
+    /**
+     * The data rows after line {@code linesRead}. A row whose label (or time, when there is a time
+     * column) is missing is left out and counted in {@code skipped}; a missing feature is left out
+     * of its event (an absent feature); a cell that cannot be read stops the reader with its line.
+     */
     private static List<DatasetEvent> rows(
-            BufferedReader in, Path file, String[] columns, boolean[] categorical, Spec spec) throws IOException {
+            BufferedReader in,
+            Path file,
+            long linesRead,
+            String[] columns,
+            boolean[] categorical,
+            Spec spec,
+            SkippedRows skipped)
+            throws IOException {
         int label = indexOf(columns, spec.labelColumn, "label", file);
         int time = spec.timeColumn == null ? -1 : indexOf(columns, spec.timeColumn, "time", file);
         int id = spec.idColumn == null ? -1 : indexOf(columns, spec.idColumn, "id", file);
@@ -115,20 +130,31 @@ public final class TabularEvents {
         String prefix = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         List<DatasetEvent> events = new ArrayList<>();
         String line;
+        long lineNumber = linesRead;
         int row = 0;
         while ((line = in.readLine()) != null) {
+            lineNumber++;
             if (line.isBlank() || line.startsWith("%")) {
                 continue;
             }
             String[] values = line.split(",", -1);
             if (values.length != columns.length) {
-                throw new IllegalArgumentException(file + " row " + (row + 1) + " has " + values.length + " values for "
+                throw new IllegalArgumentException(file + ", line " + lineNumber + ": " + values.length + " values for "
                         + columns.length + " columns");
+            }
+            String labelCell = unquote(values[label].trim());
+            if (Cells.isMissing(labelCell)) {
+                skipped.add(file, lineNumber, "no label in column '" + columns[label] + "'");
+                continue;
+            }
+            if (time >= 0 && Cells.isMissing(values[time])) {
+                skipped.add(file, lineNumber, "no time in column '" + columns[time] + "'");
+                continue;
             }
             ObjectNode f = DatasetEvent.features();
             for (int c = 0; c < columns.length; c++) {
                 String v = unquote(values[c].trim());
-                if (skip.contains(c) || v.isEmpty() || v.equals("?")) {
+                if (skip.contains(c) || Cells.isMissing(v)) {
                     continue;
                 }
                 Double number = categorical[c] ? null : number(v);
@@ -138,8 +164,8 @@ public final class TabularEvents {
                     f.put(columns[c], v);
                 }
             }
-            double y = label(unquote(values[label].trim()), spec.positiveValue, file, row);
-            long ts = time < 0 ? row : timestamp(unquote(values[time].trim()), file, row);
+            double y = label(labelCell, spec.positiveValue, file, lineNumber, columns[label]);
+            long ts = time < 0 ? row : timestamp(unquote(values[time].trim()), file, lineNumber, columns[time]);
             String eventId = id < 0 ? prefix + "-" + row : unquote(values[id].trim());
             events.add(DatasetEvent.of(eventId, ts, spec.model, y, f));
             row++;
@@ -147,19 +173,18 @@ public final class TabularEvents {
         return events;
     }
 
-    private static double label(String value, String positive, Path file, int row) {
+    private static double label(String value, String positive, Path file, long line, String column) {
         if (positive != null) {
             return value.equals(positive) ? 1.0 : 0.0;
         }
         Double y = number(value);
         if (y == null) {
-            throw new IllegalArgumentException(file + " row " + (row + 1) + ": label '" + value
-                    + "' is not a number; name the positive class with --positive");
+            throw Cells.unreadable(file, line, column, value, "a number (name the positive class with --positive)");
         }
         return y;
     }
 
-    private static long timestamp(String value, Path file, int row) {
+    private static long timestamp(String value, Path file, long line, String column) {
         Double n = number(value);
         if (n != null) {
             return n.longValue();
@@ -178,8 +203,7 @@ public final class TabularEvents {
         try {
             return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(file + " row " + (row + 1) + ": time '" + value
-                    + "' is neither epoch milliseconds nor an ISO date-time");
+            throw Cells.unreadable(file, line, column, value, "epoch milliseconds nor an ISO date-time");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.streamlearn.entities;
 
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
@@ -33,16 +34,17 @@ public final class EntityEnrichment {
 
     /** The same, starting from the given prior (one restored from a checkpoint). */
     public static EntityEnrichment of(ModelSpec spec, LabelMean prior) {
-        if (spec.entities.isEmpty()) {
+        if (spec.get(ModelOptions.ENTITIES).isEmpty()) {
             return null;
         }
-        long[] halfLives =
-                spec.entityHalfLives.stream().mapToLong(Long::longValue).toArray();
-        String rateName = spec.loss == Loss.LOGISTIC ? "rate" : "mean";
-        EntityFeatures[] fields = spec.entities.stream()
-                .map(f -> new EntityFeatures(f, halfLives, spec.entityPriorStrength, rateName))
+        long[] halfLives = spec.get(ModelOptions.ENTITY_HALF_LIVES).stream()
+                .mapToLong(Long::longValue)
+                .toArray();
+        String rateName = spec.loss() == Loss.LOGISTIC ? "rate" : "mean";
+        EntityFeatures[] fields = spec.get(ModelOptions.ENTITIES).stream()
+                .map(f -> new EntityFeatures(f, halfLives, spec.get(ModelOptions.ENTITY_PRIOR_STRENGTH), rateName))
                 .toArray(EntityFeatures[]::new);
-        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits), prior);
+        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits()), prior);
     }
 
     public EntityEnrichment(EntityFeatures[] fields, FeatureHasher hasher, LabelMean prior) {

@@ -1,5 +1,6 @@
 package dev.streamlearn.entities;
 
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
@@ -76,7 +77,10 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
 
     /** How many entity fields the model with the most has: the number of entity operators the job chains. */
     public static int fieldCount(Map<String, ModelSpec> models) {
-        return models.values().stream().mapToInt(m -> m.entities.size()).max().orElse(0);
+        return models.values().stream()
+                .mapToInt(m -> m.get(ModelOptions.ENTITIES).size())
+                .max()
+                .orElse(0);
     }
 
     @Override
@@ -101,11 +105,11 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
         enrichments = new HashMap<>();
         long longestHalfLife = 1;
         for (ModelSpec spec : models.values()) {
-            if (spec.entities.size() > field) {
+            if (spec.get(ModelOptions.ENTITIES).size() > field) {
                 LabelMean restored = restoredPriors.get(spec.id);
                 enrichments.put(
                         spec.id, restored != null ? EntityEnrichment.of(spec, restored) : EntityEnrichment.of(spec));
-                for (long h : spec.entityHalfLives) {
+                for (long h : spec.get(ModelOptions.ENTITY_HALF_LIVES)) {
                     longestHalfLife = Math.max(longestHalfLife, h);
                 }
             }

@@ -46,7 +46,7 @@ public final class Baselines {
         List<Example> fit = stream.examples.subList(0, head);
         BatchFit.Dataset data = BatchFit.Dataset.of(spec, fit);
         BatchFit.Fitted model = BatchFit.fit(spec, data, lambda);
-        Scores scores = new Scores(spec.loss, stream.series);
+        Scores scores = new Scores(spec.loss(), stream.series);
         for (Example e : stream.examples.subList(head, n)) {
             scores.add(e, model.predict.applyAsDouble(data.row(e.features)));
         }

@@ -87,7 +87,7 @@ public final class PrequentialRun {
 
     /** Time-series points, through the same lag windows as the job, one state per series. */
     public static Stream ofSeries(ModelSpec spec, SeriesSpec seriesSpec, Iterable<SeriesPoint> points) {
-        SeriesForecaster forecaster = new SeriesForecaster(seriesSpec, spec.hashBits);
+        SeriesForecaster forecaster = new SeriesForecaster(seriesSpec, spec.hashBits());
         Stream stream = new Stream(true);
         Map<String, SeriesState> states = new HashMap<>();
         SeriesForecaster.Output output = new SeriesForecaster.Output() {
@@ -142,7 +142,7 @@ public final class PrequentialRun {
      */
     public static Scores learn(ModelSpec spec, Stream stream, int storeEvery) {
         ModelTrainer trainer = new ModelTrainer(spec);
-        Scores scores = new Scores(spec.loss, stream.series);
+        Scores scores = new Scores(spec.loss(), stream.series);
         stream.rejected.forEach((reason, count) -> scores.rejected().merge(reason, count, Integer::sum));
         double[] last = new double[1];
         trainer.onScored((prediction, label) -> last[0] = prediction);

@@ -93,7 +93,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         final ServedModel initial;
 
         PerModel(ModelSpec spec, Counter served, Counter nonFiniteScores, ServedModel initial) {
-            this.loss = spec.loss;
+            this.loss = spec.loss();
             this.bias = spec.biasIndex();
             this.emptyScaler = Scaling.newScaler(spec);
             this.served = served;
@@ -136,7 +136,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
                     spec,
                     modelGroup.counter(PREDICTIONS_SERVED),
                     modelGroup.counter("scoresNonFinite"),
-                    spec.initialModel == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel)));
+                    spec.initialModel() == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel())));
             modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
             perModel.put(spec.id, m);
         }

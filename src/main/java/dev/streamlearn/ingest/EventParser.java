@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.FeaturesBuilder;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
@@ -51,7 +52,7 @@ public final class EventParser {
         this.topic = topic;
         this.clock = clock;
         for (ModelSpec spec : models.values()) {
-            this.models.put(spec.id, new ModelParsing(spec, new FeaturesBuilder(new FeatureHasher(spec.hashBits))));
+            this.models.put(spec.id, new ModelParsing(spec, new FeaturesBuilder(new FeatureHasher(spec.hashBits()))));
         }
     }
 
@@ -64,7 +65,7 @@ public final class EventParser {
         ModelParsing(ModelSpec spec, FeaturesBuilder features) {
             this.spec = spec;
             this.features = features;
-            this.entityNames = spec.entities.stream()
+            this.entityNames = spec.get(ModelOptions.ENTITIES).stream()
                     .map(n -> n.getBytes(StandardCharsets.UTF_8))
                     .toArray(byte[][]::new);
         }
@@ -75,9 +76,10 @@ public final class EventParser {
             ModelParsing model = model();
             ModelSpec spec = model.spec;
             double label = number(event.label, "label");
-            if (!spec.loss.acceptsLabel(label)) {
+            if (!spec.loss().acceptsLabel(label)) {
                 throw new Rejection(
-                        DeadLetterReason.BAD_LABEL, "label " + label + " is not valid for " + spec.loss.labelRule());
+                        DeadLetterReason.BAD_LABEL,
+                        "label " + label + " is not valid for " + spec.loss().labelRule());
             }
             double weight = event.weight.type != JsonScalar.Type.MISSING ? number(event.weight, "weight") : 1.0;
             if (weight < 0) {
@@ -106,7 +108,7 @@ public final class EventParser {
             if (flag(event.explain, "explain")) {
                 request.explained = featureNames(request.features);
             }
-            if (model.spec.logRequests || flag(event.log, "log")) {
+            if (model.spec.get(ModelOptions.LOG_REQUESTS) || flag(event.log, "log")) {
                 request.impressionPayload = payload;
             }
             return request;

@@ -1,6 +1,10 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.options.Option;
+import dev.streamlearn.options.OptionType;
+import dev.streamlearn.options.OptionValues;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What an input record may be, and how much of a rejected one the dead-letter topic keeps. A
@@ -13,29 +17,57 @@ public final class InputLimits implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Larger records (UTF-8 bytes) are dead-lettered ({@code too-large}). */
-    public static final int DEFAULT_MAX_RECORD_BYTES = 65536;
+    /** The most a dead letter's payload may keep: 6 x 100,000 escaped characters stay below 1 MB. */
+    public static final int MAX_DEAD_LETTER_PAYLOAD_CHARS = 100_000;
+
+    public static final Option<Integer> MAX_RECORD_BYTES = Option.key("max.record.bytes", OptionType.INT)
+            .defaultValue(65536)
+            .rule(v -> v >= 64 && v <= 1_000_000, "must be in 64..1000000")
+            .description("Larger input records (UTF-8 bytes) go to the dead-letter topic.")
+            .build();
 
     /**
      * Beyond any count, price or timestamp in any unit (nanoseconds since 1970 are 1.7e18), and
      * small enough that the scaling statistics never overflow (squares stay below 1e61).
      */
-    public static final double DEFAULT_MAX_ABS_VALUE = 1e30;
+    public static final Option<Double> MAX_ABS_VALUE = Option.key("input.max-abs-value", OptionType.DOUBLE)
+            .defaultValue(1e30)
+            .rule(v -> v > 0 && v <= 1e100, "must be in (0, 1e100] (squares must stay finite)")
+            .description("Numbers (features, labels, series values) beyond ±this are dead-lettered as"
+                    + " `out-of-range`. Below it a numeric feature is scaled and clipped by its model (`scale.clip`),"
+                    + " so it moves a weight no more than an ordinary value.")
+            .build();
 
     /** Example weights above this would let one record outweigh thousands. */
-    public static final double DEFAULT_MAX_WEIGHT = 1000.0;
+    public static final Option<Double> MAX_WEIGHT = Option.key("input.max-weight", OptionType.DOUBLE)
+            .defaultValue(1000.0)
+            .rule(v -> v > 0 && v <= 1e6, "must be in (0, 1e6]")
+            .description("Example weights above this are dead-lettered as `out-of-range`.")
+            .build();
 
     /** Clocks disagree by seconds, not by a day: a later {@code ts} is a broken producer. */
-    public static final long DEFAULT_MAX_TS_AHEAD_MILLIS = 24L * 3600 * 1000;
+    public static final Option<Long> MAX_TS_AHEAD = Option.key("input.max-ts-ahead", OptionType.LONG)
+            .defaultValue(24L * 3600 * 1000)
+            .rule(v -> v >= 0, "must be >= 0")
+            .description("An event whose `ts` is more than this many ms ahead of the job's clock is dead-lettered as"
+                    + " `out-of-range` (a `ts` before 1970 too).")
+            .build();
 
     /**
      * A dead letter keeps this many characters of the payload (with its length and hash): even
      * escaped six-fold as JSON, far below Kafka's default 1 MB record limit.
      */
-    public static final int DEFAULT_DEAD_LETTER_PAYLOAD_CHARS = 4096;
+    public static final Option<Integer> DEAD_LETTER_PAYLOAD_CHARS = Option.key(
+                    "dead-letter.max-payload-chars", OptionType.INT)
+            .defaultValue(4096)
+            .rule(v -> v >= 64 && v <= MAX_DEAD_LETTER_PAYLOAD_CHARS, "must be in 64.." + MAX_DEAD_LETTER_PAYLOAD_CHARS)
+            .description("A dead letter keeps this much of the payload, with `payloadBytes` (the record's length as"
+                    + " it came) and `payloadSha256` when cut or not text; 64..100000, so a dead letter always fits"
+                    + " a Kafka record.")
+            .build();
 
-    /** The most a dead letter's payload may keep: 6 x 100,000 escaped characters stay below 1 MB. */
-    public static final int MAX_DEAD_LETTER_PAYLOAD_CHARS = 100_000;
+    public static final List<Option<?>> OPTIONS =
+            List.of(MAX_RECORD_BYTES, MAX_ABS_VALUE, MAX_WEIGHT, MAX_TS_AHEAD, DEAD_LETTER_PAYLOAD_CHARS);
 
     /** Ids and series names are echoed in every prediction and forecast: they stay short. */
     public static final int MAX_ID_CHARS = 1024;
@@ -60,12 +92,16 @@ public final class InputLimits implements Serializable {
     }
 
     public static InputLimits defaults() {
+        return from(OptionValues.DEFAULTS);
+    }
+
+    public static InputLimits from(OptionValues options) {
         return new InputLimits(
-                DEFAULT_MAX_RECORD_BYTES,
-                DEFAULT_MAX_ABS_VALUE,
-                DEFAULT_MAX_WEIGHT,
-                DEFAULT_MAX_TS_AHEAD_MILLIS,
-                DEFAULT_DEAD_LETTER_PAYLOAD_CHARS);
+                options.get(MAX_RECORD_BYTES),
+                options.get(MAX_ABS_VALUE),
+                options.get(MAX_WEIGHT),
+                options.get(MAX_TS_AHEAD),
+                options.get(DEAD_LETTER_PAYLOAD_CHARS));
     }
 
     /** The same limits with another record size (tools that read files, tests). */

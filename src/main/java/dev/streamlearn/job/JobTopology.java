@@ -147,15 +147,15 @@ public final class JobTopology {
         InputLimits limits = config.inputLimits();
 
         SingleOutputStreamOperator<Example> examples = labeledRecords
-                .process(ValidatingParser.labeledEvents(models, limits, config.get(JobConfig.TOPIC_LABELED)))
+                .process(ValidatingParser.labeledEvents(models, limits, config.topic(Topic.LABELED)))
                 .uid(Operators.PARSE_LABELED_UID)
                 .name(Operators.PARSE_LABELED_NAME);
         SingleOutputStreamOperator<PredictionRequest> requests = requestRecords
-                .process(ValidatingParser.requests(models, limits, config.get(JobConfig.TOPIC_REQUESTS)))
+                .process(ValidatingParser.requests(models, limits, config.topic(Topic.REQUESTS)))
                 .uid(Operators.PARSE_REQUESTS_UID)
                 .name(Operators.PARSE_REQUESTS_NAME);
         SingleOutputStreamOperator<ControlCommand> commands = controlRecords
-                .process(ValidatingParser.controlCommands(models, limits, config.get(JobConfig.TOPIC_CONTROL)))
+                .process(ValidatingParser.controlCommands(models, limits, config.topic(Topic.CONTROL)))
                 .uid(Operators.PARSE_CONTROL_UID)
                 .name(Operators.PARSE_CONTROL_NAME)
                 .setBufferTimeout(BACKGROUND_BUFFER_TIMEOUT_MILLIS);
@@ -179,12 +179,12 @@ public final class JobTopology {
         SeriesSpec series = config.series();
         if (series != null && seriesRecords != null) {
             SingleOutputStreamOperator<SeriesPoint> points = seriesRecords
-                    .process(ValidatingParser.seriesPoints(models, limits, config.get(JobConfig.TOPIC_SERIES)))
+                    .process(ValidatingParser.seriesPoints(models, limits, config.topic(Topic.SERIES)))
                     .uid(Operators.PARSE_SERIES_UID)
                     .name(Operators.PARSE_SERIES_NAME);
             SingleOutputStreamOperator<Example> seriesExamples = points.keyBy(p -> p.series, Types.STRING)
                     .process(new SeriesFunction(
-                            series, models.get(series.modelId).hashBits, config.get(JobConfig.TOPIC_SERIES), limits))
+                            series, models.get(series.modelId).hashBits(), config.topic(Topic.SERIES), limits))
                     .uid(Operators.SERIES_WINDOWS_UID)
                     .name(Operators.SERIES_WINDOWS_NAME);
             trainingExamples = trainingExamples.union(seriesExamples);
@@ -198,15 +198,14 @@ public final class JobTopology {
                 .keyBy(e -> e.modelId, Types.STRING)
                 .connect(commands.keyBy(c -> c.modelId, Types.STRING))
                 .process(new TrainerFunction(
-                        models, config.store(), config.get(JobConfig.TOPIC_LABELED), limits.deadLetterPayloadChars))
+                        models, config.store(), config.topic(Topic.LABELED), limits.deadLetterPayloadChars))
                 .uid(Operators.TRAINER_UID)
                 .name(Operators.TRAINER_NAME);
 
         BroadcastStream<ModelUpdate> broadcastUpdates = updates.broadcast(InferenceFunction.SERVED_MODELS);
         SingleOutputStreamOperator<Prediction> predictions = allRequests
                 .connect(broadcastUpdates)
-                .process(new InferenceFunction(
-                        models, config.get(JobConfig.TOPIC_REQUESTS), limits.deadLetterPayloadChars))
+                .process(new InferenceFunction(models, config.topic(Topic.REQUESTS), limits.deadLetterPayloadChars))
                 .uid(Operators.INFERENCE_UID)
                 .name(Operators.INFERENCE_NAME);
 
@@ -223,7 +222,7 @@ public final class JobTopology {
         DataStream<String> joinedEvents = null;
         if (outcomeRecords != null) {
             SingleOutputStreamOperator<Outcome> outcomes = outcomeRecords
-                    .process(ValidatingParser.outcomes(models, limits, config.get(JobConfig.TOPIC_OUTCOMES)))
+                    .process(ValidatingParser.outcomes(models, limits, config.topic(Topic.OUTCOMES)))
                     .uid(Operators.PARSE_OUTCOMES_UID)
                     .name(Operators.PARSE_OUTCOMES_NAME)
                     .setBufferTimeout(BACKGROUND_BUFFER_TIMEOUT_MILLIS);
@@ -286,8 +285,8 @@ public final class JobTopology {
                 .process(new OutcomeJoiner(
                         config.models(),
                         window,
-                        config.get(JobConfig.TOPIC_REQUESTS),
-                        config.get(JobConfig.TOPIC_OUTCOMES),
+                        config.topic(Topic.REQUESTS),
+                        config.topic(Topic.OUTCOMES),
                         config.inputLimits().deadLetterPayloadChars))
                 .returns(Types.STRING)
                 .uid(Operators.JOINER_UID)

@@ -5,13 +5,13 @@ import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.model.store.ModelStoreSink;
+import dev.streamlearn.options.InvalidConfigException;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -84,7 +84,7 @@ public final class LearningJob {
                 source(
                         env,
                         config,
-                        JobConfig.TOPIC_LABELED,
+                        Topic.LABELED,
                         new RawRecordDeserializer(config.labeledSkipBefore()),
                         Operators.LABELED_SOURCE_UID,
                         Operators.LABELED_SOURCE_NAME,
@@ -92,7 +92,7 @@ public final class LearningJob {
                 source(
                         env,
                         config,
-                        JobConfig.TOPIC_REQUESTS,
+                        Topic.REQUESTS,
                         new RawRecordDeserializer(),
                         Operators.REQUEST_SOURCE_UID,
                         Operators.REQUEST_SOURCE_NAME,
@@ -100,7 +100,7 @@ public final class LearningJob {
                 source(
                         env,
                         config,
-                        JobConfig.TOPIC_CONTROL,
+                        Topic.CONTROL,
                         new RawRecordDeserializer(),
                         Operators.CONTROL_SOURCE_UID,
                         Operators.CONTROL_SOURCE_NAME,
@@ -110,7 +110,7 @@ public final class LearningJob {
                         : source(
                                 env,
                                 config,
-                                JobConfig.TOPIC_SERIES,
+                                Topic.SERIES,
                                 new RawRecordDeserializer(),
                                 Operators.SERIES_SOURCE_UID,
                                 Operators.SERIES_SOURCE_NAME,
@@ -118,7 +118,7 @@ public final class LearningJob {
                 source(
                         env,
                         config,
-                        JobConfig.TOPIC_OUTCOMES,
+                        Topic.OUTCOMES,
                         new RawRecordDeserializer(),
                         Operators.OUTCOME_SOURCE_UID,
                         Operators.OUTCOME_SOURCE_NAME,
@@ -132,22 +132,22 @@ public final class LearningJob {
     static DataStream<SourceRecord> source(
             StreamExecutionEnvironment env,
             JobConfig config,
-            ConfigOption<String> topic,
+            Topic topic,
             RawRecordDeserializer deserializer,
             String uid,
             String name,
             boolean mayBeCreatedLater) {
         KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
                 .setProperties(config.kafkaClientProperties()) // first: the job's own settings below win
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS));
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS));
         if (mayBeCreatedLater) {
-            builder.setTopicPattern(Pattern.compile(Pattern.quote(config.get(topic))))
+            builder.setTopicPattern(Pattern.compile(Pattern.quote(config.topic(topic))))
                     .setProperty("partition.discovery.interval.ms", String.valueOf(LATER_TOPIC_DISCOVERY_MILLIS));
         } else {
-            builder.setTopics(config.get(topic));
+            builder.setTopics(config.topic(topic));
         }
-        KafkaSource<SourceRecord> source = builder.setGroupId(config.get(JobConfig.GROUP_ID))
-                .setStartingOffsets(startingOffsets(config.get(JobConfig.STARTING_OFFSETS)))
+        KafkaSource<SourceRecord> source = builder.setGroupId(config.get(KafkaOptions.GROUP_ID))
+                .setStartingOffsets(startingOffsets(config.get(KafkaOptions.STARTING_OFFSETS)))
                 .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 // joined events are written in transactions: read what was committed, once
@@ -156,7 +156,7 @@ public final class LearningJob {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), name).uid(uid);
     }
 
-    private static OffsetsInitializer startingOffsets(JobConfig.StartingOffsets mode) {
+    private static OffsetsInitializer startingOffsets(KafkaOptions.StartingOffsets mode) {
         switch (mode) {
             case EARLIEST:
                 return OffsetsInitializer.earliest();
@@ -169,7 +169,7 @@ public final class LearningJob {
 
     /** Predictions, unkeyed: any partition serves. */
     public static KafkaSink<Prediction> predictionSink(JobConfig config) {
-        return sink(config, JobConfig.TOPIC_PREDICTIONS, Json::prediction, null, config.deliveryGuarantee());
+        return sink(config, Topic.PREDICTIONS, Json::prediction, null, config.deliveryGuarantee());
     }
 
     /**
@@ -179,14 +179,14 @@ public final class LearningJob {
     public static KafkaSink<String> joinedEventSink(JobConfig config) {
         return sink(
                 config,
-                JobConfig.TOPIC_LABELED,
+                Topic.LABELED,
                 event -> event.getBytes(StandardCharsets.UTF_8),
                 null,
                 DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
-        return sink(config, JobConfig.TOPIC_DEAD_LETTER, Json::deadLetter, null, config.deliveryGuarantee());
+        return sink(config, Topic.DEAD_LETTER, Json::deadLetter, null, config.deliveryGuarantee());
     }
 
     /**
@@ -194,26 +194,26 @@ public final class LearningJob {
      * once: a line appears when the checkpoint holding its version completes.
      */
     public static KafkaSink<ModelLogEntry> modelLogSink(JobConfig config) {
-        return sink(config, JobConfig.TOPIC_MODEL_LOG, Json::modelLog, e -> e.modelId, DeliveryGuarantee.EXACTLY_ONCE);
+        return sink(config, Topic.MODEL_LOG, Json::modelLog, e -> e.modelId, DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     /** Forecasts, keyed by series so that each series' forecasts stay in order. */
     public static KafkaSink<Forecast> forecastSink(JobConfig config) {
-        return sink(config, JobConfig.TOPIC_FORECASTS, Json::forecast, f -> f.series, config.deliveryGuarantee());
+        return sink(config, Topic.FORECASTS, Json::forecast, f -> f.series, config.deliveryGuarantee());
     }
 
     static <T> KafkaSink<T> sink(
             JobConfig config,
-            ConfigOption<String> topic,
+            Topic topic,
             JsonRecordSerializer.Value<T> json,
             JsonRecordSerializer.Key<T> key,
             DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(config.kafkaClientProperties()) // first: the job's own settings below win
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new JsonRecordSerializer<>(config.get(topic), json, key))
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new JsonRecordSerializer<>(config.topic(topic), json, key))
                 .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(JOB_NAME + "-" + config.get(topic))
+                .setTransactionalIdPrefix(JOB_NAME + "-" + config.topic(topic))
                 // below the broker's transaction.max.timeout.ms (15 min by default)
                 .setProperty("transaction.timeout.ms", "600000")
                 .build();
@@ -224,7 +224,6 @@ public final class LearningJob {
         ModelStore store = config.store();
         return store == null
                 ? null
-                : new ModelStoreSink(
-                        store, config.getInt(JobConfig.STORE_KEEP_LAST), config.getInt(JobConfig.STORE_KEEP_EVERY));
+                : new ModelStoreSink(store, config.get(ModelStore.KEEP_LAST), config.get(ModelStore.KEEP_EVERY));
     }
 }

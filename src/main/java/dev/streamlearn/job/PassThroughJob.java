@@ -2,12 +2,12 @@ package dev.streamlearn.job;
 
 import dev.streamlearn.ingest.RawRecordDeserializer;
 import dev.streamlearn.ingest.ValidatingParser;
+import dev.streamlearn.options.InvalidConfigException;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -60,11 +60,10 @@ public final class PassThroughJob {
             pass(
                     env,
                     config,
-                    JobConfig.TOPIC_LABELED,
+                    Topic.LABELED,
                     Operators.LABELED_SOURCE_UID,
                     Operators.LABELED_SOURCE_NAME,
-                    ValidatingParser.labeledEvents(
-                            config.models(), config.inputLimits(), config.get(JobConfig.TOPIC_LABELED)),
+                    ValidatingParser.labeledEvents(config.models(), config.inputLimits(), config.topic(Topic.LABELED)),
                     Operators.PARSE_LABELED_UID,
                     Operators.PARSE_LABELED_NAME,
                     PassThroughJob::passedEvent,
@@ -73,11 +72,10 @@ public final class PassThroughJob {
             pass(
                     env,
                     config,
-                    JobConfig.TOPIC_REQUESTS,
+                    Topic.REQUESTS,
                     Operators.REQUEST_SOURCE_UID,
                     Operators.REQUEST_SOURCE_NAME,
-                    ValidatingParser.requests(
-                            config.models(), config.inputLimits(), config.get(JobConfig.TOPIC_REQUESTS)),
+                    ValidatingParser.requests(config.models(), config.inputLimits(), config.topic(Topic.REQUESTS)),
                     Operators.PARSE_REQUESTS_UID,
                     Operators.PARSE_REQUESTS_NAME,
                     PassThroughJob::passedRequest,
@@ -88,7 +86,7 @@ public final class PassThroughJob {
     private static <T> void pass(
             StreamExecutionEnvironment env,
             JobConfig config,
-            ConfigOption<String> topic,
+            Topic topic,
             String sourceUid,
             String sourceName,
             ValidatingParser<T> parser,
@@ -108,7 +106,7 @@ public final class PassThroughJob {
                         .name(Operators.PASSED_ACROSS_EXCHANGE_NAME)
                         .startNewChain()
                 : parsed;
-        written.sinkTo(LearningJob.sink(config, JobConfig.TOPIC_PREDICTIONS, passed, null, config.deliveryGuarantee()))
+        written.sinkTo(LearningJob.sink(config, Topic.PREDICTIONS, passed, null, config.deliveryGuarantee()))
                 .uid(Operators.PASSED_SINK_UID)
                 .name(Operators.PASSED_SINK_NAME);
     }

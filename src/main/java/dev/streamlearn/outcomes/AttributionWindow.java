@@ -1,6 +1,10 @@
 package dev.streamlearn.outcomes;
 
+import dev.streamlearn.options.Option;
+import dev.streamlearn.options.OptionType;
+import dev.streamlearn.options.OptionValues;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,6 +38,36 @@ public final class AttributionWindow implements Serializable {
         }
     }
 
+    public static final Option<Long> WINDOW = Option.key("label.window", OptionType.LONG)
+            .defaultValue(1_800_000L)
+            .rule(v -> v >= 1, "must be >= 1")
+            .description("Attribution window (ms, event time): an impression without an outcome this long after it is"
+                    + " learnt as a negative.")
+            .build();
+
+    public static final Option<Long> OUT_OF_ORDERNESS = Option.key("label.out-of-orderness", OptionType.LONG)
+            .defaultValue(5_000L)
+            .rule(v -> v >= 0, "must be >= 0")
+            .description("How far (ms) impressions and outcomes may come out of event-time order; windows close this"
+                    + " much after event time passes them.")
+            .build();
+
+    public static final Option<Long> IDLE_TIMEOUT = Option.key("label.idle-timeout", OptionType.LONG)
+            .defaultValue(10_000L)
+            .rule(v -> v >= 1, "must be >= 1")
+            .description("A subtask of impressions or outcomes without records this long (ms, wall clock) stops"
+                    + " holding event time back, so sparse outcomes do not stall the windows.")
+            .build();
+
+    public static final Option<Release> RELEASE = Option.key("label.release", OptionType.oneOf(Release.class))
+            .defaultValue(Release.WINDOW_END)
+            .description("When a joined impression goes to training: `window-end` (every one when its window closes,"
+                    + " so the delay does not depend on the label) or `outcome` (a positive at once; see \"Delayed"
+                    + " labels\").")
+            .build();
+
+    public static final List<Option<?>> OPTIONS = List.of(WINDOW, OUT_OF_ORDERNESS, IDLE_TIMEOUT, RELEASE);
+
     public final long windowMillis;
     public final long outOfOrdernessMillis;
     public final Release release;
@@ -48,6 +82,11 @@ public final class AttributionWindow implements Serializable {
         this.outOfOrdernessMillis = outOfOrdernessMillis;
         this.idleAfterMillis = idleAfterMillis;
         this.release = release;
+    }
+
+    public static AttributionWindow from(OptionValues options) {
+        return new AttributionWindow(
+                options.get(WINDOW), options.get(OUT_OF_ORDERNESS), options.get(IDLE_TIMEOUT), options.get(RELEASE));
     }
 
     /** When the window of an impression at {@code impressionTs} closes. */

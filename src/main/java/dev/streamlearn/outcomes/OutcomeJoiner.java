@@ -205,13 +205,13 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
     /** An outcome for a pending impression: a positive if it is within the window and its label fits the model. */
     private void join(Impression impression, Outcome outcome, Context ctx, Collector<String> out) throws Exception {
         ModelSpec spec = models.get(impression.modelId);
-        if (!spec.loss.acceptsLabel(outcome.label)) {
+        if (!spec.loss().acceptsLabel(outcome.label)) {
             refused.inc();
             reject(
                     ctx,
                     DeadLetterReason.BAD_LABEL,
-                    "label " + outcome.label + " is not valid for " + spec.loss.labelRule() + " (model '"
-                            + impression.modelId + "')",
+                    "label " + outcome.label + " is not valid for "
+                            + spec.loss().labelRule() + " (model '" + impression.modelId + "')",
                     outcomesTopic,
                     outcome.payload,
                     impression.modelId);

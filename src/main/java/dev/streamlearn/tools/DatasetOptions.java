@@ -66,6 +66,14 @@ public final class DatasetOptions {
     @Option(names = "--value", paramLabel = "COLUMN", description = "series: the value column.")
     String value;
 
+    /** Tells on {@code err} which rows the readers left out, and why, when they left any. */
+    static void reportSkipped(String tool, DatasetSource source, java.io.PrintStream err) {
+        String summary = source.skipped.summary();
+        if (!summary.isEmpty()) {
+            err.println(tool + ": " + summary.replace("\n", "\n" + tool + ": "));
+        }
+    }
+
     DatasetSource source() {
         DatasetSource s = new DatasetSource();
         s.files.addAll(files);

@@ -12,8 +12,10 @@ import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
 import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.series.SeriesSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -91,6 +93,7 @@ public final class Evaluate implements Callable<Integer> {
     List<String> jobOptions = new ArrayList<>();
 
     private PrintStream out = System.out;
+    private PrintStream err = System.err;
 
     public static void main(String[] args) {
         Tool.exit(new Evaluate(), args);
@@ -100,6 +103,7 @@ public final class Evaluate implements Callable<Integer> {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Evaluate tool = new Evaluate();
         tool.out = out;
+        tool.err = err;
         return Tool.run(tool, args, out, err);
     }
 
@@ -114,6 +118,7 @@ public final class Evaluate implements Callable<Integer> {
         Map<String, String> options = options(model, source.isSeries());
         List<DatasetEvent> events = source.isSeries() ? null : source.events();
         List<SeriesPoint> points = source.isSeries() ? source.points() : null;
+        DatasetOptions.reportSkipped("evaluate", source, err);
         String name = source.files.get(0).getFileName().toString();
 
         List<Map<String, String>> settings = settings();
@@ -147,7 +152,7 @@ public final class Evaluate implements Callable<Integer> {
                             "streamlearn evaluate: " + name,
                             describe(spec),
                             scores,
-                            Math.min(spec.metricsWindow, Math.max(100, scores.size() / 20)));
+                            Math.min(spec.get(ModelOptions.METRICS_WINDOW), Math.max(100, scores.size() / 20)));
                     out.println("learning curve: " + curveFile);
                 }
             } else {
@@ -194,7 +199,7 @@ public final class Evaluate implements Callable<Integer> {
             ModelSpec spec, JobConfig config, List<DatasetEvent> events, List<SeriesPoint> points) {
         ObjectNode n = JSON.createObjectNode();
         String last = String.format(Locale.ROOT, "last %.0f %%", 100 * tail);
-        if (spec.loss == Loss.LOGISTIC) {
+        if (spec.loss() == Loss.LOGISTIC) {
             Summary reference = Summary.tail(Baselines.referenceFtrl(stream(spec, config, events, points)), tail);
             out.println(line("reference FTRL", reference) + "  (" + last + "; per example, alpha 0.1)");
             put(n.putObject("referenceFtrl"), reference);
@@ -216,8 +221,8 @@ public final class Evaluate implements Callable<Integer> {
     private Map<String, String> options(String model, boolean series) {
         Map<String, String> given = new LinkedHashMap<>();
         if (series) {
-            given.put(JobConfig.SERIES_MODEL.key(), model);
-            given.put(JobConfig.LOSS.key(), "squared");
+            given.put(SeriesSpec.MODEL.key, model);
+            given.put(ModelOptions.LOSS.key, "squared");
         }
         return JobOptions.forModel(model, given, jobOptions);
     }
@@ -255,32 +260,40 @@ public final class Evaluate implements Callable<Integer> {
 
     static String describe(ModelSpec s) {
         String optimizer;
-        switch (s.optimizer) {
+        switch (s.optimizer()) {
             case FTRL:
-                optimizer = String.format(Locale.ROOT, "ftrl alpha %s beta %s", num(s.ftrlAlpha), num(s.ftrlBeta));
+                optimizer = String.format(
+                        Locale.ROOT,
+                        "ftrl alpha %s beta %s",
+                        num(s.get(ModelOptions.FTRL_ALPHA)),
+                        num(s.get(ModelOptions.FTRL_BETA)));
                 break;
             default:
-                optimizer = s.optimizer.name().toLowerCase(Locale.ROOT) + " learning-rate " + num(s.learningRate);
+                optimizer = s.optimizer().name().toLowerCase(Locale.ROOT) + " learning-rate "
+                        + num(s.get(ModelOptions.LEARNING_RATE));
         }
         return String.format(
                         Locale.ROOT,
                         "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features",
                         s.id,
-                        s.loss.name().toLowerCase(Locale.ROOT),
+                        s.loss().name().toLowerCase(Locale.ROOT),
                         optimizer,
-                        num(s.l1),
-                        num(s.l2),
-                        s.batchSize,
-                        s.hashBits)
+                        num(s.get(ModelOptions.L1)),
+                        num(s.get(ModelOptions.L2)),
+                        s.get(ModelOptions.BATCH_SIZE),
+                        s.hashBits())
                 + entitiesDescribed(s);
     }
 
     private static String entitiesDescribed(ModelSpec s) {
-        if (s.entities.isEmpty()) {
+        if (s.get(ModelOptions.ENTITIES).isEmpty()) {
             return "";
         }
-        return "; entity features of " + String.join(",", s.entities) + " (half-lives "
-                + s.entityHalfLives.stream().map(EntityFeatures::span).collect(Collectors.joining(",")) + ")";
+        return "; entity features of " + String.join(",", s.get(ModelOptions.ENTITIES)) + " (half-lives "
+                + s.get(ModelOptions.ENTITY_HALF_LIVES).stream()
+                        .map(EntityFeatures::span)
+                        .collect(Collectors.joining(","))
+                + ")";
     }
 
     private static String num(double v) {

@@ -1,6 +1,7 @@
 package dev.streamlearn.tools;
 
 import dev.streamlearn.job.JobConfig;
+import dev.streamlearn.model.ModelOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ final class JobOptions {
     /** The options for {@code model}, given pairs first. */
     static Map<String, String> forModel(String model, Map<String, String> given, List<String> unmatched) {
         Map<String, String> options = new LinkedHashMap<>();
-        options.put(JobConfig.MODELS.key(), model);
+        options.put(ModelOptions.MODELS.key, model);
         options.putAll(given);
         for (int i = 0; i < unmatched.size(); i++) {
             String key = unmatched.get(i);

@@ -277,6 +277,7 @@ public final class ModelStoreTool {
         source.files.add(Path.of(options.namesFrom));
         source.format = options.format;
         List<DatasetEvent> events = source.events();
+        DatasetOptions.reportSkipped("models", source, System.err);
         for (DatasetEvent e : events) {
             JsonNode features = JSON.readTree(e.json).path("features");
             Iterator<Map.Entry<String, JsonNode>> it = features.fields();

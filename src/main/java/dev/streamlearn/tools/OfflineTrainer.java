@@ -2,6 +2,7 @@ package dev.streamlearn.tools;
 
 import dev.streamlearn.batch.BatchFit;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
@@ -83,7 +84,9 @@ public final class OfflineTrainer implements Callable<Integer> {
                     + model + "' (" + store.pathOf(model, BatchFit.VERSION) + "), and a stored version is never"
                     + " replaced: remove that file if no job has started from it, or write to another --store");
         }
-        List<DatasetEvent> events = range.of(data.source().events());
+        DatasetSource source = data.source();
+        List<DatasetEvent> events = range.of(source.events());
+        DatasetOptions.reportSkipped("train-offline", source, System.err);
         BatchFit.Fitted fitted = BatchFit.fit(spec, BatchFit.Dataset.of(spec, parse(spec, events)), lambda);
         if (store.publish(store.writePending(fitted.stored, "offline"), model, fitted.stored.version)
                 != ModelStore.Publication.PUBLISHED) {

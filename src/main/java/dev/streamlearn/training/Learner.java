@@ -3,6 +3,7 @@ package dev.streamlearn.training;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;
@@ -59,10 +60,10 @@ public final class Learner {
 
     /** With a given optimizer (tests of the guard use one that misbehaves). */
     Learner(ModelSpec spec, Optimizer optimizer) {
-        this.loss = spec.loss;
+        this.loss = spec.loss();
         this.bias = spec.biasIndex();
         this.dimension = spec.dimension();
-        this.gradientClip = spec.gradientClip;
+        this.gradientClip = spec.get(ModelOptions.GRADIENT_CLIP);
         this.optimizer = optimizer;
         this.table = optimizer.table();
         this.stride = optimizer.stride();

@@ -2,6 +2,7 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.metrics.DetectorState;
 import dev.streamlearn.metrics.LossShiftDetector;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelSpec.GuardAction;
 
@@ -40,10 +41,10 @@ final class LossGuard {
     private GuardAction lastAction = GuardAction.NONE;
 
     LossGuard(ModelSpec spec) {
-        this.action = spec.guardAction;
-        this.quiet = spec.guardQuiet;
-        this.maxEpisode = spec.guardMaxEpisode;
-        this.detector = new LossShiftDetector(spec.guardWindow, spec.guardRatio);
+        this.action = spec.get(ModelOptions.GUARD_ACTION);
+        this.quiet = spec.get(ModelOptions.GUARD_QUIET);
+        this.maxEpisode = spec.get(ModelOptions.GUARD_MAX_EPISODE);
+        this.detector = new LossShiftDetector(spec.get(ModelOptions.GUARD_WINDOW), spec.get(ModelOptions.GUARD_RATIO));
     }
 
     Step observe(double loss) {

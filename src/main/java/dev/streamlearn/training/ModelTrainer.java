@@ -3,6 +3,7 @@ package dev.streamlearn.training;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.PrequentialMetrics;
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -62,16 +63,16 @@ public final class ModelTrainer {
 
     /** A trainer whose recent versions are kept on the heap, in its snapshots. */
     public ModelTrainer(ModelSpec spec) {
-        this(spec, new HeapRecentVersions(spec.recentVersions));
+        this(spec, new HeapRecentVersions(spec.get(ModelOptions.STORE_RECENT)));
     }
 
     ModelTrainer(ModelSpec spec, RecentVersions recent) {
         this(
                 spec,
-                new PrequentialMetrics(spec.loss, spec.metricsWindow),
-                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new PrequentialMetrics(spec.loss, spec.metricsWindow),
+                new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW)),
+                new PrequentialMetrics(Loss.SQUARED, spec.get(ModelOptions.METRICS_WINDOW)),
+                new PrequentialMetrics(Loss.SQUARED, spec.get(ModelOptions.METRICS_WINDOW)),
+                new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW)),
                 new VersionLine(0, 0),
                 recent);
     }
@@ -91,7 +92,7 @@ public final class ModelTrainer {
         this.naiveMetrics = naiveMetrics;
         this.servedMetrics = servedMetrics;
         this.versions = versions;
-        this.encoder = new UpdateEncoder(spec.id, spec.fullSnapshotEvery);
+        this.encoder = new UpdateEncoder(spec.id, spec.get(ModelOptions.FULL_UPDATE_EVERY));
         this.recent = recent;
         this.guard = new LossGuard(spec);
     }
@@ -126,7 +127,7 @@ public final class ModelTrainer {
             } else {
                 examplesTrained++;
                 batch.add(e.ts, e.partition, e.offset, nowMillis);
-                double loss = spec.loss.loss(prediction, e.label);
+                double loss = spec.loss().loss(prediction, e.label);
                 if (Double.isFinite(loss)) {
                     lossSinceStored += loss;
                     examplesSinceStored++;
@@ -147,7 +148,7 @@ public final class ModelTrainer {
         }
         scoreListener.scored(prediction, e.label);
         watch(watchedLoss(prediction, e.label), nowMillis);
-        return batch.size >= spec.batchSize;
+        return batch.size >= spec.get(ModelOptions.BATCH_SIZE);
     }
 
     /**
@@ -156,7 +157,7 @@ public final class ModelTrainer {
      * and its heavy tail would make the guard's noise estimate useless).
      */
     private double watchedLoss(double prediction, double label) {
-        return spec.loss == Loss.LOGISTIC ? spec.loss.loss(prediction, label) : Math.abs(prediction - label);
+        return spec.loss() == Loss.LOGISTIC ? spec.loss().loss(prediction, label) : Math.abs(prediction - label);
     }
 
     /** Feeds the guard one prequential loss and carries out what it asks. */
@@ -166,7 +167,7 @@ public final class ModelTrainer {
                 String why = String.format(
                         Locale.ROOT,
                         "guard: mean loss of the last %d examples %.4g is %.2fx the reference %.4g",
-                        spec.guardWindow,
+                        spec.get(ModelOptions.GUARD_WINDOW),
                         guard.shortMean(),
                         guard.shortMean() / guard.referenceMean(),
                         guard.referenceMean());
@@ -174,10 +175,10 @@ public final class ModelTrainer {
                 break;
             case RECOVERED:
                 resumeAfterEpisode("guard: the loss has been back under " + round(guard.threshold()) + " for "
-                        + spec.guardQuiet + " examples");
+                        + spec.get(ModelOptions.GUARD_QUIET) + " examples");
                 break;
             case ACCEPTED:
-                resumeAfterEpisode("guard: the rise lasted " + spec.guardMaxEpisode
+                resumeAfterEpisode("guard: the rise lasted " + spec.get(ModelOptions.GUARD_MAX_EPISODE)
                         + " examples; it is taken as the new normal and learnt");
                 break;
             default:
@@ -193,7 +194,7 @@ public final class ModelTrainer {
             return;
         }
         if (guard.action() == ModelSpec.GuardAction.ROLLBACK) {
-            StoredModel target = healthyVersionBefore(examplesTrained - spec.guardWindow);
+            StoredModel target = healthyVersionBefore(examplesTrained - spec.get(ModelOptions.GUARD_WINDOW));
             if (target != null) {
                 ModelUpdate update = rollbackTo(target, nowMillis);
                 guard.acted(ModelSpec.GuardAction.ROLLBACK);
@@ -312,7 +313,7 @@ public final class ModelTrainer {
 
     /** When the open batch must close by time, in wall-clock millis. */
     public long batchDeadline() {
-        return batch.openedAtMillis + spec.batchMillis;
+        return batch.openedAtMillis + spec.get(ModelOptions.BATCH_MILLIS);
     }
 
     /**
@@ -446,12 +447,12 @@ public final class ModelTrainer {
 
     /** Whether a version should go to the model store now. */
     public boolean storeDue(long nowMillis) {
-        return nowMillis - lastStoredAtMillis >= spec.storeIntervalMillis;
+        return nowMillis - lastStoredAtMillis >= spec.get(ModelOptions.STORE_INTERVAL);
     }
 
     /** When the current version may be stored, if it is not yet. */
     public long nextStoreAt() {
-        return lastStoredAtMillis + spec.storeIntervalMillis;
+        return lastStoredAtMillis + spec.get(ModelOptions.STORE_INTERVAL);
     }
 
     /** Whether the current version has not been stored yet. */
@@ -473,13 +474,13 @@ public final class ModelTrainer {
         m.batchesApplied = batchesApplied;
         m.eventTimeThrough = eventTimeThrough;
         m.offsetsThrough = trainedOffsets.clone();
-        m.loss = spec.loss;
-        m.optimizer = spec.optimizer;
-        m.hashBits = spec.hashBits;
+        m.loss = spec.loss();
+        m.optimizer = spec.optimizer();
+        m.hashBits = spec.hashBits();
         m.frozen = frozen;
         m.state = learner.state();
         List<ModelMetric> quality = new ArrayList<>();
-        for (ModelMetric metric : ModelMetric.of(spec.loss, forecastMetrics.seen() > 0)) {
+        for (ModelMetric metric : ModelMetric.of(spec.loss(), forecastMetrics.seen() > 0)) {
             if (metric.isQuality()) {
                 quality.add(metric);
             }
@@ -509,7 +510,7 @@ public final class ModelTrainer {
 
     /** The current windowed loss (log loss or RMSE) that a "previous better" version must beat. */
     public double currentQualityLoss() {
-        return spec.loss == Loss.LOGISTIC ? metrics.windowLoss() : metrics.windowRmse();
+        return spec.loss() == Loss.LOGISTIC ? metrics.windowLoss() : metrics.windowRmse();
     }
 
     /**
@@ -527,11 +528,11 @@ public final class ModelTrainer {
     }
 
     private void checkCompatible(StoredModel m) {
-        boolean optimizerFits = m.optimizer == null || m.optimizer == spec.optimizer; // null: a batch fit
-        if (m.dimension() != learner.dimension() || !optimizerFits || spec.loss != m.loss) {
+        boolean optimizerFits = m.optimizer == null || m.optimizer == spec.optimizer(); // null: a batch fit
+        if (m.dimension() != learner.dimension() || !optimizerFits || spec.loss() != m.loss) {
             throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
                     + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model is configured with "
-                    + spec.loss + "/" + spec.optimizer + " on 2^" + spec.hashBits);
+                    + spec.loss() + "/" + spec.optimizer() + " on 2^" + spec.hashBits());
         }
     }
 
@@ -559,16 +560,16 @@ public final class ModelTrainer {
 
     /** A trainer that starts from a model file (for instance a batch model trained offline) instead of zeros. */
     public static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial) {
-        return startingFrom(spec, initial, new HeapRecentVersions(spec.recentVersions));
+        return startingFrom(spec, initial, new HeapRecentVersions(spec.get(ModelOptions.STORE_RECENT)));
     }
 
     static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial, RecentVersions recent) {
         ModelTrainer t = new ModelTrainer(
                 spec,
-                new PrequentialMetrics(spec.loss, spec.metricsWindow),
-                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new PrequentialMetrics(Loss.SQUARED, spec.metricsWindow),
-                new PrequentialMetrics(spec.loss, spec.metricsWindow),
+                new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW)),
+                new PrequentialMetrics(Loss.SQUARED, spec.get(ModelOptions.METRICS_WINDOW)),
+                new PrequentialMetrics(Loss.SQUARED, spec.get(ModelOptions.METRICS_WINDOW)),
+                new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW)),
                 new VersionLine(initial.version, initial.parentVersion),
                 recent);
         t.checkCompatible(initial);
@@ -581,7 +582,7 @@ public final class ModelTrainer {
      * converges on these weights whatever it held before.
      */
     public static ModelTrainer restore(ModelSpec spec, ModelSnapshot s) {
-        return restore(spec, s, new HeapRecentVersions(spec.recentVersions));
+        return restore(spec, s, new HeapRecentVersions(spec.get(ModelOptions.STORE_RECENT)));
     }
 
     static ModelTrainer restore(ModelSpec spec, ModelSnapshot s, RecentVersions recent) {
@@ -598,17 +599,18 @@ public final class ModelTrainer {
         }
         ModelTrainer t = new ModelTrainer(
                 spec,
-                PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.metrics),
-                PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.forecastMetrics),
-                PrequentialMetrics.restore(Loss.SQUARED, spec.metricsWindow, s.naiveMetrics),
+                PrequentialMetrics.restore(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW), s.metrics),
+                PrequentialMetrics.restore(Loss.SQUARED, spec.get(ModelOptions.METRICS_WINDOW), s.forecastMetrics),
+                PrequentialMetrics.restore(Loss.SQUARED, spec.get(ModelOptions.METRICS_WINDOW), s.naiveMetrics),
                 s.servedMetrics == null
-                        ? new PrequentialMetrics(spec.loss, spec.metricsWindow)
-                        : PrequentialMetrics.restore(spec.loss, spec.metricsWindow, s.servedMetrics),
+                        ? new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW))
+                        : PrequentialMetrics.restore(
+                                spec.loss(), spec.get(ModelOptions.METRICS_WINDOW), s.servedMetrics),
                 new VersionLine(s.version, s.parentVersion),
                 recent);
         if (s.state.optimizerArrays != t.learner.optimizerArrays()) {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with another optimizer ("
-                    + s.state.optimizerArrays + " state arrays, configured " + spec.optimizer + " has "
+                    + s.state.optimizerArrays + " state arrays, configured " + spec.optimizer() + " has "
                     + t.learner.optimizerArrays() + ")");
         }
         t.learner.load(s.state);

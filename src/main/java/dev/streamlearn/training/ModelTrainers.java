@@ -1,6 +1,7 @@
 package dev.streamlearn.training;
 
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -71,7 +72,8 @@ public final class ModelTrainers {
 
     /** A trainer per model, recent versions on the heap: for tools and tests. */
     public static ModelTrainers onHeap(Map<String, ModelSpec> specs, VersionArchive archive, ModelFiles files) {
-        return new ModelTrainers(specs, archive, files, spec -> new HeapRecentVersions(spec.recentVersions));
+        return new ModelTrainers(
+                specs, archive, files, spec -> new HeapRecentVersions(spec.get(ModelOptions.STORE_RECENT)));
     }
 
     /**
@@ -123,15 +125,15 @@ public final class ModelTrainers {
             // the parsers reject unknown models, so this is a wiring error, not bad input
             throw new IllegalStateException("no spec for model '" + modelId + "'");
         }
-        ModelTrainer trainer = spec.initialModel != null
-                ? ModelTrainer.startingFrom(spec, files.read(spec.initialModel), recentVersions.apply(spec))
+        ModelTrainer trainer = spec.initialModel() != null
+                ? ModelTrainer.startingFrom(spec, files.read(spec.initialModel()), recentVersions.apply(spec))
                 : new ModelTrainer(spec, recentVersions.apply(spec));
         long claimed = claimed(modelId);
         // the initial model is the archive's version of the same number (a batch model written as version 0)
-        if (trainer.continueAfter(claimed, spec.initialModel != null)) {
+        if (trainer.continueAfter(claimed, spec.initialModel() != null)) {
             out.log(start(
                     trainer,
-                    (spec.initialModel != null ? "started from " + spec.initialModel : "started empty")
+                    (spec.initialModel() != null ? "started from " + spec.initialModel() : "started empty")
                             + " in a job without state for it, and the model store holds versions up to " + claimed
                             + ": its versions continue after them (to continue from a stored version instead,"
                             + " restore a savepoint or checkpoint, or start from a version's file with --model."

@@ -1,5 +1,6 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 
 final class Optimizers {
@@ -10,23 +11,38 @@ final class Optimizers {
         int dimension = spec.dimension();
         int bias = spec.biasIndex();
         double decay = spec.forgetDecay();
-        switch (spec.optimizer) {
+        switch (spec.optimizer()) {
             case FTRL:
-                return new FtrlProximal(dimension, bias, spec.ftrlAlpha, spec.ftrlBeta, spec.l1, spec.l2, decay);
+                return new FtrlProximal(
+                        dimension,
+                        bias,
+                        spec.get(ModelOptions.FTRL_ALPHA),
+                        spec.get(ModelOptions.FTRL_BETA),
+                        spec.get(ModelOptions.L1),
+                        spec.get(ModelOptions.L2),
+                        decay);
             case ADAGRAD:
-                return new AdaGrad(dimension, bias, spec.learningRate, spec.l1, spec.l2, decay);
+                return new AdaGrad(
+                        dimension,
+                        bias,
+                        spec.get(ModelOptions.LEARNING_RATE),
+                        spec.get(ModelOptions.L1),
+                        spec.get(ModelOptions.L2),
+                        decay);
             case RLS:
-                return new RecursiveLeastSquares(dimension, spec.l2, decay);
+                return new RecursiveLeastSquares(dimension, spec.get(ModelOptions.L2), decay);
             case SGD:
                 return new Sgd(
                         dimension,
                         bias,
-                        spec.learningRate,
-                        spec.l1,
-                        spec.l2,
-                        spec.forgetHalfLife > 0 ? spec.forgetHalfLife : Double.POSITIVE_INFINITY);
+                        spec.get(ModelOptions.LEARNING_RATE),
+                        spec.get(ModelOptions.L1),
+                        spec.get(ModelOptions.L2),
+                        spec.get(ModelOptions.FORGET_HALF_LIFE) > 0
+                                ? spec.get(ModelOptions.FORGET_HALF_LIFE)
+                                : Double.POSITIVE_INFINITY);
             default:
-                throw new IllegalArgumentException("unknown optimizer " + spec.optimizer);
+                throw new IllegalArgumentException("unknown optimizer " + spec.optimizer());
         }
     }
 }

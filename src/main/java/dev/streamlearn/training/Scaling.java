@@ -2,6 +2,7 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.NumericScaler;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 
 /** The numeric scaling a model's spec asks for. */
@@ -11,12 +12,16 @@ public final class Scaling {
 
     /** An empty scaler with the spec's clip, horizon and log-transformed features. */
     public static NumericScaler newScaler(ModelSpec spec) {
-        FeatureHasher hasher = new FeatureHasher(spec.hashBits);
+        FeatureHasher hasher = new FeatureHasher(spec.hashBits());
         boolean all = spec.logAllFeatures();
         int[] logCoordinates = all
                 ? new int[0]
-                : spec.logFeatures.stream().mapToInt(hasher::numericIndex).toArray();
-        double horizon = spec.scaleHorizon > 0 ? spec.scaleHorizon : Double.POSITIVE_INFINITY;
-        return new NumericScaler(spec.scaleClip, horizon, all, logCoordinates);
+                : spec.get(ModelOptions.SCALE_LOG).stream()
+                        .mapToInt(hasher::numericIndex)
+                        .toArray();
+        double horizon = spec.get(ModelOptions.SCALE_HORIZON) > 0
+                ? spec.get(ModelOptions.SCALE_HORIZON)
+                : Double.POSITIVE_INFINITY;
+        return new NumericScaler(spec.get(ModelOptions.SCALE_CLIP), horizon, all, logCoordinates);
     }
 }

@@ -3,6 +3,7 @@ package dev.streamlearn.training;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -104,7 +105,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
                 specs,
                 store,
                 ModelStore::readFile,
-                spec -> new KeyedRecentVersions(spec.recentVersions, recentVersions, recentOrder));
+                spec -> new KeyedRecentVersions(spec.get(ModelOptions.STORE_RECENT), recentVersions, recentOrder));
         if (!context.isRestored()) {
             return;
         }

@@ -24,7 +24,7 @@ final class TrainerMetrics {
 
     /** A squared-loss model gets the series metrics too: whether it will see a series is not known up front. */
     TrainerMetrics(MetricGroup group, ModelTrainer trainer) {
-        this.metrics = ModelMetric.of(trainer.spec().loss, true);
+        this.metrics = ModelMetric.of(trainer.spec().loss(), true);
         Arrays.fill(values, Double.NaN);
         // values first: a reporter may read a gauge the moment it is registered
         publish(trainer, 0L); // also computes the AUC of a restored window

@@ -1,6 +1,7 @@
 package dev.streamlearn.bench;
 
 import dev.streamlearn.inference.ServedModel;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
@@ -44,7 +45,7 @@ public final class ModelMemory {
                 "One model, every coordinate learnt, defaults (FTRL, %d recent versions for rollback), in the job's"
                         + " layout (recent versions in RocksDB keyed state) and in the layout before (recent versions"
                         + " on the heap, in the trainer's operator state).%n%n",
-                ModelSpec.Defaults.RECENT_VERSIONS);
+                ModelOptions.STORE_RECENT.defaultValue);
         System.out.println("| coordinates | recent versions | trainer heap | inference heap per subtask"
                 + " | checkpoint: operator state, every checkpoint | checkpoint: keyed state, once per stored version"
                 + " | snapshot serialize time | " + models + " models at p=" + parallelism + " on one TaskManager |");
@@ -90,8 +91,10 @@ public final class ModelMemory {
      *     heap nor its operator state holds them (measured as a trainer that keeps none itself)
      */
     static Footprint footprint(int bits, boolean keyed) throws Exception {
-        ModelSpec defaults = ModelSpec.builder("m").hashBits(bits).build();
-        ModelSpec spec = keyed ? defaults.toBuilder().recentVersions(0).build() : defaults;
+        ModelSpec defaults =
+                ModelSpec.builder("m").set(ModelOptions.HASH_BITS, bits).build();
+        ModelSpec spec =
+                keyed ? defaults.toBuilder().set(ModelOptions.STORE_RECENT, 0).build() : defaults;
         Footprint f = new Footprint();
         ModelTrainer trainer = new ModelTrainer(spec);
         touchEveryCoordinate(trainer, spec);
@@ -140,8 +143,8 @@ public final class ModelMemory {
         int width = 39;
         int[] coords = new int[width];
         long n = 0;
-        for (int pass = 0; pass <= spec.recentVersions; pass++) {
-            long now = (pass + 1) * (spec.storeIntervalMillis + 1);
+        for (int pass = 0; pass <= spec.get(ModelOptions.STORE_RECENT); pass++) {
+            long now = (pass + 1) * (spec.get(ModelOptions.STORE_INTERVAL) + 1);
             for (int start = 0; start < dimension - 1; start += width) {
                 for (int k = 0; k < width; k++) {
                     coords[k] = (start + k) % (dimension - 1);

@@ -3,7 +3,7 @@ package dev.streamlearn.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +27,7 @@ class ModelMemoryTest {
     @Test
     void withRecentVersionsOnTheHeapEveryCheckpointHoldsThemAll() throws Exception {
         ModelMemory.Footprint f = ModelMemory.footprint(BITS, false);
-        long copies = 1 + ModelSpec.Defaults.RECENT_VERSIONS;
+        long copies = 1 + ModelOptions.STORE_RECENT.defaultValue;
         assertBetween(copies * EVERY_COORDINATE_ONCE, (copies + 1) * EVERY_COORDINATE_ONCE, f.operatorStateBytes);
     }
 

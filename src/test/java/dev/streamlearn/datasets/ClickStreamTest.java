@@ -96,7 +96,7 @@ class ClickStreamTest {
             Example x = parser.parseLabeled(e.json).value();
             learner.learn(x.features, x.label, x.weight);
         }
-        FeatureHasher hasher = new FeatureHasher(model.hashBits);
+        FeatureHasher hasher = new FeatureHasher(model.hashBits());
         double[] learnt = new double[CATEGORICALS_CHECKED * VALUES_CHECKED];
         double[] truth = effects(stream.truth());
         for (int c = 0; c < CATEGORICALS_CHECKED; c++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
@@ -29,11 +30,13 @@ class EntityFunctionTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final int MAX_PARALLELISM = 128;
     private static final ModelSpec CTR = ModelSpec.builder("ctr")
-            .hashBits(18)
-            .entities(List.of("user", "item"), List.of(HOUR), 10)
+            .set(ModelOptions.HASH_BITS, 18)
+            .set(ModelOptions.ENTITIES, List.of("user", "item"))
+            .set(ModelOptions.ENTITY_HALF_LIVES, List.of(HOUR))
+            .set(ModelOptions.ENTITY_PRIOR_STRENGTH, 10.0)
             .build();
     private static final ModelSpec PLAIN =
-            ModelSpec.builder("plain").hashBits(18).build();
+            ModelSpec.builder("plain").set(ModelOptions.HASH_BITS, 18).build();
     private static final Map<String, ModelSpec> MODELS = Map.of("ctr", CTR, "plain", PLAIN);
     private static final FeatureHasher HASHER = new FeatureHasher(18);
     private static final int EVENTS = HASHER.numericIndex("user.events_1h");

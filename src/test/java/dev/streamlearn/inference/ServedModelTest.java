@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.records.Example;
@@ -24,16 +25,16 @@ class ServedModelTest {
     @Test
     void aRequestScoredByVersionVGetsTheScoreTheTrainerGivesItWithV() {
         ModelSpec logistic = Specs.logistic("m", 5, 1000).toBuilder()
-                .fullUpdateEvery(7)
-                .logFeatures(List.of("count"))
+                .set(ModelOptions.FULL_UPDATE_EVERY, 7)
+                .set(ModelOptions.SCALE_LOG, List.of("count"))
                 .build();
         ModelSpec squared = Specs.squared("m", ModelSpec.OptimizerKind.FTRL).toBuilder()
-                .batchSize(5)
-                .fullUpdateEvery(7)
+                .set(ModelOptions.BATCH_SIZE, 5)
+                .set(ModelOptions.FULL_UPDATE_EVERY, 7)
                 .build();
         ModelSpec leastSquares = squared.toBuilder()
-                .optimizer(ModelSpec.OptimizerKind.RLS)
-                .l2(1.0)
+                .set(ModelOptions.OPTIMIZER, ModelSpec.OptimizerKind.RLS)
+                .set(ModelOptions.L2, 1.0)
                 .build();
         for (ModelSpec spec : List.of(logistic, squared, leastSquares)) {
             ModelTrainer trainer = new ModelTrainer(spec);
@@ -44,7 +45,7 @@ class ServedModelTest {
             int deltas = 0;
             for (int i = 0; i < 500; i++) {
                 Features f = features(r, spec);
-                double label = spec.loss == Loss.LOGISTIC ? (r.nextBoolean() ? 1 : 0) : 300 + 40 * r.nextGaussian();
+                double label = spec.loss() == Loss.LOGISTIC ? (r.nextBoolean() ? 1 : 0) : 300 + 40 * r.nextGaussian();
                 if (trainer.add(new Example("m", null, i, label, 1.0, f), i)) {
                     ModelUpdate u = trainer.applyBatch();
                     assertTrue(served.accepts(u));
@@ -56,9 +57,9 @@ class ServedModelTest {
                         assertEquals(
                                 trainer.predict(probe),
                                 LinearScorer.predict(
-                                        spec.loss, served.weights(), spec.biasIndex(), served.scaler(empty), probe),
+                                        spec.loss(), served.weights(), spec.biasIndex(), served.scaler(empty), probe),
                                 0.0,
-                                spec.optimizer + " " + spec.loss + " v" + u.version);
+                                spec.optimizer() + " " + spec.loss() + " v" + u.version);
                     }
                 }
             }
@@ -76,14 +77,14 @@ class ServedModelTest {
             assertEquals(
                     trainer.predict(probe),
                     LinearScorer.predict(
-                            spec.loss, restored.weights(), spec.biasIndex(), restored.scaler(empty), probe),
+                            spec.loss(), restored.weights(), spec.biasIndex(), restored.scaler(empty), probe),
                     0.0);
         }
     }
 
     private static Features features(Random r, ModelSpec spec) {
         int[] categorical = {r.nextInt(50), 50 + r.nextInt(50)};
-        int count = new FeatureHasher(spec.hashBits).numericIndex("count");
+        int count = new FeatureHasher(spec.hashBits()).numericIndex("count");
         return new Features(categorical, new int[] {count, 200 + r.nextInt(3)}, new double[] {
             Math.floor(Math.exp(5 * r.nextDouble())), 1e6 + 1e4 * r.nextGaussian()
         });

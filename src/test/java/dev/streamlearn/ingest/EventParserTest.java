@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
@@ -53,9 +54,30 @@ class EventParserTest {
     }
 
     @Test
+    void aSeriesPointWithoutAValueIsADeadLetterWithItsReason() {
+        assertEquals(
+                1.5,
+                parser.parseSeriesPoint("{\"series\":\"s\",\"ts\":1,\"value\":1.5}")
+                        .value()
+                        .value);
+        for (String point : List.of("{\"series\":\"s\",\"ts\":1,\"value\":null}", "{\"series\":\"s\",\"ts\":1}")) {
+            DeadLetter d = parser.parseSeriesPoint(point).deadLetter();
+            assertEquals("missing-field", d.reason, point);
+            assertEquals("value", d.detail, point);
+        }
+        assertEquals(
+                "not-numeric",
+                parser.parseSeriesPoint("{\"series\":\"s\",\"ts\":1,\"value\":\"\"}")
+                        .deadLetter()
+                        .reason);
+    }
+
+    @Test
     void keepsTheValuesOfTheModelsEntityFieldsAndTheNamesOfAnExplainedRequest() {
         ModelSpec withEntities = Specs.logistic("ctr", 10, 100).toBuilder()
-                .entities(List.of("user", "shop", "item"), List.of(3_600_000L), 10)
+                .set(ModelOptions.ENTITIES, List.of("user", "shop", "item"))
+                .set(ModelOptions.ENTITY_HALF_LIVES, List.of(3_600_000L))
+                .set(ModelOptions.ENTITY_PRIOR_STRENGTH, 10.0)
                 .build();
         EventParser p = new EventParser(Map.of("ctr", withEntities), InputLimits.defaults(), "in", () -> NOW);
         String features = "\"features\":{\"user\":\"u7\",\"price\":2.5,\"item\":42,\"site\":\"a.com\"}";
@@ -89,7 +111,9 @@ class EventParserTest {
     @Test
     void entityValuesComeFromTheEventsEntitiesObjectFirstAndAreNotFeaturesThere() {
         ModelSpec withEntities = Specs.logistic("ctr", 10, 100).toBuilder()
-                .entities(List.of("user", "item"), List.of(3_600_000L), 10)
+                .set(ModelOptions.ENTITIES, List.of("user", "item"))
+                .set(ModelOptions.ENTITY_HALF_LIVES, List.of(3_600_000L))
+                .set(ModelOptions.ENTITY_PRIOR_STRENGTH, 10.0)
                 .build();
         EventParser p = new EventParser(Map.of("ctr", withEntities), InputLimits.defaults(), "in", () -> NOW);
         Example e = p.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"entities\":{\"user\":\"u9\"},"

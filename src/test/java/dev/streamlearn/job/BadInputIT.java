@@ -234,10 +234,10 @@ class BadInputIT {
         JobClient job = env.executeAsync("bad-input-it");
         JobMetrics metrics = stack.metrics(job);
         try {
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(0, 2000)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, 2000)));
             Await.until("trained", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".examplesTrained") == 2000);
             // frozen: the model changes only if a bad record gets through
-            stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
+            stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
             Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
 
             List<Kind> kinds = rejected();
@@ -262,10 +262,9 @@ class BadInputIT {
                         p.get("modelVersion").asLong());
             }
 
-            List<JsonNode> dead =
-                    stack.kafka.readAll(config.get(JobConfig.TOPIC_DEAD_LETTER), kinds.size(), TIMEOUT).stream()
-                            .map(Events::parse)
-                            .collect(Collectors.toList());
+            List<JsonNode> dead = stack.kafka.readAll(config.topic(Topic.DEAD_LETTER), kinds.size(), TIMEOUT).stream()
+                    .map(Events::parse)
+                    .collect(Collectors.toList());
             Map<String, Long> expected =
                     kinds.stream().collect(Collectors.groupingBy(Kind::reason, TreeMap::new, Collectors.counting()));
             Map<String, Long> actual = dead.stream()
@@ -285,9 +284,9 @@ class BadInputIT {
             assertEquals(0, metrics.longValue("numRestarts"), "the job never restarted");
 
             // the odd but valid ones are learnt once the model learns again, and every score stays a probability
-            stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
+            stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
             Await.until("resumed", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 0);
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), accepted());
+            stack.kafka.send(config.topic(Topic.LABELED), accepted());
             Await.until(
                     "the odd ones trained",
                     TIMEOUT,
@@ -314,11 +313,11 @@ class BadInputIT {
     private static String topicOf(JobConfig config, Topic topic) {
         switch (topic) {
             case LABELED:
-                return config.get(JobConfig.TOPIC_LABELED);
+                return config.topic(Topic.LABELED);
             case REQUESTS:
-                return config.get(JobConfig.TOPIC_REQUESTS);
+                return config.topic(Topic.REQUESTS);
             case CONTROL:
-                return config.get(JobConfig.TOPIC_CONTROL);
+                return config.topic(Topic.CONTROL);
             default:
                 throw new IllegalArgumentException("no input topic: " + topic);
         }

@@ -99,11 +99,11 @@ class DelayedLabelsIT {
         RecoveryIT.FailOnceAfterCheckpoint.reset();
         JobClient job = env.executeAsync("delayed-labels-it");
         JobMetrics metrics = stack.metrics(job);
-        String requests = config.get(JobConfig.TOPIC_REQUESTS);
-        String outcomeTopic = config.get(JobConfig.TOPIC_OUTCOMES);
+        String requests = config.topic(Topic.REQUESTS);
+        String outcomeTopic = config.topic(Topic.OUTCOMES);
         try {
             JobStack.awaitRunning(job);
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(twins));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(twins));
             // the same stream (same seed) as requests and delayed clicks, by the generator a user runs
             CompletableFuture<Integer> generated = CompletableFuture.supplyAsync(() -> new CommandLine(new Generate())
                     .setCaseInsensitiveEnumValuesAllowed(true)
@@ -157,11 +157,10 @@ class DelayedLabelsIT {
             assertTrue(metrics.longValue("numRestarts") >= 1, "the job restarted");
 
             // exactly once: the labeled topic holds one joined event per impression, and the model learnt each once
-            List<JsonNode> joined =
-                    stack.kafka.readAll(config.get(JobConfig.TOPIC_LABELED), 2 * EVENTS, TIMEOUT, true).stream()
-                            .map(Events::parse)
-                            .filter(e -> e.get("model").asText().equals(DELAYED))
-                            .toList();
+            List<JsonNode> joined = stack.kafka.readAll(config.topic(Topic.LABELED), 2 * EVENTS, TIMEOUT, true).stream()
+                    .map(Events::parse)
+                    .filter(e -> e.get("model").asText().equals(DELAYED))
+                    .toList();
             Set<String> ids = new HashSet<>();
             joined.forEach(e -> ids.add(e.get("id").asText()));
             assertEquals(EVENTS, joined.size(), "one joined event per impression");
@@ -172,16 +171,19 @@ class DelayedLabelsIT {
             long joinedPositives =
                     joined.stream().filter(e -> e.get("label").asDouble() == 1).count();
             // counters start again after the restart: the late ones are counted from their dead letters
-            long late = stack
-                    .kafka
-                    .readAll(config.get(JobConfig.TOPIC_DEAD_LETTER), Integer.MAX_VALUE, Duration.ofSeconds(3))
-                    .stream()
-                    .map(Events::parse)
-                    .filter(d -> d.get("reason").asText().startsWith("outcome-"))
-                    .map(d -> Events.parse(d.get("payload").asText()).get("id").asText())
-                    .filter(id -> !id.equals("clock"))
-                    .distinct()
-                    .count();
+            long late =
+                    stack
+                            .kafka
+                            .readAll(config.topic(Topic.DEAD_LETTER), Integer.MAX_VALUE, Duration.ofSeconds(3))
+                            .stream()
+                            .map(Events::parse)
+                            .filter(d -> d.get("reason").asText().startsWith("outcome-"))
+                            .map(d -> Events.parse(d.get("payload").asText())
+                                    .get("id")
+                                    .asText())
+                            .filter(id -> !id.equals("clock"))
+                            .distinct()
+                            .count();
             assertEquals(
                     positives,
                     joinedPositives + late,
@@ -198,10 +200,7 @@ class DelayedLabelsIT {
             stack.kafka.send(requests, probes);
             Map<String, Double> scores = new HashMap<>();
             Await.until("the held-out events scored by both models", TIMEOUT, () -> {
-                stack
-                        .kafka
-                        .readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofSeconds(1))
-                        .stream()
+                stack.kafka.readAll(config.topic(Topic.PREDICTIONS), Integer.MAX_VALUE, Duration.ofSeconds(1)).stream()
                         .map(Events::parse)
                         .filter(p -> p.get("id").asText().startsWith("held-out-"))
                         .forEach(p ->

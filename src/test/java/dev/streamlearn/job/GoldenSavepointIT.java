@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,8 +43,7 @@ class GoldenSavepointIT {
     static final Path DIR = Path.of("src/test/resources/golden-savepoint");
     static final int EVENTS = 3000;
     /** The job's inputs here (no series model, no series source), whose Kafka positions are in the savepoint. */
-    private static final List<ConfigOption<String>> INPUTS =
-            List.of(JobConfig.TOPIC_LABELED, JobConfig.TOPIC_REQUESTS, JobConfig.TOPIC_CONTROL);
+    private static final List<Topic> INPUTS = List.of(Topic.LABELED, Topic.REQUESTS, Topic.CONTROL);
 
     private static final String OFFSETS = "offsets.";
 
@@ -73,22 +71,22 @@ class GoldenSavepointIT {
         LearningJob.attachToKafka(env, config);
         JobClient job = env.executeAsync("golden-savepoint");
         JobMetrics metrics = stack.metrics(job);
-        stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(0, EVENTS)));
+        stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, EVENTS)));
         Await.until("trained", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS);
-        stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
+        stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
         Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
-        stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probeRequest()));
+        stack.kafka.send(config.topic(Topic.REQUESTS), List.of(probeRequest()));
         JsonNode probe = stack.readPredictions(config, 1).get(0);
         String written = stack.stopWithSavepoint(job, "golden-out");
         Path savepoint = Path.of(written.replaceFirst("^file:", ""));
         deleteRecursively(DIR);
         copyRecursively(savepoint, DIR.resolve("savepoint"));
         Properties expected = new Properties();
-        for (ConfigOption<String> input : INPUTS) {
+        for (Topic input : INPUTS) {
             // all read by now: where each partition ends is where the savepoint's Kafka sources stand
-            long[] ends = stack.kafka.endOffsets(config.get(input));
+            long[] ends = stack.kafka.endOffsets(config.topic(input));
             expected.setProperty(
-                    OFFSETS + input.key(),
+                    OFFSETS + input.key,
                     Arrays.stream(ends).mapToObj(Long::toString).collect(Collectors.joining(",")));
         }
         expected.setProperty("version", probe.get("modelVersion").asText());
@@ -113,15 +111,15 @@ class GoldenSavepointIT {
         Path savepoint = DIR.resolve("savepoint").toAbsolutePath();
 
         JobConfig config = config();
-        for (ConfigOption<String> input : INPUTS) {
+        for (Topic input : INPUTS) {
             // this broker's topics are new: fill each partition up to where the restored source stands, so
             // that what the test sends next lies after it, whichever partition it lands in
-            String[] saved = expected.getProperty(OFFSETS + input.key()).split(",");
+            String[] saved = expected.getProperty(OFFSETS + input.key).split(",");
             for (int partition = 0; partition < saved.length; partition++) {
-                int missing =
-                        (int) (Long.parseLong(saved[partition]) - stack.kafka.endOffsets(config.get(input))[partition]);
+                int missing = (int)
+                        (Long.parseLong(saved[partition]) - stack.kafka.endOffsets(config.topic(input))[partition]);
                 stack.kafka.sendToPartition(
-                        config.get(input), partition, missing, "{\"filler\":\"read before the savepoint\"}");
+                        config.topic(input), partition, missing, "{\"filler\":\"read before the savepoint\"}");
             }
         }
         Configuration conf = FlinkConf.load(stack.dir("golden"), Duration.ofMillis(300));
@@ -143,17 +141,16 @@ class GoldenSavepointIT {
             assertEquals(1, metrics.longValue("model." + MODEL + ".frozen"), "frozen, as it was saved");
 
             // inference serves the restored model before any update: the same score, the same version
-            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probeRequest()));
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(probeRequest()));
             JsonNode probe = stack.readPredictions(config, 1).get(0);
             assertEquals(version, probe.get("modelVersion").asLong());
             assertEquals(probeScore, probe.get("score").asDouble(), 0.0, "bit for bit the saved model's score");
 
-            stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
+            stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
             // control and labeled events are separate topics: events that reach the trainer before the
             // resume are scored by the frozen model and never trained
             Await.until("resumed", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 0);
-            stack.kafka.send(
-                    config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(EVENTS, EVENTS + 1000)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(EVENTS, EVENTS + 1000)));
             Await.until(
                     "learning goes on",
                     TIMEOUT,

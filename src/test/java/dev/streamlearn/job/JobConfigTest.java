@@ -2,15 +2,21 @@ package dev.streamlearn.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.options.InvalidConfigException;
+import dev.streamlearn.options.Option;
 import dev.streamlearn.series.SeriesSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +28,13 @@ class JobConfigTest {
     @Test
     void defaultsNeedOnlyTheBrokers() {
         JobConfig c = JobConfig.fromArgs("--kafka.bootstrap-servers", "127.0.0.1:9092");
-        assertEquals("labeled-events", c.get(JobConfig.TOPIC_LABELED));
+        assertEquals("labeled-events", c.topic(Topic.LABELED));
         assertEquals(DeliveryGuarantee.AT_LEAST_ONCE, c.deliveryGuarantee());
         ModelSpec ctr = c.models().get("ctr");
-        assertEquals(Loss.LOGISTIC, ctr.loss);
-        assertEquals(ModelSpec.OptimizerKind.FTRL, ctr.optimizer);
-        assertEquals(20, ctr.hashBits);
-        assertEquals(100, ctr.batchSize);
+        assertEquals(Loss.LOGISTIC, ctr.loss());
+        assertEquals(ModelSpec.OptimizerKind.FTRL, ctr.optimizer());
+        assertEquals(20, ctr.hashBits());
+        assertEquals(100, ctr.get(ModelOptions.BATCH_SIZE));
     }
 
     @Test
@@ -46,11 +52,11 @@ class JobConfigTest {
                 "adagrad",
                 "--model.load.batch.size",
                 "7");
-        assertEquals(50, c.models().get("ctr").batchSize);
-        assertEquals(Loss.LOGISTIC, c.models().get("ctr").loss);
-        assertEquals(Loss.SQUARED, c.models().get("load").loss);
-        assertEquals(ModelSpec.OptimizerKind.ADAGRAD, c.models().get("load").optimizer);
-        assertEquals(7, c.models().get("load").batchSize);
+        assertEquals(50, c.models().get("ctr").get(ModelOptions.BATCH_SIZE));
+        assertEquals(Loss.LOGISTIC, c.models().get("ctr").loss());
+        assertEquals(Loss.SQUARED, c.models().get("load").loss());
+        assertEquals(ModelSpec.OptimizerKind.ADAGRAD, c.models().get("load").optimizer());
+        assertEquals(7, c.models().get("load").get(ModelOptions.BATCH_SIZE));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -67,7 +73,7 @@ class JobConfigTest {
                 "series.calendar         | yes   | invalid configuration: series.calendar: 'yes' is neither true nor false",
                 "sink.delivery-guarantee | maybe | invalid configuration: sink.delivery-guarantee: 'maybe' is none of at-least-once, exactly-once, none",
                 "kafka.starting-offsets  | now   | invalid configuration: kafka.starting-offsets: 'now' is none of committed, earliest, latest",
-                "batch.sise              | 5     | invalid configuration: batch.sise: unknown option (see the configuration table in README.md)",
+                "batch.sise              | 5     | invalid configuration: batch.sise: unknown option (see the configuration table in README.md; did you mean batch.size?)",
                 "model.other.batch.size  | 5     | invalid configuration: model.other.batch.size: names no model listed in 'models' [ctr]",
                 "model.ctr.batch.millis  | 0     | invalid configuration: model.ctr.batch.millis: '0' must be >= 1",
                 "models                  | a b   | invalid configuration: models: 'a b' is not a model id (1-64 of letters, digits, '_', '.', '-')",
@@ -90,7 +96,7 @@ class JobConfigTest {
                 "invalid configuration: series.model: model 'ctr' must use squared loss (set --model.ctr.loss squared)",
                 rejection("--kafka.bootstrap-servers", "k:1", "--series.model", "ctr"));
         assertEquals(
-                "invalid configuration: series.seasonal-lags: 'x' is not a lag in steps (1..100000)",
+                "invalid configuration: series.seasonal-lags: '24,x' has 'x', which is not a lag in steps (1..100000)",
                 rejection(
                         "--kafka.bootstrap-servers",
                         "k:1",
@@ -133,12 +139,12 @@ class JobConfigTest {
                 "squared",
                 "--model.b.l2",
                 "0.01");
-        assertEquals(1.0, c.models().get("a").l1);
-        assertEquals(1.0, c.models().get("a").l2);
-        assertEquals(0.0, c.models().get("b").l1);
-        assertEquals(0.01, c.models().get("b").l2);
-        assertEquals(0.1, c.models().get("b").learningRate);
-        assertEquals(1.0, c.models().get("c").l2, "the ridge of least squares");
+        assertEquals(1.0, c.models().get("a").get(ModelOptions.L1));
+        assertEquals(1.0, c.models().get("a").get(ModelOptions.L2));
+        assertEquals(0.0, c.models().get("b").get(ModelOptions.L1));
+        assertEquals(0.01, c.models().get("b").get(ModelOptions.L2));
+        assertEquals(0.1, c.models().get("b").get(ModelOptions.LEARNING_RATE));
+        assertEquals(1.0, c.models().get("c").get(ModelOptions.L2), "the ridge of least squares");
         assertEquals(
                 "invalid configuration: model.c.optimizer: rls takes l1 0 and an l2 above 0 (its ridge), got l1 0.0,"
                         + " l2 0.0",
@@ -214,5 +220,129 @@ class JobConfigTest {
     private static String rejection(String... args) {
         return assertThrows(InvalidConfigException.class, () -> JobConfig.fromArgs(args))
                 .getMessage();
+    }
+
+    /** A value each option refuses; every option but those whose every value is valid has one here. */
+    private static final Map<String, String> BAD_VALUES = Map.ofEntries(
+            Map.entry("kafka.bootstrap-servers", " "),
+            Map.entry("kafka.group-id", " "),
+            Map.entry("kafka.properties-file", "/no/such/client.properties"),
+            Map.entry("kafka.starting-offsets", "now"),
+            Map.entry("sink.delivery-guarantee", "maybe"),
+            Map.entry("labeled.skip-before", "yesterday"),
+            Map.entry("topic.labeled", " "),
+            Map.entry("topic.requests", " "),
+            Map.entry("topic.control", " "),
+            Map.entry("topic.series", " "),
+            Map.entry("topic.outcomes", " "),
+            Map.entry("topic.predictions", " "),
+            Map.entry("topic.forecasts", " "),
+            Map.entry("topic.dead-letter", " "),
+            Map.entry("topic.model-log", " "),
+            Map.entry("label.window", "0"),
+            Map.entry("label.out-of-orderness", "-1"),
+            Map.entry("label.idle-timeout", "soon"),
+            Map.entry("label.release", "never"),
+            Map.entry("store.path", "relative/models"),
+            Map.entry("store.keep-last", "0"),
+            Map.entry("store.keep-every", "x"),
+            Map.entry("max.record.bytes", "10"),
+            Map.entry("input.max-abs-value", "1e200"),
+            Map.entry("input.max-weight", "0"),
+            Map.entry("input.max-ts-ahead", "-5"),
+            Map.entry("dead-letter.max-payload-chars", "1"),
+            Map.entry("series.model", "nope"),
+            Map.entry("series.lags", "0"),
+            Map.entry("series.seasonal-lags", "24,0"),
+            Map.entry("series.step", "0"),
+            Map.entry("series.lateness", "-1"),
+            Map.entry("series.gap-policy", "guess"),
+            Map.entry("series.ttl", "0"),
+            Map.entry("series.calendar", "yes"),
+            Map.entry("models", "a b"),
+            Map.entry("loss", "hinge"),
+            Map.entry("optimizer", "adam"),
+            Map.entry("hash.bits", "29"),
+            Map.entry("batch.size", "0"),
+            Map.entry("batch.millis", "0"),
+            Map.entry("update.full-every", "0"),
+            Map.entry("metrics.window", "0"),
+            Map.entry("ftrl.alpha", "0"),
+            Map.entry("ftrl.beta", "-1"),
+            Map.entry("learning-rate", "0"),
+            Map.entry("l1", "-1"),
+            Map.entry("l2", "x"),
+            Map.entry("scale.clip", "0.5"),
+            Map.entry("gradient.clip", "0"),
+            Map.entry("guard.action", "panic"),
+            Map.entry("guard.window", "10"),
+            Map.entry("guard.ratio", "0"),
+            Map.entry("guard.quiet", "0"),
+            Map.entry("guard.max-episode", "0"),
+            Map.entry("scale.horizon", "5"),
+            Map.entry("forget.half-life", "-1"),
+            Map.entry("store.interval", "-1"),
+            Map.entry("store.recent", "0"),
+            Map.entry("log.requests", "often"),
+            Map.entry("entities", "user,user"),
+            Map.entry("entities.half-lives", "soon"),
+            Map.entry("entities.prior-strength", "0"),
+            Map.entry("initial-model", "relative.model"));
+
+    /** Any list of names is a valid list of numeric features to log-transform. */
+    private static final Set<String> EVERY_VALUE_VALID = Set.of("scale.log");
+
+    @Test
+    void everyOptionGivenWithoutAValueFailsInOneLineNamingIt() {
+        for (Option<?> o : JobConfig.OPTIONS) {
+            String expected = "invalid configuration: " + o.key + ": needs a value (--" + o.key + " VALUE)";
+            assertEquals(expected, rejection("--kafka.bootstrap-servers", "k:1", "--" + o.key), "last");
+            assertEquals(expected, rejection("--" + o.key, "--kafka.bootstrap-servers", "k:1"), "before another");
+            if (o.isModelOption()) {
+                String key = "model.ctr." + o.key;
+                assertEquals(
+                        "invalid configuration: " + key + ": needs a value (--" + key + " VALUE)",
+                        rejection("--kafka.bootstrap-servers", "k:1", "--" + key));
+            }
+        }
+        assertEquals(
+                "invalid configuration: models: needs a value (--models VALUE)",
+                assertThrows(InvalidConfigException.class, () -> JobConfig.fromMap(Map.of("models", "__NO_VALUE_KEY")))
+                        .getMessage(),
+                "Flink's placeholder for a flag without a value");
+    }
+
+    @Test
+    void everyOptionWithABadValueFailsInOneLineNamingIt() {
+        for (Option<?> o : JobConfig.OPTIONS) {
+            if (EVERY_VALUE_VALID.contains(o.key)) {
+                continue;
+            }
+            String bad = BAD_VALUES.get(o.key);
+            assertNotNull(bad, "a value that option " + o.key + " refuses, for this table");
+            String message = o.key.equals("kafka.bootstrap-servers")
+                    ? rejection("--" + o.key, bad)
+                    : rejection("--kafka.bootstrap-servers", "k:1", "--" + o.key, bad);
+            assertTrue(message.startsWith("invalid configuration: " + o.key + ": "), message);
+            assertFalse(message.contains("\n"), message);
+            if (o.isModelOption()) {
+                String key = "model.ctr." + o.key;
+                String perModel = rejection("--kafka.bootstrap-servers", "k:1", "--" + key, bad);
+                assertTrue(perModel.startsWith("invalid configuration: " + key + ": "), perModel);
+            }
+        }
+    }
+
+    @Test
+    void aJobOptionCannotBeSetForOneModel() {
+        assertEquals(
+                "invalid configuration: model.ctr.series.lags: 'series.lags' is an option of the job, not of a model",
+                rejection("--kafka.bootstrap-servers", "k:1", "--model.ctr.series.lags", "3"));
+        assertEquals(
+                "invalid configuration: batch.size: is given twice",
+                rejection("--kafka.bootstrap-servers", "k:1", "--batch.size", "3", "--batch.size", "4"));
+        assertEquals(
+                "invalid configuration: arguments: 'batch.size' is not an option (options are --key value pairs)",
+                rejection("--kafka.bootstrap-servers", "k:1", "batch.size", "3"));
     }
 }

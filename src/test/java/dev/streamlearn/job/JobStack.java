@@ -226,11 +226,11 @@ final class JobStack implements AutoCloseable {
 
     /** Sends one request and returns the job's prediction for it, found by its id. */
     JsonNode predict(JobConfig config, DatasetEvent event, String id) {
-        kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(event.asRequest(id)));
+        kafka.send(config.topic(Topic.REQUESTS), List.of(event.asRequest(id)));
         List<JsonNode> found = new ArrayList<>();
         Await.until("the prediction for " + id, TIMEOUT, () -> {
             found.clear();
-            kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofMillis(300)).stream()
+            kafka.readAll(config.topic(Topic.PREDICTIONS), Integer.MAX_VALUE, Duration.ofMillis(300)).stream()
                     .map(Events::parse)
                     .filter(p -> p.get("id").asText().equals(id))
                     .forEach(found::add);
@@ -244,7 +244,7 @@ final class JobStack implements AutoCloseable {
     }
 
     List<JsonNode> readPredictions(JobConfig config, int expected) {
-        List<String> raw = kafka.readAll(config.get(JobConfig.TOPIC_PREDICTIONS), expected, TIMEOUT);
+        List<String> raw = kafka.readAll(config.topic(Topic.PREDICTIONS), expected, TIMEOUT);
         assertEquals(expected, raw.size(), "predictions in the topic");
         return raw.stream().map(Events::parse).collect(Collectors.toList());
     }

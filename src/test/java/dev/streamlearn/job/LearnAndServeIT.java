@@ -55,8 +55,8 @@ class LearnAndServeIT {
             malformed.put("{\"model\":\"bike\",\"label\":\"yes\",\"features\":{}}", "not-numeric");
             // bad records in the middle of good ones: the job must keep going past them
             firstHalf.addAll(half / 2, malformed.keySet());
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), firstHalf);
-            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of("{\"id\":\"r-bad\",\"features\":{}}"));
+            stack.kafka.send(config.topic(Topic.LABELED), firstHalf);
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of("{\"id\":\"r-bad\",\"features\":{}}"));
             malformed.put("{\"id\":\"r-bad\",\"features\":{}}", "missing-field");
 
             Await.until(
@@ -65,14 +65,14 @@ class LearnAndServeIT {
                     () -> metrics.longValue(trained) == half,
                     () -> "examplesTrained=" + metrics.longValue(trained));
             List<String> wave1 = stack.requests(0, 100);
-            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), wave1);
+            stack.kafka.send(config.topic(Topic.REQUESTS), wave1);
             List<JsonNode> predictions1 = stack.readPredictions(config, wave1.size());
             long versionAfterFirstHalf = metrics.longValue("model." + MODEL + ".modelVersion");
 
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(half, bike.size())));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(half, bike.size())));
             Await.until("all trained", TIMEOUT, () -> metrics.longValue(trained) == bike.size());
             List<String> wave2 = stack.requests(1, 100);
-            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), wave2);
+            stack.kafka.send(config.topic(Topic.REQUESTS), wave2);
             List<JsonNode> all = stack.readPredictions(config, wave1.size() + wave2.size());
             List<JsonNode> predictions2 = all.stream()
                     .filter(p -> p.get("id").asText().startsWith("q1-"))
@@ -104,7 +104,7 @@ class LearnAndServeIT {
                     "one version per applied batch");
 
             // every bad record is in the dead-letter topic with its reason, and counted
-            List<String> dead = stack.kafka.readAll(config.get(JobConfig.TOPIC_DEAD_LETTER), malformed.size(), TIMEOUT);
+            List<String> dead = stack.kafka.readAll(config.topic(Topic.DEAD_LETTER), malformed.size(), TIMEOUT);
             Map<String, String> reasonByPayload = new HashMap<>();
             for (String d : dead) {
                 JsonNode n = Events.parse(d);

@@ -59,7 +59,7 @@ class ModelStoreIT {
         JobMetrics metrics = stack.metrics(job);
         ModelStore store = config.store();
         try {
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike));
             Await.until(
                     "all trained",
                     TIMEOUT,
@@ -76,7 +76,7 @@ class ModelStoreIT {
             List<Long> inStore = JobStack.storedVersions(store, MODEL);
             List<Long> logged = stack
                     .kafka
-                    .readAll(config.get(JobConfig.TOPIC_MODEL_LOG), Integer.MAX_VALUE, Duration.ofSeconds(5), true)
+                    .readAll(config.topic(Topic.MODEL_LOG), Integer.MAX_VALUE, Duration.ofSeconds(5), true)
                     .stream()
                     .map(Events::parse)
                     .filter(e -> e.has("path"))

@@ -62,17 +62,16 @@ class PoisoningIT {
         String trained = "model." + MODEL + ".examplesTrained";
         try {
             List<DatasetEvent> bike = stack.bike;
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(0, BEFORE)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, BEFORE)));
             Await.until("the clean part trained", TIMEOUT, () -> metrics.longValue(trained) == BEFORE);
             long versionBefore = metrics.longValue("model." + MODEL + ".modelVersion");
 
             List<String> burst = bike.subList(BEFORE, BEFORE + BURST).stream()
                     .map(PoisoningIT::flipped)
                     .collect(Collectors.toList());
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), burst);
+            stack.kafka.send(config.topic(Topic.LABELED), burst);
             stack.kafka.send(
-                    config.get(JobConfig.TOPIC_LABELED),
-                    Events.json(bike.subList(BEFORE + BURST, BEFORE + BURST + AFTER)));
+                    config.topic(Topic.LABELED), Events.json(bike.subList(BEFORE + BURST, BEFORE + BURST + AFTER)));
             Await.until(
                     "the guard resumed learning after the burst",
                     TIMEOUT,
@@ -84,7 +83,7 @@ class PoisoningIT {
 
             List<JsonNode> log = stack
                     .kafka
-                    .readAll(config.get(JobConfig.TOPIC_MODEL_LOG), Integer.MAX_VALUE, Duration.ofSeconds(5), true)
+                    .readAll(config.topic(Topic.MODEL_LOG), Integer.MAX_VALUE, Duration.ofSeconds(5), true)
                     .stream()
                     .map(Events::parse)
                     .filter(e -> e.has("reason") && e.get("reason").asText().startsWith("guard:"))

@@ -71,14 +71,14 @@ class PrometheusMetricsIT {
         JobClient job = env.executeAsync("prometheus-it");
         JobMetrics metrics = stack.metrics(job);
         try {
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(0, EVENTS)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, EVENTS)));
             stack.kafka.send(
-                    config.get(JobConfig.TOPIC_LABELED),
+                    config.topic(Topic.LABELED),
                     Events.json(BikeSharingEvents.read(
                                     RIDES, Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.COUNT)
                             .subList(0, EVENTS)));
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), List.of("{\"model\":\"bike\",\"label\":7}"));
-            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), stack.requests(0, 20));
+            stack.kafka.send(config.topic(Topic.LABELED), List.of("{\"model\":\"bike\",\"label\":7}"));
+            stack.kafka.send(config.topic(Topic.REQUESTS), stack.requests(0, 20));
             Await.until(
                     "every event learnt",
                     TIMEOUT,

@@ -1,41 +1,35 @@
 package dev.streamlearn.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.options.OptionTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table lists every option with its real default. */
+/**
+ * The README's configuration table is the options' declarations, row for row. After changing an
+ * option, write it anew: {@code mvn test -Dtest=ReadmeConfigTableTest -Dreadme.write=true}.
+ */
 class ReadmeConfigTableTest {
 
-    @Test
-    void everyOptionHasARowWithItsDefault() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        List<ConfigOption<?>> options = new ArrayList<>(JobConfig.jobOptions());
-        options.addAll(JobConfig.modelOptions());
-        for (ConfigOption<?> o : options) {
-            String defaultCell = o.hasDefaultValue() ? "`" + o.defaultValue() + "`" : "(required)";
-            if (JobConfig.PER_OPTIMIZER_DEFAULTS.contains(o)) {
-                defaultCell = "per optimizer: `" + perOptimizer(o) + "`";
-            }
-            String row = "| `" + o.key() + "` | " + defaultCell + " |";
-            assertTrue(readme.contains(row), "README.md lacks the row " + row);
-        }
-    }
+    private static final Path README = Path.of("README.md");
 
-    private static String perOptimizer(ConfigOption<?> o) {
-        List<String> parts = new ArrayList<>();
-        for (ModelSpec.OptimizerKind k : ModelSpec.OptimizerKind.values()) {
-            double v = o == JobConfig.L1 ? k.defaultL1 : o == JobConfig.L2 ? k.defaultL2 : k.defaultLearningRate;
-            if (!Double.isNaN(v)) {
-                parts.add(k + " " + v);
-            }
+    @Test
+    void theTableIsTheDeclarations() throws Exception {
+        String readme = Files.readString(README);
+        int start = readme.indexOf(OptionTable.HEADER);
+        assertTrue(start >= 0, "README.md has no table that starts with\n" + OptionTable.HEADER);
+        int end = readme.indexOf("\n\n", start) + 1;
+        String expected = OptionTable.of(JobConfig.OPTIONS);
+        if (Boolean.getBoolean("readme.write")) {
+            Files.writeString(README, readme.substring(0, start) + expected + readme.substring(end));
+            return;
         }
-        return String.join(", ", parts);
+        assertEquals(
+                expected,
+                readme.substring(start, end),
+                "README.md's configuration table; write it anew with -Dreadme.write=true");
     }
 }

@@ -58,7 +58,7 @@ class RecoveryIT {
         String trained = "model." + MODEL + ".examplesTrained";
         try {
             int half = bike.size() / 2;
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(0, half)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, half)));
             Await.until("first half trained", TIMEOUT, () -> metrics.longValue(trained) == half);
             // a checkpoint triggered after the first half was trained: checkpoint m+1 may have started before,
             // m+2 starts after m+1 completes, so after now (one checkpoint at a time)
@@ -71,7 +71,7 @@ class RecoveryIT {
                     updates.collected().get(updates.collected().size() - 1).version;
             FailOnceAfterCheckpoint.ARMED.set(true);
 
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(half, bike.size())));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(half, bike.size())));
             Await.until(
                     "all trained after recovery",
                     TIMEOUT,

@@ -65,7 +65,7 @@ class RollbackIT {
         ModelStore store = config.store();
         try {
             int half = bike.size() / 2;
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(0, half)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, half)));
             Await.until("first half trained", TIMEOUT, () -> metrics.longValue(trained) == half);
             // the last examples may still be in an open batch, which the batch timer makes a version
             Await.until(
@@ -85,7 +85,7 @@ class RollbackIT {
             // bounds the time from command to serving it, to 20 ms
             long sentAt = System.nanoTime();
             stack.kafka.send(
-                    config.get(JobConfig.TOPIC_CONTROL),
+                    config.topic(Topic.CONTROL),
                     List.of("{\"op\":\"rollback\",\"model\":\"bike\",\"version\":" + target + "}"));
             Map<String, Long> probeSentAt = new HashMap<>();
             for (int i = 0; i < PROBES; i++) {
@@ -94,17 +94,18 @@ class RollbackIT {
                     Thread.onSpinWait(); // pacing the probes, not waiting for the job
                 }
                 probeSentAt.put("probe-" + i, System.nanoTime() - sentAt);
-                stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(probe.asRequest("probe-" + i)));
+                stack.kafka.send(config.topic(Topic.REQUESTS), List.of(probe.asRequest("probe-" + i)));
             }
-            List<JsonNode> probes = stack
-                    .kafka
-                    .readAll(config.get(JobConfig.TOPIC_PREDICTIONS), Integer.MAX_VALUE, Duration.ofSeconds(3))
-                    .stream()
-                    .map(Events::parse)
-                    .filter(p -> p.get("id").asText().startsWith("probe-"))
-                    .sorted(Comparator.comparingLong(
-                            p -> probeSentAt.get(p.get("id").asText())))
-                    .collect(Collectors.toList());
+            List<JsonNode> probes =
+                    stack
+                            .kafka
+                            .readAll(config.topic(Topic.PREDICTIONS), Integer.MAX_VALUE, Duration.ofSeconds(3))
+                            .stream()
+                            .map(Events::parse)
+                            .filter(p -> p.get("id").asText().startsWith("probe-"))
+                            .sorted(Comparator.comparingLong(
+                                    p -> probeSentAt.get(p.get("id").asText())))
+                            .collect(Collectors.toList());
             assertEquals(PROBES, probes.size());
             JsonNode served = probes.stream()
                     .filter(p -> p.get("modelVersion").asLong() == current + 1)
@@ -121,11 +122,11 @@ class RollbackIT {
             assertEquals(expectedScore, served.get("score").asDouble(), 0.0, "exactly the restored version's score");
 
             stack.kafka.send(
-                    config.get(JobConfig.TOPIC_CONTROL),
+                    config.topic(Topic.CONTROL),
                     List.of(
                             "{\"op\":\"rollback\",\"model\":\"bike\",\"version\":" + (target + 1) + "}",
                             "{\"op\":\"rollback\",\"model\":\"nope\",\"version\":1}"));
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(half, bike.size())));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(half, bike.size())));
             Await.until("all trained", TIMEOUT, () -> metrics.longValue(trained) == bike.size());
             long finalVersion = metrics.longValue("model." + MODEL + ".modelVersion");
             assertTrue(finalVersion > current + 1, "training continues after the rollback: v" + finalVersion);
@@ -133,7 +134,7 @@ class RollbackIT {
             // the model log: the rollback with its parent, and both bad commands answered with a reason
             List<JsonNode> log = stack
                     .kafka
-                    .readAll(config.get(JobConfig.TOPIC_MODEL_LOG), Integer.MAX_VALUE, Duration.ofSeconds(5), true)
+                    .readAll(config.topic(Topic.MODEL_LOG), Integer.MAX_VALUE, Duration.ofSeconds(5), true)
                     .stream()
                     .map(Events::parse)
                     .collect(Collectors.toList());
@@ -164,7 +165,7 @@ class RollbackIT {
         ModelSpec spec = config.models().get(MODEL);
         ServedModel asServed = ServedModel.of(stored);
         return LinearScorer.predict(
-                spec.loss,
+                spec.loss(),
                 asServed.weights(),
                 spec.biasIndex(),
                 asServed.scaler(Scaling.newScaler(spec)),

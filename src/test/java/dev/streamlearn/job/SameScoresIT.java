@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
@@ -56,7 +57,7 @@ class SameScoresIT {
         ObjectNode request =
                 (ObjectNode) Events.parse(stack.bike.get(stack.bike.size() - 1).asRequest("explain-me"));
         request.put("explain", true);
-        stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), List.of(request.toString()));
+        stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request.toString()));
         JsonNode prediction = stack.readPredictions(config, 1).get(0);
         JsonNode explanation = prediction.get("explanation");
         double margin = explanation.get("margin").asDouble();
@@ -84,7 +85,7 @@ class SameScoresIT {
                     "--bootstrap",
                     stack.kafka.bootstrapServers(),
                     "--topic",
-                    config.get(JobConfig.TOPIC_PREDICTIONS)
+                    config.topic(Topic.PREDICTIONS)
                 },
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err);
@@ -108,7 +109,7 @@ class SameScoresIT {
         JobClient job = env.executeAsync(prefix + "scores-it");
         JobMetrics metrics = stack.metrics(job);
         try {
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike));
             Await.until(
                     "all trained",
                     TIMEOUT,
@@ -120,12 +121,15 @@ class SameScoresIT {
             double toolTotal = Summary.of(tool).get("logLoss");
             int n = tool.size();
             double jobWindow = metrics.sum("model." + MODEL + ".logLoss");
-            double toolWindow = Summary.of(tool, n - spec.metricsWindow, n).get("logLoss");
+            double toolWindow = Summary.of(tool, n - spec.get(ModelOptions.METRICS_WINDOW), n)
+                    .get("logLoss");
             assertEquals(toolTotal, jobTotal, 1e-12, "prequential log loss of the whole stream");
             assertEquals(toolWindow, jobWindow, 1e-9, "over the job's metrics window");
-            if (!spec.entities.isEmpty()) {
+            if (!spec.get(ModelOptions.ENTITIES).isEmpty()) {
                 ModelSpec without = spec.toBuilder()
-                        .entities(List.of(), spec.entityHalfLives, 1)
+                        .set(ModelOptions.ENTITIES, List.of())
+                        .set(ModelOptions.ENTITY_HALF_LIVES, spec.get(ModelOptions.ENTITY_HALF_LIVES))
+                        .set(ModelOptions.ENTITY_PRIOR_STRENGTH, 1.0)
                         .build();
                 double plain = Summary.of(PrequentialRun.learn(
                                 without,
@@ -133,7 +137,7 @@ class SameScoresIT {
                         .get("logLoss");
                 assertNotEquals(plain, jobTotal, 1e-6, "the entity features were added");
             }
-            if (!spec.entities.isEmpty()) {
+            if (!spec.get(ModelOptions.ENTITIES).isEmpty()) {
                 explainsARequestWithItsEntityFeatures(config);
             }
             System.out.printf(

@@ -47,10 +47,10 @@ class SavepointIT {
         String version = "model." + MODEL + ".modelVersion";
         String trained = "model." + MODEL + ".examplesTrained";
         int part = 5000;
-        stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(0, part)));
+        stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, part)));
         Await.until("first part trained", TIMEOUT, () -> metrics.longValue(trained) == part);
         // freeze writes the current version (weights and optimizer state) to the store
-        stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
+        stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
         Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
         long atSavepoint = metrics.longValue(version);
         Path file = storeDir.resolve(MODEL).resolve(ModelFile.fileName(atSavepoint));
@@ -68,7 +68,7 @@ class SavepointIT {
             Await.until("the restored trainer reports", TIMEOUT, () -> after.longValue(version) >= 0);
             assertEquals(atSavepoint, after.longValue(version), "the version is the savepoint's");
             // resume writes the restored version again: it must be the same weights and optimizer state
-            stack.kafka.send(config.get(JobConfig.TOPIC_CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
+            stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
             Await.until("resumed version stored", TIMEOUT, () -> {
                 try {
                     return !read(file).frozen;
@@ -86,10 +86,10 @@ class SavepointIT {
             assertEquals(beforeStop.state.optimizerSteps, afterRestore.state.optimizerSteps);
             assertArrayEquals(beforeStop.state.scale.means, afterRestore.state.scale.means, "scaling differs");
 
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(stack.bike.subList(part, 2 * part)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(part, 2 * part)));
             Await.until("second part trained", TIMEOUT, () -> after.longValue(trained) == 2L * part);
             assertTrue(after.longValue(version) > atSavepoint, "versions continue after the restore");
-            List<String> events = stack.kafka.readAll(config.get(JobConfig.TOPIC_MODEL_LOG), 3, TIMEOUT, true).stream()
+            List<String> events = stack.kafka.readAll(config.topic(Topic.MODEL_LOG), 3, TIMEOUT, true).stream()
                     .map(Events::parse)
                     .map(e -> e.get("event").asText() + "@" + e.get("version").asLong())
                     .collect(Collectors.toList());

@@ -83,7 +83,7 @@ class SeriesIT {
         try {
             // keyed by series, as a producer must: Kafka keeps order per partition, and the job needs each series in
             // order
-            stack.kafka.sendKeyed(config.get(JobConfig.TOPIC_SERIES), points, r -> Events.parse(r)
+            stack.kafka.sendKeyed(config.topic(Topic.SERIES), points, r -> Events.parse(r)
                     .get("series")
                     .asText());
             int examples = 3 * (PER_SERIES - 2); // the first two points of a series have no lags before them
@@ -106,7 +106,7 @@ class SeriesIT {
 
             int forecastsExpected = 3 * (PER_SERIES - 1);
             List<JsonNode> forecasts =
-                    stack.kafka.readAll(config.get(JobConfig.TOPIC_FORECASTS), forecastsExpected, TIMEOUT).stream()
+                    stack.kafka.readAll(config.topic(Topic.FORECASTS), forecastsExpected, TIMEOUT).stream()
                             .map(Events::parse)
                             .collect(Collectors.toList());
             assertEquals(forecastsExpected, forecasts.size());

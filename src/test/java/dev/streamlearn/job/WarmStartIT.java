@@ -79,7 +79,7 @@ class WarmStartIT {
                 requests.add(unseen.get(i).asRequest(id));
                 expected.put(id, smile.predict.applyAsDouble(dataset.row(unseenExamples.get(i).features)));
             }
-            stack.kafka.send(config.get(JobConfig.TOPIC_REQUESTS), requests);
+            stack.kafka.send(config.topic(Topic.REQUESTS), requests);
             double worst = 0;
             for (JsonNode p : stack.readPredictions(config, requests.size())) {
                 assertEquals(0L, p.get("modelVersion").asLong(), "served as the initial version: " + p);
@@ -90,7 +90,7 @@ class WarmStartIT {
             }
             assertTrue(worst <= 1e-6, "largest difference to Smile's own predictions: " + worst);
 
-            stack.kafka.send(config.get(JobConfig.TOPIC_LABELED), Events.json(bike.subList(FIT_ON, FIT_ON + 2000)));
+            stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(FIT_ON, FIT_ON + 2000)));
             Await.until(
                     "online updates on top of the batch model",
                     TIMEOUT,

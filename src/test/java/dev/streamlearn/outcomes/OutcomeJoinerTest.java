@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Impression;
@@ -30,7 +31,10 @@ class OutcomeJoinerTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final Map<String, ModelSpec> MODELS = Map.of(
             "ctr", ModelSpec.builder("ctr").build(),
-            "revenue", ModelSpec.builder("revenue").loss(Loss.SQUARED).build());
+            "revenue",
+                    ModelSpec.builder("revenue")
+                            .set(ModelOptions.LOSS, Loss.SQUARED)
+                            .build());
 
     /** Positives released at once: each step of the join is visible as it happens. */
     private static KeyedTwoInputStreamOperatorTestHarness<String, Impression, Outcome, String> harness()

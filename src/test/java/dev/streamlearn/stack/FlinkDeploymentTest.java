@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamlearn.job.JobConfig;
+import dev.streamlearn.job.KafkaOptions;
 import dev.streamlearn.job.LearningJob;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ class FlinkDeploymentTest {
         List<String> args = new ArrayList<>();
         job.get("args").forEach(a -> args.add(a.asText()));
         // the Secret's file is not here: a valid stand-in where the manifest mounts it
-        int file = args.indexOf("--" + JobConfig.KAFKA_PROPERTIES_FILE.key()) + 1;
+        int file = args.indexOf("--" + KafkaOptions.PROPERTIES_FILE.key) + 1;
         assertTrue(file > 0, "the manifest hands the job a Kafka client properties file: " + args);
         Path standIn = Files.writeString(dir.resolve("client.properties"), "security.protocol=SASL_SSL\n");
         args.set(file, standIn.toString());

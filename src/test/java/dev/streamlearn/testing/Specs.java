@@ -1,6 +1,7 @@
 package dev.streamlearn.testing;
 
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 
 /** Model specs for tests: 2^8 hashed coordinates, no regularization, every version stored. */
@@ -10,37 +11,39 @@ public final class Specs {
 
     public static ModelSpec logistic(String id, int batchSize, long batchMillis) {
         return ModelSpec.builder(id)
-                .loss(Loss.LOGISTIC)
-                .optimizer(ModelSpec.OptimizerKind.FTRL)
-                .hashBits(8)
-                .batchSize(batchSize)
-                .batchMillis(batchMillis)
-                .fullUpdateEvery(5)
-                .metricsWindow(100)
-                .ftrl(0.5, 1.0)
-                .l1(0.0)
-                .l2(0.0)
-                .storeIntervalMillis(0L)
-                .recentVersions(3)
+                .set(ModelOptions.LOSS, Loss.LOGISTIC)
+                .set(ModelOptions.OPTIMIZER, ModelSpec.OptimizerKind.FTRL)
+                .set(ModelOptions.HASH_BITS, 8)
+                .set(ModelOptions.BATCH_SIZE, batchSize)
+                .set(ModelOptions.BATCH_MILLIS, batchMillis)
+                .set(ModelOptions.FULL_UPDATE_EVERY, 5)
+                .set(ModelOptions.METRICS_WINDOW, 100)
+                .set(ModelOptions.FTRL_ALPHA, 0.5)
+                .set(ModelOptions.FTRL_BETA, 1.0)
+                .set(ModelOptions.L1, 0.0)
+                .set(ModelOptions.L2, 0.0)
+                .set(ModelOptions.STORE_INTERVAL, 0L)
+                .set(ModelOptions.STORE_RECENT, 3)
                 .build();
     }
 
     /** Without regularization, but for recursive least squares, whose L2 is its ridge (1). */
     public static ModelSpec squared(String id, ModelSpec.OptimizerKind optimizer) {
         return ModelSpec.builder(id)
-                .loss(Loss.SQUARED)
-                .optimizer(optimizer)
-                .hashBits(8)
-                .batchSize(2)
-                .batchMillis(1000)
-                .fullUpdateEvery(5)
-                .metricsWindow(100)
-                .ftrl(0.5, 1.0)
-                .learningRate(0.1)
-                .l1(0.0)
-                .l2(optimizer == ModelSpec.OptimizerKind.RLS ? 1.0 : 0.0)
-                .storeIntervalMillis(0L)
-                .recentVersions(3)
+                .set(ModelOptions.LOSS, Loss.SQUARED)
+                .set(ModelOptions.OPTIMIZER, optimizer)
+                .set(ModelOptions.HASH_BITS, 8)
+                .set(ModelOptions.BATCH_SIZE, 2)
+                .set(ModelOptions.BATCH_MILLIS, 1000L)
+                .set(ModelOptions.FULL_UPDATE_EVERY, 5)
+                .set(ModelOptions.METRICS_WINDOW, 100)
+                .set(ModelOptions.FTRL_ALPHA, 0.5)
+                .set(ModelOptions.FTRL_BETA, 1.0)
+                .set(ModelOptions.LEARNING_RATE, 0.1)
+                .set(ModelOptions.L1, 0.0)
+                .set(ModelOptions.L2, optimizer == ModelSpec.OptimizerKind.RLS ? 1.0 : 0.0)
+                .set(ModelOptions.STORE_INTERVAL, 0L)
+                .set(ModelOptions.STORE_RECENT, 3)
                 .build();
     }
 }

@@ -117,8 +117,8 @@ class EvaluateTest {
         Run bad = run("--file", clicks.toString(), "--entities", "user", "--entities.half-lives", "soon");
         assertEquals(2, bad.status);
         assertEquals(
-                "evaluate: invalid configuration: entities.half-lives: 'soon' must be durations like 30m,1h,1d"
-                        + " (comma-separated, each >= 1ms)",
+                "evaluate: invalid configuration: entities.half-lives: 'soon' is not a list of durations like"
+                        + " 30m,1h,1d",
                 bad.err.trim());
     }
 
@@ -151,5 +151,65 @@ class EvaluateTest {
         JsonNode tail = r.last().get("tail");
         assertTrue(tail.get("mae").asDouble() < 30, "noise 20: " + tail);
         assertTrue(tail.get("mae").asDouble() < tail.get("naiveMae").asDouble());
+    }
+
+    @Test
+    void aSeriesWithGapsIsEvaluatedAndTheGapsAreCountedWhileAnUnreadableCellNamesItsLine() throws Exception {
+        // as a 15-minute traffic export leaves the value empty where capture failed
+        List<String> lines = new ArrayList<>(List.of("ds,y"));
+        for (int q = 0; q < 1200; q++) {
+            String time = java.time.Instant.ofEpochSecond(1_688_169_600L + q * 900L)
+                    .toString()
+                    .replace("Z", "");
+            lines.add(time + "," + (q % 97 == 5 ? "" : q % 89 == 7 ? "NaN" : String.valueOf(100 + q % 96)));
+        }
+        Path series = dir.resolve("traffic.csv");
+        Files.write(series, lines);
+        Run r = run(
+                "--file",
+                series.toString(),
+                "--format",
+                "series",
+                "--time",
+                "ds",
+                "--value",
+                "y",
+                "--series.step",
+                "900000",
+                "--curve",
+                "none");
+        assertEquals(0, r.status, r.err);
+        assertTrue(
+                r.err.contains(
+                        "evaluate: skipped 27 rows of traffic.csv: no value in column 'y' (the first at line 7)"),
+                r.err);
+        // the window of 168 steps is full after 164 points and 4 gaps, which the lag window fills
+        assertEquals(
+                1200 - 27 - (168 - 4),
+                r.last().get("examples").asInt(),
+                "each point with a value, once its window is full");
+
+        lines.set(300, lines.get(300).replaceFirst(",.*", ",12 cars"));
+        Files.write(series, lines);
+        Run bad = run("--file", series.toString(), "--format", "series", "--time", "ds", "--value", "y");
+        assertEquals(2, bad.status);
+        assertEquals(
+                "evaluate: " + series + ", line 301, column 'y': '12 cars' is not a finite number", bad.err.trim());
+    }
+
+    @Test
+    void aTableRowWithoutItsLabelIsSkippedAndCounted() throws Exception {
+        Path table = dir.resolve("table.csv");
+        List<String> lines = new ArrayList<>(List.of("clicked,site,price"));
+        for (int i = 0; i < 400; i++) {
+            lines.add((i == 10 || i == 20 ? "?" : String.valueOf(i % 3 == 0 ? 1 : 0)) + ",s" + (i % 5) + "," + i);
+        }
+        Files.write(table, lines);
+        Run r = run("--file", table.toString(), "--label", "clicked", "--curve", "none");
+        assertEquals(0, r.status, r.err);
+        assertTrue(
+                r.err.contains("skipped 2 rows of table.csv: no label in column 'clicked' (the first at line 12)"),
+                r.err);
+        assertEquals(398, r.last().get("examples").asInt());
     }
 }

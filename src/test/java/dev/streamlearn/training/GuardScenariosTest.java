@@ -11,6 +11,7 @@ import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelSpec.GuardAction;
 import dev.streamlearn.model.StoredModel;
@@ -77,7 +78,8 @@ class GuardScenariosTest {
     }
 
     static Run run(GuardAction action, UnaryOperator<DatasetEvent> poison, List<DatasetEvent> events) {
-        ModelSpec spec = ModelSpec.builder("bike").guardAction(action).build();
+        ModelSpec spec =
+                ModelSpec.builder("bike").set(ModelOptions.GUARD_ACTION, action).build();
         EventParser parser = new EventParser(Map.of("bike", spec), InputLimits.defaults(), "labeled");
         ModelTrainer trainer = new ModelTrainer(spec);
         Run run = new Run();
@@ -94,7 +96,7 @@ class GuardScenariosTest {
                 run.events.add(g);
                 run.eventAt.add(i);
             }
-            double loss = spec.loss.loss(last[0], e.label) / AFTER;
+            double loss = spec.loss().loss(last[0], e.label) / AFTER;
             if (i >= BURST_AT + BURST) {
                 run.lossAfter += loss;
             } else if (i >= BURST_AT - AFTER && i < BURST_AT) {
@@ -168,7 +170,7 @@ class GuardScenariosTest {
         long examplesOfTarget = rollback.examplesTrainedByVersion.get(Long.parseLong(target.group(1)));
         assertTrue(
                 examplesOfTarget <= BURST_AT
-                        && examplesOfTarget > BURST_AT - STORE_EVERY - ModelSpec.Defaults.GUARD_WINDOW,
+                        && examplesOfTarget > BURST_AT - STORE_EVERY - ModelOptions.GUARD_WINDOW.defaultValue,
                 "to a version from before the burst, at most a window and a store interval before it: trained on "
                         + examplesOfTarget);
         assertTrue(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.records.Features;
@@ -77,11 +78,11 @@ class LearnerTest {
             for (ModelSpec spec : new ModelSpec[] {
                 Specs.squared("m", kind),
                 Specs.logistic("m", 10, 100).toBuilder()
-                        .optimizer(kind)
-                        .learningRate(0.1)
+                        .set(ModelOptions.OPTIMIZER, kind)
+                        .set(ModelOptions.LEARNING_RATE, 0.1)
                         .build()
             }) {
-                if (kind == ModelSpec.OptimizerKind.RLS && spec.loss != Loss.SQUARED) {
+                if (kind == ModelSpec.OptimizerKind.RLS && spec.loss() != Loss.SQUARED) {
                     continue; // least squares is for squared loss only
                 }
                 Learner l = new Learner(spec);
@@ -89,12 +90,12 @@ class LearnerTest {
                 for (int i = 0; i < 2000; i++) {
                     boolean extreme = i % 97 == 0 || i < 3;
                     double x = extreme ? (i % 2 == 0 ? 1e30 : -1e30) : r.nextGaussian();
-                    double label = spec.loss == Loss.SQUARED ? (extreme ? -1e30 : x) : (x > 0 ? 1 : 0);
+                    double label = spec.loss() == Loss.SQUARED ? (extreme ? -1e30 : x) : (x > 0 ? 1 : 0);
                     double p = l.learn(
                             new Features(new int[] {i % 5}, new int[] {10, 11}, new double[] {x, 1e30}),
                             label,
                             extreme ? 1000 : 1);
-                    assertTrue(Double.isFinite(p), kind + " " + spec.loss + " example " + i + ": " + p);
+                    assertTrue(Double.isFinite(p), kind + " " + spec.loss() + " example " + i + ": " + p);
                 }
                 for (int c = 0; c < l.dimension(); c++) {
                     assertTrue(Double.isFinite(l.weight(c)), kind + " weight " + c);
@@ -106,8 +107,9 @@ class LearnerTest {
     @Test
     void stateRoundTripContinuesExactlyAndABatchStateSeedsTheOptimizer() {
         for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
-            ModelSpec spec =
-                    Specs.squared("m", kind).toBuilder().forgetHalfLife(50).build();
+            ModelSpec spec = Specs.squared("m", kind).toBuilder()
+                    .set(ModelOptions.FORGET_HALF_LIFE, 50L)
+                    .build();
             Learner a = new Learner(spec);
             Random r = new Random(7);
             for (int i = 0; i < 300; i++) {

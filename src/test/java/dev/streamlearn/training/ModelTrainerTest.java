@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -89,8 +90,8 @@ class ModelTrainerTest {
     void restoredTrainerContinuesExactlyAsIfNeverStopped() {
         for (ModelSpec.OptimizerKind kind : ModelSpec.OptimizerKind.values()) {
             ModelSpec spec = Specs.squared("m", kind).toBuilder()
-                    .batchSize(7)
-                    .forgetHalfLife(100)
+                    .set(ModelOptions.BATCH_SIZE, 7)
+                    .set(ModelOptions.FORGET_HALF_LIFE, 100L)
                     .build();
             List<Example> stream = randomStream(200, 42);
             ModelTrainer uninterrupted = new ModelTrainer(spec);

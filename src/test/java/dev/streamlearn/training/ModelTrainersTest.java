@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
@@ -153,8 +154,9 @@ class ModelTrainersTest {
 
     @Test
     void aRollbackSaysWhetherAVersionNeverExistedOrIsNotKept() throws Exception {
-        ModelSpec spec =
-                Specs.logistic("m", 2, 10_000).toBuilder().recentVersions(2).build();
+        ModelSpec spec = Specs.logistic("m", 2, 10_000).toBuilder()
+                .set(ModelOptions.STORE_RECENT, 2)
+                .build();
         ModelStore store = store();
         ModelTrainers trainers = trainers(spec, store);
         Collected out = new Collected(store);
@@ -179,7 +181,11 @@ class ModelTrainersTest {
     @Test
     void anAlarmLineCarriesTheModelsRealCounts() throws Exception {
         ModelSpec spec = Specs.logistic("m", 50, 10_000).toBuilder()
-                .guard(ModelSpec.GuardAction.ALERT, 50, 1.0, 25, 10_000)
+                .set(ModelOptions.GUARD_ACTION, ModelSpec.GuardAction.ALERT)
+                .set(ModelOptions.GUARD_WINDOW, 50)
+                .set(ModelOptions.GUARD_RATIO, 1.0)
+                .set(ModelOptions.GUARD_QUIET, 25)
+                .set(ModelOptions.GUARD_MAX_EPISODE, 10_000L)
                 .build();
         ModelTrainers trainers = trainers(spec, null);
         Collected out = new Collected(null);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.records.ControlCommand;
@@ -120,8 +121,9 @@ class TrainerFunctionTest {
     @Test
     void rollsBackToARecentVersionAsTheNextVersionAndAnswersUnknownVersionsOnTheModelLog() throws Exception {
         // every version stored, 3 kept, no full update but the first
-        ModelSpec spec =
-                Specs.logistic("m", 2, 10_000).toBuilder().fullUpdateEvery(100).build();
+        ModelSpec spec = Specs.logistic("m", 2, 10_000).toBuilder()
+                .set(ModelOptions.FULL_UPDATE_EVERY, 100)
+                .build();
         try (var h = harness(spec)) {
             h.open();
             for (int i = 0; i < 8; i++) {
@@ -220,8 +222,9 @@ class TrainerFunctionTest {
 
     @Test
     void recentVersionsSurviveARestoreInKeyedStateForRollback() throws Exception {
-        ModelSpec spec =
-                Specs.logistic("m", 2, 10_000).toBuilder().fullUpdateEvery(100).build();
+        ModelSpec spec = Specs.logistic("m", 2, 10_000).toBuilder()
+                .set(ModelOptions.FULL_UPDATE_EVERY, 100)
+                .build();
         ControlCommand backToThree = new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 3);
         ModelUpdate uninterrupted;
         try (var h = harness(spec)) {
@@ -255,9 +258,11 @@ class TrainerFunctionTest {
 
     @Test
     void keptVersionsGoToKeyedStateNotToTheOperatorStateEveryCheckpointRewrites() throws Exception {
-        ModelSpec keepOne =
-                Specs.logistic("m", 2, 10_000).toBuilder().recentVersions(1).build();
-        ModelSpec keepFour = keepOne.toBuilder().recentVersions(4).build();
+        ModelSpec keepOne = Specs.logistic("m", 2, 10_000).toBuilder()
+                .set(ModelOptions.STORE_RECENT, 1)
+                .build();
+        ModelSpec keepFour =
+                keepOne.toBuilder().set(ModelOptions.STORE_RECENT, 4).build();
         OperatorSubtaskState one = snapshotAfterWideExamples(keepOne);
         OperatorSubtaskState four = snapshotAfterWideExamples(keepFour);
         long version = ((1L << 8) + 1) * (4 + 3 * 8); // every coordinate: index, weight, two FTRL accumulators

@@ -3,6 +3,9 @@ package dev.streamlearn.model.store;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.VersionArchive;
+import dev.streamlearn.options.Option;
+import dev.streamlearn.options.OptionType;
+import dev.streamlearn.options.OptionValues;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
@@ -40,10 +43,40 @@ public final class ModelStore implements VersionArchive, Serializable {
         REFUSED_EXISTS
     }
 
+    public static final Option<String> PATH = Option.key("store.path", OptionType.STRING)
+            .defaultValue("")
+            .rule(
+                    v -> v.isEmpty() || v.contains("://") || v.startsWith("/"),
+                    "must be an absolute path or a URI such as file:///data/models or s3://bucket/models")
+            .description("Model store directory, any Flink file system URI (`file:///...`, `s3://...`); empty: no"
+                    + " store (rollback then reaches only the versions in state).")
+            .build();
+
+    public static final Option<Integer> KEEP_LAST = Option.key("store.keep-last", OptionType.INT)
+            .defaultValue(10)
+            .rule(v -> v >= 1, "must be >= 1")
+            .description("Retention: the newest n stored versions of each model stay ...")
+            .build();
+
+    public static final Option<Integer> KEEP_EVERY = Option.key("store.keep-every", OptionType.INT)
+            .defaultValue(100)
+            .rule(v -> v >= 1, "must be >= 1")
+            .description("... and of the older ones, the first stored version of every block of n versions (0..n-1,"
+                    + " n..2n-1, ...).")
+            .build();
+
+    public static final List<Option<?>> OPTIONS = List.of(PATH, KEEP_LAST, KEEP_EVERY);
+
     private final String root;
 
     public ModelStore(String root) {
         this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+
+    /** The store of the options, or null when {@link #PATH} is empty. */
+    public static ModelStore from(OptionValues options) {
+        String path = options.get(PATH);
+        return path.isEmpty() ? null : new ModelStore(path);
     }
 
     public Path modelDir(String modelId) {
