@@ -339,14 +339,24 @@ public final class ModelTrainers {
                 nowMillis));
     }
 
-    /** Stores the current version and logs why ({@code reason}: null when the event says it all). */
+    /**
+     * Stores the current version, unless it is stored already (a freeze right after a stored version,
+     * a resume after a freeze: the weights are those of the stored file, which is never written
+     * twice), and logs why ({@code reason}: null when the event says it all).
+     */
     private void keep(ModelTrainer trainer, ModelLogEntry.Event event, String reason, long nowMillis, Output out) {
-        StoredModel m = trainer.store(nowMillis);
-        if (archive != null) {
-            out.store(m);
+        StoredModel m;
+        if (trainer.hasUnstoredVersion()) {
+            m = trainer.store(nowMillis);
+            if (archive != null) {
+                out.store(m);
+            }
+        } else {
+            m = trainer.recentVersion(trainer.version());
         }
         ModelLogEntry line =
                 ModelLogEntry.of(event, m, archive == null ? null : archive.location(m.modelId, m.version));
+        line.ts = nowMillis;
         line.reason = reason;
         out.log(line);
     }

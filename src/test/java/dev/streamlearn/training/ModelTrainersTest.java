@@ -179,6 +179,22 @@ class ModelTrainersTest {
     }
 
     @Test
+    void aFreezeAndAResumeOfAStoredVersionWriteNoSecondFile() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        ModelTrainers trainers = trainers(spec, store);
+        Collected out = new Collected(store);
+        learn(trainers, "m", 2, 1, out); // versions 1 and 2, each stored
+        trainers.command(new ControlCommand(ControlCommand.Op.FREEZE, "m"), 5, out);
+        trainers.command(new ControlCommand(ControlCommand.Op.RESUME, "m"), 6, out);
+        assertEquals(List.of(1L, 2L), store.versions("m"));
+        assertEquals(1L, store.read("m", 2).createdAtMillis, "version 2 as it was first written");
+        assertEquals(2, out.lines(ModelLogEntry.Event.FREEZE).get(0).version);
+        assertEquals(6, out.lines(ModelLogEntry.Event.RESUME).get(0).ts);
+        assertEquals(2, out.lines(ModelLogEntry.Event.STORED).size(), "one stored line per version");
+    }
+
+    @Test
     void anAlarmLineCarriesTheModelsRealCounts() throws Exception {
         ModelSpec spec = Specs.logistic("m", 50, 10_000).toBuilder()
                 .set(ModelOptions.GUARD_ACTION, ModelSpec.GuardAction.ALERT)
