@@ -1,5 +1,6 @@
 package dev.streamlearn.entities;
 
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
@@ -39,10 +40,6 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
 
     public static final OutputTag<PredictionRequest> REQUESTS =
             new OutputTag<>("entity-requests", TypeInformation.of(PredictionRequest.class));
-    /** Entities this subtask made state for (again, after the state of an idle one expired). */
-    public static final String ENTITIES_NEW = "entitiesNew";
-    /** Labels counted into entity state. */
-    public static final String ENTITY_LABELS_COUNTED = "entityLabelsCounted";
     /** The keyed state of the entities; RocksDB's estimates of it are metrics under this name. */
     public static final String STATS_STATE = "entity-stats";
     /** How many half-lives an idle entity is kept. */
@@ -121,8 +118,8 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         stats = getRuntimeContext().getState(descriptor);
-        entitiesNew = getRuntimeContext().getMetricGroup().counter(ENTITIES_NEW);
-        labelsCounted = getRuntimeContext().getMetricGroup().counter(ENTITY_LABELS_COUNTED);
+        entitiesNew = getRuntimeContext().getMetricGroup().counter(MetricNames.ENTITIES_NEW);
+        labelsCounted = getRuntimeContext().getMetricGroup().counter(MetricNames.ENTITY_LABELS_COUNTED);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.streamlearn.inference;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
@@ -49,8 +50,6 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
 
     private static final long serialVersionUID = 1L;
     /** Per model and subtask: requests answered. */
-    public static final String PREDICTIONS_SERVED = "predictionsServed";
-
     private static final int HISTOGRAM_WINDOW = 10_000;
 
     /** Forecasts for time-series requests, in the series' own scale. */
@@ -124,20 +123,21 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     @Override
     public void open(OpenContext openContext) throws IOException {
         MetricGroup group = getRuntimeContext().getMetricGroup();
-        deltaGaps = group.counter("deltaGaps");
-        updatesRefused = group.counter("updatesRefused");
-        scoringLatencyNanos =
-                group.histogram("scoringLatencyNanos", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        freshnessMillis = group.histogram("freshnessMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        deltaGaps = group.counter(MetricNames.DELTA_GAPS);
+        updatesRefused = group.counter(MetricNames.INFERENCE_UPDATES_REFUSED);
+        scoringLatencyNanos = group.histogram(
+                MetricNames.SCORING_LATENCY_NANOS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        freshnessMillis =
+                group.histogram(MetricNames.FRESHNESS_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         perModel = new HashMap<>();
         for (ModelSpec spec : specs.values()) {
-            MetricGroup modelGroup = group.addGroup("model", spec.id);
+            MetricGroup modelGroup = group.addGroup(MetricNames.MODEL_GROUP, spec.id);
             PerModel m = new PerModel(
                     spec,
-                    modelGroup.counter(PREDICTIONS_SERVED),
-                    modelGroup.counter("scoresNonFinite"),
+                    modelGroup.counter(MetricNames.PREDICTIONS_SERVED),
+                    modelGroup.counter(MetricNames.SCORES_NON_FINITE),
                     spec.initialModel() == null ? null : ServedModel.of(ModelStore.readFile(spec.initialModel())));
-            modelGroup.gauge("servedVersion", (Gauge<Long>) m.servedVersion::get);
+            modelGroup.gauge(MetricNames.SERVED_VERSION, (Gauge<Long>) m.servedVersion::get);
             perModel.put(spec.id, m);
         }
     }

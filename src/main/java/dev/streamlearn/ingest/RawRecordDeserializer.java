@@ -1,5 +1,6 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.metrics.MetricNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -38,7 +39,7 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        skipped = context.getMetricGroup().counter("recordsSkipped");
+        skipped = context.getMetricGroup().counter(MetricNames.RECORDS_SKIPPED);
     }
 
     @Override

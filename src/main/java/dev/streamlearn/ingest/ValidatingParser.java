@@ -1,5 +1,6 @@
 package dev.streamlearn.ingest;
 
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
@@ -134,9 +135,9 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
         parser = new EventParser(models, limits, topic);
         recordsIn = getRuntimeContext()
                 .getMetricGroup()
-                .addGroup("input", inputName)
-                .counter("recordsIn");
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("deadLetter");
+                .addGroup(MetricNames.INPUT_GROUP, inputName)
+                .counter(MetricNames.RECORDS_IN);
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MetricNames.DEAD_LETTER_GROUP);
         deadLetterCounters = new HashMap<>();
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetterCounters.put(reason.code(), group.counter(reason.code()));

@@ -1,5 +1,6 @@
 package dev.streamlearn.outcomes;
 
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
@@ -41,27 +42,17 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
 
     private static final long serialVersionUID = 1L;
 
-    public static final String IMPRESSIONS_PENDING = "impressionsPending";
-    public static final String IMPRESSIONS_LOGGED = "impressionsLogged";
-    public static final String IMPRESSIONS_JOINED = "impressionsJoined";
-    public static final String IMPRESSIONS_EXPIRED = "impressionsExpired";
-    public static final String IMPRESSIONS_DUPLICATE = "impressionsDuplicate";
-    public static final String OUTCOMES_LATE = "outcomesLate";
-    public static final String OUTCOMES_UNKNOWN = "outcomesUnknown";
-    public static final String OUTCOMES_DUPLICATE = "outcomesDuplicate";
-    public static final String OUTCOMES_REFUSED = "outcomesRefused";
-    public static final String LABEL_DELAY_MILLIS = "labelDelayMillis";
     /** The joiner's counts (and gauge), for tools that read them all. */
     public static final List<String> COUNTS = List.of(
-            IMPRESSIONS_LOGGED,
-            IMPRESSIONS_PENDING,
-            IMPRESSIONS_JOINED,
-            IMPRESSIONS_EXPIRED,
-            IMPRESSIONS_DUPLICATE,
-            OUTCOMES_LATE,
-            OUTCOMES_UNKNOWN,
-            OUTCOMES_DUPLICATE,
-            OUTCOMES_REFUSED);
+            MetricNames.IMPRESSIONS_LOGGED,
+            MetricNames.IMPRESSIONS_PENDING,
+            MetricNames.IMPRESSIONS_JOINED,
+            MetricNames.IMPRESSIONS_EXPIRED,
+            MetricNames.IMPRESSIONS_DUPLICATE,
+            MetricNames.OUTCOMES_LATE,
+            MetricNames.OUTCOMES_UNKNOWN,
+            MetricNames.OUTCOMES_DUPLICATE,
+            MetricNames.OUTCOMES_REFUSED);
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("join-dead-letters", TypeInformation.of(DeadLetter.class));
@@ -127,16 +118,17 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         early = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("early-outcome", TypeInformation.of(Outcome.class)));
         MetricGroup group = getRuntimeContext().getMetricGroup();
-        group.gauge(IMPRESSIONS_PENDING, (Gauge<Long>) () -> pendingCount);
-        logged = group.counter(IMPRESSIONS_LOGGED);
-        joined = group.counter(IMPRESSIONS_JOINED);
-        expired = group.counter(IMPRESSIONS_EXPIRED);
-        duplicateImpressions = group.counter(IMPRESSIONS_DUPLICATE);
-        late = group.counter(OUTCOMES_LATE);
-        unknown = group.counter(OUTCOMES_UNKNOWN);
-        duplicateOutcomes = group.counter(OUTCOMES_DUPLICATE);
-        refused = group.counter(OUTCOMES_REFUSED);
-        labelDelayMillis = group.histogram(LABEL_DELAY_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        group.gauge(MetricNames.IMPRESSIONS_PENDING, (Gauge<Long>) () -> pendingCount);
+        logged = group.counter(MetricNames.IMPRESSIONS_LOGGED);
+        joined = group.counter(MetricNames.IMPRESSIONS_JOINED);
+        expired = group.counter(MetricNames.IMPRESSIONS_EXPIRED);
+        duplicateImpressions = group.counter(MetricNames.IMPRESSIONS_DUPLICATE);
+        late = group.counter(MetricNames.OUTCOMES_LATE);
+        unknown = group.counter(MetricNames.OUTCOMES_UNKNOWN);
+        duplicateOutcomes = group.counter(MetricNames.OUTCOMES_DUPLICATE);
+        refused = group.counter(MetricNames.OUTCOMES_REFUSED);
+        labelDelayMillis =
+                group.histogram(MetricNames.LABEL_DELAY_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
     }
 
     @Override

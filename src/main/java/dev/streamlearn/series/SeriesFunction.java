@@ -2,6 +2,7 @@ package dev.streamlearn.series;
 
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ValidatingParser;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
@@ -60,9 +61,9 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
                 .build());
         state = getRuntimeContext().getState(descriptor);
         forecaster = new SeriesForecaster(spec, hashBits);
-        lateDropped = getRuntimeContext().getMetricGroup().counter("seriesLateWithinLateness");
-        gapsFilled = getRuntimeContext().getMetricGroup().counter("seriesGapStepsFilled");
-        windowResets = getRuntimeContext().getMetricGroup().counter("seriesWindowResets");
+        lateDropped = getRuntimeContext().getMetricGroup().counter(MetricNames.SERIES_LATE_WITHIN_LATENESS);
+        gapsFilled = getRuntimeContext().getMetricGroup().counter(MetricNames.SERIES_GAP_STEPS_FILLED);
+        windowResets = getRuntimeContext().getMetricGroup().counter(MetricNames.SERIES_WINDOW_RESETS);
     }
 
     @Override

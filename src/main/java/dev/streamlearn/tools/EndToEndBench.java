@@ -2,6 +2,7 @@ package dev.streamlearn.tools;
 
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.job.Topic;
+import dev.streamlearn.metrics.MetricNames;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,7 +130,7 @@ public final class EndToEndBench implements Callable<Integer> {
         }
         String id = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
-        String trained = "model." + model + ".examplesTrained";
+        String trained = MetricNames.ofModel(model, MetricNames.EXAMPLES_TRAINED);
         int baselineSeconds = Math.max(1, seconds / 3);
         Thread load = new Thread(() -> sendLabeled(labeled, warmup + baselineSeconds + seconds + 2), "labeled-load");
         load.start();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -168,12 +169,12 @@ public final class EvaluationReport implements Callable<Integer> {
                     r.dataset,
                     r.setting,
                     r.result.get("examples").asLong(),
-                    num(t, "logLoss"),
+                    num(t, MetricNames.LOG_LOSS),
                     num(t, "baseRateLogLoss"),
-                    num(base.get("referenceFtrl"), "logLoss"),
-                    num(base.get("batch"), "logLoss"),
-                    num(t, "auc"),
-                    num(r.result, "logLoss")));
+                    num(base.get("referenceFtrl"), MetricNames.LOG_LOSS),
+                    num(base.get("batch"), MetricNames.LOG_LOSS),
+                    num(t, MetricNames.AUC),
+                    num(r.result, MetricNames.LOG_LOSS)));
         }
         commands(b, logistic);
         b.append("\n## Regression (squared loss): MAE on the last 30 %\n\n")
@@ -187,11 +188,11 @@ public final class EvaluationReport implements Callable<Integer> {
                     r.dataset,
                     r.setting,
                     r.result.get("examples").asLong(),
-                    num(t, "mae"),
+                    num(t, MetricNames.MAE),
                     num(t, "meanMae"),
-                    num(r.result.get("baselines").get("batch"), "mae"),
-                    num(t, "rmse"),
-                    num(r.result, "mae")));
+                    num(r.result.get("baselines").get("batch"), MetricNames.MAE),
+                    num(t, MetricNames.RMSE),
+                    num(r.result, MetricNames.MAE)));
         }
         commands(b, regression);
         b.append("\n## Time series: one-step forecasts, MAE in the series' unit on the last 30 %\n\n")
@@ -200,18 +201,19 @@ public final class EvaluationReport implements Callable<Integer> {
                                 + " model MAPE |\n|---|---|---|---|---|---|---|---|\n");
         for (Row r : series) {
             JsonNode t = r.result.get("tail");
-            double batch = r.result.get("baselines").get("batch").path("mae").asDouble(Double.NaN);
+            double batch =
+                    r.result.get("baselines").get("batch").path(MetricNames.MAE).asDouble(Double.NaN);
             b.append(String.format(
                     Locale.ROOT,
                     "| %s | %s | %d | **%s** | %s | %s | %.2f | %s |%n",
                     r.dataset,
                     r.setting,
                     r.result.get("examples").asLong(),
-                    num(t, "mae"),
-                    num(t, "naiveMae"),
-                    num(r.result.get("baselines").get("batch"), "mae"),
-                    t.get("mae").asDouble() / batch,
-                    num(t, "mape")));
+                    num(t, MetricNames.MAE),
+                    num(t, MetricNames.NAIVE_MAE),
+                    num(r.result.get("baselines").get("batch"), MetricNames.MAE),
+                    t.get(MetricNames.MAE).asDouble() / batch,
+                    num(t, MetricNames.MAPE)));
         }
         commands(b, series);
         return b.toString();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.datasets.DatasetSource;
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.training.ModelMetric;
@@ -162,10 +163,10 @@ public final class ModelStoreTool {
                 "parent",
                 "examples",
                 "created",
-                "logLoss",
-                "auc",
-                "rmse",
-                "trainedLoss",
+                MetricNames.LOG_LOSS,
+                MetricNames.AUC,
+                MetricNames.RMSE,
+                MetricNames.TRAINED_LOSS,
                 "non-zero",
                 "health");
         for (String model : models) {
@@ -178,9 +179,9 @@ public final class ModelStoreTool {
                         m.parentVersion,
                         m.examplesTrained,
                         Instant.ofEpochMilli(m.createdAtMillis),
-                        fmt(m.metric("logLoss")),
-                        fmt(m.metric("auc")),
-                        fmt(m.metric("rmse")),
+                        fmt(m.metric(MetricNames.LOG_LOSS)),
+                        fmt(m.metric(MetricNames.AUC)),
+                        fmt(m.metric(MetricNames.RMSE)),
                         fmt(m.metric(ModelMetric.TRAINED_LOSS.metricName())),
                         m.state.nonZeroWeights(),
                         m.isFinite() ? "finite" : "NON-FINITE");

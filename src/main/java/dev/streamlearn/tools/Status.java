@@ -2,10 +2,8 @@ package dev.streamlearn.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.entities.EntityFunction;
-import dev.streamlearn.inference.InferenceFunction;
 import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.model.store.ModelStoreSink;
 import dev.streamlearn.outcomes.OutcomeJoiner;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.training.ModelMetric;
@@ -59,7 +57,7 @@ public final class Status implements Callable<Integer> {
 
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
-        names.add(InferenceFunction.PREDICTIONS_SERVED);
+        names.add(MetricNames.PREDICTIONS_SERVED);
         return names;
     }
 
@@ -229,18 +227,22 @@ public final class Status implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         // seconds since the job was submitted, so the time to the first events can be read off
         b.append(String.format("%4ds | ", Math.max(0, (System.currentTimeMillis() - startedMillis) / 1000)));
-        b.append(String.format("events in %7.0f", m.getOrDefault("input.labeled.recordsIn", 0.0)));
+        b.append(String.format("events in %7.0f", m.getOrDefault(MetricNames.recordsIn("labeled"), 0.0)));
         for (String model : models) {
-            String p = "model." + model + ".";
+            String p = MetricNames.ofModel(model, "");
             b.append(String.format(
                     " | %s v%.0f trained %.0f",
-                    model, m.getOrDefault(p + "modelVersion", 0.0), m.getOrDefault(p + "examplesTrained", 0.0)));
-            if (m.containsKey(p + "logLoss")) {
+                    model,
+                    m.getOrDefault(p + MetricNames.MODEL_VERSION, 0.0),
+                    m.getOrDefault(p + MetricNames.EXAMPLES_TRAINED, 0.0)));
+            if (m.containsKey(p + MetricNames.LOG_LOSS)) {
                 b.append(String.format(
-                        " logloss %.4f auc %.3f", m.get(p + "logLoss"), m.getOrDefault(p + "auc", Double.NaN)));
-            } else if (m.containsKey(p + "rmse")) {
-                b.append(
-                        String.format(" mae %.4g rmse %.4g", m.getOrDefault(p + "mae", Double.NaN), m.get(p + "rmse")));
+                        " logloss %.4f auc %.3f",
+                        m.get(p + MetricNames.LOG_LOSS), m.getOrDefault(p + MetricNames.AUC, Double.NaN)));
+            } else if (m.containsKey(p + MetricNames.RMSE)) {
+                b.append(String.format(
+                        " mae %.4g rmse %.4g",
+                        m.getOrDefault(p + MetricNames.MAE, Double.NaN), m.get(p + MetricNames.RMSE)));
             }
         }
         b.append(String.format(" | predictions %.0f | dead letters %.0f", served(m), deadLetters(m)));
@@ -278,31 +280,31 @@ public final class Status implements Callable<Integer> {
                 "version",
                 "trained",
                 "batches",
-                "frozen",
-                "logLoss",
-                "accuracy",
-                "auc",
-                "mae",
-                "rmse",
+                MetricNames.FROZEN,
+                MetricNames.LOG_LOSS,
+                MetricNames.ACCURACY,
+                MetricNames.AUC,
+                MetricNames.MAE,
+                MetricNames.RMSE,
                 "served");
         for (String model : models) {
-            String p = "model." + model + ".";
+            String p = MetricNames.ofModel(model, "");
             out.printf(
                     "%-12s %8.0f %10.0f %8.0f %7s %9s %9s %7s %9s %10s %10.0f%n",
                     model,
-                    m.getOrDefault(p + "modelVersion", 0.0),
-                    m.getOrDefault(p + "examplesTrained", 0.0),
-                    m.getOrDefault(p + "batchesApplied", 0.0),
-                    m.getOrDefault(p + "frozen", 0.0) > 0 ? "yes" : "no",
-                    fmt(m, p + "logLoss", "%.4f"),
-                    fmt(m, p + "accuracy", "%.3f"),
-                    fmt(m, p + "auc", "%.3f"),
-                    fmt(m, p + "mae", "%.4g"),
-                    fmt(m, p + "rmse", "%.4g"),
-                    m.getOrDefault(p + "predictionsServed", 0.0));
+                    m.getOrDefault(p + MetricNames.MODEL_VERSION, 0.0),
+                    m.getOrDefault(p + MetricNames.EXAMPLES_TRAINED, 0.0),
+                    m.getOrDefault(p + MetricNames.BATCHES_APPLIED, 0.0),
+                    m.getOrDefault(p + MetricNames.FROZEN, 0.0) > 0 ? "yes" : "no",
+                    fmt(m, p + MetricNames.LOG_LOSS, "%.4f"),
+                    fmt(m, p + MetricNames.ACCURACY, "%.3f"),
+                    fmt(m, p + MetricNames.AUC, "%.3f"),
+                    fmt(m, p + MetricNames.MAE, "%.4g"),
+                    fmt(m, p + MetricNames.RMSE, "%.4g"),
+                    m.getOrDefault(p + MetricNames.PREDICTIONS_SERVED, 0.0));
         }
         for (String model : models) {
-            String p = "model." + model + ".";
+            String p = MetricNames.ofModel(model, "");
             out.println(guard(model, m));
             double continuedAfter = m.getOrDefault(p + ModelMetric.CONTINUED_AFTER_VERSION.metricName(), -1.0);
             if (continuedAfter >= 0) {
@@ -321,53 +323,53 @@ public final class Status implements Callable<Integer> {
                         fmt(m, p + MetricNames.SERVED_MAE, "%.4g"),
                         fmt(m, p + MetricNames.SERVED_RMSE, "%.4g"));
             }
-            if (m.containsKey(p + "forecastMae")) {
+            if (m.containsKey(p + MetricNames.FORECAST_MAE)) {
                 out.printf(
                         "%s forecasts (series scale, windowed): MAE %s RMSE %s MAPE %s; seasonal naive: MAE %s RMSE %s"
                                 + " MAPE %s%n",
                         model,
-                        fmt(m, p + "forecastMae", "%.4g"),
-                        fmt(m, p + "forecastRmse", "%.4g"),
-                        fmt(m, p + "forecastMape", "%.3f"),
-                        fmt(m, p + "naiveMae", "%.4g"),
-                        fmt(m, p + "naiveRmse", "%.4g"),
-                        fmt(m, p + "naiveMape", "%.3f"));
+                        fmt(m, p + MetricNames.FORECAST_MAE, "%.4g"),
+                        fmt(m, p + MetricNames.FORECAST_RMSE, "%.4g"),
+                        fmt(m, p + MetricNames.FORECAST_MAPE, "%.3f"),
+                        fmt(m, p + MetricNames.NAIVE_MAE, "%.4g"),
+                        fmt(m, p + MetricNames.NAIVE_RMSE, "%.4g"),
+                        fmt(m, p + MetricNames.NAIVE_MAPE, "%.3f"));
             }
         }
-        if (m.getOrDefault(ModelStoreSink.VERSIONS_REFUSED, 0.0) > 0) {
+        if (m.getOrDefault(MetricNames.STORE_VERSIONS_REFUSED, 0.0) > 0) {
             out.printf(
                     "model store: %.0f versions NOT published because the store already held a file under their"
                             + " number (set aside in _refused/; scripts/logs taskmanager says which)%n",
-                    m.get(ModelStoreSink.VERSIONS_REFUSED));
+                    m.get(MetricNames.STORE_VERSIONS_REFUSED));
         }
         out.printf(
                 "labeled events in %.0f, series points in %.0f, requests in %.0f, dead letters %.0f, delta gaps %.0f%n",
-                m.getOrDefault("input.labeled.recordsIn", 0.0),
-                m.getOrDefault("input.series.recordsIn", 0.0),
-                m.getOrDefault("input.requests.recordsIn", 0.0),
+                m.getOrDefault(MetricNames.recordsIn("labeled"), 0.0),
+                m.getOrDefault(MetricNames.recordsIn("series"), 0.0),
+                m.getOrDefault(MetricNames.recordsIn("requests"), 0.0),
                 deadLetters(m),
-                m.getOrDefault("deltaGaps", 0.0));
-        if (m.getOrDefault(OutcomeJoiner.IMPRESSIONS_LOGGED, 0.0) + m.getOrDefault(OutcomeJoiner.OUTCOMES_UNKNOWN, 0.0)
+                m.getOrDefault(MetricNames.DELTA_GAPS, 0.0));
+        if (m.getOrDefault(MetricNames.IMPRESSIONS_LOGGED, 0.0) + m.getOrDefault(MetricNames.OUTCOMES_UNKNOWN, 0.0)
                 > 0) {
             out.printf(
                     "impressions logged %.0f, pending %.0f, joined to an outcome %.0f, closed as negatives %.0f,"
                             + " duplicate %.0f; outcomes late %.0f, unknown %.0f, duplicate %.0f, refused %.0f%n",
-                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_LOGGED, 0.0),
-                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_PENDING, 0.0),
-                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_JOINED, 0.0),
-                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_EXPIRED, 0.0),
-                    m.getOrDefault(OutcomeJoiner.IMPRESSIONS_DUPLICATE, 0.0),
-                    m.getOrDefault(OutcomeJoiner.OUTCOMES_LATE, 0.0),
-                    m.getOrDefault(OutcomeJoiner.OUTCOMES_UNKNOWN, 0.0),
-                    m.getOrDefault(OutcomeJoiner.OUTCOMES_DUPLICATE, 0.0),
-                    m.getOrDefault(OutcomeJoiner.OUTCOMES_REFUSED, 0.0));
+                    m.getOrDefault(MetricNames.IMPRESSIONS_LOGGED, 0.0),
+                    m.getOrDefault(MetricNames.IMPRESSIONS_PENDING, 0.0),
+                    m.getOrDefault(MetricNames.IMPRESSIONS_JOINED, 0.0),
+                    m.getOrDefault(MetricNames.IMPRESSIONS_EXPIRED, 0.0),
+                    m.getOrDefault(MetricNames.IMPRESSIONS_DUPLICATE, 0.0),
+                    m.getOrDefault(MetricNames.OUTCOMES_LATE, 0.0),
+                    m.getOrDefault(MetricNames.OUTCOMES_UNKNOWN, 0.0),
+                    m.getOrDefault(MetricNames.OUTCOMES_DUPLICATE, 0.0),
+                    m.getOrDefault(MetricNames.OUTCOMES_REFUSED, 0.0));
         }
-        if (m.getOrDefault(EntityFunction.ENTITY_LABELS_COUNTED, 0.0) > 0) {
+        if (m.getOrDefault(MetricNames.ENTITY_LABELS_COUNTED, 0.0) > 0) {
             out.printf(
                     "entity features: labels counted %.0f, entities made %.0f, entities kept about %.0f (%s, RocksDB's"
                             + " estimates)%n",
-                    m.getOrDefault(EntityFunction.ENTITY_LABELS_COUNTED, 0.0),
-                    m.getOrDefault(EntityFunction.ENTITIES_NEW, 0.0),
+                    m.getOrDefault(MetricNames.ENTITY_LABELS_COUNTED, 0.0),
+                    m.getOrDefault(MetricNames.ENTITIES_NEW, 0.0),
                     m.getOrDefault(ENTITIES_KEPT, 0.0),
                     bytes(m.getOrDefault(ENTITY_BYTES, 0.0).longValue()));
         }
@@ -409,7 +411,7 @@ public final class Status implements Callable<Integer> {
 
     /** The guard of one model in a line: its alarms, the last one, and whether the model learns. */
     static String guard(String model, Map<String, Double> m) {
-        String p = "model." + model + ".";
+        String p = MetricNames.ofModel(model, "");
         long alarms =
                 m.getOrDefault(p + ModelMetric.GUARD_ALARMS.metricName(), 0.0).longValue();
         boolean frozen = m.getOrDefault(p + ModelMetric.FROZEN.metricName(), 0.0) > 0;
@@ -452,31 +454,36 @@ public final class Status implements Callable<Integer> {
     static List<String> models(ClusterMetrics.MetricIds metrics) {
         TreeSet<String> ids = new TreeSet<>();
         for (String name : metrics.all()) {
-            int at = name.indexOf("model.");
-            if (at >= 0 && name.endsWith(".modelVersion")) {
-                ids.add(name.substring(at + "model.".length(), name.length() - ".modelVersion".length()));
+            String prefix = MetricNames.MODEL_GROUP + ".";
+            String suffix = "." + MetricNames.MODEL_VERSION;
+            int at = name.indexOf(prefix);
+            if (at >= 0 && name.endsWith(suffix)) {
+                ids.add(name.substring(at + prefix.length(), name.length() - suffix.length()));
             }
         }
         return new ArrayList<>(ids);
     }
 
     private static String[] suffixes(List<String> models) {
-        List<String> s = new ArrayList<>(
-                List.of("input.labeled.recordsIn", "input.series.recordsIn", "input.requests.recordsIn", "deltaGaps"));
+        List<String> s = new ArrayList<>(List.of(
+                MetricNames.recordsIn("labeled"),
+                MetricNames.recordsIn("series"),
+                MetricNames.recordsIn("requests"),
+                MetricNames.DELTA_GAPS));
         s.addAll(OutcomeJoiner.COUNTS);
         s.addAll(List.of(
-                EntityFunction.ENTITY_LABELS_COUNTED,
-                EntityFunction.ENTITIES_NEW,
+                MetricNames.ENTITY_LABELS_COUNTED,
+                MetricNames.ENTITIES_NEW,
                 ENTITIES_KEPT,
                 ENTITY_BYTES,
-                ModelStoreSink.VERSIONS_REFUSED));
+                MetricNames.STORE_VERSIONS_REFUSED));
         for (String model : models) {
             for (String metric : MODEL_METRICS) {
-                s.add("model." + model + "." + metric);
+                s.add(MetricNames.ofModel(model, metric));
             }
         }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            s.add("deadLetter." + reason.code());
+            s.add(MetricNames.DEAD_LETTER_GROUP + "." + reason.code());
         }
         return s.toArray(new String[0]);
     }
@@ -490,7 +497,7 @@ public final class Status implements Callable<Integer> {
 
     private static double deadLetters(Map<String, Double> m) {
         return m.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("deadLetter."))
+                .filter(e -> e.getKey().startsWith(MetricNames.DEAD_LETTER_GROUP + "."))
                 .mapToDouble(Map.Entry::getValue)
                 .sum();
     }

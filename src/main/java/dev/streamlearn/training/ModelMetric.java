@@ -12,30 +12,30 @@ import java.util.function.ToDoubleFunction;
  * The one list of them.
  */
 public enum ModelMetric {
-    MODEL_VERSION("modelVersion", Applies.ALL, true, false, t -> t.version()),
-    EXAMPLES_TRAINED("examplesTrained", Applies.ALL, true, false, t -> t.examplesTrained()),
-    BATCHES_APPLIED("batchesApplied", Applies.ALL, true, false, t -> t.batchesApplied()),
-    FROZEN("frozen", Applies.ALL, true, false, t -> t.frozen() ? 1 : 0),
+    MODEL_VERSION(MetricNames.MODEL_VERSION, Applies.ALL, true, false, t -> t.version()),
+    EXAMPLES_TRAINED(MetricNames.EXAMPLES_TRAINED, Applies.ALL, true, false, t -> t.examplesTrained()),
+    BATCHES_APPLIED(MetricNames.BATCHES_APPLIED, Applies.ALL, true, false, t -> t.batchesApplied()),
+    FROZEN(MetricNames.FROZEN, Applies.ALL, true, false, t -> t.frozen() ? 1 : 0),
     /** Examples not learnt because their update would have made the model non-finite (dead-lettered). */
-    UPDATES_REFUSED("updatesRefused", Applies.ALL, true, false, t -> t.updatesRefused()),
+    UPDATES_REFUSED(MetricNames.UPDATES_REFUSED, Applies.ALL, true, false, t -> t.updatesRefused()),
     /** Prequential scores left out of the metrics because they were not finite. */
-    SCORES_NON_FINITE(
-            "scoresNonFinite", Applies.ALL, true, false, t -> t.metrics().nonFinite()),
+    SCORES_NON_FINITE(MetricNames.SCORES_NON_FINITE, Applies.ALL, true, false, t -> t.metrics()
+            .nonFinite()),
     /** Sudden rises of the prequential loss the guard has seen. */
-    GUARD_ALARMS("guardAlarms", Applies.ALL, true, false, t -> t.guardAlarms()),
+    GUARD_ALARMS(MetricNames.GUARD_ALARMS, Applies.ALL, true, false, t -> t.guardAlarms()),
     /** 1 while the guard's episode lasts (after an alarm, until the loss is back or the rise is kept). */
-    GUARD_EPISODE("guardEpisode", Applies.ALL, true, false, t -> t.guardInEpisode() ? 1 : 0),
+    GUARD_EPISODE(MetricNames.GUARD_EPISODE, Applies.ALL, true, false, t -> t.guardInEpisode() ? 1 : 0),
     /** Wall-clock epoch millis of the guard's last alarm; 0: none yet. */
-    GUARD_LAST_ALARM_AT("guardLastAlarmAt", Applies.ALL, true, false, t -> t.guardLastAlarmMillis()),
+    GUARD_LAST_ALARM_AT(MetricNames.GUARD_LAST_ALARM_AT, Applies.ALL, true, false, t -> t.guardLastAlarmMillis()),
     /** The window's mean loss over the reference at the last alarm. */
-    GUARD_LAST_ALARM_RATIO("guardLastAlarmRatio", Applies.ALL, false, false, t -> t.guardLastAlarmRatio()),
+    GUARD_LAST_ALARM_RATIO(MetricNames.GUARD_LAST_ALARM_RATIO, Applies.ALL, false, false, t -> t.guardLastAlarmRatio()),
     /** What the guard did at its last alarm: the ordinal of its action (0 none, 1 alert, 2 freeze, 3 rollback). */
-    GUARD_LAST_ACTION("guardLastAction", Applies.ALL, true, false, t -> t.guardLastAction()
+    GUARD_LAST_ACTION(MetricNames.GUARD_LAST_ACTION, Applies.ALL, true, false, t -> t.guardLastAction()
             .ordinal()),
     /** The newest version the model store held when the model started or was restored and moved past it; -1 none. */
-    CONTINUED_AFTER_VERSION("continuedAfterVersion", Applies.ALL, true, false, t -> t.continuedAfter()),
+    CONTINUED_AFTER_VERSION(MetricNames.CONTINUED_AFTER_VERSION, Applies.ALL, true, false, t -> t.continuedAfter()),
     /** The loss of the examples learnt since the last stored version: a stored version's own health. */
-    TRAINED_LOSS("trainedLoss", Applies.ALL, false, true, t -> t.lossSinceStored()),
+    TRAINED_LOSS(MetricNames.TRAINED_LOSS, Applies.ALL, false, true, t -> t.lossSinceStored()),
     LOG_LOSS(MetricNames.LOG_LOSS, Applies.LOGISTIC, false, true, t -> t.metrics()
             .windowLoss()),
     LOG_LOSS_TOTAL(MetricNames.LOG_LOSS_TOTAL, Applies.LOGISTIC, false, true, t -> t.metrics()
@@ -45,8 +45,8 @@ public enum ModelMetric {
     /** Sorts the window: the gauge refreshes it at most once a second. */
     AUC(MetricNames.AUC, Applies.LOGISTIC, false, true, t -> t.metrics().windowAuc()),
     /** Examples whose served score is known (joined impressions): judged by what the job answered. */
-    SERVED_EXAMPLES(
-            "servedExamples", Applies.ALL, true, false, t -> t.servedMetrics().seen()),
+    SERVED_EXAMPLES(MetricNames.SERVED_EXAMPLES, Applies.ALL, true, false, t -> t.servedMetrics()
+            .seen()),
     SERVED_LOG_LOSS(MetricNames.SERVED_LOG_LOSS, Applies.LOGISTIC, false, false, t -> t.servedMetrics()
             .windowLoss()),
     /** Sorts the window: refreshed with {@link #AUC}. */

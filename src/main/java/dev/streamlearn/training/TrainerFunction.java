@@ -2,6 +2,7 @@ package dev.streamlearn.training;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
@@ -238,7 +239,9 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private void registerMetrics(ModelTrainer trainer) {
         metrics.put(
                 trainer.modelId(),
-                new TrainerMetrics(getRuntimeContext().getMetricGroup().addGroup("model", trainer.modelId()), trainer));
+                new TrainerMetrics(
+                        getRuntimeContext().getMetricGroup().addGroup(MetricNames.MODEL_GROUP, trainer.modelId()),
+                        trainer));
     }
 
     /** The record itself is gone by now (parsed and hashed): the dead letter says where it is in Kafka. */

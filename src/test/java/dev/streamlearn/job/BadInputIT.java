@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
@@ -235,10 +236,14 @@ class BadInputIT {
         JobMetrics metrics = stack.metrics(job);
         try {
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, 2000)));
-            Await.until("trained", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".examplesTrained") == 2000);
+            Await.until(
+                    "trained",
+                    TIMEOUT,
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == 2000);
             // frozen: the model changes only if a bad record gets through
             stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
-            Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
+            Await.until(
+                    "frozen", TIMEOUT, () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)) == 1);
 
             List<Kind> kinds = rejected();
             List<JsonNode> probes = new ArrayList<>();
@@ -271,7 +276,8 @@ class BadInputIT {
                     .collect(Collectors.groupingBy(d -> d.get("reason").asText(), TreeMap::new, Collectors.counting()));
             assertEquals(expected, actual, "dead-letter reasons");
             JsonNode binary = dead.stream()
-                    .filter(d -> d.get("reason").asText().equals(DeadLetterReason.NOT_UTF8.code()))
+                    .filter(d -> d.get("reason").asText().equals(DeadLetterReason.NOT_UTF8.code())
+                            && d.get("payload").asText().length() > 1000)
                     .findFirst()
                     .orElseThrow();
             assertTrue(binary.get("payload").asText().length() <= 4096, "the payload is cut");
@@ -285,12 +291,13 @@ class BadInputIT {
 
             // the odd but valid ones are learnt once the model learns again, and every score stays a probability
             stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
-            Await.until("resumed", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 0);
+            Await.until(
+                    "resumed", TIMEOUT, () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)) == 0);
             stack.kafka.send(config.topic(Topic.LABELED), accepted());
             Await.until(
                     "the odd ones trained",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".examplesTrained")
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED))
                             == 2000 + accepted().size());
             JsonNode after = probe(config, kinds.size() + 1);
             double score = after.get("score").asDouble();
@@ -326,7 +333,7 @@ class BadInputIT {
     private long deadLetters(JobMetrics metrics) {
         long n = 0;
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            n += Math.max(0, metrics.longValue("deadLetter." + r.code()));
+            n += Math.max(0, metrics.longValue(MetricNames.DEAD_LETTER_GROUP + "." + r.code()));
         }
         return n;
     }

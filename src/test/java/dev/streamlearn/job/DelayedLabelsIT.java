@@ -11,7 +11,7 @@ import dev.streamlearn.datasets.DelayedOutcomes;
 import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.metrics.Loss;
-import dev.streamlearn.outcomes.OutcomeJoiner;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
@@ -127,7 +127,7 @@ class DelayedLabelsIT {
                 if (generated.isDone() && generated.join() != 0) {
                     throw new AssertionError("the generator failed: exit " + generated.join());
                 }
-                return metrics.longValue(OutcomeJoiner.IMPRESSIONS_LOGGED) >= EVENTS / 3;
+                return metrics.longValue(MetricNames.IMPRESSIONS_LOGGED) >= EVENTS / 3;
             });
             long completed = RecoveryIT.FailOnceAfterCheckpoint.COMPLETED.get();
             Await.until(
@@ -140,19 +140,19 @@ class DelayedLabelsIT {
             long end = spec.startMillis + (EVENTS - 1) * spec.stepMillis + 2 * WINDOW_MILLIS;
             stack.kafka.send(outcomeTopic, List.of(DelayedOutcomes.outcome("clock", end, 1)));
 
-            String trained = "model." + DELAYED + ".examplesTrained";
+            String trained = MetricNames.ofModel(DELAYED, MetricNames.EXAMPLES_TRAINED);
             Await.until(
                     "every impression trained",
                     TIMEOUT,
                     () -> metrics.longValue(trained) >= EVENTS,
                     () -> "examplesTrained=" + metrics.longValue(trained) + ", joined="
-                            + metrics.longValue(OutcomeJoiner.IMPRESSIONS_JOINED) + ", expired="
-                            + metrics.longValue(OutcomeJoiner.IMPRESSIONS_EXPIRED) + ", pending="
-                            + metrics.longValue(OutcomeJoiner.IMPRESSIONS_PENDING));
+                            + metrics.longValue(MetricNames.IMPRESSIONS_JOINED) + ", expired="
+                            + metrics.longValue(MetricNames.IMPRESSIONS_EXPIRED) + ", pending="
+                            + metrics.longValue(MetricNames.IMPRESSIONS_PENDING));
             Await.until(
                     "the twin trained",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + LABELED + ".examplesTrained") == EVENTS);
+                    () -> metrics.longValue(MetricNames.ofModel(LABELED, MetricNames.EXAMPLES_TRAINED)) == EVENTS);
             assertTrue(RecoveryIT.FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
             assertTrue(metrics.longValue("numRestarts") >= 1, "the job restarted");
 
@@ -166,7 +166,7 @@ class DelayedLabelsIT {
             assertEquals(EVENTS, joined.size(), "one joined event per impression");
             assertEquals(EVENTS, ids.size(), "no impression twice");
             assertEquals(EVENTS, metrics.longValue(trained), "each learnt once");
-            assertEquals(0, metrics.longValue(OutcomeJoiner.IMPRESSIONS_PENDING));
+            assertEquals(0, metrics.longValue(MetricNames.IMPRESSIONS_PENDING));
 
             long joinedPositives =
                     joined.stream().filter(e -> e.get("label").asDouble() == 1).count();
@@ -221,9 +221,9 @@ class DelayedLabelsIT {
             }
             double delayedAuc = Auc.of(delayedScores, labels);
             double labeledAuc = Auc.of(labeledScores, labels);
-            double prequentialDelayed = metrics.sum("model." + DELAYED + ".logLossTotal");
-            double prequentialLabeled = metrics.sum("model." + LABELED + ".logLossTotal");
-            double servedLoss = metrics.sum("model." + DELAYED + ".servedLogLoss");
+            double prequentialDelayed = metrics.sum(MetricNames.ofModel(DELAYED, MetricNames.LOG_LOSS_TOTAL));
+            double prequentialLabeled = metrics.sum(MetricNames.ofModel(LABELED, MetricNames.LOG_LOSS_TOTAL));
+            double servedLoss = metrics.sum(MetricNames.ofModel(DELAYED, MetricNames.SERVED_LOG_LOSS));
             double baseRate = (double) positives / EVENTS;
             double baseLoss = -(baseRate * Math.log(baseRate) + (1 - baseRate) * Math.log(1 - baseRate));
             System.out.printf(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.FlinkConf;
@@ -72,9 +73,12 @@ class GoldenSavepointIT {
         JobClient job = env.executeAsync("golden-savepoint");
         JobMetrics metrics = stack.metrics(job);
         stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, EVENTS)));
-        Await.until("trained", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS);
+        Await.until(
+                "trained",
+                TIMEOUT,
+                () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == EVENTS);
         stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"freeze\",\"model\":\"bike\"}"));
-        Await.until("frozen", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 1);
+        Await.until("frozen", TIMEOUT, () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)) == 1);
         stack.kafka.send(config.topic(Topic.REQUESTS), List.of(probeRequest()));
         JsonNode probe = stack.readPredictions(config, 1).get(0);
         String written = stack.stopWithSavepoint(job, "golden-out");
@@ -133,12 +137,13 @@ class GoldenSavepointIT {
             Await.until(
                     "the restored trainer reports",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".modelVersion") >= 0);
-            assertEquals(version, metrics.longValue("model." + MODEL + ".modelVersion"));
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)) >= 0);
+            assertEquals(version, metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)));
             assertEquals(
                     Long.parseLong(expected.getProperty("examplesTrained")),
-                    metrics.longValue("model." + MODEL + ".examplesTrained"));
-            assertEquals(1, metrics.longValue("model." + MODEL + ".frozen"), "frozen, as it was saved");
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)));
+            assertEquals(
+                    1, metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)), "frozen, as it was saved");
 
             // inference serves the restored model before any update: the same score, the same version
             stack.kafka.send(config.topic(Topic.REQUESTS), List.of(probeRequest()));
@@ -149,17 +154,20 @@ class GoldenSavepointIT {
             stack.kafka.send(config.topic(Topic.CONTROL), List.of("{\"op\":\"resume\",\"model\":\"bike\"}"));
             // control and labeled events are separate topics: events that reach the trainer before the
             // resume are scored by the frozen model and never trained
-            Await.until("resumed", TIMEOUT, () -> metrics.longValue("model." + MODEL + ".frozen") == 0);
+            Await.until(
+                    "resumed", TIMEOUT, () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)) == 0);
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(EVENTS, EVENTS + 1000)));
             Await.until(
                     "learning goes on",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS + 1000);
-            assertTrue(metrics.longValue("model." + MODEL + ".modelVersion") > version, "versions count on");
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == EVENTS + 1000);
+            assertTrue(
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)) > version,
+                    "versions count on");
             assertEquals(0, metrics.longValue("numRestarts"));
             System.out.printf(
                     "IT golden savepoint: restored v%d, probe %.6f as saved, v%d after 1000 more events%n",
-                    version, probeScore, metrics.longValue("model." + MODEL + ".modelVersion"));
+                    version, probeScore, metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)));
         } finally {
             JobStack.cancelIfRunning(job);
         }

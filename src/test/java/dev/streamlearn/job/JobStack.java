@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -140,8 +142,15 @@ final class JobStack implements AutoCloseable {
                 "--update.full-every",
                 "20"));
         args.addAll(topics(prefix, JOB_TOPICS));
-        args.addAll(List.of(extra));
-        return JobConfig.fromArgs(args.toArray(new String[0]));
+        // the scenario's own options replace these defaults, as a restore's replace the last submission's
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.size(); i += 2) {
+            options.put(args.get(i).substring(2), args.get(i + 1));
+        }
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            options.put(extra[i].substring(2), extra[i + 1]);
+        }
+        return JobConfig.fromMap(options);
     }
 
     /** Creates {@code prefix + name} for each name with two partitions; returns the options that point the job at them. */

@@ -3,6 +3,7 @@ package dev.streamlearn.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
@@ -104,7 +105,7 @@ class JsonTest {
         stored.parentVersion = 4;
         stored.path = "/m/ctr/v5.model";
         stored.examplesTrained = 500;
-        stored.metricNames = new String[] {"auc", "logLoss"};
+        stored.metricNames = new String[] {MetricNames.AUC, MetricNames.LOG_LOSS};
         stored.metricValues = new double[] {0.75, Double.NaN};
         assertEquals(
                 "{\"event\":\"stored\",\"model\":\"ctr\",\"version\":5,\"parentVersion\":4,"

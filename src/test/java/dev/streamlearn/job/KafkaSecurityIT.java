@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.EmbeddedKafka;
 import dev.streamlearn.testing.Events;
@@ -80,8 +81,9 @@ class KafkaSecurityIT {
                 Await.until(
                         "every replayed event learnt through the secured source",
                         TIMEOUT,
-                        () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS,
-                        () -> "examplesTrained=" + metrics.longValue("model." + MODEL + ".examplesTrained"));
+                        () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == EVENTS,
+                        () -> "examplesTrained="
+                                + metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)));
                 int requests = EVENTS / REQUESTS_EVERY;
                 List<String> predictions = secured.readAll(Topic.PREDICTIONS.defaultName, requests, TIMEOUT);
                 assertEquals(requests, predictions.size(), "every request answered through the secured sink");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
@@ -42,7 +43,7 @@ class LearnAndServeIT {
         LearningJob.attachToKafka(env, config);
         JobClient job = env.executeAsync("learning-job-it");
         JobMetrics metrics = stack.metrics(job);
-        String trained = "model." + MODEL + ".examplesTrained";
+        String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         try {
             int half = bike.size() / 2;
             List<String> firstHalf = new ArrayList<>(Events.json(bike.subList(0, half)));
@@ -67,7 +68,7 @@ class LearnAndServeIT {
             List<String> wave1 = stack.requests(0, 100);
             stack.kafka.send(config.topic(Topic.REQUESTS), wave1);
             List<JsonNode> predictions1 = stack.readPredictions(config, wave1.size());
-            long versionAfterFirstHalf = metrics.longValue("model." + MODEL + ".modelVersion");
+            long versionAfterFirstHalf = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION));
 
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(half, bike.size())));
             Await.until("all trained", TIMEOUT, () -> metrics.longValue(trained) == bike.size());
@@ -94,13 +95,13 @@ class LearnAndServeIT {
             }
 
             // prequential quality: clearly better than always predicting the base rate
-            double logLoss = metrics.sum("model." + MODEL + ".logLossTotal");
+            double logLoss = metrics.sum(MetricNames.ofModel(MODEL, MetricNames.LOG_LOSS_TOTAL));
             double baseRate = Events.baseRateLogLoss(bike);
             assertTrue(logLoss < 0.7 * baseRate, "log loss " + logLoss + " vs base rate " + baseRate);
-            assertTrue(metrics.sum("model." + MODEL + ".auc") > 0.9);
+            assertTrue(metrics.sum(MetricNames.ofModel(MODEL, MetricNames.AUC)) > 0.9);
             assertEquals(
-                    metrics.longValue("model." + MODEL + ".batchesApplied"),
-                    metrics.longValue("model." + MODEL + ".modelVersion"),
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.BATCHES_APPLIED)),
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)),
                     "one version per applied batch");
 
             // every bad record is in the dead-letter topic with its reason, and counted
@@ -111,17 +112,17 @@ class LearnAndServeIT {
                 reasonByPayload.put(n.get("payload").asText(), n.get("reason").asText());
             }
             assertEquals(malformed, reasonByPayload);
-            assertEquals(1, metrics.longValue("deadLetter.bad-label"));
-            assertEquals(2, metrics.longValue("deadLetter.missing-field"));
+            assertEquals(1, metrics.longValue(MetricNames.deadLetters("bad-label")));
+            assertEquals(2, metrics.longValue(MetricNames.deadLetters("missing-field")));
             System.out.printf(
                     "IT learn: %d events, %d batches, version %d, logLossTotal %.4f vs base rate %.4f,"
                             + " auc %.3f, %d predictions, %d dead letters%n",
                     bike.size(),
-                    metrics.longValue("model." + MODEL + ".batchesApplied"),
-                    metrics.longValue("model." + MODEL + ".modelVersion"),
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.BATCHES_APPLIED)),
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)),
                     logLoss,
                     baseRate,
-                    metrics.sum("model." + MODEL + ".auc"),
+                    metrics.sum(MetricNames.ofModel(MODEL, MetricNames.AUC)),
                     all.size(),
                     dead.size());
         } finally {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
@@ -63,14 +64,15 @@ class ModelStoreIT {
             Await.until(
                     "all trained",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == bike.size());
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == bike.size());
             // the last examples may still be in an open batch, which the batch timer makes a version
             Await.until(
                     "the store holds the current version, trained through every event",
                     TIMEOUT,
-                    () -> JobStack.trainedThrough(store, metrics.longValue("model." + MODEL + ".modelVersion"))
+                    () -> JobStack.trainedThrough(
+                                    store, metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)))
                             == bike.size());
-            long finalVersion = metrics.longValue("model." + MODEL + ".modelVersion");
+            long finalVersion = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION));
 
             // each stored version has a committed "stored" line in the model log: its checkpoint completed
             List<Long> inStore = JobStack.storedVersions(store, MODEL);

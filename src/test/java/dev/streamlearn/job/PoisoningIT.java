@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
@@ -59,12 +60,12 @@ class PoisoningIT {
         LearningJob.attachToKafka(env, config);
         JobClient job = env.executeAsync("poisoning-it");
         JobMetrics metrics = stack.metrics(job);
-        String trained = "model." + MODEL + ".examplesTrained";
+        String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         try {
             List<DatasetEvent> bike = stack.bike;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, BEFORE)));
             Await.until("the clean part trained", TIMEOUT, () -> metrics.longValue(trained) == BEFORE);
-            long versionBefore = metrics.longValue("model." + MODEL + ".modelVersion");
+            long versionBefore = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION));
 
             List<String> burst = bike.subList(BEFORE, BEFORE + BURST).stream()
                     .map(PoisoningIT::flipped)
@@ -75,11 +76,11 @@ class PoisoningIT {
             Await.until(
                     "the guard resumed learning after the burst",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".guardEpisode") == 0
-                            && metrics.longValue("model." + MODEL + ".guardAlarms") == 1
-                            && metrics.longValue("model." + MODEL + ".frozen") == 0,
-                    () -> "alarms " + metrics.longValue("model." + MODEL + ".guardAlarms") + ", frozen "
-                            + metrics.longValue("model." + MODEL + ".frozen"));
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.GUARD_EPISODE)) == 0
+                            && metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.GUARD_ALARMS)) == 1
+                            && metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)) == 0,
+                    () -> "alarms " + metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.GUARD_ALARMS))
+                            + ", frozen " + metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.FROZEN)));
 
             List<JsonNode> log = stack
                     .kafka

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.BikeSharingEvents;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
@@ -82,8 +83,8 @@ class PrometheusMetricsIT {
             Await.until(
                     "every event learnt",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == EVENTS
-                            && metrics.longValue("model." + RIDES + ".examplesTrained") == EVENTS);
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == EVENTS
+                            && metrics.longValue(MetricNames.ofModel(RIDES, MetricNames.EXAMPLES_TRAINED)) == EVENTS);
             stack.readPredictions(config, 20);
 
             String jobLabel = "job_id=\"" + job.getJobID() + "\"";
@@ -108,7 +109,7 @@ class PrometheusMetricsIT {
                     .findFirst()
                     .orElseThrow();
             assertEquals(
-                    (double) metrics.longValue("model." + MODEL + ".modelVersion"),
+                    (double) metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)),
                     Double.parseDouble(version.substring(version.lastIndexOf(' ') + 1)),
                     "the scraped version is the job's: " + version);
         } finally {

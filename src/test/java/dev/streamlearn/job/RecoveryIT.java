@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.SourceRecord;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.CollectingSink;
@@ -55,7 +56,7 @@ class RecoveryIT {
         FailOnceAfterCheckpoint.reset();
         JobClient job = env.executeAsync("recovery-it");
         JobMetrics metrics = stack.metrics(job);
-        String trained = "model." + MODEL + ".examplesTrained";
+        String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         try {
             int half = bike.size() / 2;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, half)));
@@ -88,10 +89,10 @@ class RecoveryIT {
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no full update based on v" + versionAtCheckpoint));
             assertEquals(versionAtCheckpoint + 1, firstAfterRestore.version);
-            long finalVersion = metrics.longValue("model." + MODEL + ".modelVersion");
+            long finalVersion = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION));
             assertEquals(
                     finalVersion,
-                    metrics.longValue("model." + MODEL + ".batchesApplied"),
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.BATCHES_APPLIED)),
                     "one version per applied batch, none lost or repeated in the model's state");
             assertEquals(bike.size(), metrics.longValue(trained), "every labeled event trained exactly once");
             System.out.printf(

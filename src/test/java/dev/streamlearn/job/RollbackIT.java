@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.inference.ServedModel;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
@@ -61,7 +62,7 @@ class RollbackIT {
         LearningJob.attachToKafka(env, config);
         JobClient job = env.executeAsync("rollback-it");
         JobMetrics metrics = stack.metrics(job);
-        String trained = "model." + MODEL + ".examplesTrained";
+        String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         ModelStore store = config.store();
         try {
             int half = bike.size() / 2;
@@ -71,9 +72,10 @@ class RollbackIT {
             Await.until(
                     "the store holds the current version, trained through the first half",
                     TIMEOUT,
-                    () -> JobStack.trainedThrough(store, metrics.longValue("model." + MODEL + ".modelVersion"))
+                    () -> JobStack.trainedThrough(
+                                    store, metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)))
                             == half);
-            long current = metrics.longValue("model." + MODEL + ".modelVersion");
+            long current = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION));
             long target = JobStack.storedVersions(store, MODEL).get(0); // kept by keep-every, not a recent one
             assertTrue(target < current - 3, "target " + target + ", current " + current);
 
@@ -128,7 +130,7 @@ class RollbackIT {
                             "{\"op\":\"rollback\",\"model\":\"nope\",\"version\":1}"));
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(half, bike.size())));
             Await.until("all trained", TIMEOUT, () -> metrics.longValue(trained) == bike.size());
-            long finalVersion = metrics.longValue("model." + MODEL + ".modelVersion");
+            long finalVersion = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION));
             assertTrue(finalVersion > current + 1, "training continues after the rollback: v" + finalVersion);
 
             // the model log: the rollback with its parent, and both bad commands answered with a reason

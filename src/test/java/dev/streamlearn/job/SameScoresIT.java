@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
 import dev.streamlearn.evaluation.Summary;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.testing.Await;
@@ -113,16 +114,17 @@ class SameScoresIT {
             Await.until(
                     "all trained",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == stack.bike.size());
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED))
+                            == stack.bike.size());
             ModelSpec spec = config.models().get(MODEL);
             Scores tool = PrequentialRun.learn(
                     spec, PrequentialRun.ofEvents(spec, Events.json(stack.bike), config.inputLimits()));
-            double jobTotal = metrics.sum("model." + MODEL + ".logLossTotal");
-            double toolTotal = Summary.of(tool).get("logLoss");
+            double jobTotal = metrics.sum(MetricNames.ofModel(MODEL, MetricNames.LOG_LOSS_TOTAL));
+            double toolTotal = Summary.of(tool).get(MetricNames.LOG_LOSS);
             int n = tool.size();
-            double jobWindow = metrics.sum("model." + MODEL + ".logLoss");
+            double jobWindow = metrics.sum(MetricNames.ofModel(MODEL, MetricNames.LOG_LOSS));
             double toolWindow = Summary.of(tool, n - spec.get(ModelOptions.METRICS_WINDOW), n)
-                    .get("logLoss");
+                    .get(MetricNames.LOG_LOSS);
             assertEquals(toolTotal, jobTotal, 1e-12, "prequential log loss of the whole stream");
             assertEquals(toolWindow, jobWindow, 1e-9, "over the job's metrics window");
             if (!spec.get(ModelOptions.ENTITIES).isEmpty()) {
@@ -134,7 +136,7 @@ class SameScoresIT {
                 double plain = Summary.of(PrequentialRun.learn(
                                 without,
                                 PrequentialRun.ofEvents(without, Events.json(stack.bike), config.inputLimits())))
-                        .get("logLoss");
+                        .get(MetricNames.LOG_LOSS);
                 assertNotEquals(plain, jobTotal, 1e-6, "the entity features were added");
             }
             if (!spec.get(ModelOptions.ENTITIES).isEmpty()) {

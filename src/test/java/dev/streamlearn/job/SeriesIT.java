@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.features.FeatureHasher;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.testing.Await;
@@ -90,9 +91,10 @@ class SeriesIT {
             Await.until(
                     "all points trained",
                     Duration.ofMinutes(1),
-                    () -> metrics.longValue("model.load.examplesTrained") == examples,
-                    () -> "examplesTrained=" + metrics.longValue("model.load.examplesTrained"));
-            long version = metrics.longValue("model.load.modelVersion");
+                    () -> metrics.longValue(MetricNames.ofModel("load", MetricNames.EXAMPLES_TRAINED)) == examples,
+                    () -> "examplesTrained="
+                            + metrics.longValue(MetricNames.ofModel("load", MetricNames.EXAMPLES_TRAINED)));
+            long version = metrics.longValue(MetricNames.ofModel("load", MetricNames.MODEL_VERSION));
             ModelStore store = config.store();
             Await.until("the final version stored", TIMEOUT, () -> JobStack.storedVersions(store, MODEL)
                     .contains(version));
@@ -127,8 +129,8 @@ class SeriesIT {
             // within one sd of the series (50): the other series are at 100 and 10, the model's own scale at 0
             assertEquals(1000, medianS1, 50, "forecasts are in the series' own scale (mean 1000, sd 50)");
             // prequential, in each series' own scale: the model beats the naive forecast (here the last value)
-            double modelRmse = metrics.sum("model.load.forecastRmse");
-            double naiveRmse = metrics.sum("model.load.naiveRmse");
+            double modelRmse = metrics.sum(MetricNames.ofModel("load", MetricNames.FORECAST_RMSE));
+            double naiveRmse = metrics.sum(MetricNames.ofModel("load", MetricNames.NAIVE_RMSE));
             assertTrue(modelRmse < naiveRmse, "forecast RMSE " + modelRmse + " vs naive " + naiveRmse);
             System.out.printf(
                     "IT series: %d points, v%d, lag weights %.3f and %.3f (true %.1f, %.1f), %d forecasts"
@@ -147,8 +149,8 @@ class SeriesIT {
                     Arrays.stream(s1).average().orElseThrow(),
                     modelRmse,
                     naiveRmse,
-                    metrics.sum("model.load.forecastMape"),
-                    metrics.sum("model.load.naiveMape"));
+                    metrics.sum(MetricNames.ofModel("load", MetricNames.FORECAST_MAPE)),
+                    metrics.sum(MetricNames.ofModel("load", MetricNames.NAIVE_MAPE)));
         } finally {
             job.cancel().get();
         }

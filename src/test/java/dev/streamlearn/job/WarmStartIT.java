@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.batch.BatchFit;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelFile;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.records.Example;
@@ -94,10 +95,10 @@ class WarmStartIT {
             Await.until(
                     "online updates on top of the batch model",
                     TIMEOUT,
-                    () -> metrics.longValue("model." + MODEL + ".examplesTrained") == 2000);
+                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED)) == 2000);
             // batches of 50, or fewer when one closes by time
             assertTrue(
-                    metrics.longValue("model." + MODEL + ".modelVersion") >= 2000 / 50,
+                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)) >= 2000 / 50,
                     "versions count on from the initial version 0");
             System.out.printf("IT warm start: 100 requests served at version 0, max |job - Smile| = %.2e%n", worst);
         } finally {

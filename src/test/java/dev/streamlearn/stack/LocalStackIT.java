@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.job.Operators;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.tools.ClusterMetrics;
 import java.io.IOException;
@@ -14,31 +16,53 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The life cycle of the README, through the scripts: up, submit, replay a slice of a real
- * dataset, stop with a savepoint, restore, replay more, down. Real processes: a Kafka broker and
- * a Flink JobManager and TaskManager started from Maven jars, on ports apart from the defaults.
+ * The life of a model on the local stack, through the scripts a user runs, on one stack of real
+ * processes (a Kafka broker, a Flink JobManager and TaskManager from Maven jars, on ports apart
+ * from the defaults): up, submit, replay a real dataset, status and the model store, stop with a
+ * savepoint, restore rescaled, roll back skipping data, submit anew against the kept store,
+ * processes killed and healed by {@code scripts/up} at once, down and up again, the benchmarks
+ * on a tiny input, down. Each step starts where the one before left the stack.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
 
     private static final Map<String, String> ENV = Scripts.env();
     private static final String UI = "http://127.0.0.1:" + ENV.get("UI_PORT");
     private static final String BOOTSTRAP = "127.0.0.1:" + ENV.get("KAFKA_PORT");
+    private static final Path STACK = Path.of(ENV.get("STACK_DIR"));
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String TRAINED = MetricNames.ofModel("bike", MetricNames.EXAMPLES_TRAINED);
+    private static final String VERSION = MetricNames.ofModel("bike", MetricNames.MODEL_VERSION);
     private static final String[] JOB_OPTIONS = {"--models", "bike", "--batch.size", "50", "--store.interval", "500"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final ClusterMetrics REST = new ClusterMetrics(UI);
+    /** The bike-sharing rows replayed so far: each step replays the rows after them. */
+    private static int replayed;
+    /** The job the previous step left running. */
+    private static String job;
 
     /** An earlier run stopped half-way (a killed build) may have left its stack: start from nothing. */
     @BeforeAll
@@ -48,12 +72,12 @@ class LocalStackIT {
 
     @AfterAll
     static void down() throws Exception {
-        Scripts.run(ENV, "down", "--wipe");
+        Scripts.run(ENV, "down"); // its logs stay in target/e2e-stack/log for a failure's diagnosis
     }
 
     @Test
-    void upSubmitReplaySavepointRestoreReplayDown() throws Exception {
-        // misuse before the stack is up
+    @Order(1)
+    void upIsTheOneCommandAndOptionsAreCheckedBeforeAnythingIsSubmitted() throws Exception {
         assertMisuse(Scripts.run(ENV, "status"), "the stack is not up");
         assertMisuse(Scripts.run(ENV, "up", "--fast"), "unknown option '--fast'");
         assertMisuse(Scripts.run(ENV, "restore"), "missing the savepoint path");
@@ -63,43 +87,48 @@ class LocalStackIT {
         Scripts.Result again = Scripts.run(ENV, "up");
         assertEquals(0, again.exit, again.toString());
         assertTrue(again.err.contains("already up"), again.err);
-        assertMisuse(Scripts.run(ENV, "submit", "--batch.size", "0"), "batch.size: '0' must be in 1..1000000");
 
+        assertMisuse(Scripts.run(ENV, "submit", "--batch.size", "0"), "batch.size: '0' must be in 1..1000000");
+        Scripts.Result noValue = Scripts.run(ENV, "submit", "--models");
+        assertMisuse(noValue, "submit: invalid configuration: models: needs a value (--models VALUE)");
+        assertEquals(1, noValue.err.strip().lines().count(), "one line, no stack trace: " + noValue.err);
+        assertFalse(Files.exists(STACK.resolve("last-job.options")), "nothing saved for a restore");
+        assertTrue(REST.activeJobs().isEmpty(), "nothing submitted");
+    }
+
+    @Test
+    @Order(2)
+    void aJobLearnsAndServesAndTheToolsShowIt() throws Exception {
         Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS);
         assertEquals(0, submit.exit, submit.toString());
-        String firstJob = submit.lastLine();
+        job = submit.lastLine();
         assertMisuse(Scripts.run(ENV, "submit", JOB_OPTIONS), "already running");
 
-        replay(0, 6000);
-        ClusterMetrics rest = new ClusterMetrics(UI);
-        Await.until(
-                "6000 examples trained",
-                TIMEOUT,
-                () -> Scripts.metric(rest, firstJob, "model.bike.examplesTrained") == 6000);
+        replay(6000, "--requests-every", "10", "--rate", "0");
+        awaitTrained(job, 6000);
         Await.until("600 predictions", TIMEOUT, () -> countRecords("predictions") == 600);
         Scripts.Result status = Scripts.run(ENV, "status");
         assertEquals(0, status.exit, status.toString());
-        assertTrue(status.out.contains("bike"), status.out);
+        assertTrue(status.out.contains("bike guard: "), status.out);
 
         // the trainer publishes its version gauge on a deferred refresh, so the version is read
         // again at each try: once training has stopped, gauge and store agree on the last one
         double[] current = {-1};
         Await.until("the current version in the model store", TIMEOUT, () -> {
             try {
-                current[0] = Scripts.metric(rest, firstJob, "model.bike.modelVersion");
+                current[0] = Scripts.metric(REST, job, VERSION);
                 return Scripts.run(ENV, "models", "list").out.matches("(?s).*\\bbike +" + (long) current[0] + " .*");
             } catch (Exception e) {
                 return false;
             }
         });
-        double versionBefore = current[0];
-        assertTrue(versionBefore > 1, "version " + versionBefore);
+        assertTrue(current[0] > 1, "version " + current[0]);
         Scripts.Result show = Scripts.run(
                 ENV,
                 "models",
                 "show",
                 "bike",
-                String.valueOf((long) versionBefore),
+                String.valueOf((long) current[0]),
                 "--names-from",
                 "src/data/bike_sharing/hour.csv",
                 "--format",
@@ -108,56 +137,128 @@ class LocalStackIT {
                 "3");
         assertEquals(0, show.exit, show.toString());
         assertTrue(show.out.contains("largest weights:") && show.out.contains("hour="), show.out);
+    }
 
-        Scripts.Result savepoint = Scripts.run(ENV, "savepoint", "--stop");
-        assertEquals(0, savepoint.exit, savepoint.toString());
-        String path = savepoint.lastLine();
+    @Test
+    @Order(3)
+    void aSavepointRestoresRescaledAndARollbackSkipsTheDataWrittenSince() throws Exception {
+        double versionBefore = Scripts.metric(REST, job, VERSION);
+        String path = savepointStop();
         assertTrue(Files.isDirectory(Path.of(path.replaceFirst("^file:", ""))), path);
 
         // events written while the job is down: a restore replays them, a skip-to restore does not
-        replay(6000, 1000);
+        replay(1000, "--rate", "0");
         // rescaled on the way back, as a user would: submitted at 2, restored at 1, rolled back at 4
         Scripts.Result restore = Scripts.run(ENV, "restore", concat(path, concat("-p", concat("1", JOB_OPTIONS))));
         assertEquals(0, restore.exit, restore.toString());
-        String secondJob = restore.lastLine();
-        assertNotEquals(firstJob, secondJob);
-        Await.until(
-                "the 1000 events since the savepoint trained",
-                TIMEOUT,
-                () -> Scripts.metric(rest, secondJob, "model.bike.examplesTrained") == 7000,
-                () -> "examplesTrained=" + Scripts.metric(rest, secondJob, "model.bike.examplesTrained"));
-        assertEquals(1, trainerParallelism(rest, secondJob));
-        double versionReplayed = Scripts.metric(rest, secondJob, "model.bike.modelVersion");
+        String restored = restore.lastLine();
+        assertNotEquals(job, restored);
+        awaitTrained(restored, 7000);
+        assertEquals(1, trainerParallelism(restored));
+        double versionReplayed = Scripts.metric(REST, restored, VERSION);
         assertTrue(versionReplayed > versionBefore, versionBefore + " then " + versionReplayed);
 
         String[] skipArgs = concat(path, concat("--skip-to", concat("now", concat("-p", concat("4", JOB_OPTIONS)))));
         Scripts.Result skip = Scripts.run(ENV, "rollback", skipArgs);
         assertEquals(0, skip.exit, skip.toString());
-        String thirdJob = skip.lastLine();
+        job = skip.lastLine();
         Await.until(
                 "the skipping job counts its skipped events",
                 TIMEOUT,
-                () -> Scripts.metric(rest, thirdJob, "deserializer.recordsSkipped") == 1000,
-                () -> "recordsSkipped=" + Scripts.metric(rest, thirdJob, "deserializer.recordsSkipped"));
-        assertEquals(
-                6000, Scripts.metric(rest, thirdJob, "model.bike.examplesTrained"), "back at the savepoint's model");
-        assertEquals(4, trainerParallelism(rest, thirdJob));
-        double versionRolledBack = Scripts.metric(rest, thirdJob, "model.bike.modelVersion");
+                () -> Scripts.metric(REST, job, MetricNames.LABELED_SKIPPED) == 1000,
+                () -> "recordsSkipped=" + Scripts.metric(REST, job, MetricNames.LABELED_SKIPPED));
+        assertEquals(6000, Scripts.metric(REST, job, TRAINED), "back at the savepoint's model");
+        assertEquals(4, trainerParallelism(job));
+        double versionRolledBack = Scripts.metric(REST, job, VERSION);
         assertTrue(
                 versionRolledBack > versionReplayed,
                 "the savepoint's model continues as a new version, " + versionRolledBack
                         + ", after the newest stored one, " + versionReplayed);
-        replay(7000, 3000);
-        Await.until(
-                "the new events trained, not the skipped ones",
-                TIMEOUT,
-                () -> Scripts.metric(rest, thirdJob, "model.bike.examplesTrained") == 9000,
-                () -> "examplesTrained=" + Scripts.metric(rest, thirdJob, "model.bike.examplesTrained"));
-        double versionAfter = Scripts.metric(rest, thirdJob, "model.bike.modelVersion");
+        replay(3000, "--rate", "0");
+        awaitTrained(job, 9000);
         assertTrue(
-                versionAfter >= versionRolledBack + 60,
-                "3000 new events in batches of at most 50: " + versionRolledBack + " then " + versionAfter);
+                Scripts.metric(REST, job, VERSION) >= versionRolledBack + 60,
+                "3000 new events in batches of at most 50");
+        assertVersionsUnique();
+    }
 
+    @Test
+    @Order(4)
+    void aJobSubmittedAnewContinuesAfterTheVersionsTheStoreHolds() throws Exception {
+        savepointStop();
+        long newestStored = newestStoredVersion();
+        Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS); // a new job, not a restore
+        assertEquals(0, submit.exit, submit.toString());
+        job = submit.lastLine();
+        replay(300, "--rate", "0");
+        awaitTrained(job, 300); // the group's committed offsets: only the events written since
+        awaitStored(v -> v > newestStored);
+        JsonNode start = modelLog().stream()
+                .filter(l -> l.path("event").asText().equals("start"))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no start line in the model log"));
+        // after the store's newest, or after a version a checkpoint of the stopped job may still publish
+        long continuedAfter = start.path("parentVersion").asLong();
+        assertTrue(continuedAfter >= newestStored, start.toString());
+        assertTrue(start.path("version").asLong() > continuedAfter, start.toString());
+        Scripts.Result status = Scripts.run(ENV, "status");
+        assertTrue(status.out.contains("bike versions continue after v" + continuedAfter), status.out);
+        assertVersionsUnique();
+    }
+
+    @Test
+    @Order(5)
+    void killedProcessesAreHealedByUpAtOnceWithoutLosingOrRepeatingAnEvent() throws Exception {
+        // the TaskManager killed three times during a replay, each time followed at once by scripts/up
+        double before = Scripts.metric(REST, job, TRAINED);
+        Process replay = replayInBackground(3000, 250);
+        long jobManager = pid("jobmanager");
+        long kafka = pid("kafka");
+        for (int kill = 0; kill < 3; kill++) {
+            double seen = Scripts.metric(REST, job, TRAINED);
+            Await.until("events flowing", TIMEOUT, () -> Scripts.metric(REST, job, TRAINED) > seen);
+            killNow(pid("taskmanager"));
+            Scripts.Result heal = Scripts.run(ENV, "up");
+            assertEquals(0, heal.exit, heal.toString());
+            assertTrue(heal.err.contains("Starting a new TaskManager"), heal.err);
+            assertEquals(jobManager, pid("jobmanager"), "the JobManager was left running");
+            assertEquals(kafka, pid("kafka"), "the broker was left running");
+            Await.until("every task runs again", TIMEOUT, () -> statusExit() == 0, LocalStackIT::lastStatus);
+        }
+        assertEquals(0, replay.waitFor(), Files.readString(Path.of("target", "e2e-replay-bg.out")));
+        awaitTrained(job, before + 3000);
+
+        // the broker killed during a replay and started again by up at once: the replay waits for it
+        Process throughRestart = replayInBackground(1500, 250);
+        Await.until("events flowing", TIMEOUT, () -> Scripts.metric(REST, job, TRAINED) > before + 3000);
+        killNow(pid("kafka"));
+        Scripts.Result kafkaBack = Scripts.run(ENV, "up");
+        assertEquals(0, kafkaBack.exit, kafkaBack.toString());
+        assertTrue(kafkaBack.err.contains("Starting Kafka"), kafkaBack.err);
+        assertEquals(0, throughRestart.waitFor(), Files.readString(Path.of("target", "e2e-replay-bg.out")));
+        awaitTrained(job, before + 4500);
+
+        // the JobManager killed: its job is gone (no HA); up starts a cluster, restore --latest brings the job back
+        killNow(pid("jobmanager"));
+        Scripts.Result clusterBack = Scripts.run(ENV, "up");
+        assertEquals(0, clusterBack.exit, clusterBack.toString());
+        Scripts.Result none = Scripts.run(ENV, "status");
+        assertEquals(3, none.exit, none.toString());
+        assertTrue(none.err.contains("scripts/restore --latest"), none.err);
+        Scripts.Result restore = Scripts.run(ENV, "restore", "--latest");
+        assertEquals(0, restore.exit, restore.toString());
+        job = restore.lastLine();
+        replay(500, "--rate", "0");
+        awaitTrained(job, before + 5000);
+        assertVersionsUnique();
+    }
+
+    @Test
+    @Order(6)
+    void downAndUpAgainKeepTheStoreAndItsVersions() throws Exception {
+        // a checkpoint after the last event commits the sources' offsets: a new job reads only what comes next
+        awaitCheckpointAfter(job, System.currentTimeMillis());
+        long newestStored = newestStoredVersion();
         List<String> pids = stackPids();
         Scripts.Result down = Scripts.run(ENV, "down");
         assertEquals(0, down.exit, down.toString());
@@ -175,13 +276,20 @@ class LocalStackIT {
                         .orElse(false)),
                 "a process of the stack is left");
         assertMisuse(Scripts.run(ENV, "savepoint"), "the stack is not up");
-        System.out.printf(
-                "IT stack: version %.0f at the savepoint, %.0f after a replaying restore, %.0f after a"
-                        + " skipping rollback and 3000 new events%n",
-                versionBefore, versionReplayed, versionAfter);
+
+        assertEquals(0, Scripts.run(ENV, "up").exit);
+        Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS);
+        assertEquals(0, submit.exit, submit.toString());
+        job = submit.lastLine();
+        replay(300, "--rate", "0");
+        awaitTrained(job, 300);
+        awaitStored(v -> v > newestStored);
+        assertVersionsUnique();
+        assertFalse(Files.exists(STACK.resolve("models").resolve("_refused")), "no version was refused");
     }
 
     @Test
+    @Order(7)
     void benchmarksRunOnATinyInput() throws Exception {
         Scripts.Result bench = Scripts.run(
                 ENV, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
@@ -233,7 +341,7 @@ class LocalStackIT {
                     measure + " in\n" + e2e.out);
         }
         assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
-        // wipes the stack before each of its two jobs, so it runs last
+        // each wipes the stack before its jobs, so they run last
         Scripts.Result first = Scripts.run(ENV, "bench-first-events", "--wipe", "--runs", "1");
         assertEquals(0, first.exit, first.toString());
         assertPositiveRows(
@@ -250,8 +358,6 @@ class LocalStackIT {
                 "[0-9]+",
                 "TaskManager CPU over 3 s idle, all threads (ms)",
                 "TaskManager CPU over 3 s idle, flusher threads (ms)");
-        Scripts.Result down = Scripts.run(ENV, "down");
-        assertEquals(0, down.exit, down.toString());
     }
 
     /** Each measure has a row of one run at the parallelism (a pattern) with a positive median in the script's table. */
@@ -266,8 +372,8 @@ class LocalStackIT {
         }
     }
 
-    private static int trainerParallelism(ClusterMetrics rest, String job) throws Exception {
-        for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
+    private static int trainerParallelism(String job) throws Exception {
+        for (JsonNode vertex : REST.get("/jobs/" + job).path("vertices")) {
             if (vertex.path("name").asText().startsWith(Operators.TRAINER_NAME)) {
                 return vertex.path("parallelism").asInt();
             }
@@ -275,10 +381,43 @@ class LocalStackIT {
         throw new AssertionError("job " + job + " has no trainer");
     }
 
-    private static void replay(int skip, int limit) throws Exception {
-        Scripts.Result r =
-                Scripts.run(ENV, "replay", Scripts.bikeReplay(skip, limit, "--requests-every", "10", "--rate", "0"));
+    /** Replays the next {@code count} bike-sharing rows and waits for the replay to finish. */
+    private static void replay(int count, String... more) throws Exception {
+        Scripts.Result r = Scripts.run(ENV, "replay", Scripts.bikeReplay(replayed, count, more));
         assertEquals(0, r.exit, r.toString());
+        replayed += count;
+    }
+
+    private static Process replayInBackground(int count, int rate) throws IOException {
+        Process p = Scripts.start(ENV, "replay", Scripts.bikeReplay(replayed, count, "--rate", String.valueOf(rate)));
+        replayed += count;
+        return p;
+    }
+
+    private static void awaitTrained(String job, double examples) {
+        Await.until(
+                (long) examples + " examples trained",
+                TIMEOUT,
+                () -> Scripts.metric(REST, job, TRAINED) == examples,
+                () -> TRAINED + "=" + Scripts.metric(REST, job, TRAINED));
+    }
+
+    private static void awaitCheckpointAfter(String job, long millis) {
+        Await.until("a checkpoint completed after " + millis, TIMEOUT, () -> {
+            try {
+                JsonNode completed =
+                        REST.get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
+                return completed.path("trigger_timestamp").asLong() > millis;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static String savepointStop() throws Exception {
+        Scripts.Result savepoint = Scripts.run(ENV, "savepoint", "--stop");
+        assertEquals(0, savepoint.exit, savepoint.toString());
+        return savepoint.lastLine();
     }
 
     private static void assertMisuse(Scripts.Result r, String message) {
@@ -286,13 +425,86 @@ class LocalStackIT {
         assertTrue(r.err.contains(message), "expected '" + message + "' in " + r);
     }
 
-    private static long countRecords(String topic) {
+    /** The stored versions of bike in the store, ascending. */
+    private static TreeSet<Long> storedVersions() throws IOException {
+        TreeSet<Long> versions = new TreeSet<>();
+        Path dir = STACK.resolve("models").resolve("bike");
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.matches("v\\d{12}\\.model"))
+                        .forEach(n -> versions.add(Long.parseLong(n.substring(1, 13))));
+            }
+        }
+        return versions;
+    }
+
+    private static long newestStoredVersion() throws IOException {
+        TreeSet<Long> versions = storedVersions();
+        assertFalse(versions.isEmpty(), "the store holds versions of bike");
+        return versions.last();
+    }
+
+    private static void awaitStored(java.util.function.LongPredicate wanted) {
+        Await.until("a version stored", TIMEOUT, () -> {
+            try {
+                return storedVersions().stream().anyMatch(wanted::test);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * No version named two models: the model log holds at most one {@code stored} line per version,
+     * and every version the store holds was stored once, as the model log says.
+     */
+    private static void assertVersionsUnique() throws IOException {
+        Map<Long, Integer> storedLines = new HashMap<>();
+        for (JsonNode line : modelLog()) {
+            if (line.path("event").asText().equals("stored")) {
+                storedLines.merge(line.path("version").asLong(), 1, Integer::sum);
+            }
+        }
+        storedLines.forEach((v, n) -> assertEquals(1, n, "stored lines of version " + v + ": " + storedLines));
+        for (long v : storedVersions()) {
+            assertTrue(storedLines.containsKey(v) || v == 0, "version " + v + " in the store has its stored line");
+        }
+    }
+
+    /** The committed lines of the model log, in order. */
+    private static List<JsonNode> modelLog() throws IOException {
+        Properties p = consumer();
+        p.put("isolation.level", "read_committed");
+        List<JsonNode> lines = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor("model-log").stream()
+                    .map(i -> new TopicPartition("model-log", i.partition()))
+                    .collect(Collectors.toList());
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    lines.add(JSON.readTree(r.value()));
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static Properties consumer() {
         Properties p = new Properties();
         p.put("bootstrap.servers", BOOTSTRAP);
-        p.put("group.id", "count-" + UUID.randomUUID());
+        p.put("group.id", "e2e-" + UUID.randomUUID());
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        return p;
+    }
+
+    private static long countRecords(String topic) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition()))
                     .collect(Collectors.toList());
@@ -305,9 +517,39 @@ class LocalStackIT {
         }
     }
 
+    /** scripts/status's exit: 0 every task runs, 3 no job, 4 the job does not run fully. */
+    private static int statusExit() {
+        try {
+            return Scripts.run(ENV, "status").exit;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String lastStatus() {
+        try {
+            return "\nlast status: " + Files.readString(Path.of("target", "e2e-status.out"))
+                    + Files.readString(Path.of("target", "e2e-status.err"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static long pid(String process) throws IOException {
+        return Long.parseLong(
+                Files.readString(STACK.resolve("pid").resolve(process + ".pid")).strip());
+    }
+
+    /** kill -9, and no waiting: what comes next runs while the process may still be going away. */
+    private static void killNow(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
     private static List<String> stackPids() throws IOException {
-        Path dir = Path.of(ENV.get("STACK_DIR"), "pid");
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(STACK.resolve("pid"))) {
             return files.map(f -> {
                         try {
                             return Files.readString(f).strip();

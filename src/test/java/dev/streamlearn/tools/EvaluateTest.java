@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.metrics.MetricNames;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,9 @@ class EvaluateTest {
         assertEquals(5000, result.get("examples").asInt());
         assertEquals(1000, result.get("tail").get("examples").asInt());
         assertEquals(0.2, result.get("tail").get("fraction").asDouble());
-        double logLoss = result.get("logLoss").asDouble();
+        double logLoss = result.get(MetricNames.LOG_LOSS).asDouble();
         assertTrue(logLoss < result.get("baseRateLogLoss").asDouble(), "learns: " + logLoss);
-        assertTrue(result.get("auc").asDouble() > 0.6);
+        assertTrue(result.get(MetricNames.AUC).asDouble() > 0.6);
         String html = Files.readString(curve);
         assertTrue(html.contains("<svg") && html.contains("base rate"), "a self-contained learning curve");
     }
@@ -85,8 +86,8 @@ class EvaluateTest {
         assertEquals(4, rows.size());
         assertEquals("0.1", rows.get(0).get("settings").get("ftrl.alpha").asText());
         assertEquals("1", rows.get(3).get("settings").get("l1").asText());
-        assertTrue(rows.get(0).get("logLoss").asDouble()
-                != rows.get(3).get("logLoss").asDouble());
+        assertTrue(rows.get(0).get(MetricNames.LOG_LOSS).asDouble()
+                != rows.get(3).get(MetricNames.LOG_LOSS).asDouble());
 
         Run bad = run("--file", clicks.toString(), "--batch.size", "0");
         assertEquals(2, bad.status);
@@ -111,8 +112,8 @@ class EvaluateTest {
         assertEquals(0, with.status, with.err);
         assertTrue(with.out.get(0).contains("entity features of user,item (half-lives 10m,1h)"), with.out.get(0));
         assertEquals(5000, with.last().get("examples").asInt());
-        assertTrue(with.last().get("logLoss").asDouble()
-                != without.last().get("logLoss").asDouble());
+        assertTrue(with.last().get(MetricNames.LOG_LOSS).asDouble()
+                != without.last().get(MetricNames.LOG_LOSS).asDouble());
 
         Run bad = run("--file", clicks.toString(), "--entities", "user", "--entities.half-lives", "soon");
         assertEquals(2, bad.status);
@@ -149,8 +150,9 @@ class EvaluateTest {
                 "none");
         assertEquals(0, r.status, r.err);
         JsonNode tail = r.last().get("tail");
-        assertTrue(tail.get("mae").asDouble() < 30, "noise 20: " + tail);
-        assertTrue(tail.get("mae").asDouble() < tail.get("naiveMae").asDouble());
+        assertTrue(tail.get(MetricNames.MAE).asDouble() < 30, "noise 20: " + tail);
+        assertTrue(tail.get(MetricNames.MAE).asDouble()
+                < tail.get(MetricNames.NAIVE_MAE).asDouble());
     }
 
     @Test

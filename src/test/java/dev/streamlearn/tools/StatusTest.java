@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.streamlearn.metrics.MetricNames;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -54,18 +55,19 @@ class StatusTest {
     @Test
     void theGuardOfAModelInOneLine() {
         assertEquals(
-                "ctr guard: no alarm; learning", Status.guard("ctr", java.util.Map.of("model.ctr.guardAlarms", 0.0)));
+                "ctr guard: no alarm; learning",
+                Status.guard("ctr", java.util.Map.of(MetricNames.ofModel("ctr", MetricNames.GUARD_ALARMS), 0.0)));
         assertEquals(
                 "ctr guard: 2 alarms; the last at 2026-12-06T10:00:00Z, loss 2.05x the reference, action rollback"
                         + " (the episode goes on); learning is FROZEN (scripts/control resume ctr)",
                 Status.guard(
                         "ctr",
                         java.util.Map.of(
-                                "model.ctr.guardAlarms", 2.0,
-                                "model.ctr.guardLastAlarmAt", 1_796_551_200_400.0,
-                                "model.ctr.guardLastAlarmRatio", 2.049,
-                                "model.ctr.guardLastAction", 3.0,
-                                "model.ctr.guardEpisode", 1.0,
-                                "model.ctr.frozen", 1.0)));
+                                MetricNames.ofModel("ctr", MetricNames.GUARD_ALARMS), 2.0,
+                                MetricNames.ofModel("ctr", MetricNames.GUARD_LAST_ALARM_AT), 1_796_551_200_400.0,
+                                MetricNames.ofModel("ctr", MetricNames.GUARD_LAST_ALARM_RATIO), 2.049,
+                                MetricNames.ofModel("ctr", MetricNames.GUARD_LAST_ACTION), 3.0,
+                                MetricNames.ofModel("ctr", MetricNames.GUARD_EPISODE), 1.0,
+                                MetricNames.ofModel("ctr", MetricNames.FROZEN), 1.0)));
     }
 }

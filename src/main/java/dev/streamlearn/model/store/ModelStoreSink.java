@@ -1,5 +1,6 @@
 package dev.streamlearn.model.store;
 
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.StoredModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,9 +36,6 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreSink.class);
 
-    /** Versions not published because the store already held a file under their number. */
-    public static final String VERSIONS_REFUSED = "storeVersionsRefused";
-
     private final ModelStore store;
     private final int keepLast;
     private final long keepEvery;
@@ -69,7 +67,7 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
     @Override
     public Committer<PendingVersion> createCommitter(CommitterInitContext context) {
         return new VersionCommitter(
-                store, keepLast, keepEvery, context.metricGroup().counter(VERSIONS_REFUSED));
+                store, keepLast, keepEvery, context.metricGroup().counter(MetricNames.STORE_VERSIONS_REFUSED));
     }
 
     @Override
