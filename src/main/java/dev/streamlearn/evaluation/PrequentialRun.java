@@ -12,6 +12,7 @@ import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.series.SeriesForecaster;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.series.SeriesState;
+import dev.streamlearn.training.GuardPolicy;
 import dev.streamlearn.training.ModelTrainer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,7 +153,7 @@ public final class PrequentialRun {
                 trainer.applyBatch();
             }
             scores.add(e, last[0]);
-            for (ModelTrainer.GuardEvent g : trainer.drainGuardEvents()) {
+            for (GuardPolicy.Event g : trainer.guard().drainEvents()) {
                 scores.guardEvents().merge(g.event.toString(), 1, Integer::sum);
             }
             if (clock % storeEvery == 0) {

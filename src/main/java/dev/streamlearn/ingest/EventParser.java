@@ -61,10 +61,12 @@ public final class EventParser {
         final FeaturesBuilder features;
         // the names of the model's entity fields, as the UTF-8 the features are read in
         final byte[][] entityNames;
+        final boolean logRequests;
 
         ModelParsing(ModelSpec spec, FeaturesBuilder features) {
             this.spec = spec;
             this.features = features;
+            this.logRequests = spec.get(ModelOptions.LOG_REQUESTS);
             this.entityNames = spec.get(ModelOptions.ENTITIES).stream()
                     .map(n -> n.getBytes(StandardCharsets.UTF_8))
                     .toArray(byte[][]::new);
@@ -108,7 +110,7 @@ public final class EventParser {
             if (flag(event.explain, "explain")) {
                 request.explained = featureNames(request.features);
             }
-            if (model.spec.get(ModelOptions.LOG_REQUESTS) || flag(event.log, "log")) {
+            if (model.logRequests || flag(event.log, "log")) {
                 request.impressionPayload = payload;
             }
             return request;

@@ -71,9 +71,17 @@ public final class ModelSpec implements Serializable {
     // one value of each model option (ModelOptions.ALL), by key: keys survive serialization, objects do not
     private final Map<String, Object> values;
 
+    // read per example: kept beside the map
+    private final Loss loss;
+    private final OptimizerKind optimizer;
+    private final int hashBits;
+
     private ModelSpec(String id, Map<String, Object> values) {
         this.id = id;
         this.values = Collections.unmodifiableMap(values);
+        this.loss = get(ModelOptions.LOSS);
+        this.optimizer = get(ModelOptions.OPTIMIZER);
+        this.hashBits = get(ModelOptions.HASH_BITS);
     }
 
     public static Builder builder(String id) {
@@ -111,15 +119,15 @@ public final class ModelSpec implements Serializable {
     }
 
     public Loss loss() {
-        return get(ModelOptions.LOSS);
+        return loss;
     }
 
     public OptimizerKind optimizer() {
-        return get(ModelOptions.OPTIMIZER);
+        return optimizer;
     }
 
     public int hashBits() {
-        return get(ModelOptions.HASH_BITS);
+        return hashBits;
     }
 
     /** URI of a model file to start from when there is no state, or null. */

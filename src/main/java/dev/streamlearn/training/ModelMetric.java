@@ -22,15 +22,20 @@ public enum ModelMetric {
     SCORES_NON_FINITE(MetricNames.SCORES_NON_FINITE, Applies.ALL, true, false, t -> t.metrics()
             .nonFinite()),
     /** Sudden rises of the prequential loss the guard has seen. */
-    GUARD_ALARMS(MetricNames.GUARD_ALARMS, Applies.ALL, true, false, t -> t.guardAlarms()),
+    GUARD_ALARMS(
+            MetricNames.GUARD_ALARMS, Applies.ALL, true, false, t -> t.guard().alarms()),
     /** 1 while the guard's episode lasts (after an alarm, until the loss is back or the rise is kept). */
-    GUARD_EPISODE(MetricNames.GUARD_EPISODE, Applies.ALL, true, false, t -> t.guardInEpisode() ? 1 : 0),
+    GUARD_EPISODE(
+            MetricNames.GUARD_EPISODE, Applies.ALL, true, false, t -> t.guard().inEpisode() ? 1 : 0),
     /** Wall-clock epoch millis of the guard's last alarm; 0: none yet. */
-    GUARD_LAST_ALARM_AT(MetricNames.GUARD_LAST_ALARM_AT, Applies.ALL, true, false, t -> t.guardLastAlarmMillis()),
+    GUARD_LAST_ALARM_AT(MetricNames.GUARD_LAST_ALARM_AT, Applies.ALL, true, false, t -> t.guard()
+            .lastAlarmMillis()),
     /** The window's mean loss over the reference at the last alarm. */
-    GUARD_LAST_ALARM_RATIO(MetricNames.GUARD_LAST_ALARM_RATIO, Applies.ALL, false, false, t -> t.guardLastAlarmRatio()),
+    GUARD_LAST_ALARM_RATIO(MetricNames.GUARD_LAST_ALARM_RATIO, Applies.ALL, false, false, t -> t.guard()
+            .lastAlarmRatio()),
     /** What the guard did at its last alarm: the ordinal of its action (0 none, 1 alert, 2 freeze, 3 rollback). */
-    GUARD_LAST_ACTION(MetricNames.GUARD_LAST_ACTION, Applies.ALL, true, false, t -> t.guardLastAction()
+    GUARD_LAST_ACTION(MetricNames.GUARD_LAST_ACTION, Applies.ALL, true, false, t -> t.guard()
+            .lastAction()
             .ordinal()),
     /** The newest version the model store held when the model started or was restored and moved past it; -1 none. */
     CONTINUED_AFTER_VERSION(MetricNames.CONTINUED_AFTER_VERSION, Applies.ALL, true, false, t -> t.continuedAfter()),
@@ -136,6 +141,17 @@ public enum ModelMetric {
         List<ModelMetric> out = new ArrayList<>();
         for (ModelMetric m : values()) {
             if (m.appliesTo(loss, series)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** The measures of quality a stored version of a model with this loss records. */
+    static List<ModelMetric> qualityOf(Loss loss, boolean series) {
+        List<ModelMetric> out = new ArrayList<>();
+        for (ModelMetric m : of(loss, series)) {
+            if (m.quality) {
                 out.add(m);
             }
         }

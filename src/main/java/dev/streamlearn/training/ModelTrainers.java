@@ -170,7 +170,7 @@ public final class ModelTrainers {
         for (Example refused : trainer.drainRefused()) {
             out.refused(refused);
         }
-        for (ModelTrainer.GuardEvent event : trainer.drainGuardEvents()) {
+        for (GuardPolicy.Event event : trainer.guard().drainEvents()) {
             if (event.update != null) {
                 out.update(event.update);
             }

@@ -1,5 +1,6 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.ModelSnapshot;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,22 @@ final class OpenBatch {
         size = 0;
         eventTime = 0;
         offsets = new long[0];
+    }
+
+    void writeTo(ModelSnapshot s) {
+        s.openBatchSize = size;
+        s.openBatchOpenedAtMillis = openedAtMillis;
+        s.openBatchNewestMillis = newestMillis;
+        s.openBatchEventTime = eventTime;
+        s.openBatchOffsets = offsets.clone();
+    }
+
+    void readFrom(ModelSnapshot s) {
+        size = s.openBatchSize;
+        openedAtMillis = s.openBatchOpenedAtMillis;
+        newestMillis = s.openBatchNewestMillis;
+        eventTime = s.openBatchEventTime;
+        offsets = s.openBatchOffsets == null ? new long[0] : s.openBatchOffsets.clone();
     }
 
     /** {@code offsets} with room for {@code partition}, new partitions at -1. */

@@ -1,5 +1,7 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.ModelSnapshot;
+
 /**
  * A model's version numbers: each applied mini-batch makes the next version, a rollback makes an
  * older model the next version with the older one as parent, and a model restored from an older
@@ -52,5 +54,14 @@ final class VersionLine {
         parent = version;
         version = newestExisting + 1;
         return true;
+    }
+
+    void writeTo(ModelSnapshot s) {
+        s.version = version;
+        s.parentVersion = parent;
+    }
+
+    static VersionLine readFrom(ModelSnapshot s) {
+        return new VersionLine(s.version, s.parentVersion);
     }
 }

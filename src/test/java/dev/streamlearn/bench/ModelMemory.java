@@ -154,7 +154,7 @@ public final class ModelMemory {
                 if (trainer.add(e, now)) {
                     trainer.applyBatch();
                     // as the Flink function does after every batch
-                    trainer.drainGuardEvents();
+                    trainer.guard().drainEvents();
                     trainer.drainRefused();
                 }
             }

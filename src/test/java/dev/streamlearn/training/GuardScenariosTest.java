@@ -53,7 +53,7 @@ class GuardScenariosTest {
 
     /** What a run did: its guard events with the example at which each came, and the losses after the burst. */
     static final class Run {
-        final List<ModelTrainer.GuardEvent> events = new ArrayList<>();
+        final List<GuardPolicy.Event> events = new ArrayList<>();
         final List<Integer> eventAt = new ArrayList<>();
         final Map<Long, Long> examplesTrainedByVersion = new HashMap<>();
         double lossBefore;
@@ -92,7 +92,7 @@ class GuardScenariosTest {
             if (trainer.add(e, i)) {
                 trainer.applyBatch();
             }
-            for (ModelTrainer.GuardEvent g : trainer.drainGuardEvents()) {
+            for (GuardPolicy.Event g : trainer.guard().drainEvents()) {
                 run.events.add(g);
                 run.eventAt.add(i);
             }

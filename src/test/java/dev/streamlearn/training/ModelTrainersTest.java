@@ -221,13 +221,14 @@ class ModelTrainersTest {
         ModelLogEntry alarm = out.lines(ModelLogEntry.Event.ALARM).get(0);
         assertTrue(alarm.examplesTrained > 2000, "counted when it rang: " + alarm.examplesTrained);
         ModelTrainer t = trainers.existing("m");
-        assertEquals(1, t.guardAlarms());
-        assertEquals(ModelSpec.GuardAction.ALERT, t.guardLastAction());
-        assertTrue(t.guardLastAlarmMillis() >= now + 2000, "when: " + t.guardLastAlarmMillis());
-        assertTrue(t.guardLastAlarmRatio() > 2, "ratio " + t.guardLastAlarmRatio());
+        assertEquals(1, t.guard().alarms());
+        assertEquals(ModelSpec.GuardAction.ALERT, t.guard().lastAction());
+        assertTrue(
+                t.guard().lastAlarmMillis() >= now + 2000, "when: " + t.guard().lastAlarmMillis());
+        assertTrue(t.guard().lastAlarmRatio() > 2, "ratio " + t.guard().lastAlarmRatio());
         ModelTrainer restored = ModelTrainer.restore(spec, t.snapshot());
-        assertEquals(t.guardLastAlarmMillis(), restored.guardLastAlarmMillis());
-        assertEquals(t.guardLastAlarmRatio(), restored.guardLastAlarmRatio());
-        assertEquals(ModelSpec.GuardAction.ALERT, restored.guardLastAction());
+        assertEquals(t.guard().lastAlarmMillis(), restored.guard().lastAlarmMillis());
+        assertEquals(t.guard().lastAlarmRatio(), restored.guard().lastAlarmRatio());
+        assertEquals(ModelSpec.GuardAction.ALERT, restored.guard().lastAction());
     }
 }
