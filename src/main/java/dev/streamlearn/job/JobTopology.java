@@ -25,6 +25,7 @@ import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.training.TrainerFunction;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -35,81 +36,48 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The job's dataflow from raw records to predictions, independent of where records come from
- * and go to: {@code main} plugs in Kafka, tests plug in bounded sources and collecting sinks.
+ * and go to: {@code main} plugs in Kafka ({@link LearningJob#kafkaSources}, {@link
+ * LearningJob#kafkaSinks}), tests plug in their own sources and sinks.
  */
 public final class JobTopology {
 
-    /** What the topology produces. */
-    public static final class Outputs {
-        public final DataStream<Prediction> predictions;
-        public final DataStream<DeadLetter> deadLetters;
-        public final DataStream<ModelUpdate> modelUpdates;
-        /** Versions to keep; empty when the job has no model store. */
-        public final DataStream<StoredModel> storedModels;
+    /** The raw records of the job's inputs; time-series points and outcomes only where the job has them. */
+    public record Sources(
+            DataStream<SourceRecord> labeled,
+            DataStream<SourceRecord> requests,
+            DataStream<SourceRecord> control,
+            Optional<DataStream<SourceRecord>> series,
+            Optional<DataStream<SourceRecord>> outcomes) {
 
-        public final DataStream<ModelLogEntry> modelLog;
-        /** Forecasts of the time series; null when the job has no time-series input. */
-        public final DataStream<Forecast> forecasts;
-        /**
-         * Impressions joined to their outcomes (or closed as negatives), as labeled events for the
-         * labeled-events topic; null when the job has no outcomes input.
-         */
-        public final DataStream<String> joinedEvents;
-
-        Outputs(
-                DataStream<Prediction> predictions,
-                DataStream<DeadLetter> deadLetters,
-                DataStream<ModelUpdate> modelUpdates,
-                DataStream<StoredModel> storedModels,
-                DataStream<ModelLogEntry> modelLog,
-                DataStream<Forecast> forecasts,
-                DataStream<String> joinedEvents) {
-            this.predictions = predictions;
-            this.deadLetters = deadLetters;
-            this.modelUpdates = modelUpdates;
-            this.storedModels = storedModels;
-            this.modelLog = modelLog;
-            this.forecasts = forecasts;
-            this.joinedEvents = joinedEvents;
+        public static Sources of(
+                DataStream<SourceRecord> labeled, DataStream<SourceRecord> requests, DataStream<SourceRecord> control) {
+            return new Sources(labeled, requests, control, Optional.empty(), Optional.empty());
         }
 
-        /** Writes the joined events to the given sink (when the job has an outcomes input). */
-        public void writeJoinedEventsTo(Sink<String> joinedSink) {
-            if (joinedEvents != null) {
-                joinedEvents.sinkTo(joinedSink).uid(Operators.JOINED_SINK_UID).name(Operators.JOINED_SINK_NAME);
-            }
+        public Sources withLabeled(DataStream<SourceRecord> records) {
+            return new Sources(records, requests, control, series, outcomes);
         }
 
-        /** Writes the forecasts to the given sink (when the job has time series). */
-        public void writeForecastsTo(Sink<Forecast> forecastSink) {
-            if (forecasts != null) {
-                forecasts.sinkTo(forecastSink).uid(Operators.FORECAST_SINK_UID).name(Operators.FORECAST_SINK_NAME);
-            }
+        public Sources withSeries(DataStream<SourceRecord> records) {
+            return new Sources(labeled, requests, control, Optional.of(records), outcomes);
         }
 
-        /** Writes predictions, dead letters and the model log to the given sinks, and the stored versions to the model store (when there is one). */
-        public void writeTo(
-                Sink<Prediction> predictionSink,
-                Sink<DeadLetter> deadLetterSink,
-                Sink<ModelLogEntry> modelLogSink,
-                Sink<StoredModel> storeSink) {
-            modelLog.sinkTo(modelLogSink).uid(Operators.MODEL_LOG_SINK_UID).name(Operators.MODEL_LOG_SINK_NAME);
-            if (storeSink != null) {
-                storedModels
-                        .sinkTo(storeSink)
-                        .uid(Operators.MODEL_STORE_SINK_UID)
-                        .name(Operators.MODEL_STORE_SINK_NAME);
-            }
-            predictions
-                    .sinkTo(predictionSink)
-                    .uid(Operators.PREDICTION_SINK_UID)
-                    .name(Operators.PREDICTION_SINK_NAME);
-            deadLetters
-                    .sinkTo(deadLetterSink)
-                    .uid(Operators.DEAD_LETTER_SINK_UID)
-                    .name(Operators.DEAD_LETTER_SINK_NAME);
+        public Sources withOutcomes(DataStream<SourceRecord> records) {
+            return new Sources(labeled, requests, control, series, Optional.of(records));
         }
     }
+
+    /** Where the job's outputs go; the model store only where the job has one. */
+    public record Sinks(
+            Sink<Prediction> predictions,
+            Sink<DeadLetter> deadLetters,
+            Sink<ModelLogEntry> modelLog,
+            Optional<Sink<StoredModel>> modelStore,
+            Sink<Forecast> forecasts,
+            Sink<String> joinedEvents) {}
+
+    /** What the topology produces, for a test that looks inside (the updates inference receives). */
+    public record Outputs(DataStream<Prediction> predictions, DataStream<ModelUpdate> modelUpdates) {}
 
     /**
      * How long the exchanges that no prediction and no model update waits on (commands, outcomes,
@@ -122,27 +90,13 @@ public final class JobTopology {
 
     private JobTopology() {}
 
-    /** The topology without outcomes: no impression is joined. */
-    public static Outputs build(
-            JobConfig config,
-            DataStream<SourceRecord> labeledRecords,
-            DataStream<SourceRecord> requestRecords,
-            DataStream<SourceRecord> controlRecords,
-            DataStream<SourceRecord> seriesRecords) {
-        return build(config, labeledRecords, requestRecords, controlRecords, seriesRecords, null);
-    }
-
-    /**
-     * @param seriesRecords time-series points; null when the job has none ({@code series.model} empty)
-     * @param outcomeRecords outcomes of served requests; null when impressions are not joined
-     */
-    public static Outputs build(
-            JobConfig config,
-            DataStream<SourceRecord> labeledRecords,
-            DataStream<SourceRecord> requestRecords,
-            DataStream<SourceRecord> controlRecords,
-            DataStream<SourceRecord> seriesRecords,
-            DataStream<SourceRecord> outcomeRecords) {
+    /** Builds the job from {@code sources} to {@code sinks}, each operator with its fixed uid and name. */
+    public static Outputs build(JobConfig config, Sources sources, Sinks sinks) {
+        DataStream<SourceRecord> labeledRecords = sources.labeled();
+        DataStream<SourceRecord> requestRecords = sources.requests();
+        DataStream<SourceRecord> controlRecords = sources.control();
+        DataStream<SourceRecord> seriesRecords = sources.series().orElse(null);
+        DataStream<SourceRecord> outcomeRecords = sources.outcomes().orElse(null);
         Map<String, ModelSpec> models = config.models();
         InputLimits limits = config.inputLimits();
 
@@ -240,14 +194,33 @@ public final class JobTopology {
                         .uid(Operators.REJECTED_COMMANDS_UID)
                         .name(Operators.REJECTED_COMMANDS_NAME)
                         .setBufferTimeout(BACKGROUND_BUFFER_TIMEOUT_MILLIS));
-        return new Outputs(
-                predictions,
-                deadLetters,
-                updates,
-                updates.getSideOutput(TrainerFunction.STORED_MODELS),
-                modelLog,
-                series == null ? null : predictions.getSideOutput(InferenceFunction.FORECASTS),
-                joinedEvents);
+        modelLog.sinkTo(sinks.modelLog()).uid(Operators.MODEL_LOG_SINK_UID).name(Operators.MODEL_LOG_SINK_NAME);
+        sinks.modelStore().ifPresent(store -> updates.getSideOutput(TrainerFunction.STORED_MODELS)
+                .sinkTo(store)
+                .uid(Operators.MODEL_STORE_SINK_UID)
+                .name(Operators.MODEL_STORE_SINK_NAME));
+        predictions
+                .sinkTo(sinks.predictions())
+                .uid(Operators.PREDICTION_SINK_UID)
+                .name(Operators.PREDICTION_SINK_NAME);
+        deadLetters
+                .sinkTo(sinks.deadLetters())
+                .uid(Operators.DEAD_LETTER_SINK_UID)
+                .name(Operators.DEAD_LETTER_SINK_NAME);
+        if (series != null) {
+            predictions
+                    .getSideOutput(InferenceFunction.FORECASTS)
+                    .sinkTo(sinks.forecasts())
+                    .uid(Operators.FORECAST_SINK_UID)
+                    .name(Operators.FORECAST_SINK_NAME);
+        }
+        if (joinedEvents != null) {
+            joinedEvents
+                    .sinkTo(sinks.joinedEvents())
+                    .uid(Operators.JOINED_SINK_UID)
+                    .name(Operators.JOINED_SINK_NAME);
+        }
+        return new Outputs(predictions, updates);
     }
 
     /**

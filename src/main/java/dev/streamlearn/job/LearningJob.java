@@ -10,6 +10,7 @@ import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -46,76 +47,37 @@ public final class LearningJob {
 
     /** Adds the Kafka sources, the topology and the Kafka sinks to {@code env}. */
     public static JobTopology.Outputs attachToKafka(StreamExecutionEnvironment env, JobConfig config) {
-        KafkaInputs in = readFromKafka(env, config);
-        JobTopology.Outputs outputs =
-                JobTopology.build(config, in.labeled, in.requests, in.control, in.series, in.outcomes);
-        outputs.writeTo(predictionSink(config), deadLetterSink(config), modelLogSink(config), storeSink(config));
-        outputs.writeForecastsTo(forecastSink(config));
-        outputs.writeJoinedEventsTo(joinedEventSink(config));
-        return outputs;
+        return JobTopology.build(config, kafkaSources(env, config), kafkaSinks(config));
     }
 
-    /** The raw records of the input topics. */
-    public static final class KafkaInputs {
-        public final DataStream<SourceRecord> labeled;
-        public final DataStream<SourceRecord> requests;
-        public final DataStream<SourceRecord> control;
-        /** Null when the job has no time-series input. */
-        public final DataStream<SourceRecord> series;
-
-        public final DataStream<SourceRecord> outcomes;
-
-        KafkaInputs(
-                DataStream<SourceRecord> labeled,
-                DataStream<SourceRecord> requests,
-                DataStream<SourceRecord> control,
-                DataStream<SourceRecord> series,
-                DataStream<SourceRecord> outcomes) {
-            this.labeled = labeled;
-            this.requests = requests;
-            this.control = control;
-            this.series = series;
-            this.outcomes = outcomes;
-        }
-    }
-
-    public static KafkaInputs readFromKafka(StreamExecutionEnvironment env, JobConfig config) {
-        return new KafkaInputs(
-                source(
-                        env,
-                        config,
-                        Topic.LABELED,
-                        new RawRecordDeserializer(config.labeledSkipBefore()),
-                        Operators.LABELED_SOURCE_UID,
-                        Operators.LABELED_SOURCE_NAME,
-                        false),
-                source(
-                        env,
-                        config,
-                        Topic.REQUESTS,
-                        new RawRecordDeserializer(),
-                        Operators.REQUEST_SOURCE_UID,
-                        Operators.REQUEST_SOURCE_NAME,
-                        false),
-                source(
-                        env,
-                        config,
-                        Topic.CONTROL,
-                        new RawRecordDeserializer(),
-                        Operators.CONTROL_SOURCE_UID,
-                        Operators.CONTROL_SOURCE_NAME,
-                        false),
-                config.series() == null
-                        ? null
-                        : source(
+    /** The records of the input topics; time-series points only where the job has a series model. */
+    public static JobTopology.Sources kafkaSources(StreamExecutionEnvironment env, JobConfig config) {
+        JobTopology.Sources sources = JobTopology.Sources.of(
+                        source(
                                 env,
                                 config,
-                                Topic.SERIES,
-                                new RawRecordDeserializer(),
-                                Operators.SERIES_SOURCE_UID,
-                                Operators.SERIES_SOURCE_NAME,
+                                Topic.LABELED,
+                                new RawRecordDeserializer(config.labeledSkipBefore()),
+                                Operators.LABELED_SOURCE_UID,
+                                Operators.LABELED_SOURCE_NAME,
                                 false),
-                source(
+                        source(
+                                env,
+                                config,
+                                Topic.REQUESTS,
+                                new RawRecordDeserializer(),
+                                Operators.REQUEST_SOURCE_UID,
+                                Operators.REQUEST_SOURCE_NAME,
+                                false),
+                        source(
+                                env,
+                                config,
+                                Topic.CONTROL,
+                                new RawRecordDeserializer(),
+                                Operators.CONTROL_SOURCE_UID,
+                                Operators.CONTROL_SOURCE_NAME,
+                                false))
+                .withOutcomes(source(
                         env,
                         config,
                         Topic.OUTCOMES,
@@ -123,6 +85,27 @@ public final class LearningJob {
                         Operators.OUTCOME_SOURCE_UID,
                         Operators.OUTCOME_SOURCE_NAME,
                         true)); // a job that joins no outcomes needs no outcomes topic
+        return config.series() == null
+                ? sources
+                : sources.withSeries(source(
+                        env,
+                        config,
+                        Topic.SERIES,
+                        new RawRecordDeserializer(),
+                        Operators.SERIES_SOURCE_UID,
+                        Operators.SERIES_SOURCE_NAME,
+                        false));
+    }
+
+    /** The output topics and the model store. */
+    public static JobTopology.Sinks kafkaSinks(JobConfig config) {
+        return new JobTopology.Sinks(
+                predictionSink(config),
+                deadLetterSink(config),
+                modelLogSink(config),
+                Optional.ofNullable(storeSink(config)),
+                forecastSink(config),
+                joinedEventSink(config));
     }
 
     /**

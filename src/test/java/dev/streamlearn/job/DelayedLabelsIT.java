@@ -82,20 +82,14 @@ class DelayedLabelsIT {
         long positives = twins.stream().filter(e -> e.label == 1).count();
 
         StreamExecutionEnvironment env = stack.env("delayed");
-        LearningJob.KafkaInputs in = LearningJob.readFromKafka(env, config);
-        DataStream<SourceRecord> outcomes = in.outcomes
+        JobTopology.Sources in = LearningJob.kafkaSources(env, config);
+        DataStream<SourceRecord> outcomes = in.outcomes()
+                .orElseThrow()
                 .map(new RecoveryIT.FailOnceAfterCheckpoint())
                 .returns(SourceRecord.class)
                 .uid("test-outcome-failure")
                 .name("failure injection");
-        JobTopology.Outputs outputs =
-                JobTopology.build(config, in.labeled, in.requests, in.control, in.series, outcomes);
-        outputs.writeTo(
-                LearningJob.predictionSink(config),
-                LearningJob.deadLetterSink(config),
-                LearningJob.modelLogSink(config),
-                LearningJob.storeSink(config));
-        outputs.writeJoinedEventsTo(LearningJob.joinedEventSink(config));
+        JobTopology.build(config, in.withOutcomes(outcomes), LearningJob.kafkaSinks(config));
         RecoveryIT.FailOnceAfterCheckpoint.reset();
         JobClient job = env.executeAsync("delayed-labels-it");
         JobMetrics metrics = stack.metrics(job);

@@ -252,6 +252,40 @@ final class JobStack implements AutoCloseable {
         return new JobMetrics(reporter, job.getJobID());
     }
 
+    /** A job of a scenario, on the shared cluster; closing it cancels it unless it ended by itself. */
+    static final class Running implements AutoCloseable {
+        final JobClient job;
+        final JobMetrics metrics;
+
+        Running(JobClient job, JobMetrics metrics) {
+            this.job = job;
+            this.metrics = metrics;
+        }
+
+        /** A model's metric ({@code model.<id>.<name>}) summed over the subtasks. */
+        long model(String modelId, String name) {
+            return metrics.longValue(dev.streamlearn.metrics.MetricNames.ofModel(modelId, name));
+        }
+
+        @Override
+        public void close() throws Exception {
+            cancelIfRunning(job);
+        }
+    }
+
+    /** Runs the job as {@code flink run} would, from Kafka to Kafka, in the scenario's folder {@code name}. */
+    Running run(String name, JobConfig config) throws Exception {
+        return run(name, config, 2);
+    }
+
+    Running run(String name, JobConfig config, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = env(name);
+        env.setParallelism(parallelism);
+        LearningJob.attachToKafka(env, config);
+        JobClient job = env.executeAsync(name);
+        return new Running(job, metrics(job));
+    }
+
     List<JsonNode> readPredictions(JobConfig config, int expected) {
         List<String> raw = kafka.readAll(config.topic(Topic.PREDICTIONS), expected, TIMEOUT);
         assertEquals(expected, raw.size(), "predictions in the topic");

@@ -27,7 +27,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,11 +72,9 @@ class KafkaSecurityIT {
                     "--models", MODEL,
                     "--batch.size", "50",
                     "--batch.millis", "100");
-            StreamExecutionEnvironment env = stack.env("secured");
-            LearningJob.attachToKafka(env, config);
-            JobClient job = env.executeAsync("secured-kafka-it");
-            JobMetrics metrics = stack.metrics(job);
-            try {
+            try (JobStack.Running running = stack.run("secured", config)) {
+                JobClient job = running.job;
+                JobMetrics metrics = running.metrics;
                 Await.until(
                         "every replayed event learnt through the secured source",
                         TIMEOUT,
@@ -91,8 +88,6 @@ class KafkaSecurityIT {
                 String shown = http(stack.restAddress().resolve("/jobs/" + job.getJobID() + "/config"));
                 assertTrue(shown.contains(job.getJobID().toString()), "the job's configuration as the web UI shows it");
                 assertFalse(shown.contains(EmbeddedKafka.SASL_PASSWORD), "the password is not shown: " + shown);
-            } finally {
-                JobStack.cancelIfRunning(job);
             }
         }
     }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,12 +38,10 @@ class LearnAndServeIT {
     void learnsFromARealDatasetServesGrowingVersionsAndDeadLettersBadRecords() throws Exception {
         List<DatasetEvent> bike = stack.bike;
         JobConfig config = stack.config("learn-");
-        StreamExecutionEnvironment env = stack.env("learn");
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("learning-job-it");
-        JobMetrics metrics = stack.metrics(job);
         String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
-        try {
+        try (JobStack.Running running = stack.run("learn", config)) {
+            JobClient job = running.job;
+            JobMetrics metrics = running.metrics;
             int half = bike.size() / 2;
             List<String> firstHalf = new ArrayList<>(Events.json(bike.subList(0, half)));
             Map<String, String> malformed = new HashMap<>();
@@ -125,8 +122,6 @@ class LearnAndServeIT {
                     metrics.sum(MetricNames.ofModel(MODEL, MetricNames.AUC)),
                     all.size(),
                     dead.size());
-        } finally {
-            job.cancel().get();
         }
     }
 }

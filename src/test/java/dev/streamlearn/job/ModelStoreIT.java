@@ -22,8 +22,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,12 +52,9 @@ class ModelStoreIT {
                 Integer.toString(KEEP_LAST),
                 "--store.keep-every",
                 Integer.toString(KEEP_EVERY));
-        StreamExecutionEnvironment env = stack.env("store");
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("model-store-it");
-        JobMetrics metrics = stack.metrics(job);
         ModelStore store = config.store();
-        try {
+        try (JobStack.Running running = stack.run("store", config)) {
+            JobMetrics metrics = running.metrics;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike));
             Await.until(
                     "all trained",
@@ -124,8 +119,6 @@ class ModelStoreIT {
             assertEquals(0, plain.waitFor(), printed);
             assertTrue(printed.startsWith("model bike version " + finalVersion), printed);
             System.out.printf("IT store: final v%d, store %s%n", finalVersion, inStore);
-        } finally {
-            job.cancel().get();
         }
     }
 }

@@ -15,8 +15,6 @@ import dev.streamlearn.testing.JobMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,12 +54,9 @@ class PoisoningIT {
                 "0",
                 "--store.recent",
                 "20");
-        StreamExecutionEnvironment env = stack.env("poison");
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("poisoning-it");
-        JobMetrics metrics = stack.metrics(job);
         String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
-        try {
+        try (JobStack.Running running = stack.run("poison", config)) {
+            JobMetrics metrics = running.metrics;
             List<DatasetEvent> bike = stack.bike;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, BEFORE)));
             Await.until("the clean part trained", TIMEOUT, () -> metrics.longValue(trained) == BEFORE);
@@ -113,8 +108,6 @@ class PoisoningIT {
                     log.get(1).get("reason").asText(),
                     learnt,
                     BURST + AFTER);
-        } finally {
-            job.cancel().get();
         }
     }
 

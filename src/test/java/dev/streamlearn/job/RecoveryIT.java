@@ -39,20 +39,16 @@ class RecoveryIT {
         List<DatasetEvent> bike = stack.bike;
         JobConfig config = stack.config("recover-");
         StreamExecutionEnvironment env = stack.env("recover");
-        LearningJob.KafkaInputs in = LearningJob.readFromKafka(env, config);
-        DataStream<SourceRecord> labeled = in.labeled
+        JobTopology.Sources in = LearningJob.kafkaSources(env, config);
+        DataStream<SourceRecord> labeled = in.labeled()
                 .map(new FailOnceAfterCheckpoint())
                 .returns(SourceRecord.class)
                 .uid("test-failure-injection")
                 .name("failure injection");
-        JobTopology.Outputs outputs = JobTopology.build(config, labeled, in.requests, in.control, in.series);
-        outputs.writeTo(
-                LearningJob.predictionSink(config),
-                LearningJob.deadLetterSink(config),
-                LearningJob.modelLogSink(config),
-                LearningJob.storeSink(config));
+        JobTopology.Outputs outputs =
+                JobTopology.build(config, in.withLabeled(labeled), LearningJob.kafkaSinks(config));
         CollectingSink<ModelUpdate> updates = new CollectingSink<>("recover-updates");
-        outputs.modelUpdates.sinkTo(updates).uid("test-collect-updates").name("collect updates");
+        outputs.modelUpdates().sinkTo(updates).uid("test-collect-updates").name("collect updates");
         FailOnceAfterCheckpoint.reset();
         JobClient job = env.executeAsync("recovery-it");
         JobMetrics metrics = stack.metrics(job);

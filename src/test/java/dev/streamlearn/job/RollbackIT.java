@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -58,13 +57,11 @@ class RollbackIT {
                 "40",
                 "--store.recent",
                 "3");
-        StreamExecutionEnvironment env = stack.env("rollback");
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("rollback-it");
-        JobMetrics metrics = stack.metrics(job);
         String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         ModelStore store = config.store();
-        try {
+        try (JobStack.Running running = stack.run("rollback", config)) {
+            JobClient job = running.job;
+            JobMetrics metrics = running.metrics;
             int half = bike.size() / 2;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, half)));
             Await.until("first half trained", TIMEOUT, () -> metrics.longValue(trained) == half);
@@ -156,8 +153,6 @@ class RollbackIT {
             System.out.printf(
                     "IT rollback: rolled back v%d -> v%d (parent v%d), served in %.0f ms%n",
                     current, current + 1, target, rollbackMillis);
-        } finally {
-            job.cancel().get();
         }
     }
 

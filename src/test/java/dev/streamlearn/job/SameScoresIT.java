@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -104,12 +103,9 @@ class SameScoresIT {
         args[1] = topic;
         System.arraycopy(options, 0, args, 2, options.length);
         JobConfig config = stack.config(prefix, args);
-        StreamExecutionEnvironment env = stack.env(prefix + "job");
-        env.setParallelism(parallelism);
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync(prefix + "scores-it");
-        JobMetrics metrics = stack.metrics(job);
-        try {
+        try (JobStack.Running running = stack.run(prefix + "job", config, parallelism)) {
+            JobClient job = running.job;
+            JobMetrics metrics = running.metrics;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike));
             Await.until(
                     "all trained",
@@ -145,8 +141,6 @@ class SameScoresIT {
             System.out.printf(
                     "IT same scores %s: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f%n",
                     String.join(" ", options), jobTotal, toolTotal, jobWindow, toolWindow);
-        } finally {
-            job.cancel().get();
         }
     }
 }

@@ -20,7 +20,6 @@ import java.util.Random;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -77,11 +76,9 @@ class SeriesIT {
         JobConfig config = stack.config(prefix, args.toArray(new String[0]));
         List<String> points = ar2Points(new double[][] {{100, 5}, {1000, 50}, {10, 0.5}});
 
-        StreamExecutionEnvironment env = stack.env("series");
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("series-it");
-        JobMetrics metrics = stack.metrics(job);
-        try {
+        try (JobStack.Running running = stack.run("series", config)) {
+            JobClient job = running.job;
+            JobMetrics metrics = running.metrics;
             // keyed by series, as a producer must: Kafka keeps order per partition, and the job needs each series in
             // order
             stack.kafka.sendKeyed(config.topic(Topic.SERIES), points, r -> Events.parse(r)
@@ -151,8 +148,6 @@ class SeriesIT {
                     naiveRmse,
                     metrics.sum(MetricNames.ofModel("load", MetricNames.FORECAST_MAPE)),
                     metrics.sum(MetricNames.ofModel("load", MetricNames.NAIVE_MAPE)));
-        } finally {
-            job.cancel().get();
         }
     }
 

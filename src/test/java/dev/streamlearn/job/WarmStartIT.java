@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,11 +65,9 @@ class WarmStartIT {
         BatchFit.Fitted smile = BatchFit.fit(config.models().get(MODEL), dataset, 0.1);
         assertArrayEquals(smile.stored.state.weights, written.state.weights, "the fit is deterministic");
 
-        StreamExecutionEnvironment env = stack.env("warm");
-        LearningJob.attachToKafka(env, config);
-        JobClient job = env.executeAsync("warm-start-it");
-        JobMetrics metrics = stack.metrics(job);
-        try {
+        try (JobStack.Running running = stack.run("warm", config)) {
+            JobClient job = running.job;
+            JobMetrics metrics = running.metrics;
             List<DatasetEvent> unseen = bike.subList(FIT_ON, FIT_ON + 100);
             List<Example> unseenExamples = JobStack.examples(config, unseen);
             List<String> requests = new ArrayList<>();
@@ -101,8 +98,6 @@ class WarmStartIT {
                     metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)) >= 2000 / 50,
                     "versions count on from the initial version 0");
             System.out.printf("IT warm start: 100 requests served at version 0, max |job - Smile| = %.2e%n", worst);
-        } finally {
-            job.cancel().get();
         }
     }
 }
