@@ -2,6 +2,8 @@ package dev.streamlearn.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.streamlearn.records.FeatureNames;
+import dev.streamlearn.records.Features;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -140,5 +142,50 @@ final class EventFeatures {
         System.arraycopy(bytes, 0, copies, at, bytes.length);
         copiesUsed += bytes.length;
         return at;
+    }
+
+    /**
+     * The names of the features just read, in the order of the built vector's arrays: categoricals
+     * as {@code name=value}, then numeric features; for a request that asks for its explanation.
+     */
+    FeatureNames names(Features built) {
+        String[] categorical = new String[built.categorical.length];
+        String[] numeric = new String[built.numeric.length];
+        int c = 0;
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (kinds[i] == STRING) {
+                categorical[c++] =
+                        name(i) + "=" + new String(utf8, textStart[i], textLength[i], StandardCharsets.UTF_8);
+            } else {
+                numeric[n++] = name(i);
+            }
+        }
+        return new FeatureNames(categorical, numeric);
+    }
+
+    /** Where the value named {@code name} is; -1 when it is not there. */
+    int indexOf(byte[] name) {
+        if (type != JsonScalar.Type.OBJECT) {
+            return -1;
+        }
+        for (int i = 0; i < count; i++) {
+            if (Arrays.equals(utf8, nameStart[i], nameStart[i] + nameLength[i], name, 0, name.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Value {@code i} as an entity: a string as it is, a number as written without a fraction; null for none. */
+    String text(int i) {
+        if (i < 0) {
+            return null;
+        }
+        if (kinds[i] == STRING) {
+            return new String(utf8, textStart[i], textLength[i], StandardCharsets.UTF_8);
+        }
+        double x = numbers[i];
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }
 }

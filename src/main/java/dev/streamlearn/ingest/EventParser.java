@@ -10,14 +10,12 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
-import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -108,7 +106,7 @@ public final class EventParser {
             PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), features(model));
             request.entities = entities(model);
             if (flag(event.explain, "explain")) {
-                request.explained = featureNames(request.features);
+                request.explained = event.features.names(request.features);
             }
             if (model.logRequests || flag(event.log, "log")) {
                 request.impressionPayload = payload;
@@ -276,28 +274,6 @@ public final class EventParser {
     }
 
     /**
-     * The names of the features just read, in the order of the features' arrays: categoricals as
-     * {@code name=value}, then numeric features; for a request that asks for its explanation.
-     */
-    private FeatureNames featureNames(Features built) {
-        EventFeatures features = event.features;
-        String[] categorical = new String[built.categorical.length];
-        String[] numeric = new String[built.numeric.length];
-        int c = 0;
-        int n = 0;
-        for (int i = 0; i < features.count; i++) {
-            if (features.kinds[i] == EventFeatures.STRING) {
-                categorical[c++] = features.name(i) + "="
-                        + new String(
-                                features.utf8, features.textStart[i], features.textLength[i], StandardCharsets.UTF_8);
-            } else {
-                numeric[n++] = features.name(i);
-            }
-        }
-        return new FeatureNames(categorical, numeric);
-    }
-
-    /**
      * The values of the model's entity fields: from the event's {@code entities} object (not
      * features of the model), else among its features; a string as it is, a number as written
      * without a fraction, else as Java writes it; null for a field the event does not have, and
@@ -316,47 +292,14 @@ public final class EventParser {
         String[] values = new String[model.entityNames.length];
         for (int f = 0; f < values.length; f++) {
             byte[] name = model.entityNames[f];
-            int i = indexOf(own, name);
+            int i = own.indexOf(name);
             if (i >= 0 && own.kinds[i] == EventFeatures.NESTED) {
                 throw new Rejection(
                         DeadLetterReason.BAD_FIELD, "entities." + own.name(i) + " must be a string or number");
             }
-            values[f] = i >= 0 ? text(own, i) : text(event.features, indexOf(event.features, name));
+            values[f] = i >= 0 ? own.text(i) : event.features.text(event.features.indexOf(name));
         }
         return values;
-    }
-
-    /** Where the value named {@code name} is among {@code values}; -1 when it is not there. */
-    private static int indexOf(EventFeatures values, byte[] name) {
-        if (values.type != JsonScalar.Type.OBJECT) {
-            return -1;
-        }
-        for (int i = 0; i < values.count; i++) {
-            if (Arrays.equals(
-                    values.utf8,
-                    values.nameStart[i],
-                    values.nameStart[i] + values.nameLength[i],
-                    name,
-                    0,
-                    name.length)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Value {@code i} as an entity: a string as it is, a number as written without a fraction; null for none. */
-    private static String text(EventFeatures values, int i) {
-        if (i < 0) {
-            return null;
-        }
-        return values.kinds[i] == EventFeatures.STRING
-                ? new String(values.utf8, values.textStart[i], values.textLength[i], StandardCharsets.UTF_8)
-                : numberText(values.numbers[i]);
-    }
-
-    private static String numberText(double x) {
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }
 
     private double number(JsonScalar v, String field) {

@@ -21,8 +21,8 @@ class StatusTest {
                 .asLong(-1);
         assertTrue(refresh > 0, "flink-conf/config.yaml sets metrics.fetcher.update-interval in ms");
         assertTrue(
-                Status.METRICS_REFRESH_MILLIS > refresh,
-                "Status waits " + Status.METRICS_REFRESH_MILLIS + " ms for a refresh that comes every " + refresh
+                StatusReport.METRICS_REFRESH_MILLIS > refresh,
+                "Status waits " + StatusReport.METRICS_REFRESH_MILLIS + " ms for a refresh that comes every " + refresh
                         + " ms");
     }
 
@@ -43,24 +43,25 @@ class StatusTest {
                 "{\"id\":1,\"failure_message\":\"Checkpoint triggering task Join outcomes to impressions (1/2) of job"
                         + " 2195 is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required"
                         + " tasks are currently running.\"}";
-        assertEquals("Not all required tasks are currently running.", Status.failureReason(JSON.readTree(startup)));
+        assertEquals(
+                "Not all required tasks are currently running.", StatusReport.failureReason(JSON.readTree(startup)));
         String long120 = "x".repeat(200);
         assertEquals(
                 120,
-                Status.failureReason(JSON.readTree("{\"failure_message\":\"" + long120 + "\"}"))
+                StatusReport.failureReason(JSON.readTree("{\"failure_message\":\"" + long120 + "\"}"))
                         .length());
-        assertEquals("unknown", Status.failureReason(JSON.readTree("{}")));
+        assertEquals("unknown", StatusReport.failureReason(JSON.readTree("{}")));
     }
 
     @Test
     void theGuardOfAModelInOneLine() {
         assertEquals(
                 "ctr guard: no alarm; learning",
-                Status.guard("ctr", java.util.Map.of(MetricNames.ofModel("ctr", MetricNames.GUARD_ALARMS), 0.0)));
+                StatusReport.guard("ctr", java.util.Map.of(MetricNames.ofModel("ctr", MetricNames.GUARD_ALARMS), 0.0)));
         assertEquals(
                 "ctr guard: 2 alarms; the last at 2026-12-06T10:00:00Z, loss 2.05x the reference, action rollback"
                         + " (the episode goes on); learning is FROZEN (scripts/control resume ctr)",
-                Status.guard(
+                StatusReport.guard(
                         "ctr",
                         java.util.Map.of(
                                 MetricNames.ofModel("ctr", MetricNames.GUARD_ALARMS), 2.0,

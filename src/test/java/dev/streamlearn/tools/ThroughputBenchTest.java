@@ -60,7 +60,7 @@ class ThroughputBenchTest {
                 Map.of("taskmanager", 1_572L),
                 1_800);
         // 100 ticks a second, 200,000 events: a tick is 10 ms, 0.05 us per event
-        Map<String, Double> perEvent = ThroughputBench.Measure.cpuPerEvent(from, to, 200_000, 100);
+        Map<String, Double> perEvent = BenchMeasure.cpuPerEvent(from, to, 200_000, 100);
         assertEquals(
                 List.of(
                         "machine, all processes",
@@ -80,7 +80,7 @@ class ThroughputBenchTest {
 
     @Test
     void rateIsTakenBetweenTheFirstAndLastChangeSeen() {
-        ThroughputBench.Rate rate = new ThroughputBench.Rate(0);
+        BenchRate rate = new BenchRate(0);
         rate.sample(1 * SECOND, 0); // nothing done yet
         rate.sample(2 * SECOND, 500); // first change: work had started before it
         rate.sample(3 * SECOND, 500); // the metric did not move: not a sample
@@ -91,7 +91,7 @@ class ThroughputBenchTest {
 
     @Test
     void theSecondHalfsRateStartsAtTheFirstChangeSeenPastItsStartValue() {
-        ThroughputBench.Rate secondHalf = new ThroughputBench.Rate(0, 5000);
+        BenchRate secondHalf = new BenchRate(0, 5000);
         secondHalf.sample(2 * SECOND, 500);
         secondHalf.sample(4 * SECOND, 4000); // still in the first half
         assertFalse(secondHalf.timed());
@@ -105,12 +105,12 @@ class ThroughputBenchTest {
 
     @Test
     void aRunWithinOneFetchIntervalIsTimedFromTheFirstPoll() {
-        ThroughputBench.Rate rate = new ThroughputBench.Rate(1 * SECOND);
+        BenchRate rate = new BenchRate(1 * SECOND);
         rate.sample(2 * SECOND, 0);
         rate.sample(5 * SECOND, 3000);
         assertEquals(750.0, rate.perSecond(), 1e-9); // 3000 / (5 - 1)
-        assertThrows(IllegalStateException.class, () -> new ThroughputBench.Rate(0).perSecond());
-        assertEquals(0.0, new ThroughputBench.Rate(0).perSecondOrZero());
+        assertThrows(IllegalStateException.class, () -> new BenchRate(0).perSecond());
+        assertEquals(0.0, new BenchRate(0).perSecondOrZero());
         assertEquals(750.0, rate.perSecondOrZero(), 1e-9);
     }
 
