@@ -138,7 +138,7 @@ public final class ClickStream {
     private double logit(Truth t, double price, int user, int item) {
         double logit = t.bias;
         for (int i = 0; i < spec.counts; i++) {
-            double x = spec.countsActThroughLog ? Math.log1p(counts[i]) : counts[i] / 10.0;
+            double x = spec.countsActThroughLog ? Math.log1p((double) counts[i]) : (double) counts[i] / 10.0;
             logit += t.countWeights[i] * (x - (spec.countsActThroughLog ? 1.5 : 0.5));
         }
         logit += t.priceWeight * (Math.log(price) - 2.5);

@@ -24,12 +24,12 @@ public final class DelayedOutcomes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One record to send: a request or an outcome, with its event time. */
-    public static final class Record {
+    public static final class Outgoing {
         public final boolean outcome;
         public final long ts;
         public final String json;
 
-        Record(boolean outcome, long ts, String json) {
+        Outgoing(boolean outcome, long ts, String json) {
             this.outcome = outcome;
             this.ts = ts;
             this.json = json;
@@ -39,25 +39,28 @@ public final class DelayedOutcomes {
     private DelayedOutcomes() {}
 
     /**
+     * Each event as a request to be remembered, and each positive label as its outcome a random
+     * delay later, all in event-time order.
+     *
      * @param idPrefix request ids are this prefix and the event's position
      */
-    public static List<Record> of(List<DatasetEvent> events, long medianDelayMillis, long seed, String idPrefix) {
+    public static List<Outgoing> of(List<DatasetEvent> events, long medianDelayMillis, long seed, String idPrefix) {
         if (medianDelayMillis < 0) {
             throw new IllegalArgumentException("the median delay must be >= 0 ms");
         }
         SplittableRandom random = new SplittableRandom(seed);
-        List<Record> out = new ArrayList<>(events.size() * 2);
-        PriorityQueue<Record> outcomes = new PriorityQueue<>((a, b) -> Long.compare(a.ts, b.ts));
+        List<Outgoing> out = new ArrayList<>(events.size() * 2);
+        PriorityQueue<Outgoing> outcomes = new PriorityQueue<>((a, b) -> Long.compare(a.ts, b.ts));
         for (int i = 0; i < events.size(); i++) {
             DatasetEvent e = events.get(i);
             while (!outcomes.isEmpty() && outcomes.peek().ts <= e.ts) {
                 out.add(outcomes.poll());
             }
             String id = idPrefix + i;
-            out.add(new Record(false, e.ts, e.asImpression(id)));
+            out.add(new Outgoing(false, e.ts, e.asImpression(id)));
             if (e.label != 0 && !Double.isNaN(e.label)) {
                 long delay = Math.round(medianDelayMillis * Math.exp(LOG_SIGMA * random.nextGaussian()));
-                outcomes.add(new Record(true, e.ts + delay, outcome(id, e.ts + delay, e.label)));
+                outcomes.add(new Outgoing(true, e.ts + delay, outcome(id, e.ts + delay, e.label)));
             }
         }
         while (!outcomes.isEmpty()) {

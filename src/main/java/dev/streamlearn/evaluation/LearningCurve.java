@@ -27,6 +27,7 @@ public final class LearningCurve {
     private LearningCurve() {}
 
     /** A line of a chart: a name, a color and one value per x. */
+    @SuppressWarnings("ArrayRecordComponent") // a line to draw, never compared
     private record Line(String name, String color, double[] values) {}
 
     /** Writes the page; {@code window} is the sliding window in examples. */

@@ -32,6 +32,7 @@ public final class MurmurHash3 {
     }
 
     /** Hash of {@code data[offset, offset + length)}. */
+    @SuppressWarnings("fallthrough") // the tail bytes fold in from the last down, as MurmurHash3 defines
     public static int hash(byte[] data, int offset, int length, int seed) {
         int h = seed;
         int blocksEnd = offset + (length & ~3);

@@ -131,7 +131,7 @@ public final class NumericScaler {
 
     private double standardize(int slot, double value) {
         double z = (preTransform(slot, value) - means[slot]) * inverseStds[slot];
-        return z > clip ? clip : z < -clip ? -clip : z == z ? z : 0.0;
+        return z > clip ? clip : z < -clip ? -clip : Double.isNaN(z) ? 0.0 : z;
     }
 
     private double std(int slot) {

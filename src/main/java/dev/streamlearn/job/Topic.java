@@ -10,6 +10,7 @@ import java.util.List;
  * them: the job's options, the tools' defaults and the local stack (through
  * {@code dev.streamlearn.tools.TopicNames}) read them here.
  */
+@SuppressWarnings("ImmutableEnumChecker") // Option is immutable (final fields of immutable values)
 public enum Topic {
     LABELED("topic.labeled", "labeled-events", "Labeled events in."),
     REQUESTS("topic.requests", "prediction-requests", "Prediction requests in."),

@@ -93,7 +93,7 @@ public abstract class OptionType<T> implements Serializable {
         @Override
         public List<String> parse(String text) {
             List<String> parts = new ArrayList<>();
-            for (String n : text.split(",")) {
+            for (String n : text.split(",", -1)) {
                 if (!n.isBlank()) {
                     parts.add(n.trim());
                 }

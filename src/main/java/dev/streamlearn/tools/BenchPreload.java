@@ -97,11 +97,13 @@ final class BenchPreload implements Callable<Integer> {
         }
     }
 
-    interface Record {
+    /** The i-th value to send. */
+    interface Value {
         String make(int i);
     }
 
-    private void send(String topic, int n, Record record) throws InterruptedException {
+    @SuppressWarnings("FutureReturnValueIgnored") // each send is checked in its callback
+    private void send(String topic, int n, Value record) throws InterruptedException {
         Properties p = kafka.properties();
         p.put("linger.ms", "20");
         p.put("batch.size", "262144");

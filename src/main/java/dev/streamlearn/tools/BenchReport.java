@@ -47,7 +47,7 @@ final class BenchReport implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, Map<Integer, Double>> byMeasure = new LinkedHashMap<>();
         for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-            String[] f = line.split("\t");
+            String[] f = line.split("\t", -1);
             if (f.length != 4) {
                 throw new IllegalArgumentException("not a result row in " + results + ": " + line);
             }
@@ -60,7 +60,7 @@ final class BenchReport implements Callable<Integer> {
         out.println("| measure | " + group + " | runs | min | median | max |");
         out.println("|---|---|---|---|---|---|");
         for (var e : byMeasure.entrySet()) {
-            String[] k = e.getKey().split("\t");
+            String[] k = e.getKey().split("\t", -1);
             printRow(out, k[0], k[1], e.getValue().values());
         }
         for (String ratio : ratios) {
@@ -91,7 +91,7 @@ final class BenchReport implements Callable<Integer> {
     private static Map<Integer, Double> measure(
             Map<String, Map<Integer, Double>> byMeasure, String name, String parallelism) {
         for (var e : byMeasure.entrySet()) {
-            String[] k = e.getKey().split("\t");
+            String[] k = e.getKey().split("\t", -1);
             if (k[0].startsWith(name + " (") && k[1].equals(parallelism)) {
                 return e.getValue();
             }
@@ -102,7 +102,7 @@ final class BenchReport implements Callable<Integer> {
     private static Set<String> parallelisms(Map<String, Map<Integer, Double>> byMeasure) {
         Set<String> ps = new TreeSet<>();
         for (String key : byMeasure.keySet()) {
-            ps.add(key.split("\t")[1]);
+            ps.add(key.split("\t", -1)[1]);
         }
         return ps;
     }

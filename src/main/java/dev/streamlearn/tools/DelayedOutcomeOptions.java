@@ -30,9 +30,9 @@ final class DelayedOutcomeOptions {
 
     /** Sends the requests and outcomes of {@code events} in event-time order; every send checked. */
     void send(List<DatasetEvent> events, String requestsTopic, String idPrefix, KafkaSender sender, PrintStream err) {
-        List<DelayedOutcomes.Record> records = DelayedOutcomes.of(events, medianMillis, seed, idPrefix);
+        List<DelayedOutcomes.Outgoing> records = DelayedOutcomes.of(events, medianMillis, seed, idPrefix);
         long sent = sender.sendAll(records.size(), (out, i) -> {
-            DelayedOutcomes.Record r = records.get(i);
+            DelayedOutcomes.Outgoing r = records.get(i);
             out.send(r.outcome ? outcomesTopic : requestsTopic, null, r.json);
         });
         long outcomes = records.stream().filter(r -> r.outcome).count();

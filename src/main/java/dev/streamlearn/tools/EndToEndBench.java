@@ -185,13 +185,24 @@ public final class EndToEndBench implements Callable<Integer> {
         return run + "\t" + batchSize + "\t" + measure + "\t" + value;
     }
 
-    /** Sends the labeled events, over and over, at the train rate for the given time. */
+    /** Sends the labeled events, over and over, at the train rate for the given time; every send checked. */
+    @SuppressWarnings("FutureReturnValueIgnored") // checked in the callback: waiting on each would break the pace
     private void sendLabeled(String[] events, int forSeconds) {
+        AtomicLong refused = new AtomicLong();
+        int sent;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
-            paced(
+            sent = paced(
                     trainRate,
                     forSeconds,
-                    i -> producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, events[i % events.length])));
+                    i -> producer.send(
+                            new ProducerRecord<>(Topic.LABELED.defaultName, events[i % events.length]), (m, e) -> {
+                                if (e != null) {
+                                    refused.incrementAndGet();
+                                }
+                            }));
+        }
+        if (refused.get() > 0) {
+            throw new IllegalStateException(refused.get() + " of " + sent + " labeled events were refused by Kafka");
         }
     }
 
@@ -224,6 +235,7 @@ public final class EndToEndBench implements Callable<Integer> {
     }
 
     /** Sends records at the request rate and times each answer; fails when answers are missing. */
+    @SuppressWarnings("FutureReturnValueIgnored") // a request Kafka refused has no answer: counted as missing
     private Latencies roundTrip(
             String inTopic, String outTopic, int forSeconds, IntFunction<String> record, String idPrefix)
             throws Exception {
@@ -248,6 +260,7 @@ public final class EndToEndBench implements Callable<Integer> {
                     () -> sent.set(paced(requestRate, forSeconds, i -> {
                         long ts = System.currentTimeMillis();
                         sentAt.put(idPrefix + i, new long[] {System.nanoTime(), ts});
+                        // a request Kafka refused has no answer: counted as missing below
                         producer.send(new ProducerRecord<>(inTopic, null, ts, null, record.apply(i)));
                     })),
                     "requests");
@@ -262,7 +275,7 @@ public final class EndToEndBench implements Callable<Integer> {
                         String id = value.substring(at + 6, value.indexOf('"', at + 6));
                         long[] t = sentAt.remove(id);
                         if (t != null) {
-                            latencies.add((received - t[0]) / 1e6, r.timestamp() - t[1]);
+                            latencies.add((received - t[0]) / 1e6, (double) (r.timestamp() - t[1]));
                         }
                     }
                 }

@@ -14,6 +14,7 @@ import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.options.OptionType;
 import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.series.SeriesSpec;
 import java.io.IOException;
@@ -238,7 +239,7 @@ public final class Evaluate implements Callable<Integer> {
             }
             List<Map<String, String>> next = new ArrayList<>();
             for (Map<String, String> s : settings) {
-                for (String v : g.substring(eq + 1).split(",")) {
+                for (String v : OptionType.NAMES.parse(g.substring(eq + 1))) {
                     Map<String, String> m = new LinkedHashMap<>(s);
                     m.put(g.substring(0, eq), v.trim());
                     next.add(m);

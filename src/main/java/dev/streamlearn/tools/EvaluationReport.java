@@ -122,7 +122,7 @@ public final class EvaluationReport implements Callable<Integer> {
         String[] args = (options + " --baselines --curve none").split(" ");
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int status = Evaluate.run(args, new PrintStream(buffer, true, StandardCharsets.UTF_8), System.err);
-        String[] lines = buffer.toString(StandardCharsets.UTF_8).split("\n");
+        String[] lines = buffer.toString(StandardCharsets.UTF_8).split("\n", -1);
         if (status != 0) {
             throw new IllegalStateException("scripts/evaluate " + options + " failed");
         }
@@ -142,7 +142,7 @@ public final class EvaluationReport implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append("# How well the job learns\n\n")
                 .append("Made by `scripts/evaluation-report` on ")
-                .append(LocalDate.now())
+                .append(LocalDate.now(java.time.ZoneOffset.UTC))
                 .append(": every number below is the output of the command under its table, which runs the job's")
                 .append(" own parser, scaling, series windows and learner (`scripts/evaluate`, no cluster needed).")
                 .append(" Prequential: every example is scored before it is learnt from. \"Last 30 %\" is the end of")

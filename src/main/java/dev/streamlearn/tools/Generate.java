@@ -141,15 +141,24 @@ public final class Generate implements Callable<Integer> {
             System.err.printf("generate: sent %d events to %s%n", sent, topic);
             return 0;
         }
-        try (Writer w = out == null
-                ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            for (long i = 0; i < events; i++) {
-                w.write(stream.next().json);
-                w.write('\n');
+        if (out == null) {
+            // standard output stays open: flushed, not closed
+            Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+            write(stream, w);
+            w.flush();
+        } else {
+            try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                write(stream, w);
             }
         }
         return 0;
+    }
+
+    private void write(ClickStream stream, Writer w) throws IOException {
+        for (long i = 0; i < events; i++) {
+            w.write(stream.next().json);
+            w.write('\n');
+        }
     }
 
     private KafkaSender sender() {

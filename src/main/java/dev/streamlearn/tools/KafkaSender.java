@@ -67,6 +67,7 @@ final class KafkaSender {
     }
 
     /** Sends items [0, count) at the rate; returns how many records Kafka acknowledged. */
+    @SuppressWarnings("FutureReturnValueIgnored") // each send is checked in its callback
     long sendAll(int count, Send send) {
         Progress progress = new Progress(err, count, quiet);
         // per item, its records not acknowledged yet: the first item with any is where the rest begins

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -281,9 +280,7 @@ public final class ModelStoreTool {
         DatasetOptions.reportSkipped("models", source, System.err);
         for (DatasetEvent e : events) {
             JsonNode features = JSON.readTree(e.json).path("features");
-            Iterator<Map.Entry<String, JsonNode>> it = features.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : features.properties()) {
                 String label = f.getValue().isNumber()
                         ? f.getKey()
                         : f.getKey() + "=" + f.getValue().asText();

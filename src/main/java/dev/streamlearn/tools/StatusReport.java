@@ -224,6 +224,7 @@ final class StatusReport {
     }
 
     /** The guard of one model in a line: its alarms, the last one, and whether the model learns. */
+    @SuppressWarnings("EnumOrdinal") // the gauge carries the action's position, as MetricNames documents
     static String guard(String model, Map<String, Double> m) {
         String p = MetricNames.ofModel(model, "");
         long alarms =

@@ -78,7 +78,7 @@ final class ThreadCpu {
 
     /** User and system ticks of a stat line (its 14th and 15th fields; the name may hold spaces and parentheses). */
     static long ticks(String stat) {
-        String[] after = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ", -1);
         return Long.parseLong(after[11]) + Long.parseLong(after[12]); // field 3 is after[0]
     }
 
@@ -89,7 +89,7 @@ final class ThreadCpu {
 
     /** Busy ticks of all CPUs in the first line of {@code /proc/stat}: all but idle and waiting for I/O. */
     static long busyTicks(String cpuLine) {
-        String[] f = cpuLine.trim().split("\\s+");
+        String[] f = cpuLine.trim().split("\\s+", -1);
         if (!f[0].equals("cpu")) {
             throw new IllegalArgumentException("not the first line of /proc/stat: " + cpuLine);
         }

@@ -11,6 +11,10 @@ import java.util.function.ToDoubleFunction;
  * stored versions' and the model log's metrics), which models have them, and how each is read.
  * The one list of them.
  */
+@SuppressWarnings({
+    "ImmutableEnumChecker", // the readers are stateless lambdas
+    "EnumOrdinal" // the gauge of the guard's last action is its position, as MetricNames documents
+})
 public enum ModelMetric {
     MODEL_VERSION(MetricNames.MODEL_VERSION, Applies.ALL, true, false, t -> t.version()),
     EXAMPLES_TRAINED(MetricNames.EXAMPLES_TRAINED, Applies.ALL, true, false, t -> t.examplesTrained()),

@@ -29,7 +29,7 @@ public final class Sgd extends TableOptimizer {
     }
 
     double rate() {
-        return eta / Math.sqrt(1.0 + Math.min(steps, horizon));
+        return eta / Math.sqrt(1.0 + Math.min((double) steps, horizon));
     }
 
     @Override

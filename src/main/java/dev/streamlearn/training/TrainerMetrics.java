@@ -10,6 +10,10 @@ import org.apache.flink.metrics.MetricGroup;
  * batch into a volatile array, so the metric reporter thread never reads the trainer's arrays
  * while they change. AUC sorts the window, so it is refreshed at most once a second.
  */
+@SuppressWarnings({
+    "EnumOrdinal", // a metric's slot in the published array is its position among ModelMetric's
+    "NonAtomicVolatileUpdate" // one writer, the task thread; the reporter only reads
+})
 final class TrainerMetrics {
 
     private static final long AUC_REFRESH_MILLIS = 1000;

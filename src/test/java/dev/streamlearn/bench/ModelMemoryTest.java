@@ -27,7 +27,7 @@ class ModelMemoryTest {
     @Test
     void withRecentVersionsOnTheHeapEveryCheckpointHoldsThemAll() throws Exception {
         ModelMemory.Footprint f = ModelMemory.footprint(BITS, false);
-        long copies = 1 + ModelOptions.STORE_RECENT.defaultValue;
+        long copies = 1L + ModelOptions.STORE_RECENT.defaultValue;
         assertBetween(copies * EVERY_COORDINATE_ONCE, (copies + 1) * EVERY_COORDINATE_ONCE, f.operatorStateBytes);
     }
 

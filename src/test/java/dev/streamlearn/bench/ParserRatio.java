@@ -85,6 +85,7 @@ public final class ParserRatio {
                 median(ratio));
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one thread: volatile only so the JIT keeps the work
     private static long parse(EventParser parser, String[] events) {
         long start = System.nanoTime();
         long consumed = 0;
@@ -96,6 +97,7 @@ public final class ParserRatio {
         return took;
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one thread: volatile only so the JIT keeps the work
     private static long readTree(String[] events) throws IOException {
         long start = System.nanoTime();
         long consumed = 0;

@@ -20,12 +20,12 @@ class DelayedOutcomesTest {
     @Test
     void everyEventIsARememberedRequestAndEveryClickAnOutcomeLaterInEventTimeOrder() throws Exception {
         List<DatasetEvent> events = new ClickStream(new ClickStream.Spec()).take(20_000);
-        List<DelayedOutcomes.Record> records = DelayedOutcomes.of(events, 2_000, 7, "r-");
+        List<DelayedOutcomes.Outgoing> records = DelayedOutcomes.of(events, 2_000, 7, "r-");
         Map<String, Long> requestTs = new HashMap<>();
         List<Long> delays = new ArrayList<>();
         long previous = Long.MIN_VALUE;
         int outcomes = 0;
-        for (DelayedOutcomes.Record r : records) {
+        for (DelayedOutcomes.Outgoing r : records) {
             assertTrue(r.ts >= previous, "in event-time order");
             previous = r.ts;
             JsonNode n = JSON.readTree(r.json);

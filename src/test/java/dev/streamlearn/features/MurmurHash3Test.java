@@ -39,6 +39,7 @@ class MurmurHash3Test {
     }
 
     /** Straight transcription of the reference algorithm over a byte array. */
+    @SuppressWarnings("fallthrough") // the tail bytes fold in from the last down, as the reference does
     private static int reference(byte[] data, int seed) {
         int h = seed;
         int blocks = data.length / 4;
@@ -59,14 +60,17 @@ class MurmurHash3Test {
         switch (data.length & 3) {
             case 3:
                 k ^= (data[tail + 2] & 0xff) << 16;
+                // fall through
             case 2:
                 k ^= (data[tail + 1] & 0xff) << 8;
+                // fall through
             case 1:
                 k ^= data[tail] & 0xff;
                 k *= 0xcc9e2d51;
                 k = Integer.rotateLeft(k, 15);
                 k *= 0x1b873593;
                 h ^= k;
+                // fall through
             default:
         }
         h ^= data.length;

@@ -14,7 +14,6 @@ import dev.streamlearn.testing.JobMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +43,7 @@ class BadInputIT {
     }
 
     /** One kind of bad input: the topic it is written to, its bytes, and the dead-letter reason expected. */
+    @SuppressWarnings("ArrayRecordComponent") // a kind of input to send, never compared
     private record Kind(String name, Topic topic, byte[] value, String reason) {
         static Kind labeled(String name, String json, DeadLetterReason reason) {
             return new Kind(name, Topic.LABELED, utf8(json), reason.code());
@@ -250,7 +250,7 @@ class BadInputIT {
             probes.add(probe(config, 0));
             for (int i = 0; i < kinds.size(); i++) {
                 Kind k = kinds.get(i);
-                stack.kafka.sendRaw(topicOf(config, k.topic()), Arrays.asList(k.value()));
+                stack.kafka.sendRaw(topicOf(config, k.topic()), List.<byte[]>of(k.value()));
                 int deadLetters = i + 1;
                 Await.until(
                         "the dead letter of " + k.name(),

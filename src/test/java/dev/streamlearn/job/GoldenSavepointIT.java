@@ -118,7 +118,7 @@ class GoldenSavepointIT {
         for (Topic input : INPUTS) {
             // this broker's topics are new: fill each partition up to where the restored source stands, so
             // that what the test sends next lies after it, whichever partition it lands in
-            String[] saved = expected.getProperty(OFFSETS + input.key).split(",");
+            String[] saved = expected.getProperty(OFFSETS + input.key).split(",", -1);
             for (int partition = 0; partition < saved.length; partition++) {
                 int missing = (int)
                         (Long.parseLong(saved[partition]) - stack.kafka.endOffsets(config.topic(input))[partition]);

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,7 +39,6 @@ class LearnAndServeIT {
         JobConfig config = stack.config("learn-");
         String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         try (JobStack.Running running = stack.run("learn", config)) {
-            JobClient job = running.job;
             JobMetrics metrics = running.metrics;
             int half = bike.size() / 2;
             List<String> firstHalf = new ArrayList<>(Events.json(bike.subList(0, half)));

@@ -115,7 +115,7 @@ class ModelStoreIT {
                             file.toString())
                     .redirectErrorStream(true)
                     .start();
-            String printed = new String(plain.getInputStream().readAllBytes());
+            String printed = new String(plain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertEquals(0, plain.waitFor(), printed);
             assertTrue(printed.startsWith("model bike version " + finalVersion), printed);
             System.out.printf("IT store: final v%d, store %s%n", finalVersion, inStore);

@@ -119,7 +119,7 @@ class PrometheusMetricsIT {
 
     /** The sample lines of the job's series, from the first port of the range that answers with them. */
     private static List<String> scrape(String jobLabel) {
-        String[] range = JobStack.PROMETHEUS_PORTS.split("-");
+        String[] range = JobStack.PROMETHEUS_PORTS.split("-", -1);
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         List<String> lines = new ArrayList<>();

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -60,7 +59,6 @@ class RollbackIT {
         String trained = MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED);
         ModelStore store = config.store();
         try (JobStack.Running running = stack.run("rollback", config)) {
-            JobClient job = running.job;
             JobMetrics metrics = running.metrics;
             int half = bike.size() / 2;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(bike.subList(0, half)));

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -104,7 +103,6 @@ class SameScoresIT {
         System.arraycopy(options, 0, args, 2, options.length);
         JobConfig config = stack.config(prefix, args);
         try (JobStack.Running running = stack.run(prefix + "job", config, parallelism)) {
-            JobClient job = running.job;
             JobMetrics metrics = running.metrics;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike));
             Await.until(

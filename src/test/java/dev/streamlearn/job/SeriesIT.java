@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -77,7 +76,6 @@ class SeriesIT {
         List<String> points = ar2Points(new double[][] {{100, 5}, {1000, 50}, {10, 0.5}});
 
         try (JobStack.Running running = stack.run("series", config)) {
-            JobClient job = running.job;
             JobMetrics metrics = running.metrics;
             // keyed by series, as a producer must: Kafka keeps order per partition, and the job needs each series in
             // order

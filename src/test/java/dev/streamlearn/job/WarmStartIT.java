@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,7 +65,6 @@ class WarmStartIT {
         assertArrayEquals(smile.stored.state.weights, written.state.weights, "the fit is deterministic");
 
         try (JobStack.Running running = stack.run("warm", config)) {
-            JobClient job = running.job;
             JobMetrics metrics = running.metrics;
             List<DatasetEvent> unseen = bike.subList(FIT_ON, FIT_ON + 100);
             List<Example> unseenExamples = JobStack.examples(config, unseen);

@@ -82,7 +82,7 @@ class FlinkDeploymentTest {
         JsonNode deployment = manifest().get("spec");
         JsonNode conf = YAML.readTree(Path.of("flink-conf/config.yaml").toFile());
         JsonNode given = deployment.get("flinkConfiguration");
-        for (Iterator<Map.Entry<String, JsonNode>> it = conf.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = conf.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!SET_BY_THE_OPERATOR.contains(e.getKey())) {
                 assertTrue(given.has(e.getKey()), "flinkConfiguration lacks " + e.getKey());
@@ -162,7 +162,9 @@ class FlinkDeploymentTest {
                     problems.add(path + ": " + kind(value) + " where an object is due");
                     return;
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it =
+                                value.properties().iterator();
+                        it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
                     String at = path + "/" + field.getKey();
                     JsonNode properties = schema.path("properties");

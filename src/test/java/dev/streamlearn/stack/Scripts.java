@@ -26,7 +26,7 @@ final class Scripts {
         }
 
         String lastLine() {
-            String[] lines = out.strip().split("\n");
+            String[] lines = out.strip().split("\n", -1);
             return lines[lines.length - 1].strip();
         }
 

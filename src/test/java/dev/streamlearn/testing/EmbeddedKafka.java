@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -113,10 +115,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Sends the records in order (round-robin over partitions) and waits until all are acknowledged. */
     public void send(String topic, Collection<String> records) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (String r : records) {
-            producer.send(new ProducerRecord<>(topic, r));
+            sent.add(producer.send(new ProducerRecord<>(topic, r)));
         }
-        producer.flush();
+        acknowledged(producer, sent);
     }
 
     /** Sends raw values (null: a tombstone) in order and waits until all are acknowledged. */
@@ -126,10 +129,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("key.serializer", ByteArraySerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(p)) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (byte[] v : values) {
-                raw.send(new ProducerRecord<>(topic, v));
+                sent.add(raw.send(new ProducerRecord<>(topic, v)));
             }
-            raw.flush();
+            acknowledged(raw, sent);
         }
     }
 
@@ -138,10 +142,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * partition): how a producer of time series keeps each series in order.
      */
     public void sendKeyed(String topic, Collection<String> records, Function<String, String> key) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (String r : records) {
-            producer.send(new ProducerRecord<>(topic, key.apply(r), r));
+            sent.add(producer.send(new ProducerRecord<>(topic, key.apply(r), r)));
         }
-        producer.flush();
+        acknowledged(producer, sent);
     }
 
     /** Every record in the topic from the beginning, read until {@code expected} are there or the timeout ends. */
@@ -184,10 +189,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Writes {@code count} copies of {@code value} to one partition and waits until all are acknowledged. */
     public void sendToPartition(String topic, int partition, int count, String value) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            producer.send(new ProducerRecord<>(topic, partition, null, value));
+            sent.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
         }
-        producer.flush();
+        acknowledged(producer, sent);
     }
 
     /** The brokers and, for a broker that wants one, the login. */
@@ -215,5 +221,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() throws Exception {
         producer.close();
         cluster.close();
+    }
+
+    /** Flushes and waits for each send's acknowledgement: a record Kafka refused fails the test that sent it. */
+    private static void acknowledged(KafkaProducer<?, ?> producer, List<Future<RecordMetadata>> sent) {
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("Kafka refused a record: " + e.getCause(), e.getCause());
+            }
+        }
     }
 }

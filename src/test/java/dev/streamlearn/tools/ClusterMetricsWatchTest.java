@@ -32,7 +32,7 @@ class ClusterMetricsWatchTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/jobs/j1", exchange -> {
             String path = exchange.getRequestURI().getPath();
             String body;

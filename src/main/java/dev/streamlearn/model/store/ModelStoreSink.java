@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * a temporary file when a checkpoint starts, and the committer moves it into place only once
  * that checkpoint has completed. So the store never holds a version a restore could take back.
  * After each commit, retention removes old versions. A version the store already holds is never
- * replaced: the new file is set aside, logged as an error and counted ({@link #VERSIONS_REFUSED}).
+ * replaced: the new file is set aside, logged as an error and counted ({@code storeVersionsRefused}).
  */
 public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitter<ModelStoreSink.PendingVersion> {
 
