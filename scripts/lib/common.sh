@@ -25,6 +25,15 @@ require_tools() {
   done
 }
 
+# Maven from the repository root, quiet, its output (errors only) on stderr without the color codes
+# Debian's Maven writes even in batch mode with colors off.
+maven() {
+  local out status=0
+  out=$(cd "$ROOT" && mvn -q -B -Dstyle.color=never "$@" 2>&1) || status=$?
+  printf '%s\n' "$out" | sed $'s/\e\\[[0-9;]*m//g' | grep -v '^[[:space:]]*$' >&2 || true
+  return "$status"
+}
+
 # The jars one `mvn package` builds, built when missing or older than the sources: the job jar
 # (what flink run takes) and the tools jar (the job's classes and the tools: replay, evaluate, ...).
 build_jars() {
@@ -33,7 +42,7 @@ build_jars() {
   for jar in "$ROOT/target/streamlearn.jar" "$ROOT/target/streamlearn-tools.jar"; do
     if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
       info "Building the jars ..."
-      (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || die "the build failed"
+      maven -DskipTests package || die "the build failed"
       return
     fi
   done
@@ -102,6 +111,13 @@ await_gone() {
 
 rest_up() { curl -fsS -m 2 "$UI_URL/overview" >/dev/null 2>&1; }
 
+# Dies when the local broker is not up, unless the arguments name another (--bootstrap) or ask for --help.
+require_broker_unless_given() {
+  local a
+  for a in "$@"; do [[ "$a" == --bootstrap || "$a" == -h || "$a" == --help ]] && return 0; done
+  port_in_use "$KAFKA_PORT" || die "no Kafka broker on $BOOTSTRAP (start the stack with scripts/up, or pass --bootstrap)"
+}
+
 require_stack() {
   pid_alive jobmanager && rest_up || die "the stack is not up (start it with scripts/up)"
 }
@@ -113,6 +129,8 @@ run_tool() {
   local main=$1; shift
   local jar; jar=$(tools_jar)
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
+  # the local stack's addresses, the tools' defaults for --bootstrap, --url and --store (tools.LocalStack)
+  export STREAMLEARN_BOOTSTRAP=$BOOTSTRAP STREAMLEARN_REST=$UI_URL STREAMLEARN_STORE=file://$STACK_DIR/models
   # shellcheck disable=SC2086
   exec java ${TOOL_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
     -cp "$jar:$LIB_DIR/flink/*${TOOL_CLASSPATH:+:$TOOL_CLASSPATH}" "dev.streamlearn.tools.$main" "$@"
@@ -132,8 +150,8 @@ fetch_libs() {
   info "Resolving Kafka and Flink jars from Maven (first time only) ..."
   local p
   for p in kafka flink; do
-    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -f scripts/stack/pom.xml -P "$p" dependency:copy-dependencies \
-      -DoutputDirectory="$LIB_DIR/$p") >&2 || die "could not resolve the $p jars with Maven"
+    maven -f scripts/stack/pom.xml -P "$p" dependency:copy-dependencies -DoutputDirectory="$LIB_DIR/$p" \
+      || die "could not resolve the $p jars with Maven"
   done
 }
 
@@ -198,8 +216,8 @@ smile_classpath() {
   if [[ ! -d "$LIB_DIR/smile" ]]; then
     info "Resolving Smile from Maven (first time only) ..."
     # without logging jars: the tools log through the Flink jars' log4j
-    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -f scripts/stack/pom.xml -P smile dependency:copy-dependencies \
-      -DexcludeGroupIds=org.apache.logging.log4j,org.slf4j -DoutputDirectory="$LIB_DIR/smile") >&2 \
+    maven -f scripts/stack/pom.xml -P smile dependency:copy-dependencies \
+      -DexcludeGroupIds=org.apache.logging.log4j,org.slf4j -DoutputDirectory="$LIB_DIR/smile" \
       || die "could not resolve Smile with Maven"
   fi
   echo "$LIB_DIR/smile/*"

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
-        name = "explain",
+        name = "scripts/explain",
         mixinStandardHelpOptions = true,
         description = {
             "Shows why a request was scored what it was: the last prediction for REQUEST_ID on the predictions"

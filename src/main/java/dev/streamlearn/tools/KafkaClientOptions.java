@@ -8,7 +8,11 @@ import picocli.CommandLine.Option;
 /** Where a tool's Kafka is and how its clients log in: the brokers, and the job's client properties file. */
 public final class KafkaClientOptions {
 
-    @Option(names = "--bootstrap", paramLabel = "HOSTS", required = true, description = "Kafka brokers.")
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOSTS",
+            defaultValue = "${env:" + LocalStack.BOOTSTRAP_ENV + "}",
+            description = "Kafka brokers (default: the local stack's, when run through scripts/).")
     String bootstrap;
 
     @Option(
@@ -20,12 +24,12 @@ public final class KafkaClientOptions {
     /** The file's settings (checked as the job checks them) and the brokers, for a client to add its own to. */
     public Properties properties() {
         Properties p = propertiesFile == null ? new Properties() : KafkaClientProperties.load(propertiesFile);
-        p.put("bootstrap.servers", bootstrap);
+        p.put("bootstrap.servers", bootstrap());
         return p;
     }
 
-    /** The brokers, for messages. */
+    /** The brokers. */
     public String bootstrap() {
-        return bootstrap;
+        return LocalStack.required(bootstrap, "--bootstrap HOSTS", "the Kafka brokers");
     }
 }

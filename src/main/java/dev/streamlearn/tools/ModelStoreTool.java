@@ -42,10 +42,15 @@ public final class ModelStoreTool {
     @Option(
             names = "--store",
             paramLabel = "URI",
-            required = true,
+            defaultValue = "${env:" + LocalStack.STORE_ENV + "}",
             scope = CommandLine.ScopeType.INHERIT,
-            description = "The model store (the job's store.path), e.g. file:///data/models.")
+            description = "The model store (the job's store.path), e.g. file:///data/models (default: the local"
+                    + " stack's, when run through scripts/).")
     String store;
+
+    ModelStore store() {
+        return new ModelStore(LocalStack.required(store, "--store URI", "the model store"));
+    }
 
     /** Options of the commands that print weights. */
     static final class WeightOptions {
@@ -75,7 +80,7 @@ public final class ModelStoreTool {
 
         @Override
         public Integer call() throws IOException {
-            list(new ModelStore(parent.store), model, System.out);
+            list(parent.store(), model, System.out);
             return 0;
         }
     }
@@ -99,7 +104,7 @@ public final class ModelStoreTool {
 
         @Override
         public Integer call() throws IOException {
-            ModelStore s = new ModelStore(parent.store);
+            ModelStore s = parent.store();
             StoredModel m = read(s, model, version);
             show(m, weights.top, names(weights, m), System.out);
             return 0;
@@ -128,7 +133,7 @@ public final class ModelStoreTool {
 
         @Override
         public Integer call() throws IOException {
-            ModelStore s = new ModelStore(parent.store);
+            ModelStore s = parent.store();
             StoredModel first = read(s, model, a);
             compare(first, read(s, model, b), weights.top, names(weights, first), System.out);
             return 0;

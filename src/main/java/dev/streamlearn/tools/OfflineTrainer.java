@@ -44,9 +44,10 @@ public final class OfflineTrainer implements Callable<Integer> {
 
     @Option(
             names = "--store",
-            required = true,
             paramLabel = "URI",
-            description = "The model store to write version 0 into (file:///..., s3://...).")
+            defaultValue = "${env:" + LocalStack.STORE_ENV + "}",
+            description = "The model store to write version 0 into (file:///..., s3://...; default: the local"
+                    + " stack's, when run through scripts/).")
     String storeUri;
 
     @Option(names = "--lambda", paramLabel = "X", defaultValue = "0.1", description = "L2 penalty of the batch fit.")
@@ -78,7 +79,7 @@ public final class OfflineTrainer implements Callable<Integer> {
         ModelSpec spec = JobOptions.config(JobOptions.forModel(model, Map.of(), jobOptions))
                 .models()
                 .get(model);
-        ModelStore store = new ModelStore(storeUri);
+        ModelStore store = new ModelStore(LocalStack.required(storeUri, "--store URI", "the model store"));
         if (store.versions(model).contains(BatchFit.VERSION)) {
             throw new IllegalArgumentException("the store already holds version " + BatchFit.VERSION + " of model '"
                     + model + "' (" + store.pathOf(model, BatchFit.VERSION) + "), and a stored version is never"

@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
         description = "The running job: state, each model's version and metrics, checkpoints, the latest savepoint.")
 public final class Status implements Callable<Integer> {
 
-    @Option(names = "--url", paramLabel = "URL", required = true, description = "The Flink REST address.")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            defaultValue = "${env:" + LocalStack.REST_ENV + "}",
+            description = "The Flink REST address (default: the local stack's, when run through scripts/).")
     String url;
 
     @Option(names = "--job", paramLabel = "ID", description = "The job id (default: the running job).")
@@ -45,7 +49,7 @@ public final class Status implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        ClusterMetrics rest = new ClusterMetrics(url);
+        ClusterMetrics rest = new ClusterMetrics(LocalStack.required(url, "--url URL", "the Flink REST address"));
         String id;
         long started; // the job's submission, for the progress lines
         try {
