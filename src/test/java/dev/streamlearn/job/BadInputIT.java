@@ -14,6 +14,7 @@ import dev.streamlearn.testing.JobMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -250,7 +251,7 @@ class BadInputIT {
             probes.add(probe(config, 0));
             for (int i = 0; i < kinds.size(); i++) {
                 Kind k = kinds.get(i);
-                stack.kafka.sendRaw(topicOf(config, k.topic()), List.<byte[]>of(k.value()));
+                stack.kafka.sendRaw(topicOf(config, k.topic()), Collections.singletonList(k.value()));
                 int deadLetters = i + 1;
                 Await.until(
                         "the dead letter of " + k.name(),
