@@ -61,6 +61,13 @@ class EvaluateTest {
                 err.toString(StandardCharsets.UTF_8));
     }
 
+    private static Run runSeries(Path file, String timeColumn, String valueColumn, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("--file", file.toString(), "--format", "series", "--time", timeColumn, "--value", valueColumn));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
     @Test
     void scoresEveryLineOfAFileWithoutModelFieldsAndEndsWithOneJsonObject() throws Exception {
         Path curve = dir.resolve("curve.html");
@@ -133,21 +140,8 @@ class EvaluateTest {
         }
         Path series = dir.resolve("series.csv");
         Files.write(series, lines);
-        Run r = run(
-                "--file",
-                series.toString(),
-                "--format",
-                "series",
-                "--time",
-                "ts",
-                "--value",
-                "value",
-                "--optimizer",
-                "rls",
-                "--series.seasonal-lags",
-                "24",
-                "--curve",
-                "none");
+        Run r = runSeries(
+                series, "ts", "value", "--optimizer", "rls", "--series.seasonal-lags", "24", "--curve", "none");
         assertEquals(0, r.status, r.err);
         JsonNode tail = r.last().get("tail");
         assertTrue(tail.get(MetricNames.MAE).asDouble() < 30, "noise 20: " + tail);
@@ -167,19 +161,7 @@ class EvaluateTest {
         }
         Path series = dir.resolve("traffic.csv");
         Files.write(series, lines);
-        Run r = run(
-                "--file",
-                series.toString(),
-                "--format",
-                "series",
-                "--time",
-                "ds",
-                "--value",
-                "y",
-                "--series.step",
-                "900000",
-                "--curve",
-                "none");
+        Run r = runSeries(series, "ds", "y", "--series.step", "900000", "--curve", "none");
         assertEquals(0, r.status, r.err);
         assertTrue(
                 r.err.contains(
@@ -193,7 +175,7 @@ class EvaluateTest {
 
         lines.set(300, lines.get(300).replaceFirst(",.*", ",12 cars"));
         Files.write(series, lines);
-        Run bad = run("--file", series.toString(), "--format", "series", "--time", "ds", "--value", "y");
+        Run bad = runSeries(series, "ds", "y");
         assertEquals(2, bad.status);
         assertEquals(
                 "evaluate: " + series + ", line 301, column 'y': '12 cars' is not a finite number", bad.err.trim());
