@@ -13,7 +13,9 @@ import java.util.Locale;
 
 /**
  * A run's metrics over a sliding window of examples, drawn as a self-contained HTML page with
- * inline SVG charts (no scripts, no downloads): the model against its no-model baseline.
+ * inline SVG charts (no scripts, no downloads): the model against its no-model baseline and,
+ * for a model with challengers, each learner's own curve beside the served one, and the
+ * promotions.
  */
 public final class LearningCurve {
 
@@ -23,6 +25,7 @@ public final class LearningCurve {
     private static final int MARGIN = 48;
     private static final String MODEL_COLOR = "#1f6feb";
     private static final String BASELINE_COLOR = "#999999";
+    private static final String[] LEARNER_COLORS = {"#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4"};
 
     private LearningCurve() {}
 
@@ -36,19 +39,23 @@ public final class LearningCurve {
         int w = Math.max(1, Math.min(window, n));
         int points = Math.max(1, Math.min(POINTS, n - w + 1));
         long[] x = new long[points];
-        List<Summary> windows = new ArrayList<>();
         for (int k = 0; k < points; k++) {
-            int end = points == 1 ? n : w + (int) ((long) (n - w) * k / (points - 1));
-            x[k] = end;
-            windows.add(Summary.of(s, end - w, end));
+            x[k] = points == 1 ? n : w + (int) ((long) (n - w) * k / (points - 1));
         }
+        List<Summary> windows = windows(s, x, w);
+        String model = s.learners().isEmpty() ? "model" : "served";
         StringBuilder body = new StringBuilder();
         if (s.isSeries()) {
             body.append(chart(
                     "MAE, series scale",
                     x,
-                    line("model", MODEL_COLOR, windows, MetricNames.MAE),
-                    line("seasonal naive", BASELINE_COLOR, windows, MetricNames.NAIVE_MAE)));
+                    withLearners(
+                            s,
+                            x,
+                            w,
+                            MetricNames.MAE,
+                            line(model, MODEL_COLOR, windows, MetricNames.MAE),
+                            line("seasonal naive", BASELINE_COLOR, windows, MetricNames.NAIVE_MAE))));
             body.append(chart(
                     "RMSE, series scale",
                     x,
@@ -58,8 +65,13 @@ public final class LearningCurve {
             body.append(chart(
                     "log loss",
                     x,
-                    line("model", MODEL_COLOR, windows, MetricNames.LOG_LOSS),
-                    line("base rate", BASELINE_COLOR, windows, "baseRateLogLoss")));
+                    withLearners(
+                            s,
+                            x,
+                            w,
+                            MetricNames.LOG_LOSS,
+                            line(model, MODEL_COLOR, windows, MetricNames.LOG_LOSS),
+                            line("base rate", BASELINE_COLOR, windows, "baseRateLogLoss"))));
             double[] half = new double[points];
             Arrays.fill(half, 0.5);
             body.append(chart(
@@ -71,8 +83,13 @@ public final class LearningCurve {
             body.append(chart(
                     "MAE",
                     x,
-                    line("model", MODEL_COLOR, windows, MetricNames.MAE),
-                    line("running mean", BASELINE_COLOR, windows, "meanMae")));
+                    withLearners(
+                            s,
+                            x,
+                            w,
+                            MetricNames.MAE,
+                            line(model, MODEL_COLOR, windows, MetricNames.MAE),
+                            line("running mean", BASELINE_COLOR, windows, "meanMae"))));
             body.append(chart(
                     "RMSE",
                     x,
@@ -83,9 +100,49 @@ public final class LearningCurve {
                 + "<style>body{font-family:sans-serif;margin:24px}svg{margin:8px 16px 8px 0}"
                 + "text{font-size:11px;fill:#333}</style></head><body>\n<h2>" + escape(title) + "</h2>\n<p>"
                 + escape(subtitle) + "</p>\n<p>Prequential: each example scored before it is learnt. Windows of "
-                + w + " examples, ending at the event on the x axis.</p>\n" + body + "</body></html>\n";
+                + w + " examples, ending at the event on the x axis.</p>\n" + body + promotions(s) + "</body></html>\n";
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, html, StandardCharsets.UTF_8);
+    }
+
+    private static List<Summary> windows(Scores s, long[] x, int w) {
+        List<Summary> windows = new ArrayList<>();
+        for (long end : x) {
+            windows.add(Summary.of(s, (int) end - w, (int) end));
+        }
+        return windows;
+    }
+
+    /** The given lines, then each learner's own (and the blend's) when the model has challengers. */
+    private static Line[] withLearners(Scores s, long[] x, int w, String metric, Line... first) {
+        List<Line> lines = new ArrayList<>(List.of(first));
+        int k = 0;
+        for (var learner : s.learners().entrySet()) {
+            String color = LEARNER_COLORS[k++ % LEARNER_COLORS.length];
+            lines.add(line(learner.getKey(), color, windows(learner.getValue(), x, w), metric));
+        }
+        return lines.toArray(Line[]::new);
+    }
+
+    private static String promotions(Scores s) {
+        if (s.learners().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<h3>Promotions</h3>\n");
+        if (s.promotions().isEmpty()) {
+            b.append("<p>None: the model's own learner was served throughout.</p>\n");
+        }
+        b.append("<ul>\n");
+        for (Scores.Promotion p : s.promotions()) {
+            b.append("<li>after ")
+                    .append(p.afterExamples())
+                    .append(" examples: <b>")
+                    .append(escape(p.learner()))
+                    .append("</b>, ")
+                    .append(escape(p.reason()))
+                    .append("</li>\n");
+        }
+        return b.append("</ul>\n").toString();
     }
 
     private static Line line(String name, String color, List<Summary> windows, String metric) {

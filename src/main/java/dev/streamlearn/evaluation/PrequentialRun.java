@@ -5,15 +5,22 @@ import dev.streamlearn.entities.EntityStats;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
+import dev.streamlearn.model.ModelLogEntry;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.series.SeriesForecaster;
 import dev.streamlearn.series.SeriesSpec;
 import dev.streamlearn.series.SeriesState;
-import dev.streamlearn.training.GuardPolicy;
 import dev.streamlearn.training.ModelTrainer;
+import dev.streamlearn.training.ModelTrainers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,31 +144,79 @@ public final class PrequentialRun {
     }
 
     /**
-     * Trains the model on the stream, scoring each example before learning from it, and keeps a
-     * version every {@code storeEvery} examples as the job keeps one every {@code store.interval}:
-     * the versions the guard may roll back to.
+     * Trains the model on the stream as the job's trainer does (challengers, promotions and the
+     * guard included), scoring each example before learning from it. The clock moves a
+     * millisecond per example, and a version is stored every {@code storeEvery} of them as the
+     * job stores one every {@code store.interval}: the versions the guard may roll back to. With
+     * challengers, every learner's scores are kept too, and those of a blend of them.
      */
     public static Scores learn(ModelSpec spec, Stream stream, int storeEvery) {
-        ModelTrainer trainer = new ModelTrainer(spec);
+        ModelSpec run = spec.toBuilder()
+                .set(ModelOptions.STORE_INTERVAL, (long) storeEvery)
+                .build();
         Scores scores = new Scores(spec.loss(), stream.series);
         stream.rejected.forEach((reason, count) -> scores.rejected().merge(reason, count, Integer::sum));
-        double[] last = new double[1];
-        trainer.onScored((prediction, label) -> last[0] = prediction);
+        ModelTrainers trainers = ModelTrainers.onHeap(Map.of(run.id, run), null, ModelStore::readFile);
+        ModelTrainers.Output out = new ModelTrainers.Output() {
+            @Override
+            public void update(ModelUpdate update) {}
+
+            @Override
+            public void store(StoredModel version) {}
+
+            @Override
+            public void log(ModelLogEntry line) {
+                if (line.event == ModelLogEntry.Event.PROMOTE) {
+                    scores.promotions().add(new Scores.Promotion(scores.size(), line.learner, line.reason));
+                } else if (line.event != ModelLogEntry.Event.STORED && line.event != ModelLogEntry.Event.START) {
+                    scores.guardEvents().merge(line.event.toString(), 1, Integer::sum);
+                }
+            }
+
+            @Override
+            public void refused(Example example) {}
+        };
+        ModelTrainer trainer;
+        try {
+            trainer = trainers.trainer(run.id, 0, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double[] served = new double[1];
+        trainer.onScored((prediction, label) -> served[0] = prediction);
+        List<String> learners = trainer.learnerNames();
+        double[] byLearner = new double[learners.size()];
+        Scores[] learnerScores = new Scores[learners.size() > 1 ? learners.size() : 0];
+        Blend blend = learnerScores.length > 0
+                ? new Blend(spec.loss(), learners.size(), spec.get(ModelOptions.PROMOTION_WINDOW))
+                : null;
+        for (int k = 0; k < learnerScores.length; k++) {
+            learnerScores[k] = new Scores(spec.loss(), stream.series);
+            scores.learners().put(learners.get(k), learnerScores[k]);
+        }
+        if (blend != null) {
+            scores.setBlend(new Scores(spec.loss(), stream.series));
+            trainer.onLearnerScored((k, prediction) -> {
+                byLearner[k] = prediction;
+                blend.scored(k, prediction);
+            });
+        }
         long clock = 0;
         for (Example e : stream.examples) {
-            if (trainer.add(e, clock++)) {
-                trainer.applyBatch();
+            if (trainers.learn(trainer, e, clock, out)) {
+                trainers.applyBatch(trainer, clock, out);
             }
-            scores.add(e, last[0]);
-            for (GuardPolicy.Event g : trainer.guard().drainEvents()) {
-                scores.guardEvents().merge(g.event.toString(), 1, Integer::sum);
+            clock++;
+            scores.add(e, served[0]);
+            for (int k = 0; k < learnerScores.length; k++) {
+                learnerScores[k].add(e, byLearner[k]);
             }
-            if (clock % storeEvery == 0) {
-                trainer.applyBatch();
-                trainer.store(clock);
+            if (blend != null) {
+                scores.blend().add(e, blend.predict());
+                blend.learn(e.label);
             }
         }
-        trainer.applyBatch();
+        trainers.applyBatch(trainer, clock, out);
         return scores;
     }
 }

@@ -2,7 +2,10 @@ package dev.streamlearn.evaluation;
 
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.records.Example;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,6 +26,12 @@ public final class Scores {
     private int size;
     private final Map<String, Integer> rejected = new TreeMap<>();
     private final Map<String, Integer> guardEvents = new TreeMap<>();
+    private final Map<String, Scores> learners = new LinkedHashMap<>();
+    private final List<Promotion> promotions = new ArrayList<>();
+    private Scores blend;
+
+    /** A challenger that became the champion: after how many examples, which, and why. */
+    public record Promotion(int afterExamples, String learner, String reason) {}
 
     /** The score of an example: a prediction of its label, and for a series example its forecast in the series' scale. */
     void add(Example e, double prediction) {
@@ -119,6 +128,24 @@ public final class Scores {
     /** What the guard did (alarm, freeze, rollback, resume), by model-log event. */
     public Map<String, Integer> guardEvents() {
         return guardEvents;
+    }
+
+    /** Each learner's own scores, by name, when the model has challengers (the champion's are this run's). */
+    public Map<String, Scores> learners() {
+        return learners;
+    }
+
+    public List<Promotion> promotions() {
+        return promotions;
+    }
+
+    /** The scores of a blend of the learners ({@link Blend}); null without challengers. */
+    public Scores blend() {
+        return blend;
+    }
+
+    void setBlend(Scores blendScores) {
+        this.blend = blendScores;
     }
 
     /** Predictions of examples [from, to), a copy. */

@@ -63,6 +63,23 @@ public final class NumericScaler {
         return new NumericScaler(clip, horizon, logAll, logCoordinates);
     }
 
+    /** A new, empty scaler with the settings the state carries, or of {@code fallback} when it carries none. */
+    public static NumericScaler emptyFor(ScalerState state, NumericScaler fallback) {
+        return state == null || !state.hasSettings()
+                ? fallback.emptyCopy()
+                : new NumericScaler(state.clip, state.horizon, state.logAll, state.logKeys);
+    }
+
+    /** Whether values are transformed as the state's settings say (a state without settings: as this scaler's). */
+    public boolean transformsAs(ScalerState state) {
+        return state == null
+                || !state.hasSettings()
+                || (state.clip == clip
+                        && state.horizon == horizon
+                        && state.logAll == logAll
+                        && Arrays.equals(state.logKeys, logCoordinates));
+    }
+
     /** The standardized, clipped value of a numeric feature; 0 while the feature has no spread yet. */
     public double transform(int coordinate, double value) {
         return transformAt(slotOf(coordinate), value);
@@ -200,6 +217,10 @@ public final class NumericScaler {
 
     private ScalerState export(int[] slots, int count) {
         ScalerState s = new ScalerState(new int[count], new double[count], new double[count], new double[count]);
+        s.clip = clip;
+        s.horizon = horizon;
+        s.logAll = logAll;
+        s.logKeys = logCoordinates; // never changed: shared
         for (int k = 0; k < count; k++) {
             int slot = slots[k];
             s.keys[k] = keys[slot];

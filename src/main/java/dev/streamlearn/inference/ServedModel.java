@@ -63,10 +63,13 @@ public class ServedModel {
         return dense;
     }
 
-    /** The scaling to score with; {@code empty} is an empty scaler with the model's settings. */
+    /**
+     * The scaling to score with, with the settings of the learner that made the version; {@code
+     * empty} is an empty scaler with the model's settings, for versions that do not say theirs.
+     */
     public NumericScaler scaler(NumericScaler empty) {
         if (scaler == null) {
-            scaler = empty.emptyCopy();
+            scaler = NumericScaler.emptyFor(scale, empty);
             scaler.apply(scale);
         }
         return scaler;
@@ -82,7 +85,12 @@ public class ServedModel {
         NumericScaler s = scaler(empty);
         if (update.full) {
             Arrays.fill(w, 0.0);
-            s.clear();
+            if (s.transformsAs(update.scale)) {
+                s.clear();
+            } else { // a version of another learner (a promotion, a rollback across one)
+                s = NumericScaler.emptyFor(update.scale, empty);
+                scaler = s;
+            }
         }
         for (int k = 0; k < update.indices.length; k++) {
             w[update.indices[k]] = update.values[k];

@@ -145,9 +145,16 @@ public final class EventParser {
                 case "rollback":
                     ControlCommand rollback = new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget());
                     return flag(event.force, "force") ? rollback.forced() : rollback;
+                case "promote":
+                    return ControlCommand.promote(spec.id, requiredText(event.to, "to"));
+                case "pin":
+                    return new ControlCommand(ControlCommand.Op.PIN, spec.id);
+                case "unpin":
+                    return new ControlCommand(ControlCommand.Op.UNPIN, spec.id);
                 default:
                     throw new Rejection(
-                            DeadLetterReason.UNKNOWN_OP, "op '" + op + "' is none of freeze, resume, rollback");
+                            DeadLetterReason.UNKNOWN_OP,
+                            "op '" + op + "' is none of freeze, resume, rollback, promote, pin, unpin");
             }
         });
     }

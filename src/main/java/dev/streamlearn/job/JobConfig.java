@@ -126,28 +126,43 @@ public final class JobConfig implements OptionValues {
         for (Option<?> option : ModelOptions.ALL) {
             set(b, option, settings, id);
         }
-        ModelSpec spec = b.build();
-        String optimizerKey = Settings.modelKey(ModelOptions.OPTIMIZER, id);
-        if (spec.optimizer() == ModelSpec.OptimizerKind.FTRL
-                && settings.asMap().containsKey(Settings.modelKey(ModelOptions.LEARNING_RATE, id))) {
+        ModelSpec spec = b.series(id.equals(settings.get(SeriesSpec.MODEL))).build();
+        String learningRateKey = Settings.modelKey(ModelOptions.LEARNING_RATE, id);
+        if (spec.optimizer() == ModelSpec.OptimizerKind.FTRL && settings.asMap().containsKey(learningRateKey)) {
             throw new InvalidConfigException(
-                    Settings.modelKey(ModelOptions.LEARNING_RATE, id),
-                    "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
+                    learningRateKey, "is not used by ftrl (its rates are ftrl.alpha and ftrl.beta)");
         }
+        checkLearner(spec, Settings.modelKey(ModelOptions.OPTIMIZER, id), "");
+        String challengersKey = settings.asMap().containsKey(Settings.modelKey(ModelOptions.CHALLENGERS, id))
+                ? Settings.modelKey(ModelOptions.CHALLENGERS, id)
+                : ModelOptions.CHALLENGERS.key;
+        for (ModelSpec learner : spec.learners().subList(1, spec.learners().size())) {
+            String challenger = "challenger '" + learner.learnerName() + "': ";
+            if (learner.learnsAs(spec)) {
+                throw new InvalidConfigException(
+                        challengersKey, challenger + "its settings are the model's own: it would learn as the model");
+            }
+            checkLearner(learner, challengersKey, challenger);
+        }
+        return spec;
+    }
+
+    /** What one learner's options must keep together; {@code key} and {@code prefix} say where it was set. */
+    private static void checkLearner(ModelSpec spec, String key, String prefix) {
         if (spec.optimizer() == ModelSpec.OptimizerKind.RLS) {
             if (spec.loss() != Loss.SQUARED) {
                 throw new InvalidConfigException(
-                        optimizerKey,
-                        "rls (recursive least squares) needs squared loss (--model." + id + ".loss squared)");
+                        key,
+                        prefix + "rls (recursive least squares) needs squared loss (--model." + spec.id
+                                + ".loss squared)");
             }
             double l1 = spec.get(ModelOptions.L1);
             double l2 = spec.get(ModelOptions.L2);
             if (l1 > 0 || l2 <= 0) {
                 throw new InvalidConfigException(
-                        optimizerKey, "rls takes l1 0 and an l2 above 0 (its ridge), got l1 " + l1 + ", l2 " + l2);
+                        key, prefix + "rls takes l1 0 and an l2 above 0 (its ridge), got l1 " + l1 + ", l2 " + l2);
             }
         }
-        return spec;
     }
 
     private static <T> void set(ModelSpec.Builder b, Option<T> option, Settings settings, String modelId) {

@@ -66,6 +66,16 @@ public enum Loss {
 
     public abstract double loss(double prediction, double label);
 
+    /**
+     * The loss a model's learners are judged by, example by example (by its guard, and against
+     * each other): the log loss; for squared loss the absolute error, which grows in proportion to
+     * the errors (a squared error doubles when errors grow by 41 %, and its heavy tail would make
+     * any noise estimate useless).
+     */
+    public double judged(double prediction, double label) {
+        return this == LOGISTIC ? loss(prediction, label) : Math.abs(prediction - label);
+    }
+
     public abstract boolean acceptsLabel(double label);
 
     /** What {@link #acceptsLabel} wants, for error messages. */

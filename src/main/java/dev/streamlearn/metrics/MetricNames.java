@@ -26,6 +26,18 @@ public final class MetricNames {
     public static final String GUARD_LAST_ACTION = "guardLastAction";
     public static final String CONTINUED_AFTER_VERSION = "continuedAfterVersion";
     public static final String TRAINED_LOSS = "trainedLoss";
+    public static final String PROMOTIONS = "promotions";
+    public static final String PINNED = "pinned";
+    /** Per learner ({@code model.<id>.learner.<name>.<metric>}): 1 for the champion. */
+    public static final String CHAMPION = "champion";
+
+    public static final String EXAMPLES_LEARNT = "examplesLearnt";
+    public static final String PAUSED = "paused";
+    /** How much lower a challenger's loss was than the champion's over the promotion window, as a fraction. */
+    public static final String IMPROVEMENT = "improvement";
+    /** The same difference in standard errors. */
+    public static final String IMPROVEMENT_STD_ERRORS = "improvementStdErrors";
+
     public static final String LOG_LOSS = "logLoss";
     public static final String LOG_LOSS_TOTAL = "logLossTotal";
     public static final String ACCURACY = "accuracy";
@@ -86,10 +98,17 @@ public final class MetricNames {
 
     /** The group of one model's metrics. */
     public static final String MODEL_GROUP = "model";
+    /** The group, within a model's, of one of its learners' metrics. */
+    public static final String LEARNER_GROUP = "learner";
 
     /** A model's metric as the REST API and the web UI name it: {@code model.<id>.<name>}. */
     public static String ofModel(String modelId, String name) {
         return MODEL_GROUP + "." + modelId + "." + name;
+    }
+
+    /** A metric of one learner of a model: {@code model.<id>.learner.<name>.<metric>}. */
+    public static String ofLearner(String modelId, String learner, String name) {
+        return ofModel(modelId, LEARNER_GROUP + "." + learner + "." + name);
     }
 
     /** An input's count of records read: {@code input.<input>.recordsIn}. */
@@ -166,6 +185,26 @@ public final class MetricNames {
                     "Trainer",
                     "The guard: alarms so far, 1 during an episode, the last alarm's time (epoch ms), loss ratio and"
                             + " action (1 alert, 2 freeze, 3 rollback)."),
+            new Row(
+                    perModel(PROMOTIONS, PINNED),
+                    "Trainer",
+                    "Challengers promoted so far (automatically or by command); 1 while automatic promotions are off."),
+            new Row(
+                    "`" + ofLearner("<id>", "<learner>", CHAMPION) + "`, "
+                            + names(
+                                    EXAMPLES_LEARNT,
+                                    PAUSED,
+                                    LOG_LOSS,
+                                    AUC,
+                                    MAE,
+                                    RMSE,
+                                    IMPROVEMENT,
+                                    IMPROVEMENT_STD_ERRORS),
+                    "Trainer",
+                    "Per learner of a model with challengers (`default` is the model's own options): 1 for the"
+                            + " champion; examples learnt; 1 while its guard pauses it; its own prequential scores over"
+                            + " `metrics.window`; at the last check, how much lower than the champion's its loss was over"
+                            + " `promotion.window` (a fraction) and in standard errors."),
             new Row(
                     perModel(CONTINUED_AFTER_VERSION),
                     "Trainer",

@@ -14,10 +14,10 @@ import java.util.Arrays;
 
 /**
  * The model store's file format: compact, binary, big-endian, readable with nothing but
- * {@code java.io} (or any language's struct reader; layout in README.md).
+ * {@code java.io} (or any language's struct reader).
  *
  * <pre>
- * magic "SLMODEL" + format byte (2; 1 is read too: it has no scaling section)
+ * magic "SLMODEL" + format byte (3; 2 and 1 are read too: 2 has no learner section, 1 no scaling either)
  * modelId (UTF), version, parentVersion, createdAtMillis, examplesTrained, batchesApplied,
  * eventTimeThrough (longs), offsetsThrough: count (int) then one long per partition of the
  * labeled topic (-1: none), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
@@ -27,16 +27,20 @@ import java.util.Arrays;
  *            (format 2) global state: count g (int), g doubles (RLS: its coordinates and inverse covariance)
  * scaling: count m (int), then m keys (ints: a numeric feature's coordinate, -1 the label),
  *          m counts, m means, m variances (doubles)
+ * learner (format 3): name (UTF: "default", or the challenger's), its options (UTF: "key=value ...",
+ *          empty for "default"), scaling settings: clip, horizon (doubles), log all (boolean),
+ *          count k (int) and k coordinates of log-transformed features (ints)
  * </pre>
  */
 public final class ModelFile {
 
     private static final byte[] MAGIC = "SLMODEL".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     /** The optimizer name of a model fitted by a batch learner, which has no optimizer state. */
     private static final String BATCH_FIT = "BATCH";
 
     private static final int FORMAT_WITHOUT_SCALING = 1;
+    private static final int FORMAT_WITHOUT_LEARNER = 2;
     /** File name of a version in a model's folder: fixed width, so names sort by version. */
     public static final String NAME_FORMAT = "v%012d.model";
 
@@ -103,6 +107,16 @@ public final class ModelFile {
         writeDoubles(out, scale.counts);
         writeDoubles(out, scale.means);
         writeDoubles(out, scale.variances);
+        out.writeUTF(m.learnerName());
+        out.writeUTF(m.learnerOptions == null ? "" : m.learnerOptions);
+        out.writeDouble(scale.clip);
+        out.writeDouble(scale.horizon);
+        out.writeBoolean(scale.logAll);
+        int[] logKeys = scale.logKeys == null ? new int[0] : scale.logKeys;
+        out.writeInt(logKeys.length);
+        for (int key : logKeys) {
+            out.writeInt(key);
+        }
         out.flush();
     }
 
@@ -128,7 +142,7 @@ public final class ModelFile {
             throw new IOException("not a streamlearn model file");
         }
         int format = in.readUnsignedByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_SCALING) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_LEARNER && format != FORMAT_WITHOUT_SCALING) {
             throw new IOException(
                     "model file format " + format + " is not supported (this version reads " + FORMAT + ")");
         }
@@ -184,6 +198,17 @@ public final class ModelFile {
             }
             st.scale =
                     new ScalerState(keys, readDoubles(in, entries), readDoubles(in, entries), readDoubles(in, entries));
+        }
+        if (format == FORMAT) {
+            m.learner = in.readUTF();
+            m.learnerOptions = in.readUTF();
+            st.scale.clip = in.readDouble();
+            st.scale.horizon = in.readDouble();
+            st.scale.logAll = in.readBoolean();
+            st.scale.logKeys = new int[in.readInt()];
+            for (int k = 0; k < st.scale.logKeys.length; k++) {
+                st.scale.logKeys[k] = in.readInt();
+            }
         }
         m.state = st;
         return m;

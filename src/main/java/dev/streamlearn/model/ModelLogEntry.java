@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * One line of a model's history on the model-log topic: a stored version, a rollback, a freeze
- * or resume, or a rejected command with its reason.
+ * or resume, a promotion, or a rejected command with its reason.
  */
 public class ModelLogEntry {
 
@@ -18,7 +18,13 @@ public class ModelLogEntry {
         /** The guard saw the loss rise suddenly (action alert; freeze and rollback log what they did). */
         ALARM,
         /** A model started or was restored while the model store held newer versions: where its versions go on. */
-        START;
+        START,
+        /** A challenger became the champion (it beat it, or by command): its weights are the version. */
+        PROMOTE,
+        /** Automatic promotions stopped by command. */
+        PIN,
+        /** Automatic promotions again. */
+        UNPIN;
 
         /** As written on the model-log topic: {@code stored}, {@code rollback}, ... */
         @Override
@@ -35,6 +41,9 @@ public class ModelLogEntry {
     public String path;
 
     public long examplesTrained;
+    /** The learner that made the version ({@code default}, or a challenger); null on lines that store none. */
+    public String learner;
+
     public long ts;
     public String reason;
     public String[] metricNames;
@@ -50,6 +59,7 @@ public class ModelLogEntry {
         e.parentVersion = m.parentVersion;
         e.path = path;
         e.examplesTrained = m.examplesTrained;
+        e.learner = m.learnerName();
         e.ts = m.createdAtMillis;
         e.metricNames = m.metricNames;
         e.metricValues = m.metricValues;

@@ -197,6 +197,46 @@ public final class ModelOptions {
             .perModel()
             .build();
 
+    /** The blocks a promotion window is cut into: its standard error is that of their means. */
+    public static final int PROMOTION_BLOCKS = 20;
+
+    public static final Option<ChallengerList> CHALLENGERS = Option.key("challengers", ChallengerList.TYPE)
+            .defaultValue(ChallengerList.AUTO)
+            .description("Learners beside the served one (the champion), learning from the same examples and scored"
+                    + " on them before each; one that beats the champion (see `promotion.*`) is promoted. `auto`: a"
+                    + " built-in set (forgetting with `forget.half-life` 300, every numeric feature through a log;"
+                    + " for a time series the other of `ftrl` and `rls` instead of the log); `none`; or"
+                    + " `name:key=value key=value;name:...` with options marked *challenger* (see *Challengers*).")
+            .perModelNotChallenger()
+            .build();
+
+    public static final Option<Integer> PROMOTION_WINDOW = Option.key("promotion.window", OptionType.INT)
+            .defaultValue(2000)
+            .rule(
+                    v -> v >= 200 && v <= 1_000_000 && v % PROMOTION_BLOCKS == 0,
+                    "must be a multiple of " + PROMOTION_BLOCKS + " in 200..1000000")
+            .description("The recent examples, scored by every learner, over which a challenger must beat the"
+                    + " champion; checked every twentieth of it.")
+            .perModelNotChallenger()
+            .build();
+
+    public static final Option<Double> PROMOTION_MARGIN = Option.key("promotion.margin", OptionType.DOUBLE)
+            .defaultValue(0.02)
+            .rule(v -> v >= 0 && v < 1, "must be in [0, 1)")
+            .description("A challenger's mean loss over the window (log loss; absolute error for squared loss) must be"
+                    + " this fraction below the champion's ...")
+            .perModelNotChallenger()
+            .build();
+
+    public static final Option<Double> PROMOTION_STD_ERRORS = Option.key("promotion.std-errors", OptionType.DOUBLE)
+            .defaultValue(5.0)
+            .rule(v -> v >= 1 && v <= 100, "must be in 1..100")
+            .description("... and the difference this many standard errors above zero, the error taken over the"
+                    + " window's 20 blocks of paired differences, so that neighbouring examples that are alike do"
+                    + " not count as independent evidence.")
+            .perModelNotChallenger()
+            .build();
+
     public static final Option<Long> STORE_INTERVAL = Option.key("store.interval", OptionType.LONG)
             .defaultValue(10_000L)
             .rule(v -> v >= 0, "must be >= 0")
@@ -278,6 +318,10 @@ public final class ModelOptions {
             SCALE_HORIZON,
             SCALE_LOG,
             FORGET_HALF_LIFE,
+            CHALLENGERS,
+            PROMOTION_WINDOW,
+            PROMOTION_MARGIN,
+            PROMOTION_STD_ERRORS,
             STORE_INTERVAL,
             STORE_RECENT,
             LOG_REQUESTS,

@@ -57,6 +57,19 @@ public class ModelSnapshot {
     public long openBatchNewestMillis;
     /** The last stored versions, newest last, for rollback without reading the store. */
     public StoredModel[] recent;
+    /** The learner whose state is {@link #state}, which is served; null in snapshots from before challengers. */
+    public String champion;
+    /** Every learner of the model, the champion among them (its state is {@link #state}); null: only the model's own. */
+    public LearnerSnapshot[] learners;
+    /** The paired losses of the promotion window: per example, one per learner in the order of {@link #learners}. */
+    public double[] pairedLosses;
+
+    public int pairedPosition;
+    public int pairedFilled;
+    /** Whether automatic promotions are off (by command). */
+    public boolean pinned;
+
+    public long promotions;
 
     public ModelSnapshot() {}
 }

@@ -4,11 +4,13 @@ import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.options.Option;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything that defines how one model learns, fixed when the job starts: one value of each of
@@ -16,7 +18,7 @@ import java.util.Map;
  */
 public final class ModelSpec implements Serializable {
 
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     /**
      * The optimizers, each with the regularization and learning rate it starts from when none is
@@ -70,15 +72,34 @@ public final class ModelSpec implements Serializable {
     public final String id;
     // one value of each model option (ModelOptions.ALL), by key: keys survive serialization, objects do not
     private final Map<String, Object> values;
+    // the values that were set, not defaulted: what a challenger starts from (its own optimizer's defaults apply)
+    private final Map<String, Object> given;
+    private final String learnerName;
+    private final String overridesText;
+    // whether the model forecasts a time series: its automatic challengers differ
+    private final boolean series;
+    private final List<Challenger> challengers;
 
     // read per example: kept beside the map
     private final Loss loss;
     private final OptimizerKind optimizer;
     private final int hashBits;
 
-    private ModelSpec(String id, Map<String, Object> values) {
+    private ModelSpec(
+            String id,
+            Map<String, Object> values,
+            Map<String, Object> given,
+            String learnerName,
+            String overridesText,
+            boolean series,
+            List<Challenger> challengers) {
         this.id = id;
         this.values = Collections.unmodifiableMap(values);
+        this.given = Collections.unmodifiableMap(given);
+        this.learnerName = learnerName;
+        this.overridesText = overridesText;
+        this.series = series;
+        this.challengers = List.copyOf(challengers);
         this.loss = get(ModelOptions.LOSS);
         this.optimizer = get(ModelOptions.OPTIMIZER);
         this.hashBits = get(ModelOptions.HASH_BITS);
@@ -88,11 +109,76 @@ public final class ModelSpec implements Serializable {
         return new Builder(id);
     }
 
-    /** A builder that starts from this spec. */
+    /** A builder that starts from this spec: what was set stays set, the rest keeps following its defaults. */
     public Builder toBuilder() {
         Builder b = new Builder(id);
-        b.values.putAll(values);
+        b.values.putAll(given);
+        b.series = series;
         return b;
+    }
+
+    /** Which of the model's learners this is: {@link Challenger#DEFAULT} for the model's own options, else a challenger's name. */
+    public String learnerName() {
+        return learnerName;
+    }
+
+    /** The model's challengers ({@code auto} resolved); none for a challenger's own spec. */
+    public List<Challenger> challengers() {
+        return challengers;
+    }
+
+    /** The model's learners: its own options first, then each challenger's. */
+    public List<ModelSpec> learners() {
+        List<ModelSpec> all = new ArrayList<>();
+        all.add(this);
+        for (Challenger c : challengers) {
+            all.add(learner(c));
+        }
+        return all;
+    }
+
+    /**
+     * The spec a challenger learns with: the model's options as set, with the challenger's on top;
+     * what neither sets follows its default (a challenger that changes the optimizer gets that
+     * optimizer's regularization unless it sets its own).
+     */
+    public ModelSpec learner(Challenger c) {
+        Builder b = toBuilder();
+        for (Map.Entry<String, String> o : c.overrides.entrySet()) {
+            set(b, option(o.getKey()), o.getValue());
+        }
+        b.set(ModelOptions.CHALLENGERS, ChallengerList.NONE);
+        b.learnerName = c.name;
+        b.overridesText = c.overridesText();
+        return b.build();
+    }
+
+    /** The challenger's settings as written ({@code key=value ...}); empty for the model's own learner. */
+    public String learnerOverrides() {
+        return overridesText;
+    }
+
+    /** Whether this learner learns exactly as another (every option but the challengers the same). */
+    public boolean learnsAs(ModelSpec other) {
+        for (Option<?> o : ModelOptions.ALL) {
+            if (!o.equals(ModelOptions.CHALLENGERS) && !Objects.equals(values.get(o.key), other.values.get(o.key))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static <T> void set(Builder b, Option<T> option, String text) {
+        b.set(option, option.parse(text, option.key));
+    }
+
+    private static Option<?> option(String key) {
+        for (Option<?> o : ModelOptions.ALL) {
+            if (o.key.equals(key)) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("'" + key + "' is not an option of a model");
     }
 
     /** The model's value of one of its options. */
@@ -165,6 +251,9 @@ public final class ModelSpec implements Serializable {
     public static final class Builder {
         private final String id;
         private final Map<String, Object> values = new LinkedHashMap<>();
+        private boolean series;
+        private String learnerName = Challenger.DEFAULT;
+        private String overridesText = "";
 
         private Builder(String id) {
             this.id = id;
@@ -179,6 +268,16 @@ public final class ModelSpec implements Serializable {
             return this;
         }
 
+        /** The model forecasts a time series (its automatic challengers are chosen for one). */
+        public Builder series(boolean forecastsSeries) {
+            this.series = forecastsSeries;
+            return this;
+        }
+
+        /**
+         * The spec. Its challengers are those set, or for {@code auto} the built-in set, leaving out
+         * any that would learn exactly as the model itself.
+         */
         public ModelSpec build() {
             Map<String, Object> all = new LinkedHashMap<>();
             for (Option<?> o : ModelOptions.ALL) {
@@ -194,7 +293,19 @@ public final class ModelSpec implements Serializable {
             if (all.get(ModelOptions.LEARNING_RATE.key) == null) {
                 all.put(ModelOptions.LEARNING_RATE.key, optimizer.defaultLearningRate);
             }
-            return new ModelSpec(id, all);
+            ChallengerList list = (ChallengerList) all.get(ModelOptions.CHALLENGERS.key);
+            ModelSpec spec =
+                    new ModelSpec(id, all, new LinkedHashMap<>(values), learnerName, overridesText, series, List.of());
+            List<Challenger> challengers = new ArrayList<>();
+            for (Challenger c : list.resolve(spec.loss(), optimizer, series)) {
+                if (!list.isAuto() || !spec.learner(c).learnsAs(spec)) {
+                    challengers.add(c);
+                }
+            }
+            return challengers.isEmpty()
+                    ? spec
+                    : new ModelSpec(
+                            id, all, new LinkedHashMap<>(values), learnerName, overridesText, series, challengers);
         }
     }
 }

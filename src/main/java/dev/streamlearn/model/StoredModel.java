@@ -28,6 +28,11 @@ public class StoredModel {
     public ModelSpec.OptimizerKind optimizer;
 
     public int hashBits;
+    /** The learner that made it: {@code default} (the model's own options; null in versions from before challengers) or a challenger's name. */
+    public String learner;
+    /** The challenger's options as written ({@code key=value ...}); empty for the model's own learner. */
+    public String learnerOptions;
+
     public boolean frozen;
     public ModelState state;
     public String[] metricNames;
@@ -49,12 +54,17 @@ public class StoredModel {
         return Double.NaN;
     }
 
-    /** The metric by which "better" is judged: windowed log loss (logistic) or RMSE (squared); lower is better. */
     /** Whether every weight, optimizer value and scaling entry is finite: a version that may be served. */
     public boolean isFinite() {
         return Finite.all(state);
     }
 
+    /** The learner that made it; versions from before challengers were made by the model's own. */
+    public String learnerName() {
+        return learner == null ? Challenger.DEFAULT : learner;
+    }
+
+    /** The metric by which "better" is judged: windowed log loss (logistic) or RMSE (squared); lower is better. */
     public double qualityLoss() {
         return loss == Loss.LOGISTIC ? metric(MetricNames.LOG_LOSS) : metric(MetricNames.RMSE);
     }

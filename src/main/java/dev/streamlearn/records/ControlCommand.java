@@ -6,7 +6,13 @@ public class ControlCommand {
     public enum Op {
         FREEZE,
         RESUME,
-        ROLLBACK
+        ROLLBACK,
+        /** Make a challenger the champion now. */
+        PROMOTE,
+        /** No automatic promotions (commands still promote). */
+        PIN,
+        /** Automatic promotions again. */
+        UNPIN
     }
 
     /** {@link #version} of a rollback to the newest earlier version whose metrics were better than now. */
@@ -18,6 +24,8 @@ public class ControlCommand {
     public long version;
     /** A rollback to a version with non-finite values, which is refused unless forced. */
     public boolean force;
+    /** The challenger a promotion makes the champion. */
+    public String learner;
 
     public ControlCommand() {}
 
@@ -31,6 +39,13 @@ public class ControlCommand {
         this.version = version;
     }
 
+    /** A promotion of the named challenger. */
+    public static ControlCommand promote(String modelId, String challenger) {
+        ControlCommand c = new ControlCommand(Op.PROMOTE, modelId);
+        c.learner = challenger;
+        return c;
+    }
+
     /** A rollback that is carried out even to an unhealthy version. */
     public ControlCommand forced() {
         ControlCommand c = new ControlCommand(op, modelId, version);
@@ -42,6 +57,7 @@ public class ControlCommand {
     public String toString() {
         return op + " " + modelId
                 + (op == Op.ROLLBACK ? " to " + (version == PREVIOUS_BETTER ? "previous-better" : "v" + version) : "")
+                + (op == Op.PROMOTE ? " " + learner : "")
                 + (force ? " (forced)" : "");
     }
 }

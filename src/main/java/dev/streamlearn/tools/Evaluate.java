@@ -157,9 +157,18 @@ public final class Evaluate implements Callable<Integer> {
                     out.println("learning curve: " + curveFile);
                 }
             } else {
-                out.println(settingText(setting) + "  " + line("", whole).trim() + "  | tail " + tailText(last));
+                out.println(settingText(setting) + "  " + line("", whole).trim() + "  | tail " + tailText(last)
+                        + (scores.learners().isEmpty()
+                                ? ""
+                                : "  | champion " + Leaderboard.champion(scores) + " after "
+                                        + scores.promotions().size() + " promotions"));
             }
             ObjectNode row = json(whole, last);
+            if (!scores.learners().isEmpty()) {
+                Map<String, String> learnerOptions = new LinkedHashMap<>();
+                spec.learners().forEach(l -> learnerOptions.put(l.learnerName(), l.learnerOverrides()));
+                Leaderboard.report(settings.size() == 1 ? out : null, scores, learnerOptions, tail, row);
+            }
             if (!scores.guardEvents().isEmpty()) {
                 ObjectNode g = row.putObject("guard");
                 scores.guardEvents().forEach(g::put);
@@ -315,7 +324,7 @@ public final class Evaluate implements Callable<Integer> {
         return b.toString();
     }
 
-    private static String tailText(Summary s) {
+    static String tailText(Summary s) {
         StringBuilder b = new StringBuilder();
         s.metrics().forEach((k, v) -> b.append(String.format(Locale.ROOT, "%s %s  ", k, format(v))));
         return b.toString().trim();
@@ -342,7 +351,7 @@ public final class Evaluate implements Callable<Integer> {
         return n;
     }
 
-    private static void put(ObjectNode n, Summary s) {
+    static void put(ObjectNode n, Summary s) {
         n.put("examples", s.examples());
         s.metrics().forEach((k, v) -> {
             if (Double.isFinite(v)) {

@@ -54,14 +54,9 @@ public final class GuardPolicy {
         this.maxEpisode = spec.get(ModelOptions.GUARD_MAX_EPISODE);
     }
 
-    /**
-     * Watches one prequential score. For logistic loss the guard watches the log loss; for squared
-     * loss the absolute error, which grows in proportion to the errors (a squared error doubles
-     * when errors grow by 41 %, and its heavy tail would make the guard's noise estimate useless).
-     */
+    /** Watches one prequential score, by the loss learners are judged by ({@link Loss#judged}). */
     void scored(double prediction, double label, long nowMillis) {
-        double watched = loss == Loss.LOGISTIC ? loss.loss(prediction, label) : Math.abs(prediction - label);
-        switch (guard.observe(watched)) {
+        switch (guard.observe(loss.judged(prediction, label))) {
             case ALARM:
                 alarm(nowMillis);
                 break;

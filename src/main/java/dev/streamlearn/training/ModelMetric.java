@@ -41,6 +41,11 @@ public enum ModelMetric {
     GUARD_LAST_ACTION(MetricNames.GUARD_LAST_ACTION, Applies.ALL, true, false, t -> t.guard()
             .lastAction()
             .ordinal()),
+    /** Challengers promoted so far, automatically or by command. */
+    PROMOTIONS(
+            MetricNames.PROMOTIONS, Applies.ALL, true, false, t -> t.contest().promotions()),
+    /** 1 while automatic promotions are off (by command). */
+    PINNED(MetricNames.PINNED, Applies.ALL, true, false, t -> t.contest().pinned() ? 1 : 0),
     /** The newest version the model store held when the model started or was restored and moved past it; -1 none. */
     CONTINUED_AFTER_VERSION(MetricNames.CONTINUED_AFTER_VERSION, Applies.ALL, true, false, t -> t.continuedAfter()),
     /** The loss of the examples learnt since the last stored version: a stored version's own health. */

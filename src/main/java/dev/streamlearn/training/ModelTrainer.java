@@ -14,10 +14,11 @@ import java.util.List;
 
 /**
  * One model's life: every example is scored with the current model before it is learnt from
- * (prequential evaluation) and then learnt at once, by the {@link Learner}; every mini-batch
- * (closed by size, or by time in the Flink adapter) makes the next version and one update for
- * inference. Versions only grow, also across snapshots, rollbacks and restores. Its guard
- * ({@link GuardPolicy}) watches the scores; a snapshot is made of its parts' own.
+ * (prequential evaluation) and then learnt at once, by the champion {@link Learner} and by each
+ * challenger beside it ({@link Contest}); every mini-batch (closed by size, or by time in the
+ * Flink adapter) makes the next version of the champion and one update for inference, and so
+ * does a promotion. Versions only grow, also across snapshots, rollbacks and restores. Its guard
+ * ({@link GuardPolicy}) watches the served scores; a snapshot is made of its parts' own.
  */
 public final class ModelTrainer {
 
@@ -27,12 +28,18 @@ public final class ModelTrainer {
         void scored(double prediction, double label);
     }
 
+    /** Told of every learner's prequential score of each example, by the learner's position (with challengers only). */
+    @FunctionalInterface
+    public interface LearnerListener {
+        void scored(int learner, double prediction);
+    }
+
     private final ModelSpec spec;
     private final Loss loss;
     private final int batchSize;
     private final long batchMillis;
     private final long storeIntervalMillis;
-    private final Learner learner;
+    private final Contest contest;
     private final PrequentialQuality quality;
     private final VersionLine versions;
     private final UpdateEncoder encoder;
@@ -44,6 +51,7 @@ public final class ModelTrainer {
     private final List<Example> refused = new ArrayList<>();
     private boolean frozen;
     private long continuedAfter = -1;
+    private Contest.Verdict verdict;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
     /** A trainer whose recent versions are kept on the heap, in its snapshots. */
@@ -52,16 +60,16 @@ public final class ModelTrainer {
     }
 
     ModelTrainer(ModelSpec spec, RecentVersions recent) {
-        this(spec, new VersionLine(0, 0), recent);
+        this(spec, new VersionLine(0, 0), recent, Contest.of(spec));
     }
 
-    private ModelTrainer(ModelSpec spec, VersionLine versions, RecentVersions recent) {
+    private ModelTrainer(ModelSpec spec, VersionLine versions, RecentVersions recent, Contest contest) {
         this.spec = spec;
         this.loss = spec.loss();
         this.batchSize = spec.get(ModelOptions.BATCH_SIZE);
         this.batchMillis = spec.get(ModelOptions.BATCH_MILLIS);
         this.storeIntervalMillis = spec.get(ModelOptions.STORE_INTERVAL);
-        this.learner = new Learner(spec);
+        this.contest = contest;
         this.quality = new PrequentialQuality(spec);
         this.versions = versions;
         this.encoder = new UpdateEncoder(spec.id, spec.get(ModelOptions.FULL_UPDATE_EVERY));
@@ -74,12 +82,9 @@ public final class ModelTrainer {
      * when the batch has reached its size and should become a version ({@link #applyBatch}).
      */
     public boolean add(Example e, long nowMillis) {
-        double prediction;
-        if (frozen) {
-            prediction = learner.predict(e.features);
-        } else {
-            prediction = learner.learn(e.features, e.label, e.weight);
-            if (learner.lastUpdateRefused()) {
+        double prediction = contest.score(e, !frozen);
+        if (!frozen) {
+            if (contest.championRefused()) {
                 progress.updatesRefused++;
                 refused.add(e);
             } else {
@@ -90,7 +95,42 @@ public final class ModelTrainer {
         quality.record(e, prediction);
         scoreListener.scored(prediction, e.label);
         guard.scored(prediction, e.label, nowMillis);
+        if (contest.hasChallengers()) {
+            Contest.Verdict v = contest.verdict();
+            verdict = frozen ? null : v; // a frozen model serves what it serves
+        }
         return batch.size >= batchSize;
+    }
+
+    /** A challenger that has just beaten the champion (once: the caller promotes it), or null. */
+    Contest.Verdict takeVerdict() {
+        Contest.Verdict v = verdict;
+        verdict = null;
+        return v;
+    }
+
+    /** The model's learners, champion and challengers. */
+    Contest contest() {
+        return contest;
+    }
+
+    /** The name of the learner whose versions are served. */
+    public String champion() {
+        return contest.champion().name();
+    }
+
+    /**
+     * Makes a challenger the champion: its weights become the next version, in full (the former
+     * champion learns on as a challenger). Returns the update that makes inference serve it.
+     */
+    ModelUpdate promote(int learner, long nowMillis) {
+        contest.promote(learner);
+        long base = versions.next();
+        if (batch.size > 0) {
+            progress.applied(batch); // the champion learnt the open batch's examples too
+            batch.clear();
+        }
+        return encoder.full(contest.champion().learner, versions.version(), base, nowMillis);
     }
 
     /** The model's guard: its alarms, and what it did since it was last asked. */
@@ -122,6 +162,18 @@ public final class ModelTrainer {
         this.scoreListener = listener;
     }
 
+    /** Sets the listener told of each learner's score of each example, when the model has challengers. */
+    public void onLearnerScored(LearnerListener listener) {
+        contest.onScored(listener);
+    }
+
+    /** The names of the model's learners, in the positions {@link LearnerListener} is told. */
+    public List<String> learnerNames() {
+        List<String> names = new ArrayList<>();
+        contest.contenders().forEach(c -> names.add(c.name()));
+        return names;
+    }
+
     public boolean hasOpenBatch() {
         return batch.size > 0;
     }
@@ -148,7 +200,8 @@ public final class ModelTrainer {
         progress.applied(batch);
         long newest = batch.newestMillis;
         batch.clear();
-        return encoder.encode(learner, versions.version(), base, newest);
+        contest.forgetChallengersChanges();
+        return encoder.encode(contest.champion().learner, versions.version(), base, newest);
     }
 
     /** Offset of the last trained record per partition of the labeled topic (-1: none from it). */
@@ -216,12 +269,12 @@ public final class ModelTrainer {
 
     /** Current weight of a coordinate (for tests and inspection). */
     public double weight(int coordinate) {
-        return learner.weight(coordinate);
+        return contest.champion().learner.weight(coordinate);
     }
 
     /** The prediction the current model makes for an example's features, without learning. */
     public double predict(Features features) {
-        return learner.predict(features);
+        return contest.champion().learner.predict(features);
     }
 
     /** Everything to continue exactly here: each part writes its own. */
@@ -231,9 +284,10 @@ public final class ModelTrainer {
         versions.writeTo(s);
         s.continuedAfterVersion = continuedAfter;
         s.frozen = frozen;
-        s.dimension = learner.dimension();
-        s.state = learner.state();
+        s.dimension = spec.dimension();
+        s.state = contest.champion().learner.state();
         s.recent = recent.toArray();
+        contest.writeTo(s);
         progress.writeTo(s);
         quality.writeTo(s);
         guard.writeTo(s);
@@ -270,11 +324,14 @@ public final class ModelTrainer {
         m.batchesApplied = progress.batchesApplied;
         m.eventTimeThrough = progress.eventTimeThrough;
         m.offsetsThrough = progress.trainedOffsets.clone();
+        Contender champion = contest.champion();
         m.loss = loss;
-        m.optimizer = spec.optimizer();
+        m.optimizer = champion.spec.optimizer();
         m.hashBits = spec.hashBits();
+        m.learner = champion.name();
+        m.learnerOptions = champion.spec.learnerOverrides();
         m.frozen = frozen;
-        m.state = learner.state();
+        m.state = champion.learner.state();
         List<ModelMetric> measures =
                 ModelMetric.qualityOf(loss, quality.forecasts().seen() > 0);
         m.metricNames = new String[measures.size()];
@@ -310,19 +367,34 @@ public final class ModelTrainer {
      * serve it.
      */
     public ModelUpdate rollbackTo(StoredModel target, long nowMillis) {
-        checkCompatible(target);
-        learner.load(target.state);
+        load(target);
         batch.clear();
         long base = versions.nextFrom(target.version);
-        return encoder.full(learner, versions.version(), base, nowMillis);
+        return encoder.full(contest.champion().learner, versions.version(), base, nowMillis);
     }
 
-    private void checkCompatible(StoredModel m) {
-        boolean optimizerFits = m.optimizer == null || m.optimizer == spec.optimizer(); // null: a batch fit
-        if (m.dimension() != learner.dimension() || !optimizerFits || loss != m.loss) {
+    /**
+     * Loads a version into the learner that made it, which becomes the champion (or, when the
+     * model has no learner of that name, into the champion, if it learns the same way).
+     */
+    private void load(StoredModel m) {
+        int made = contest.indexOf(m.learnerName());
+        Contender into = made >= 0 ? contest.contenders().get(made) : contest.champion();
+        boolean optimizerFits = m.optimizer == null || m.optimizer == into.spec.optimizer(); // null: a batch fit
+        if (m.dimension() != spec.dimension() || !optimizerFits || loss != m.loss) {
             throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
-                    + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model is configured with "
-                    + loss + "/" + spec.optimizer() + " on 2^" + spec.hashBits());
+                    + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model's learner '"
+                    + into.name() + "' is configured with " + loss + "/" + into.spec.optimizer() + " on 2^"
+                    + spec.hashBits());
+        }
+        if (!into.learner.scaler().transformsAs(m.state.scale)) {
+            throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made by learner '"
+                    + m.learnerName() + "' (" + m.learnerOptions + "), whose scaling the model's learner '"
+                    + into.name() + "' does not share; configure that challenger again to roll back to it");
+        }
+        into.learner.load(m.state);
+        if (made >= 0) {
+            contest.serve(made);
         }
     }
 
@@ -354,9 +426,9 @@ public final class ModelTrainer {
     }
 
     static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial, RecentVersions recent) {
-        ModelTrainer t = new ModelTrainer(spec, new VersionLine(initial.version, initial.parentVersion), recent);
-        t.checkCompatible(initial);
-        t.learner.load(initial.state);
+        ModelTrainer t = new ModelTrainer(
+                spec, new VersionLine(initial.version, initial.parentVersion), recent, Contest.of(spec));
+        t.load(initial);
         return t;
     }
 
@@ -380,13 +452,7 @@ public final class ModelTrainer {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with dimension " + s.dimension
                     + " but is configured with " + spec.dimension() + " (hash bits changed?)");
         }
-        ModelTrainer t = new ModelTrainer(spec, VersionLine.readFrom(s), recent);
-        if (s.state.optimizerArrays != t.learner.optimizerArrays()) {
-            throw new IllegalStateException("model '" + spec.id + "' was snapshotted with another optimizer ("
-                    + s.state.optimizerArrays + " state arrays, configured " + spec.optimizer() + " has "
-                    + t.learner.optimizerArrays() + ")");
-        }
-        t.learner.load(s.state);
+        ModelTrainer t = new ModelTrainer(spec, VersionLine.readFrom(s), recent, Contest.restore(spec, s));
         t.recent.restore(s.recent);
         // 0 in snapshots from before it was kept, when -1 (none) is meant
         t.continuedAfter = s.continuedAfterVersion > 0 ? s.continuedAfterVersion : -1;

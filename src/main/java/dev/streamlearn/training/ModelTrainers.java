@@ -186,6 +186,13 @@ public final class ModelTrainers {
                 keep(trainer, event.event, event.reason, nowMillis, out);
             }
         }
+        Contest.Verdict verdict = trainer.takeVerdict();
+        if (verdict != null) {
+            String reason = verdict.reason(trainer.champion());
+            out.update(trainer.promote(verdict.challenger, nowMillis));
+            keep(trainer, ModelLogEntry.Event.PROMOTE, reason, nowMillis, out);
+            return false; // the promotion made the open batch a version
+        }
         return full;
     }
 
@@ -228,9 +235,46 @@ public final class ModelTrainers {
             case ROLLBACK:
                 rollback(trainer, command, nowMillis, out);
                 break;
+            case PROMOTE:
+                promote(trainer, command.learner, nowMillis, out);
+                break;
+            case PIN:
+            case UNPIN:
+                trainer.contest().pin(command.op == ControlCommand.Op.PIN);
+                out.log(ModelLogEntry.note(
+                        command.op == ControlCommand.Op.PIN ? ModelLogEntry.Event.PIN : ModelLogEntry.Event.UNPIN,
+                        trainer.modelId(),
+                        trainer.version(),
+                        trainer.examplesTrained(),
+                        command.op == ControlCommand.Op.PIN
+                                ? "no automatic promotions until unpinned; the champion is '" + trainer.champion() + "'"
+                                : "challengers that beat the champion are promoted again",
+                        nowMillis));
+                break;
             default:
                 throw new IllegalStateException("unhandled control op " + command.op);
         }
+    }
+
+    private void promote(ModelTrainer trainer, String challenger, long nowMillis, Output out) {
+        Contest contest = trainer.contest();
+        int k = contest.indexOf(challenger);
+        if (k < 0 || k == contest.championIndex()) {
+            List<String> names = new ArrayList<>();
+            contest.contenders().forEach(c -> names.add(c.name()));
+            reject(
+                    trainer,
+                    k < 0
+                            ? "model '" + trainer.modelId() + "' has no learner '" + challenger + "' (its learners: "
+                                    + String.join(", ", names) + ")"
+                            : "'" + challenger + "' is the champion already",
+                    nowMillis,
+                    out);
+            return;
+        }
+        String champion = trainer.champion();
+        out.update(trainer.promote(k, nowMillis));
+        keep(trainer, ModelLogEntry.Event.PROMOTE, "by command, in place of '" + champion + "'", nowMillis, out);
     }
 
     private void rollback(ModelTrainer trainer, ControlCommand command, long nowMillis, Output out) {

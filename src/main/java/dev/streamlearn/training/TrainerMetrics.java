@@ -1,12 +1,14 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.metrics.MetricNames;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * One model's gauges ({@link ModelMetric}). Values are published by the task thread after each
+ * One model's gauges ({@link ModelMetric}), and each of its learners' when it has challengers
+ * ({@link LearnerMetric}). Values are published by the task thread after each
  * batch into a volatile array, so the metric reporter thread never reads the trainer's arrays
  * while they change. AUC sorts the window, so it is refreshed at most once a second.
  */
@@ -21,6 +23,9 @@ final class TrainerMetrics {
     private final List<ModelMetric> metrics;
     // one slot per ModelMetric, written by the task thread, read by the reporter: each a single double write
     private final double[] values = new double[ModelMetric.values().length];
+    private final List<LearnerMetric> learnerMetrics;
+    // per learner, one slot per LearnerMetric
+    private final double[][] learnerValues;
     private volatile long published;
     private long aucRefreshedAtMillis = -AUC_REFRESH_MILLIS;
     /** Examples seen when the AUC was last computed, so an unchanged window is not sorted again. */
@@ -29,7 +34,14 @@ final class TrainerMetrics {
     /** A squared-loss model gets the series metrics too: whether it will see a series is not known up front. */
     TrainerMetrics(MetricGroup group, ModelTrainer trainer) {
         this.metrics = ModelMetric.of(trainer.spec().loss(), true);
+        this.learnerMetrics = LearnerMetric.of(trainer.spec().loss());
+        Contest contest = trainer.contest();
+        this.learnerValues =
+                new double[contest.hasChallengers() ? contest.contenders().size() : 0][LearnerMetric.values().length];
         Arrays.fill(values, Double.NaN);
+        for (double[] v : learnerValues) {
+            Arrays.fill(v, Double.NaN);
+        }
         // values first: a reporter may read a gauge the moment it is registered
         publish(trainer, 0L); // also computes the AUC of a restored window
         for (ModelMetric m : metrics) {
@@ -38,6 +50,19 @@ final class TrainerMetrics {
                 group.gauge(m.metricName(), (Gauge<Long>) () -> published >= 0 ? (long) values[at] : 0L);
             } else {
                 group.gauge(m.metricName(), (Gauge<Double>) () -> published >= 0 ? values[at] : Double.NaN);
+            }
+        }
+        for (int k = 0; k < learnerValues.length; k++) {
+            MetricGroup learner = group.addGroup(
+                    MetricNames.LEARNER_GROUP, contest.contenders().get(k).name());
+            double[] own = learnerValues[k];
+            for (LearnerMetric m : learnerMetrics) {
+                int at = m.ordinal();
+                if (m.isCount()) {
+                    learner.gauge(m.metricName(), (Gauge<Long>) () -> published >= 0 ? (long) own[at] : 0L);
+                } else {
+                    learner.gauge(m.metricName(), (Gauge<Double>) () -> published >= 0 ? own[at] : Double.NaN);
+                }
             }
         }
     }
@@ -66,6 +91,13 @@ final class TrainerMetrics {
                 continue;
             }
             values[m.ordinal()] = m.read(trainer);
+        }
+        for (int k = 0; k < learnerValues.length; k++) {
+            for (LearnerMetric m : learnerMetrics) {
+                if (m != LearnerMetric.AUC || refreshAuc) {
+                    learnerValues[k][m.ordinal()] = m.read(trainer.contest(), k);
+                }
+            }
         }
         published++; // a volatile write after the values: the reporter thread sees them
         return refreshAt;

@@ -1,6 +1,7 @@
 package dev.streamlearn.bench;
 
 import dev.streamlearn.inference.ServedModel;
+import dev.streamlearn.model.ChallengerList;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
@@ -42,21 +43,25 @@ public final class ModelMemory {
         long taskHeap = tm.getTaskHeapSize().getBytes();
 
         System.out.printf(
-                "One model, every coordinate learnt, defaults (FTRL, %d recent versions for rollback), in the job's"
-                        + " layout (recent versions in RocksDB keyed state) and in the layout before (recent versions"
-                        + " on the heap, in the trainer's operator state).%n%n",
+                "One model, every coordinate learnt, defaults (FTRL, %d recent versions for rollback), without"
+                        + " challengers and with the automatic ones (every learner learns every coordinate), in the"
+                        + " job's layout (recent versions in RocksDB keyed state) and, without challengers, in the"
+                        + " layout before (recent versions on the heap, in the trainer's operator state).%n%n",
                 ModelOptions.STORE_RECENT.defaultValue);
-        System.out.println("| coordinates | recent versions | trainer heap | inference heap per subtask"
+        System.out.println("| coordinates | challengers | recent versions | trainer heap | inference heap per subtask"
                 + " | checkpoint: operator state, every checkpoint | checkpoint: keyed state, once per stored version"
                 + " | snapshot serialize time | " + models + " models at p=" + parallelism + " on one TaskManager |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (int b : bits) {
-            for (boolean keyed : new boolean[] {true, false}) {
-                Footprint f = footprint(b, keyed);
+            for (int layout = 0; layout < 3; layout++) {
+                boolean keyed = layout != 1;
+                ChallengerList challengers = layout == 2 ? ChallengerList.AUTO : ChallengerList.NONE;
+                Footprint f = footprint(b, keyed, challengers);
                 long perTaskManager = models * (f.trainerHeap + parallelism * f.servedHeap);
                 System.out.printf(
-                        "| 2^%d | %s | %s | %s | %s | %s | %d ms | %s: %s |%n",
+                        "| 2^%d | %s | %s | %s | %s | %s | %s | %d ms | %s: %s |%n",
                         b,
+                        challengers,
                         keyed ? "RocksDB (now)" : "heap (before)",
                         mb(f.trainerHeap),
                         mb(f.servedHeap),
@@ -90,9 +95,11 @@ public final class ModelMemory {
      * @param keyed the job's layout: the recent versions live in keyed state, so neither the trainer's
      *     heap nor its operator state holds them (measured as a trainer that keeps none itself)
      */
-    static Footprint footprint(int bits, boolean keyed) throws Exception {
-        ModelSpec defaults =
-                ModelSpec.builder("m").set(ModelOptions.HASH_BITS, bits).build();
+    static Footprint footprint(int bits, boolean keyed, ChallengerList challengers) throws Exception {
+        ModelSpec defaults = ModelSpec.builder("m")
+                .set(ModelOptions.HASH_BITS, bits)
+                .set(ModelOptions.CHALLENGERS, challengers)
+                .build();
         ModelSpec spec =
                 keyed ? defaults.toBuilder().set(ModelOptions.STORE_RECENT, 0).build() : defaults;
         Footprint f = new Footprint();

@@ -3,7 +3,9 @@ package dev.streamlearn.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.model.ChallengerList;
 import dev.streamlearn.model.ModelOptions;
+import dev.streamlearn.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,15 +20,24 @@ class ModelMemoryTest {
 
     @Test
     void inTheJobsLayoutACheckpointHoldsTheModelOnceAndEachStoredVersionGoesToKeyedState() throws Exception {
-        ModelMemory.Footprint f = ModelMemory.footprint(BITS, true);
+        ModelMemory.Footprint f = ModelMemory.footprint(BITS, true, ChallengerList.NONE);
         assertEquals(EVERY_COORDINATE_ONCE, f.everyCoordinateOnce);
         assertBetween(EVERY_COORDINATE_ONCE, 2 * EVERY_COORDINATE_ONCE, f.operatorStateBytes);
         assertBetween(EVERY_COORDINATE_ONCE, 2 * EVERY_COORDINATE_ONCE, f.storedVersionBytes);
     }
 
     @Test
+    void aCheckpointHoldsEachLearnerOnceAndAStoredVersionOnlyTheChampion() throws Exception {
+        ModelMemory.Footprint f = ModelMemory.footprint(BITS, true, ChallengerList.AUTO);
+        int learners = ModelSpec.builder("m").build().learners().size();
+        assertEquals(3, learners, "the champion and the automatic challengers of a model that is not a series");
+        assertBetween(learners * EVERY_COORDINATE_ONCE, (learners + 1) * EVERY_COORDINATE_ONCE, f.operatorStateBytes);
+        assertBetween(EVERY_COORDINATE_ONCE, 2 * EVERY_COORDINATE_ONCE, f.storedVersionBytes);
+    }
+
+    @Test
     void withRecentVersionsOnTheHeapEveryCheckpointHoldsThemAll() throws Exception {
-        ModelMemory.Footprint f = ModelMemory.footprint(BITS, false);
+        ModelMemory.Footprint f = ModelMemory.footprint(BITS, false, ChallengerList.NONE);
         long copies = 1L + ModelOptions.STORE_RECENT.defaultValue;
         assertBetween(copies * EVERY_COORDINATE_ONCE, (copies + 1) * EVERY_COORDINATE_ONCE, f.operatorStateBytes);
     }

@@ -83,6 +83,13 @@ class JobConfigTest {
                 "scale.clip              | 0.5   | invalid configuration: scale.clip: '0.5' must be in 1..1000",
                 "forget.half-life        | -1    | invalid configuration: forget.half-life: '-1' must be >= 0",
                 "l2                      | x     | invalid configuration: l2: 'x' is not a valid number",
+                "challengers             | fast  | invalid configuration: challengers: 'fast' is not a list of challengers (name:key=value key=value;...): fast: sets no option (name:key=value key=value)",
+                "challengers             | f:hash.bits=4 | invalid configuration: challengers: 'f:hash.bits=4' is not a list of challengers (name:key=value key=value;...): f: 'hash.bits' is not an option a challenger may set (see the configuration table: 'model, challenger')",
+                "challengers             | f:forget.half-life=soon | invalid configuration: challengers: 'f:forget.half-life=soon' is not a list of challengers (name:key=value key=value;...): f: forget.half-life: 'soon' is not a valid whole number",
+                "challengers             | f:l1=0;f:l2=0 | invalid configuration: challengers: 'f:l1=0;f:l2=0' is not a list of challengers (name:key=value key=value;...): challenger 'f' is named twice",
+                "challengers             | same:forget.half-life=0 | invalid configuration: challengers: challenger 'same': its settings are the model's own: it would learn as the model",
+                "model.ctr.challengers   | r:optimizer=rls | invalid configuration: model.ctr.challengers: challenger 'r': rls (recursive least squares) needs squared loss (--model.ctr.loss squared)",
+                "promotion.window        | 1990  | invalid configuration: promotion.window: '1990' must be a multiple of 20 in 200..1000000",
             })
     void badValuesFailWithOneLineNamingTheKey(String key, String value, String message) {
         String rejection = rejection("--kafka.bootstrap-servers", "k:9092", "--" + key, value);
@@ -281,6 +288,10 @@ class JobConfigTest {
             Map.entry("guard.max-episode", "0"),
             Map.entry("scale.horizon", "5"),
             Map.entry("forget.half-life", "-1"),
+            Map.entry("challengers", "fast"),
+            Map.entry("promotion.window", "1000000000"),
+            Map.entry("promotion.margin", "1"),
+            Map.entry("promotion.std-errors", "0"),
             Map.entry("store.interval", "-1"),
             Map.entry("store.recent", "0"),
             Map.entry("log.requests", "often"),

@@ -1,0 +1,72 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamlearn.evaluation.Scores;
+import dev.streamlearn.evaluation.Summary;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The learners of an evaluated model side by side, as {@code scripts/status} shows those of a
+ * running one: what was served, each learner's own scores, a blend of them (measured, not
+ * served), over the whole stream and its last part; and the promotions.
+ */
+final class Leaderboard {
+
+    private Leaderboard() {}
+
+    /** Prints the board (unless {@code out} is null) and puts it into the run's JSON row. */
+    static void report(PrintStream out, Scores served, Map<String, String> options, double tail, ObjectNode row) {
+        ObjectNode learners = row.putObject("learners");
+        if (out != null) {
+            out.printf(Locale.ROOT, "learners (whole stream | last %.0f %%):%n", 100 * tail);
+        }
+        add(out, learners, "served", "", served, tail);
+        for (Map.Entry<String, Scores> l : served.learners().entrySet()) {
+            add(out, learners, l.getKey(), options.getOrDefault(l.getKey(), ""), l.getValue(), tail);
+        }
+        add(out, learners, "blend", "(measured, not served)", served.blend(), tail);
+        ArrayNode promotions = row.putArray("promotions");
+        for (Scores.Promotion p : served.promotions()) {
+            ObjectNode n = promotions.addObject();
+            n.put("afterExamples", p.afterExamples());
+            n.put("learner", p.learner());
+            n.put("reason", p.reason());
+        }
+        if (out != null) {
+            out.println("promotions: " + served.promotions().size());
+            for (Scores.Promotion p : served.promotions()) {
+                out.printf(Locale.ROOT, "  after %d examples: %s%n", p.afterExamples(), p.reason());
+            }
+        }
+    }
+
+    /** The learner served at the end of the run. */
+    static String champion(Scores served) {
+        return served.promotions().isEmpty()
+                ? "default"
+                : served.promotions().get(served.promotions().size() - 1).learner();
+    }
+
+    private static void add(PrintStream out, ObjectNode learners, String name, String options, Scores s, double tail) {
+        Summary whole = Summary.of(s);
+        Summary last = Summary.tail(s, tail);
+        ObjectNode n = learners.putObject(name);
+        if (!options.isEmpty()) {
+            n.put("options", options);
+        }
+        Evaluate.put(n, whole);
+        Evaluate.put(n.putObject("tail"), last);
+        if (out != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-10s %-26s %s | %s%n",
+                    name,
+                    options,
+                    Evaluate.tailText(whole),
+                    Evaluate.tailText(last));
+        }
+    }
+}
