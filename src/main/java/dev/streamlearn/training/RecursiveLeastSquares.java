@@ -95,11 +95,35 @@ public final class RecursiveLeastSquares extends TableOptimizer {
         }
         // P <- (P - weight P x x' P / denominator) / decay
         double inverseDecay = 1.0 / decay;
+        double trace = 0;
         for (int r = 0; r < m; r++) {
             int base = r * capacity;
             double a = weight * px[r] / denominator;
             for (int c = 0; c < m; c++) {
                 p[base + c] = (p[base + c] - a * px[c]) * inverseDecay;
+            }
+            trace += p[base + r];
+        }
+        boundTrace(trace);
+    }
+
+    /**
+     * With forgetting, P grows by 1/decay per example in every direction the examples do not
+     * excite (a calendar flag that stays off, a lag that stays constant) until a rare example
+     * along it takes a step of any size: the windup of exponentially weighted RLS, which made
+     * half-lives of a few hundred examples diverge. P is held within the prior's trace, m over the
+     * ridge: the model is never less certain, in total, than before any example. Without
+     * forgetting P only shrinks and the bound never acts.
+     */
+    private void boundTrace(double trace) {
+        double bound = m / ridge;
+        if (trace > bound) {
+            double shrink = bound / trace;
+            for (int r = 0; r < m; r++) {
+                int base = r * capacity;
+                for (int c = 0; c < m; c++) {
+                    p[base + c] *= shrink;
+                }
             }
         }
     }

@@ -8,14 +8,12 @@ import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.Specs;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,46 +24,6 @@ class ModelTrainersTest {
     @TempDir
     java.nio.file.Path dir;
 
-    /** What the trainers put out, as the Flink adapter would send it on; stored versions go to the store at once. */
-    private static final class Collected implements ModelTrainers.Output {
-        final ModelStore store;
-        final List<ModelUpdate> updates = new ArrayList<>();
-        final List<ModelLogEntry> log = new ArrayList<>();
-        final List<Example> refused = new ArrayList<>();
-
-        Collected(ModelStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public void update(ModelUpdate update) {
-            updates.add(update);
-        }
-
-        @Override
-        public void store(StoredModel version) {
-            try {
-                store.publish(store.writePending(version, "test"), version.modelId, version.version);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void log(ModelLogEntry line) {
-            log.add(line);
-        }
-
-        @Override
-        public void refused(Example example) {
-            refused.add(example);
-        }
-
-        List<ModelLogEntry> lines(ModelLogEntry.Event event) {
-            return log.stream().filter(l -> l.event == event).toList();
-        }
-    }
-
     private ModelStore store() {
         return new ModelStore(dir.toUri().toString());
     }
@@ -75,7 +33,7 @@ class ModelTrainersTest {
     }
 
     /** Learns {@code batches} batches of two examples at time {@code now}; every version is stored (interval 0). */
-    private static void learn(ModelTrainers trainers, String model, int batches, long now, Collected out)
+    private static void learn(ModelTrainers trainers, String model, int batches, long now, CollectedOutput out)
             throws Exception {
         for (int i = 0; i < batches * 2; i++) {
             ModelTrainer t = trainers.trainer(model, now, out);
@@ -89,12 +47,12 @@ class ModelTrainersTest {
     void aNewJobAgainstAKeptStoreContinuesAfterItsVersionsAndSaysSo() throws Exception {
         ModelSpec spec = Specs.logistic("m", 2, 10_000);
         ModelStore store = store();
-        Collected first = new Collected(store);
+        CollectedOutput first = new CollectedOutput(store);
         learn(trainers(spec, store), "m", 3, 1, first);
         assertEquals(List.of(1L, 2L, 3L), store.versions("m"));
         StoredModel v3 = store.read("m", 3);
 
-        Collected second = new Collected(store); // a job submitted anew: no state, the same store
+        CollectedOutput second = new CollectedOutput(store); // a job submitted anew: no state, the same store
         ModelTrainers fresh = trainers(spec, store);
         learn(fresh, "m", 2, 2, second);
         assertEquals(List.of(1L, 2L, 3L, 5L, 6L), store.versions("m"), "4 is the empty model it started as");
@@ -117,7 +75,7 @@ class ModelTrainersTest {
         StoredModel pending = new ModelTrainer(spec).store(1);
         pending.version = 8;
         store.writePending(pending, "an-old-job"); // a restore of that job's checkpoint would still publish it
-        Collected out = new Collected(store);
+        CollectedOutput out = new CollectedOutput(store);
         learn(trainers(spec, store), "m", 1, 1, out);
         assertEquals(List.of(10L), store.versions("m"));
     }
@@ -127,14 +85,14 @@ class ModelTrainersTest {
         ModelSpec spec = Specs.logistic("m", 2, 10_000);
         ModelStore store = store();
         ModelTrainers running = trainers(spec, store);
-        Collected out = new Collected(store);
+        CollectedOutput out = new CollectedOutput(store);
         learn(running, "m", 1, 1, out);
         ModelSnapshot old = running.existing("m").snapshot(); // version 1
         learn(running, "m", 3, 2, out); // versions 2..4 stored
         ModelTrainers restored = trainers(spec, store);
         ModelTrainer t = restored.restore(old, 3);
         assertEquals(5, t.version(), "the restored weights are the next version");
-        Collected after = new Collected(store);
+        CollectedOutput after = new CollectedOutput(store);
         learn(restored, "m", 1, 4, after);
         ModelLogEntry start = after.lines(ModelLogEntry.Event.START).get(0);
         assertTrue(start.reason.contains("restored at version 1"), start.reason);
@@ -146,7 +104,7 @@ class ModelTrainersTest {
         ModelSpec spec = Specs.logistic("m", 2, 10_000);
         ModelStore store = store();
         ModelTrainers running = trainers(spec, store);
-        learn(running, "m", 2, 1, new Collected(store));
+        learn(running, "m", 2, 1, new CollectedOutput(store));
         ModelTrainer t = trainers(spec, store).restore(running.existing("m").snapshot(), 2);
         assertEquals(2, t.version());
         assertEquals(-1, t.continuedAfter());
@@ -159,7 +117,7 @@ class ModelTrainersTest {
                 .build();
         ModelStore store = store();
         ModelTrainers trainers = trainers(spec, store);
-        Collected out = new Collected(store);
+        CollectedOutput out = new CollectedOutput(store);
         learn(trainers, "m", 5, 1, out);
         store.pathOf("m", 2).getFileSystem().delete(store.pathOf("m", 2), false); // as retention would
 
@@ -183,7 +141,7 @@ class ModelTrainersTest {
         ModelSpec spec = Specs.logistic("m", 2, 10_000);
         ModelStore store = store();
         ModelTrainers trainers = trainers(spec, store);
-        Collected out = new Collected(store);
+        CollectedOutput out = new CollectedOutput(store);
         learn(trainers, "m", 2, 1, out); // versions 1 and 2, each stored
         trainers.command(new ControlCommand(ControlCommand.Op.FREEZE, "m"), 5, out);
         trainers.command(new ControlCommand(ControlCommand.Op.RESUME, "m"), 6, out);
@@ -204,7 +162,7 @@ class ModelTrainersTest {
                 .set(ModelOptions.GUARD_MAX_EPISODE, 10_000L)
                 .build();
         ModelTrainers trainers = trainers(spec, null);
-        Collected out = new Collected(null);
+        CollectedOutput out = new CollectedOutput(null);
         long now = 1_000;
         // a learnable stream, then its labels flipped: the loss more than doubles
         for (int i = 0; i < 3000; i++) {

@@ -1,6 +1,7 @@
 package dev.streamlearn.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +187,33 @@ class OptimizerTest {
             copies.step(COORD0, new double[] {2}, 1, w(copies, 0) * 2 - 1.5, 1.0);
         }
         assertEquals(w(copies, 0), w(weighted, 0), EPS);
+    }
+
+    @Test
+    void recursiveLeastSquaresWithForgettingStaysBoundedWhenTheExamplesLeaveADirectionUnexcited() {
+        // a bias and two flags of which one is always on (as the hours of a calendar): bias - flag a - flag b is
+        // never excited, and with a half-life of 100 examples P along it grew by 2^200 over the stream, until
+        // rounding errors of that size swamped every step
+        double decay = Math.pow(0.5, 1.0 / 100);
+        RecursiveLeastSquares rls = new RecursiveLeastSquares(4, 1.0, decay);
+        java.util.Random random = new java.util.Random(3);
+        double worst = 0;
+        for (int i = 0; i < 20_000; i++) {
+            boolean a = random.nextBoolean();
+            double[] x = {random.nextGaussian(), 1, a ? 1 : 0, a ? 0 : 1};
+            double y = 2 * x[0] + (a ? 3 : -1) + 0.1 * random.nextGaussian();
+            double prediction = 0;
+            for (int c = 0; c < 4; c++) {
+                prediction += w(rls, c) * x[c];
+            }
+            if (i > 100) {
+                worst = Math.max(worst, Math.abs(prediction - y));
+            }
+            rls.step(new int[] {0, 1, 2, 3}, x, 4, prediction - y, 1.0);
+        }
+        assertTrue(worst < 5, "the largest error after the first 100 examples stays of the data's size: " + worst);
+        assertEquals(2.0, w(rls, 0), 0.05);
+        assertEquals(3.0, w(rls, 1) + w(rls, 2), 0.1, "flag a's level");
+        assertEquals(-1.0, w(rls, 1) + w(rls, 3), 0.1, "flag b's level");
     }
 }
