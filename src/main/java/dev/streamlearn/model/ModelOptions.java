@@ -204,7 +204,7 @@ public final class ModelOptions {
             .defaultValue(ChallengerList.AUTO)
             .description("Learners beside the served one (the champion), learning from the same examples and scored"
                     + " on them before each; one that beats the champion (see `promotion.*`) is promoted. `auto`: a"
-                    + " built-in set (forgetting with `forget.half-life` 300, every numeric feature through a log;"
+                    + " built-in set (`forget`: `forget.half-life` 100; `log`: every numeric feature through a log;"
                     + " for a time series the other of `ftrl` and `rls` instead of the log); `none`; or"
                     + " `name:key=value key=value;name:...` with options marked *challenger* (see *Challengers*).")
             .perModelNotChallenger()

@@ -212,6 +212,9 @@ public final class ClusterMetrics {
         return new Watch(jobId, relistAfter.toNanos(), suffixes);
     }
 
+    /** Encoded metric names per request, well under the REST server's 4,096-byte request line with the path. */
+    private static final int MAX_QUERY_CHARS = 3000;
+
     private static String vertexMetrics(String jobId, String vertexId) {
         return "/jobs/" + jobId + "/vertices/" + vertexId + "/metrics";
     }
@@ -228,8 +231,17 @@ public final class ClusterMetrics {
                     }
                 }
             }
-            if (!wanted.isEmpty()) {
-                String query = URLEncoder.encode(String.join(",", wanted), StandardCharsets.UTF_8);
+            // the REST server refuses a request line over 4,096 bytes: many metrics take several requests
+            StringBuilder query = new StringBuilder();
+            for (String id : wanted) {
+                String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
+                if (query.length() > 0 && query.length() + encoded.length() > MAX_QUERY_CHARS) {
+                    paths.add(vertexMetrics(ids.jobId(), vertex.getKey()) + "?get=" + query);
+                    query.setLength(0);
+                }
+                query.append(query.length() > 0 ? "%2C" : "").append(encoded);
+            }
+            if (query.length() > 0) {
                 paths.add(vertexMetrics(ids.jobId(), vertex.getKey()) + "?get=" + query);
             }
         }

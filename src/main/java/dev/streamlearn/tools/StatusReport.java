@@ -85,7 +85,9 @@ final class StatusReport {
         long listedAt = System.nanoTime();
         ClusterMetrics.MetricIds ids = rest.metricIds(job, overview);
         List<String> models = models(ids);
-        String[] wanted = suffixes(models);
+        List<String> wantedList = new ArrayList<>(List.of(suffixes(models)));
+        wantedList.addAll(LearnerBoard.suffixes(ids, models));
+        String[] wanted = wantedList.toArray(new String[0]);
         long wait = FETCH_LANDS_MILLIS - (System.nanoTime() - listedAt) / 1_000_000;
         if (wait > 0) {
             Thread.sleep(wait);
@@ -122,6 +124,7 @@ final class StatusReport {
         }
         for (String model : models) {
             String p = MetricNames.ofModel(model, "");
+            LearnerBoard.print(out, model, LearnerBoard.learners(ids, model), m);
             out.println(guard(model, m));
             double continuedAfter = m.getOrDefault(p + ModelMetric.CONTINUED_AFTER_VERSION.metricName(), -1.0);
             if (continuedAfter >= 0) {

@@ -27,7 +27,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The job and scripts/evaluate run the same learner: on the same stream in the same order they score it alike. */
+/**
+ * The job and scripts/evaluate run the same learners: on the same stream in the same order they
+ * score it alike, each challenger too, and promote alike.
+ */
 @ExtendWith(JobStack.Shared.class)
 class SameScoresIT {
 
@@ -40,6 +43,23 @@ class SameScoresIT {
     @Test
     void theJobAndTheEvaluationToolScoreTheSameStreamAlike() throws Exception {
         sameScores("same-", 2);
+    }
+
+    /** A challenger that wins often, on a rule made loose for it: the promotions are the tool's, one for one. */
+    @Test
+    void theJobAndTheEvaluationToolPromoteAlike() throws Exception {
+        int promotions = sameScores(
+                "same-promotions-",
+                2,
+                "--challengers",
+                "fast:forget.half-life=30",
+                "--promotion.window",
+                "400",
+                "--promotion.margin",
+                "0.01",
+                "--promotion.std-errors",
+                "2");
+        assertTrue(promotions >= 1, "a promotion to compare: " + promotions);
     }
 
     /**
@@ -93,7 +113,8 @@ class SameScoresIT {
         assertTrue(printed.contains("request explain-me: model bike") && printed.contains("hour.events_7d"), printed);
     }
 
-    private void sameScores(String prefix, int parallelism, String... options) throws Exception {
+    /** Returns the promotions the job made (as many as the tool's). */
+    private int sameScores(String prefix, int parallelism, String... options) throws Exception {
         // one partition: the trainer sees the file's order
         String topic = prefix + "labeled-one-partition";
         stack.kafka.createTopics(1, topic);
@@ -121,6 +142,17 @@ class SameScoresIT {
                     .get(MetricNames.LOG_LOSS);
             assertEquals(toolTotal, jobTotal, 1e-12, "prequential log loss of the whole stream");
             assertEquals(toolWindow, jobWindow, 1e-9, "over the job's metrics window");
+            assertTrue(
+                    tool.learners().size() >= 2,
+                    "challengers on: " + tool.learners().keySet());
+            for (Map.Entry<String, Scores> learner : tool.learners().entrySet()) {
+                double jobLearner = metrics.sum(MetricNames.ofLearner(MODEL, learner.getKey(), MetricNames.LOG_LOSS));
+                double toolLearner = Summary.of(learner.getValue(), n - spec.get(ModelOptions.METRICS_WINDOW), n)
+                        .get(MetricNames.LOG_LOSS);
+                assertEquals(toolLearner, jobLearner, 1e-9, "learner " + learner.getKey() + " over the window");
+            }
+            long jobPromotions = metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.PROMOTIONS));
+            assertEquals(tool.promotions().size(), jobPromotions, "promotions");
             if (!spec.get(ModelOptions.ENTITIES).isEmpty()) {
                 ModelSpec without = spec.toBuilder()
                         .set(ModelOptions.ENTITIES, List.of())
@@ -137,8 +169,9 @@ class SameScoresIT {
                 explainsARequestWithItsEntityFeatures(config);
             }
             System.out.printf(
-                    "IT same scores %s: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f%n",
-                    String.join(" ", options), jobTotal, toolTotal, jobWindow, toolWindow);
+                    "IT same scores %s: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f; %d promotions%n",
+                    String.join(" ", options), jobTotal, toolTotal, jobWindow, toolWindow, jobPromotions);
+            return (int) jobPromotions;
         }
     }
 }
