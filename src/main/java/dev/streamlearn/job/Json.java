@@ -120,6 +120,9 @@ public final class Json {
             if (e.event != ModelLogEntry.Event.REJECTED) {
                 g.writeNumberField("examplesTrained", e.examplesTrained);
             }
+            if (e.learner != null) {
+                g.writeStringField("learner", e.learner);
+            }
             if (e.reason != null) {
                 g.writeStringField("reason", e.reason);
             }
