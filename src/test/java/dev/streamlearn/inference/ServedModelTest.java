@@ -6,16 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ChallengerList;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.ModelTrainer;
+import dev.streamlearn.training.ModelTrainers;
 import dev.streamlearn.training.Scaling;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +86,57 @@ class ServedModelTest {
                     LinearScorer.predict(
                             spec.loss(), restored.weights(), spec.biasIndex(), restored.scaler(empty), probe),
                     0.0);
+        }
+    }
+
+    /** A promoted challenger log-transforms what the model's own options do not: inference serves its transform. */
+    @Test
+    void aPromotedLearnerIsServedWithItsOwnScaling() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 5, 1000).toBuilder()
+                .set(ModelOptions.CHALLENGERS, ChallengerList.TYPE.parse("log:scale.log=*"))
+                .build();
+        ModelTrainers trainers = ModelTrainers.onHeap(Map.of("m", spec), null, uri -> null);
+        List<ModelUpdate> updates = new ArrayList<>();
+        ModelTrainers.Output out = new ModelTrainers.Output() {
+            @Override
+            public void update(ModelUpdate update) {
+                updates.add(update);
+            }
+
+            @Override
+            public void store(StoredModel version) {}
+
+            @Override
+            public void log(ModelLogEntry line) {}
+
+            @Override
+            public void refused(Example example) {}
+        };
+        ModelTrainer trainer = trainers.trainer("m", 0, out);
+        NumericScaler empty = Scaling.newScaler(spec);
+        ServedModel served = new ServedModel("m", spec.dimension());
+        Random r = new Random(3);
+        for (int i = 0; i < 300; i++) {
+            if (trainers.learn(
+                    trainer, new Example("m", null, i, r.nextBoolean() ? 1 : 0, 1.0, features(r, spec)), i, out)) {
+                trainers.applyBatch(trainer, i, out);
+            }
+        }
+        trainers.command(ControlCommand.promote("m", "log"), 300, out);
+        assertEquals("log", trainer.champion());
+        for (ModelUpdate u : updates) {
+            if (served.accepts(u)) {
+                served.apply(u, empty);
+            }
+        }
+        assertEquals(trainer.version(), served.version);
+        for (int k = 0; k < 20; k++) {
+            Features probe = features(r, spec);
+            assertEquals(
+                    trainer.predict(probe),
+                    LinearScorer.predict(spec.loss(), served.weights(), spec.biasIndex(), served.scaler(empty), probe),
+                    0.0,
+                    "the counts through a log, as the promoted learner reads them");
         }
     }
 

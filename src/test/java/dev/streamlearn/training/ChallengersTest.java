@@ -16,11 +16,11 @@ import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.testing.Examples;
+import dev.streamlearn.testing.FlippingExamples;
 import dev.streamlearn.testing.Specs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,36 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChallengersTest {
 
-    private static final int WINDOW = 200;
-    private static final int FLIP_AT = 2000;
+    static final int WINDOW = 200;
+    static final int FLIP_AT = 2000;
 
     @TempDir
     Path dir;
 
-    private static ModelSpec spec() {
+    static ModelSpec spec() {
         return Specs.logistic("m", 10, 10_000).toBuilder()
                 .set(ModelOptions.CHALLENGERS, ChallengerList.TYPE.parse("fast:forget.half-life=20"))
                 .set(ModelOptions.PROMOTION_WINDOW, WINDOW)
                 .build();
     }
 
-    /** Example i: coordinate 1 or 2, labels 1 and 0 nine times in ten for them, the other way round from FLIP_AT on. */
-    private static final class Flipping {
-        private final Random random = new Random(7);
-        private int i;
-
-        Example next() {
-            boolean first = random.nextBoolean();
-            boolean usual = random.nextDouble() < 0.9;
-            boolean label = first == usual;
-            if (i++ >= FLIP_AT) {
-                label = !label;
-            }
-            return Examples.at(Examples.categorical(label ? 1 : 0, first ? 1 : 2), i, 0, i);
-        }
-    }
-
-    private final Flipping stream = new Flipping();
+    private final FlippingExamples stream = new FlippingExamples(FLIP_AT);
     private long now;
 
     private ModelTrainers trainers(ModelSpec spec) {

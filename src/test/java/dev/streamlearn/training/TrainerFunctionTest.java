@@ -12,6 +12,7 @@ import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
+import dev.streamlearn.testing.FlippingExamples;
 import dev.streamlearn.testing.Specs;
 import java.util.Arrays;
 import java.util.Collection;
@@ -178,9 +179,8 @@ class TrainerFunctionTest {
 
     private static List<ModelLogEntry> log(
             KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> h) {
-        return h.getSideOutput(TrainerFunction.MODEL_LOG).stream()
-                .map(r -> r.getValue())
-                .collect(Collectors.toList());
+        var lines = h.getSideOutput(TrainerFunction.MODEL_LOG);
+        return lines == null ? List.of() : lines.stream().map(r -> r.getValue()).collect(Collectors.toList());
     }
 
     @Test
@@ -217,6 +217,59 @@ class TrainerFunctionTest {
             assertEquals(lastUninterrupted.version, lastResumed.version);
             assertArrayEquals(lastUninterrupted.indices, lastResumed.indices);
             assertArrayEquals(lastUninterrupted.values, lastResumed.values, 0.0);
+        }
+    }
+
+    /** The promoted learner's weights are the version; a checkpoint right after it restores the same champion. */
+    @Test
+    void aPromotionIsAFullVersionAndACheckpointBeforeTheNextVersionRestoresTheSameChampion() throws Exception {
+        ModelSpec spec = ChallengersTest.spec();
+        FlippingExamples stream = new FlippingExamples(ChallengersTest.FLIP_AT);
+        List<Example> examples =
+                IntStream.range(0, 4000).mapToObj(i -> stream.next()).collect(Collectors.toList());
+        List<ModelUpdate> uninterrupted;
+        try (var h = harness(spec)) {
+            h.open();
+            for (int i = 0; i < examples.size(); i++) {
+                h.processElement1(examples.get(i), i);
+            }
+            uninterrupted = h.extractOutputValues();
+        }
+        OperatorSubtaskState snapshot;
+        int promotedAt = -1;
+        ModelUpdate promotion;
+        try (var before = harness(spec)) {
+            before.open();
+            for (int i = 0; promotedAt < 0; i++) {
+                before.processElement1(examples.get(i), i);
+                if (log(before).stream().anyMatch(l -> l.event == ModelLogEntry.Event.PROMOTE)) {
+                    promotedAt = i;
+                }
+            }
+            List<ModelUpdate> updates = before.extractOutputValues();
+            promotion = updates.get(updates.size() - 1);
+            assertTrue(promotion.full, "inference gets the promoted learner's weights at once");
+            ModelLogEntry line = log(before).get(log(before).size() - 1);
+            assertEquals("fast", line.learner);
+            assertEquals(promotion.version, line.version);
+            snapshot = before.snapshot(1L, 100L);
+        }
+        try (var after = harness(spec)) {
+            after.initializeState(snapshot);
+            after.open();
+            for (int i = promotedAt + 1; i < examples.size(); i++) {
+                after.processElement1(examples.get(i), i);
+            }
+            List<ModelUpdate> resumed = after.extractOutputValues();
+            assertEquals(promotion.version + 1, resumed.get(0).version, "the versions go on from the promotion");
+            ModelUpdate last = resumed.get(resumed.size() - 1);
+            ModelUpdate lastUninterrupted = uninterrupted.get(uninterrupted.size() - 1);
+            assertEquals(lastUninterrupted.version, last.version);
+            assertArrayEquals(lastUninterrupted.indices, last.indices);
+            assertArrayEquals(lastUninterrupted.values, last.values, 0.0, "the same champion, learning alike");
+            assertTrue(log(after).stream()
+                    .filter(l -> l.event == ModelLogEntry.Event.STORED)
+                    .allMatch(l -> l.learner.equals("fast")));
         }
     }
 
