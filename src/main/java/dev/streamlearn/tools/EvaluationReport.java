@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,20 +67,23 @@ public final class EvaluationReport implements Callable<Integer> {
         if (elec2 != null) {
             String e = "--file " + elec2 + " --label class --positive UP";
             logistic.add(run("Elec2 (drifting electricity prices)", "defaults", e));
-            logistic.add(run("Elec2", "drift option `--forget.half-life 100`", e + " --forget.half-life 100"));
+            logistic.add(run(
+                    "Elec2",
+                    "one learner, `--challengers none --forget.half-life 100`",
+                    e + " --challengers none --forget.half-life 100"));
         }
         logistic.add(run("Bike sharing, busy hour", "defaults", "--file " + BIKE + " --format bike-sharing"));
         logistic.add(run("Open Bandit (no signal)", "defaults", "--file " + OPEN_BANDIT + " --format open-bandit"));
         logistic.add(run("Generated clicks, counts act through log", "defaults", "--file " + logClicks));
         logistic.add(run(
                 "Generated clicks, counts act through log",
-                "`--scale.log <the 13 counts>`",
-                "--file " + logClicks + " --scale.log " + COUNT_FEATURES));
+                "one learner, `--challengers none --scale.log <the 13 counts>`",
+                "--file " + logClicks + " --challengers none --scale.log " + COUNT_FEATURES));
         logistic.add(run("Generated clicks, counts act linearly", "defaults", "--file " + linearClicks));
         logistic.add(run(
                 "Generated clicks, counts act linearly",
-                "`--scale.log <the 13 counts>`",
-                "--file " + linearClicks + " --scale.log " + COUNT_FEATURES));
+                "one learner, `--challengers none --scale.log <the 13 counts>`",
+                "--file " + linearClicks + " --challengers none --scale.log " + COUNT_FEATURES));
         List<Row> regression = List.of(run(
                 "Bike sharing, rentals per hour",
                 "defaults",
@@ -96,11 +98,36 @@ public final class EvaluationReport implements Callable<Integer> {
             {"NYC taxi passengers, 30 min", taxi},
             {"Bike rentals, hourly", bikeSeries}
         }) {
-            series.add(run(d[0], "defaults (FTRL)", d[1]));
-            series.add(run(d[0], "`--optimizer rls`", d[1] + " --optimizer rls"));
+            series.add(run(d[0], "defaults", d[1]));
+            series.add(run(
+                    d[0],
+                    "one learner, `--challengers none --optimizer rls`",
+                    d[1] + " --challengers none --optimizer rls"));
         }
+        List<ChallengerGrid.Stream> streams = new ArrayList<>();
+        if (elec2 != null) {
+            streams.add(new ChallengerGrid.Stream(
+                    "Elec2", "--file " + elec2 + " --label class --positive UP", false, true));
+        }
+        streams.add(new ChallengerGrid.Stream(
+                "Bike sharing, busy hour", "--file " + BIKE + " --format bike-sharing", false, true));
+        streams.add(new ChallengerGrid.Stream(
+                "Open Bandit", "--file " + OPEN_BANDIT + " --format open-bandit", false, true));
+        streams.add(
+                new ChallengerGrid.Stream("Generated clicks, counts through log", "--file " + logClicks, false, true));
+        streams.add(
+                new ChallengerGrid.Stream("Generated clicks, counts linear", "--file " + linearClicks, false, true));
+        streams.add(new ChallengerGrid.Stream(
+                "Bike sharing, rentals per hour",
+                "--file " + BIKE + " --format bike-sharing --bike-label count --loss squared",
+                false,
+                false));
+        streams.add(new ChallengerGrid.Stream("PJM East load", pjm, true, false));
+        streams.add(new ChallengerGrid.Stream("NYC taxi passengers", taxi, true, false));
+        streams.add(new ChallengerGrid.Stream("Bike rentals, hourly series", bikeSeries, true, false));
+        String challengers = ChallengerGrid.section(streams, EvaluationReport::evaluate);
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, page(logistic, regression, series), StandardCharsets.UTF_8);
+        Files.writeString(out, page(logistic, regression, series) + challengers, StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
         return 0;
     }
@@ -119,20 +146,22 @@ public final class EvaluationReport implements Callable<Integer> {
     }
 
     private static Row run(String dataset, String setting, String options) {
-        String[] args = (options + " --baselines --curve none").split(" ");
+        JsonNode result = evaluate(options + " --baselines --curve none");
+        System.out.println(dataset + ", " + setting + ": " + result);
+        return new Row(dataset, setting, "scripts/evaluate " + options + " --baselines", result);
+    }
+
+    /** What scripts/evaluate with these options prints as its last line. */
+    private static JsonNode evaluate(String options) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int status = Evaluate.run(args, new PrintStream(buffer, true, StandardCharsets.UTF_8), System.err);
-        String[] lines = buffer.toString(StandardCharsets.UTF_8).split("\n", -1);
+        int status =
+                Evaluate.run(options.split(" "), new PrintStream(buffer, true, StandardCharsets.UTF_8), System.err);
+        String[] lines = buffer.toString(StandardCharsets.UTF_8).trim().split("\n", -1);
         if (status != 0) {
             throw new IllegalStateException("scripts/evaluate " + options + " failed");
         }
-        System.out.println(dataset + ", " + setting + ": " + lines[lines.length - 1]);
         try {
-            return new Row(
-                    dataset,
-                    setting,
-                    "scripts/evaluate " + options + " --baselines",
-                    JSON.readTree(lines[lines.length - 1]));
+            return JSON.readTree(lines[lines.length - 1]);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -141,9 +170,8 @@ public final class EvaluationReport implements Callable<Integer> {
     private static String page(List<Row> logistic, List<Row> regression, List<Row> series) {
         StringBuilder b = new StringBuilder();
         b.append("# How well the job learns\n\n")
-                .append("Made by `scripts/evaluation-report` on ")
-                .append(LocalDate.now(java.time.ZoneOffset.UTC))
-                .append(": every number below is the output of the command under its table, which runs the job's")
+                .append("Made by `scripts/evaluation-report`: every number below is the output of the command under its"
+                        + " table, which runs the job's")
                 .append(" own parser, scaling, series windows and learner (`scripts/evaluate`, no cluster needed).")
                 .append(" Prequential: every example is scored before it is learnt from. \"Last 30 %\" is the end of")
                 .append(" each stream; the batch model is Smile's (logistic or ridge regression on the same hashed and")
