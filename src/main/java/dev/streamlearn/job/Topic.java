@@ -27,8 +27,8 @@ public enum Topic {
     MODEL_LOG(
             "topic.model-log",
             "model-log",
-            "Model history out, exactly once: stored versions, starts, rollbacks, freezes, resumes, alarms, rejected"
-                    + " commands.");
+            "Model history out, exactly once: stored versions, starts, rollbacks, promotions, freezes, resumes, pins,"
+                    + " alarms, rejected commands.");
 
     public final String key;
     public final String defaultName;

@@ -144,6 +144,14 @@ public final class ModelSpec implements Serializable {
      */
     public ModelSpec learner(Challenger c) {
         Builder b = toBuilder();
+        String optimizerText = c.overrides.get(ModelOptions.OPTIMIZER.key);
+        if (optimizerText != null
+                && ModelOptions.OPTIMIZER.parse(optimizerText, ModelOptions.OPTIMIZER.key) != optimizer) {
+            // a rate or a regularization means something else to another optimizer: its own defaults apply
+            for (Option<?> perOptimizer : List.of(ModelOptions.L1, ModelOptions.L2, ModelOptions.LEARNING_RATE)) {
+                b.values.remove(perOptimizer.key);
+            }
+        }
         for (Map.Entry<String, String> o : c.overrides.entrySet()) {
             set(b, option(o.getKey()), o.getValue());
         }

@@ -9,6 +9,8 @@ import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.job.Json;
+import dev.streamlearn.model.ChallengerList;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.FeatureNames;
@@ -68,7 +70,11 @@ public class HotPathBenchmark {
     private static final int EVENTS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ModelSpec spec = ModelSpec.builder("bike").build();
+    // one learner: the benchmarks of the learner's own work
+    private final ModelSpec spec = ModelSpec.builder("bike")
+            .set(ModelOptions.CHALLENGERS, ChallengerList.NONE)
+            .build();
+    private final ModelSpec withChallengers = ModelSpec.builder("bike").build();
     private String[] records;
     private String[] clickRecords;
     private EventParser clickParser;
@@ -76,6 +82,7 @@ public class HotPathBenchmark {
     private EventParser parser;
     private ModelTrainer trainer;
     private ModelTrainer wideTrainer;
+    private ModelTrainer wideTrainerWithChallengers;
     private Learner wideLearner;
     private Example[] wideExamples;
     // the parsed click examples, serialized once by each serializer, for reading on the trainer side
@@ -168,6 +175,7 @@ public class HotPathBenchmark {
         }
         trainer = new ModelTrainer(spec);
         wideTrainer = new ModelTrainer(spec);
+        wideTrainerWithChallengers = new ModelTrainer(withChallengers);
         wideLearner = new Learner(spec);
         wideExamples = wideExamples(EVENTS, 20);
     }
@@ -261,6 +269,17 @@ public class HotPathBenchmark {
         for (Example e : wideExamples) {
             if (wideTrainer.add(e, 0L)) {
                 bh.consume(wideTrainer.applyBatch());
+            }
+        }
+    }
+
+    /** As {@link #trainFtrl40FeaturesVersionsOf100}, with the automatic challengers beside the champion. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void trainFtrl40FeaturesWithAutomaticChallengersVersionsOf100(Blackhole bh) {
+        for (Example e : wideExamples) {
+            if (wideTrainerWithChallengers.add(e, 0L)) {
+                bh.consume(wideTrainerWithChallengers.applyBatch());
             }
         }
     }

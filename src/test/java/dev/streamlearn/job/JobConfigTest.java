@@ -14,6 +14,7 @@ import dev.streamlearn.options.Option;
 import dev.streamlearn.series.SeriesSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -129,6 +130,41 @@ class JobConfigTest {
         assertEquals(SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
         assertEquals(
                 null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
+    }
+
+    @Test
+    void aChallengerOnAnotherOptimizerTakesThatOptimizersRegularizationUnlessItSetsItsOwn() {
+        JobConfig c = JobConfig.fromArgs(
+                "--kafka.bootstrap-servers",
+                "k:1",
+                "--model.ctr.loss",
+                "squared",
+                "--series.model",
+                "ctr",
+                "--l1",
+                "0",
+                "--l2",
+                "0");
+        ModelSpec model = c.models().get("ctr");
+        assertEquals(
+                List.of("default", "forget", "rls"),
+                model.learners().stream().map(ModelSpec::learnerName).toList());
+        ModelSpec rls = model.learners().get(2);
+        assertEquals(ModelSpec.OptimizerKind.RLS, rls.optimizer());
+        assertEquals(1.0, rls.get(ModelOptions.L2), "rls's ridge, not the l2 0 set for ftrl");
+        assertEquals(0.0, model.learners().get(1).get(ModelOptions.L2), "the same optimizer keeps what was set");
+        ModelSpec own = JobConfig.fromArgs(
+                        "--kafka.bootstrap-servers",
+                        "k:1",
+                        "--loss",
+                        "squared",
+                        "--challengers",
+                        "r:optimizer=rls l2=3")
+                .models()
+                .get("ctr")
+                .learners()
+                .get(1);
+        assertEquals(3.0, own.get(ModelOptions.L2));
     }
 
     @Test

@@ -300,11 +300,13 @@ class LocalStackIT {
                 "1",
                 "pass-through, labeled (events/s)",
                 "learning, labeled (events/s)",
+                "learning, one learner, labeled (events/s)",
                 "pass-through, requests (events/s)",
                 "pass-through across an exchange, requests (events/s)",
                 "learning, requests (events/s)",
                 "checkpoint size (MB)",
                 "ratio learning, labeled / pass-through, labeled",
+                "ratio learning, one learner, labeled / pass-through, labeled",
                 "ratio learning, requests / pass-through, requests",
                 "ratio learning, requests / pass-through across an exchange, requests");
         // 1,000 requests can all be served before the trainer counts its first example, so on this
