@@ -45,25 +45,23 @@ final class TrainerMetrics {
         // values first: a reporter may read a gauge the moment it is registered
         publish(trainer, 0L); // also computes the AUC of a restored window
         for (ModelMetric m : metrics) {
-            int at = m.ordinal();
-            if (m.isCount()) {
-                group.gauge(m.metricName(), (Gauge<Long>) () -> published >= 0 ? (long) values[at] : 0L);
-            } else {
-                group.gauge(m.metricName(), (Gauge<Double>) () -> published >= 0 ? values[at] : Double.NaN);
-            }
+            register(group, m.metricName(), m.isCount(), values, m.ordinal());
         }
         for (int k = 0; k < learnerValues.length; k++) {
             MetricGroup learner = group.addGroup(
                     MetricNames.LEARNER_GROUP, contest.contenders().get(k).name());
-            double[] own = learnerValues[k];
             for (LearnerMetric m : learnerMetrics) {
-                int at = m.ordinal();
-                if (m.isCount()) {
-                    learner.gauge(m.metricName(), (Gauge<Long>) () -> published >= 0 ? (long) own[at] : 0L);
-                } else {
-                    learner.gauge(m.metricName(), (Gauge<Double>) () -> published >= 0 ? own[at] : Double.NaN);
-                }
+                register(learner, m.metricName(), m.isCount(), learnerValues[k], m.ordinal());
             }
+        }
+    }
+
+    /** A gauge of one published slot: a whole number for a count, else a double (NaN until published). */
+    private void register(MetricGroup group, String name, boolean count, double[] slots, int at) {
+        if (count) {
+            group.gauge(name, (Gauge<Long>) () -> published >= 0 ? (long) slots[at] : 0L);
+        } else {
+            group.gauge(name, (Gauge<Double>) () -> published >= 0 ? slots[at] : Double.NaN);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.streamlearn.options.Option;
 import dev.streamlearn.series.SeriesSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -105,26 +106,9 @@ class JobConfigTest {
                 rejection("--kafka.bootstrap-servers", "k:1", "--series.model", "ctr"));
         assertEquals(
                 "invalid configuration: series.seasonal-lags: '24,x' has 'x', which is not a lag in steps (1..100000)",
-                rejection(
-                        "--kafka.bootstrap-servers",
-                        "k:1",
-                        "--model.ctr.loss",
-                        "squared",
-                        "--series.model",
-                        "ctr",
-                        "--series.seasonal-lags",
-                        "24,x"));
-        JobConfig c = JobConfig.fromArgs(
-                "--kafka.bootstrap-servers",
-                "k:1",
-                "--model.ctr.loss",
-                "squared",
-                "--series.model",
-                "ctr",
-                "--series.seasonal-lags",
-                "48,336",
-                "--series.gap-policy",
-                "reset");
+                rejection(withSeriesModel("--series.seasonal-lags", "24,x")));
+        JobConfig c =
+                JobConfig.fromArgs(withSeriesModel("--series.seasonal-lags", "48,336", "--series.gap-policy", "reset"));
         assertEquals(336, c.series().window());
         assertEquals(48, c.series().season());
         assertEquals(SeriesSpec.GapPolicy.RESET, c.series().gapPolicy);
@@ -132,19 +116,17 @@ class JobConfigTest {
                 null, JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").series());
     }
 
+    /** The options of a job whose model ctr learns a time series, and {@code more}. */
+    private static String[] withSeriesModel(String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("--kafka.bootstrap-servers", "k:1", "--model.ctr.loss", "squared", "--series.model", "ctr"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     @Test
     void aChallengerOnAnotherOptimizerTakesThatOptimizersRegularizationUnlessItSetsItsOwn() {
-        JobConfig c = JobConfig.fromArgs(
-                "--kafka.bootstrap-servers",
-                "k:1",
-                "--model.ctr.loss",
-                "squared",
-                "--series.model",
-                "ctr",
-                "--l1",
-                "0",
-                "--l2",
-                "0");
+        JobConfig c = JobConfig.fromArgs(withSeriesModel("--l1", "0", "--l2", "0"));
         ModelSpec model = c.models().get("ctr");
         assertEquals(
                 List.of("default", "forget", "rls"),
