@@ -43,6 +43,7 @@ public final class NumericScaler {
     private boolean[] changed = new boolean[32];
     private int[] changedSlots = new int[32];
     private int changedCount;
+    private boolean tracksChanges = true;
 
     /**
      * @param clip standardized values are clipped to [-clip, clip]
@@ -174,7 +175,9 @@ public final class NumericScaler {
         variances[slot] = (1 - rate) * (variances[slot] + rate * delta * delta);
         counts[slot] = n;
         refreshStd(slot);
-        markChanged(slot);
+        if (tracksChanges) {
+            markChanged(slot);
+        }
     }
 
     private void markChanged(int slot) {
@@ -206,6 +209,17 @@ public final class NumericScaler {
         ScalerState s = export(changedSlots, changedCount);
         clearChanged();
         return s;
+    }
+
+    /**
+     * Whether the entries that change are remembered for {@link #drainChanged}; off, nothing is,
+     * and what was is forgotten.
+     */
+    public void trackChanges(boolean on) {
+        tracksChanges = on;
+        if (!on) {
+            clearChanged();
+        }
     }
 
     public void clearChanged() {

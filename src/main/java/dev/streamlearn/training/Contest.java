@@ -75,6 +75,15 @@ final class Contest {
                 new PromotionRule(spec.get(ModelOptions.PROMOTION_MARGIN), spec.get(ModelOptions.PROMOTION_STD_ERRORS));
         this.paired = contenders.size() > 1 ? new PairedLosses(contenders.size(), window) : null;
         this.lastComparisons = new Comparison[contenders.size()];
+        makeChampion(0);
+    }
+
+    /** Only the champion's changes are sent as deltas, so only its learner keeps track of them. */
+    private void makeChampion(int learner) {
+        champion = learner;
+        for (int k = 0; k < contenders.size(); k++) {
+            contenders.get(k).learner.trackChanges(k == learner);
+        }
     }
 
     /** The model's own learner as champion, its challengers beside it, all empty. */
@@ -166,7 +175,7 @@ final class Contest {
 
     /** Makes a learner the champion: a rollback to one of its versions. */
     void serve(int learner) {
-        champion = learner;
+        makeChampion(learner);
         contenders.get(learner).paused = false;
         Arrays.fill(lastComparisons, null);
     }
@@ -196,15 +205,6 @@ final class Contest {
     /** A challenger's last comparison with the champion (null before its window first filled, and for the champion). */
     Comparison comparison(int learner) {
         return lastComparisons[learner];
-    }
-
-    /** Challengers' weights are not sent anywhere: what changed in them is forgotten as each version is made. */
-    void forgetChallengersChanges() {
-        for (int k = 0; k < contenders.size(); k++) {
-            if (k != champion) {
-                contenders.get(k).learner.clearChanged();
-            }
-        }
     }
 
     /** A challenger's standing against the champion at the last check, as the leaderboard shows it. */
@@ -267,7 +267,7 @@ final class Contest {
             all.add(new Contender(learner));
         }
         Contest contest = new Contest(spec, all);
-        contest.champion = contest.indexOf(championName);
+        contest.makeChampion(contest.indexOf(championName));
         contest.pinned = s.pinned;
         contest.promotions = s.promotions;
         loadChampion(spec, contest.champion(), s.state);

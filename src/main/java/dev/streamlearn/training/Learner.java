@@ -43,6 +43,8 @@ public final class Learner {
     private final long[] changed;
     private int[] changedCoords = new int[1024];
     private int changedCount;
+    // only the served learner's changes are sent; a challenger's would be forgotten unread
+    private boolean tracksChanges = true;
     // every coordinate ever learnt (or loaded), so a full update need not scan the whole table; a
     // bitset, read in coordinate order, so the table is read forwards (a list in the order learnt
     // made every full update a cache miss per coordinate: a third of the trainer's time at 2^20)
@@ -113,12 +115,21 @@ public final class Learner {
         if (lastUpdateRefused) {
             return prediction; // nothing of the example is kept, its scaling statistics neither
         }
-        for (int k = 0; k < count; k++) {
-            markChanged(coords[k]);
-        }
         int[] also = optimizer.alsoChangedCoordinates();
-        for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
-            markChanged(also[k]);
+        if (tracksChanges) {
+            for (int k = 0; k < count; k++) {
+                markChanged(coords[k]);
+            }
+            for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
+                markChanged(also[k]);
+            }
+        } else {
+            for (int k = 0; k < count; k++) {
+                markUsed(coords[k]);
+            }
+            for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
+                markUsed(also[k]);
+            }
         }
 
         for (int k = 0; k < f.numeric.length; k++) {
@@ -210,6 +221,19 @@ public final class Learner {
         }
         clearChangedWeights();
         return SparseWeights.of(c, v);
+    }
+
+    /**
+     * Whether the weights and scaling entries that change are remembered for the next delta
+     * ({@link #drainChanged}); off, they are not, and what was is forgotten. A learner that
+     * becomes the served one is sent in full first, so it needs nothing from before.
+     */
+    void trackChanges(boolean on) {
+        tracksChanges = on;
+        if (!on) {
+            clearChangedWeights();
+        }
+        scaler.trackChanges(on);
     }
 
     /** Forgets which weights and scaling entries changed (after a full update). */

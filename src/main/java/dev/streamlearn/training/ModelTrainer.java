@@ -200,7 +200,6 @@ public final class ModelTrainer {
         progress.applied(batch);
         long newest = batch.newestMillis;
         batch.clear();
-        contest.forgetChallengersChanges();
         return encoder.encode(contest.champion().learner, versions.version(), base, newest);
     }
 

@@ -93,9 +93,24 @@ class ChallengersTest {
         assertEquals("fast", stored.learner);
         assertEquals("forget.half-life=20", stored.learnerOptions);
 
+        int promotedAt = out.updates.size() - 1;
         learn(trainers, 5 * WINDOW, out);
         assertEquals(1, out.lines(ModelLogEntry.Event.PROMOTE).size(), "the former champion does not come back");
         assertTrue(t.predict(Examples.categorical(0, 1).features) < 0.3, "the served model follows the flip");
+        // the versions after the promotion reach inference as deltas of the new champion's changes
+        double[] served = new double[spec().dimension()];
+        for (ModelUpdate u : out.updates.subList(promotedAt, out.updates.size())) {
+            if (u.full) {
+                java.util.Arrays.fill(served, 0.0);
+            }
+            for (int k = 0; k < u.indices.length; k++) {
+                served[u.indices[k]] = u.values[k];
+            }
+        }
+        assertTrue(out.updates.stream().skip(promotedAt + 1L).anyMatch(u -> !u.full), "deltas after the promotion");
+        for (int c = 0; c < served.length; c++) {
+            assertEquals(t.weight(c), served[c], "weight " + c + " as inference holds it");
+        }
     }
 
     private static double valueAt(ModelUpdate u, int coordinate) {
