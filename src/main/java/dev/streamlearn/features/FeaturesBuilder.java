@@ -34,14 +34,35 @@ public final class FeaturesBuilder {
 
     /** A categorical feature whose name and value are ranges of UTF-8 {@code bytes}, as a parser read them. */
     public void categorical(byte[] bytes, int nameStart, int nameLength, int valueStart, int valueLength) {
+        categoricalOfHash(categoricalHash(bytes, nameStart, nameLength, bytes, valueStart, valueLength));
+    }
+
+    /** The hash of the categorical {@code name=value}, its name and value ranges of UTF-8. */
+    public int categoricalHash(
+            byte[] name, int nameStart, int nameLength, byte[] value, int valueStart, int valueLength) {
         int n = nameLength + 1 + valueLength;
         if (joined.length < n) {
             joined = new byte[Math.max(n, 2 * joined.length)];
         }
-        System.arraycopy(bytes, nameStart, joined, 0, nameLength);
+        System.arraycopy(name, nameStart, joined, 0, nameLength);
         joined[nameLength] = '=';
-        System.arraycopy(bytes, valueStart, joined, nameLength + 1, valueLength);
-        addCategorical(hasher.index(MurmurHash3.hash(joined, 0, n, FeatureHasher.SEED)));
+        System.arraycopy(value, valueStart, joined, nameLength + 1, valueLength);
+        return MurmurHash3.hash(joined, 0, n, FeatureHasher.SEED);
+    }
+
+    /** The hash of the numeric feature named by a range of UTF-8 {@code bytes}. */
+    public static int numericHash(byte[] bytes, int nameStart, int nameLength) {
+        return MurmurHash3.hash(bytes, nameStart, nameLength, FeatureHasher.SEED);
+    }
+
+    /** A categorical feature (value 1) of a {@link MurmurHash3} hash with {@link FeatureHasher#SEED}. */
+    public void categoricalOfHash(int hash) {
+        addCategorical(hasher.index(hash));
+    }
+
+    /** A numeric feature of a {@link MurmurHash3} hash with {@link FeatureHasher#SEED}. */
+    public void numericOfHash(int hash, double value) {
+        addNumeric(hasher.index(hash), value);
     }
 
     /** A numeric feature; zero is a value like any other (the model's scaling moves it). */
@@ -51,7 +72,7 @@ public final class FeaturesBuilder {
 
     /** A numeric feature whose name is a range of UTF-8 {@code bytes}, as a parser read it. */
     public void numeric(byte[] bytes, int nameStart, int nameLength, double value) {
-        addNumeric(hasher.index(MurmurHash3.hash(bytes, nameStart, nameLength, FeatureHasher.SEED)), value);
+        numericOfHash(numericHash(bytes, nameStart, nameLength), value);
     }
 
     private void addCategorical(int index) {

@@ -37,9 +37,7 @@ public final class MurmurHash3 {
         int h = seed;
         int blocksEnd = offset + (length & ~3);
         for (int i = offset; i < blocksEnd; i += 4) {
-            h ^= mixK((int) LITTLE_ENDIAN_INT.get(data, i));
-            h = Integer.rotateLeft(h, 13);
-            h = h * 5 + 0xe6546b64;
+            h = round(h, (int) LITTLE_ENDIAN_INT.get(data, i));
         }
         int k = 0;
         switch (length & 3) {
@@ -55,6 +53,29 @@ public final class MurmurHash3 {
                 // fall through
             default:
         }
+        return finish(h, length);
+    }
+
+    /**
+     * Hash of the hashes {@code first} and {@code second}, as MurmurHash3 of their 8 little-endian
+     * bytes: a feature cross's, from the hashes of its parts.
+     */
+    public static int hash(int first, int second, int seed) {
+        return finish(round(round(seed, first), second), 8);
+    }
+
+    /** Hash of three hashes, as MurmurHash3 of their 12 little-endian bytes. */
+    public static int hash(int first, int second, int third, int seed) {
+        return finish(round(round(round(seed, first), second), third), 12);
+    }
+
+    private static int round(int h, int block) {
+        h ^= mixK(block);
+        h = Integer.rotateLeft(h, 13);
+        return h * 5 + 0xe6546b64;
+    }
+
+    private static int finish(int h, int length) {
         h ^= length;
         h ^= h >>> 16;
         h *= 0x85ebca6b;

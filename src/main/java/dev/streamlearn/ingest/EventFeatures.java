@@ -7,6 +7,7 @@ import dev.streamlearn.records.Features;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code features} object of one event as read, in document order, before it is checked and
@@ -146,9 +147,10 @@ final class EventFeatures {
 
     /**
      * The names of the features just read, in the order of the built vector's arrays: categoricals
-     * as {@code name=value}, then numeric features; for a request that asks for its explanation.
+     * as {@code name=value}, then numeric features, each followed by the names of the crosses
+     * of its kind; for a request that asks for its explanation.
      */
-    FeatureNames names(Features built) {
+    FeatureNames names(Features built, List<String> categoricalCrosses, List<String> numericCrosses) {
         String[] categorical = new String[built.categorical.length];
         String[] numeric = new String[built.numeric.length];
         int c = 0;
@@ -160,6 +162,12 @@ final class EventFeatures {
             } else {
                 numeric[n++] = name(i);
             }
+        }
+        for (String cross : categoricalCrosses) {
+            categorical[c++] = cross;
+        }
+        for (String cross : numericCrosses) {
+            numeric[n++] = cross;
         }
         return new FeatureNames(categorical, numeric);
     }

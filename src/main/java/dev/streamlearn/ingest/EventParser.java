@@ -2,15 +2,11 @@ package dev.streamlearn.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.streamlearn.features.FeatureHasher;
-import dev.streamlearn.features.FeaturesBuilder;
-import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
-import dev.streamlearn.records.Features;
 import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
@@ -30,7 +26,7 @@ import java.util.function.LongSupplier;
 public final class EventParser {
 
     /** Per configured model, its spec and the builder of its feature vectors: one lookup per record. */
-    private final Map<String, ModelParsing> models = new HashMap<>();
+    private final Map<String, ModelFeaturizer> models = new HashMap<>();
 
     private final InputLimits limits;
     private final String topic;
@@ -50,30 +46,13 @@ public final class EventParser {
         this.topic = topic;
         this.clock = clock;
         for (ModelSpec spec : models.values()) {
-            this.models.put(spec.id, new ModelParsing(spec, new FeaturesBuilder(new FeatureHasher(spec.hashBits()))));
-        }
-    }
-
-    private static final class ModelParsing {
-        final ModelSpec spec;
-        final FeaturesBuilder features;
-        // the names of the model's entity fields, as the UTF-8 the features are read in
-        final byte[][] entityNames;
-        final boolean logRequests;
-
-        ModelParsing(ModelSpec spec, FeaturesBuilder features) {
-            this.spec = spec;
-            this.features = features;
-            this.logRequests = spec.get(ModelOptions.LOG_REQUESTS);
-            this.entityNames = spec.get(ModelOptions.ENTITIES).stream()
-                    .map(n -> n.getBytes(StandardCharsets.UTF_8))
-                    .toArray(byte[][]::new);
+            this.models.put(spec.id, new ModelFeaturizer(spec, limits));
         }
     }
 
     public ParseResult<Example> parseLabeled(String payload) {
         return parse(payload, () -> {
-            ModelParsing model = model();
+            ModelFeaturizer model = model();
             ModelSpec spec = model.spec;
             double label = number(event.label, "label");
             if (!spec.loss().acceptsLabel(label)) {
@@ -89,9 +68,9 @@ public final class EventParser {
                 throw new Rejection(
                         DeadLetterReason.OUT_OF_RANGE, "weight " + weight + " is above the limit " + limits.maxWeight);
             }
-            Example example =
-                    new Example(spec.id, optionalText(event.id, "id"), timestamp(), label, weight, features(model));
-            example.entities = entities(model);
+            Example example = new Example(
+                    spec.id, optionalText(event.id, "id"), timestamp(), label, weight, model.features(event));
+            example.entities = model.entities(event);
             if (!event.servedScore.isMissingOrNull()) {
                 example.servedScore = number(event.servedScore, "servedScore");
             }
@@ -102,11 +81,11 @@ public final class EventParser {
     public ParseResult<PredictionRequest> parseRequest(String payload) {
         return parse(payload, () -> {
             String id = requiredText(event.id, "id");
-            ModelParsing model = model();
-            PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), features(model));
-            request.entities = entities(model);
+            ModelFeaturizer model = model();
+            PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), model.features(event));
+            request.entities = model.entities(event);
             if (flag(event.explain, "explain")) {
-                request.explained = event.features.names(request.features);
+                request.explained = model.explained(event, request.features);
             }
             if (model.logRequests || flag(event.log, "log")) {
                 request.impressionPayload = payload;
@@ -237,76 +216,14 @@ public final class EventParser {
         }
     }
 
-    private ModelParsing model() {
+    private ModelFeaturizer model() {
         String id = requiredText(event.model, "model");
         modelOfRecord = id;
-        ModelParsing model = models.get(id);
+        ModelFeaturizer model = models.get(id);
         if (model == null) {
             throw new Rejection(DeadLetterReason.UNKNOWN_MODEL, "model '" + id + "' is not configured");
         }
         return model;
-    }
-
-    private Features features(ModelParsing model) {
-        EventFeatures features = event.features;
-        if (features.type == JsonScalar.Type.MISSING || features.type == JsonScalar.Type.NULL) {
-            throw new Rejection(DeadLetterReason.MISSING_FIELD, "features");
-        }
-        if (features.type != JsonScalar.Type.OBJECT) {
-            throw new Rejection(DeadLetterReason.BAD_FIELD, "features must be an object");
-        }
-        FeaturesBuilder vector = model.features.reset();
-        byte[] utf8 = features.utf8;
-        for (int i = 0; i < features.count; i++) {
-            int nameStart = features.nameStart[i];
-            int nameLength = features.nameLength[i];
-            switch (features.kinds[i]) {
-                case EventFeatures.STRING:
-                    vector.categorical(utf8, nameStart, nameLength, features.textStart[i], features.textLength[i]);
-                    break;
-                case EventFeatures.NUMBER:
-                    double x = features.numbers[i];
-                    if (!usable(x, features.underflows[i])) { // the name is made only for the message
-                        checked(x, features.underflows[i], "features.", features.name(i));
-                    }
-                    vector.numeric(utf8, nameStart, nameLength, x);
-                    break;
-                default:
-                    throw new Rejection(
-                            DeadLetterReason.NOT_NUMERIC,
-                            "features." + features.name(i) + " must be a string, number or boolean");
-            }
-        }
-        return vector.build();
-    }
-
-    /**
-     * The values of the model's entity fields: from the event's {@code entities} object (not
-     * features of the model), else among its features; a string as it is, a number as written
-     * without a fraction, else as Java writes it; null for a field the event does not have, and
-     * null when the model has no entity fields.
-     */
-    private String[] entities(ModelParsing model) {
-        if (model.entityNames.length == 0) {
-            return null;
-        }
-        EventFeatures own = event.entities;
-        if (own.type != JsonScalar.Type.MISSING
-                && own.type != JsonScalar.Type.NULL
-                && own.type != JsonScalar.Type.OBJECT) {
-            throw new Rejection(DeadLetterReason.BAD_FIELD, "entities must be an object");
-        }
-        String[] values = new String[model.entityNames.length];
-        for (int f = 0; f < values.length; f++) {
-            byte[] name = model.entityNames[f];
-            int i = own.indexOf(name);
-            if (i >= 0 && own.kinds[i] == EventFeatures.NESTED) {
-                throw new Rejection(
-                        DeadLetterReason.BAD_FIELD, "entities." + own.name(i) + " must be a string or number");
-            }
-            values[f] = i >= 0 ? own.text(i) : event.features.text(event.features.indexOf(name));
-        }
-        return values;
     }
 
     private double number(JsonScalar v, String field) {
@@ -316,31 +233,7 @@ public final class EventParser {
         if (v.type != JsonScalar.Type.NUMBER) {
             throw new Rejection(DeadLetterReason.NOT_NUMERIC, field + " must be a number, was " + v.type);
         }
-        return checked(v.number, v.underflows, "", field);
-    }
-
-    /**
-     * A number that learning can use: finite, within the limit, and what was written (a literal
-     * like 1e-400 reads as 0, a sign or a label changed silently).
-     */
-    private double checked(double x, boolean underflows, String prefix, String name) {
-        if (usable(x, underflows)) {
-            return x;
-        }
-        String field = prefix + name;
-        if (!Double.isFinite(x)) {
-            throw new Rejection(DeadLetterReason.NOT_FINITE, field + " is " + x);
-        }
-        if (Math.abs(x) > limits.maxAbsValue) {
-            throw new Rejection(
-                    DeadLetterReason.OUT_OF_RANGE,
-                    field + " is " + x + ", beyond the limit of +-" + limits.maxAbsValue);
-        }
-        throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " underflows: it is too small to be a double");
-    }
-
-    private boolean usable(double x, boolean underflows) {
-        return Double.isFinite(x) && Math.abs(x) <= limits.maxAbsValue && !underflows;
+        return limits.checked(v.number, v.underflows, field);
     }
 
     private long timestamp() {
@@ -387,16 +280,5 @@ public final class EventParser {
                     field + " is " + text.length() + " characters, longer than " + InputLimits.MAX_ID_CHARS);
         }
         return text;
-    }
-
-    /** Control flow for a rejected record; no stack trace, it is not an error of the job. */
-    private static final class Rejection extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final DeadLetterReason reason;
-
-        Rejection(DeadLetterReason reason, String detail) {
-            super(detail, null, false, false);
-            this.reason = reason;
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.streamlearn.ingest;
 import dev.streamlearn.options.Option;
 import dev.streamlearn.options.OptionType;
 import dev.streamlearn.options.OptionValues;
+import dev.streamlearn.records.DeadLetterReason;
 import java.io.Serializable;
 import java.util.List;
 
@@ -54,6 +55,17 @@ public final class InputLimits implements Serializable {
             .build();
 
     /**
+     * A record of the default size cannot hold this many features of its own (each takes at least
+     * five bytes): the limit bounds what crosses add, the work and the explanation of one event.
+     */
+    public static final Option<Integer> MAX_FEATURES = Option.key("input.max-features", OptionType.INT)
+            .defaultValue(16_384)
+            .rule(v -> v >= 1 && v <= 1_000_000, "must be in 1..1000000")
+            .description("An event with more features than this, counting its crosses (model option `crosses`), is"
+                    + " dead-lettered as `too-large`.")
+            .build();
+
+    /**
      * A dead letter keeps this many characters of the payload (with its length and hash): even
      * escaped six-fold as JSON, far below Kafka's default 1 MB record limit.
      */
@@ -67,7 +79,7 @@ public final class InputLimits implements Serializable {
             .build();
 
     public static final List<Option<?>> OPTIONS =
-            List.of(MAX_RECORD_BYTES, MAX_ABS_VALUE, MAX_WEIGHT, MAX_TS_AHEAD, DEAD_LETTER_PAYLOAD_CHARS);
+            List.of(MAX_RECORD_BYTES, MAX_ABS_VALUE, MAX_WEIGHT, MAX_TS_AHEAD, MAX_FEATURES, DEAD_LETTER_PAYLOAD_CHARS);
 
     /** Ids and series names are echoed in every prediction and forecast: they stay short. */
     public static final int MAX_ID_CHARS = 1024;
@@ -76,6 +88,7 @@ public final class InputLimits implements Serializable {
     public final double maxAbsValue;
     public final double maxWeight;
     public final long maxTsAheadMillis;
+    public final int maxFeatures;
     public final int deadLetterPayloadChars;
 
     public InputLimits(
@@ -83,11 +96,13 @@ public final class InputLimits implements Serializable {
             double maxAbsValue,
             double maxWeight,
             long maxTsAheadMillis,
+            int maxFeatures,
             int deadLetterPayloadChars) {
         this.maxRecordBytes = maxRecordBytes;
         this.maxAbsValue = maxAbsValue;
         this.maxWeight = maxWeight;
         this.maxTsAheadMillis = maxTsAheadMillis;
+        this.maxFeatures = maxFeatures;
         this.deadLetterPayloadChars = deadLetterPayloadChars;
     }
 
@@ -101,11 +116,35 @@ public final class InputLimits implements Serializable {
                 options.get(MAX_ABS_VALUE),
                 options.get(MAX_WEIGHT),
                 options.get(MAX_TS_AHEAD),
+                options.get(MAX_FEATURES),
                 options.get(DEAD_LETTER_PAYLOAD_CHARS));
+    }
+
+    /** Whether learning can use {@code x}: finite, within the limit, and what was written. */
+    boolean usable(double x, boolean underflows) {
+        return Double.isFinite(x) && Math.abs(x) <= maxAbsValue && !underflows;
+    }
+
+    /**
+     * {@code x} when learning can use it; else the rejection of {@code field}: not finite, beyond
+     * the limit, or a literal like 1e-400 that reads as 0 (a sign or a label changed silently).
+     */
+    double checked(double x, boolean underflows, String field) {
+        if (usable(x, underflows)) {
+            return x;
+        }
+        if (!Double.isFinite(x)) {
+            throw new Rejection(DeadLetterReason.NOT_FINITE, field + " is " + x);
+        }
+        if (Math.abs(x) > maxAbsValue) {
+            throw new Rejection(
+                    DeadLetterReason.OUT_OF_RANGE, field + " is " + x + ", beyond the limit of +-" + maxAbsValue);
+        }
+        throw new Rejection(DeadLetterReason.OUT_OF_RANGE, field + " underflows: it is too small to be a double");
     }
 
     /** The same limits with another record size (tools that read files, tests). */
     public InputLimits withMaxRecordBytes(int bytes) {
-        return new InputLimits(bytes, maxAbsValue, maxWeight, maxTsAheadMillis, deadLetterPayloadChars);
+        return new InputLimits(bytes, maxAbsValue, maxWeight, maxTsAheadMillis, maxFeatures, deadLetterPayloadChars);
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamlearn.model;
 
+import dev.streamlearn.features.Crosses;
 import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec.GuardAction;
@@ -284,6 +285,16 @@ public final class ModelOptions {
             .perModelNotChallenger()
             .build();
 
+    public static final Option<Crosses> CROSSES = Option.key("crosses", Crosses.TYPE)
+            .defaultValue(Crosses.NONE)
+            .description("Feature crosses, hashed as features of their own (`user*genre,item*age`): the pair's values"
+                    + " together (`user=u7^genre=drama`); `a*b*c` for three fields; `user*` for the field with every"
+                    + " other string-valued feature. A string with commas crosses value by value; a number crosses"
+                    + " as its value (a slope per value of the other field; two numbers: their product). Fields come"
+                    + " from the features, else the `entities` object; a cross with a missing field is left out.")
+            .perModelNotChallenger()
+            .build();
+
     public static final Option<String> INITIAL_MODEL = Option.key("initial-model", OptionType.STRING)
             .defaultValue("")
             .rule(
@@ -328,6 +339,7 @@ public final class ModelOptions {
             ENTITIES,
             ENTITY_HALF_LIVES,
             ENTITY_PRIOR_STRENGTH,
+            CROSSES,
             INITIAL_MODEL);
 
     private static String perOptimizer(java.util.function.ToDoubleFunction<OptimizerKind> value) {

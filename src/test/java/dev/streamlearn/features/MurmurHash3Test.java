@@ -2,6 +2,8 @@ package dev.streamlearn.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,21 @@ class MurmurHash3Test {
         for (String s : samples) {
             assertEquals(reference(s.getBytes(StandardCharsets.UTF_8), 7), MurmurHash3.hash(s, 7), s);
         }
+    }
+
+    @Test
+    void aHashOfHashesIsTheHashOfTheirLittleEndianBytes() {
+        int a = MurmurHash3.hash("user=u7", 0);
+        int b = MurmurHash3.hash("genre=drama", 0);
+        int c = -17;
+        ByteBuffer bytes = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(a)
+                .putInt(b)
+                .putInt(c);
+        assertEquals(MurmurHash3.hash(bytes.array(), 0, 8, 5), MurmurHash3.hash(a, b, 5));
+        assertEquals(MurmurHash3.hash(bytes.array(), 0, 12, 0), MurmurHash3.hash(a, b, c, 0));
+        assertEquals(reference(bytes.array(), 0), MurmurHash3.hash(a, b, c, 0));
     }
 
     @Test

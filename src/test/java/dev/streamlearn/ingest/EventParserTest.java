@@ -329,7 +329,8 @@ class EventParserTest {
 
     @Test
     void aDeadLetterKeepsABoundedPayloadWithItsLengthAndHash() throws Exception {
-        EventParser bounded = new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 64), "in", () -> NOW);
+        EventParser bounded =
+                new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 16_384, 64), "in", () -> NOW);
         String payload = "\u0001\u00ff".repeat(250_000); // 500,000 chars of binary-looking text, 750,000 UTF-8 bytes
         DeadLetter d = bounded.parseLabeled(payload).deadLetter();
         assertEquals("not-json", d.reason);
@@ -349,7 +350,8 @@ class EventParserTest {
 
     @Test
     void aRecordThatIsNotTextIsDeadLetteredWithTheLengthAndHashOfItsBytes() throws Exception {
-        EventParser bounded = new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 64), "in", () -> NOW);
+        EventParser bounded =
+                new EventParser(MODELS, new InputLimits(1_000_000, 1e30, 1000, 0, 16_384, 64), "in", () -> NOW);
         byte[] raw = new byte[512_000];
         new java.util.Random(3).nextBytes(raw);
         DeadLetter d = bounded.deadLetterOfBytes(DeadLetterReason.NOT_UTF8, "not UTF-8", raw);
