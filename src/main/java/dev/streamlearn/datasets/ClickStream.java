@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
  * whose values follow a Zipf law, and per-user and per-item propensities. The label of each event
  * is drawn from a logistic model whose weights the generator knows, so a learner's convergence
  * can be checked against them. Optional sudden drift (the true weights are drawn anew at given
- * events), gradual drift (the log-odds move linearly to new weights over a range of events) and
- * label noise. Seeded: the same settings give the same stream.
+ * events), gradual drift (the log-odds move linearly to new weights over a range of events), label
+ * noise, and interactions (each user's own liking of each item category). Seeded: the same settings give the same stream.
  */
 public final class ClickStream {
 
@@ -36,6 +36,13 @@ public final class ClickStream {
         public List<Gradual> gradualDrift = new ArrayList<>();
         /** The share of labels flipped after drawing. */
         public double labelNoise = 0.0;
+        /**
+         * The spread of each user's preference for each item category (0: none, and no {@code
+         * category} field): a truth a linear model sees only through the cross of user and category.
+         */
+        public double interactions = 0.0;
+        /** Item categories, with {@link #interactions}: each item belongs to one. */
+        public int categories = 8;
 
         public String model = "ctr";
         public long startMillis = 1_700_000_000_000L;
@@ -87,6 +94,8 @@ public final class ClickStream {
         final long categoricalSeed;
         final long userSeed;
         final long itemSeed;
+        final long preferenceSeed;
+        final double preferenceSpread;
 
         Truth(SplittableRandom r, Spec spec) {
             countWeights = new double[spec.counts];
@@ -100,6 +109,8 @@ public final class ClickStream {
             categoricalSeed = r.nextLong();
             userSeed = r.nextLong();
             itemSeed = r.nextLong();
+            preferenceSeed = r.nextLong();
+            preferenceSpread = spec.interactions;
         }
 
         /** The true effect of value {@code v} of categorical {@code c}: fixed by a hash, no table. */
@@ -113,6 +124,14 @@ public final class ClickStream {
 
         double itemEffect(int item) {
             return 0.6 * gaussian(itemSeed ^ item);
+        }
+
+        /** How much {@code user} likes items of {@code category}, beyond what each does alone. */
+        double preference(int user, int category) {
+            return preferenceSpread == 0
+                    ? 0
+                    : preferenceSpread
+                            * gaussian(preferenceSeed ^ ((long) user << 8) ^ (category * 0x9E3779B97F4A7C15L));
         }
 
         private static double gaussian(long seed) {
@@ -145,7 +164,12 @@ public final class ClickStream {
         for (int c = 0; c < spec.categoricals; c++) {
             logit += t.categoricalEffect(c, categoricalValues[c]);
         }
-        return logit + (t.userEffect(user) + t.itemEffect(item));
+        return logit + (t.userEffect(user) + t.itemEffect(item)) + t.preference(user, category(item));
+    }
+
+    /** The category of an item: fixed by a hash of its number. */
+    private int category(int item) {
+        return Math.floorMod(Long.hashCode(item * 0x9E3779B97F4A7C15L), spec.categories);
     }
 
     private void advanceDrift() {
@@ -186,6 +210,9 @@ public final class ClickStream {
         int item = zipfValue() % spec.items;
         f.put("user", "u" + user);
         f.put("item", "i" + item);
+        if (spec.interactions > 0) {
+            f.put("category", "k" + category(item));
+        }
         double logit = logit(truth, price, user, item);
         if (drifting != null) {
             double done = (double) (next - drifting.from) / (drifting.to - drifting.from);

@@ -100,6 +100,28 @@ public final class Generate implements Callable<Integer> {
                     + " in proportion to it).")
     CountsAct countsAct;
 
+    @Option(
+            names = "--interactions",
+            paramLabel = "S",
+            defaultValue = "0",
+            description = "Spread of each user's own liking of each item category (a field `category`), on the"
+                    + " log-odds: a truth a linear model learns only through the cross user*category (0: none).")
+    double interactions;
+
+    @Option(
+            names = "--users",
+            paramLabel = "N",
+            defaultValue = "50000",
+            description = "How many users (some far more active than others).")
+    int users;
+
+    @Option(
+            names = "--categories",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "With --interactions: how many item categories.")
+    int categories;
+
     /** How the generated counts enter the true log-odds. */
     enum CountsAct {
         LOG,
@@ -127,6 +149,12 @@ public final class Generate implements Callable<Integer> {
         }
         spec.labelNoise = labelNoise;
         spec.countsActThroughLog = countsAct == CountsAct.LOG;
+        if (interactions < 0 || categories < 1 || users < 1) {
+            throw new IllegalArgumentException("--interactions must be >= 0, --categories and --users >= 1");
+        }
+        spec.users = users;
+        spec.interactions = interactions;
+        spec.categories = categories;
         ClickStream stream = new ClickStream(spec);
         if (delayed.medianMillis != null) {
             if (kafka == null) {
