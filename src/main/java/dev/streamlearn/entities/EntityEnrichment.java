@@ -44,7 +44,7 @@ public final class EntityEnrichment {
         EntityFeatures[] fields = spec.get(ModelOptions.ENTITIES).stream()
                 .map(f -> new EntityFeatures(f, halfLives, spec.get(ModelOptions.ENTITY_PRIOR_STRENGTH), rateName))
                 .toArray(EntityFeatures[]::new);
-        return new EntityEnrichment(fields, new FeatureHasher(spec.hashBits()), prior);
+        return new EntityEnrichment(fields, new FeatureHasher(spec.featureBits()), prior);
     }
 
     public EntityEnrichment(EntityFeatures[] fields, FeatureHasher hasher, LabelMean prior) {

@@ -95,7 +95,7 @@ public final class PrequentialRun {
 
     /** Time-series points, through the same lag windows as the job, one state per series. */
     public static Stream ofSeries(ModelSpec spec, SeriesSpec seriesSpec, Iterable<SeriesPoint> points) {
-        SeriesForecaster forecaster = new SeriesForecaster(seriesSpec, spec.hashBits());
+        SeriesForecaster forecaster = new SeriesForecaster(seriesSpec, spec.featureBits());
         Stream stream = new Stream(true);
         Map<String, SeriesState> states = new HashMap<>();
         SeriesForecaster.Output output = new SeriesForecaster.Output() {

@@ -82,6 +82,9 @@ public final class Crosses implements Serializable {
 
         @Override
         public Crosses parse(String text) {
+            if (text.trim().equals("none")) {
+                return NONE;
+            }
             List<Cross> all = new ArrayList<>();
             for (String part : text.split(",", -1)) {
                 if (!part.isBlank()) {
@@ -89,13 +92,12 @@ public final class Crosses implements Serializable {
                 }
             }
             if (all.size() > MAX_CROSSES) {
-                throw new IllegalArgumentException("declares " + all.size() + " crosses, at most " + MAX_CROSSES);
+                throw invalid(all.size() + " crosses, at most " + MAX_CROSSES);
             }
             for (int i = 0; i < all.size(); i++) {
                 for (int j = 0; j < i; j++) {
                     if (all.get(i).identity().equals(all.get(j).identity())) {
-                        throw new IllegalArgumentException(
-                                "crosses " + all.get(j) + " and " + all.get(i) + " make the same features twice");
+                        throw invalid(all.get(j) + " and " + all.get(i) + " make the same features twice");
                     }
                 }
             }
@@ -108,16 +110,20 @@ public final class Crosses implements Serializable {
 
         @Override
         public String format(Crosses value) {
-            return value.crosses.stream().map(Cross::toString).collect(Collectors.joining(","));
+            return value.crosses.isEmpty()
+                    ? "none"
+                    : value.crosses.stream().map(Cross::toString).collect(Collectors.joining(","));
         }
     };
+
+    private static IllegalArgumentException invalid(String why) {
+        return new IllegalArgumentException("is not a list of crosses (user*genre,a*b*c,user*): " + why);
+    }
 
     private static Cross cross(String text) {
         String[] sides = text.split("\\*", -1);
         if (sides.length < 2 || sides.length > 3) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is not a cross: two or three field names joined by '*' (user*genre, a*b*c),"
-                            + " or one field and '*' (user*)");
+            throw invalid("'" + text + "' is not two or three field names joined by '*', nor a field and '*'");
         }
         for (int i = 0; i < sides.length; i++) {
             sides[i] = sides[i].trim();
@@ -125,12 +131,12 @@ public final class Crosses implements Serializable {
         long empty = Arrays.stream(sides).filter(String::isEmpty).count();
         if (empty > 0) {
             if (sides.length != 2 || empty != 1) {
-                throw new IllegalArgumentException("'" + text + "': only a pair may leave one side empty (user*)");
+                throw invalid("'" + text + "': only a pair may leave one side empty");
             }
             return new Cross(new String[] {sides[0].isEmpty() ? sides[1] : sides[0]}, true, new String[0]);
         }
         if (Arrays.stream(sides).distinct().count() != sides.length) {
-            throw new IllegalArgumentException("'" + text + "' crosses a field with itself");
+            throw invalid("'" + text + "' crosses a field with itself");
         }
         return new Cross(sides, false, new String[0]);
     }

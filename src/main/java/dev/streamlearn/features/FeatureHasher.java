@@ -46,4 +46,13 @@ public final class FeatureHasher implements Serializable {
     public int index(int hash) {
         return hash & mask;
     }
+
+    /**
+     * The coordinate of a feature cross of that hash: in a space of its own, as large as the
+     * features' and right after it, so that no cross collides with a feature and a learner that
+     * leaves crosses out knows them by their coordinate.
+     */
+    public int crossIndex(int hash) {
+        return mask + 1 + (hash & mask);
+    }
 }

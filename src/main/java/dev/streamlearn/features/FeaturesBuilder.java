@@ -65,6 +65,16 @@ public final class FeaturesBuilder {
         addNumeric(hasher.index(hash), value);
     }
 
+    /** A categorical feature cross (value 1) of a hash, in the crosses' space ({@link FeatureHasher#crossIndex}). */
+    public void crossOfHash(int hash) {
+        addCategorical(hasher.crossIndex(hash));
+    }
+
+    /** A numeric feature cross of a hash, in the crosses' space. */
+    public void numericCrossOfHash(int hash, double value) {
+        addNumeric(hasher.crossIndex(hash), value);
+    }
+
     /** A numeric feature; zero is a value like any other (the model's scaling moves it). */
     public void numeric(String name, double value) {
         addNumeric(hasher.numericIndex(name), value);

@@ -235,9 +235,9 @@ final class EventCrosses {
                         String name = a.partName(i) + "^" + b.partName(j) + (c == null ? "" : "^" + c.partName(k));
                         (numeric ? numericNames : categoricalNames).add(name);
                     } else if (numeric) {
-                        vector.numericOfHash(hash, product(a, b, c, maxAbsValue));
+                        vector.numericCrossOfHash(hash, product(a, b, c, maxAbsValue));
                     } else {
-                        vector.categoricalOfHash(hash);
+                        vector.crossOfHash(hash);
                     }
                 }
             }

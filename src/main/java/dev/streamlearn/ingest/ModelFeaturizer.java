@@ -30,7 +30,7 @@ final class ModelFeaturizer {
     ModelFeaturizer(ModelSpec spec, InputLimits limits) {
         this.spec = spec;
         this.limits = limits;
-        this.vector = new FeaturesBuilder(new FeatureHasher(spec.hashBits()));
+        this.vector = new FeaturesBuilder(new FeatureHasher(spec.featureBits()));
         this.logRequests = spec.get(ModelOptions.LOG_REQUESTS);
         Crosses declared = spec.get(ModelOptions.CROSSES);
         this.crosses = declared.isEmpty() ? null : new EventCrosses(declared);

@@ -138,7 +138,7 @@ public final class JobTopology {
                     .name(Operators.PARSE_SERIES_NAME);
             SingleOutputStreamOperator<Example> seriesExamples = points.keyBy(p -> p.series, Types.STRING)
                     .process(new SeriesFunction(
-                            series, models.get(series.modelId).hashBits(), config.topic(Topic.SERIES), limits))
+                            series, models.get(series.modelId).featureBits(), config.topic(Topic.SERIES), limits))
                     .uid(Operators.SERIES_WINDOWS_UID)
                     .name(Operators.SERIES_WINDOWS_NAME);
             trainingExamples = trainingExamples.union(seriesExamples);

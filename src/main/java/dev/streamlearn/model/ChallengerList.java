@@ -47,12 +47,17 @@ public final class ChallengerList implements Serializable {
      * the range; a stream that drifts slowly is served by either within a few per cent). Whether
      * counts are heavy-tailed: {@code log}, every numeric feature through a signed log. For a time
      * series, whose features are its own lags, the log is replaced by the choice of fit: {@code
-     * rls} (exact ridge regression) beside FTRL, or {@code ftrl} beside a model set to rls.
+     * rls} (exact ridge regression) beside FTRL, or {@code ftrl} beside a model set to rls. Whether
+     * the model's crosses pay: {@code nocross}, which leaves them out (or {@code cross}, which uses
+     * them, beside a model set not to).
      */
-    public List<Challenger> resolve(Loss loss, OptimizerKind optimizer, boolean series) {
+    public List<Challenger> resolve(ModelSpec model) {
         if (!auto) {
             return named;
         }
+        Loss loss = model.loss();
+        OptimizerKind optimizer = model.optimizer();
+        boolean series = model.isSeries();
         List<Challenger> set = new ArrayList<>();
         set.add(new Challenger("forget", Map.of(ModelOptions.FORGET_HALF_LIFE.key, "100")));
         if (series && loss == Loss.SQUARED) {
@@ -60,6 +65,11 @@ public final class ChallengerList implements Serializable {
             set.add(new Challenger(other.toString(), Map.of(ModelOptions.OPTIMIZER.key, other.toString())));
         } else {
             set.add(new Challenger("log", Map.of(ModelOptions.SCALE_LOG.key, "*")));
+        }
+        if (model.hasCrosses()) {
+            boolean used = model.get(ModelOptions.CROSSES_USE);
+            set.add(new Challenger(
+                    used ? "nocross" : "cross", Map.of(ModelOptions.CROSSES_USE.key, String.valueOf(!used))));
         }
         return set;
     }

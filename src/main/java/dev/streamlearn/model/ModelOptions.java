@@ -295,6 +295,13 @@ public final class ModelOptions {
             .perModelNotChallenger()
             .build();
 
+    public static final Option<Boolean> CROSSES_USE = Option.key("crosses.use", OptionType.BOOLEAN)
+            .defaultValue(true)
+            .description("Whether the learner learns from and scores with the model's crosses: a challenger set to"
+                    + " false (`auto` adds one, `nocross`, to a model with crosses) finds out whether they pay.")
+            .perModel()
+            .build();
+
     public static final Option<String> INITIAL_MODEL = Option.key("initial-model", OptionType.STRING)
             .defaultValue("")
             .rule(
@@ -340,6 +347,7 @@ public final class ModelOptions {
             ENTITY_HALF_LIVES,
             ENTITY_PRIOR_STRENGTH,
             CROSSES,
+            CROSSES_USE,
             INITIAL_MODEL);
 
     private static String perOptimizer(java.util.function.ToDoubleFunction<OptimizerKind> value) {

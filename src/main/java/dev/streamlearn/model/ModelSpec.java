@@ -220,8 +220,31 @@ public final class ModelSpec implements Serializable {
         return optimizer;
     }
 
-    public int hashBits() {
+    /** The bits of the features' hash space ({@code hash.bits}): what every feature hasher of the model uses. */
+    public int featureBits() {
         return hashBits;
+    }
+
+    /**
+     * The bits of the model's coordinates: the features' space, and as large a space again for
+     * the crosses when the model has any ({@link dev.streamlearn.features.FeatureHasher#crossIndex}).
+     */
+    public int hashBits() {
+        return hasCrosses() ? hashBits + 1 : hashBits;
+    }
+
+    /** Whether the model forecasts a time series. */
+    public boolean isSeries() {
+        return series;
+    }
+
+    public boolean hasCrosses() {
+        return !get(ModelOptions.CROSSES).isEmpty();
+    }
+
+    /** The first coordinate of the crosses' space; the bias when the model has no crosses. */
+    public int firstCrossIndex() {
+        return FeatureHasher.biasIndex(hashBits);
     }
 
     /** URI of a model file to start from when there is no state, or null. */
@@ -230,7 +253,7 @@ public final class ModelSpec implements Serializable {
         return uri.isBlank() ? null : uri;
     }
 
-    /** Weight vector length: 2^hashBits hashed coordinates plus the bias. */
+    /** Weight vector length: 2^hashBits hashed coordinates (features, crosses) plus the bias. */
     public int dimension() {
         return FeatureHasher.dimension(hashBits());
     }
@@ -305,7 +328,7 @@ public final class ModelSpec implements Serializable {
             ModelSpec spec =
                     new ModelSpec(id, all, new LinkedHashMap<>(values), learnerName, overridesText, series, List.of());
             List<Challenger> challengers = new ArrayList<>();
-            for (Challenger c : list.resolve(spec.loss(), optimizer, series)) {
+            for (Challenger c : list.resolve(spec)) {
                 if (!list.isAuto() || !spec.learner(c).learnsAs(spec)) {
                     challengers.add(c);
                 }

@@ -284,14 +284,17 @@ public final class Evaluate implements Callable<Integer> {
         }
         return String.format(
                         Locale.ROOT,
-                        "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features",
+                        "model %s: %s loss, %s, l1 %s, l2 %s, batch %d, 2^%d features%s",
                         s.id,
                         s.loss().name().toLowerCase(Locale.ROOT),
                         optimizer,
                         num(s.get(ModelOptions.L1)),
                         num(s.get(ModelOptions.L2)),
                         s.get(ModelOptions.BATCH_SIZE),
-                        s.hashBits())
+                        s.featureBits(),
+                        s.hasCrosses()
+                                ? " (crosses " + s.get(ModelOptions.CROSSES) + ", 2^" + s.featureBits() + " more)"
+                                : "")
                 + entitiesDescribed(s);
     }
 

@@ -316,8 +316,7 @@ final class Contest {
         String options = l == null ? "" : l.options;
         try {
             ChallengerList list = ChallengerList.TYPE.parse(name + ":" + options);
-            return spec.learner(
-                    list.resolve(spec.loss(), spec.optimizer(), false).get(0));
+            return spec.learner(list.resolve(spec).get(0));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("model '" + spec.id + "' was serving challenger '" + name + "' ("
                     + options + "), which is no longer configured and whose options cannot be read any more ("

@@ -56,6 +56,9 @@ public final class Learner {
     private double[] scaledNumeric = new double[64];
     private int[] slots = new int[64];
 
+    /** Coordinates from here on are crosses this learner leaves out; none when it uses them. */
+    private final int firstCrossLeftOut;
+
     public Learner(ModelSpec spec) {
         this(spec, Optimizers.create(spec));
     }
@@ -66,6 +69,7 @@ public final class Learner {
         this.bias = spec.biasIndex();
         this.dimension = spec.dimension();
         this.gradientClip = spec.get(ModelOptions.GRADIENT_CLIP);
+        this.firstCrossLeftOut = spec.get(ModelOptions.CROSSES_USE) ? Integer.MAX_VALUE : spec.firstCrossIndex();
         this.optimizer = optimizer;
         this.table = optimizer.table();
         this.stride = optimizer.stride();
@@ -75,7 +79,8 @@ public final class Learner {
     }
 
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
-    public double predict(Features f) {
+    public double predict(Features all) {
+        Features f = used(all);
         return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, stride, bias, scaler, f));
     }
 
@@ -83,7 +88,8 @@ public final class Learner {
      * Scores the example, learns from it, and counts its numeric values (and, for squared loss,
      * its label) into the scaling statistics. Returns the prediction made before learning.
      */
-    public double learn(Features f, double label, double weight) {
+    public double learn(Features all, double label, double weight) {
+        Features f = used(all);
         int n = f.size() + 1;
         if (n > coords.length) {
             coords = new int[Math.max(n, coords.length * 2)];
@@ -139,6 +145,39 @@ public final class Learner {
             scaler.observeLabel(label);
         }
         return prediction;
+    }
+
+    /** The features this learner uses: all, or all but the crosses (a copy only for an example that has some). */
+    private Features used(Features f) {
+        if (firstCrossLeftOut == Integer.MAX_VALUE) {
+            return f;
+        }
+        int categorical = 0;
+        for (int c : f.categorical) {
+            categorical += c < firstCrossLeftOut ? 1 : 0;
+        }
+        int numeric = 0;
+        for (int c : f.numeric) {
+            numeric += c < firstCrossLeftOut ? 1 : 0;
+        }
+        if (categorical == f.categorical.length && numeric == f.numeric.length) {
+            return f;
+        }
+        int[] ownCategorical = new int[categorical];
+        for (int k = 0, at = 0; k < f.categorical.length; k++) {
+            if (f.categorical[k] < firstCrossLeftOut) {
+                ownCategorical[at++] = f.categorical[k];
+            }
+        }
+        int[] ownNumeric = new int[numeric];
+        double[] ownValues = new double[numeric];
+        for (int k = 0, at = 0; k < f.numeric.length; k++) {
+            if (f.numeric[k] < firstCrossLeftOut) {
+                ownNumeric[at] = f.numeric[k];
+                ownValues[at++] = f.numericValues[k];
+            }
+        }
+        return new Features(ownCategorical, ownNumeric, ownValues);
     }
 
     /** Whether the last {@link #learn} left the model unchanged because its step would have made it non-finite. */

@@ -449,7 +449,7 @@ public final class ModelTrainer {
         }
         if (s.dimension != spec.dimension()) {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with dimension " + s.dimension
-                    + " but is configured with " + spec.dimension() + " (hash bits changed?)");
+                    + " but is configured with " + spec.dimension() + " (hash.bits or crosses changed?)");
         }
         ModelTrainer t = new ModelTrainer(spec, VersionLine.readFrom(s), recent, Contest.restore(spec, s));
         t.recent.restore(s.recent);

@@ -12,7 +12,7 @@ public final class Scaling {
 
     /** An empty scaler with the spec's clip, horizon and log-transformed features. */
     public static NumericScaler newScaler(ModelSpec spec) {
-        FeatureHasher hasher = new FeatureHasher(spec.hashBits());
+        FeatureHasher hasher = new FeatureHasher(spec.featureBits());
         boolean all = spec.logAllFeatures();
         int[] logCoordinates = all
                 ? new int[0]

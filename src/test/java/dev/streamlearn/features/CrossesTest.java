@@ -20,6 +20,8 @@ class CrossesTest {
         assertArrayEquals(new String[] {"a", "b", "c"}, c.list().get(1).fields);
         assertTrue(c.list().get(2).withEveryOther);
         assertTrue(Crosses.TYPE.parse("").isEmpty());
+        assertTrue(Crosses.TYPE.parse("none").isEmpty());
+        assertEquals("none", Crosses.TYPE.format(Crosses.NONE));
     }
 
     @Test
@@ -33,12 +35,12 @@ class CrossesTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "user|'user' is not a cross",
-                "a*b*c*d|'a*b*c*d' is not a cross",
+                "user|is not a list of crosses (user*genre,a*b*c,user*): 'user' is not two or three field names",
+                "a*b*c*d|'a*b*c*d' is not two or three field names",
                 "a*a|crosses a field with itself",
                 "*|only a pair may leave one side empty",
                 "a*b*|only a pair may leave one side empty",
-                "a*b,b*a|crosses a*b and b*a make the same features twice"
+                "a*b,b*a|a*b and b*a make the same features twice"
             })
     void refusesWhatIsNotACrossInOneLine(String text, String why) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Crosses.TYPE.parse(text));

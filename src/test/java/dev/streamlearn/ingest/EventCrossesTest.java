@@ -21,7 +21,7 @@ class EventCrossesTest {
 
     private static final long NOW = 1_700_000_000_000L;
     private final FeatureHasher hasher =
-            new FeatureHasher(Specs.logistic("ctr", 10, 100).hashBits());
+            new FeatureHasher(Specs.logistic("ctr", 10, 100).featureBits());
 
     private static EventParser parser(String crosses) {
         return parser(crosses, InputLimits.defaults());
@@ -41,11 +41,11 @@ class EventCrossesTest {
     }
 
     private int cross(String a, String b) {
-        return hasher.index(MurmurHash3.hash(hash(a), hash(b), FeatureHasher.SEED));
+        return hasher.crossIndex(MurmurHash3.hash(hash(a), hash(b), FeatureHasher.SEED));
     }
 
     private int cross(String a, String b, String c) {
-        return hasher.index(MurmurHash3.hash(hash(a), hash(b), hash(c), FeatureHasher.SEED));
+        return hasher.crossIndex(MurmurHash3.hash(hash(a), hash(b), hash(c), FeatureHasher.SEED));
     }
 
     /** The hash a part has as a feature of its own: name=value, or a number's name. */

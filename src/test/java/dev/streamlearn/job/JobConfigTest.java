@@ -150,6 +150,29 @@ class JobConfigTest {
     }
 
     @Test
+    void theAutomaticChallengersOfAModelWithCrossesTryItWithoutThemOrWith() {
+        ModelSpec crossed = JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1", "--crosses", "user*genre")
+                .models()
+                .get("ctr");
+        assertEquals(
+                List.of("default", "forget", "log", "nocross"),
+                crossed.learners().stream().map(ModelSpec::learnerName).toList());
+        assertFalse(crossed.learners().get(3).get(ModelOptions.CROSSES_USE));
+        assertEquals(crossed.firstCrossIndex() * 2 + 1, crossed.dimension(), "the crosses' space is the features'");
+        ModelSpec notUsed = JobConfig.fromArgs(
+                        "--kafka.bootstrap-servers", "k:1", "--crosses", "user*genre", "--crosses.use", "false")
+                .models()
+                .get("ctr");
+        assertEquals("cross", notUsed.learners().get(3).learnerName());
+        assertEquals(
+                List.of("default", "forget", "log"),
+                JobConfig.fromArgs("--kafka.bootstrap-servers", "k:1").models().get("ctr").learners().stream()
+                        .map(ModelSpec::learnerName)
+                        .toList(),
+                "no crosses, no challenger for them");
+    }
+
+    @Test
     void regularizationAndRatesDefaultPerOptimizer() {
         JobConfig c = JobConfig.fromArgs(
                 "--kafka.bootstrap-servers",
@@ -309,6 +332,7 @@ class JobConfigTest {
             Map.entry("forget.half-life", "-1"),
             Map.entry("challengers", "fast"),
             Map.entry("crosses", "user*user"),
+            Map.entry("crosses.use", "sometimes"),
             Map.entry("promotion.window", "1000000000"),
             Map.entry("promotion.margin", "1"),
             Map.entry("promotion.std-errors", "0"),

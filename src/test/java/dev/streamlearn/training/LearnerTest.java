@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.features.Crosses;
+import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.Challenger;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -212,5 +217,43 @@ class LearnerTest {
         assertEquals(0, l.drainChanged().coords.length - 2, "only the first example's two weights changed");
         l.learn(Features.categorical(3), 0.0, 1.0);
         assertFalse(l.lastUpdateRefused(), "the next example learns as usual");
+    }
+
+    @Test
+    void aLearnerThatLeavesCrossesOutLearnsAsAModelWithoutThemAndIsServedAsItScores() {
+        ModelSpec plain = Specs.logistic("ctr", 100, 1000);
+        ModelSpec crossed = plain.toBuilder()
+                .set(ModelOptions.CROSSES, Crosses.TYPE.parse("user*genre,user*age"))
+                .build();
+        ModelSpec leftOut = crossed.learner(new Challenger("nocross", Map.of(ModelOptions.CROSSES_USE.key, "false")));
+        EventParser plainParser = new EventParser(Map.of("ctr", plain), InputLimits.defaults(), "in");
+        EventParser crossedParser = new EventParser(Map.of("ctr", crossed), InputLimits.defaults(), "in");
+        Learner withoutCrosses = new Learner(plain);
+        Learner leavingOut = new Learner(leftOut);
+        Learner withCrosses = new Learner(crossed);
+        Random random = new Random(7);
+        double largestGap = 0;
+        for (int i = 0; i < 2000; i++) {
+            int user = random.nextInt(20);
+            int genre = random.nextInt(4);
+            String event = "{\"model\":\"ctr\",\"label\":" + ((user + genre) % 3 == 0 ? 1 : 0)
+                    + ",\"features\":{\"user\":\"u" + user + "\",\"genre\":\"g" + genre + "\",\"age\":"
+                    + (20 + user) + "}}";
+            Features own = plainParser.parseLabeled(event).value().features;
+            Features all = crossedParser.parseLabeled(event).value().features;
+            assertEquals(withoutCrosses.learn(own, own.size() % 2, 1.0), leavingOut.learn(all, own.size() % 2, 1.0));
+            largestGap = Math.max(largestGap, Math.abs(withCrosses.predict(all) - withoutCrosses.predict(own)));
+            withCrosses.learn(all, own.size() % 2, 1.0);
+            // served: every weight of its table (the crosses' are 0), the request's crosses included
+            double[] weights = new double[leavingOut.dimension()];
+            for (int c = 0; c < weights.length; c++) {
+                weights[c] = leavingOut.weight(c);
+            }
+            assertEquals(
+                    leavingOut.predict(all),
+                    LinearScorer.predict(Loss.LOGISTIC, weights, leftOut.biasIndex(), leavingOut.scaler(), all),
+                    EPS);
+        }
+        assertTrue(largestGap > 0.01, "the learner with crosses learns otherwise: " + largestGap);
     }
 }
