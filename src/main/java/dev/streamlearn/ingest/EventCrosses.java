@@ -150,8 +150,7 @@ final class EventCrosses {
                 side.numeric = true;
                 side.present = true;
                 side.value = features.numbers[i];
-                side.hashes[0] =
-                        FeaturesBuilder.numericHash(features.utf8, features.nameStart[i], features.nameLength[i]);
+                side.hashes[0] = features.hashes[i];
                 side.count = 1;
                 side.source = features;
                 side.index = i;
@@ -173,7 +172,10 @@ final class EventCrosses {
         return true;
     }
 
-    /** A string feature's values: each of a comma-separated list (trimmed, empty ones left out), else the one. */
+    /**
+     * A string feature's values: each of a comma-separated list (trimmed, empty ones left out), else
+     * the one, whose hash is that of the feature itself.
+     */
     private static void readString(EventFeatures features, int i, Side side, FeaturesBuilder vector) {
         side.clear();
         byte[] utf8 = features.utf8;
@@ -184,6 +186,14 @@ final class EventCrosses {
         int nameLength = features.nameLength[i];
         int at = features.textStart[i];
         int end = at + features.textLength[i];
+        int firstComma = at;
+        while (firstComma < end && utf8[firstComma] != ',') {
+            firstComma++;
+        }
+        if (firstComma == end) {
+            side.addString(features.hashes[i], at, end - at);
+            return;
+        }
         while (at <= end) {
             int comma = at;
             while (comma < end && utf8[comma] != ',') {
@@ -197,7 +207,7 @@ final class EventCrosses {
             while (to > from && utf8[to - 1] == ' ') {
                 to--;
             }
-            if (to > from || features.textLength[i] == 0) {
+            if (to > from) {
                 side.addString(
                         vector.categoricalHash(utf8, nameAt, nameLength, utf8, from, to - from), from, to - from);
             }

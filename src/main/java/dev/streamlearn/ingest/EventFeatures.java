@@ -37,6 +37,8 @@ final class EventFeatures {
     int[] nameLength = new int[32];
     int[] textStart = new int[32];
     int[] textLength = new int[32];
+    /** The hash of each feature as a feature of its own (name=value, or a number's name), once featurized. */
+    int[] hashes = new int[32];
     /** Where the names and string values are. */
     byte[] utf8;
 
@@ -126,6 +128,7 @@ final class EventFeatures {
             nameLength = Arrays.copyOf(nameLength, n);
             textStart = Arrays.copyOf(textStart, n);
             textLength = Arrays.copyOf(textLength, n);
+            hashes = Arrays.copyOf(hashes, n);
         }
         nameStart[count] = nameAt;
         nameLength[count] = nameBytes;
@@ -178,7 +181,10 @@ final class EventFeatures {
             return -1;
         }
         for (int i = 0; i < count; i++) {
-            if (Arrays.equals(utf8, nameStart[i], nameStart[i] + nameLength[i], name, 0, name.length)) {
+            // length and first byte first: most names differ in one of them
+            if (nameLength[i] == name.length
+                    && (name.length == 0 || utf8[nameStart[i]] == name[0])
+                    && Arrays.equals(utf8, nameStart[i], nameStart[i] + nameLength[i], name, 0, name.length)) {
                 return i;
             }
         }

@@ -55,14 +55,18 @@ final class ModelFeaturizer {
             int nameLength = features.nameLength[i];
             switch (features.kinds[i]) {
                 case EventFeatures.STRING:
-                    vector.categorical(utf8, nameStart, nameLength, features.textStart[i], features.textLength[i]);
+                    int hash = vector.categoricalHash(
+                            utf8, nameStart, nameLength, utf8, features.textStart[i], features.textLength[i]);
+                    features.hashes[i] = hash;
+                    vector.categoricalOfHash(hash);
                     break;
                 case EventFeatures.NUMBER:
                     double x = features.numbers[i];
                     if (!limits.usable(x, features.underflows[i])) { // the name is made only for the message
                         limits.checked(x, features.underflows[i], "features." + features.name(i));
                     }
-                    vector.numeric(utf8, nameStart, nameLength, x);
+                    features.hashes[i] = FeaturesBuilder.numericHash(utf8, nameStart, nameLength);
+                    vector.numericOfHash(features.hashes[i], x);
                     break;
                 default:
                     throw new Rejection(

@@ -206,7 +206,8 @@ public final class ModelOptions {
             .description("Learners beside the served one (the champion), learning from the same examples and scored"
                     + " on them before each; one that beats the champion (see `promotion.*`) is promoted. `auto`: a"
                     + " built-in set (`forget`: `forget.half-life` 100; `log`: every numeric feature through a log;"
-                    + " for a time series the other of `ftrl` and `rls` instead of the log); `none`; or"
+                    + " for a time series the other of `ftrl` and `rls` instead of the log; with `crosses`, `nocross`"
+                    + " without them); `none`; or"
                     + " `name:key=value key=value;name:...` with options marked *challenger* (see *Challengers*).")
             .perModelNotChallenger()
             .build();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.datasets.DatasetEvent;
+import dev.streamlearn.features.Crosses;
 import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
@@ -68,6 +69,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class HotPathBenchmark {
 
     private static final int EVENTS = 1000;
+    private static final String THREE_CROSSES = "user*item,user*c1,item*c2";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // one learner: the benchmarks of the learner's own work
@@ -78,6 +80,7 @@ public class HotPathBenchmark {
     private String[] records;
     private String[] clickRecords;
     private EventParser clickParser;
+    private EventParser clickParserWithCrosses;
     private Example[] examples;
     private EventParser parser;
     private ModelTrainer trainer;
@@ -157,6 +160,14 @@ public class HotPathBenchmark {
         ClickStream.Spec clicks = new ClickStream.Spec();
         clickParser = new EventParser(
                 Map.of(clicks.model, ModelSpec.builder(clicks.model).build()), InputLimits.defaults(), "bench");
+        clickParserWithCrosses = new EventParser(
+                Map.of(
+                        clicks.model,
+                        ModelSpec.builder(clicks.model)
+                                .set(ModelOptions.CROSSES, Crosses.TYPE.parse(THREE_CROSSES))
+                                .build()),
+                InputLimits.defaults(),
+                "bench");
         List<DatasetEvent> clickEvents = new ClickStream(clicks).take(EVENTS);
         clickRecords = clickEvents.stream().map(e -> e.json).toArray(String[]::new);
         clickRequests = clickEvents.stream()
@@ -210,6 +221,15 @@ public class HotPathBenchmark {
     public void parseValidateAndHashClicks(Blackhole bh) {
         for (String r : clickRecords) {
             bh.consume(clickParser.parseLabeled(r));
+        }
+    }
+
+    /** The same events, each also crossed three ways: a user, an item and two of their categoricals. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void parseValidateAndHashClicksWithThreeCrosses(Blackhole bh) {
+        for (String r : clickRecords) {
+            bh.consume(clickParserWithCrosses.parseLabeled(r));
         }
     }
 
