@@ -71,10 +71,39 @@ class SameScoresIT {
         sameScores("same-entities-", 1, "--entities", "hour,weekday", "--entities.half-lives", "1d,7d");
     }
 
-    /** A request with "explain":true: its prediction says what each feature, entity features too, added. */
-    private void explainsARequestWithItsEntityFeatures(JobConfig config) throws Exception {
+    /**
+     * With crosses (and so the automatic challenger nocross): the job's parsers cross labeled
+     * events and requests as the tool's parser does, and what the trainer learnt of a cross is
+     * what inference finds for it.
+     */
+    @Test
+    void theJobAndTheEvaluationToolCrossAlikeAndInferenceFindsWhatTheTrainerLearnt() throws Exception {
+        sameScores("same-crosses-", 2, "--crosses", "hour*weekday,hour*weather");
+    }
+
+    /** A request with "explain":true: each cross of its features is named and, learnt, adds to its score. */
+    private void explainsARequestWithItsCrosses(JobConfig config) throws Exception {
+        JsonNode features =
+                Events.parse(stack.bike.get(stack.bike.size() - 1).json).get("features");
+        JsonNode explanation = explained(config, "explain-crosses").get("explanation");
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode f : explanation.get("features")) {
+            byName.put(f.get("name").asText(), f);
+        }
+        String cross = "hour=" + features.get("hour").asText() + "^weekday="
+                + features.get("weekday").asText();
+        assertTrue(byName.containsKey(cross), cross + " in " + byName.keySet());
+        assertNotEquals(0.0, byName.get(cross).get("contribution").asDouble(), "the trainer's weight of " + cross);
+        assertTrue(
+                byName.containsKey("hour=" + features.get("hour").asText() + "^weather="
+                        + features.get("weather").asText()),
+                byName.keySet().toString());
+    }
+
+    /** The prediction of the stream's last event sent as a request with "explain":true. */
+    private JsonNode explained(JobConfig config, String id) throws Exception {
         ObjectNode request =
-                (ObjectNode) Events.parse(stack.bike.get(stack.bike.size() - 1).asRequest("explain-me"));
+                (ObjectNode) Events.parse(stack.bike.get(stack.bike.size() - 1).asRequest(id));
         request.put("explain", true);
         stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request.toString()));
         JsonNode prediction = stack.readPredictions(config, 1).get(0);
@@ -83,12 +112,21 @@ class SameScoresIT {
         assertEquals(
                 1 / (1 + Math.exp(-margin)), prediction.get("score").asDouble(), 1e-9, "the margin is the score's");
         double sum = explanation.get("bias").asDouble();
-        Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode f : explanation.get("features")) {
             sum += f.get("contribution").asDouble();
-            byName.put(f.get("name").asText(), f);
         }
         assertEquals(margin, sum, 1e-9, "bias plus every contribution");
+        return prediction;
+    }
+
+    /** A request with "explain":true: its prediction says what each feature, entity features too, added. */
+    private void explainsARequestWithItsEntityFeatures(JobConfig config) throws Exception {
+        JsonNode request = Events.parse(stack.bike.get(stack.bike.size() - 1).json);
+        JsonNode explanation = explained(config, "explain-me").get("explanation");
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode f : explanation.get("features")) {
+            byName.put(f.get("name").asText(), f);
+        }
         // the hour was seen all year: its decayed count is far from a new entity's 0
         assertTrue(
                 byName.get("hour.events_7d").get("raw").asDouble() > 1,
@@ -167,6 +205,12 @@ class SameScoresIT {
             }
             if (!spec.get(ModelOptions.ENTITIES).isEmpty()) {
                 explainsARequestWithItsEntityFeatures(config);
+            }
+            if (spec.hasCrosses()) {
+                assertTrue(
+                        tool.learners().containsKey("nocross"),
+                        tool.learners().keySet().toString());
+                explainsARequestWithItsCrosses(config);
             }
             System.out.printf(
                     "IT same scores %s: job %.6f, evaluate %.6f (whole stream); window %.6f vs %.6f; %d promotions%n",
