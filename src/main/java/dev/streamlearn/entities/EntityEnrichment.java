@@ -76,14 +76,17 @@ public final class EntityEnrichment {
 
     /**
      * A labeled example gets the features of its entity of field {@code f} from {@code stored}
-     * (null: nothing known of it yet), and then its label is counted. Returns the entity's state
+     * (null: nothing known of it yet; none when its features are those it was served with, which
+     * have them), and then its label is counted. Returns the entity's state
      * to keep; null when the example names no entity of the field (it got the neutral values, and
      * counts for nobody).
      */
     public EntityStats learnFrom(Example e, int f, EntityStats stored) {
         boolean named = value(e.entities, f) != null;
         EntityStats s = named && stored != null ? stored : fields[f].empty();
-        e.features = with(e.features, f, s, e.ts);
+        if (!e.featuresAsServed) {
+            e.features = with(e.features, f, s, e.ts);
+        }
         if (!named) {
             return null;
         }
@@ -91,16 +94,24 @@ public final class EntityEnrichment {
         return s;
     }
 
-    /** A request gets the features of its entity of field {@code f} from {@code stored} (null: nothing known), counting nothing. */
+    /**
+     * A request gets the features of its entity of field {@code f} from {@code stored} (null:
+     * nothing known), counting nothing; an explained one or an impression also their names.
+     */
     public void serve(PredictionRequest r, int f, EntityStats stored) {
         r.features = with(r.features, f, stored != null ? stored : fields[f].empty(), r.ts);
         if (r.explained != null) {
-            String[] own = r.explained.numeric;
-            String[] names = fields[f].names();
-            String[] both = Arrays.copyOf(own, own.length + names.length);
-            System.arraycopy(names, 0, both, own.length, names.length);
-            r.explained.numeric = both;
+            r.explained.numeric = appended(r.explained.numeric, fields[f].names());
         }
+        if (r.impressionPayload != null) {
+            r.added = appended(r.added == null ? new String[0] : r.added, fields[f].names());
+        }
+    }
+
+    private static String[] appended(String[] names, String[] more) {
+        String[] both = Arrays.copyOf(names, names.length + more.length);
+        System.arraycopy(more, 0, both, names.length, more.length);
+        return both;
     }
 
     /** The features with those of entity field {@code f} appended, from the entity's state at {@code ts}. */

@@ -189,10 +189,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             }
             out.collect(prediction);
             if (request.impressionPayload != null) {
-                ctx.output(
-                        IMPRESSIONS,
-                        new Impression(
-                                request.id, request.modelId, request.ts, score, version, request.impressionPayload));
+                ctx.output(IMPRESSIONS, Impression.of(request, score, version));
             }
         }
         m.served.inc();

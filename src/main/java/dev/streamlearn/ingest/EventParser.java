@@ -74,6 +74,7 @@ public final class EventParser {
             if (!event.servedScore.isMissingOrNull()) {
                 example.servedScore = number(event.servedScore, "servedScore");
             }
+            example.featuresAsServed = flag(event.featuresAsServed, "featuresAsServed");
             return example;
         });
     }

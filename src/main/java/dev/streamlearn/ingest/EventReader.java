@@ -41,8 +41,9 @@ final class EventReader {
     final JsonScalar log = new JsonScalar();
     final JsonScalar servedScore = new JsonScalar();
     final JsonScalar explain = new JsonScalar();
+    final JsonScalar featuresAsServed = new JsonScalar();
     private final JsonScalar[] all = {
-        model, id, ts, label, weight, series, value, op, version, to, force, log, servedScore, explain
+        model, id, ts, label, weight, series, value, op, version, to, force, log, servedScore, explain, featuresAsServed
     };
     /** The names of {@link #all}, in its order. */
     private static final String[] NAMES = {
@@ -59,7 +60,8 @@ final class EventReader {
         "force",
         "log",
         "servedScore",
-        "explain"
+        "explain",
+        "featuresAsServed"
     };
 
     static final String FEATURES = "features";

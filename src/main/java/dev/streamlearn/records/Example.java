@@ -30,6 +30,11 @@ public class Example {
 
     /** The values of the model's entity fields (null where the event has none); null when the model has none. */
     public String[] entities;
+    /**
+     * Whether its features are those a prediction was served with, what the stream adds
+     * (entity features) included: a joined impression's. Nothing is added to them again.
+     */
+    public boolean featuresAsServed;
 
     public Example() {}
 

@@ -23,6 +23,11 @@ public class PredictionRequest {
     public String[] entities;
     /** For a request that asked for its explanation ({@code "explain":true}): its features' names; else null. */
     public FeatureNames explained;
+    /**
+     * For an impression: the names of the numeric features the stream added to it (entity
+     * features), in the order they end its numeric features; else null.
+     */
+    public String[] added;
 
     public PredictionRequest() {}
 

@@ -367,4 +367,14 @@ class EventParserTest {
                 shortOne.payloadSha256,
                 "a record that is not text has its hash even when its payload is whole: the text is not the record");
     }
+
+    @Test
+    void aLabeledEventMaySayItsFeaturesAreThoseItWasServedWith() {
+        String event = "{\"model\":\"ctr\",\"label\":1,\"features\":{\"site\":\"a\"}";
+        assertTrue(parser.parseLabeled(event + ",\"featuresAsServed\":true}").value().featuresAsServed);
+        assertFalse(parser.parseLabeled(event + "}").value().featuresAsServed);
+        DeadLetter d = parser.parseLabeled(event + ",\"featuresAsServed\":1}").deadLetter();
+        assertEquals("bad-field", d.reason);
+        assertEquals("featuresAsServed must be true or false", d.detail);
+    }
 }

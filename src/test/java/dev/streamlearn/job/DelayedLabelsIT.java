@@ -2,6 +2,7 @@ package dev.streamlearn.job;
 
 import static dev.streamlearn.job.JobStack.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -258,5 +259,95 @@ class DelayedLabelsIT {
         } finally {
             JobStack.cancelIfRunning(job);
         }
+    }
+
+    /**
+     * A request for user u1 is scored and remembered; inside its attribution window u1 clicks
+     * thirty times, so u1's statistics move. The joined example written back to the labeled topic
+     * carries u1's features as the request was scored with them, bit for bit as the served
+     * prediction's explanation shows them, not as they are when its window closes, and is learnt.
+     */
+    @Test
+    void aJoinedImpressionCarriesTheEntityFeaturesItWasServedWith() throws Exception {
+        String model = JobStack.MODEL;
+        JobConfig config = stack.config(
+                "served-",
+                "--entities",
+                "user",
+                "--entities.half-lives",
+                "1h",
+                "--challengers",
+                "none",
+                "--label.window",
+                "5000",
+                "--label.out-of-orderness",
+                "0",
+                "--label.idle-timeout",
+                "1000");
+        long t0 = 1_700_000_000_000L;
+        String trained = MetricNames.ofModel(model, MetricNames.EXAMPLES_TRAINED);
+        try (JobStack.Running running = stack.run("served-job", config)) {
+            JobMetrics metrics = running.metrics;
+            stack.kafka.send(config.topic(Topic.LABELED), clicksOfU1(model, t0, 0));
+            Await.until("30 trained", TIMEOUT, () -> metrics.longValue(trained) == 30);
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r1", t0 + 1000, true)));
+            JsonNode served = stack.readPredictions(config, 1).get(0);
+            stack.kafka.send(config.topic(Topic.LABELED), clicksOfU1(model, t0 + 1100, 1));
+            Await.until("60 trained", TIMEOUT, () -> metrics.longValue(trained) == 60);
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r-later", t0 + 1500, false)));
+            JsonNode later = stack.readPredictions(config, 2).get(1);
+            stack.kafka.send(
+                    config.topic(Topic.OUTCOMES), List.of("{\"id\":\"r1\",\"ts\":" + (t0 + 1200) + ",\"label\":1}"));
+            // a later impression moves event time past r1's window (the outcomes go idle)
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r-next", t0 + 60_000, true)));
+
+            JsonNode joined = stack.kafka.readAll(config.topic(Topic.LABELED), 61, TIMEOUT, true).stream()
+                    .map(Events::parse)
+                    .filter(e -> "r1".equals(e.path("id").asText()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("r1's joined example in the labeled topic"));
+            assertTrue(joined.get("featuresAsServed").asBoolean(), joined.toString());
+            assertEquals(1.0, joined.get("label").asDouble());
+            Map<String, Double> servedUser = userFeatures(served);
+            Map<String, Double> laterUser = userFeatures(later);
+            assertEquals(3, servedUser.size(), servedUser.toString());
+            for (Map.Entry<String, Double> f : servedUser.entrySet()) {
+                assertEquals(
+                        Double.doubleToLongBits(f.getValue()),
+                        Double.doubleToLongBits(
+                                joined.get("features").get(f.getKey()).asDouble()),
+                        f.getKey() + " as served, bit for bit: " + joined);
+            }
+            assertNotEquals(
+                    servedUser.get("user.rate_1h"),
+                    laterUser.get("user.rate_1h"),
+                    "u1's rate moved inside the window: recomputed, it would differ");
+            Await.until("the joined example trained", TIMEOUT, () -> metrics.longValue(trained) == 61);
+        }
+    }
+
+    private static List<String> clicksOfU1(String model, long from, int label) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            events.add("{\"model\":\"" + model + "\",\"ts\":" + (from + 10L * i) + ",\"label\":" + label
+                    + ",\"features\":{\"user\":\"u1\",\"site\":\"a\"}}");
+        }
+        return events;
+    }
+
+    private static String request(String model, String id, long ts, boolean log) {
+        return "{\"id\":\"" + id + "\",\"model\":\"" + model + "\",\"ts\":" + ts + ",\"explain\":true"
+                + (log ? ",\"log\":true" : "") + ",\"features\":{\"user\":\"u1\",\"site\":\"a\"}}";
+    }
+
+    /** The entity features of u1 in a prediction's explanation: name to raw value. */
+    private static Map<String, Double> userFeatures(JsonNode prediction) {
+        Map<String, Double> out = new HashMap<>();
+        for (JsonNode f : prediction.get("explanation").get("features")) {
+            if (f.get("name").asText().startsWith("user.")) {
+                out.put(f.get("name").asText(), f.get("raw").asDouble());
+            }
+        }
+        return out;
     }
 }

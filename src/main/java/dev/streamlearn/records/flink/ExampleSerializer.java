@@ -30,6 +30,7 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
     private static final int HAS_FEATURES = 4;
     private static final int HAS_SERIES = 8;
     private static final int HAS_ENTITIES = 16;
+    private static final int FEATURES_AS_SERVED = 32;
 
     @Override
     public Example createInstance() {
@@ -45,6 +46,7 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
         e.servedScore = from.servedScore;
         e.series = RecordFields.copy(from.series);
         e.entities = from.entities == null ? null : from.entities.clone();
+        e.featuresAsServed = from.featuresAsServed;
         return e;
     }
 
@@ -54,7 +56,8 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
                 | (e.id != null ? HAS_ID : 0)
                 | (e.features != null ? HAS_FEATURES : 0)
                 | (e.series != null ? HAS_SERIES : 0)
-                | (e.entities != null ? HAS_ENTITIES : 0);
+                | (e.entities != null ? HAS_ENTITIES : 0)
+                | (e.featuresAsServed ? FEATURES_AS_SERVED : 0);
         out.writeByte(flags);
         if (e.modelId != null) {
             StringValue.writeString(e.modelId, out);
@@ -91,6 +94,7 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
         e.partition = in.readInt();
         e.offset = in.readLong();
         e.servedScore = in.readDouble();
+        e.featuresAsServed = (flags & FEATURES_AS_SERVED) != 0;
         if ((flags & HAS_FEATURES) != 0) {
             e.features = RecordFields.readFeatures(in);
         }

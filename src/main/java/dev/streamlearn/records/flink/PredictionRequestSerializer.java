@@ -35,6 +35,7 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
     private static final int HAS_IMPRESSION = 32;
     private static final int HAS_ENTITIES = 64;
     private static final int HAS_EXPLAINED = 128;
+    private static final int HAS_ADDED = 256;
 
     @Override
     public PredictionRequest createInstance() {
@@ -53,6 +54,7 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
                     from.explained.categorical == null ? null : from.explained.categorical.clone(),
                     from.explained.numeric == null ? null : from.explained.numeric.clone());
         }
+        r.added = from.added == null ? null : from.added.clone();
         return r;
     }
 
@@ -65,8 +67,9 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
                 | (r.scale != null ? HAS_SCALE : 0)
                 | (r.impressionPayload != null ? HAS_IMPRESSION : 0)
                 | (r.entities != null ? HAS_ENTITIES : 0)
-                | (r.explained != null ? HAS_EXPLAINED : 0);
-        out.writeByte(flags);
+                | (r.explained != null ? HAS_EXPLAINED : 0)
+                | (r.added != null ? HAS_ADDED : 0);
+        out.writeShort(flags);
         if (r.id != null) {
             StringValue.writeString(r.id, out);
         }
@@ -93,11 +96,14 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
             RecordFields.writeStrings(r.explained.categorical, out);
             RecordFields.writeStrings(r.explained.numeric, out);
         }
+        if (r.added != null) {
+            RecordFields.writeStrings(r.added, out);
+        }
     }
 
     @Override
     public PredictionRequest deserialize(DataInputView in) throws IOException {
-        int flags = in.readByte() & 0xff;
+        int flags = in.readShort() & 0xffff;
         PredictionRequest r = new PredictionRequest();
         r.id = (flags & HAS_ID) != 0 ? StringValue.readString(in) : null;
         r.modelId = (flags & HAS_MODEL) != 0 ? StringValue.readString(in) : null;
@@ -119,6 +125,9 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
         }
         if ((flags & HAS_EXPLAINED) != 0) {
             r.explained = new FeatureNames(RecordFields.readStrings(in), RecordFields.readStrings(in));
+        }
+        if ((flags & HAS_ADDED) != 0) {
+            r.added = RecordFields.readStrings(in);
         }
         return r;
     }

@@ -43,6 +43,7 @@ class ExampleSerializerTest extends RecordSerializerContract<Example> {
         e.servedScore = 0.125;
         e.series = new SeriesScale(100.5, 10.25, 104.0);
         e.entities = new String[] {"u7", null};
+        e.featuresAsServed = true;
         return e;
     }
 

@@ -40,6 +40,7 @@ class PredictionRequestSerializerTest extends RecordSerializerContract<Predictio
         r.impressionPayload = "{\"id\":\"r-1\",\"model\":\"ctr\",\"features\":{\"site\":\"\\u00e9\"}}";
         r.entities = new String[] {"u7", null};
         r.explained = new FeatureNames(new String[] {"site=a", "ad=\uD83D\uDE00"}, new String[] {"price"});
+        r.added = new String[] {"user.rate_1h", "user.events_1h"};
         return r;
     }
 
