@@ -266,6 +266,7 @@ class DelayedLabelsIT {
      * thirty times, so u1's statistics move. The joined example written back to the labeled topic
      * carries u1's features as the request was scored with them, bit for bit as the served
      * prediction's explanation shows them, not as they are when its window closes, and is learnt.
+     * The outcomes topic is created only then, while the job runs: its outcome is read all the same.
      */
     @Test
     void aJoinedImpressionCarriesTheEntityFeaturesItWasServedWith() throws Exception {
@@ -283,7 +284,9 @@ class DelayedLabelsIT {
                 "--label.out-of-orderness",
                 "0",
                 "--label.idle-timeout",
-                "1000");
+                "1000",
+                "--topic.outcomes",
+                "served-outcomes-created-later");
         long t0 = 1_700_000_000_000L;
         String trained = MetricNames.ofModel(model, MetricNames.EXAMPLES_TRAINED);
         try (JobStack.Running running = stack.run("served-job", config)) {
@@ -296,8 +299,14 @@ class DelayedLabelsIT {
             Await.until("60 trained", TIMEOUT, () -> metrics.longValue(trained) == 60);
             stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r-later", t0 + 1500, false)));
             JsonNode later = stack.readPredictions(config, 2).get(1);
+            stack.kafka.createTopics(2, config.topic(Topic.OUTCOMES));
             stack.kafka.send(
                     config.topic(Topic.OUTCOMES), List.of("{\"id\":\"r1\",\"ts\":" + (t0 + 1200) + ",\"label\":1}"));
+            Await.until(
+                    "the outcome of the topic created later joined (found within "
+                            + LearningJob.LATER_TOPIC_DISCOVERY_MILLIS + " ms)",
+                    TIMEOUT,
+                    () -> metrics.longValue(MetricNames.IMPRESSIONS_JOINED) == 1);
             // a later impression moves event time past r1's window (the outcomes go idle)
             stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r-next", t0 + 60_000, true)));
 
