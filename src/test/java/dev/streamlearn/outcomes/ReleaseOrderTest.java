@@ -9,6 +9,8 @@ import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ChallengerList;
+import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.training.Learner;
@@ -96,5 +98,102 @@ class ReleaseOrderTest {
             loss += Loss.LOGISTIC.loss(scores[k], labels[k]) / HELD_OUT;
         }
         return new double[] {Auc.of(scores, labels), loss};
+    }
+
+    /** What the trainer is handed, and when: an event's example, its label and its weight rule. */
+    private record Release(long at, int event, double label, boolean fakeNegativeWeighted) {}
+
+    /**
+     * Served quality: every event scored, at its time, by the model trained on what was released
+     * before it, as the job serves; log loss and AUC over the events after the first window.
+     */
+    private static double[] served(ModelSpec model, List<Example> examples, long[] times, List<Release> releases) {
+        releases.sort(Comparator.comparingLong(Release::at));
+        Learner learner = new Learner(model);
+        int next = 0;
+        List<Double> scores = new ArrayList<>();
+        List<Double> labels = new ArrayList<>();
+        for (int i = 0; i < times.length; i++) {
+            while (next < releases.size() && releases.get(next).at() < times[i]) {
+                Release r = releases.get(next++);
+                Example x = examples.get(r.event());
+                double weight = x.weight;
+                if (r.fakeNegativeWeighted()) {
+                    double p = learner.predict(x.features);
+                    weight *= r.label() == 1 ? 1 + p : (1 - p) * (1 + p);
+                }
+                learner.learn(x.features, r.label(), weight);
+            }
+            if (times[i] > times[0] + WINDOW_MILLIS) {
+                scores.add(learner.predict(examples.get(i).features));
+                labels.add(examples.get(i).label);
+            }
+        }
+        double[] s = scores.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] y = labels.stream().mapToDouble(Double::doubleValue).toArray();
+        double loss = 0;
+        for (int k = 0; k < s.length; k++) {
+            loss += Loss.LOGISTIC.loss(s[k], y[k]) / s.length;
+        }
+        return new double[] {Auc.of(s, y), loss};
+    }
+
+    /**
+     * The fresh-and-unbiased candidate of the literature, fake negatives with importance weights
+     * (Ktena et al., RecSys 2019: every impression learnt at once as a negative, a click again as
+     * a positive, weighted 1 + p and (1 - p)(1 + p) by the model's own p), against window-end and
+     * outcome and the bound of labels known at once, by what the job would serve: each event of a
+     * drifting stream scored at its time by the model trained on what was released before it. It
+     * serves the freshest ranking, but its log loss stays as far from the bound as window-end's, so
+     * window-end stays the default and the candidate is not in the job.
+     */
+    @Test
+    void fakeNegativesWeightedRankFreshButAreNoBetterCalibratedThanWindowEnd() {
+        for (double medianSeconds : new double[] {2, 10}) {
+            ClickStream.Spec spec = new ClickStream.Spec();
+            spec.driftAt = List.of(8000L);
+            List<DatasetEvent> events = new ClickStream(spec).take(16000);
+            ModelSpec model = ModelSpec.builder(spec.model)
+                    .set(ModelOptions.CHALLENGERS, ChallengerList.NONE)
+                    .build();
+            EventParser parser = new EventParser(Map.of(spec.model, model), InputLimits.defaults(), "test");
+            List<Example> examples = new ArrayList<>();
+            long[] times = new long[events.size()];
+            for (int i = 0; i < events.size(); i++) {
+                examples.add(parser.parseLabeled(events.get(i).json).value());
+                times[i] = events.get(i).ts;
+            }
+            SplittableRandom random = new SplittableRandom(3);
+            List<Release> atOnce = new ArrayList<>();
+            List<Release> windowEnd = new ArrayList<>();
+            List<Release> outcome = new ArrayList<>();
+            List<Release> fakeNegative = new ArrayList<>();
+            for (int i = 0; i < times.length; i++) {
+                double y = examples.get(i).label;
+                long delay = Math.round(medianSeconds * 1000 * Math.exp(random.nextGaussian()));
+                boolean clickInWindow = y == 1 && delay < WINDOW_MILLIS;
+                double observed = clickInWindow ? 1 : 0;
+                atOnce.add(new Release(times[i], i, observed, false));
+                windowEnd.add(new Release(times[i] + WINDOW_MILLIS, i, observed, false));
+                outcome.add(
+                        new Release(clickInWindow ? times[i] + delay : times[i] + WINDOW_MILLIS, i, observed, false));
+                fakeNegative.add(new Release(times[i], i, 0, true));
+                if (clickInWindow) {
+                    fakeNegative.add(new Release(times[i] + delay, i, 1, true));
+                }
+            }
+            double[] once = served(model, examples, times, atOnce);
+            double[] end = served(model, examples, times, windowEnd);
+            double[] out = served(model, examples, times, outcome);
+            double[] fnw = served(model, examples, times, fakeNegative);
+            System.out.printf(
+                    "served AUC / log loss, median delay %.0f s: labels at once %.4f / %.4f, window-end %.4f / %.4f,"
+                            + " outcome %.4f / %.4f, fake negatives weighted %.4f / %.4f%n",
+                    medianSeconds, once[0], once[1], end[0], end[1], out[0], out[1], fnw[0], fnw[1]);
+            assertTrue(end[0] < once[0] - 0.02, "a window stale, window-end ranks worse than the bound");
+            assertTrue(fnw[0] > end[0] + 0.02, "fake negatives rank as fresh as the bound: " + fnw[0]);
+            assertTrue(out[1] > 1.5 * once[1], "outcome's positives a window early bias it: " + out[1]);
+            assertTrue(fnw[1] > 1.02 * once[1], "yet fake negatives are not within 2 % of the bound: " + fnw[1]);
+        }
     }
 }
