@@ -228,8 +228,7 @@ class LocalStackIT {
             assertTrue(heal.err.contains("Starting a new TaskManager"), heal.err);
             assertEquals(jobManager, pid("jobmanager"), "the JobManager was left running");
             assertEquals(kafka, pid("kafka"), "the broker was left running");
-            Await.until("every task runs again", TIMEOUT, () -> everyTaskRuns(job));
-            assertEquals(0, statusExit(), "scripts/status says so too" + lastStatus());
+            Await.until("every task runs again", TIMEOUT, () -> statusExit() == 0, LocalStackIT::lastStatus);
             assertEquals(0, replay.waitFor(), Files.readString(Path.of("target", "e2e-replay-bg.out")));
         }
         awaitTrained(job, before + 3000);
@@ -529,31 +528,6 @@ class LocalStackIT {
                     - c.beginningOffsets(parts).values().stream()
                             .mapToLong(Long::longValue)
                             .sum();
-        }
-    }
-
-    /**
-     * Whether the job and every subtask run, from the REST API: a wait that looks often, without
-     * the JVM that each scripts/status takes.
-     */
-    private static boolean everyTaskRuns(String job) {
-        try {
-            JsonNode j = REST.get("/jobs/" + job);
-            if (!"RUNNING".equals(j.path("state").asText())) {
-                return false;
-            }
-            for (JsonNode vertex : j.path("vertices")) {
-                if (vertex.path("tasks").path("RUNNING").asInt()
-                        != vertex.path("parallelism").asInt()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
