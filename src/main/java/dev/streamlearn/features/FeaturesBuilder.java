@@ -32,11 +32,6 @@ public final class FeaturesBuilder {
         addCategorical(hasher.categoricalIndex(name, value));
     }
 
-    /** A categorical feature whose name and value are ranges of UTF-8 {@code bytes}, as a parser read them. */
-    public void categorical(byte[] bytes, int nameStart, int nameLength, int valueStart, int valueLength) {
-        categoricalOfHash(categoricalHash(bytes, nameStart, nameLength, bytes, valueStart, valueLength));
-    }
-
     /** The hash of the categorical {@code name=value}, its name and value ranges of UTF-8. */
     public int categoricalHash(
             byte[] name, int nameStart, int nameLength, byte[] value, int valueStart, int valueLength) {
@@ -78,11 +73,6 @@ public final class FeaturesBuilder {
     /** A numeric feature; zero is a value like any other (the model's scaling moves it). */
     public void numeric(String name, double value) {
         addNumeric(hasher.numericIndex(name), value);
-    }
-
-    /** A numeric feature whose name is a range of UTF-8 {@code bytes}, as a parser read it. */
-    public void numeric(byte[] bytes, int nameStart, int nameLength, double value) {
-        numericOfHash(numericHash(bytes, nameStart, nameLength), value);
     }
 
     private void addCategorical(int index) {
