@@ -77,9 +77,10 @@ public final class EntityEnrichment {
     /**
      * A labeled example gets the features of its entity of field {@code f} from {@code stored}
      * (null: nothing known of it yet; none when its features are those it was served with, which
-     * have them), and then its label is counted. Returns the entity's state
-     * to keep; null when the example names no entity of the field (it got the neutral values, and
-     * counts for nobody).
+     * have them), and then its label is counted, if it is final (a fake-negative release's is not:
+     * its final label comes a window later). Returns the entity's state to keep; null when the
+     * example names no entity of the field (it got the neutral values, and counts for nobody) or
+     * its label is not final.
      */
     public EntityStats learnFrom(Example e, int f, EntityStats stored) {
         boolean named = value(e.entities, f) != null;
@@ -87,7 +88,7 @@ public final class EntityEnrichment {
         if (!e.featuresAsServed) {
             e.features = with(e.features, f, s, e.ts);
         }
-        if (!named) {
+        if (!named || !countsLabel(e)) {
             return null;
         }
         count(f, s, e.ts, e.label);
@@ -124,6 +125,11 @@ public final class EntityEnrichment {
         System.arraycopy(coords, 0, numeric, own, coords.length);
         System.arraycopy(values, 0, numericValues, own, coords.length);
         return new Features(features.categorical, numeric, numericValues);
+    }
+
+    /** Whether the example's label is final, to be counted once into entity statistics and the prior. */
+    public static boolean countsLabel(Example e) {
+        return e.use != Example.Use.LEARN_FAKE_NEGATIVE;
     }
 
     /** Counts a labeled event's label into its entity's state of field {@code f}. */

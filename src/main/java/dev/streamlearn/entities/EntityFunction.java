@@ -136,7 +136,9 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
                 stats.update(kept);
                 labelsCounted.inc();
             }
-            enrichment.prior().add(e.label);
+            if (EntityEnrichment.countsLabel(e)) {
+                enrichment.prior().add(e.label);
+            }
         }
         out.collect(e);
     }

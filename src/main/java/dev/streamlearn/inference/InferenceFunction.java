@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.MetricNames;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
@@ -153,15 +154,17 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             model = m.initial;
         }
         long version = 0L;
+        double margin = 0.0;
         double score;
         if (model == null) {
-            score = m.loss.predict(0.0);
+            score = m.loss.predict(margin);
         } else {
             // after a restore the version is first known here, not in open()
             m.servedVersion.lazySet(model.version);
             version = model.version;
-            score = LinearScorer.predict(
-                    m.loss, model.weights(), m.bias, model.scaler(m.emptyScaler), request.features);
+            NumericScaler scaler = model.scaler(m.emptyScaler);
+            margin = LinearScorer.margin(model.weights(), 1, m.bias, scaler, request.features);
+            score = LinearScorer.prediction(m.loss, scaler, Calibration.apply(model.calibration, margin));
         }
         if (!Double.isFinite(score)) {
             // cannot happen with a finite model and bounded inputs; if it does, no client gets "NaN" as a score
@@ -186,10 +189,14 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             if (request.explained != null && model != null) {
                 prediction.explanation = LinearScorer.explain(
                         model.weights(), m.bias, model.scaler(m.emptyScaler), request.features, request.explained);
+                if (model.calibration != null) {
+                    prediction.explanation.calibrationSlope = model.calibration.slope;
+                    prediction.explanation.calibrationOffset = model.calibration.offset;
+                }
             }
             out.collect(prediction);
             if (request.impressionPayload != null) {
-                ctx.output(IMPRESSIONS, Impression.of(request, score, version));
+                ctx.output(IMPRESSIONS, Impression.of(request, score, margin, version));
             }
         }
         m.served.inc();

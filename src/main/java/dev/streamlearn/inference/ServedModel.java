@@ -2,6 +2,7 @@ package dev.streamlearn.inference;
 
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.features.ScalerState;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.StoredModel;
@@ -23,6 +24,8 @@ public class ServedModel {
 
     public double[] values;
     public ScalerState scale;
+    /** How its margins are served; null: as they are. */
+    public Calibration calibration;
 
     private transient double[] dense;
     private transient NumericScaler scaler;
@@ -44,6 +47,7 @@ public class ServedModel {
         m.indices = stored.state.coords;
         m.values = stored.state.weights;
         m.scale = stored.state.scale == null ? ScalerState.empty() : stored.state.scale;
+        m.calibration = stored.state.calibration;
         return m;
     }
 
@@ -96,6 +100,7 @@ public class ServedModel {
             w[update.indices[k]] = update.values[k];
         }
         s.apply(update.scale);
+        calibration = update.calibration;
         version = update.version;
     }
 

@@ -2,6 +2,7 @@ package dev.streamlearn.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
@@ -12,6 +13,7 @@ import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -75,8 +77,33 @@ public final class EventParser {
                 example.servedScore = number(event.servedScore, "servedScore");
             }
             example.featuresAsServed = flag(event.featuresAsServed, "featuresAsServed");
+            example.use = use(optionalText(event.use, "use"), spec);
+            if (example.use == Example.Use.CALIBRATE && !event.servedMargin.isMissingOrNull()) {
+                example.servedMargin = number(event.servedMargin, "servedMargin");
+            }
             return example;
         });
+    }
+
+    /** What the trainer does with a labeled event ({@code "use"}, written by the join); only logistic models learn from fake negatives. */
+    private static Example.Use use(String text, ModelSpec spec) {
+        if (text == null) {
+            return Example.Use.LEARN;
+        }
+        for (Example.Use u : Example.Use.values()) {
+            if (u.toString().equals(text)) {
+                if (u != Example.Use.LEARN && spec.loss() != Loss.LOGISTIC) {
+                    throw new Rejection(
+                            DeadLetterReason.BAD_FIELD,
+                            "use '" + text + "' is for models with logistic loss; '" + spec.id + "' has "
+                                    + spec.loss());
+                }
+                return u;
+            }
+        }
+        throw new Rejection(
+                DeadLetterReason.BAD_FIELD,
+                "use must be one of " + Arrays.toString(Example.Use.values()) + ", was '" + text + "'");
     }
 
     public ParseResult<PredictionRequest> parseRequest(String payload) {

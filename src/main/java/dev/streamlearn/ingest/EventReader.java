@@ -42,8 +42,26 @@ final class EventReader {
     final JsonScalar servedScore = new JsonScalar();
     final JsonScalar explain = new JsonScalar();
     final JsonScalar featuresAsServed = new JsonScalar();
+    final JsonScalar servedMargin = new JsonScalar();
+    final JsonScalar use = new JsonScalar();
     private final JsonScalar[] all = {
-        model, id, ts, label, weight, series, value, op, version, to, force, log, servedScore, explain, featuresAsServed
+        model,
+        id,
+        ts,
+        label,
+        weight,
+        series,
+        value,
+        op,
+        version,
+        to,
+        force,
+        log,
+        servedScore,
+        explain,
+        featuresAsServed,
+        servedMargin,
+        use
     };
     /** The names of {@link #all}, in its order. */
     private static final String[] NAMES = {
@@ -61,7 +79,9 @@ final class EventReader {
         "log",
         "servedScore",
         "explain",
-        "featuresAsServed"
+        "featuresAsServed",
+        "servedMargin",
+        "use"
     };
 
     static final String FEATURES = "features";

@@ -57,7 +57,7 @@ public final class Json {
         });
     }
 
-    /** The bias, the margin, and every feature by what it added, largest first. */
+    /** The bias, the margin, the calibration if any, and every feature by what it added, largest first. */
     private static void explanation(JsonGenerator g, Explanation e) throws IOException {
         double margin = e.bias;
         Integer[] order = new Integer[e.names.length];
@@ -68,6 +68,12 @@ public final class Json {
         Arrays.sort(order, Comparator.comparingDouble(k -> -Math.abs(e.contributions[k])));
         g.writeNumberField("bias", e.bias);
         g.writeNumberField("margin", margin);
+        if (!Double.isNaN(e.calibrationSlope)) {
+            g.writeObjectFieldStart("calibration");
+            g.writeNumberField("slope", e.calibrationSlope);
+            g.writeNumberField("offset", e.calibrationOffset);
+            g.writeEndObject();
+        }
         g.writeArrayFieldStart("features");
         for (int k : order) {
             g.writeStartObject();

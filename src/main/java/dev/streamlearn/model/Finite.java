@@ -25,8 +25,11 @@ public final class Finite {
         return s == null || all(s.counts, s.means, s.variances);
     }
 
-    /** Weights, optimizer state (per coordinate and global) and scaling. */
+    /** Weights, optimizer state (per coordinate and global), scaling and calibration. */
     public static boolean all(ModelState s) {
-        return s == null || (all(s.weights, s.optimizerState, s.optimizerGlobal) && all(s.scale));
+        return s == null
+                || (all(s.weights, s.optimizerState, s.optimizerGlobal)
+                        && all(s.scale)
+                        && (s.calibration == null || s.calibration.isFinite()));
     }
 }

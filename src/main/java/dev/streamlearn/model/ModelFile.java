@@ -17,7 +17,8 @@ import java.util.Arrays;
  * {@code java.io} (or any language's struct reader).
  *
  * <pre>
- * magic "SLMODEL" + format byte (3; 2 and 1 are read too: 2 has no learner section, 1 no scaling either)
+ * magic "SLMODEL" + format byte (4; 3, 2 and 1 are read too: 3 has no calibration, 2 no learner
+ * section either, 1 no scaling either)
  * modelId (UTF), version, parentVersion, createdAtMillis, examplesTrained, batchesApplied,
  * eventTimeThrough (longs), offsetsThrough: count (int) then one long per partition of the
  * labeled topic (-1: none), loss (UTF), optimizer (UTF), hashBits (int), frozen (boolean)
@@ -30,17 +31,19 @@ import java.util.Arrays;
  * learner (format 3): name (UTF: "default", or the challenger's), its options (UTF: "key=value ...",
  *          empty for "default"), scaling settings: clip, horizon (doubles), log all (boolean),
  *          count k (int) and k coordinates of log-transformed features (ints)
+ * calibration (format 4): present (boolean); if so slope, offset (doubles), labels learnt (long)
  * </pre>
  */
 public final class ModelFile {
 
     private static final byte[] MAGIC = "SLMODEL".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
     /** The optimizer name of a model fitted by a batch learner, which has no optimizer state. */
     private static final String BATCH_FIT = "BATCH";
 
     private static final int FORMAT_WITHOUT_SCALING = 1;
     private static final int FORMAT_WITHOUT_LEARNER = 2;
+    private static final int FORMAT_WITHOUT_CALIBRATION = 3;
     /** File name of a version in a model's folder: fixed width, so names sort by version. */
     public static final String NAME_FORMAT = "v%012d.model";
 
@@ -117,6 +120,12 @@ public final class ModelFile {
         for (int key : logKeys) {
             out.writeInt(key);
         }
+        out.writeBoolean(st.calibration != null);
+        if (st.calibration != null) {
+            out.writeDouble(st.calibration.slope);
+            out.writeDouble(st.calibration.offset);
+            out.writeLong(st.calibration.labels);
+        }
         out.flush();
     }
 
@@ -142,7 +151,10 @@ public final class ModelFile {
             throw new IOException("not a streamlearn model file");
         }
         int format = in.readUnsignedByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_LEARNER && format != FORMAT_WITHOUT_SCALING) {
+        if (format != FORMAT
+                && format != FORMAT_WITHOUT_CALIBRATION
+                && format != FORMAT_WITHOUT_LEARNER
+                && format != FORMAT_WITHOUT_SCALING) {
             throw new IOException(
                     "model file format " + format + " is not supported (this version reads " + FORMAT + ")");
         }
@@ -199,7 +211,7 @@ public final class ModelFile {
             st.scale =
                     new ScalerState(keys, readDoubles(in, entries), readDoubles(in, entries), readDoubles(in, entries));
         }
-        if (format == FORMAT) {
+        if (format >= FORMAT_WITHOUT_CALIBRATION) {
             m.learner = in.readUTF();
             m.learnerOptions = in.readUTF();
             st.scale.clip = in.readDouble();
@@ -209,6 +221,9 @@ public final class ModelFile {
             for (int k = 0; k < st.scale.logKeys.length; k++) {
                 st.scale.logKeys[k] = in.readInt();
             }
+        }
+        if (format == FORMAT && in.readBoolean()) {
+            st.calibration = new Calibration(in.readDouble(), in.readDouble(), in.readLong());
         }
         m.state = st;
         return m;

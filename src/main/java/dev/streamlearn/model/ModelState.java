@@ -21,6 +21,8 @@ public class ModelState {
     public double[] optimizerGlobal;
 
     public ScalerState scale;
+    /** How its margins are served, when it learns from fake negatives; null: as they are. */
+    public Calibration calibration;
 
     public ModelState() {}
 

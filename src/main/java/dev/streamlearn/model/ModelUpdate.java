@@ -16,6 +16,8 @@ public class ModelUpdate {
     public int[] indices;
     public double[] values;
     public ScalerState scale;
+    /** How the version's margins are served (null: as they are); always the version's own, in a delta too. */
+    public Calibration calibration;
     /** Wall-clock millis at which the newest example of the batch entered the trainer. */
     public long newestExampleMillis;
 
@@ -28,6 +30,7 @@ public class ModelUpdate {
             boolean full,
             SparseWeights weights,
             ScalerState scale,
+            Calibration calibration,
             long newestExampleMillis) {
         this.modelId = modelId;
         this.version = version;
@@ -36,12 +39,13 @@ public class ModelUpdate {
         this.indices = weights.coords;
         this.values = weights.values;
         this.scale = scale;
+        this.calibration = calibration;
         this.newestExampleMillis = newestExampleMillis;
     }
 
     /** Whether every weight and scaling entry it carries is finite: only such an update may be served. */
     public boolean isFinite() {
-        return Finite.all(values) && Finite.all(scale);
+        return Finite.all(values) && Finite.all(scale) && (calibration == null || calibration.isFinite());
     }
 
     @Override

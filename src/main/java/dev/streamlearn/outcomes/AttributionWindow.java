@@ -30,7 +30,14 @@ public final class AttributionWindow implements Serializable {
          * A positive as soon as its outcome arrives, a negative when its window closes: fresher
          * positives, but they reach the trainer a window ahead of the negatives of the same time.
          */
-        OUTCOME;
+        OUTCOME,
+        /**
+         * Every impression at once as a negative and its outcome at once as a positive, learnt with
+         * fake-negative weights, and the final label when the window closes, which calibrates the
+         * served scores: fresh and, in expectation, unbiased. For logistic models; others are
+         * released at the window's end.
+         */
+        FAKE_NEGATIVE;
 
         @Override
         public String toString() {
@@ -61,9 +68,11 @@ public final class AttributionWindow implements Serializable {
 
     public static final Option<Release> RELEASE = Option.key("label.release", OptionType.oneOf(Release.class))
             .defaultValue(Release.WINDOW_END)
-            .description("When a joined impression goes to training: `window-end` (every one when its window closes,"
-                    + " so the delay does not depend on the label) or `outcome` (a positive at once; see \"Delayed"
-                    + " labels\").")
+            .description("When a joined impression goes to training: `window-end` (every one when its window closes),"
+                    + " `outcome` (a positive at once, a negative when its window closes; biased) or `fake-negative`"
+                    + " (at once as a negative weighted by the model's own score, a click at once as a positive, the"
+                    + " final label calibrates the served scores; logistic models). See docs/LEARNING.md, \"Delayed"
+                    + " labels\".")
             .build();
 
     public static final List<Option<?>> OPTIONS = List.of(WINDOW, OUT_OF_ORDERNESS, IDLE_TIMEOUT, RELEASE);

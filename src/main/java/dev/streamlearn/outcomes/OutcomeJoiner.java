@@ -1,9 +1,11 @@
 package dev.streamlearn.outcomes;
 
+import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
+import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Impression;
 import dev.streamlearn.records.Outcome;
 import java.util.List;
@@ -32,7 +34,9 @@ import org.apache.flink.util.OutputTag;
  * outcome until its {@link AttributionWindow} closes in event time. An outcome within the window
  * makes it a positive (the outcome's label), no outcome a negative (0): exactly one labeled event
  * per impression, out as JSON for the labeled-events topic, when the window closes (or, with
- * {@link AttributionWindow.Release#OUTCOME}, a positive at once). State and timers checkpoint
+ * {@link AttributionWindow.Release#OUTCOME}, a positive at once; with {@link
+ * AttributionWindow.Release#FAKE_NEGATIVE}, a weighted negative and any positive at once, and the
+ * final label to calibrate with when the window closes). State and timers checkpoint
  * with the job, so a restore neither loses nor repeats one. A closed impression is remembered for
  * one more window, so a late or repeated outcome is told from an unknown one; then nothing of it
  * is left. An outcome that comes before its impression waits for it one window of event time.
@@ -149,6 +153,9 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         pending.update(impression);
         pendingCount++;
         ctx.timerService().registerEventTimeTimer(window.closesAt(impression.ts));
+        if (fakeNegatives(impression)) {
+            out.collect(JoinedEvent.of(impression, 0.0, Example.Use.LEARN_FAKE_NEGATIVE));
+        }
         Outcome waiting = early.value();
         if (waiting != null) {
             early.clear();
@@ -223,7 +230,15 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         }
         joined.inc();
         labelDelayMillis.update(Math.max(0, outcome.ts - impression.ts));
-        if (window.release == AttributionWindow.Release.WINDOW_END) {
+        if (fakeNegatives(impression)) {
+            impression.label = outcome.label; // calibrates when the window closes
+            pending.update(impression);
+            if (outcome.label > 0) {
+                out.collect(JoinedEvent.of(impression, outcome.label, Example.Use.LEARN_FAKE_NEGATIVE));
+            }
+            return;
+        }
+        if (window.release != AttributionWindow.Release.OUTCOME) {
             impression.label = outcome.label; // learnt when the window closes, as the negatives of its time are
             pending.update(impression);
             return;
@@ -231,6 +246,12 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         out.collect(JoinedEvent.of(impression, outcome.label));
         close(impression, true, ctx);
         ctx.timerService().deleteEventTimeTimer(window.closesAt(impression.ts));
+    }
+
+    /** Whether the impression is released as fake-negative feedback: by the policy, for a logistic model. */
+    private boolean fakeNegatives(Impression impression) {
+        return window.release == AttributionWindow.Release.FAKE_NEGATIVE
+                && models.get(impression.modelId).loss() == Loss.LOGISTIC;
     }
 
     private void close(Impression impression, boolean byOutcome, Context ctx) throws Exception {
@@ -246,7 +267,10 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         Impression impression = pending.value();
         if (impression != null && timestamp >= window.closesAt(impression.ts)) {
             boolean positive = !Double.isNaN(impression.label);
-            out.collect(JoinedEvent.of(impression, positive ? impression.label : 0.0));
+            out.collect(JoinedEvent.of(
+                    impression,
+                    positive ? impression.label : 0.0,
+                    fakeNegatives(impression) ? Example.Use.CALIBRATE : Example.Use.LEARN));
             if (!positive) {
                 expired.inc();
             }

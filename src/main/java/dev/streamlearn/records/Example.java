@@ -1,6 +1,7 @@
 package dev.streamlearn.records;
 
 import dev.streamlearn.records.flink.ExampleSerializer;
+import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
@@ -35,6 +36,31 @@ public class Example {
      * (entity features) included: a joined impression's. Nothing is added to them again.
      */
     public boolean featuresAsServed;
+
+    /** What the trainer does with it. */
+    public Use use = Use.LEARN;
+
+    /** What the trainer does with an example. */
+    public enum Use {
+        /** Scores it, then learns from it. */
+        LEARN,
+        /** A fake-negative release: learnt weighted by the learner's own prediction. */
+        LEARN_FAKE_NEGATIVE,
+        /** A final label of fake-negative releases: judges the served score and calibrates; not learnt. */
+        CALIBRATE;
+
+        /** As the labeled event's {@code "use"} says it. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * The margin the served score was made from, before calibration, when {@link #use} is {@link
+     * Use#CALIBRATE}; NaN otherwise.
+     */
+    public double servedMargin = Double.NaN;
 
     public Example() {}
 

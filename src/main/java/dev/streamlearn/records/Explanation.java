@@ -3,7 +3,8 @@ package dev.streamlearn.records;
 /**
  * Why a prediction scored what it did: the bias and, per feature, its value as the model saw it
  * (1 for a categorical, the scaled value for a numeric one), its weight and their product, its
- * contribution to the margin. The margin is the bias plus the contributions.
+ * contribution to the margin. The margin is the bias plus the contributions; a calibrated model
+ * serves {@code calibrationSlope * margin + calibrationOffset} instead.
  */
 public class Explanation {
     public double bias;
@@ -14,6 +15,10 @@ public class Explanation {
     public double[] values;
     public double[] weights;
     public double[] contributions;
+    /** The model's calibration, when it has one; NaN (and 0) when its margins are served as they are. */
+    public double calibrationSlope = Double.NaN;
+
+    public double calibrationOffset;
 
     public Explanation() {}
 }

@@ -14,6 +14,9 @@ public class Impression {
     public long ts;
 
     public double score;
+    /** The margin the score was made from, before its version's calibration (logistic models); NaN when unknown. */
+    public double margin = Double.NaN;
+
     public long modelVersion;
     /** The request's JSON as it came. */
     public String payload;
@@ -27,10 +30,14 @@ public class Impression {
 
     public Impression() {}
 
-    /** The impression of {@code request}, scored {@code score} by {@code version}, with the values the stream added to it. */
-    public static Impression of(PredictionRequest request, double score, long version) {
+    /**
+     * The impression of {@code request}, scored {@code score} from {@code margin} by {@code
+     * version}, with the values the stream added to it.
+     */
+    public static Impression of(PredictionRequest request, double score, double margin, long version) {
         Impression impression =
                 new Impression(request.id, request.modelId, request.ts, score, version, request.impressionPayload);
+        impression.margin = margin;
         if (request.added != null) {
             double[] values = request.features.numericValues;
             impression.addedNames = request.added;

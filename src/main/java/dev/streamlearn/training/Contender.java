@@ -44,7 +44,7 @@ final class Contender {
     double score(Example e, boolean learn) {
         double prediction;
         if (learn && !paused) {
-            prediction = learner.learn(e.features, e.label, e.weight);
+            prediction = Contest.learnFrom(learner, e);
             if (learner.lastUpdateRefused()) {
                 updatesRefused++;
             } else {

@@ -118,7 +118,7 @@ final class Contest {
     double score(Example e, boolean learn) {
         if (paired == null) {
             Learner only = champion().learner;
-            return learn ? only.learn(e.features, e.label, e.weight) : only.predict(e.features);
+            return learn ? learnFrom(only, e) : only.predict(e.features);
         }
         double championPrediction = 0;
         for (int k = 0; k < contenders.size(); k++) {
@@ -136,6 +136,13 @@ final class Contest {
         }
         checkDue |= paired.next();
         return championPrediction;
+    }
+
+    /** The learner learns from the example as its use says; returns the prediction made before learning. */
+    static double learnFrom(Learner learner, Example e) {
+        return e.use == Example.Use.LEARN_FAKE_NEGATIVE
+                ? learner.learnFakeNegative(e.features, e.label, e.weight)
+                : learner.learn(e.features, e.label, e.weight);
     }
 
     /** Tells the listener of every learner's score of each example (only when there are challengers). */

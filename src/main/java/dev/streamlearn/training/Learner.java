@@ -3,6 +3,7 @@ package dev.streamlearn.training;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
@@ -59,6 +60,9 @@ public final class Learner {
     /** Coordinates from here on are crosses this learner leaves out; none when it uses them. */
     private final int firstCrossLeftOut;
 
+    /** How its margins are served once it has learnt from final labels of fake negatives; null: as they are. */
+    private Calibration calibration;
+
     public Learner(ModelSpec spec) {
         this(spec, Optimizers.create(spec));
     }
@@ -82,6 +86,34 @@ public final class Learner {
     public double predict(Features all) {
         Features f = used(all);
         return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, stride, bias, scaler, f));
+    }
+
+    /**
+     * The prediction it serves for the features: {@link #predict} through its calibration, when
+     * it has one (bit for bit {@link #predict} when it has none).
+     */
+    public double serve(Features all) {
+        Features f = used(all);
+        double margin = LinearScorer.margin(table, stride, bias, scaler, f);
+        return LinearScorer.prediction(loss, scaler, Calibration.apply(calibration, margin));
+    }
+
+    /** Learns its calibration from a final label and the margin that was served for it (before calibration). */
+    public void calibrate(double servedMargin, double label) {
+        if (calibration == null) {
+            calibration = new Calibration();
+        }
+        calibration.learn(servedMargin, label);
+    }
+
+    /** Its calibration (null: none); the object itself. */
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    /** Serves through a copy of the given calibration (a promoted challenger takes the served one). */
+    public void calibrateAs(Calibration c) {
+        calibration = Calibration.copyOf(c);
     }
 
     /**
@@ -145,6 +177,17 @@ public final class Learner {
             scaler.observeLabel(label);
         }
         return prediction;
+    }
+
+    /**
+     * Learns a release of fake-negative feedback (Ktena et al., RecSys 2019): an impression learnt
+     * at once as a negative, its click again as a positive, each weighted by the learner's own
+     * prediction p, (1 - p)(1 + p) and 1 + p, so that in expectation it learns the rate of clicks
+     * and not of clicks among releases. Returns the prediction made before learning.
+     */
+    public double learnFakeNegative(Features all, double label, double weight) {
+        double p = predict(all);
+        return learn(all, label, weight * (label > 0 ? 1 + p : (1 - p) * (1 + p)));
     }
 
     /** The features this learner uses: all, or all but the crosses (a copy only for an example that has some). */
@@ -358,6 +401,7 @@ public final class Learner {
         s.optimizerSteps = optimizer.steps();
         s.optimizerGlobal = optimizer.globalState();
         s.scale = scaler.export();
+        s.calibration = Calibration.copyOf(calibration);
         return s;
     }
 
@@ -397,6 +441,7 @@ public final class Learner {
         optimizer.restoreGlobalState(s.optimizerGlobal);
         scaler.clear();
         scaler.apply(s.scale == null ? ScalerState.empty() : s.scale);
+        calibration = Calibration.copyOf(s.calibration);
         clearChanged();
     }
 }

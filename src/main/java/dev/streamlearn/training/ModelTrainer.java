@@ -2,6 +2,7 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.PrequentialMetrics;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
@@ -82,6 +83,10 @@ public final class ModelTrainer {
      * when the batch has reached its size and should become a version ({@link #applyBatch}).
      */
     public boolean add(Example e, long nowMillis) {
+        if (e.use == Example.Use.CALIBRATE) {
+            calibrate(e);
+            return false;
+        }
         double prediction = contest.score(e, !frozen);
         if (!frozen) {
             if (contest.championRefused()) {
@@ -100,6 +105,17 @@ public final class ModelTrainer {
             verdict = frozen ? null : v; // a frozen model serves what it serves
         }
         return batch.size >= batchSize;
+    }
+
+    /**
+     * A final label of fake-negative releases: it judges the score that was served and teaches the
+     * champion's calibration (unless frozen); it is not learnt, and is not a prequential score.
+     */
+    private void calibrate(Example e) {
+        quality.recordServed(e);
+        if (!frozen && !Double.isNaN(e.servedMargin)) {
+            contest.champion().learner.calibrate(e.servedMargin, e.label);
+        }
     }
 
     /** A challenger that has just beaten the champion (once: the caller promotes it), or null. */
@@ -124,7 +140,9 @@ public final class ModelTrainer {
      * champion learns on as a challenger). Returns the update that makes inference serve it.
      */
     ModelUpdate promote(int learner, long nowMillis) {
+        Calibration served = contest.champion().learner.calibration();
         contest.promote(learner);
+        contest.champion().learner.calibrateAs(served); // learnt on served margins, it serves on
         long base = versions.next();
         if (batch.size > 0) {
             progress.applied(batch); // the champion learnt the open batch's examples too
@@ -271,9 +289,9 @@ public final class ModelTrainer {
         return contest.champion().learner.weight(coordinate);
     }
 
-    /** The prediction the current model makes for an example's features, without learning. */
+    /** The prediction the current model serves for an example's features, without learning. */
     public double predict(Features features) {
-        return contest.champion().learner.predict(features);
+        return contest.champion().learner.serve(features);
     }
 
     /** Everything to continue exactly here: each part writes its own. */

@@ -47,6 +47,13 @@ final class PrequentialQuality {
         }
     }
 
+    /** A served score judged by its final label, with no prequential score of its own. */
+    void recordServed(Example e) {
+        if (!Double.isNaN(e.servedScore)) {
+            served.record(e.servedScore, e.label);
+        }
+    }
+
     PrequentialMetrics scores() {
         return scores;
     }

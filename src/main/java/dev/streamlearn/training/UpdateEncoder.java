@@ -1,5 +1,6 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelUpdate;
 
 /**
@@ -45,6 +46,7 @@ final class UpdateEncoder {
                 false,
                 learner.drainChanged(),
                 learner.scaler().drainChanged(),
+                Calibration.copyOf(learner.calibration()),
                 newestExampleMillis);
     }
 
@@ -59,6 +61,7 @@ final class UpdateEncoder {
                 true,
                 learner.nonZeroWeights(),
                 learner.scaler().export(),
+                Calibration.copyOf(learner.calibration()),
                 newestExampleMillis);
     }
 }

@@ -43,12 +43,20 @@ class InferenceFunctionTest {
                 true,
                 SparseWeights.of(new int[] {1, 2}, new double[] {w1, w2}),
                 ScalerState.empty(),
+                null,
                 0L);
     }
 
     private static ModelUpdate delta(long version, long base, double w2) {
         return new ModelUpdate(
-                "m", version, base, false, SparseWeights.of(new int[] {2}, new double[] {w2}), ScalerState.empty(), 0L);
+                "m",
+                version,
+                base,
+                false,
+                SparseWeights.of(new int[] {2}, new double[] {w2}),
+                ScalerState.empty(),
+                null,
+                0L);
     }
 
     private static Prediction last(BroadcastOperatorTestHarness<?, ?, Prediction> h) {

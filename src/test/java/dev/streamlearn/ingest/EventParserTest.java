@@ -54,6 +54,35 @@ class EventParserTest {
     }
 
     @Test
+    void aJoinedEventSaysWhatTheTrainerDoesWithItAndOnlyALogisticModelLearnsFromFakeNegatives() {
+        Example released = parser.parseLabeled(
+                        "{\"model\":\"ctr\",\"label\":0,\"use\":\"learn-fake-negative\",\"features\":{\"a\":\"b\"}}")
+                .value();
+        assertEquals(Example.Use.LEARN_FAKE_NEGATIVE, released.use);
+        assertTrue(Double.isNaN(released.servedMargin));
+        Example last = parser.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"use\":\"calibrate\","
+                        + "\"servedScore\":0.25,\"servedMargin\":-1.0986,\"features\":{\"a\":\"b\"}}")
+                .value();
+        assertEquals(Example.Use.CALIBRATE, last.use);
+        assertEquals(-1.0986, last.servedMargin);
+        assertEquals(
+                Example.Use.LEARN,
+                parser.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"features\":{}}")
+                        .value()
+                        .use);
+        assertEquals(
+                "use must be one of [learn, learn-fake-negative, calibrate], was 'twice'",
+                parser.parseLabeled("{\"model\":\"ctr\",\"label\":1,\"use\":\"twice\",\"features\":{}}")
+                        .deadLetter()
+                        .detail);
+        assertEquals(
+                "use 'calibrate' is for models with logistic loss; 'load' has squared",
+                parser.parseLabeled("{\"model\":\"load\",\"label\":3.5,\"use\":\"calibrate\",\"features\":{}}")
+                        .deadLetter()
+                        .detail);
+    }
+
+    @Test
     void aSeriesPointWithoutAValueIsADeadLetterWithItsReason() {
         assertEquals(
                 1.5,

@@ -3,6 +3,7 @@ package dev.streamlearn.job;
 import static dev.streamlearn.job.JobStack.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import dev.streamlearn.ingest.SourceRecord;
 import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.MetricNames;
+import dev.streamlearn.outcomes.JoinedEvent;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
@@ -77,6 +79,9 @@ class DelayedLabelsIT {
                 "1000",
                 "--label.idle-timeout",
                 "2000",
+                // released at the window's end, the model learns what its labeled twin learns, in the same order
+                "--label.release",
+                "window-end",
                 // whether a challenger wins is decided at a margin of a few standard errors, so two
                 // models of the same stream can choose differently; this test compares the join, one
                 // learner each (ChallengersIT and SameScoresIT test the choice)
@@ -285,6 +290,8 @@ class DelayedLabelsIT {
                 "0",
                 "--label.idle-timeout",
                 "1000",
+                "--label.release",
+                "window-end",
                 "--topic.outcomes",
                 "served-outcomes-created-later");
         long t0 = 1_700_000_000_000L;
@@ -332,6 +339,104 @@ class DelayedLabelsIT {
                     laterUser.get("user.rate_1h"),
                     "u1's rate moved inside the window: recomputed, it would differ");
             Await.until("the joined example trained", TIMEOUT, () -> metrics.longValue(trained) == 61);
+        }
+    }
+
+    /**
+     * Released as fake negatives, twenty remembered requests are learnt at once as
+     * negatives, five clicks at once as positives, and when their windows close the twenty final
+     * labels judge the served scores and calibrate the model without being learnt; the next
+     * version serves through that calibration, and a prediction's explanation shows it.
+     */
+    @Test
+    void fakeNegativesAreLearntAtOnceAndTheFinalLabelsCalibrateWhatIsServed() throws Exception {
+        String model = JobStack.MODEL;
+        JobConfig config = stack.config(
+                "fake-negative-",
+                "--label.release",
+                "fake-negative",
+                "--challengers",
+                "none",
+                "--batch.size",
+                "1",
+                "--label.window",
+                "5000",
+                "--label.out-of-orderness",
+                "0",
+                "--label.idle-timeout",
+                "1000");
+        long t0 = 1_700_000_000_000L;
+        String trained = MetricNames.ofModel(model, MetricNames.EXAMPLES_TRAINED);
+        String servedExamples = MetricNames.ofModel(model, MetricNames.SERVED_EXAMPLES);
+        try (JobStack.Running running = stack.run("fake-negative-job", config)) {
+            JobMetrics metrics = running.metrics;
+            List<String> logged = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                logged.add(request(model, "r" + i, t0 + 100L * i, true));
+            }
+            stack.kafka.send(config.topic(Topic.REQUESTS), logged);
+            Await.until("20 impressions learnt at once", TIMEOUT, () -> metrics.longValue(trained) == 20);
+            List<String> clicks = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                clicks.add("{\"id\":\"r" + i + "\",\"ts\":" + (t0 + 100L * i + 50) + ",\"label\":1}");
+            }
+            stack.kafka.send(config.topic(Topic.OUTCOMES), clicks);
+            Await.until("5 clicks learnt at once", TIMEOUT, () -> metrics.longValue(trained) == 25);
+            assertEquals(20, metrics.longValue(MetricNames.IMPRESSIONS_PENDING), "their windows are open");
+            assertEquals(0, metrics.longValue(servedExamples), "no label is final yet");
+
+            // a later impression moves event time past the twenty windows (the outcomes go idle)
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r-next", t0 + 60_000, true)));
+            Await.until("the 20 final labels judged", TIMEOUT, () -> metrics.longValue(servedExamples) == 20);
+            assertEquals(26, metrics.longValue(trained), "final labels are not learnt; r-next is");
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "r-after", t0 + 60_100, true)));
+            Await.until("a version after the calibration", TIMEOUT, () -> metrics.longValue(trained) == 27);
+
+            List<JsonNode> labeled = stack.kafka.readAll(config.topic(Topic.LABELED), 47, TIMEOUT, true).stream()
+                    .map(Events::parse)
+                    .toList();
+            List<JsonNode> released = labeled.stream()
+                    .filter(e -> "learn-fake-negative".equals(e.path("use").asText()))
+                    .toList();
+            List<JsonNode> finals = labeled.stream()
+                    .filter(e -> "calibrate".equals(e.path("use").asText()))
+                    .toList();
+            assertEquals(27, released.size(), "22 impressions and 5 clicks released at once: " + labeled);
+            assertEquals(
+                    5,
+                    released.stream()
+                            .filter(e -> e.get("label").asDouble() == 1)
+                            .count());
+            assertTrue(released.stream().noneMatch(e -> e.has(JoinedEvent.SERVED_SCORE)), "not yet judged");
+            assertEquals(20, finals.size());
+            assertEquals(
+                    5,
+                    finals.stream().filter(e -> e.get("label").asDouble() == 1).count());
+            for (JsonNode f : finals) {
+                double margin = f.get(JoinedEvent.SERVED_MARGIN).asDouble();
+                assertEquals(
+                        f.get(JoinedEvent.SERVED_SCORE).asDouble(),
+                        Loss.LOGISTIC.predict(margin),
+                        1e-12,
+                        "served uncalibrated before the first final label: " + f);
+            }
+
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(request(model, "probe", t0 + 60_200, false)));
+            JsonNode probe = stack.readPredictions(config, 23).stream()
+                    .filter(p -> "probe".equals(p.get("id").asText()))
+                    .findFirst()
+                    .orElseThrow();
+            JsonNode explanation = probe.get("explanation");
+            JsonNode calibration = explanation.get("calibration");
+            assertNotNull(calibration, "the version after the final labels is calibrated: " + probe);
+            double slope = calibration.get("slope").asDouble();
+            double offset = calibration.get("offset").asDouble();
+            assertTrue(slope != 1 || offset != 0, calibration.toString());
+            assertEquals(
+                    Loss.LOGISTIC.predict(slope * explanation.get("margin").asDouble() + offset),
+                    probe.get("score").asDouble(),
+                    1e-12,
+                    "served through the calibration: " + probe);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.streamlearn.entities.PriorState;
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.inference.ServedModel;
 import dev.streamlearn.ingest.SourceRecord;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelUpdate;
@@ -71,6 +72,7 @@ class PojoSerializationTest {
                 true,
                 SparseWeights.of(new int[] {2}, new double[] {0.25}),
                 new ScalerState(new int[] {2}, new double[] {3}, new double[] {1.5}, new double[] {0.25}),
+                new Calibration(0.8, -0.25, 12),
                 0L);
         served.apply(update, Scaling.newScaler(Specs.logistic("m", 2, 100)));
         served.compact();
@@ -106,6 +108,7 @@ class PojoSerializationTest {
                 update,
                 new Prediction("r1", "m", 4, 0.3, 6L),
                 new Impression("r1", "m", 6L, 0.3, 4, "{\"id\":\"r1\"}"),
+                new Calibration(0.8, -0.25, 12),
                 new Outcome("r1", 7L, 1.0, "{\"id\":\"r1\",\"label\":1}"),
                 new ClosedImpression(true, 9L),
                 snapshot,

@@ -54,7 +54,7 @@ class JoinedEventTest {
         // the window: two clicks of u7 move its statistics
         entities.count(0, u7, T0 + 1000, 1.0);
         entities.count(0, u7, T0 + 2000, 1.0);
-        Impression impression = Impression.of(request, 0.25, 7);
+        Impression impression = Impression.of(request, 0.25, -1.0986, 7);
         String joined = JoinedEvent.of(impression, 1.0);
         assertTrue(joined.contains("\"featuresAsServed\":true"), joined);
 

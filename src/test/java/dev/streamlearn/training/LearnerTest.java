@@ -9,6 +9,7 @@ import dev.streamlearn.features.Crosses;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.Challenger;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
@@ -146,6 +147,51 @@ class LearnerTest {
     private static Features example(Random r) {
         return new Features(
                 new int[] {r.nextInt(8)}, new int[] {20, 21}, new double[] {r.nextGaussian() * 100, r.nextDouble()});
+    }
+
+    @Test
+    void aFakeNegativeReleaseIsLearntWeightedByTheLearnersOwnPrediction() {
+        Learner fake = new Learner(Specs.logistic("m", 100, 1000));
+        Learner twin = new Learner(Specs.logistic("m", 100, 1000));
+        Random r = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            Features f = Features.categorical(r.nextInt(6));
+            double y = r.nextInt(4) == 0 ? 1 : 0;
+            double p = twin.predict(f);
+            assertEquals(p, fake.learnFakeNegative(f, y, 2.0), 0.0, "it returns the prediction before learning");
+            twin.learn(f, y, 2.0 * (y > 0 ? 1 + p : (1 - p) * (1 + p)));
+        }
+        for (int c = 0; c < 6; c++) {
+            assertEquals(twin.weight(c), fake.weight(c), 0.0);
+        }
+    }
+
+    @Test
+    void itServesItsPredictionsThroughItsCalibrationAndBitForBitWithoutOne() {
+        Learner l = new Learner(Specs.logistic("m", 100, 1000));
+        Random r = new Random(3);
+        for (int i = 0; i < 100; i++) {
+            l.learn(example(r), r.nextInt(3) == 0 ? 1 : 0, 1.0);
+        }
+        Features f = example(r);
+        double p = l.predict(f);
+        assertEquals(Double.doubleToLongBits(p), Double.doubleToLongBits(l.serve(f)));
+        double margin = Math.log(p / (1 - p));
+        for (int i = 0; i < 50; i++) {
+            l.calibrate(margin, 0);
+        }
+        Calibration c = l.calibration();
+        assertEquals(50, c.labels);
+        assertTrue(c.offset < 0, "fifty negatives at this margin lower it: " + c);
+        assertEquals(Loss.LOGISTIC.predict(c.slope * margin + c.offset), l.serve(f), 1e-12);
+        assertEquals(p, l.predict(f), 0.0, "what it learns from is not calibrated");
+
+        ModelState state = l.state();
+        Learner restored = new Learner(Specs.logistic("m", 100, 1000));
+        restored.load(state);
+        assertEquals(l.serve(f), restored.serve(f), 0.0, "the calibration is part of its state");
+        state.calibration.slope = 3;
+        assertEquals(c.slope, l.calibration().slope, 0.0, "a state is a copy");
     }
 
     @Test

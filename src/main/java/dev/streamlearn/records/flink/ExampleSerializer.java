@@ -31,6 +31,8 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
     private static final int HAS_SERIES = 8;
     private static final int HAS_ENTITIES = 16;
     private static final int FEATURES_AS_SERVED = 32;
+    private static final int LEARN_FAKE_NEGATIVE = 64;
+    private static final int CALIBRATE = 128;
 
     @Override
     public Example createInstance() {
@@ -47,6 +49,8 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
         e.series = RecordFields.copy(from.series);
         e.entities = from.entities == null ? null : from.entities.clone();
         e.featuresAsServed = from.featuresAsServed;
+        e.use = from.use;
+        e.servedMargin = from.servedMargin;
         return e;
     }
 
@@ -57,7 +61,9 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
                 | (e.features != null ? HAS_FEATURES : 0)
                 | (e.series != null ? HAS_SERIES : 0)
                 | (e.entities != null ? HAS_ENTITIES : 0)
-                | (e.featuresAsServed ? FEATURES_AS_SERVED : 0);
+                | (e.featuresAsServed ? FEATURES_AS_SERVED : 0)
+                | (e.use == Example.Use.LEARN_FAKE_NEGATIVE ? LEARN_FAKE_NEGATIVE : 0)
+                | (e.use == Example.Use.CALIBRATE ? CALIBRATE : 0);
         out.writeByte(flags);
         if (e.modelId != null) {
             StringValue.writeString(e.modelId, out);
@@ -71,6 +77,9 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
         out.writeInt(e.partition);
         out.writeLong(e.offset);
         out.writeDouble(e.servedScore);
+        if (e.use == Example.Use.CALIBRATE) {
+            out.writeDouble(e.servedMargin);
+        }
         if (e.features != null) {
             RecordFields.writeFeatures(e.features, out);
         }
@@ -95,6 +104,12 @@ public final class ExampleSerializer extends RecordSerializer<Example> {
         e.offset = in.readLong();
         e.servedScore = in.readDouble();
         e.featuresAsServed = (flags & FEATURES_AS_SERVED) != 0;
+        e.use = (flags & CALIBRATE) != 0
+                ? Example.Use.CALIBRATE
+                : (flags & LEARN_FAKE_NEGATIVE) != 0 ? Example.Use.LEARN_FAKE_NEGATIVE : Example.Use.LEARN;
+        if (e.use == Example.Use.CALIBRATE) {
+            e.servedMargin = in.readDouble();
+        }
         if ((flags & HAS_FEATURES) != 0) {
             e.features = RecordFields.readFeatures(in);
         }

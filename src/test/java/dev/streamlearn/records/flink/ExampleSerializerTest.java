@@ -44,6 +44,8 @@ class ExampleSerializerTest extends RecordSerializerContract<Example> {
         e.series = new SeriesScale(100.5, 10.25, 104.0);
         e.entities = new String[] {"u7", null};
         e.featuresAsServed = true;
+        e.use = Example.Use.CALIBRATE;
+        e.servedMargin = -1.5;
         return e;
     }
 
