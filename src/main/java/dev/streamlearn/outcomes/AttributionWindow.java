@@ -67,12 +67,12 @@ public final class AttributionWindow implements Serializable {
             .build();
 
     public static final Option<Release> RELEASE = Option.key("label.release", OptionType.oneOf(Release.class))
-            .defaultValue(Release.WINDOW_END)
-            .description("When a joined impression goes to training: `window-end` (every one when its window closes),"
-                    + " `outcome` (a positive at once, a negative when its window closes; biased) or `fake-negative`"
-                    + " (at once as a negative weighted by the model's own score, a click at once as a positive, the"
-                    + " final label calibrates the served scores; logistic models). See docs/LEARNING.md, \"Delayed"
-                    + " labels\".")
+            .defaultValue(Release.FAKE_NEGATIVE)
+            .description("When a joined impression goes to training: `fake-negative` (at once as a negative weighted"
+                    + " by the model's own score, a click at once as a positive, the final label calibrates the"
+                    + " served scores; logistic models), `window-end` (every one when its window closes) or `outcome`"
+                    + " (a positive at once, a negative when its window closes; biased). See docs/LEARNING.md,"
+                    + " \"Delayed labels\".")
             .build();
 
     public static final List<Option<?>> OPTIONS = List.of(WINDOW, OUT_OF_ORDERNESS, IDLE_TIMEOUT, RELEASE);

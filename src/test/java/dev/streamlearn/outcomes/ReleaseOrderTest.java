@@ -24,12 +24,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * How each release policy serves: the job's learner, trained on the generated click stream in the
- * order and the way each policy hands examples to the trainer. Released at the window's end, the
- * order is the stream's own, a window stale; released at the outcome, positives come a window
- * ahead of the negatives of their time, and the stream's timestamp-like feature stands in for the
- * label; released at once as fake negatives and calibrated by the final labels, what is served is
- * as good as with labels known at once.
+ * Why {@link AttributionWindow.Release#FAKE_NEGATIVE} is the default: the job's learner, trained on
+ * the generated click stream in the order and the way each release policy hands examples to the
+ * trainer. Released at the window's end, the order is the stream's own, a window stale; released at
+ * the outcome, positives come a window ahead of the negatives of their time, and the stream's
+ * timestamp-like feature stands in for the label; released at once as fake negatives and
+ * calibrated by the final labels, what is served is as good as with labels known at once.
  */
 class ReleaseOrderTest {
 
