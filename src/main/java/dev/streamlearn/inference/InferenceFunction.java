@@ -14,6 +14,7 @@ import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Impression;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
+import dev.streamlearn.records.Stamps;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
 import java.io.IOException;
@@ -75,6 +76,9 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     private transient Counter deltaGaps;
     private transient Counter updatesRefused;
     private transient Histogram scoringLatencyNanos;
+    private transient Histogram parseNanos;
+    private transient Histogram exchangeNanos;
+    private transient Histogram sinkNanos;
     private transient Histogram freshnessMillis;
     /** The same objects as in broadcast state, to compact them before each snapshot. */
     private transient Map<String, ServedModel> changedSinceSnapshot;
@@ -128,6 +132,12 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
         updatesRefused = group.counter(MetricNames.INFERENCE_UPDATES_REFUSED);
         scoringLatencyNanos = group.histogram(
                 MetricNames.SCORING_LATENCY_NANOS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        parseNanos =
+                group.histogram(MetricNames.REQUEST_PARSE_NANOS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        exchangeNanos = group.histogram(
+                MetricNames.REQUEST_EXCHANGE_NANOS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        sinkNanos = group.histogram(
+                MetricNames.PREDICTION_SINK_NANOS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         freshnessMillis =
                 group.histogram(MetricNames.FRESHNESS_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         perModel = new HashMap<>();
@@ -146,7 +156,12 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     @Override
     public void processElement(PredictionRequest request, ReadOnlyContext ctx, Collector<Prediction> out)
             throws Exception {
-        long start = System.nanoTime();
+        long start = Stamps.now();
+        long parsing = Stamps.since(request.stampedBy, request.readAtNanos, request.parsedAtNanos);
+        if (parsing >= 0) {
+            parseNanos.update(parsing);
+            exchangeNanos.update(Stamps.since(request.stampedBy, request.parsedAtNanos, start));
+        }
         ReadOnlyBroadcastState<String, ServedModel> models = ctx.getBroadcastState(SERVED_MODELS);
         PerModel m = perModel.get(request.modelId);
         ServedModel model = models.get(request.modelId);
@@ -194,13 +209,15 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
                     prediction.explanation.calibrationOffset = model.calibration.offset;
                 }
             }
-            out.collect(prediction);
+            long scored = Stamps.now();
+            scoringLatencyNanos.update(scored - start);
+            out.collect(prediction); // to the chained sink: serialized and handed to the Kafka producer
+            sinkNanos.update(Stamps.now() - scored);
             if (request.impressionPayload != null) {
                 ctx.output(IMPRESSIONS, Impression.of(request, score, margin, version));
             }
         }
         m.served.inc();
-        scoringLatencyNanos.update(System.nanoTime() - start);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.streamlearn.ingest;
 
 import dev.streamlearn.metrics.MetricNames;
+import dev.streamlearn.records.Stamps;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,6 +10,8 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -20,26 +23,34 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
     private static final long serialVersionUID = 1L;
+    private static final int HISTOGRAM_WINDOW = 10_000;
 
+    private final String input;
     private final long skipBeforeMillis;
     private transient Counter skipped;
+    private transient Histogram sourceLagMillis;
 
-    /** Every record. */
-    public RawRecordDeserializer() {
-        this(Long.MIN_VALUE);
+    /** Every record of {@code input} (its name in the metrics: labeled, requests...). */
+    public RawRecordDeserializer(String input) {
+        this(input, Long.MIN_VALUE);
     }
 
     /**
      * Records whose Kafka timestamp is before {@code skipBeforeMillis} are dropped (and counted as
      * {@code recordsSkipped}): how a job restored from a savepoint skips the data written since.
      */
-    public RawRecordDeserializer(long skipBeforeMillis) {
+    public RawRecordDeserializer(String input, long skipBeforeMillis) {
+        this.input = input;
         this.skipBeforeMillis = skipBeforeMillis;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         skipped = context.getMetricGroup().counter(MetricNames.RECORDS_SKIPPED);
+        sourceLagMillis = context.getMetricGroup()
+                .addGroup(MetricNames.INPUT_GROUP)
+                .addGroup(input)
+                .histogram(MetricNames.SOURCE_LAG_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
     }
 
     @Override
@@ -51,6 +62,11 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
         byte[] value = record.value();
         String text = value == null ? "" : new String(value, StandardCharsets.UTF_8);
         SourceRecord r = new SourceRecord(text, record.partition(), record.offset());
+        r.readAtNanos = Stamps.now();
+        r.readBy = Stamps.PROCESS;
+        if (record.timestamp() >= 0) { // a record without a timestamp says -1
+            sourceLagMillis.update(Math.max(0, System.currentTimeMillis() - record.timestamp()));
+        }
         // the replacement character is rare in valid text: only then decode again, strictly
         if (text.indexOf('\uFFFD') >= 0 && !isValidUtf8(value)) {
             r.invalidUtf8 = value;

@@ -7,6 +7,10 @@ public class SourceRecord {
     public long offset;
     /** The value's bytes as they came when they are not valid UTF-8 (the text has replacement characters); else null. */
     public byte[] invalidUtf8;
+    /** When the source read it ({@link dev.streamlearn.records.Stamps}), and in which process; 0: not stamped. */
+    public long readAtNanos;
+
+    public int readBy;
 
     public SourceRecord() {}
 

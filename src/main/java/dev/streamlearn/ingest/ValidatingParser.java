@@ -9,6 +9,7 @@ import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.records.Stamps;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,7 +90,16 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
         return new ValidatingParser<>(
                 "requests",
                 PredictionRequest.class,
-                (parser, record) -> parser.parseRequest(record.value),
+                (parser, record) -> {
+                    ParseResult<PredictionRequest> r = parser.parseRequest(record.value);
+                    if (r.isOk() && record.readBy != 0) {
+                        PredictionRequest request = r.value();
+                        request.stampedBy = record.readBy;
+                        request.readAtNanos = record.readAtNanos;
+                        request.parsedAtNanos = Stamps.now();
+                    }
+                    return r;
+                },
                 models,
                 limits,
                 topic);
@@ -158,6 +168,11 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
             deadLetterCounters.get(dead.reason).inc();
             ctx.output(DEAD_LETTERS, dead);
         }
+    }
+
+    /** The input it parses, as its metrics name it. */
+    public String inputName() {
+        return inputName;
     }
 
     @Override

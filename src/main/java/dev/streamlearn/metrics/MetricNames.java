@@ -65,6 +65,12 @@ public final class MetricNames {
     public static final String PREDICTIONS_SERVED = "predictionsServed";
     public static final String SERVED_VERSION = "servedVersion";
     public static final String SCORING_LATENCY_NANOS = "scoringLatencyNanos";
+    /** The latency budget of a request, hop by hop: read by the source, parsed, at inference, scored, handed to the sink. */
+    public static final String SOURCE_LAG_MILLIS = "sourceLagMillis";
+
+    public static final String REQUEST_PARSE_NANOS = "requestParseNanos";
+    public static final String REQUEST_EXCHANGE_NANOS = "requestExchangeNanos";
+    public static final String PREDICTION_SINK_NANOS = "predictionSinkNanos";
     public static final String FRESHNESS_MILLIS = "freshnessMillis";
     public static final String DELTA_GAPS = "deltaGaps";
     public static final String INFERENCE_UPDATES_REFUSED = "updatesRefused";
@@ -114,6 +120,11 @@ public final class MetricNames {
     /** An input's count of records read: {@code input.<input>.recordsIn}. */
     public static String recordsIn(String input) {
         return INPUT_GROUP + "." + input + "." + RECORDS_IN;
+    }
+
+    /** An input's histogram of the lag from a record's Kafka timestamp to its source: {@code input.<input>.sourceLagMillis}. */
+    public static String sourceLag(String input) {
+        return INPUT_GROUP + "." + input + "." + SOURCE_LAG_MILLIS;
     }
 
     /** Records rejected for one reason: {@code deadLetter.<reason>}. */
@@ -215,9 +226,16 @@ public final class MetricNames {
                     "Inference",
                     "Per subtask: predictions, the version served, scores that were not finite (never served)."),
             new Row(
-                    names(SCORING_LATENCY_NANOS),
-                    "Inference",
-                    "Histogram of the time to score and emit one request, in nanoseconds."),
+                    names(sourceLag("<labeled|requests|control|series|outcomes>")),
+                    "each source",
+                    "Histogram: from a record's Kafka timestamp to the source reading it, in milliseconds (on the"
+                            + " requests source, a request's first hop)."),
+            new Row(
+                    names(REQUEST_PARSE_NANOS, REQUEST_EXCHANGE_NANOS, SCORING_LATENCY_NANOS, PREDICTION_SINK_NANOS),
+                    "Inference, predictions sink",
+                    "A request's latency budget, hop by hop, in nanoseconds: read to parsed, parsed to inference"
+                            + " (exchanges, entity operators, queues), scored, and handed to the chained predictions sink"
+                            + " (serialized, given to the Kafka producer)."),
             new Row(
                     names(FRESHNESS_MILLIS),
                     "Inference",

@@ -28,6 +28,11 @@ public class PredictionRequest {
      * features), in the order they end its numeric features; else null.
      */
     public String[] added;
+    /** When the source read it and when it was parsed ({@link Stamps}), and in which process; 0: not stamped. */
+    public long readAtNanos;
+
+    public long parsedAtNanos;
+    public int stampedBy;
 
     public PredictionRequest() {}
 

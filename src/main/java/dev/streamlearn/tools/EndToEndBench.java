@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -109,6 +110,25 @@ public final class EndToEndBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** A request's hops through the job, as its metrics name them, in the order it takes them. */
+    private static final List<String> HOPS = List.of(
+            MetricNames.sourceLag("requests"),
+            MetricNames.REQUEST_PARSE_NANOS,
+            MetricNames.REQUEST_EXCHANGE_NANOS,
+            MetricNames.SCORING_LATENCY_NANOS,
+            MetricNames.PREDICTION_SINK_NANOS);
+
+    private static final List<String> HOP_TITLES = List.of(
+            "Kafka in: request's timestamp -> source",
+            "source -> parsed",
+            "parsed -> inference (exchanges, queues)",
+            "scoring",
+            "scored -> handed to the Kafka producer");
+
+    private static final List<String> HOP_PERCENTILES = HOPS.stream()
+            .flatMap(h -> Stream.of(h + "_median", h + "_p99", h + "_p999"))
+            .toList();
+
     public static void main(String[] args) {
         Tool.exit(new EndToEndBench(), args);
     }
@@ -155,6 +175,7 @@ public final class EndToEndBench implements Callable<Integer> {
                 / ((System.nanoTime() - measuredFrom) / 1e9);
         load.join();
         Map<String, Double> fresh = rest.maxima(job, "freshnessMillis_median", "freshnessMillis_p99");
+        Map<String, Double> hops = rest.maxima(job, HOP_PERCENTILES.toArray(String[]::new));
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
@@ -167,6 +188,24 @@ public final class EndToEndBench implements Callable<Integer> {
         rows.addAll(served.print(out, "request -> prediction through Kafka and the job", "through"));
         rows.addAll(
                 served.insideJob.print(out, "request -> prediction inside the job (record timestamps, ms)", "inside"));
+        out.println();
+        out.println("Latency budget per hop (the slowest subtask's last 10,000 requests; ms):");
+        out.println();
+        out.println("| hop | p50 | p99 | p999 |");
+        out.println("|---|---|---|---|");
+        for (int h = 0; h < HOPS.size(); h++) {
+            String metric = HOPS.get(h);
+            double scale = metric.endsWith("Nanos") ? 1e-6 : 1;
+            double[] p = {
+                hops.getOrDefault(metric + "_median", Double.NaN) * scale,
+                hops.getOrDefault(metric + "_p99", Double.NaN) * scale,
+                hops.getOrDefault(metric + "_p999", Double.NaN) * scale
+            };
+            out.printf("| %s | %.3f | %.3f | %.3f |%n", HOP_TITLES.get(h), p[0], p[1], p[2]);
+            rows.add(row("hop " + HOP_TITLES.get(h) + " p50 (ms)", p[0]));
+            rows.add(row("hop " + HOP_TITLES.get(h) + " p99 (ms)", p[1]));
+        }
+        rows.addAll(served.afterJob.print(out, "prediction -> received (Kafka out of the job, ms)", "kafka-out"));
         double freshMedian = fresh.getOrDefault("freshnessMillis_median", Double.NaN);
         double freshP99 = fresh.getOrDefault("freshnessMillis_p99", Double.NaN);
         out.printf(
@@ -275,7 +314,8 @@ public final class EndToEndBench implements Callable<Integer> {
                         String id = value.substring(at + 6, value.indexOf('"', at + 6));
                         long[] t = sentAt.remove(id);
                         if (t != null) {
-                            latencies.add((received - t[0]) / 1e6, (double) (r.timestamp() - t[1]));
+                            latencies.add((received - t[0]) / 1e6, (double) (r.timestamp() - t[1]), (double)
+                                    (System.currentTimeMillis() - r.timestamp()));
                         }
                     }
                 }
@@ -289,19 +329,26 @@ public final class EndToEndBench implements Callable<Integer> {
         return latencies;
     }
 
-    /** Round trips in ms, sent to received; {@link #insideJob} the same answers by their record timestamps. */
+    /**
+     * Round trips in ms, sent to received; {@link #insideJob} the same answers from the request's
+     * record timestamp to the answer's, {@link #afterJob} from the answer's record timestamp to its
+     * receipt (Kafka's hop out of the job).
+     */
     private final class Latencies {
         private double[] values = new double[1024];
         private int n;
         private final Latencies insideJob;
+        private final Latencies afterJob;
 
-        Latencies(boolean withInsideJob) {
-            insideJob = withInsideJob ? new Latencies(false) : null;
+        Latencies(boolean withParts) {
+            insideJob = withParts ? new Latencies(false) : null;
+            afterJob = withParts ? new Latencies(false) : null;
         }
 
-        void add(double millis, double insideMillis) {
+        void add(double millis, double insideMillis, double afterMillis) {
             add(millis);
             insideJob.add(insideMillis);
+            afterJob.add(afterMillis);
         }
 
         private void add(double millis) {

@@ -7,13 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class RawRecordDeserializerTest {
 
-    private final RawRecordDeserializer deserializer = new RawRecordDeserializer();
+    private final RawRecordDeserializer deserializer = new RawRecordDeserializer("test");
+
+    RawRecordDeserializerTest() {
+        deserializer.open(new DeserializationSchema.InitializationContext() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return UnregisteredMetricsGroup.createOperatorMetricGroup();
+            }
+
+            @Override
+            public UserCodeClassLoader getUserCodeClassLoader() {
+                return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
+            }
+        });
+    }
 
     private SourceRecord read(byte[] value) {
         List<SourceRecord> out = new ArrayList<>();

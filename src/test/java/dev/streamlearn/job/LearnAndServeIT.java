@@ -89,6 +89,21 @@ class LearnAndServeIT {
                 assertEquals(MODEL, p.get("model").asText());
             }
 
+            // every served request is timed hop by hop, within the time the test took
+            int served = wave1.size() + wave2.size();
+            for (String hop : List.of(
+                    MetricNames.REQUEST_PARSE_NANOS,
+                    MetricNames.REQUEST_EXCHANGE_NANOS,
+                    MetricNames.SCORING_LATENCY_NANOS,
+                    MetricNames.PREDICTION_SINK_NANOS)) {
+                JobMetrics.HistogramSummary h = metrics.histogram(hop);
+                assertEquals(served, h.count(), hop);
+                assertTrue(h.max() >= 0 && h.max() < TIMEOUT.toNanos(), hop + " max " + h.max());
+            }
+            JobMetrics.HistogramSummary kafkaIn = metrics.histogram(MetricNames.sourceLag("requests"));
+            assertEquals(served + 1, kafkaIn.count(), "every request read, r-bad too");
+            assertTrue(kafkaIn.max() >= 0 && kafkaIn.max() < TIMEOUT.toMillis(), "Kafka in, ms: " + kafkaIn.max());
+
             // prequential quality: clearly better than always predicting the base rate
             double logLoss = metrics.sum(MetricNames.ofModel(MODEL, MetricNames.LOG_LOSS_TOTAL));
             double baseRate = Events.baseRateLogLoss(bike);

@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 
@@ -31,6 +32,23 @@ public final class JobMetrics {
         }
         return total;
     }
+
+    /** Of every histogram whose identifier ends with {@code suffix}: the values counted, and the largest. */
+    public HistogramSummary histogram(String suffix) {
+        long count = 0;
+        long max = Long.MIN_VALUE;
+        for (Metric m : reporter.findMetrics(job, Pattern.quote(suffix) + "$").values()) {
+            Histogram h = (Histogram) m;
+            count += h.getCount();
+            if (h.getStatistics().size() > 0) {
+                max = Math.max(max, h.getStatistics().getMax());
+            }
+        }
+        return new HistogramSummary(count, max);
+    }
+
+    /** How many values a histogram counted, and the largest it holds (Long.MIN_VALUE: none). */
+    public record HistogramSummary(long count, long max) {}
 
     public long longValue(String suffix) {
         double v = sum(suffix);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ChallengerList;
 import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelOptions;
@@ -15,6 +17,7 @@ import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.FlippingExamples;
 import dev.streamlearn.testing.Specs;
@@ -120,6 +123,35 @@ class ChallengersTest {
             }
         }
         return 0;
+    }
+
+    @Test
+    void aPromotedChallengerServesThroughTheCalibrationLearntOnTheChampionsServedMargins() throws Exception {
+        ModelTrainers trainers = trainers(spec());
+        CollectedOutput out = new CollectedOutput(new ModelStore(dir.toUri().toString()));
+        learn(trainers, 20, out);
+        ModelTrainer t = trainers.existing("m");
+        for (int k = 0; k < 200; k++) {
+            Example finalLabel = stream.next();
+            finalLabel.use = Example.Use.CALIBRATE;
+            finalLabel.servedScore = 0.9;
+            finalLabel.servedMargin = 2.2;
+            finalLabel.label = 0; // served confidently, and wrong
+            trainers.learn(t, finalLabel, now++, out);
+        }
+        assertEquals(20, t.examplesTrained(), "final labels calibrate; they are not learnt");
+        assertEquals(200, t.servedMetrics().seen());
+        Calibration served = t.contest().champion().learner.calibration();
+        assertEquals(200, served.labels);
+        trainers.command(ControlCommand.promote("m", "fast"), now, out);
+        assertEquals("fast", t.champion());
+        ModelUpdate promotion = out.updates.get(out.updates.size() - 1);
+        assertEquals(served.slope, promotion.calibration.slope, 0.0);
+        assertEquals(served.offset, promotion.calibration.offset, 0.0);
+        Features f = stream.next().features;
+        Learner fast = t.contest().champion().learner;
+        double p = fast.predict(f);
+        assertEquals(Loss.LOGISTIC.predict(served.slope * Math.log(p / (1 - p)) + served.offset), t.predict(f), 1e-12);
     }
 
     @Test

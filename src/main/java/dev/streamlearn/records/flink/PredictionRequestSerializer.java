@@ -55,6 +55,9 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
                     from.explained.numeric == null ? null : from.explained.numeric.clone());
         }
         r.added = from.added == null ? null : from.added.clone();
+        r.readAtNanos = from.readAtNanos;
+        r.parsedAtNanos = from.parsedAtNanos;
+        r.stampedBy = from.stampedBy;
         return r;
     }
 
@@ -99,6 +102,9 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
         if (r.added != null) {
             RecordFields.writeStrings(r.added, out);
         }
+        out.writeInt(r.stampedBy);
+        out.writeLong(r.readAtNanos);
+        out.writeLong(r.parsedAtNanos);
     }
 
     @Override
@@ -129,6 +135,9 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
         if ((flags & HAS_ADDED) != 0) {
             r.added = RecordFields.readStrings(in);
         }
+        r.stampedBy = in.readInt();
+        r.readAtNanos = in.readLong();
+        r.parsedAtNanos = in.readLong();
         return r;
     }
 

@@ -8,6 +8,7 @@ import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesScale;
+import dev.streamlearn.records.Stamps;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,9 @@ class PredictionRequestSerializerTest extends RecordSerializerContract<Predictio
         r.entities = new String[] {"u7", null};
         r.explained = new FeatureNames(new String[] {"site=a", "ad=\uD83D\uDE00"}, new String[] {"price"});
         r.added = new String[] {"user.rate_1h", "user.events_1h"};
+        r.stampedBy = Stamps.PROCESS;
+        r.readAtNanos = 1_000_000_123L;
+        r.parsedAtNanos = 1_000_004_567L;
         return r;
     }
 
