@@ -107,6 +107,13 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "The job's batch.size, for the rows.")
     int batchSize;
 
+    @Option(
+            names = "--variant",
+            paramLabel = "NAME",
+            defaultValue = "",
+            description = "The name of the job's variant, for the rows (paired runs of variants of the job).")
+    String variant;
+
     @Spec
     CommandSpec spec;
 
@@ -179,8 +186,13 @@ public final class EndToEndBench implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "%nJob %s, batch size %s: %d requests/s while %d labeled events/s are sent (%.0f/s trained)%n%n",
-                job, batchSize == 0 ? "as submitted" : batchSize, requestRate, trainRate, trainedPerSecond);
+                "%nJob %s%s, batch size %s: %d requests/s while %d labeled events/s are sent (%.0f/s trained)%n%n",
+                job,
+                variant.isEmpty() ? "" : " (" + variant + ")",
+                batchSize == 0 ? "as submitted" : batchSize,
+                requestRate,
+                trainRate,
+                trainedPerSecond);
         out.println("| measure | p50 | p99 | p999 | samples |");
         out.println("|---|---|---|---|---|");
         List<String> rows = new ArrayList<>();
@@ -221,7 +233,7 @@ public final class EndToEndBench implements Callable<Integer> {
     }
 
     private String row(String measure, double value) {
-        return run + "\t" + batchSize + "\t" + measure + "\t" + value;
+        return run + "\t" + batchSize + (variant.isEmpty() ? "" : " " + variant) + "\t" + measure + "\t" + value;
     }
 
     /** Sends the labeled events, over and over, at the train rate for the given time; every send checked. */
