@@ -218,6 +218,19 @@ class JobConfigTest {
     }
 
     @Test
+    void predictionsAreSentAtOnceUnlessTheClientPropertiesSetALinger(@TempDir Path dir) throws Exception {
+        assertEquals(
+                Map.of("linger.ms", "0"),
+                LearningJob.predictionProducerSettings(JobConfig.fromArgs("--kafka.bootstrap-servers", "b:9093")));
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "linger.ms=20\n");
+        assertEquals(
+                Map.of(),
+                LearningJob.predictionProducerSettings(JobConfig.fromArgs(
+                        "--kafka.bootstrap-servers", "b:9093", "--kafka.properties-file", file.toString())));
+    }
+
+    @Test
     void aKafkaPropertiesFileIsReadAndHandedOnWhole(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("client.properties");
         Files.writeString(
