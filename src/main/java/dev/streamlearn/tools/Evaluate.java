@@ -9,6 +9,7 @@ import dev.streamlearn.evaluation.Baselines;
 import dev.streamlearn.evaluation.LearningCurve;
 import dev.streamlearn.evaluation.PrequentialRun;
 import dev.streamlearn.evaluation.Scores;
+import dev.streamlearn.evaluation.ShardedRun;
 import dev.streamlearn.evaluation.Summary;
 import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.metrics.Loss;
@@ -90,6 +91,32 @@ public final class Evaluate implements Callable<Integer> {
                     + " guard may roll back to (default ${DEFAULT-VALUE}).")
     int storeEvery;
 
+    @Option(
+            names = "--shards",
+            paramLabel = "K,K",
+            split = ",",
+            description = "Simulates data-parallel training of the model: K learners, each learning every K-th example,"
+                    + " merged every --sync-every examples; prints a table against one learner (docs/SCALING.md).")
+    List<Integer> shards;
+
+    @Option(
+            names = "--sync-every",
+            paramLabel = "N,N",
+            split = ",",
+            defaultValue = "100,1000,10000",
+            description =
+                    "With --shards: merge the learners every N examples of the stream (default ${DEFAULT-VALUE}).")
+    List<Integer> syncEvery;
+
+    @Option(
+            names = "--merge",
+            paramLabel = "RULE,RULE",
+            split = ",",
+            defaultValue = "sum-of-changes,average",
+            converter = ShardingReport.MergeConverter.class,
+            description = "With --shards: how states merge, sum-of-changes or average (default ${DEFAULT-VALUE}).")
+    List<ShardedRun.Merge> merges;
+
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
@@ -131,6 +158,10 @@ public final class Evaluate implements Callable<Integer> {
             ModelSpec spec = config.models().get(model);
             if (storeEvery < 1) {
                 throw new IllegalArgumentException("--store-every must be >= 1, was " + storeEvery);
+            }
+            if (shards != null) {
+                ShardingReport.print(spec, stream(spec, config, events, points), shards, syncEvery, merges, tail, out);
+                return 0;
             }
             Scores scores = PrequentialRun.learn(spec, stream(spec, config, events, points), storeEvery);
             Summary whole = Summary.of(scores);

@@ -105,6 +105,31 @@ class EvaluateTest {
     }
 
     @Test
+    void shardsPrintOneRowPerLearnersIntervalAndMergeAgainstOneLearner() throws Exception {
+        Run r = run(
+                "--file",
+                clicks.toString(),
+                "--curve",
+                "none",
+                "--hash.bits",
+                "12",
+                "--shards",
+                "2",
+                "--sync-every",
+                "500",
+                "--merge",
+                "average");
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.get(0).startsWith("one learner: last 30 % logLoss "), r.out.get(0));
+        String row = r.out.get(r.out.size() - 1);
+        assertTrue(row.startsWith("| 2 | 500 | average | "), row);
+        assertTrue(row.contains("| 10 |"), "5,000 examples merged every 500: " + row);
+        Run bad = run("--file", clicks.toString(), "--shards", "2", "--merge", "median");
+        assertEquals(2, bad.status);
+        assertTrue(bad.err.contains("not a merge rule (sum-of-changes, average): median"), bad.err);
+    }
+
+    @Test
     void entityFeaturesAreAddedToEveryExampleAndChangeWhatIsLearnt() throws Exception {
         Run without = run("--file", clicks.toString(), "--curve", "none");
         Run with = run(
