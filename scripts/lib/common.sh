@@ -96,6 +96,21 @@ proc_state() {
 
 pid_alive() { [[ "$(proc_state "$1")" == running ]]; }
 
+# The stack's TaskManagers: taskmanager, taskmanager-2 ... as many as scripts/up --taskmanagers
+# last asked for (1 by default), each with its own pid file and log.
+taskmanager_count() { cat "$STACK_DIR/taskmanagers" 2>/dev/null || echo 1; }
+taskmanager_names() {
+  local n i; n=$(taskmanager_count)
+  echo taskmanager
+  for ((i = 2; i <= n; i++)); do echo "taskmanager-$i"; done
+}
+# Every TaskManager that has a pid file, also one beyond the count (asked for before).
+taskmanagers_with_pid_files() {
+  local f
+  for f in "$PID_DIR"/taskmanager*.pid; do [[ -e "$f" ]] && basename "$f" .pid; done
+  return 0
+}
+
 # Waits (at most 60 s) until a process that is exiting is gone, so that what replaces it does not
 # find it still holding its ports, and a healing run of scripts/up does not take it for healthy.
 await_gone() {

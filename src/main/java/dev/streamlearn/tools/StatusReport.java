@@ -74,6 +74,15 @@ final class StatusReport {
         return b.toString();
     }
 
+    /** The cluster's TaskManagers and their slots, from the REST API's overview. */
+    static String taskManagers(JsonNode clusterOverview) {
+        return String.format(
+                "TaskManagers: %d, slots %d (%d free)",
+                clusterOverview.path("taskmanagers").asInt(),
+                clusterOverview.path("slots-total").asInt(),
+                clusterOverview.path("slots-available").asInt());
+    }
+
     static void printFull(ClusterMetrics rest, String job, PrintStream out) throws IOException, InterruptedException {
         JsonNode overview = rest.get("/jobs/" + job);
         out.printf(
@@ -82,6 +91,7 @@ final class StatusReport {
                 job,
                 overview.path("state").asText(),
                 duration(overview.path("duration").asLong()));
+        out.println(taskManagers(rest.get("/overview")));
         long listedAt = System.nanoTime();
         ClusterMetrics.MetricIds ids = rest.metricIds(job, overview);
         List<String> models = models(ids);
