@@ -55,6 +55,8 @@ final class JobStack implements AutoCloseable {
 
     static final String MODEL = "bike";
     static final Duration TIMEOUT = Duration.ofMinutes(3);
+    static final int TASK_MANAGERS = 2;
+    static final int SLOTS_PER_TASK_MANAGER = 2;
     /** Where the MiniCluster's Prometheus reporter listens: the first free port of the range. */
     static final String PROMETHEUS_PORTS = "19249-19269";
 
@@ -94,8 +96,10 @@ final class JobStack implements AutoCloseable {
         MiniClusterWithClientResource flink =
                 new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
                         .setConfiguration(conf)
-                        .setNumberTaskManagers(1)
-                        .setNumberSlotsPerTaskManager(4)
+                        // two TaskManagers: a job's tasks (a trainer and its inference, a broadcast's
+                        // receivers) may be placed on either, as on a cluster
+                        .setNumberTaskManagers(TASK_MANAGERS)
+                        .setNumberSlotsPerTaskManager(SLOTS_PER_TASK_MANAGER)
                         .build());
         flink.before(); // also makes getExecutionEnvironment() submit to this cluster
         return new JobStack(dir, kafka, reporter, flink);
@@ -213,6 +217,21 @@ final class JobStack implements AutoCloseable {
         return client().stopWithSavepoint(
                         job.getJobID(), false, dir(dirName).toUri().toString(), SavepointFormatType.CANONICAL)
                 .get();
+    }
+
+    /** The TaskManagers the subtasks of the job's vertex named {@code vertexName} are placed on, one per placed subtask. */
+    List<String> placement(JobClient job, String vertexName) {
+        List<String> where = new ArrayList<>();
+        for (AccessExecutionVertex task :
+                flink.getMiniCluster().getExecutionGraph(job.getJobID()).join().getAllExecutionVertices()) {
+            if (task.getTaskNameWithSubtaskIndex().startsWith(vertexName)
+                    && task.getCurrentAssignedResourceLocation() != null) {
+                where.add(task.getCurrentAssignedResourceLocation()
+                        .getResourceID()
+                        .toString());
+            }
+        }
+        return where;
     }
 
     private List<String> notRunning(JobClient job) {

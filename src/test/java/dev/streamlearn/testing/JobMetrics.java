@@ -1,5 +1,7 @@
 package dev.streamlearn.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
@@ -31,6 +33,15 @@ public final class JobMetrics {
             total += value(m);
         }
         return total;
+    }
+
+    /** The value of every gauge or counter whose identifier ends with {@code suffix}, one per subtask. */
+    public List<Double> values(String suffix) {
+        List<Double> out = new ArrayList<>();
+        for (Metric m : reporter.findMetrics(job, Pattern.quote(suffix) + "$").values()) {
+            out.add(value(m));
+        }
+        return out;
     }
 
     /** Of every histogram whose identifier ends with {@code suffix}: the values counted, and the largest. */
