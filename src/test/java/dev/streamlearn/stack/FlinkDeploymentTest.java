@@ -110,9 +110,12 @@ class FlinkDeploymentTest {
         args.set(file, standIn.toString());
         JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]));
         assertEquals("SASL_SSL", config.kafkaClientProperties().getProperty("security.protocol"));
-        assertEquals(
-                job.get("parallelism").asInt(),
-                manifest().at("/spec/flinkConfiguration/parallelism.default").asInt());
+        int slots = manifest()
+                .at("/spec/flinkConfiguration/taskmanager.numberOfTaskSlots")
+                .asInt();
+        int parallelism = job.get("parallelism").asInt();
+        assertEquals(0, parallelism % slots, "whole TaskManagers: " + parallelism + " on " + slots + " slots each");
+        assertTrue(parallelism / slots >= 2, "the manifest runs several TaskManagers: " + parallelism / slots);
     }
 
     private static JsonNode manifest() throws Exception {
