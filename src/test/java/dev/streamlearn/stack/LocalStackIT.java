@@ -223,6 +223,7 @@ class LocalStackIT {
         Await.until("every task runs", TIMEOUT, () -> statusExit() == 0, LocalStackIT::lastStatus);
         assertTrue(lastStatus().contains("TaskManagers: 3, slots 12"), lastStatus());
         double before = Scripts.metric(REST, job, TRAINED);
+        long versionBeforeKills = (long) Scripts.metric(REST, job, VERSION);
         long jobManager = pid("jobmanager");
         long kafka = pid("kafka");
         List<String> taskManagers = List.of("taskmanager", "taskmanager-2", "taskmanager-3");
@@ -249,16 +250,23 @@ class LocalStackIT {
         }
         awaitTrained(job, before + 3000);
         assertVersionsUnique();
+        // predictions continue, with versions after those before the kills
+        long newerBefore = servedAfter(versionBeforeKills);
+        long served = countRecords("predictions");
+        replay(200, "--requests-every", "10", "--rate", "0");
+        awaitTrained(job, before + 3200);
+        Await.until("20 more predictions", TIMEOUT, () -> countRecords("predictions") == served + 20);
+        assertEquals(newerBefore + 20, servedAfter(versionBeforeKills), "each served by a version after the kills");
 
         // the broker killed during a replay and started again by up at once: the replay waits for it
         Process throughRestart = replayInBackground(1500, 250);
-        Await.until("events flowing", TIMEOUT, () -> Scripts.metric(REST, job, TRAINED) > before + 3000);
+        Await.until("events flowing", TIMEOUT, () -> Scripts.metric(REST, job, TRAINED) > before + 3200);
         killNow(pid("kafka"));
         Scripts.Result kafkaBack = Scripts.run(ENV, "up");
         assertEquals(0, kafkaBack.exit, kafkaBack.toString());
         assertTrue(kafkaBack.err.contains("Starting Kafka"), kafkaBack.err);
         assertEquals(0, throughRestart.waitFor(), Files.readString(Path.of("target", "e2e-replay-bg.out")));
-        awaitTrained(job, before + 4500);
+        awaitTrained(job, before + 4700);
 
         // the JobManager killed: its job is gone (no HA); up starts a cluster, restore --latest brings the job back
         killNow(pid("jobmanager"));
@@ -271,7 +279,7 @@ class LocalStackIT {
         assertEquals(0, restore.exit, restore.toString());
         job = restore.lastLine();
         replay(500, "--rate", "0");
-        awaitTrained(job, before + 5000);
+        awaitTrained(job, before + 5200);
         assertVersionsUnique();
     }
 
@@ -507,12 +515,17 @@ class LocalStackIT {
 
     /** The committed lines of the model log, in order. */
     private static List<JsonNode> modelLog() throws IOException {
+        return readAll("model-log");
+    }
+
+    /** Every committed record of a topic, as JSON, partition after partition. */
+    private static List<JsonNode> readAll(String topic) throws IOException {
         Properties p = consumer();
         p.put("isolation.level", "read_committed");
         List<JsonNode> lines = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor("model-log").stream()
-                    .map(i -> new TopicPartition("model-log", i.partition()))
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
                     .collect(Collectors.toList());
             c.assign(parts);
             c.seekToBeginning(parts);
@@ -534,6 +547,13 @@ class LocalStackIT {
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
         return p;
+    }
+
+    /** How many predictions in the topic were served by a version after {@code version}. */
+    private static long servedAfter(long version) throws IOException {
+        return readAll("predictions").stream()
+                .filter(p -> p.get("modelVersion").asLong() > version)
+                .count();
     }
 
     private static long countRecords(String topic) {
