@@ -196,6 +196,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             return;
         }
         if (request.series != null) {
+            scoringLatencyNanos.update(Stamps.now() - start);
             ctx.output(
                     FORECASTS,
                     new Forecast(request.series, request.ts, request.scale.toSeries(score), request.modelId, version));
