@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.metrics.MetricNames;
-import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.store.ModelStore;
@@ -179,7 +178,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             version = model.version;
             NumericScaler scaler = model.scaler(m.emptyScaler);
             margin = LinearScorer.margin(model.weights(), 1, m.bias, scaler, request.features);
-            score = LinearScorer.prediction(m.loss, scaler, Calibration.apply(model.calibration, margin));
+            score = LinearScorer.served(m.loss, scaler, model.calibration, margin);
         }
         if (!Double.isFinite(score)) {
             // cannot happen with a finite model and bounded inputs; if it does, no client gets "NaN" as a score

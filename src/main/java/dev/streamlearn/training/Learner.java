@@ -94,8 +94,7 @@ public final class Learner {
      */
     public double serve(Features all) {
         Features f = used(all);
-        double margin = LinearScorer.margin(table, stride, bias, scaler, f);
-        return LinearScorer.prediction(loss, scaler, Calibration.apply(calibration, margin));
+        return LinearScorer.served(loss, scaler, calibration, LinearScorer.margin(table, stride, bias, scaler, f));
     }
 
     /** Learns its calibration from a final label and the margin that was served for it (before calibration). */

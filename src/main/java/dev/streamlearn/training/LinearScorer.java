@@ -2,6 +2,7 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.Calibration;
 import dev.streamlearn.records.Explanation;
 import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
@@ -58,6 +59,14 @@ public final class LinearScorer {
     /** The prediction for a margin: a probability (logistic) or a value in the label's scale (squared). */
     public static double prediction(Loss loss, NumericScaler scaler, double margin) {
         return loss == Loss.SQUARED ? scaler.labelFromModel(margin) : loss.predict(margin);
+    }
+
+    /**
+     * The prediction a model serves for a margin: through its calibration when it has one (null:
+     * bit for bit {@link #prediction(Loss, NumericScaler, double)}).
+     */
+    public static double served(Loss loss, NumericScaler scaler, Calibration calibration, double margin) {
+        return prediction(loss, scaler, Calibration.apply(calibration, margin));
     }
 
     /** What each feature of {@code f} adds to the margin of plain weights (stride 1), named by {@code names}. */
