@@ -177,7 +177,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
             m.servedVersion.lazySet(model.version);
             version = model.version;
             NumericScaler scaler = model.scaler(m.emptyScaler);
-            margin = LinearScorer.margin(model.weights(), 1, m.bias, scaler, request.features);
+            margin = LinearScorer.margin(model.weights(), m.bias, scaler, request.features);
             score = LinearScorer.served(m.loss, scaler, model.calibration, margin);
         }
         if (!Double.isFinite(score)) {

@@ -3,17 +3,17 @@ package dev.streamlearn.inference;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.model.Calibration;
+import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.StoredModel;
-import java.util.Arrays;
 
 /**
  * The weights and scaling one inference subtask serves for a model, and the version they are.
- * Scoring reads a dense array and a scaler; what is checkpointed is only the non-zero weights and
- * the scaling entries ({@link #compact()} writes them before a snapshot), since a dense 2^20
- * vector per model and subtask would make every checkpoint megabytes larger. The dense array and
- * the scaler are rebuilt on first use after a restore.
+ * Scoring reads a table of the weights it has (memory that grows with them, not with the hash
+ * space) and a scaler; what is checkpointed is only the non-zero weights and the scaling entries
+ * ({@link #compact()} writes them before a snapshot). The table and the scaler are rebuilt on
+ * first use after a restore.
  */
 public class ServedModel {
     public String modelId;
@@ -27,7 +27,7 @@ public class ServedModel {
     /** How its margins are served; null: as they are. */
     public Calibration calibration;
 
-    private transient double[] dense;
+    private transient CoordinateTable table;
     private transient NumericScaler scaler;
 
     public ServedModel() {}
@@ -51,20 +51,21 @@ public class ServedModel {
         return m;
     }
 
-    private static double[] denseOf(int dimension, int[] coords, double[] weights) {
-        double[] d = new double[dimension];
-        for (int k = 0; k < coords.length; k++) {
-            d[coords[k]] = weights[k];
+    /** The weights to score with. */
+    public CoordinateTable weights() {
+        if (table == null) {
+            table = new CoordinateTable(dimension, 1);
+            set(table, indices, values);
         }
-        return d;
+        return table;
     }
 
-    /** The weights to score with, indexed by coordinate. */
-    public double[] weights() {
-        if (dense == null) {
-            dense = denseOf(dimension, indices, values);
+    private static void set(CoordinateTable table, int[] coords, double[] weights) {
+        for (int k = 0; k < coords.length; k++) {
+            int row = table.rowFor(coords[k]);
+            table.values()[row] = weights[k];
         }
-        return dense;
+        table.settle();
     }
 
     /**
@@ -85,10 +86,10 @@ public class ServedModel {
     }
 
     public void apply(ModelUpdate update, NumericScaler empty) {
-        double[] w = weights();
+        CoordinateTable w = weights();
         NumericScaler s = scaler(empty);
         if (update.full) {
-            Arrays.fill(w, 0.0);
+            w.clear();
             if (s.transformsAs(update.scale)) {
                 s.clear();
             } else { // a version of another learner (a promotion, a rollback across one)
@@ -96,9 +97,7 @@ public class ServedModel {
                 scaler = s;
             }
         }
-        for (int k = 0; k < update.indices.length; k++) {
-            w[update.indices[k]] = update.values[k];
-        }
+        set(w, update.indices, update.values);
         s.apply(update.scale);
         calibration = update.calibration;
         version = update.version;
@@ -106,10 +105,10 @@ public class ServedModel {
 
     /** Writes the non-zero weights and the scaling into the checkpointed fields. */
     public void compact() {
-        if (dense == null) {
+        if (table == null) {
             return; // unchanged since restored
         }
-        SparseWeights nonZero = SparseWeights.of(dense);
+        SparseWeights nonZero = table.nonZeroWeights();
         indices = nonZero.coords;
         values = nonZero.values;
         if (scaler != null) {

@@ -29,11 +29,11 @@ public final class AdaGrad extends TableOptimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
-        double[] t = table;
+    public void step(int[] coords, int[] rows, double[] values, int count, double lossSlope, double weight) {
+        double[] t = table.values();
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            int at = STRIDE * i;
+            int at = STRIDE * rows[k];
             boolean regularized = i != biasIndex;
             double w = t[at];
             double g = lossSlope * values[k] + (regularized ? l2 * w : 0.0);

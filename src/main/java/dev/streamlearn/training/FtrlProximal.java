@@ -40,11 +40,11 @@ public final class FtrlProximal extends TableOptimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
-        double[] t = table;
+    public void step(int[] coords, int[] rows, double[] values, int count, double lossSlope, double weight) {
+        double[] t = table.values();
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            int at = STRIDE * i;
+            int at = STRIDE * rows[k];
             double g = lossSlope * values[k];
             boolean bias = i == biasIndex;
             double l1i = bias ? 0.0 : l1;
@@ -82,10 +82,12 @@ public final class FtrlProximal extends TableOptimizer {
 
     @Override
     public void seed() {
-        for (int at = 0; at < table.length; at += STRIDE) {
-            if (table[at] != 0.0) {
-                boolean bias = at == STRIDE * biasIndex;
-                table[at + 1] = centerFor(table[at], table[at + 2], bias ? 0.0 : l1, bias ? 0.0 : l2);
+        double[] t = table.values();
+        for (int i : table.coordinates()) {
+            int at = STRIDE * table.rowOf(i);
+            if (t[at] != 0.0) {
+                boolean bias = i == biasIndex;
+                t[at + 1] = centerFor(t[at], t[at + 2], bias ? 0.0 : l1, bias ? 0.0 : l2);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.features.ScalerState;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.Calibration;
+import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
@@ -31,8 +32,8 @@ public final class Learner {
     private final int bias;
     private final int dimension;
     private final Optimizer optimizer;
-    // the optimizer's parameters: coordinate i's weight at stride * i
-    private final double[] table;
+    // the optimizer's parameters: per coordinate its weight, then the optimizer's state
+    private final CoordinateTable table;
     private final int stride;
     private final NumericScaler scaler;
     private final double gradientClip;
@@ -40,19 +41,14 @@ public final class Learner {
     // the table entries a step may change, saved before it so a step can be undone
     private double[] saved = new double[256];
 
-    // weights changed since the last drain: a bitset, small enough to stay in cache, and their list
-    private final long[] changed;
+    // weights changed since the last drain: marked in the table, and their list
     private int[] changedCoords = new int[1024];
     private int changedCount;
     // only the served learner's changes are sent; a challenger's would be forgotten unread
     private boolean tracksChanges = true;
-    // every coordinate ever learnt (or loaded), so a full update need not scan the whole table; a
-    // bitset, read in coordinate order, so the table is read forwards (a list in the order learnt
-    // made every full update a cache miss per coordinate: a third of the trainer's time at 2^20)
-    private final long[] used;
-
-    // the example being learnt: its coordinates and scaled values, bias first
+    // the example being learnt: its coordinates, their rows in the table and scaled values, bias first
     private int[] coords = new int[64];
+    private int[] rows = new int[64];
     private double[] values = new double[64];
     private double[] scaledNumeric = new double[64];
     private int[] slots = new int[64];
@@ -78,14 +74,12 @@ public final class Learner {
         this.table = optimizer.table();
         this.stride = optimizer.stride();
         this.scaler = Scaling.newScaler(spec);
-        this.changed = new long[(dimension + 63) >>> 6];
-        this.used = new long[changed.length];
     }
 
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
     public double predict(Features all) {
         Features f = used(all);
-        return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, stride, bias, scaler, f));
+        return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, bias, scaler, f));
     }
 
     /**
@@ -94,7 +88,7 @@ public final class Learner {
      */
     public double serve(Features all) {
         Features f = used(all);
-        return LinearScorer.served(loss, scaler, calibration, LinearScorer.margin(table, stride, bias, scaler, f));
+        return LinearScorer.served(loss, scaler, calibration, LinearScorer.margin(table, bias, scaler, f));
     }
 
     /** Learns its calibration from a final label and the margin that was served for it (before calibration). */
@@ -124,13 +118,14 @@ public final class Learner {
         int n = f.size() + 1;
         if (n > coords.length) {
             coords = new int[Math.max(n, coords.length * 2)];
+            rows = new int[coords.length];
             values = new double[coords.length];
         }
         if (f.numeric.length > scaledNumeric.length) {
             scaledNumeric = new double[Math.max(f.numeric.length, scaledNumeric.length * 2)];
             slots = new int[scaledNumeric.length];
         }
-        double margin = LinearScorer.margin(table, stride, bias, scaler, f, scaledNumeric, slots);
+        double margin = LinearScorer.margin(table, bias, scaler, f, scaledNumeric, slots);
         double prediction = LinearScorer.prediction(loss, scaler, margin);
 
         coords[0] = bias;
@@ -152,20 +147,13 @@ public final class Learner {
         if (lastUpdateRefused) {
             return prediction; // nothing of the example is kept, its scaling statistics neither
         }
-        int[] also = optimizer.alsoChangedCoordinates();
         if (tracksChanges) {
+            int[] also = optimizer.alsoChangedCoordinates();
             for (int k = 0; k < count; k++) {
-                markChanged(coords[k]);
+                markChanged(coords[k], rows[k]);
             }
             for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
-                markChanged(also[k]);
-            }
-        } else {
-            for (int k = 0; k < count; k++) {
-                markUsed(coords[k]);
-            }
-            for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
-                markUsed(also[k]);
+                markChanged(also[k], table.rowFor(also[k]));
             }
         }
 
@@ -230,35 +218,43 @@ public final class Learner {
     /**
      * The optimizer's step, undone when it leaves a non-finite number in the table: every entry
      * of the example's coordinates (weight and state), and the weights the optimizer moves
-     * besides them, are saved first and checked after. True when the step stands.
+     * besides them, are saved first and checked after. True when the step stands. The example's
+     * coordinates get their rows here, before anything is saved (an undone step leaves them at
+     * zero, as they were).
      */
     private boolean guardedStep(int count, double slope, double weight) {
+        table.settle();
+        for (int k = 0; k < count; k++) {
+            rows[k] = table.rowFor(coords[k]);
+        }
         int alsoCount = optimizer.alsoChangedCount();
         int[] also = optimizer.alsoChangedCoordinates();
         int need = count * stride + alsoCount;
         if (saved.length < need) {
             saved = new double[Math.max(need, saved.length * 2)];
         }
+        double[] t = table.values();
         int at = 0;
         for (int k = 0; k < count; k++) {
-            System.arraycopy(table, stride * coords[k], saved, at, stride);
+            System.arraycopy(t, stride * rows[k], saved, at, stride);
             at += stride;
         }
         for (int k = 0; k < alsoCount; k++) {
-            saved[at++] = table[stride * also[k]];
+            saved[at++] = table.weight(also[k]);
         }
         long stepsBefore = optimizer.steps();
 
-        optimizer.step(coords, values, count, slope, weight);
+        optimizer.step(coords, rows, values, count, slope, weight);
 
+        t = table.values();
         boolean finite = true;
         for (int k = 0; k < count && finite; k++) {
-            for (int i = stride * coords[k], end = i + stride; i < end; i++) {
-                finite &= Double.isFinite(table[i]);
+            for (int i = stride * rows[k], end = i + stride; i < end; i++) {
+                finite &= Double.isFinite(t[i]);
             }
         }
         for (int k = 0; k < alsoCount && finite; k++) {
-            finite = Double.isFinite(table[stride * also[k]]);
+            finite = Double.isFinite(table.weight(also[k]));
         }
         if (finite) {
             return true;
@@ -266,31 +262,23 @@ public final class Learner {
         // in reverse, so that a coordinate the example has twice gets its value from before the step
         at = count * stride + alsoCount;
         for (int k = alsoCount - 1; k >= 0; k--) {
-            table[stride * also[k]] = saved[--at];
+            t[stride * table.rowFor(also[k])] = saved[--at];
         }
         for (int k = count - 1; k >= 0; k--) {
             at -= stride;
-            System.arraycopy(saved, at, table, stride * coords[k], stride);
+            System.arraycopy(saved, at, t, stride * rows[k], stride);
         }
         optimizer.restoreSteps(stepsBefore);
         return false;
     }
 
-    private void markChanged(int coordinate) {
-        long bit = 1L << coordinate;
-        int word = coordinate >>> 6;
-        if ((changed[word] & bit) == 0) {
-            changed[word] |= bit;
+    private void markChanged(int coordinate, int row) {
+        if (table.mark(row)) {
             if (changedCount == changedCoords.length) {
                 changedCoords = Arrays.copyOf(changedCoords, changedCount * 2);
             }
             changedCoords[changedCount++] = coordinate;
-            markUsed(coordinate);
         }
-    }
-
-    private void markUsed(int coordinate) {
-        used[coordinate >>> 6] |= 1L << coordinate;
     }
 
     /** The weights changed since the last drain (in the order they first changed), and forgets that they changed. */
@@ -298,7 +286,7 @@ public final class Learner {
         int[] c = Arrays.copyOf(changedCoords, changedCount);
         double[] v = new double[c.length];
         for (int k = 0; k < c.length; k++) {
-            v[k] = table[stride * c[k]];
+            v[k] = table.weight(c[k]);
         }
         clearChangedWeights();
         return SparseWeights.of(c, v);
@@ -325,7 +313,7 @@ public final class Learner {
 
     private void clearChangedWeights() {
         for (int k = 0; k < changedCount; k++) {
-            changed[changedCoords[k] >>> 6] = 0L;
+            table.unmark(table.rowOf(changedCoords[k]));
         }
         changedCount = 0;
     }
@@ -336,32 +324,11 @@ public final class Learner {
 
     /** Every non-zero weight, in coordinate order. */
     SparseWeights nonZeroWeights() {
-        int n = 0;
-        for (int word = 0; word < used.length; word++) {
-            for (long bits = used[word]; bits != 0; bits &= bits - 1) {
-                if (table[stride * ((word << 6) + Long.numberOfTrailingZeros(bits))] != 0.0) {
-                    n++;
-                }
-            }
-        }
-        int[] coords = new int[n];
-        double[] values = new double[n];
-        int j = 0;
-        for (int word = 0; word < used.length && j < n; word++) {
-            for (long bits = used[word]; bits != 0; bits &= bits - 1) {
-                int coordinate = (word << 6) + Long.numberOfTrailingZeros(bits);
-                double w = table[stride * coordinate];
-                if (w != 0.0) {
-                    coords[j] = coordinate;
-                    values[j++] = w;
-                }
-            }
-        }
-        return SparseWeights.of(coords, values);
+        return table.nonZeroWeights();
     }
 
     public double weight(int coordinate) {
-        return table[stride * coordinate];
+        return table.weight(coordinate);
     }
 
     public int dimension() {
@@ -372,12 +339,24 @@ public final class Learner {
         return optimizer.stateArrays();
     }
 
+    /** Keeps every coordinate in a plain array from now on (until a load): what its own table is measured against. */
+    public void usePlainTable() {
+        table.becomeDense();
+    }
+
+    /** The bytes of its table's arrays: what its weights and optimizer state take. */
+    public long tableBytes() {
+        return table.bytes();
+    }
+
     /** What has been learnt, sparse: every coordinate where a weight or an optimizer accumulator is non-zero. */
     public ModelState state() {
         int arrays = stride - 1;
+        int[] all = table.coordinates();
+        double[] t = table.values();
         int count = 0;
-        for (int i = 0; i < dimension; i++) {
-            if (isSet(i)) {
+        for (int i : all) {
+            if (isSet(t, table.rowOf(i))) {
                 count++;
             }
         }
@@ -387,12 +366,14 @@ public final class Learner {
         s.optimizerArrays = arrays;
         s.optimizerState = new double[count * arrays];
         int k = 0;
-        for (int i = 0; i < dimension; i++) {
-            if (isSet(i)) {
+        for (int i : all) {
+            int row = table.rowOf(i);
+            int at = stride * row;
+            if (isSet(t, row)) {
                 s.coords[k] = i;
-                s.weights[k] = table[stride * i];
+                s.weights[k] = t[at];
                 for (int a = 0; a < arrays; a++) {
-                    s.optimizerState[a * count + k] = table[stride * i + 1 + a];
+                    s.optimizerState[a * count + k] = t[at + 1 + a];
                 }
                 k++;
             }
@@ -404,9 +385,10 @@ public final class Learner {
         return s;
     }
 
-    private boolean isSet(int i) {
-        for (int at = stride * i; at < stride * (i + 1); at++) {
-            if (table[at] != 0.0) {
+    /** Whether any number of the row is not zero. */
+    private boolean isSet(double[] t, int row) {
+        for (int at = stride * row; at < stride * (row + 1); at++) {
+            if (t[at] != 0.0) {
                 return true;
             }
         }
@@ -422,17 +404,18 @@ public final class Learner {
             throw new IllegalArgumentException("the state has " + s.optimizerArrays
                     + " optimizer arrays per coordinate, this optimizer " + (stride - 1));
         }
-        Arrays.fill(table, 0.0);
-        Arrays.fill(used, 0L);
+        clearChangedWeights(); // before the table forgets the marks' rows
+        table.clear();
         int count = s.coords.length;
         for (int k = 0; k < count; k++) {
-            markUsed(s.coords[k]);
-            int at = stride * s.coords[k];
-            table[at] = s.weights[k];
+            int at = stride * table.rowFor(s.coords[k]);
+            double[] t = table.values();
+            t[at] = s.weights[k];
             for (int a = 0; a < s.optimizerArrays; a++) {
-                table[at + 1 + a] = s.optimizerState[a * count + k];
+                t[at + 1 + a] = s.optimizerState[a * count + k];
             }
         }
+        table.settle();
         if (s.optimizerArrays == 0) {
             optimizer.seed();
         }

@@ -3,6 +3,7 @@ package dev.streamlearn.training;
 import dev.streamlearn.features.NumericScaler;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.Calibration;
+import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.records.Explanation;
 import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
@@ -12,16 +13,16 @@ import dev.streamlearn.records.Features;
  * coordinate, plus the weight of every numeric coordinate times its scaled value; then the
  * loss's link (a probability for logistic loss, the label's scale for squared loss). The trainer
  * and inference both score with this, so they agree to the last bit. Weights are read from a
- * table where coordinate i's weight is at {@code stride * i} (inference keeps plain weights,
- * stride 1; the trainer's optimizer keeps its state beside each weight).
+ * table's rows (inference keeps plain weights; the trainer's optimizer keeps its state beside
+ * each weight); a coordinate without a row adds zero, as a zero weight does.
  */
 public final class LinearScorer {
 
     private LinearScorer() {}
 
     /** The margin of {@code f}. */
-    public static double margin(double[] table, int stride, int bias, NumericScaler scaler, Features f) {
-        return margin(table, stride, bias, scaler, f, null, null);
+    public static double margin(CoordinateTable table, int bias, NumericScaler scaler, Features f) {
+        return margin(table, bias, scaler, f, null, null);
     }
 
     /**
@@ -30,17 +31,11 @@ public final class LinearScorer {
      * from the same values and count them without looking them up again.
      */
     public static double margin(
-            double[] table,
-            int stride,
-            int bias,
-            NumericScaler scaler,
-            Features f,
-            double[] scaledNumeric,
-            int[] slots) {
-        double m = table[stride * bias];
+            CoordinateTable table, int bias, NumericScaler scaler, Features f, double[] scaledNumeric, int[] slots) {
+        double m = table.weight(bias);
         int[] categorical = f.categorical;
         for (int k = 0; k < categorical.length; k++) {
-            m += table[stride * categorical[k]];
+            m += table.weight(categorical[k]);
         }
         int[] numeric = f.numeric;
         double[] raw = f.numericValues;
@@ -51,7 +46,7 @@ public final class LinearScorer {
                 scaledNumeric[k] = x;
                 slots[k] = slot;
             }
-            m += table[stride * numeric[k]] * x;
+            m += table.weight(numeric[k]) * x;
         }
         return m;
     }
@@ -69,13 +64,13 @@ public final class LinearScorer {
         return prediction(loss, scaler, Calibration.apply(calibration, margin));
     }
 
-    /** What each feature of {@code f} adds to the margin of plain weights (stride 1), named by {@code names}. */
+    /** What each feature of {@code f} adds to the margin of {@code weights}, named by {@code names}. */
     public static Explanation explain(
-            double[] weights, int bias, NumericScaler scaler, Features f, FeatureNames names) {
+            CoordinateTable weights, int bias, NumericScaler scaler, Features f, FeatureNames names) {
         int categorical = f.categorical.length;
         int n = categorical + f.numeric.length;
         Explanation e = new Explanation();
-        e.bias = weights[bias];
+        e.bias = weights.weight(bias);
         e.names = new String[n];
         e.raw = new double[n];
         e.values = new double[n];
@@ -87,14 +82,14 @@ public final class LinearScorer {
             e.names[k] = isCategorical ? names.categorical[k] : names.numeric[k - categorical];
             e.raw[k] = isCategorical ? Double.NaN : f.numericValues[k - categorical];
             e.values[k] = isCategorical ? 1.0 : scaler.transform(coordinate, e.raw[k]);
-            e.weights[k] = weights[coordinate];
+            e.weights[k] = weights.weight(coordinate);
             e.contributions[k] = e.values[k] * e.weights[k];
         }
         return e;
     }
 
-    /** The prediction of plain weights (stride 1) for {@code f}. */
-    public static double predict(Loss loss, double[] weights, int bias, NumericScaler scaler, Features f) {
-        return prediction(loss, scaler, margin(weights, 1, bias, scaler, f));
+    /** The prediction of {@code weights} for {@code f}. */
+    public static double predict(Loss loss, CoordinateTable weights, int bias, NumericScaler scaler, Features f) {
+        return prediction(loss, scaler, margin(weights, bias, scaler, f));
     }
 }

@@ -1,9 +1,11 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.CoordinateTable;
+
 /**
  * Learns from one example at a time: applies the example's gradient to the weights of the
  * coordinates it has. The optimizer owns the model's parameters: one table in which coordinate
- * i holds its weight at {@code stride * i} followed by its state (accumulators), so that one
+ * coordinate's row holds its weight followed by its state (accumulators), so that one
  * coordinate is one cache line, as Vowpal Wabbit lays out its weights. The state is readable
  * and writable for snapshots, so that training resumed from a snapshot continues exactly as if
  * never stopped.
@@ -14,12 +16,13 @@ public interface Optimizer {
      * One example's step.
      *
      * @param coords the example's coordinates (the bias among them)
+     * @param rows their rows in {@link #table()}, made before the step
      * @param values its values at those coordinates, as scored
      * @param count how many entries of {@code coords} are used
      * @param lossSlope the derivative of the (weighted) loss with respect to the margin
      * @param weight the example's weight (already in the slope; second-order methods need it apart)
      */
-    void step(int[] coords, double[] values, int count, double lossSlope, double weight);
+    void step(int[] coords, int[] rows, double[] values, int count, double lossSlope, double weight);
 
     /**
      * Coordinates whose weights every step may change besides the example's own, as a count of
@@ -34,8 +37,8 @@ public interface Optimizer {
         return new int[0];
     }
 
-    /** The parameters, live: coordinate i's weight at {@code stride() * i}, its state after it. */
-    double[] table();
+    /** The parameters, live: per coordinate its weight, then its state. */
+    CoordinateTable table();
 
     /** Numbers per coordinate in {@link #table()}: the weight and the state. */
     int stride();

@@ -41,7 +41,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
+    public void step(int[] coords, int[] tableRows, double[] values, int count, double lossSlope, double weight) {
         steps++;
         if (weight <= 0) {
             return;
@@ -91,7 +91,8 @@ public final class RecursiveLeastSquares extends TableOptimizer {
             return; // P is positive definite, so this means an overflow: leave the model as it was
         }
         for (int r = 0; r < m; r++) {
-            table[coordinates[r]] -= factor * px[r];
+            int at = table.rowFor(coordinates[r]);
+            table.values()[at] -= factor * px[r];
         }
         // P <- (P - weight P x x' P / denominator) / decay
         double inverseDecay = 1.0 / decay;

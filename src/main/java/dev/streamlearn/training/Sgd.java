@@ -33,15 +33,16 @@ public final class Sgd extends TableOptimizer {
     }
 
     @Override
-    public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
+    public void step(int[] coords, int[] rows, double[] values, int count, double lossSlope, double weight) {
         double rate = rate();
-        double[] w = table;
+        double[] w = table.values();
         for (int k = 0; k < count; k++) {
             int i = coords[k];
+            int r = rows[k];
             boolean regularized = i != biasIndex;
-            double g = lossSlope * values[k] + (regularized ? l2 * w[i] : 0.0);
-            double stepped = w[i] - rate * g;
-            w[i] = regularized ? Proximal.softThreshold(stepped, rate * l1) : stepped;
+            double g = lossSlope * values[k] + (regularized ? l2 * w[r] : 0.0);
+            double stepped = w[r] - rate * g;
+            w[r] = regularized ? Proximal.softThreshold(stepped, rate * l1) : stepped;
         }
         steps++;
     }

@@ -1,21 +1,23 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.CoordinateTable;
+
 /** What every optimizer keeps alike: its table of weights and per-coordinate state, and its step count. */
 abstract class TableOptimizer implements Optimizer {
 
-    /** Coordinate i's weight at {@code stride * i}, its state after it. */
-    protected final double[] table;
+    /** Per coordinate its weight, then its state. */
+    protected final CoordinateTable table;
 
     private final int stride;
     protected long steps;
 
     TableOptimizer(int dimension, int stride) {
-        this.table = new double[stride * dimension];
+        this.table = new CoordinateTable(dimension, stride);
         this.stride = stride;
     }
 
     @Override
-    public final double[] table() {
+    public final CoordinateTable table() {
         return table;
     }
 

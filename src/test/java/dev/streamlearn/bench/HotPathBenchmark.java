@@ -87,6 +87,7 @@ public class HotPathBenchmark {
     private ModelTrainer wideTrainer;
     private ModelTrainer wideTrainerWithChallengers;
     private Learner wideLearner;
+    private Learner wideLearnerPlainTable;
     private Example[] wideExamples;
     // the parsed click examples, serialized once by each serializer, for reading on the trainer side
     private byte[][] clickExamplesOwn;
@@ -188,6 +189,8 @@ public class HotPathBenchmark {
         wideTrainer = new ModelTrainer(spec);
         wideTrainerWithChallengers = new ModelTrainer(withChallengers);
         wideLearner = new Learner(spec);
+        wideLearnerPlainTable = new Learner(spec);
+        wideLearnerPlainTable.usePlainTable();
         wideExamples = wideExamples(EVENTS, 20);
     }
 
@@ -310,6 +313,32 @@ public class HotPathBenchmark {
     public void learnOne40Features(Blackhole bh) {
         for (Example e : wideExamples) {
             bh.consume(wideLearner.learn(e.features, e.label, e.weight));
+        }
+    }
+
+    /** As {@link #learnOne40Features}, with a plain table of all 2^20 coordinates rather than one of those it has. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineLearnOne40FeaturesPlainTable(Blackhole bh) {
+        for (Example e : wideExamples) {
+            bh.consume(wideLearnerPlainTable.learn(e.features, e.label, e.weight));
+        }
+    }
+
+    /** The learner's score of one 40-feature example: the coordinates looked up in its table of those it has. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void scoreOne40Features(Blackhole bh) {
+        for (Example e : wideExamples) {
+            bh.consume(wideLearner.predict(e.features));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineScoreOne40FeaturesPlainTable(Blackhole bh) {
+        for (Example e : wideExamples) {
+            bh.consume(wideLearnerPlainTable.predict(e.features));
         }
     }
 

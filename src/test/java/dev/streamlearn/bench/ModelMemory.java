@@ -12,7 +12,9 @@ import dev.streamlearn.records.Features;
 import dev.streamlearn.training.ModelTrainer;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -75,6 +77,61 @@ public final class ModelMemory {
         System.out.printf(
                 "%nTask heap of the TaskManager of flink-conf/config.yaml (taskmanager.memory.process.size %s): %s%n",
                 conf.toMap().get("taskmanager.memory.process.size"), mb(taskHeap));
+
+        System.out.printf(
+                "%nModels that use few of the 2^%d coordinates of the default hash space, in the job's layout:"
+                        + " heap per model, as the mean over %d models (trainer: everything the trainer keeps for"
+                        + " the model; inference: one subtask's table and checkpointed weights).%n%n",
+                DEFAULT_BITS, MODELS_MEASURED_TOGETHER);
+        System.out.println("| active coordinates | challengers | trainer heap per model | inference heap per model"
+                + " and subtask | checkpoint: operator state | models that fit one TaskManager at p=" + parallelism
+                + " |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int active : new int[] {1_000, 5_000, 50_000}) {
+            for (ChallengerList challengers : List.of(ChallengerList.NONE, ChallengerList.AUTO)) {
+                Footprint f = meanFootprint(active, challengers);
+                long perModel = f.trainerHeap + parallelism * f.servedHeap;
+                System.out.printf(
+                        "| %,d | %s | %s | %s | %s | %,d |%n",
+                        active,
+                        challengers,
+                        kb(f.trainerHeap),
+                        kb(f.servedHeap),
+                        kb(f.operatorStateBytes),
+                        taskHeap / perModel);
+            }
+        }
+    }
+
+    private static final int DEFAULT_BITS = ModelOptions.HASH_BITS.defaultValue;
+    private static final int MODELS_MEASURED_TOGETHER = 20;
+
+    /**
+     * The mean footprint of {@link #MODELS_MEASURED_TOGETHER} models of the default hash space that
+     * each learnt {@code active} coordinates, held at once, so that what every model keeps besides
+     * its table (metrics, windows, scalers) is counted too.
+     */
+    static Footprint meanFootprint(int active, ChallengerList challengers) throws Exception {
+        ModelSpec spec = ModelSpec.builder("m")
+                .set(ModelOptions.CHALLENGERS, challengers)
+                .set(ModelOptions.STORE_RECENT, 0)
+                .build();
+        Footprint f = new Footprint();
+        long before = usedHeap();
+        List<ModelTrainer> trainers = new ArrayList<>();
+        for (int m = 0; m < MODELS_MEASURED_TOGETHER; m++) {
+            ModelTrainer trainer = new ModelTrainer(spec);
+            touchCoordinates(trainer, spec, active, 1);
+            trainers.add(trainer);
+        }
+        f.trainerHeap = (usedHeap() - before) / MODELS_MEASURED_TOGETHER;
+        ModelTrainer one = trainers.get(0);
+        f.operatorStateBytes = serializedBytes(ModelSnapshot.class, one.snapshot());
+        ServedModel served = ServedModel.of(one.store(Long.MAX_VALUE / 2));
+        served.weights();
+        served.compact();
+        f.servedHeap = served.weights().bytes() + 4L * served.indices.length + 8L * served.values.length;
+        return f;
     }
 
     /** What one fully learnt model takes, in bytes (serialization time in nanoseconds). */
@@ -104,7 +161,7 @@ public final class ModelMemory {
                 keyed ? defaults.toBuilder().set(ModelOptions.STORE_RECENT, 0).build() : defaults;
         Footprint f = new Footprint();
         ModelTrainer trainer = new ModelTrainer(spec);
-        touchEveryCoordinate(trainer, spec);
+        touchCoordinates(trainer, spec, spec.dimension() - 1, spec.get(ModelOptions.STORE_RECENT) + 1);
 
         long[] nanos = new long[3];
         for (int i = 0; i < nanos.length; i++) {
@@ -123,7 +180,7 @@ public final class ModelMemory {
         ServedModel served = ServedModel.of(stored);
         served.weights();
         served.compact();
-        f.servedHeap = 8L * served.weights().length + 4L * served.indices.length + 8L * served.values.length;
+        f.servedHeap = served.weights().bytes() + 4L * served.indices.length + 8L * served.values.length;
 
         // the trainer's heap is what letting it go frees: robust to whatever earlier measurements left behind
         served = null;
@@ -144,17 +201,21 @@ public final class ModelMemory {
         return counted.bytes;
     }
 
-    /** Learns every coordinate once per pass, with a version stored after each pass, until every recent version holds every coordinate. */
-    private static void touchEveryCoordinate(ModelTrainer trainer, ModelSpec spec) {
-        int dimension = spec.dimension();
+    /**
+     * Learns {@code active} coordinates (all but the bias: every one; fewer: scattered over the
+     * space, as hashing scatters them) once per pass, with a version stored after each pass.
+     */
+    private static void touchCoordinates(ModelTrainer trainer, ModelSpec spec, int active, int passes) {
+        int space = spec.dimension() - 1;
         int width = 39;
         int[] coords = new int[width];
         long n = 0;
-        for (int pass = 0; pass <= spec.get(ModelOptions.STORE_RECENT); pass++) {
+        for (int pass = 0; pass < passes; pass++) {
             long now = (pass + 1) * (spec.get(ModelOptions.STORE_INTERVAL) + 1);
-            for (int start = 0; start < dimension - 1; start += width) {
+            for (int start = 0; start < active; start += width) {
                 for (int k = 0; k < width; k++) {
-                    coords[k] = (start + k) % (dimension - 1);
+                    int i = (start + k) % active;
+                    coords[k] = active == space ? i : (int) ((i * 2_654_435_761L) % space);
                 }
                 Example e = new Example("m", "e" + n, n, n % 2, 1.0, Features.categorical(coords.clone()));
                 n++;
@@ -195,6 +256,10 @@ public final class ModelMemory {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static String kb(long bytes) {
+        return String.format("%,d kB", bytes / 1000);
     }
 
     private static String mb(long bytes) {

@@ -11,6 +11,7 @@ import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.Calibration;
 import dev.streamlearn.model.Challenger;
+import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
@@ -212,18 +213,19 @@ class LearnerTest {
         // an optimizer that breaks on feature 7: the learner must not keep what it did
         Optimizer breaking = new Optimizer() {
             @Override
-            public void step(int[] coords, double[] values, int count, double lossSlope, double weight) {
-                ftrl.step(coords, values, count, lossSlope, weight);
+            public void step(int[] coords, int[] rows, double[] values, int count, double lossSlope, double weight) {
+                ftrl.step(coords, rows, values, count, lossSlope, weight);
                 for (int k = 0; k < count; k++) {
                     if (coords[k] == 7) {
-                        ftrl.table()[ftrl.stride() * 7 + 1] = Double.POSITIVE_INFINITY;
-                        ftrl.table()[ftrl.stride() * BIAS] = Double.NaN;
+                        CoordinateTable t = ftrl.table();
+                        t.values()[ftrl.stride() * t.rowOf(7) + 1] = Double.POSITIVE_INFINITY;
+                        t.values()[ftrl.stride() * t.rowOf(BIAS)] = Double.NaN;
                     }
                 }
             }
 
             @Override
-            public double[] table() {
+            public CoordinateTable table() {
                 return ftrl.table();
             }
 
@@ -291,9 +293,10 @@ class LearnerTest {
             largestGap = Math.max(largestGap, Math.abs(withCrosses.predict(all) - withoutCrosses.predict(own)));
             withCrosses.learn(all, own.size() % 2, 1.0);
             // served: every weight of its table (the crosses' are 0), the request's crosses included
-            double[] weights = new double[leavingOut.dimension()];
-            for (int c = 0; c < weights.length; c++) {
-                weights[c] = leavingOut.weight(c);
+            CoordinateTable weights = new CoordinateTable(leavingOut.dimension(), 1);
+            for (int c = 0; c < leavingOut.dimension(); c++) {
+                int row = weights.rowFor(c);
+                weights.values()[row] = leavingOut.weight(c);
             }
             assertEquals(
                     leavingOut.predict(all),

@@ -13,17 +13,37 @@ class OptimizerTest {
 
     /** One example whose only coordinate is 0, with value x, and loss slope g: the gradient is g * x. */
     private static void step(Optimizer o, double g, double x) {
-        o.step(COORD0, new double[] {x}, 1, g, 1.0);
+        step(o, COORD0, new double[] {x}, 1, g, 1.0);
+    }
+
+    /** A step as the learner takes it: the coordinates' rows made first. */
+    static void step(Optimizer o, int[] coords, double[] values, int count, double g, double weight) {
+        int[] rows = new int[count];
+        for (int k = 0; k < count; k++) {
+            rows[k] = o.table().rowFor(coords[k]);
+        }
+        o.step(coords, rows, values, count, g, weight);
     }
 
     /** A coordinate's weight. */
     private static double w(Optimizer o, int coordinate) {
-        return o.table()[o.stride() * coordinate];
+        return o.table().weight(coordinate);
+    }
+
+    /** A coordinate's a-th number: its weight (0), then its state (FTRL: z, the root of n; AdaGrad: the sum of squares). */
+    private static double number(Optimizer o, int coordinate, int a) {
+        int row = o.table().rowOf(coordinate);
+        return row < 0 ? 0.0 : o.table().values()[o.stride() * row + a];
+    }
+
+    private static void set(Optimizer o, int coordinate, int a, double value) {
+        int row = o.table().rowFor(coordinate);
+        o.table().values()[o.stride() * row + a] = value;
     }
 
     /** Coordinate 0's a-th number of state (FTRL: z, then the root of n; AdaGrad: the sum of squares). */
     private static double state(Optimizer o, int a) {
-        return o.table()[1 + a];
+        return number(o, 0, 1 + a);
     }
 
     @Test
@@ -86,16 +106,15 @@ class OptimizerTest {
     @Test
     void ftrlSeededFromWeightsHoldsThemAndLearnsOnFromThem() {
         FtrlProximal ftrl = new FtrlProximal(3, 2, 0.5, 1.0, 1.0, 2.0, 1.0);
-        double[] t = ftrl.table();
-        t[0] = 0.75;
-        t[3] = -0.25;
-        t[6] = 0.5;
+        set(ftrl, 0, 0, 0.75);
+        set(ftrl, 1, 0, -0.25);
+        set(ftrl, 2, 0, 0.5);
         ftrl.seed();
         // the closed form of the seeded z gives the weights back (the bias, coordinate 2, without regularization)
-        assertEquals(0.75, ftrl.weight(t[1], 0.0, 1.0, 2.0), EPS);
-        assertEquals(-0.25, ftrl.weight(t[4], 0.0, 1.0, 2.0), EPS);
-        assertEquals(0.5, ftrl.weight(t[7], 0.0, 0.0, 0.0), EPS);
-        ftrl.step(new int[] {0, 1, 2}, new double[] {1, 1, 1}, 3, 0.0, 1.0); // a zero gradient changes nothing
+        assertEquals(0.75, ftrl.weight(number(ftrl, 0, 1), 0.0, 1.0, 2.0), EPS);
+        assertEquals(-0.25, ftrl.weight(number(ftrl, 1, 1), 0.0, 1.0, 2.0), EPS);
+        assertEquals(0.5, ftrl.weight(number(ftrl, 2, 1), 0.0, 0.0, 0.0), EPS);
+        step(ftrl, new int[] {0, 1, 2}, new double[] {1, 1, 1}, 3, 0.0, 1.0); // a zero gradient changes nothing
         assertEquals(0.75, w(ftrl, 0), EPS);
         assertEquals(-0.25, w(ftrl, 1), EPS);
         assertEquals(0.5, w(ftrl, 2), EPS);
@@ -152,7 +171,7 @@ class OptimizerTest {
         double[] xty = new double[2];
         for (int i = 0; i < xs.length; i++) {
             double prediction = w(rls, 0) * xs[i][0] + w(rls, 1) * xs[i][1];
-            rls.step(new int[] {0, 1}, xs[i], 2, prediction - ys[i], 1.0);
+            step(rls, new int[] {0, 1}, xs[i], 2, prediction - ys[i], 1.0);
             for (int a = 0; a < 2; a++) {
                 xty[a] += xs[i][a] * ys[i];
                 for (int b = 0; b < 2; b++) {
@@ -169,10 +188,12 @@ class OptimizerTest {
         assertEquals(0.0, w(rls, 2), "an unseen coordinate");
 
         RecursiveLeastSquares copy = new RecursiveLeastSquares(3, 2.0, 1.0);
-        System.arraycopy(rls.table(), 0, copy.table(), 0, 3);
+        for (int c = 0; c < 3; c++) {
+            set(copy, c, 0, w(rls, c));
+        }
         copy.restoreGlobalState(rls.globalState());
-        rls.step(new int[] {0, 2}, new double[] {1, 1}, 2, -1.0, 1.0);
-        copy.step(new int[] {0, 2}, new double[] {1, 1}, 2, -1.0, 1.0);
+        step(rls, new int[] {0, 2}, new double[] {1, 1}, 2, -1.0, 1.0);
+        step(copy, new int[] {0, 2}, new double[] {1, 1}, 2, -1.0, 1.0);
         for (int c = 0; c < 3; c++) {
             assertEquals(w(rls, c), w(copy, c), 0.0, "restored state continues exactly, coordinate " + c);
         }
@@ -182,9 +203,9 @@ class OptimizerTest {
     void recursiveLeastSquaresWeightsAnExampleAsThatManyCopies() {
         RecursiveLeastSquares weighted = new RecursiveLeastSquares(1, 1.0, 1.0);
         RecursiveLeastSquares copies = new RecursiveLeastSquares(1, 1.0, 1.0);
-        weighted.step(COORD0, new double[] {2}, 1, 3 * (0 - 1.5), 3.0);
+        step(weighted, COORD0, new double[] {2}, 1, 3 * (0 - 1.5), 3.0);
         for (int i = 0; i < 3; i++) {
-            copies.step(COORD0, new double[] {2}, 1, w(copies, 0) * 2 - 1.5, 1.0);
+            step(copies, COORD0, new double[] {2}, 1, w(copies, 0) * 2 - 1.5, 1.0);
         }
         assertEquals(w(copies, 0), w(weighted, 0), EPS);
     }
@@ -209,7 +230,7 @@ class OptimizerTest {
             if (i > 100) {
                 worst = Math.max(worst, Math.abs(prediction - y));
             }
-            rls.step(new int[] {0, 1, 2, 3}, x, 4, prediction - y, 1.0);
+            step(rls, new int[] {0, 1, 2, 3}, x, 4, prediction - y, 1.0);
         }
         assertTrue(worst < 5, "the largest error after the first 100 examples stays of the data's size: " + worst);
         assertEquals(2.0, w(rls, 0), 0.05);

@@ -1,0 +1,266 @@
+package dev.streamlearn.model;
+
+import java.util.Arrays;
+
+/**
+ * The numbers a hashed model keeps per coordinate (a weight, and an optimizer's state after it),
+ * in memory that grows with the coordinates it has, not with its hash space: a model of 2^20
+ * coordinates that uses 5,000 of them holds 5,000 rows. Each coordinate that was ever written
+ * has a row of {@code stride} numbers in one array; an open-addressing hash finds it. When that
+ * layout would take more memory than a plain array of every coordinate, the table becomes that
+ * array (row = coordinate), at the next {@link #settle()}, and stays so until cleared. A
+ * coordinate without a row reads as zero in every number, as in the plain array, so scores are
+ * the same to the last bit in either layout.
+ *
+ * <p>Writers resolve a row with {@link #rowFor} and then write into {@link #values()}, read
+ * again after the last {@link #rowFor}: growing replaces the array. A row number stays valid
+ * until {@link #settle()} or {@link #clear()}, which its owner calls where it holds none.
+ */
+public final class CoordinateTable {
+
+    private static final int FIRST_ROWS = 16;
+    // golden-ratio multiplier: spreads coordinates that are not hashed (the bias, small ranges) over the slots
+    private static final int MIX = 0x9E3779B9;
+
+    private final int dimension;
+    private final int stride;
+    /** Row r's numbers at {@code stride * r}. */
+    private double[] values;
+
+    private int rows;
+    // sparse layout: per slot, coordinate + 1 (0: empty) and its row; per row, its coordinate
+    private int[] slotKeys;
+    private int[] slotRows;
+    private int[] rowCoordinates;
+    private int slotShift;
+    // dense layout (slotKeys == null): which coordinates have a row, so they need not be found by a scan
+    private long[] denseRows;
+    // rows marked by their user (changed since a delta), kept across the change of layout
+    private long[] marks;
+    // the sparse layout has outgrown the plain one: it changes at the next settle()
+    private boolean denseIsSmaller;
+
+    public CoordinateTable(int dimension, int stride) {
+        this.dimension = dimension;
+        this.stride = stride;
+        clear();
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** The numbers, row r's at {@code stride * r}; replaced when the table grows. */
+    public double[] values() {
+        return values;
+    }
+
+    public boolean isDense() {
+        return slotKeys == null;
+    }
+
+    /** How many coordinates have a row. */
+    public int size() {
+        return rows;
+    }
+
+    /** The row of {@code coordinate}, or -1 when it has none (it reads as zero). */
+    public int rowOf(int coordinate) {
+        if (slotKeys == null) {
+            return coordinate;
+        }
+        int key = coordinate + 1;
+        int mask = slotKeys.length - 1;
+        for (int slot = (coordinate * MIX) >>> slotShift; ; slot = (slot + 1) & mask) {
+            int k = slotKeys[slot];
+            if (k == key) {
+                return slotRows[slot];
+            }
+            if (k == 0) {
+                return -1;
+            }
+        }
+    }
+
+    /** The row of {@code coordinate}, made (all zeros) when it has none. */
+    public int rowFor(int coordinate) {
+        if (slotKeys == null) {
+            long bit = 1L << coordinate;
+            int word = coordinate >>> 6;
+            if ((denseRows[word] & bit) == 0) {
+                denseRows[word] |= bit;
+                rows++;
+            }
+            return coordinate;
+        }
+        int key = coordinate + 1;
+        int mask = slotKeys.length - 1;
+        int slot = (coordinate * MIX) >>> slotShift;
+        for (int k = slotKeys[slot]; k != 0; k = slotKeys[slot]) {
+            if (k == key) {
+                return slotRows[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (rows == rowCoordinates.length) {
+            grow();
+            mask = slotKeys.length - 1;
+            slot = (coordinate * MIX) >>> slotShift;
+            while (slotKeys[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+        }
+        slotKeys[slot] = key;
+        slotRows[slot] = rows;
+        rowCoordinates[rows] = coordinate;
+        return rows++;
+    }
+
+    /** The weight (a row's first number) of {@code coordinate}; zero when it has no row. */
+    public double weight(int coordinate) {
+        int row = rowOf(coordinate);
+        return row < 0 ? 0.0 : values[stride * row];
+    }
+
+    /** Every coordinate with a row, ascending. */
+    public int[] coordinates() {
+        int[] c = new int[rows];
+        if (slotKeys == null) {
+            int n = 0;
+            for (int word = 0; word < denseRows.length; word++) {
+                for (long bits = denseRows[word]; bits != 0; bits &= bits - 1) {
+                    c[n++] = (word << 6) + Long.numberOfTrailingZeros(bits);
+                }
+            }
+            return c;
+        }
+        System.arraycopy(rowCoordinates, 0, c, 0, rows);
+        Arrays.sort(c);
+        return c;
+    }
+
+    /** Every non-zero weight (a row's first number), in coordinate order. */
+    public SparseWeights nonZeroWeights() {
+        int[] all = coordinates();
+        int[] coords = new int[all.length];
+        double[] weights = new double[all.length];
+        int n = 0;
+        for (int coordinate : all) {
+            double w = values[stride * rowOf(coordinate)];
+            if (w != 0.0) {
+                coords[n] = coordinate;
+                weights[n++] = w;
+            }
+        }
+        return SparseWeights.of(Arrays.copyOf(coords, n), Arrays.copyOf(weights, n));
+    }
+
+    /** Marks a row; true when it was not marked. */
+    public boolean mark(int row) {
+        long bit = 1L << row;
+        int word = row >>> 6;
+        boolean unmarked = (marks[word] & bit) == 0;
+        marks[word] |= bit;
+        return unmarked;
+    }
+
+    public void unmark(int row) {
+        marks[row >>> 6] &= ~(1L << row);
+    }
+
+    /** Takes the plain layout if it has become the smaller one; row numbers held from before are then wrong. */
+    public void settle() {
+        if (denseIsSmaller) {
+            becomeDense();
+        }
+    }
+
+    /** No coordinate has a row any more, and the memory is given back. */
+    public void clear() {
+        rows = 0;
+        denseIsSmaller = false;
+        denseRows = null;
+        rowCoordinates = new int[FIRST_ROWS];
+        values = new double[FIRST_ROWS * stride];
+        marks = new long[(FIRST_ROWS + 63) >>> 6];
+        sizeSlots(FIRST_ROWS);
+        if (sparseBytes(FIRST_ROWS) >= denseBytes()) {
+            becomeDense();
+        }
+    }
+
+    /** The bytes its arrays take (without object headers). */
+    public long bytes() {
+        if (slotKeys == null) {
+            return denseBytes();
+        }
+        return sparseBytes(rowCoordinates.length);
+    }
+
+    private long denseBytes() {
+        // the values, the bitset of rows and that of marks
+        return 8L * stride * dimension + 2L * 8 * ((dimension + 63) >>> 6);
+    }
+
+    private long sparseBytes(int rowCapacity) {
+        // two ints per slot; per row its numbers, its coordinate and a mark
+        return 8L * slotsFor(rowCapacity) + rowCapacity * (8L * stride + 4) + 8L * ((rowCapacity + 63) >>> 6);
+    }
+
+    private void grow() {
+        int capacity = rowCoordinates.length * 2;
+        denseIsSmaller |= sparseBytes(capacity) >= denseBytes();
+        rowCoordinates = Arrays.copyOf(rowCoordinates, capacity);
+        values = Arrays.copyOf(values, capacity * stride);
+        marks = Arrays.copyOf(marks, (capacity + 63) >>> 6);
+        sizeSlots(capacity);
+        for (int row = 0; row < rows; row++) {
+            int coordinate = rowCoordinates[row];
+            int slot = (coordinate * MIX) >>> slotShift;
+            while (slotKeys[slot] != 0) {
+                slot = (slot + 1) & (slotKeys.length - 1);
+            }
+            slotKeys[slot] = coordinate + 1;
+            slotRows[slot] = row;
+        }
+    }
+
+    /** Slots for {@code rowCapacity} rows (a power of two) at a load of at most a half. */
+    private static int slotsFor(int rowCapacity) {
+        return 2 * rowCapacity;
+    }
+
+    private void sizeSlots(int rowCapacity) {
+        int slots = slotsFor(rowCapacity);
+        slotKeys = new int[slots];
+        slotRows = new int[slots];
+        slotShift = 32 - Integer.numberOfTrailingZeros(slots);
+    }
+
+    /** Takes the plain layout now, whatever its size (until cleared): what the sparse one is compared against. */
+    public void becomeDense() {
+        if (slotKeys == null) {
+            return;
+        }
+        double[] dense = new double[stride * dimension];
+        long[] denseMarks = new long[(dimension + 63) >>> 6];
+        denseRows = new long[denseMarks.length];
+        for (int row = 0; row < rows; row++) {
+            int coordinate = rowCoordinates[row];
+            System.arraycopy(values, stride * row, dense, stride * coordinate, stride);
+            denseRows[coordinate >>> 6] |= 1L << coordinate;
+            if ((marks[row >>> 6] & (1L << row)) != 0) {
+                denseMarks[coordinate >>> 6] |= 1L << coordinate;
+            }
+        }
+        values = dense;
+        marks = denseMarks;
+        slotKeys = null;
+        slotRows = null;
+        rowCoordinates = null;
+    }
+}
