@@ -33,6 +33,7 @@ public final class JobConfig implements OptionValues {
     public static final List<Option<?>> OPTIONS = concat(
             KafkaOptions.OPTIONS,
             Topic.options(),
+            List.of(JobTopology.REQUEST_BUFFER_TIMEOUT),
             AttributionWindow.OPTIONS,
             ModelStore.OPTIONS,
             InputLimits.OPTIONS,

@@ -9,6 +9,8 @@ import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.options.Option;
+import dev.streamlearn.options.OptionType;
 import dev.streamlearn.outcomes.AttributionWindow;
 import dev.streamlearn.outcomes.OutcomeJoiner;
 import dev.streamlearn.records.ControlCommand;
@@ -82,11 +84,24 @@ public final class JobTopology {
     /**
      * How long the exchanges that no prediction and no model update waits on (commands, outcomes,
      * impressions, the join's dead letters) hold a buffer that is not full: Flink's default. The
-     * 5 ms of {@code flink-conf} is for the exchanges of the request and training paths: each
+     * 5 ms of {@code flink-conf} is for the exchanges of the training path: each
      * exchange with it wakes a flusher thread 200 times a second, and with every exchange at 5 ms
      * those threads took half of an idle TaskManager's CPU.
      */
     static final long BACKGROUND_BUFFER_TIMEOUT_MILLIS = 100;
+
+    /**
+     * The request path's exchanges send each request on at once by default: waiting up to 5 ms for
+     * a buffer to fill was half of the job's median latency beyond Kafka, and at the ceiling
+     * sending each on costs no throughput (docs/BENCHMARKS.md, sections 1 and 6).
+     */
+    public static final Option<Long> REQUEST_BUFFER_TIMEOUT = Option.key("requests.buffer-timeout", OptionType.LONG)
+            .defaultValue(0L)
+            .rule(v -> v >= 0, "must be 0 (send each request on at once) or more milliseconds")
+            .description("How long, in ms, the request path may hold parsed requests to fill a network buffer before"
+                    + " they reach inference; 0 sends each on at once (Flink's `execution.buffer-timeout`, for"
+                    + " requests).")
+            .build();
 
     private JobTopology() {}
 
@@ -107,7 +122,8 @@ public final class JobTopology {
         SingleOutputStreamOperator<PredictionRequest> requests = requestRecords
                 .process(ValidatingParser.requests(models, limits, config.topic(Topic.REQUESTS)))
                 .uid(Operators.PARSE_REQUESTS_UID)
-                .name(Operators.PARSE_REQUESTS_NAME);
+                .name(Operators.PARSE_REQUESTS_NAME)
+                .setBufferTimeout(config.get(REQUEST_BUFFER_TIMEOUT));
         SingleOutputStreamOperator<ControlCommand> commands = controlRecords
                 .process(ValidatingParser.controlCommands(models, limits, config.topic(Topic.CONTROL)))
                 .uid(Operators.PARSE_CONTROL_UID)
@@ -125,7 +141,8 @@ public final class JobTopology {
                             r -> EntityFunction.key(r.modelId, r.entities, field, r.id, r.ts), Types.STRING))
                     .process(new EntityFunction(models, field))
                     .uid(Operators.entityUid(field))
-                    .name(Operators.entityName(field));
+                    .name(Operators.entityName(field))
+                    .setBufferTimeout(config.get(REQUEST_BUFFER_TIMEOUT));
             trainingExamples = withField;
             allRequests = withField.getSideOutput(EntityFunction.REQUESTS);
         }
