@@ -41,8 +41,8 @@ public final class ModelOptions {
     public static final Option<Integer> HASH_BITS = Option.key("hash.bits", OptionType.INT)
             .defaultValue(20)
             .rule(v -> v >= 1 && v <= FeatureHasher.MAX_BITS, "must be in 1.." + FeatureHasher.MAX_BITS)
-            .description(
-                    "Features hash into 2^bits coordinates, plus one for the bias; 1.." + FeatureHasher.MAX_BITS + ".")
+            .description("Features hash into 2^bits coordinates, plus one for the bias; 1.." + FeatureHasher.MAX_BITS
+                    + ". A model's memory grows with the coordinates it has learnt, up to that of all 2^bits.")
             .perModelNotChallenger()
             .build();
 
