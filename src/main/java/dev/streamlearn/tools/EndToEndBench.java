@@ -271,7 +271,7 @@ public final class EndToEndBench implements Callable<Integer> {
     }
 
     /** Calls send(i) for i = 0, 1, ... at the rate until the time is up; returns how many. */
-    private static int paced(int rate, int forSeconds, IntConsumer send) {
+    static int paced(int rate, int forSeconds, IntConsumer send) {
         long start = System.nanoTime();
         int n = (int) Math.min(Integer.MAX_VALUE, (long) rate * forSeconds);
         for (int i = 0; i < n; i++) {
@@ -381,7 +381,7 @@ public final class EndToEndBench implements Callable<Integer> {
         }
     }
 
-    private static double percentile(double[] sorted, double q) {
+    static double percentile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

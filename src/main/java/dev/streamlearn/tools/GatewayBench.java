@@ -1,0 +1,247 @@
+package dev.streamlearn.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamlearn.datasets.ClickStream;
+import dev.streamlearn.job.Topic;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "scripts/bench-gateway",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The same prediction requests at the same rate through the gateway (HTTP, Open Inference Protocol) and"
+                    + " straight through Kafka (request topic -> predictions topic), in alternating rounds on the"
+                    + " running job: p50 / p99 / p999 of each round trip, and the paired difference per round."
+        })
+public final class GatewayBench implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Option(names = "--gateway", paramLabel = "URL", defaultValue = "http://127.0.0.1:8090")
+    String gateway;
+
+    @Option(names = "--model", paramLabel = "ID", defaultValue = "ctr")
+    String model;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "2000", description = "Requests per second.")
+    int rate;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "15", description = "Each path, each round.")
+    int seconds;
+
+    @Option(names = "--rounds", paramLabel = "K", defaultValue = "3")
+    int rounds;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        Tool.exit(new GatewayBench(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ClickStream.Spec click = new ClickStream.Spec();
+        click.model = model;
+        ClickStream stream = new ClickStream(click);
+        String[] requests = new String[20_000];
+        String[] infers = new String[requests.length];
+        for (int i = 0; i < requests.length; i++) {
+            String request = stream.next().asRequest("");
+            requests[i] = request.substring(request.indexOf(',') + 1); // without the id, which goes in front
+            infers[i] = infer(JSON.readTree(request).get("features"));
+        }
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%d requests/s of model %s, %d s per path and round%n%n", rate, model, seconds);
+        out.println("| round | path | p50 (ms) | p99 (ms) | p999 (ms) | answered |");
+        out.println("|---|---|---|---|---|---|");
+        double[] p50Gaps = new double[rounds];
+        double[] p99Gaps = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            double[] viaKafka;
+            double[] viaGateway;
+            String prefix = "gwb-" + run + "-" + r + "-";
+            if (r % 2 == 0) {
+                viaKafka = throughKafka(requests, prefix);
+                viaGateway = throughGateway(infers);
+            } else {
+                viaGateway = throughGateway(infers);
+                viaKafka = throughKafka(requests, prefix);
+            }
+            print(out, r + 1, "Kafka (requests -> predictions)", viaKafka);
+            print(out, r + 1, "gateway (HTTP infer)", viaGateway);
+            p50Gaps[r] = EndToEndBench.percentile(viaGateway, 0.5) - EndToEndBench.percentile(viaKafka, 0.5);
+            p99Gaps[r] = EndToEndBench.percentile(viaGateway, 0.99) - EndToEndBench.percentile(viaKafka, 0.99);
+        }
+        Arrays.sort(p50Gaps);
+        Arrays.sort(p99Gaps);
+        out.printf(
+                "%ngateway - Kafka, median of %d rounds (min..max): p50 %+.1f ms (%+.1f..%+.1f), p99 %+.1f ms"
+                        + " (%+.1f..%+.1f)%n",
+                rounds,
+                p50Gaps[rounds / 2],
+                p50Gaps[0],
+                p50Gaps[rounds - 1],
+                p99Gaps[rounds / 2],
+                p99Gaps[0],
+                p99Gaps[rounds - 1]);
+        return 0;
+    }
+
+    /** A single-row infer request of the features: a tensor per feature. */
+    private static String infer(JsonNode features) {
+        ObjectNode request = JSON.createObjectNode();
+        ArrayNode inputs = request.putArray("inputs");
+        for (Map.Entry<String, JsonNode> f : features.properties()) {
+            ObjectNode input = inputs.addObject();
+            input.put("name", f.getKey());
+            input.put(
+                    "datatype",
+                    f.getValue().isTextual() ? "BYTES" : f.getValue().isBoolean() ? "BOOL" : "FP64");
+            input.putArray("shape").add(1);
+            input.putArray("data").add(f.getValue());
+        }
+        return request.toString();
+    }
+
+    /** Sorted round trips in ms through Kafka; fails when any request got no prediction. */
+    @SuppressWarnings("FutureReturnValueIgnored") // a refused request has no answer: counted as missing
+    private double[] throughKafka(String[] requests, String prefix) throws Exception {
+        Properties c = kafka.properties();
+        c.put("key.deserializer", StringDeserializer.class.getName());
+        c.put("value.deserializer", StringDeserializer.class.getName());
+        c.put("enable.auto.commit", "false");
+        c.put("fetch.max.wait.ms", "5");
+        Properties p = kafka.properties();
+        p.put("linger.ms", "0");
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Double> millis = new ArrayList<>();
+        AtomicLong sent = new AtomicLong();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
+                KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topic.PREDICTIONS.defaultName).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            Thread sender = new Thread(
+                    () -> sent.set(EndToEndBench.paced(rate, seconds, i -> {
+                        sentAt.put(prefix + i, System.nanoTime());
+                        producer.send(new ProducerRecord<>(
+                                Topic.REQUESTS.defaultName,
+                                "{\"id\":\"" + prefix + i + "\"," + requests[i % requests.length]));
+                    })),
+                    "requests");
+            sender.start();
+            long deadline = System.nanoTime() + (seconds + 30) * 1_000_000_000L;
+            while ((sender.isAlive() || !sentAt.isEmpty()) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(1))) {
+                    long received = System.nanoTime();
+                    String value = r.value();
+                    int at = value.indexOf("\"id\":\"" + prefix);
+                    if (at >= 0) {
+                        Long t = sentAt.remove(value.substring(at + 6, value.indexOf('"', at + 6)));
+                        if (t != null) {
+                            millis.add((received - t) / 1e6);
+                        }
+                    }
+                }
+            }
+            sender.join();
+        }
+        if (!sentAt.isEmpty()) {
+            throw new IllegalStateException(
+                    sentAt.size() + " of " + sent.get() + " requests sent to Kafka got no prediction within 30 s");
+        }
+        return sorted(millis);
+    }
+
+    /** Sorted round trips in ms through the gateway; fails when any request was not answered 200. */
+    private double[] throughGateway(String[] infers) throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create(gateway + "/v2/models/" + model + "/infer");
+        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicLong answered = new AtomicLong();
+        int sent = EndToEndBench.paced(rate, seconds, i -> {
+            long start = System.nanoTime();
+            var unused = http.sendAsync(
+                            HttpRequest.newBuilder(uri)
+                                    .POST(HttpRequest.BodyPublishers.ofString(infers[i % infers.length]))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        if (failure != null || response.statusCode() != 200) {
+                            failures.add(failure != null ? failure.toString() : response.body());
+                        } else {
+                            millis.add((System.nanoTime() - start) / 1e6);
+                        }
+                        answered.incrementAndGet();
+                    });
+        });
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (answered.get() < sent && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (answered.get() < sent || !failures.isEmpty()) {
+            throw new IllegalStateException((sent - millis.size()) + " of " + sent
+                    + " requests to the gateway were not answered 200 (first: " + failures.peek() + ")");
+        }
+        return sorted(new ArrayList<>(millis));
+    }
+
+    private static double[] sorted(List<Double> values) {
+        double[] a = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a;
+    }
+
+    private static void print(PrintWriter out, int round, String path, double[] sorted) {
+        out.printf(
+                "| %d | %s | %.1f | %.1f | %.1f | %d |%n",
+                round,
+                path,
+                EndToEndBench.percentile(sorted, 0.5),
+                EndToEndBench.percentile(sorted, 0.99),
+                EndToEndBench.percentile(sorted, 0.999),
+                sorted.length);
+    }
+}
