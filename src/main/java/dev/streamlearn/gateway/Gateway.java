@@ -106,7 +106,9 @@ public final class Gateway implements AutoCloseable {
         // it closes idle keep-alive connections beyond this many (200 by default), and a caller that
         // reused one just closed saw its request fail unanswered: 2 in 20,000 at 2,000 requests/s
         System.setProperty("sun.net.httpserver.maxIdleConnections", "10000");
-        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
+        // connections the kernel holds for it to accept (capped by net.core.somaxconn): a burst
+        // beyond the queue had connections reset before they were read
+        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 4096);
         server.createContext(
                 "/v2/health/live",
                 e -> answer(e, "health", 200, JSON.createObjectNode().put("live", true)));

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -118,14 +119,18 @@ class GatewayIT {
             assertEquals(400, post(base, MODEL, wrongType).statusCode());
             assertEquals(404, post(base, "taxi", oip(rows, false)).statusCode());
 
-            // two gateways at once, 1,000 requests each: every answer to its own caller, none lost
+            // two gateways at once, 1,000 requests each, 256 at a time as a client's connection pool
+            // sends them: every answer to its own caller, none lost
             String otherBase = "http://127.0.0.1:" + other.port();
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            Semaphore inFlight = new Semaphore(256);
             for (int i = 0; i < 1000; i++) {
                 for (String b : List.of(base, otherBase)) {
+                    inFlight.acquire();
                     calls.add(http.sendAsync(
-                            request(b, MODEL, oip(List.of(stack.bike.get(i)), false)),
-                            HttpResponse.BodyHandlers.ofString()));
+                                    request(b, MODEL, oip(List.of(stack.bike.get(i)), false)),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .whenComplete((r, e) -> inFlight.release()));
                 }
             }
             int ok = 0;
