@@ -171,6 +171,11 @@ public final class ClusterMetrics {
         return merged(metricIds(jobId), Math::max, suffixes);
     }
 
+    /** As {@link #maxima}, the smallest value over subtasks: what every subtask has reached. */
+    public Map<String, Double> minima(String jobId, String... suffixes) throws IOException, InterruptedException {
+        return merged(metricIds(jobId), Math::min, suffixes);
+    }
+
     /**
      * The sums of some metrics of one job, for asking often (a benchmark polls ten times a second).
      * Listing every vertex's metrics costs the JobManager and the caller far more than reading a

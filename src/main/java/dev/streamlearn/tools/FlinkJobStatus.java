@@ -49,7 +49,7 @@ final class FlinkJobStatus implements JobStatus {
             List<String> jobs = rest.runningJobs();
             running = !jobs.isEmpty();
             served = running
-                    ? rest.maxima(
+                    ? rest.minima(
                             jobs.get(0),
                             models.stream()
                                     .map(m -> MetricNames.ofModel(m, MetricNames.SERVED_VERSION))
