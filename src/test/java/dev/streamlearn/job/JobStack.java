@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlearn.datasets.BikeSharingEvents;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.ingest.EventParser;
+import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.testing.Await;
@@ -343,6 +344,21 @@ final class JobStack implements AutoCloseable {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * Waits until {@link #MODEL}'s version equals its applied batches. The two metrics are read apart and
+     * the last, partial batch becomes a version on its timer after its examples count as trained, so they
+     * agree once that has happened; a version lost or repeated keeps them apart until the timeout.
+     */
+    static void awaitOneVersionPerBatch(JobMetrics metrics) {
+        String version = MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION);
+        String batches = MetricNames.ofModel(MODEL, MetricNames.BATCHES_APPLIED);
+        Await.until(
+                "one version per applied batch, none lost or repeated in the model's state",
+                TIMEOUT,
+                () -> metrics.longValue(version) == metrics.longValue(batches),
+                () -> "version " + metrics.longValue(version) + ", batches " + metrics.longValue(batches));
     }
 
     static List<Long> storedVersions(ModelStore store, String model) {

@@ -109,10 +109,7 @@ class LearnAndServeIT {
             double baseRate = Events.baseRateLogLoss(bike);
             assertTrue(logLoss < 0.7 * baseRate, "log loss " + logLoss + " vs base rate " + baseRate);
             assertTrue(metrics.sum(MetricNames.ofModel(MODEL, MetricNames.AUC)) > 0.9);
-            assertEquals(
-                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.BATCHES_APPLIED)),
-                    metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)),
-                    "one version per applied batch");
+            JobStack.awaitOneVersionPerBatch(metrics);
 
             // every bad record is in the dead-letter topic with its reason, and counted
             List<String> dead = stack.kafka.readAll(config.topic(Topic.DEAD_LETTER), malformed.size(), TIMEOUT);

@@ -94,15 +94,7 @@ class RecoveryIT {
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no full update based on v" + versionAtCheckpoint));
             assertEquals(versionAtCheckpoint + 1, firstAfterRestore.version);
-            // the last, partial batch becomes a version on its timeout, after its examples count as trained:
-            // the two metrics are read apart, so they agree once that has happened (and stay apart if a
-            // version were lost or repeated)
-            String batches = MetricNames.ofModel(MODEL, MetricNames.BATCHES_APPLIED);
-            Await.until(
-                    "one version per applied batch, none lost or repeated in the model's state",
-                    TIMEOUT,
-                    () -> metrics.longValue(version) == metrics.longValue(batches),
-                    () -> "version " + metrics.longValue(version) + ", batches " + metrics.longValue(batches));
+            JobStack.awaitOneVersionPerBatch(metrics);
             long finalVersion = metrics.longValue(version);
             assertEquals(bike.size(), metrics.longValue(trained), "every labeled event trained exactly once");
             System.out.printf(
