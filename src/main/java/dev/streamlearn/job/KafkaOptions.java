@@ -84,8 +84,22 @@ public final class KafkaOptions {
                     + " epoch ms or an ISO-8601 instant; how `scripts/rollback --skip-to` skips bad data.")
             .build();
 
+    public static final Option<Long> TOPIC_DISCOVERY_MILLIS = Option.key(
+                    "kafka.topic-discovery-millis", OptionType.LONG)
+            .defaultValue(30_000L)
+            .rule(v -> v >= 100, "must be >= 100 (a lookup of the topic's partitions each time)")
+            .description("How often a source whose topic may be created after the job starts (`outcomes`) looks for"
+                    + " it; once found, it is read from its start.")
+            .build();
+
     public static final List<Option<?>> OPTIONS = List.of(
-            BOOTSTRAP_SERVERS, GROUP_ID, PROPERTIES_FILE, STARTING_OFFSETS, DELIVERY_GUARANTEE, LABELED_SKIP_BEFORE);
+            BOOTSTRAP_SERVERS,
+            GROUP_ID,
+            PROPERTIES_FILE,
+            STARTING_OFFSETS,
+            DELIVERY_GUARANTEE,
+            LABELED_SKIP_BEFORE,
+            TOPIC_DISCOVERY_MILLIS);
 
     /**
      * The epoch millis of a {@link #LABELED_SKIP_BEFORE} value: {@code now} is the moment this is

@@ -29,8 +29,6 @@ public final class LearningJob {
 
     public static final String JOB_NAME = "streamlearn";
     /** How soon a topic created after the job started is read (the outcomes topic). */
-    static final long LATER_TOPIC_DISCOVERY_MILLIS = 30_000;
-
     private LearningJob() {}
 
     public static void main(String[] args) throws Exception {
@@ -112,7 +110,7 @@ public final class LearningJob {
 
     /**
      * @param mayBeCreatedLater subscribe by name pattern: the job runs without the topic and reads it
-     *     from its start once it exists (found within {@link #LATER_TOPIC_DISCOVERY_MILLIS})
+     *     from its start once it exists (found within {@link KafkaOptions#TOPIC_DISCOVERY_MILLIS})
      */
     static DataStream<SourceRecord> source(
             StreamExecutionEnvironment env,
@@ -127,7 +125,9 @@ public final class LearningJob {
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS));
         if (mayBeCreatedLater) {
             builder.setTopicPattern(Pattern.compile(Pattern.quote(config.topic(topic))))
-                    .setProperty("partition.discovery.interval.ms", String.valueOf(LATER_TOPIC_DISCOVERY_MILLIS));
+                    .setProperty(
+                            "partition.discovery.interval.ms",
+                            String.valueOf(config.get(KafkaOptions.TOPIC_DISCOVERY_MILLIS)));
         } else {
             builder.setTopics(config.topic(topic));
         }

@@ -249,17 +249,15 @@ class BadInputIT {
             List<Kind> kinds = rejected();
             List<JsonNode> probes = new ArrayList<>();
             probes.add(probe(config, 0));
-            for (int i = 0; i < kinds.size(); i++) {
-                Kind k = kinds.get(i);
+            for (Kind k : kinds) {
                 stack.kafka.sendRaw(topicOf(config, k.topic()), Collections.singletonList(k.value()));
-                int deadLetters = i + 1;
-                Await.until(
-                        "the dead letter of " + k.name(),
-                        TIMEOUT,
-                        () -> deadLetters(metrics) == deadLetters,
-                        () -> "dead letters " + deadLetters(metrics));
-                probes.add(probe(config, i + 1));
             }
+            Await.until(
+                    "a dead letter for each bad record",
+                    TIMEOUT,
+                    () -> deadLetters(metrics) >= kinds.size(),
+                    () -> "dead letters " + deadLetters(metrics) + " of " + kinds.size());
+            probes.add(probe(config, 1));
             for (JsonNode p : probes) {
                 assertEquals(
                         probes.get(0).get("score").asDouble(), p.get("score").asDouble(), 0.0, "probe " + p);
@@ -300,7 +298,7 @@ class BadInputIT {
                     TIMEOUT,
                     () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.EXAMPLES_TRAINED))
                             == 2000 + accepted().size());
-            JsonNode after = probe(config, kinds.size() + 1);
+            JsonNode after = probe(config, 2);
             double score = after.get("score").asDouble();
             assertTrue(score > 0 && score < 1, "a probability: " + after);
             assertEquals(kinds.size(), deadLetters(metrics), "none of them dead-lettered");

@@ -60,6 +60,7 @@ class DelayedLabelsIT {
     private static final long MEDIAN_DELAY_MILLIS = 2_000;
     private static final int RECORDS_PER_SECOND = 300;
     private static final int HELD_OUT = 2000;
+    private static final long DISCOVERY_MILLIS = 1000;
 
     private final JobStack stack;
 
@@ -311,7 +312,9 @@ class DelayedLabelsIT {
                 "--label.release",
                 "window-end",
                 "--topic.outcomes",
-                "served-outcomes-created-later");
+                "served-outcomes-created-later",
+                "--kafka.topic-discovery-millis",
+                String.valueOf(DISCOVERY_MILLIS));
         long t0 = 1_700_000_000_000L;
         String trained = MetricNames.ofModel(model, MetricNames.EXAMPLES_TRAINED);
         try (JobStack.Running running = stack.run("served-job", config)) {
@@ -328,8 +331,7 @@ class DelayedLabelsIT {
             stack.kafka.send(
                     config.topic(Topic.OUTCOMES), List.of("{\"id\":\"r1\",\"ts\":" + (t0 + 1200) + ",\"label\":1}"));
             Await.until(
-                    "the outcome of the topic created later joined (found within "
-                            + LearningJob.LATER_TOPIC_DISCOVERY_MILLIS + " ms)",
+                    "the outcome of the topic created later joined (found within " + DISCOVERY_MILLIS + " ms)",
                     TIMEOUT,
                     () -> metrics.longValue(MetricNames.IMPRESSIONS_JOINED) == 1);
             // a later impression moves event time past r1's window (the outcomes go idle)

@@ -289,6 +289,7 @@ class JobConfigTest {
             Map.entry("kafka.group-id", " "),
             Map.entry("kafka.properties-file", "/no/such/client.properties"),
             Map.entry("kafka.starting-offsets", "now"),
+            Map.entry("kafka.topic-discovery-millis", "50"),
             Map.entry("requests.buffer-timeout", "-1"),
             Map.entry("sink.delivery-guarantee", "maybe"),
             Map.entry("labeled.skip-before", "yesterday"),
