@@ -19,29 +19,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Predictions over HTTP in the Open Inference Protocol's REST endpoints, in front of the job:
@@ -68,38 +56,27 @@ public final class Gateway implements AutoCloseable {
             int maxPending) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] ID_FIELD = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);
 
     private final Settings settings;
     private final JobStatus job;
     private final String idPrefix = "gw-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    private final byte[] ownIds;
     private final AtomicLong sequence = new AtomicLong();
     private final PendingPredictions pending;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final ThreadLocal<EventParser> parsers;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread reader;
-    private final CountDownLatch readingFromTheEnd = new CountDownLatch(1);
+    private final PredictionTopics kafka;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4, daemon("gateway-http"));
     private final ExecutorService responders = Executors.newFixedThreadPool(2, daemon("gateway-answers"));
     private final HttpServer server;
-    private volatile boolean running = true;
 
     /** Starts listening and reading predictions; {@code job} may be null (readiness then asks only Kafka). */
     public Gateway(Settings settings, JobStatus job) throws IOException {
         this.settings = settings;
         this.job = job;
-        this.ownIds = concat(ID_FIELD, idPrefix.getBytes(StandardCharsets.UTF_8));
         this.pending = new PendingPredictions(settings.maxPending());
         this.parsers = ThreadLocal.withInitial(
                 () -> new EventParser(settings.models(), settings.limits(), settings.requestsTopic()));
-        this.producer = new KafkaProducer<>(producerProperties(settings));
-        this.consumer = new KafkaConsumer<>(consumerProperties(settings));
-        this.reader = new Thread(this::readPredictions, "gateway-predictions");
-        reader.setDaemon(true);
-        reader.start();
+        this.kafka = new PredictionTopics(settings, idPrefix, pending);
         // without it the JDK's server leaves Nagle's algorithm on: a response's body waited for the
         // caller's delayed ACK of its headers, 40 ms on Linux once a connection left quick-ACK mode
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -136,11 +113,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Whether it reads predictions from their end, so that no answer to a request sent from now on is missed. */
     public boolean awaitReading(Duration timeout) throws InterruptedException {
-        return readingFromTheEnd.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return kafka.awaitReading(timeout);
     }
 
     private boolean ready() {
-        return readingFromTheEnd.getCount() == 0 && (job == null || job.running());
+        return kafka.reading() && (job == null || job.running());
     }
 
     /** {@code /v2/models/{model}}, {@code .../ready} and {@code .../infer}. */
@@ -274,13 +251,7 @@ public final class Gateway implements AutoCloseable {
         for (int r = 0; r < ids.size(); r++) {
             CompletableFuture<JsonNode> prediction = pending.expect(ids.get(r));
             predictions.add(prediction);
-            // a failed send fails the row's future, whose caller is answered 500
-            var unused =
-                    producer.send(new ProducerRecord<>(settings.requestsTopic(), records.get(r)), (meta, failure) -> {
-                        if (failure != null) {
-                            prediction.completeExceptionally(failure);
-                        }
-                    });
+            kafka.send(records.get(r), prediction); // a failed send: the caller is answered 500
         }
         // answered by the callback, whichever way it ends
         var unused = CompletableFuture.allOf(predictions.toArray(CompletableFuture[]::new))
@@ -324,36 +295,6 @@ public final class Gateway implements AutoCloseable {
                         responders);
     }
 
-    /** Reads every prediction from the end of the topic and completes this gateway's. */
-    private void readPredictions() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(settings.predictionsTopic()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            readingFromTheEnd.countDown();
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    byte[] value = r.value();
-                    if (value != null && startsWith(value, ownIds)) {
-                        JsonNode prediction = JSON.readTree(value);
-                        pending.complete(prediction.path("id").asText(), prediction);
-                    }
-                }
-            }
-        } catch (WakeupException closing) {
-            // close() stops the reader
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                throw new IllegalStateException("reading predictions failed", e);
-            }
-        } finally {
-            consumer.close();
-        }
-    }
-
     private void answer(HttpExchange e, String endpoint, int status, ObjectNode body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         e.getResponseHeaders().set("Content-Type", "application/json");
@@ -370,37 +311,6 @@ public final class Gateway implements AutoCloseable {
         return body.length > limit ? null : body;
     }
 
-    private static boolean startsWith(byte[] value, byte[] prefix) {
-        return value.length >= prefix.length && Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
-
-    private static Properties producerProperties(Settings s) {
-        Properties p = new Properties();
-        p.putAll(s.kafkaClient());
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
-    }
-
-    private static Properties consumerProperties(Settings s) {
-        Properties p = new Properties();
-        p.putAll(s.kafkaClient());
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
-    }
-
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicLong n = new AtomicLong();
         return r -> {
@@ -412,15 +322,8 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
         server.stop(0);
-        consumer.wakeup();
-        try {
-            reader.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        producer.close(Duration.ofSeconds(2));
+        kafka.close();
         handlers.shutdownNow();
         responders.shutdownNow();
     }

@@ -9,6 +9,7 @@ import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
+import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.records.Example;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +66,7 @@ final class Contest {
     private long promotions;
     private boolean checkDue;
     private Comparison[] lastComparisons;
-    private ModelTrainer.LearnerListener listener;
+    private LearnerListener listener;
 
     private Contest(ModelSpec spec, List<Contender> contenders) {
         this.loss = spec.loss();
@@ -146,7 +147,7 @@ final class Contest {
     }
 
     /** Tells the listener of every learner's score of each example (only when there are challengers). */
-    void onScored(ModelTrainer.LearnerListener l) {
+    void onScored(LearnerListener l) {
         this.listener = l;
     }
 
@@ -195,6 +196,31 @@ final class Contest {
             }
         }
         return -1;
+    }
+
+    /**
+     * Loads a version into the learner that made it, which becomes the champion (or, when the
+     * model has no learner of that name, into the champion, if it learns the same way).
+     */
+    void load(StoredModel m, ModelSpec spec) {
+        int made = indexOf(m.learnerName());
+        Contender into = made >= 0 ? contenders.get(made) : champion();
+        boolean optimizerFits = m.optimizer == null || m.optimizer == into.spec.optimizer(); // null: a batch fit
+        if (m.dimension() != spec.dimension() || !optimizerFits || spec.loss() != m.loss) {
+            throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
+                    + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model's learner '"
+                    + into.name() + "' is configured with " + spec.loss() + "/" + into.spec.optimizer() + " on 2^"
+                    + spec.hashBits());
+        }
+        if (!into.learner.scaler().transformsAs(m.state.scale)) {
+            throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made by learner '"
+                    + m.learnerName() + "' (" + m.learnerOptions + "), whose scaling the model's learner '"
+                    + into.name() + "' does not share; configure that challenger again to roll back to it");
+        }
+        into.learner.load(m.state);
+        if (made >= 0) {
+            serve(made);
+        }
     }
 
     void pin(boolean on) {

@@ -38,8 +38,7 @@ public final class Learner {
     private final NumericScaler scaler;
     private final double gradientClip;
     private boolean lastUpdateRefused;
-    // the table entries a step may change, saved before it so a step can be undone
-    private double[] saved = new double[256];
+    private final GuardedStep guardedStep;
 
     // weights changed since the last drain: marked in the table, and their list
     private int[] changedCoords = new int[1024];
@@ -74,6 +73,7 @@ public final class Learner {
         this.table = optimizer.table();
         this.stride = optimizer.stride();
         this.scaler = Scaling.newScaler(spec);
+        this.guardedStep = new GuardedStep(optimizer);
     }
 
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
@@ -143,7 +143,7 @@ public final class Learner {
         // both losses have a canonical link: the slope of the loss in the margin is prediction - label
         double slope = weight * (loss.predict(margin) - target);
         slope = slope > gradientClip ? gradientClip : slope < -gradientClip ? -gradientClip : slope;
-        lastUpdateRefused = !(Double.isFinite(slope) && guardedStep(count, slope, weight));
+        lastUpdateRefused = !(Double.isFinite(slope) && guardedStep.step(coords, rows, values, count, slope, weight));
         if (lastUpdateRefused) {
             return prediction; // nothing of the example is kept, its scaling statistics neither
         }
@@ -213,63 +213,6 @@ public final class Learner {
     /** Whether the last {@link #learn} left the model unchanged because its step would have made it non-finite. */
     public boolean lastUpdateRefused() {
         return lastUpdateRefused;
-    }
-
-    /**
-     * The optimizer's step, undone when it leaves a non-finite number in the table: every entry
-     * of the example's coordinates (weight and state), and the weights the optimizer moves
-     * besides them, are saved first and checked after. True when the step stands. The example's
-     * coordinates get their rows here, before anything is saved (an undone step leaves them at
-     * zero, as they were).
-     */
-    private boolean guardedStep(int count, double slope, double weight) {
-        table.settle();
-        for (int k = 0; k < count; k++) {
-            rows[k] = table.rowFor(coords[k]);
-        }
-        int alsoCount = optimizer.alsoChangedCount();
-        int[] also = optimizer.alsoChangedCoordinates();
-        int need = count * stride + alsoCount;
-        if (saved.length < need) {
-            saved = new double[Math.max(need, saved.length * 2)];
-        }
-        double[] t = table.values();
-        int at = 0;
-        for (int k = 0; k < count; k++) {
-            System.arraycopy(t, stride * rows[k], saved, at, stride);
-            at += stride;
-        }
-        for (int k = 0; k < alsoCount; k++) {
-            saved[at++] = table.weight(also[k]);
-        }
-        long stepsBefore = optimizer.steps();
-
-        optimizer.step(coords, rows, values, count, slope, weight);
-
-        t = table.values();
-        boolean finite = true;
-        for (int k = 0; k < count && finite; k++) {
-            for (int i = stride * rows[k], end = i + stride; i < end; i++) {
-                finite &= Double.isFinite(t[i]);
-            }
-        }
-        for (int k = 0; k < alsoCount && finite; k++) {
-            finite = Double.isFinite(table.weight(also[k]));
-        }
-        if (finite) {
-            return true;
-        }
-        // in reverse, so that a coordinate the example has twice gets its value from before the step
-        at = count * stride + alsoCount;
-        for (int k = alsoCount - 1; k >= 0; k--) {
-            t[stride * table.rowFor(also[k])] = saved[--at];
-        }
-        for (int k = count - 1; k >= 0; k--) {
-            at -= stride;
-            System.arraycopy(saved, at, t, stride * rows[k], stride);
-        }
-        optimizer.restoreSteps(stepsBefore);
-        return false;
     }
 
     private void markChanged(int coordinate, int row) {

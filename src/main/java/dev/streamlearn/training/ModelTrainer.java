@@ -23,18 +23,6 @@ import java.util.List;
  */
 public final class ModelTrainer {
 
-    /** Told of every prequential score: the prediction made before learning from an example, and its label. */
-    @FunctionalInterface
-    public interface ScoreListener {
-        void scored(double prediction, double label);
-    }
-
-    /** Told of every learner's prequential score of each example, by the learner's position (with challengers only). */
-    @FunctionalInterface
-    public interface LearnerListener {
-        void scored(int learner, double prediction);
-    }
-
     private final ModelSpec spec;
     private final Loss loss;
     private final int batchSize;
@@ -64,7 +52,7 @@ public final class ModelTrainer {
         this(spec, new VersionLine(0, 0), recent, Contest.of(spec));
     }
 
-    private ModelTrainer(ModelSpec spec, VersionLine versions, RecentVersions recent, Contest contest) {
+    ModelTrainer(ModelSpec spec, VersionLine versions, RecentVersions recent, Contest contest) {
         this.spec = spec;
         this.loss = spec.loss();
         this.batchSize = spec.get(ModelOptions.BATCH_SIZE);
@@ -332,31 +320,7 @@ public final class ModelTrainer {
      * among the recent versions (for rollback without the store).
      */
     public StoredModel store(long nowMillis) {
-        StoredModel m = new StoredModel();
-        m.modelId = spec.id;
-        m.version = versions.version();
-        m.parentVersion = versions.parent();
-        m.createdAtMillis = nowMillis;
-        m.examplesTrained = progress.examplesTrained;
-        m.batchesApplied = progress.batchesApplied;
-        m.eventTimeThrough = progress.eventTimeThrough;
-        m.offsetsThrough = progress.trainedOffsets.clone();
-        Contender champion = contest.champion();
-        m.loss = loss;
-        m.optimizer = champion.spec.optimizer();
-        m.hashBits = spec.hashBits();
-        m.learner = champion.name();
-        m.learnerOptions = champion.spec.learnerOverrides();
-        m.frozen = frozen;
-        m.state = champion.learner.state();
-        List<ModelMetric> measures =
-                ModelMetric.qualityOf(loss, quality.forecasts().seen() > 0);
-        m.metricNames = new String[measures.size()];
-        m.metricValues = new double[measures.size()];
-        for (int i = 0; i < measures.size(); i++) {
-            m.metricNames[i] = measures.get(i).metricName();
-            m.metricValues[i] = measures.get(i).read(this);
-        }
+        StoredModel m = StoredModels.of(this, versions, progress, nowMillis);
         progress.stored(nowMillis);
         recent.add(m);
         return m;
@@ -384,35 +348,10 @@ public final class ModelTrainer {
      * serve it.
      */
     public ModelUpdate rollbackTo(StoredModel target, long nowMillis) {
-        load(target);
+        contest.load(target, spec);
         batch.clear();
         long base = versions.nextFrom(target.version);
         return encoder.full(contest.champion().learner, versions.version(), base, nowMillis);
-    }
-
-    /**
-     * Loads a version into the learner that made it, which becomes the champion (or, when the
-     * model has no learner of that name, into the champion, if it learns the same way).
-     */
-    private void load(StoredModel m) {
-        int made = contest.indexOf(m.learnerName());
-        Contender into = made >= 0 ? contest.contenders().get(made) : contest.champion();
-        boolean optimizerFits = m.optimizer == null || m.optimizer == into.spec.optimizer(); // null: a batch fit
-        if (m.dimension() != spec.dimension() || !optimizerFits || loss != m.loss) {
-            throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made with "
-                    + m.loss + "/" + m.optimizer + " on 2^" + m.hashBits + " features; the model's learner '"
-                    + into.name() + "' is configured with " + loss + "/" + into.spec.optimizer() + " on 2^"
-                    + spec.hashBits());
-        }
-        if (!into.learner.scaler().transformsAs(m.state.scale)) {
-            throw new IllegalArgumentException("version " + m.version + " of '" + m.modelId + "' was made by learner '"
-                    + m.learnerName() + "' (" + m.learnerOptions + "), whose scaling the model's learner '"
-                    + into.name() + "' does not share; configure that challenger again to roll back to it");
-        }
-        into.learner.load(m.state);
-        if (made >= 0) {
-            contest.serve(made);
-        }
     }
 
     /**
@@ -437,47 +376,15 @@ public final class ModelTrainer {
         return continuedAfter;
     }
 
-    /** A trainer that starts from a model file (for instance a batch model trained offline) instead of zeros. */
-    public static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial) {
-        return startingFrom(spec, initial, new HeapRecentVersions(spec.get(ModelOptions.STORE_RECENT)));
-    }
-
-    static ModelTrainer startingFrom(ModelSpec spec, StoredModel initial, RecentVersions recent) {
-        ModelTrainer t = new ModelTrainer(
-                spec, new VersionLine(initial.version, initial.parentVersion), recent, Contest.of(spec));
-        t.load(initial);
-        return t;
-    }
-
-    /**
-     * Rebuilds a trainer from a snapshot. The next update is a full one, so that inference
-     * converges on these weights whatever it held before.
-     */
-    public static ModelTrainer restore(ModelSpec spec, ModelSnapshot s) {
-        return restore(spec, s, new HeapRecentVersions(spec.get(ModelOptions.STORE_RECENT)));
-    }
-
-    static ModelTrainer restore(ModelSpec spec, ModelSnapshot s, RecentVersions recent) {
-        if (s.state == null) {
-            // checkpointed before models kept their scaling (its weights are of unscaled features): the model
-            // learns anew, as the version after the checkpointed one, so no version number names two models
-            ModelTrainer fresh = new ModelTrainer(spec, recent);
-            fresh.continueAfter(s.version, false);
-            return fresh;
-        }
-        if (s.dimension != spec.dimension()) {
-            throw new IllegalStateException("model '" + spec.id + "' was snapshotted with dimension " + s.dimension
-                    + " but is configured with " + spec.dimension() + " (hash.bits or crosses changed?)");
-        }
-        ModelTrainer t = new ModelTrainer(spec, VersionLine.readFrom(s), recent, Contest.restore(spec, s));
-        t.recent.restore(s.recent);
+    /** Continues where a snapshot ({@link #snapshot}) left off: each part reads its own. */
+    void readFrom(ModelSnapshot s) {
+        recent.restore(s.recent);
         // 0 in snapshots from before it was kept, when -1 (none) is meant
-        t.continuedAfter = s.continuedAfterVersion > 0 ? s.continuedAfterVersion : -1;
-        t.frozen = s.frozen;
-        t.progress.readFrom(s);
-        t.quality.readFrom(s);
-        t.guard.readFrom(s);
-        t.batch.readFrom(s);
-        return t;
+        continuedAfter = s.continuedAfterVersion > 0 ? s.continuedAfterVersion : -1;
+        frozen = s.frozen;
+        progress.readFrom(s);
+        quality.readFrom(s);
+        guard.readFrom(s);
+        batch.readFrom(s);
     }
 }

@@ -49,6 +49,7 @@ public final class ModelTrainers {
 
     private final Map<String, ModelSpec> specs;
     private final VersionArchive archive;
+    private final RollbackTargets targets;
     private final ModelFiles files;
     private final Function<ModelSpec, RecentVersions> recentVersions;
     private final Map<String, ModelTrainer> trainers = new HashMap<>();
@@ -66,6 +67,7 @@ public final class ModelTrainers {
             Function<ModelSpec, RecentVersions> recentVersions) {
         this.specs = specs;
         this.archive = archive;
+        this.targets = new RollbackTargets(archive);
         this.files = files;
         this.recentVersions = recentVersions;
     }
@@ -85,7 +87,7 @@ public final class ModelTrainers {
         if (spec == null) {
             return null;
         }
-        ModelTrainer trainer = ModelTrainer.restore(spec, snapshot, recentVersions.apply(spec));
+        ModelTrainer trainer = TrainerRestore.fromSnapshot(spec, snapshot, recentVersions.apply(spec));
         long restored = trainer.version();
         long claimed = claimed(spec.id);
         if (trainer.continueAfter(claimed, true)) {
@@ -126,7 +128,7 @@ public final class ModelTrainers {
             throw new IllegalStateException("no spec for model '" + modelId + "'");
         }
         ModelTrainer trainer = spec.initialModel() != null
-                ? ModelTrainer.startingFrom(spec, files.read(spec.initialModel()), recentVersions.apply(spec))
+                ? TrainerRestore.fromModelFile(spec, files.read(spec.initialModel()), recentVersions.apply(spec))
                 : new ModelTrainer(spec, recentVersions.apply(spec));
         long claimed = claimed(modelId);
         // the initial model is the archive's version of the same number (a batch model written as version 0)
@@ -282,12 +284,12 @@ public final class ModelTrainers {
         String missing;
         try {
             if (command.version == ControlCommand.PREVIOUS_BETTER) {
-                target = previousBetter(trainer);
+                target = targets.previousBetter(trainer);
                 missing =
                         "no earlier version has a lower windowed loss than now (" + trainer.currentQualityLoss() + ")";
             } else {
-                target = find(trainer, command.version);
-                missing = target == null ? whyMissing(trainer, command.version) : null;
+                target = targets.find(trainer, command.version);
+                missing = target == null ? targets.whyMissing(trainer, command.version) : null;
             }
         } catch (IOException e) {
             reject(trainer, "the model store could not be read: " + e.getMessage(), nowMillis, out);
@@ -313,64 +315,6 @@ public final class ModelTrainers {
             return;
         }
         keep(trainer, ModelLogEntry.Event.ROLLBACK, command.force ? "forced" : null, nowMillis, out);
-    }
-
-    private StoredModel find(ModelTrainer trainer, long version) throws IOException {
-        StoredModel recent = trainer.recentVersion(version);
-        if (recent != null
-                || archive == null
-                || !archive.versions(trainer.modelId()).contains(version)) {
-            return recent;
-        }
-        return archive.read(trainer.modelId(), version);
-    }
-
-    /**
-     * Why a version cannot be rolled back to: a number above the model's current version was
-     * never made; one at or below it was made but is not kept (never stored, as a version is
-     * stored at most every store.interval, or removed since by retention).
-     */
-    private String whyMissing(ModelTrainer trainer, long version) throws IOException {
-        if (version > trainer.version()) {
-            return "version " + version + " never existed: model '" + trainer.modelId() + "' is at version "
-                    + trainer.version();
-        }
-        List<Long> kept = new ArrayList<>();
-        for (StoredModel m : trainer.recentVersions()) {
-            kept.add(m.version);
-        }
-        if (archive != null) {
-            kept.addAll(archive.versions(trainer.modelId()));
-        }
-        return "version " + version + " is not kept: it was never stored (a version is stored at most every"
-                + " store.interval ms and at each rollback, freeze and resume) or retention has removed it"
-                + (archive == null ? " (the job has no model store)" : "")
-                + "; kept: " + Versions.describe(kept);
-    }
-
-    /** The newest earlier version, in state or in the archive, whose windowed loss was lower than the current one. */
-    private StoredModel previousBetter(ModelTrainer trainer) throws IOException {
-        double now = trainer.currentQualityLoss();
-        List<StoredModel> candidates = new ArrayList<>(trainer.recentVersions());
-        long oldestRecent = candidates.isEmpty() ? Long.MAX_VALUE : candidates.get(0).version;
-        if (archive != null) {
-            List<Long> stored = archive.versions(trainer.modelId());
-            for (int i = stored.size() - 1; i >= 0; i--) {
-                if (stored.get(i) < oldestRecent) {
-                    candidates.add(0, archive.read(trainer.modelId(), stored.get(i)));
-                    break; // one read per command: the newest stored version before the recent ones
-                }
-            }
-        }
-        for (int i = candidates.size() - 1; i >= 0; i--) {
-            StoredModel c = candidates.get(i);
-            // a NaN loss now is the worst there is: any healthy version with a loss beats it
-            boolean better = c.qualityLoss() < now || (Double.isNaN(now) && !Double.isNaN(c.qualityLoss()));
-            if (c.version < trainer.version() && better && c.isFinite()) {
-                return c;
-            }
-        }
-        return null;
     }
 
     private static void reject(ModelTrainer trainer, String reason, long nowMillis, Output out) {

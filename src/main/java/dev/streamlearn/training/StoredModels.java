@@ -1,0 +1,44 @@
+package dev.streamlearn.training;
+
+import dev.streamlearn.metrics.Loss;
+import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.StoredModel;
+import java.util.List;
+
+/** A model's current version as a stored model: its champion's weights and the figures of its record. */
+final class StoredModels {
+
+    private StoredModels() {}
+
+    /** The current version of {@code t}, with the prequential metrics at this point. */
+    static StoredModel of(ModelTrainer t, VersionLine versions, TrainingProgress progress, long nowMillis) {
+        ModelSpec spec = t.spec();
+        Loss loss = spec.loss();
+        StoredModel m = new StoredModel();
+        m.modelId = spec.id;
+        m.version = versions.version();
+        m.parentVersion = versions.parent();
+        m.createdAtMillis = nowMillis;
+        m.examplesTrained = progress.examplesTrained;
+        m.batchesApplied = progress.batchesApplied;
+        m.eventTimeThrough = progress.eventTimeThrough;
+        m.offsetsThrough = progress.trainedOffsets.clone();
+        Contender champion = t.contest().champion();
+        m.loss = loss;
+        m.optimizer = champion.spec.optimizer();
+        m.hashBits = spec.hashBits();
+        m.learner = champion.name();
+        m.learnerOptions = champion.spec.learnerOverrides();
+        m.frozen = t.frozen();
+        m.state = champion.learner.state();
+        List<ModelMetric> measures =
+                ModelMetric.qualityOf(loss, t.forecastMetrics().seen() > 0);
+        m.metricNames = new String[measures.size()];
+        m.metricValues = new double[measures.size()];
+        for (int i = 0; i < measures.size(); i++) {
+            m.metricNames[i] = measures.get(i).metricName();
+            m.metricValues[i] = measures.get(i).read(t);
+        }
+        return m;
+    }
+}
