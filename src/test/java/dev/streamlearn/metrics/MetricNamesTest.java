@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The registry is the one spelling of every metric: the Grafana dashboard queries only names it
- * holds, and the README's metrics table is its {@link MetricNames#TABLE}. After changing the
- * table, write the README anew: {@code mvn test -Dtest=MetricNamesTest -Dreadme.write=true}.
+ * holds, and the metrics table of docs/OPERATIONS.md is its {@link MetricNames#TABLE}. After changing the
+ * table, write that file anew: {@code mvn test -Dtest=MetricNamesTest -Dreadme.write=true}.
  */
 class MetricNamesTest {
 
@@ -61,7 +61,7 @@ class MetricNamesTest {
 
     @Test
     void theReadmeTableIsTheRegistrys() throws Exception {
-        Path readme = Path.of("README.md");
+        Path readme = Path.of("docs/OPERATIONS.md");
         String text = Files.readString(readme);
         StringBuilder expected = new StringBuilder(TABLE_HEADER);
         for (MetricNames.Row row : MetricNames.TABLE) {
@@ -74,7 +74,7 @@ class MetricNamesTest {
                     .append(" |\n");
         }
         int start = text.indexOf(TABLE_HEADER);
-        assertTrue(start >= 0, "README.md has no table that starts with\n" + TABLE_HEADER);
+        assertTrue(start >= 0, "docs/OPERATIONS.md has no table that starts with\n" + TABLE_HEADER);
         int end = text.indexOf("\n\n", start) + 1;
         if (Boolean.getBoolean("readme.write")) {
             Files.writeString(readme, text.substring(0, start) + expected + text.substring(end));
