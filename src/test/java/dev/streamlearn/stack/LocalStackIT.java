@@ -25,7 +25,6 @@ import java.util.Properties;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,8 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * processes (a Kafka broker, a Flink JobManager and TaskManager from Maven jars, on ports apart
  * from the defaults): up, submit, replay a real dataset, status and the model store, stop with a
  * savepoint, restore rescaled, roll back skipping data, submit anew against the kept store,
- * processes killed and healed by {@code scripts/up} at once, down and up again, the benchmarks
- * on a tiny input, down. Each step starts where the one before left the stack.
+ * processes killed and healed by {@code scripts/up} at once, down and up again, down. Each step
+ * starts where the one before left the stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
@@ -305,7 +304,7 @@ class LocalStackIT {
                 "a process of the stack is left");
         assertMisuse(Scripts.run(ENV, "savepoint"), "the stack is not up");
 
-        Scripts.Result one = Scripts.run(ENV, "up", "--taskmanagers", "1"); // the benchmarks measure one
+        Scripts.Result one = Scripts.run(ENV, "up", "--taskmanagers", "1");
         assertEquals(0, one.exit, one.toString());
         assertTrue(one.err.contains(", 1 TaskManager(s)"), one.err);
         Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS);
@@ -316,93 +315,7 @@ class LocalStackIT {
         awaitStored(v -> v > newestStored);
         assertVersionsUnique();
         assertFalse(Files.exists(STACK.resolve("models").resolve("_refused")), "no version was refused");
-        savepointStop(); // the benchmarks want the cluster to themselves
-    }
-
-    @Test
-    @Order(7)
-    void benchmarksRunOnATinyInput() throws Exception {
-        Scripts.Result bench = Scripts.run(
-                ENV, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
-        assertEquals(0, bench.exit, bench.toString());
-        assertPositiveRows(
-                bench,
-                "1",
-                "pass-through, labeled (events/s)",
-                "learning, labeled (events/s)",
-                "learning, one learner, labeled (events/s)",
-                "pass-through, requests (events/s)",
-                "pass-through across an exchange, requests (events/s)",
-                "learning, requests (events/s)",
-                "checkpoint size (MB)",
-                "ratio learning, labeled / pass-through, labeled",
-                "ratio learning, one learner, labeled / pass-through, labeled",
-                "ratio learning, requests / pass-through, requests",
-                "ratio learning, requests / pass-through across an exchange, requests");
-        // 1,000 requests can all be served before the trainer counts its first example, so on this
-        // input the rate alongside may be 0; the row must be there
-        assertTrue(
-                Pattern.compile(
-                                "\\| learning, requests: model.ctr.examplesTrained alongside \\(events/s\\) \\| 1 \\| 1 \\|"
-                                        + " [0-9.]+ \\|")
-                        .matcher(bench.out)
-                        .find(),
-                "the row of examples trained alongside the requests in\n" + bench.out);
-        Scripts.Result e2e = Scripts.run(
-                ENV,
-                "bench-e2e",
-                "--runs",
-                "1",
-                "--batch-sizes",
-                "16",
-                "-p",
-                "1",
-                "--seconds",
-                "3",
-                "--request-rate",
-                "200",
-                "--train-rate",
-                "500",
-                "--warmup",
-                "3");
-        assertEquals(0, e2e.exit, e2e.toString());
-        for (String measure : List.of("kafka p50 (ms)", "through p99 (ms)", "inside p999 (ms)", "freshness p50 (ms)")) {
-            assertTrue(
-                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| 16 \\| 1 \\| [0-9.]+ \\|")
-                            .matcher(e2e.out)
-                            .find(),
-                    measure + " in\n" + e2e.out);
-        }
-        assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
-        // each wipes the stack before its jobs, so they run last
-        Scripts.Result first = Scripts.run(ENV, "bench-first-events", "--wipe", "--runs", "1");
-        assertEquals(0, first.exit, first.toString());
-        assertPositiveRows(
-                first,
-                "[0-9]+", // the default parallelism of flink-conf
-                "pass-through, first events (s)",
-                "learning, first events (s)",
-                "ratio learning, first events / pass-through, first events");
-        Scripts.Result idle =
-                Scripts.run(ENV, "bench-idle", "--wipe", "--runs", "1", "--seconds", "3", "--settle", "0");
-        assertEquals(0, idle.exit, idle.toString());
-        assertPositiveRows(
-                idle,
-                "[0-9]+",
-                "TaskManager CPU over 3 s idle, all threads (ms)",
-                "TaskManager CPU over 3 s idle, flusher threads (ms)");
-    }
-
-    /** Each measure has a row of one run at the parallelism (a pattern) with a positive median in the script's table. */
-    private static void assertPositiveRows(Scripts.Result bench, String parallelism, String... measures) {
-        for (String measure : measures) {
-            assertTrue(
-                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| " + parallelism
-                                    + " \\| 1 \\| [0-9.]*[1-9][0-9.]* \\|")
-                            .matcher(bench.out)
-                            .find(),
-                    measure + " with a positive value in\n" + bench.out);
-        }
+        savepointStop();
     }
 
     private static int trainerParallelism(String job) throws Exception {
@@ -414,7 +327,6 @@ class LocalStackIT {
         throw new AssertionError("job " + job + " has no trainer");
     }
 
-    /** Replays the next {@code count} bike-sharing rows and waits for the replay to finish. */
     private static void replay(int count, String... more) throws Exception {
         Scripts.Result r = Scripts.run(ENV, "replay", Scripts.bikeReplay(replayed, count, more));
         assertEquals(0, r.exit, r.toString());

@@ -102,8 +102,10 @@ final class Scripts {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
-        Path out = Path.of("target", "e2e-" + script + ".out");
-        Path err = Path.of("target", "e2e-" + script + ".err");
+        // named by the stack: two stacks' scripts may run at once
+        String stack = Path.of(env.get("STACK_DIR")).getFileName().toString();
+        Path out = Path.of("target", stack + "-" + script + ".out");
+        Path err = Path.of("target", stack + "-" + script + ".err");
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         Process p = pb.start();

@@ -100,7 +100,7 @@ class ModelTrainerTest {
             feed(first, stream, 0, 101); // leaves examples in an open batch
             assertTrue(first.hasOpenBatch());
             ModelSnapshot snapshot = first.snapshot();
-            ModelTrainer resumed = ModelTrainer.restore(spec, snapshot);
+            ModelTrainer resumed = TrainerRestore.fromSnapshot(spec, snapshot);
             assertEquals(first.version(), resumed.version());
             List<ModelUpdate> after = feed(resumed, stream, 101, 200);
 
@@ -152,7 +152,7 @@ class ModelTrainerTest {
         ModelSnapshot old = new ModelSnapshot(); // as restored from a savepoint of that job: no learnt state
         old.modelId = "m";
         old.version = 41;
-        ModelTrainer t = ModelTrainer.restore(Specs.logistic("m", 1, 1000), old);
+        ModelTrainer t = TrainerRestore.fromSnapshot(Specs.logistic("m", 1, 1000), old);
         assertEquals(42, t.version());
         t.add(Examples.categorical(1), 0);
         ModelUpdate next = t.applyBatch();
@@ -184,7 +184,7 @@ class ModelTrainerTest {
         t.applyBatch();
         t.add(Examples.at(Examples.categorical(1), 7L, 2, 3L), 0); // not in a version yet
         assertArrayEquals(new long[] {7, 40}, t.trainedOffsets());
-        ModelTrainer restored = ModelTrainer.restore(t.spec(), t.snapshot());
+        ModelTrainer restored = TrainerRestore.fromSnapshot(t.spec(), t.snapshot());
         restored.add(Examples.at(Examples.categorical(0), 8L, 1, 41L), 0);
         restored.applyBatch();
         assertArrayEquals(new long[] {7, 41, 3}, restored.trainedOffsets());
@@ -201,7 +201,7 @@ class ModelTrainerTest {
         assertEquals(10.0, t.forecastMetrics().windowMae(), 1e-12);
         assertEquals(10.0 / 110, t.forecastMetrics().windowMape(), 1e-12);
         assertEquals(6.0, t.naiveMetrics().windowMae(), 1e-12);
-        ModelTrainer restored = ModelTrainer.restore(t.spec(), t.snapshot());
+        ModelTrainer restored = TrainerRestore.fromSnapshot(t.spec(), t.snapshot());
         assertEquals(6.0, restored.naiveMetrics().windowMae(), 1e-12);
         assertEquals(
                 0,

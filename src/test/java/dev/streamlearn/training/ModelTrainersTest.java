@@ -184,7 +184,7 @@ class ModelTrainersTest {
         assertTrue(
                 t.guard().lastAlarmMillis() >= now + 2000, "when: " + t.guard().lastAlarmMillis());
         assertTrue(t.guard().lastAlarmRatio() > 2, "ratio " + t.guard().lastAlarmRatio());
-        ModelTrainer restored = ModelTrainer.restore(spec, t.snapshot());
+        ModelTrainer restored = TrainerRestore.fromSnapshot(spec, t.snapshot());
         assertEquals(t.guard().lastAlarmMillis(), restored.guard().lastAlarmMillis());
         assertEquals(t.guard().lastAlarmRatio(), restored.guard().lastAlarmRatio());
         assertEquals(ModelSpec.GuardAction.ALERT, restored.guard().lastAction());

@@ -1,0 +1,119 @@
+package dev.streamlearn.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark scripts on a tiny input, each on a stack of real processes of its own (its own
+ * folder and ports, apart from {@link LocalStackIT}'s, so the two run at once): every script
+ * finishes and prints a row with a positive median for each of its measures.
+ */
+class BenchScriptsIT {
+
+    private static final Map<String, String> ENV = Scripts.env("bench-stack", 100);
+
+    /** From nothing, one TaskManager: what the benchmarks measure. */
+    @BeforeAll
+    static void up() throws Exception {
+        Scripts.run(ENV, "down", "--wipe");
+        Scripts.Result up = Scripts.run(ENV, "up", "--taskmanagers", "1");
+        assertEquals(0, up.exit, up.toString());
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        Scripts.run(ENV, "down"); // its logs stay in target/bench-stack/log for a failure's diagnosis
+    }
+
+    @Test
+    void benchmarksRunOnATinyInput() throws Exception {
+        Scripts.Result bench = Scripts.run(
+                ENV, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
+        assertEquals(0, bench.exit, bench.toString());
+        assertPositiveRows(
+                bench,
+                "1",
+                "pass-through, labeled (events/s)",
+                "learning, labeled (events/s)",
+                "learning, one learner, labeled (events/s)",
+                "pass-through, requests (events/s)",
+                "pass-through across an exchange, requests (events/s)",
+                "learning, requests (events/s)",
+                "checkpoint size (MB)",
+                "ratio learning, labeled / pass-through, labeled",
+                "ratio learning, one learner, labeled / pass-through, labeled",
+                "ratio learning, requests / pass-through, requests",
+                "ratio learning, requests / pass-through across an exchange, requests");
+        // 1,000 requests can all be served before the trainer counts its first example, so on this
+        // input the rate alongside may be 0; the row must be there
+        assertTrue(
+                Pattern.compile(
+                                "\\| learning, requests: model.ctr.examplesTrained alongside \\(events/s\\) \\| 1 \\| 1 \\|"
+                                        + " [0-9.]+ \\|")
+                        .matcher(bench.out)
+                        .find(),
+                "the row of examples trained alongside the requests in\n" + bench.out);
+        Scripts.Result e2e = Scripts.run(
+                ENV,
+                "bench-e2e",
+                "--runs",
+                "1",
+                "--batch-sizes",
+                "16",
+                "-p",
+                "1",
+                "--seconds",
+                "3",
+                "--request-rate",
+                "200",
+                "--train-rate",
+                "500",
+                "--warmup",
+                "3");
+        assertEquals(0, e2e.exit, e2e.toString());
+        for (String measure : List.of("kafka p50 (ms)", "through p99 (ms)", "inside p999 (ms)", "freshness p50 (ms)")) {
+            assertTrue(
+                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| 16 \\| 1 \\| [0-9.]+ \\|")
+                            .matcher(e2e.out)
+                            .find(),
+                    measure + " in\n" + e2e.out);
+        }
+        assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
+        // each wipes the stack before its jobs, so they run last
+        Scripts.Result first = Scripts.run(ENV, "bench-first-events", "--wipe", "--runs", "1");
+        assertEquals(0, first.exit, first.toString());
+        assertPositiveRows(
+                first,
+                "[0-9]+", // the default parallelism of flink-conf
+                "pass-through, first events (s)",
+                "learning, first events (s)",
+                "ratio learning, first events / pass-through, first events");
+        Scripts.Result idle =
+                Scripts.run(ENV, "bench-idle", "--wipe", "--runs", "1", "--seconds", "3", "--settle", "0");
+        assertEquals(0, idle.exit, idle.toString());
+        assertPositiveRows(
+                idle,
+                "[0-9]+",
+                "TaskManager CPU over 3 s idle, all threads (ms)",
+                "TaskManager CPU over 3 s idle, flusher threads (ms)");
+    }
+
+    /** Each measure has a row of one run at the parallelism (a pattern) with a positive median in the script's table. */
+    private static void assertPositiveRows(Scripts.Result bench, String parallelism, String... measures) {
+        for (String measure : measures) {
+            assertTrue(
+                    Pattern.compile("\\| " + Pattern.quote(measure) + " \\| " + parallelism
+                                    + " \\| 1 \\| [0-9.]*[1-9][0-9.]* \\|")
+                            .matcher(bench.out)
+                            .find(),
+                    measure + " with a positive value in\n" + bench.out);
+        }
+    }
+}
