@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
+import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.records.DeadLetter;
@@ -50,6 +51,7 @@ public final class Gateway implements AutoCloseable {
             Properties kafkaClient,
             String requestsTopic,
             String predictionsTopic,
+            String modelLogTopic,
             Map<String, ModelSpec> models,
             InputLimits limits,
             Duration timeout,
@@ -65,6 +67,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final ThreadLocal<EventParser> parsers;
     private final PredictionTopics kafka;
+    private final ModelLogReader modelLog;
+    private final ModelPage page;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4, daemon("gateway-http"));
     private final ExecutorService responders = Executors.newFixedThreadPool(2, daemon("gateway-answers"));
     private final HttpServer server;
@@ -77,6 +81,9 @@ public final class Gateway implements AutoCloseable {
         this.parsers = ThreadLocal.withInitial(
                 () -> new EventParser(settings.models(), settings.limits(), settings.requestsTopic()));
         this.kafka = new PredictionTopics(settings, idPrefix, pending);
+        this.modelLog =
+                new ModelLogReader(settings.bootstrapServers(), settings.kafkaClient(), settings.modelLogTopic());
+        this.page = new ModelPage(settings.models(), job, modelLog);
         // without it the JDK's server leaves Nagle's algorithm on: a response's body waited for the
         // caller's delayed ACK of its headers, 40 ms on Linux once a connection left quick-ACK mode
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -94,6 +101,8 @@ public final class Gateway implements AutoCloseable {
             answer(e, "ready", ready ? 200 : 503, JSON.createObjectNode().put("ready", ready));
         });
         server.createContext("/v2/models/", this::model);
+        server.createContext("/", page::servePage);
+        server.createContext("/api/models", page::serveData);
         server.createContext("/metrics", e -> {
             byte[] text = metrics.text(pending.size()).getBytes(StandardCharsets.UTF_8);
             e.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -198,6 +207,13 @@ public final class Gateway implements AutoCloseable {
         parameters.put("hash_bits", spec.get(ModelOptions.HASH_BITS));
         if (version.isPresent()) {
             parameters.put("served_version", version.getAsLong());
+        }
+        // the model log's newest promotion and rollback: which version, when and why
+        for (ModelLogEntry.Event event : List.of(ModelLogEntry.Event.PROMOTE, ModelLogEntry.Event.ROLLBACK)) {
+            JsonNode line = modelLog.newest(spec.id, event);
+            if (line != null) {
+                parameters.set("last_" + event, line);
+            }
         }
         return m;
     }
@@ -323,6 +339,8 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        page.close();
+        modelLog.close();
         kafka.close();
         handlers.shutdownNow();
         responders.shutdownNow();

@@ -173,7 +173,12 @@ public final class ClusterMetrics {
 
     /** As {@link #maxima}, the smallest value over subtasks: what every subtask has reached. */
     public Map<String, Double> minima(String jobId, String... suffixes) throws IOException, InterruptedException {
-        return merged(metricIds(jobId), Math::min, suffixes);
+        return minima(metricIds(jobId), suffixes);
+    }
+
+    /** As {@link #minima(String, String...)}, over metrics already listed. */
+    public Map<String, Double> minima(MetricIds ids, String... suffixes) throws IOException, InterruptedException {
+        return merged(ids, Math::min, suffixes);
     }
 
     /**

@@ -82,6 +82,7 @@ public final class GatewayTool implements Callable<Integer> {
                 config.kafkaClientProperties(),
                 config.topic(Topic.REQUESTS),
                 config.topic(Topic.PREDICTIONS),
+                config.topic(Topic.MODEL_LOG),
                 config.models(),
                 config.inputLimits(),
                 Duration.ofMillis(timeoutMillis),

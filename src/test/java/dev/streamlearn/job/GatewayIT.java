@@ -16,6 +16,7 @@ import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
+import dev.streamlearn.tools.FlinkJobStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -55,9 +55,9 @@ class GatewayIT {
         JobConfig config = stack.config("gateway-");
         try (JobStack.Running running = stack.run("gateway", config);
                 Gateway gateway =
-                        new Gateway(settings(config, config.topic(Topic.REQUESTS), 30_000, 10_000), status(running));
+                        new Gateway(settings(config, config.topic(Topic.REQUESTS), 30_000, 10_000), status(stack));
                 Gateway other =
-                        new Gateway(settings(config, config.topic(Topic.REQUESTS), 30_000, 10_000), status(running))) {
+                        new Gateway(settings(config, config.topic(Topic.REQUESTS), 30_000, 10_000), status(stack))) {
             JobMetrics metrics = running.metrics;
             stack.kafka.send(config.topic(Topic.LABELED), Events.json(stack.bike.subList(0, 2000)));
             // trained, and no new version for a second (a promotion may still follow the last batch)
@@ -80,9 +80,13 @@ class GatewayIT {
 
             assertEquals(200, get(base + "/v2/health/live").statusCode());
             assertEquals("{\"ready\":true}", get(base + "/v2/health/ready").body());
-            JsonNode metadata = JSON.readTree(get(base + "/v2/models/" + MODEL).body());
+            // the gateway reads the served version from the REST API, which is at most a second or two behind
+            Await.until(
+                    "the metadata names the served version " + version,
+                    TIMEOUT,
+                    () -> metadata(base).get("versions").get(0).asText().equals(Long.toString(version)));
+            JsonNode metadata = metadata(base);
             assertEquals(MODEL, metadata.get("name").asText());
-            assertEquals(Long.toString(version), metadata.get("versions").get(0).asText());
             assertEquals(
                     "logistic", metadata.get("parameters").get("loss").asText().toLowerCase(java.util.Locale.ROOT));
             assertEquals(200, get(base + "/v2/models/" + MODEL + "/ready").statusCode());
@@ -171,6 +175,12 @@ class GatewayIT {
     }
 
     private Gateway.Settings settings(JobConfig config, String requestsTopic, long timeoutMillis, int maxPending) {
+        return settings(stack, config, requestsTopic, timeoutMillis, maxPending);
+    }
+
+    /** A gateway in front of the job of {@code config}, on a port the system chooses. */
+    static Gateway.Settings settings(
+            JobStack stack, JobConfig config, String requestsTopic, long timeoutMillis, int maxPending) {
         return new Gateway.Settings(
                 "127.0.0.1",
                 0,
@@ -178,33 +188,16 @@ class GatewayIT {
                 config.kafkaClientProperties(),
                 requestsTopic,
                 config.topic(Topic.PREDICTIONS),
+                config.topic(Topic.MODEL_LOG),
                 config.models(),
                 config.inputLimits(),
                 Duration.ofMillis(timeoutMillis),
                 maxPending);
     }
 
-    /** The job's state from its own metrics and status, as the REST API gives them to scripts/gateway. */
-    private static JobStatus status(JobStack.Running running) {
-        return new JobStatus() {
-            @Override
-            public boolean running() {
-                try {
-                    return running.job.getJobStatus().get() == org.apache.flink.api.common.JobStatus.RUNNING;
-                } catch (Exception e) {
-                    return false;
-                }
-            }
-
-            @Override
-            public OptionalLong servedVersion(String model) {
-                List<Double> served = running.metrics.values(MetricNames.ofModel(model, MetricNames.SERVED_VERSION));
-                return served.isEmpty()
-                        ? OptionalLong.empty()
-                        : OptionalLong.of(
-                                (long) served.stream().mapToDouble(v -> v).min().orElseThrow());
-            }
-        };
+    /** The job's state as scripts/gateway reads it: from the cluster's REST API. */
+    static JobStatus status(JobStack stack) {
+        return new FlinkJobStatus(stack.restAddress().toString(), List.of(MODEL));
     }
 
     /** An infer request of the events' features, a tensor per feature (null where a row has none). */
@@ -250,6 +243,14 @@ class GatewayIT {
 
     private HttpResponse<String> post(String base, String model, JsonNode body) throws Exception {
         return http.send(request(base, model, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode metadata(String base) {
+        try {
+            return JSON.readTree(get(base + "/v2/models/" + MODEL).body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private HttpResponse<String> get(String url) {

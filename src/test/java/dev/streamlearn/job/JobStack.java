@@ -33,6 +33,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
@@ -94,6 +95,8 @@ final class JobStack implements AutoCloseable {
                         .noDefaultValue(),
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), PROMETHEUS_PORTS);
+        // the REST API's metrics as fresh as flink-conf makes them on a cluster (the gateway and the tools read them)
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         MiniClusterWithClientResource flink =
                 new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
                         .setConfiguration(conf)

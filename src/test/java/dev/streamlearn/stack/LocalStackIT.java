@@ -496,8 +496,8 @@ class LocalStackIT {
 
     private static String lastStatus() {
         try {
-            return "\nlast status: " + Files.readString(Path.of("target", "e2e-status.out"))
-                    + Files.readString(Path.of("target", "e2e-status.err"));
+            return "\nlast status: " + Files.readString(Scripts.output(ENV, "status", "out"))
+                    + Files.readString(Scripts.output(ENV, "status", "err"));
         } catch (IOException e) {
             return e.toString();
         }

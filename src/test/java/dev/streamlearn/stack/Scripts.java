@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the scripts in scripts/ the way a user does, from the repository root. */
-final class Scripts {
+public final class Scripts {
 
-    static final class Result {
-        final int exit;
-        final String out;
-        final String err;
+    public static final class Result {
+        public final int exit;
+        public final String out;
+        public final String err;
 
         Result(int exit, String out, String err) {
             this.exit = exit;
@@ -44,7 +44,7 @@ final class Scripts {
     }
 
     /** A stack of its own in target/{@code dir}, its ports {@code offset} above those of {@link #env()}. */
-    static Map<String, String> env(String dir, int offset) {
+    public static Map<String, String> env(String dir, int offset) {
         Map<String, String> env = new HashMap<>();
         env.put("STACK_DIR", Path.of("target", dir).toAbsolutePath().toString());
         env.put("KAFKA_PORT", String.valueOf(19292 + offset));
@@ -96,16 +96,20 @@ final class Scripts {
         return pb.start();
     }
 
-    static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
+    /** Where the last run of a script on the stack of {@code env} wrote its {@code out} or {@code err}: named by the stack, as two stacks' scripts may run at once. */
+    static Path output(Map<String, String> env, String script, String stream) {
+        return Path.of("target", Path.of(env.get("STACK_DIR")).getFileName() + "-" + script + "." + stream);
+    }
+
+    public static Result run(Map<String, String> env, String script, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("scripts/" + script);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
-        // named by the stack: two stacks' scripts may run at once
-        String stack = Path.of(env.get("STACK_DIR")).getFileName().toString();
-        Path out = Path.of("target", stack + "-" + script + ".out");
-        Path err = Path.of("target", stack + "-" + script + ".err");
+        Path out = output(env, script, "out");
+        Path err = output(env, script, "err");
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
         Process p = pb.start();

@@ -1,8 +1,9 @@
-package dev.streamlearn.stack;
+package dev.streamlearn.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamlearn.stack.Scripts;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -11,9 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark scripts on a tiny input, each on a stack of real processes of its own (its own
- * folder and ports, apart from {@link LocalStackIT}'s, so the two run at once): every script
- * finishes and prints a row with a positive median for each of its measures.
+ * The benchmark scripts on a tiny input, on a stack of real processes of its own (its own folder
+ * and ports, apart from those of {@code stack.LocalStackIT}, so the two may run at once): every
+ * script finishes and prints a row with a positive median for each of its measures.
  */
 class BenchScriptsIT {
 
