@@ -36,6 +36,19 @@ class DockerComposeConfigTest {
     }
 
     @Test
+    void theGatewayFrontsTheSubmittedJobsModelsOnLocalhostAndIsScraped() throws Exception {
+        String compose = Files.readString(Path.of("docker-compose.yml"));
+        Matcher submitted = Pattern.compile("\"/jars/streamlearn.jar\",[^]]*\"--models\", \"([^\"]+)\"")
+                .matcher(compose);
+        Matcher fronted =
+                Pattern.compile("GatewayTool\"][^]]*\"--models\", \"([^\"]+)\"").matcher(compose);
+        assertTrue(submitted.find() && fronted.find(), "the job's and the gateway's models");
+        assertEquals(submitted.group(1), fronted.group(1), "the gateway checks requests with the job's models");
+        assertTrue(compose.contains("\"127.0.0.1:8090:8090\""), "published on the host's loopback only");
+        assertTrue(Files.readString(Path.of("docs/monitoring/prometheus.yml")).contains("\"gateway:8090\""));
+    }
+
+    @Test
     void prometheusScrapesTheReporterPortAndGrafanaShowsTheCheckedDashboard() throws Exception {
         String compose = Files.readString(Path.of("docker-compose.yml"));
         Matcher port =

@@ -118,6 +118,42 @@ class FlinkDeploymentTest {
         assertTrue(parallelism / slots >= 2, "the manifest runs several TaskManagers: " + parallelism / slots);
     }
 
+    @Test
+    void theGatewayFrontsTheJobsModelsWithItsImageAndKafkaSettings() throws Exception {
+        List<JsonNode> docs = YAML.readerFor(JsonNode.class)
+                .<JsonNode>readValues(MANIFEST.toFile())
+                .readAll();
+        JsonNode job = docs.get(0).get("spec");
+        JsonNode deployment = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("Deployment"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("a Deployment of the gateway"));
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        assertEquals(job.get("image").asText(), container.get("image").asText(), "the job's image");
+        assertTrue(container.get("command").toString().contains("dev.streamlearn.tools.GatewayTool"));
+        List<String> jobArgs = new ArrayList<>();
+        job.at("/job/args").forEach(a -> jobArgs.add(a.asText()));
+        List<String> gatewayArgs = new ArrayList<>();
+        container.get("args").forEach(a -> gatewayArgs.add(a.asText()));
+        for (String option : List.of("--models", "--kafka.bootstrap-servers", "--kafka.properties-file")) {
+            assertEquals(
+                    jobArgs.get(jobArgs.indexOf(option) + 1),
+                    gatewayArgs.get(gatewayArgs.indexOf(option) + 1),
+                    option + " as the job's");
+        }
+        assertEquals(
+                "http://" + docs.get(0).at("/metadata/name").asText() + "-rest:8081",
+                gatewayArgs.get(gatewayArgs.indexOf("--url") + 1),
+                "the operator's REST service of the job");
+        JsonNode service = docs.stream()
+                .filter(d -> d.path("kind").asText().equals("Service"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("a Service of the gateway"));
+        assertEquals(deployment.at("/spec/selector/matchLabels"), service.at("/spec/selector"));
+        assertEquals(8090, service.at("/spec/ports/0/port").asInt());
+        assertTrue(Files.readString(MANIFEST.resolveSibling("Dockerfile")).contains("streamlearn-tools.jar"));
+    }
+
     private static JsonNode manifest() throws Exception {
         return YAML.readTree(MANIFEST.toFile());
     }
