@@ -17,7 +17,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -25,7 +24,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * Parses the raw records of one topic with one of {@link EventParser}'s functions; what cannot
  * be used goes to the {@link #DEAD_LETTERS} side output with its reason, and a counter per reason
- * ({@code deadLetter.<reason>}) counts it. One instance per input, made by the factories below.
+ * ({@code reason.<reason>.deadLetters}) counts it. One instance per input, made by the factories below.
  */
 public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> implements ResultTypeQueryable<T> {
 
@@ -147,11 +146,7 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
                 .getMetricGroup()
                 .addGroup(MetricNames.INPUT_GROUP, inputName)
                 .counter(MetricNames.RECORDS_IN);
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(MetricNames.DEAD_LETTER_GROUP);
         deadLetterCounters = new HashMap<>();
-        for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetterCounters.put(reason.code(), group.counter(reason.code()));
-        }
     }
 
     @Override
@@ -165,7 +160,14 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
             out.collect(result.value());
         } else {
             DeadLetter dead = result.deadLetter();
-            deadLetterCounters.get(dead.reason).inc();
+            // registered at a reason's first dead letter: each parser has the reasons it produces, and
+            // Prometheus one counter with a reason label (a key/value group)
+            deadLetterCounters
+                    .computeIfAbsent(dead.reason, r -> getRuntimeContext()
+                            .getMetricGroup()
+                            .addGroup(MetricNames.REASON_GROUP, r)
+                            .counter(MetricNames.DEAD_LETTERS))
+                    .inc();
             ctx.output(DEAD_LETTERS, dead);
         }
     }

@@ -82,7 +82,10 @@ public final class MetricNames {
     public static final String DESERIALIZER_GROUP = "deserializer";
 
     public static final String INPUT_GROUP = "input";
-    public static final String DEAD_LETTER_GROUP = "deadLetter";
+    /** The key of a dead letter's reason: Prometheus gets one counter with a {@code reason} label. */
+    public static final String REASON_GROUP = "reason";
+
+    public static final String DEAD_LETTERS = "deadLetters";
 
     // time series, the delayed-label join, entity features, the model store
     public static final String SERIES_LATE_WITHIN_LATENESS = "seriesLateWithinLateness";
@@ -127,9 +130,9 @@ public final class MetricNames {
         return INPUT_GROUP + "." + input + "." + SOURCE_LAG_MILLIS;
     }
 
-    /** Records rejected for one reason: {@code deadLetter.<reason>}. */
+    /** Records rejected for one reason: {@code reason.<reason>.deadLetters}. */
     public static String deadLetters(String reason) {
-        return DEAD_LETTER_GROUP + "." + reason;
+        return REASON_GROUP + "." + reason + "." + DEAD_LETTERS;
     }
 
     /** Labeled events dropped by {@code labeled.skip-before}. */
@@ -246,7 +249,10 @@ public final class MetricNames {
                     "Inference",
                     "Deltas dropped because their base version was not the served one (the model waits for the next"
                             + " full update); updates refused for a non-finite value."),
-            new Row(names(deadLetters("<reason>")), "each parser", "Records rejected, per reason."),
+            new Row(
+                    names(deadLetters("<reason>")),
+                    "each parser",
+                    "Records rejected, per reason (in Prometheus one counter, `reason_deadLetters`, with a `reason` label whose `-` Flink's reporter writes as `_`)."),
             new Row(names(recordsIn("<labeled|requests|control|series|outcomes>")), "each parser", "Records read."),
             new Row(names(LABELED_SKIPPED), "labeled source", "Labeled events dropped by `labeled.skip-before`."),
             new Row(

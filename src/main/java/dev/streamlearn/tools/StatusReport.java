@@ -314,7 +314,7 @@ final class StatusReport {
             }
         }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            s.add(MetricNames.DEAD_LETTER_GROUP + "." + reason.code());
+            s.add(MetricNames.deadLetters(reason.code()));
         }
         return s.toArray(new String[0]);
     }
@@ -328,7 +328,8 @@ final class StatusReport {
 
     private static double deadLetters(Map<String, Double> m) {
         return m.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(MetricNames.DEAD_LETTER_GROUP + "."))
+                .filter(e -> e.getKey().startsWith(MetricNames.REASON_GROUP + ".")
+                        && e.getKey().endsWith("." + MetricNames.DEAD_LETTERS))
                 .mapToDouble(Map.Entry::getValue)
                 .sum();
     }

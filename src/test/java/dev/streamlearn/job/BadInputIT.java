@@ -332,7 +332,7 @@ class BadInputIT {
     private long deadLetters(JobMetrics metrics) {
         long n = 0;
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            n += Math.max(0, metrics.longValue(MetricNames.DEAD_LETTER_GROUP + "." + r.code()));
+            n += Math.max(0, metrics.longValue(MetricNames.deadLetters(r.code())));
         }
         return n;
     }

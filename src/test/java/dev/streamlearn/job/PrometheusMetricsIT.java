@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.datasets.BikeSharingEvents;
+import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
+import dev.streamlearn.testing.PrometheusServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The job's metrics through Flink's Prometheus reporter, scraped over 127.0.0.1 as Prometheus
- * would: every series the provisioned Grafana dashboard queries is there, per model.
+ * would: every series the provisioned Grafana dashboard queries is there, per model, and every
+ * query of the dashboard returns series in a real Prometheus that scrapes the job.
  */
 @ExtendWith(JobStack.Shared.class)
 class PrometheusMetricsIT {
@@ -78,7 +81,12 @@ class PrometheusMetricsIT {
                     Events.json(BikeSharingEvents.read(
                                     RIDES, Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.COUNT)
                             .subList(0, EVENTS)));
-            stack.kafka.send(config.topic(Topic.LABELED), List.of("{\"model\":\"bike\",\"label\":7}"));
+            String bad = "{\"model\":\"bike\",\"label\":7}";
+            String badReason = new EventParser(config.models(), config.inputLimits(), "t")
+                    .parseLabeled(bad)
+                    .deadLetter()
+                    .reason;
+            stack.kafka.send(config.topic(Topic.LABELED), List.of(bad));
             stack.kafka.send(config.topic(Topic.REQUESTS), stack.requests(0, 20));
             Await.until(
                     "every event learnt",
@@ -112,6 +120,37 @@ class PrometheusMetricsIT {
                     (double) metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)),
                     Double.parseDouble(version.substring(version.lastIndexOf(' ') + 1)),
                     "the scraped version is the job's: " + version);
+
+            // every query of the dashboard, in a real Prometheus scraping the job: each returns series
+            List<String> targets = new ArrayList<>();
+            String[] range = JobStack.PROMETHEUS_PORTS.split("-", -1);
+            for (int port = Integer.parseInt(range[0]); port <= Integer.parseInt(range[1]); port++) {
+                targets.add("127.0.0.1:" + port);
+            }
+            List<String> queries = new ArrayList<>();
+            new ObjectMapper().readTree(DASHBOARD.toFile()).findValues("expr").forEach(e -> queries.add(e.asText()));
+            try (PrometheusServer prometheus = PrometheusServer.scraping(targets, stack.dir("prometheus"))) {
+                for (String query : queries) {
+                    Await.until("series for " + query, TIMEOUT, () -> {
+                        try {
+                            return prometheus.query(query).size() > 0;
+                        } catch (java.io.IOException e) {
+                            return false;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    });
+                }
+                JsonNode deadLetters = prometheus.query(
+                        "sum by (reason) (flink_taskmanager_job_task_operator_reason_deadLetters{" + jobLabel + "})");
+                assertEquals(1, deadLetters.size(), "one reason dead-lettered: " + deadLetters);
+                // Flink's reporter writes a label value's characters outside [a-zA-Z0-9:_] as '_'
+                assertEquals(
+                        badReason.replace('-', '_'),
+                        deadLetters.get(0).at("/metric/reason").asText());
+            }
+            System.out.printf("IT prometheus: %d dashboard queries, each with series in Prometheus%n", queries.size());
         } finally {
             JobStack.cancelIfRunning(job);
         }

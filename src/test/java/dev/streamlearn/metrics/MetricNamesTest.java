@@ -47,10 +47,10 @@ class MetricNamesTest {
             Matcher m = SERIES.matcher(expr.asText());
             while (m.find()) {
                 series++;
-                // Prometheus joins the groups and the name with '_': model_modelVersion, deadLetter_<reason>
+                // Prometheus joins the groups and the name with '_': model_modelVersion, reason_deadLetters
                 for (String part : m.group(1).split("_", -1)) {
                     if (part.isEmpty()) {
-                        continue; // a family: deadLetter_ then the reason
+                        continue;
                     }
                     assertTrue(declared.contains(part), "'" + part + "' of " + m.group() + " is not in MetricNames");
                 }
