@@ -17,9 +17,13 @@ public final class RecursiveLeastSquares extends TableOptimizer {
 
     private final double ridge;
     private final double decay;
-    // the coordinates with a row in P, and each coordinate's row (-1: none)
+    // the coordinates with a row in P, and each one's row, found through an open-addressing hash of
+    // twice as many slots as P may have rows (whatever the model's dimension: 16 KB, not 4 bytes per
+    // coordinate of the hash space)
     private int[] coordinates = new int[16];
-    private final int[] rowOf;
+    private static final int SLOTS = 2 * MAX_COORDINATES;
+    private final int[] slotCoordinate = new int[SLOTS];
+    private final int[] slotRow = new int[SLOTS];
     private int m;
     private double[] p = new double[16 * 16]; // row-major, m x m within a capacity x capacity array
     private int capacity = 16;
@@ -36,8 +40,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
         super(dimension, 1);
         this.ridge = ridge;
         this.decay = decay;
-        this.rowOf = new int[dimension];
-        Arrays.fill(rowOf, -1);
+        Arrays.fill(slotCoordinate, -1);
     }
 
     @Override
@@ -53,7 +56,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
             x = new double[count];
         }
         for (int k = 0; k < count; k++) {
-            int row = rowOf[coords[k]];
+            int row = rowOf(coords[k]);
             if (row < 0) {
                 if (m == MAX_COORDINATES) {
                     continue;
@@ -138,6 +141,27 @@ public final class RecursiveLeastSquares extends TableOptimizer {
         return -1;
     }
 
+    /** The coordinate's row of P, or -1. */
+    private int rowOf(int coordinate) {
+        int slot = slotOf(coordinate);
+        return slotCoordinate[slot] == coordinate ? slotRow[slot] : -1;
+    }
+
+    private void putRow(int coordinate, int row) {
+        int slot = slotOf(coordinate);
+        slotCoordinate[slot] = coordinate;
+        slotRow[slot] = row;
+    }
+
+    /** The coordinate's slot, or the free one where it would go (linear probing; at most half are taken). */
+    private int slotOf(int coordinate) {
+        int slot = (coordinate * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(SLOTS));
+        while (slotCoordinate[slot] != coordinate && slotCoordinate[slot] != -1) {
+            slot = (slot + 1) & (SLOTS - 1);
+        }
+        return slot;
+    }
+
     /** A new coordinate gets a row and column of P as if it had been there from the start: the prior 1/ridge. */
     private int addRow(int coordinate) {
         if (m == capacity) {
@@ -153,7 +177,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
         }
         int row = m++;
         coordinates[row] = coordinate;
-        rowOf[coordinate] = row;
+        putRow(coordinate, row);
         for (int c = 0; c < m; c++) {
             p[row * capacity + c] = 0;
             p[c * capacity + row] = 0;
@@ -192,9 +216,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
 
     @Override
     public void restoreGlobalState(double[] s) {
-        for (int r = 0; r < m; r++) {
-            rowOf[coordinates[r]] = -1;
-        }
+        Arrays.fill(slotCoordinate, -1);
         m = 0;
         if (s == null || s.length == 0) {
             return;
@@ -209,7 +231,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
         m = rowsInState;
         for (int r = 0; r < m; r++) {
             coordinates[r] = (int) s[1 + r];
-            rowOf[coordinates[r]] = r;
+            putRow(coordinates[r], r);
             System.arraycopy(s, 1 + m + r * m, p, r * capacity, m);
         }
     }
