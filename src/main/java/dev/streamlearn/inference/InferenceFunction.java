@@ -201,6 +201,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
                     new Forecast(request.series, request.ts, request.scale.toSeries(score), request.modelId, version));
         } else {
             Prediction prediction = new Prediction(request.id, request.modelId, version, score, request.ts);
+            prediction.idIsNumber = request.idIsNumber;
             if (request.explained != null && model != null) {
                 prediction.explanation = LinearScorer.explain(
                         model.weights(), m.bias, model.scaler(m.emptyScaler), request.features, request.explained);

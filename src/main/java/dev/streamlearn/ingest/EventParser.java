@@ -111,6 +111,7 @@ public final class EventParser {
             String id = requiredText(event.id, "id");
             ModelFeaturizer model = model();
             PredictionRequest request = new PredictionRequest(id, model.spec.id, timestamp(), model.features(event));
+            request.idIsNumber = event.id.type == JsonScalar.Type.NUMBER;
             request.entities = model.entities(event);
             if (flag(event.explain, "explain")) {
                 request.explained = model.explained(event, request.features);

@@ -44,7 +44,12 @@ public final class Json {
 
     public static byte[] prediction(Prediction p) {
         return object(g -> {
-            g.writeStringField("id", p.id);
+            if (p.idIsNumber) {
+                g.writeFieldName("id");
+                g.writeNumber(p.id); // as the request had it: the parser took it as a JSON number
+            } else {
+                g.writeStringField("id", p.id);
+            }
             g.writeStringField("model", p.modelId);
             g.writeNumberField("modelVersion", p.modelVersion);
             g.writeNumberField("score", p.score);

@@ -3,6 +3,9 @@ package dev.streamlearn.records;
 /** A scored request, tagged with the model version that scored it. */
 public class Prediction {
     public String id;
+    /** Whether the request's id was a JSON number (written back as that number). */
+    public boolean idIsNumber;
+
     public String modelId;
     public long modelVersion;
     public double score;

@@ -10,6 +10,9 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 @TypeInfo(PredictionRequestSerializer.TypeFactory.class)
 public class PredictionRequest {
     public String id;
+    /** Whether the request's id was a JSON number: its prediction's id is then that number, as sent. */
+    public boolean idIsNumber;
+
     public String modelId;
     public long ts;
     public Features features;

@@ -102,6 +102,19 @@ class EventParserTest {
     }
 
     @Test
+    void aRequestsIdIsKeptAsItWasSentANumberAsANumber() {
+        String features = "\"features\":{\"price\":2.5}";
+        PredictionRequest number = parser.parseRequest("{\"id\":777000111,\"model\":\"ctr\"," + features + "}")
+                .value();
+        assertEquals("777000111", number.id);
+        assertTrue(number.idIsNumber, "written back as a number");
+        PredictionRequest text = parser.parseRequest("{\"id\":\"777000111\",\"model\":\"ctr\"," + features + "}")
+                .value();
+        assertEquals("777000111", text.id);
+        assertFalse(text.idIsNumber, "written back as a string");
+    }
+
+    @Test
     void keepsTheValuesOfTheModelsEntityFieldsAndTheNamesOfAnExplainedRequest() {
         ModelSpec withEntities = Specs.logistic("ctr", 10, 100).toBuilder()
                 .set(ModelOptions.ENTITIES, List.of("user", "shop", "item"))

@@ -25,6 +25,15 @@ class JsonTest {
     }
 
     @Test
+    void aNumericIdComesBackAsTheNumberItWas() {
+        Prediction p = new Prediction("777000111", "ctr", 57, 0.031, 1700000000000L);
+        p.idIsNumber = true;
+        assertEquals(
+                "{\"id\":777000111,\"model\":\"ctr\",\"modelVersion\":57,\"score\":0.031,\"ts\":1700000000000}",
+                text(Json.prediction(p)));
+    }
+
+    @Test
     void stringsAreEscapedAndNumbersKeepTheirDoubleForm() {
         assertEquals(
                 "{\"id\":\"a\\\"b\\\\c\\u0001\u00e9\\uD83D\\uDE00\",\"model\":\"ctr\",\"modelVersion\":0,"

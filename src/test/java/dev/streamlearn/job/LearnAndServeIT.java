@@ -121,6 +121,15 @@ class LearnAndServeIT {
             assertEquals(malformed, reasonByPayload);
             assertEquals(1, metrics.longValue(MetricNames.deadLetters("bad-label")));
             assertEquals(2, metrics.longValue(MetricNames.deadLetters("missing-field")));
+            // a request whose id is a number is answered with that number, as a producer in Python compares it
+            String numeric = stack.bike.get(5).asRequest("777000111").replace("\"777000111\"", "777000111");
+            stack.kafka.send(config.topic(Topic.REQUESTS), List.of(numeric));
+            JsonNode answer = stack.readPredictions(config, served + 1).stream()
+                    .filter(p -> p.get("id").asText().equals("777000111"))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(answer.get("id").isIntegralNumber(), "the id as it was sent: " + answer);
+            assertEquals(777000111L, answer.get("id").asLong());
             System.out.printf(
                     "IT learn: %d events, %d batches, version %d, logLossTotal %.4f vs base rate %.4f,"
                             + " auc %.3f, %d predictions, %d dead letters%n",

@@ -36,6 +36,7 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
     private static final int HAS_ENTITIES = 64;
     private static final int HAS_EXPLAINED = 128;
     private static final int HAS_ADDED = 256;
+    private static final int ID_IS_NUMBER = 512;
 
     @Override
     public PredictionRequest createInstance() {
@@ -45,6 +46,7 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
     @Override
     public PredictionRequest copy(PredictionRequest from) {
         PredictionRequest r = new PredictionRequest(from.id, from.modelId, from.ts, RecordFields.copy(from.features));
+        r.idIsNumber = from.idIsNumber;
         r.series = from.series;
         r.scale = RecordFields.copy(from.scale);
         r.impressionPayload = from.impressionPayload;
@@ -71,7 +73,8 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
                 | (r.impressionPayload != null ? HAS_IMPRESSION : 0)
                 | (r.entities != null ? HAS_ENTITIES : 0)
                 | (r.explained != null ? HAS_EXPLAINED : 0)
-                | (r.added != null ? HAS_ADDED : 0);
+                | (r.added != null ? HAS_ADDED : 0)
+                | (r.idIsNumber ? ID_IS_NUMBER : 0);
         out.writeShort(flags);
         if (r.id != null) {
             StringValue.writeString(r.id, out);
@@ -112,6 +115,7 @@ public final class PredictionRequestSerializer extends RecordSerializer<Predicti
         int flags = in.readShort() & 0xffff;
         PredictionRequest r = new PredictionRequest();
         r.id = (flags & HAS_ID) != 0 ? StringValue.readString(in) : null;
+        r.idIsNumber = (flags & ID_IS_NUMBER) != 0;
         r.modelId = (flags & HAS_MODEL) != 0 ? StringValue.readString(in) : null;
         r.ts = in.readLong();
         if ((flags & HAS_FEATURES) != 0) {

@@ -36,6 +36,7 @@ class PredictionRequestSerializerTest extends RecordSerializerContract<Predictio
                 "r-1", "ctr", 1_700_000_000_123L, new Features(new int[] {3, 1 << 19}, new int[] {7}, new double[] {
                     -1.25
                 }));
+        r.idIsNumber = true;
         r.series = "PJME";
         r.scale = new SeriesScale(100.5, 10.25, 104.0);
         r.impressionPayload = "{\"id\":\"r-1\",\"model\":\"ctr\",\"features\":{\"site\":\"\\u00e9\"}}";
