@@ -1,9 +1,8 @@
-package dev.streamlearn.bench;
+package dev.streamlearn.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamlearn.stack.Scripts;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark scripts on a tiny input, on a stack of real processes of its own (its own folder
- * and ports, apart from those of {@code stack.LocalStackIT}, so the two may run at once): every
+ * and ports, apart from those of {@link LocalStackIT}, so the two may run at once): every
  * script finishes and prints a row with a positive median for each of its measures.
  */
 class BenchScriptsIT {
