@@ -13,6 +13,7 @@ import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -277,6 +278,13 @@ public final class EventParser {
         long millis = ts.longValue;
         if (millis < 0) {
             throw new Rejection(DeadLetterReason.OUT_OF_RANGE, "ts " + millis + " is before 1970");
+        }
+        if (millis >= InputLimits.SECONDS_LOOK_FROM && millis < InputLimits.SECONDS_LOOK_BEFORE) {
+            // int(time.time()) in Python: taken as milliseconds it would be January 1970, and silently wrong
+            throw new Rejection(
+                    DeadLetterReason.OUT_OF_RANGE,
+                    "ts " + millis + " reads as epoch seconds (" + Instant.ofEpochSecond(millis)
+                            + "); send epoch milliseconds, " + millis + "000");
         }
         if (millis - now > limits.maxTsAheadMillis) {
             throw new Rejection(

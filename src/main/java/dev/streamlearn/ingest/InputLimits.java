@@ -16,6 +16,15 @@ import java.util.List;
  */
 public final class InputLimits implements Serializable {
 
+    /**
+     * A {@code ts} from here (10^9: 2001-09-09 in seconds, 1970-01-12 in milliseconds) to
+     * {@link #SECONDS_LOOK_BEFORE} (10^11: 1973-03-03 in milliseconds) is refused as epoch seconds:
+     * no stream has events of early 1970, and seconds taken as milliseconds would land there.
+     */
+    public static final long SECONDS_LOOK_FROM = 1_000_000_000L;
+
+    public static final long SECONDS_LOOK_BEFORE = 100_000_000_000L;
+
     private static final long serialVersionUID = 1L;
 
     /** The most a dead letter's payload may keep: 6 x 100,000 escaped characters stay below 1 MB. */

@@ -102,6 +102,32 @@ class EventParserTest {
     }
 
     @Test
+    void aTimestampInSecondsIsRefusedWithWhatToSend() {
+        String features = "\"features\":{\"price\":2.5}";
+        DeadLetter seconds = parser.parseLabeled("{\"model\":\"ctr\",\"ts\":1733500000,\"label\":1," + features + "}")
+                .deadLetter();
+        assertEquals(DeadLetterReason.OUT_OF_RANGE.code(), seconds.reason);
+        assertTrue(seconds.detail.contains("epoch seconds (2024-12-06T15:46:40Z)"), seconds.detail);
+        assertTrue(seconds.detail.contains("send epoch milliseconds, 1733500000000"), seconds.detail);
+        assertEquals(
+                DeadLetterReason.OUT_OF_RANGE.code(),
+                parser.parseRequest("{\"id\":\"r\",\"model\":\"ctr\",\"ts\":1733500000," + features + "}")
+                        .deadLetter()
+                        .reason);
+        // either side of the span: early 1970 in milliseconds (synthetic streams), and March 1973 on
+        assertEquals(
+                999_999_999L,
+                parser.parseLabeled("{\"model\":\"ctr\",\"ts\":999999999,\"label\":1," + features + "}")
+                        .value()
+                        .ts);
+        assertEquals(
+                100_000_000_000L,
+                parser.parseLabeled("{\"model\":\"ctr\",\"ts\":100000000000,\"label\":1," + features + "}")
+                        .value()
+                        .ts);
+    }
+
+    @Test
     void aRequestsIdIsKeptAsItWasSentANumberAsANumber() {
         String features = "\"features\":{\"price\":2.5}";
         PredictionRequest number = parser.parseRequest("{\"id\":777000111,\"model\":\"ctr\"," + features + "}")
