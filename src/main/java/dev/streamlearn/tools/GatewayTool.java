@@ -54,6 +54,23 @@ public final class GatewayTool implements Callable<Integer> {
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
+    /** A gateway in front of the job of {@code config}: its brokers, topics, models and input limits. */
+    public static Gateway.Settings settings(
+            JobConfig config, String host, int port, String requestsTopic, Duration timeout, int maxPending) {
+        return new Gateway.Settings(
+                host,
+                port,
+                config.get(KafkaOptions.BOOTSTRAP_SERVERS),
+                config.kafkaClientProperties(),
+                requestsTopic,
+                config.topic(Topic.PREDICTIONS),
+                config.topic(Topic.MODEL_LOG),
+                config.models(),
+                config.inputLimits(),
+                timeout,
+                maxPending);
+    }
+
     public static void main(String[] args) {
         Tool.exit(new GatewayTool(), args);
     }
@@ -75,18 +92,8 @@ public final class GatewayTool implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        Gateway.Settings settings = new Gateway.Settings(
-                host,
-                port,
-                config.get(KafkaOptions.BOOTSTRAP_SERVERS),
-                config.kafkaClientProperties(),
-                config.topic(Topic.REQUESTS),
-                config.topic(Topic.PREDICTIONS),
-                config.topic(Topic.MODEL_LOG),
-                config.models(),
-                config.inputLimits(),
-                Duration.ofMillis(timeoutMillis),
-                maxPending);
+        Gateway.Settings settings = settings(
+                config, host, port, config.topic(Topic.REQUESTS), Duration.ofMillis(timeoutMillis), maxPending);
         FlinkJobStatus job = url == null
                 ? null
                 : new FlinkJobStatus(url, new ArrayList<>(config.models().keySet()));

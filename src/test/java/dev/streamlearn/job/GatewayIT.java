@@ -17,6 +17,7 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import dev.streamlearn.tools.FlinkJobStatus;
+import dev.streamlearn.tools.GatewayTool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,25 +175,10 @@ class GatewayIT {
         }
     }
 
-    private Gateway.Settings settings(JobConfig config, String requestsTopic, long timeoutMillis, int maxPending) {
-        return settings(stack, config, requestsTopic, timeoutMillis, maxPending);
-    }
-
     /** A gateway in front of the job of {@code config}, on a port the system chooses. */
-    static Gateway.Settings settings(
-            JobStack stack, JobConfig config, String requestsTopic, long timeoutMillis, int maxPending) {
-        return new Gateway.Settings(
-                "127.0.0.1",
-                0,
-                stack.kafka.bootstrapServers(),
-                config.kafkaClientProperties(),
-                requestsTopic,
-                config.topic(Topic.PREDICTIONS),
-                config.topic(Topic.MODEL_LOG),
-                config.models(),
-                config.inputLimits(),
-                Duration.ofMillis(timeoutMillis),
-                maxPending);
+    static Gateway.Settings settings(JobConfig config, String requestsTopic, long timeoutMillis, int maxPending) {
+        return GatewayTool.settings(
+                config, "127.0.0.1", 0, requestsTopic, Duration.ofMillis(timeoutMillis), maxPending);
     }
 
     /** The job's state as scripts/gateway reads it: from the cluster's REST API. */

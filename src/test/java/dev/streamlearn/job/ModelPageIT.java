@@ -70,7 +70,7 @@ class ModelPageIT {
                 BikeSharingEvents.read(RIDES, Path.of("src/data/bike_sharing/hour.csv"), BikeSharingEvents.Label.COUNT);
         try (JobStack.Running running = stack.run("page", config);
                 Gateway gateway = new Gateway(
-                        GatewayIT.settings(stack, config, config.topic(Topic.REQUESTS), 5_000, 100),
+                        GatewayIT.settings(config, config.topic(Topic.REQUESTS), 5_000, 100),
                         new FlinkJobStatus(stack.restAddress().toString(), List.of(MODEL, RIDES)))) {
             JobMetrics metrics = running.metrics;
             String base = "http://127.0.0.1:" + gateway.port();
