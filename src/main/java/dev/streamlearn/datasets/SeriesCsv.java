@@ -17,7 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A univariate series from a CSV file: a time column (epoch ms or a date-time, read as UTC) and
+ * A univariate series from a CSV file: a time column (epoch ms, epoch seconds as {@link EpochColumn} tells, or a date-time, read as UTC) and
  * a value column; rows with a gap are left out as {@link Cells} says. Points are sorted by time and a repeated timestamp keeps its first value (PJM's
  * file is in year blocks with days running backwards, and repeats the hour a clock goes back).
  */
@@ -35,6 +35,7 @@ public final class SeriesCsv {
     public static List<SeriesPoint> read(
             Path file, String series, String timeColumn, String valueColumn, SkippedRows skipped) {
         List<SeriesPoint> points = new ArrayList<>();
+        EpochColumn times = new EpochColumn();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String first = in.readLine();
             if (first == null) {
@@ -62,11 +63,16 @@ public final class SeriesCsv {
                     skipped.add(file, lineNumber, "no value in column '" + valueColumn + "'");
                 } else {
                     long ts = time(c[t], file, lineNumber, timeColumn);
+                    times.saw(ts);
                     points.add(new SeriesPoint(series, ts, Cells.number(c[v], file, lineNumber, valueColumn)));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+        long unit = times.millisPerUnit();
+        for (SeriesPoint p : points) {
+            p.ts *= unit;
         }
         return sortedUnique(points);
     }

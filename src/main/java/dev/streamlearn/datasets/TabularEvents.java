@@ -128,7 +128,8 @@ public final class TabularEvents {
             skip.add(indexOf(columns, c, "dropped", file));
         }
         String prefix = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        List<DatasetEvent> events = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        EpochColumn times = new EpochColumn();
         String line;
         long lineNumber = linesRead;
         int row = 0;
@@ -166,12 +167,21 @@ public final class TabularEvents {
             }
             double y = label(labelCell, spec.positiveValue, file, lineNumber, columns[label]);
             long ts = time < 0 ? row : timestamp(unquote(values[time].trim()), file, lineNumber, columns[time]);
+            times.saw(ts);
             String eventId = id < 0 ? prefix + "-" + row : unquote(values[id].trim());
-            events.add(DatasetEvent.of(eventId, ts, spec.model, y, f));
+            rows.add(new Row(eventId, ts, y, f));
             row++;
+        }
+        long unit = time < 0 ? 1 : times.millisPerUnit();
+        List<DatasetEvent> events = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            events.add(DatasetEvent.of(r.id, r.time * unit, spec.model, r.label, r.features));
         }
         return events;
     }
+
+    /** A row read, before its time's unit is known. */
+    private record Row(String id, long time, double label, ObjectNode features) {}
 
     private static double label(String value, String positive, Path file, long line, String column) {
         if (positive != null) {

@@ -40,7 +40,9 @@ public final class DatasetOptions {
     @Option(
             names = "--time",
             paramLabel = "COLUMN",
-            description = "csv/arff/series: the event-time column, epoch ms or ISO date-time.")
+            description =
+                    "csv/arff/series: the event-time column: epoch ms, an ISO date-time, or epoch seconds (read so when"
+                            + " the column's largest value is from 10^9 to 10^11, as MovieLens' timestamps).")
     String time;
 
     @Option(
