@@ -59,7 +59,7 @@ else
 fi
 
 info "Flink web UI: $UI_URL/#/job/running/$job/overview  (Trainer > Metrics: model.ctr.modelVersion, model.bike.auc, ...)"
-pid_alive gateway || "$(dirname "$0")/gateway" --detach
+ensure_gateway # started by the submission; started here when the job was already running
 "$(dirname "$0")/replay" --quiet --file "$clicks" --format jsonl --rate "$rate" --requests-every 10 \
   > "$LOG_DIR/replay-ctr.log" 2>&1 &
 replay_ctr=$!
@@ -80,7 +80,7 @@ cat <<NEXT
 Done in $((SECONDS - started)) s. The stack keeps running:
   web UI         $UI_URL
   status         scripts/status [--watch 2]
-  predict (HTTP) curl -s localhost:8090/v2/models/bike/infer -d '{"inputs":[{"name":"hour","shape":[1],"datatype":"BYTES","data":["8"]},{"name":"workingday","shape":[1],"datatype":"BYTES","data":["1"]}]}'
+  predict (HTTP) curl -s localhost:$GATEWAY_PORT/v2/models/bike/infer -d '{"inputs":[{"name":"hour","shape":[1],"datatype":"BYTES","data":["8"]},{"name":"workingday","shape":[1],"datatype":"BYTES","data":["1"]}]}'
   more data      scripts/replay --help
   savepoint      scripts/savepoint [--stop]   then   scripts/restore <path>
   stop           scripts/down [--wipe]

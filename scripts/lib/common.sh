@@ -7,6 +7,7 @@ KAFKA_PORT=${KAFKA_PORT:-9092}
 CONTROLLER_PORT=${CONTROLLER_PORT:-9093}
 UI_PORT=${UI_PORT:-8081}                      # Flink REST API and web UI
 RPC_PORT=${RPC_PORT:-6123}                    # Flink JobManager RPC
+GATEWAY_PORT=${GATEWAY_PORT:-8090}            # the HTTP gateway (scripts/gateway)
 BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 UI_URL=http://127.0.0.1:$UI_PORT
 CONF_DIR=$STACK_DIR/conf
@@ -124,6 +125,37 @@ await_gone() {
   done
 }
 
+STOPPED=0
+# stop_together NAME...: asks each of them to stop at once and waits for them all (30 s, then kill -9)
+stop_together() {
+  local name pid names=() pids=()
+  for name in "$@"; do
+    await_gone "$name" # one killed a moment ago: its files are let go before a wipe
+    if pid_alive "$name"; then
+      pid=$(cat "$PID_DIR/$name.pid")
+      kill "$pid"
+      names+=("$name"); pids+=("$pid")
+    else
+      rm -f "$PID_DIR/$name.pid"
+    fi
+  done
+  local i left
+  for _ in $(seq 1 150); do
+    left=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    (( left == 1 )) || break
+    sleep 0.2
+  done
+  for i in "${!pids[@]}"; do
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      info "${names[$i]} (pid ${pids[$i]}) did not stop in 30 s; killing it"
+      kill -9 "${pids[$i]}" 2>/dev/null || true
+    fi
+    info "Stopped ${names[$i]} (pid ${pids[$i]})"
+    rm -f "$PID_DIR/${names[$i]}.pid"
+    STOPPED=$((STOPPED + 1))
+  done
+}
 rest_up() { curl -fsS -m 2 "$UI_URL/overview" >/dev/null 2>&1; }
 
 # Dies when the local broker is not up, unless the arguments name another (--bootstrap) or ask for --help.
@@ -178,6 +210,25 @@ DEMO_BIKE_REPLAY=(--quiet --file "$ROOT/src/data/bike_sharing/hour.csv" --format
 # pollers. Their compiles took CPU from the job they show: the demo's first line with events came
 # 2 s later without this (docs/BENCHMARKS.md, section 7).
 QUICK_TOOL_JAVA_OPTS="-XX:TieredStopAtLevel=1"
+
+# A job's options, one per line, without Flink's -p N: what the gateway checks requests with.
+options_without_parallelism() {
+  awk 'skip { skip = 0; next } $0 == "-p" || $0 == "--parallelism" { skip = 1; next } { print }' "$1"
+}
+
+# The gateway in front of the last submitted job: started when none runs, started anew when it
+# checks requests with another job's options. STREAMLEARN_GATEWAY=off leaves it alone (the
+# benchmarks, which measure the job by itself).
+ensure_gateway() {
+  [[ "${STREAMLEARN_GATEWAY:-on}" != off && -s "$STACK_DIR/last-job.options" ]] || return 0
+  if pid_alive gateway; then
+    [[ "$(options_without_parallelism "$STACK_DIR/last-job.options")" == "$(cat "$STACK_DIR/gateway.options" 2>/dev/null)" ]] \
+      && return 0
+    info "Restarting the gateway for the options of the job submitted last ..."
+    stop_together gateway
+  fi
+  "$ROOT/scripts/gateway" --detach
+}
 
 # Id of the running streamlearn job, or nothing.
 running_job() {

@@ -37,5 +37,6 @@ submit_job() {
   info "Submitted job $id${savepoint:+ from $savepoint}; web UI $UI_URL/#/job/running/$id/overview"
   # the options it runs with, for scripts/restore --latest (one per line)
   printf '%s\n' "${parallelism[@]}" "${args[@]}" > "$STACK_DIR/last-job.options"
+  ensure_gateway
   echo "$id"
 }

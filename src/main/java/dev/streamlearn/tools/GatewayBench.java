@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.job.Topic;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,6 +51,14 @@ public final class GatewayBench implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Connections to the gateway: at 2,000 requests/s each has 16 ms for its answer before its next request is due. */
+    private static final int CONNECTIONS = 32;
+
+    static {
+        // the JDK keeps 5 idle connections per host by default: the others would be closed after each request
+        System.setProperty("http.maxConnections", String.valueOf(CONNECTIONS));
+    }
+
     @Mixin
     KafkaClientOptions kafka;
 
@@ -64,6 +76,14 @@ public final class GatewayBench implements Callable<Integer> {
 
     @Option(names = "--rounds", paramLabel = "K", defaultValue = "3")
     int rounds;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "S",
+            defaultValue = "5",
+            description =
+                    "Each path at the rate before the rounds, not counted (the JIT of the gateway and of this JVM).")
+    int warmup;
 
     @Spec
     CommandSpec spec;
@@ -89,6 +109,10 @@ public final class GatewayBench implements Callable<Integer> {
         out.printf("%d requests/s of model %s, %d s per path and round%n%n", rate, model, seconds);
         out.println("| round | path | p50 (ms) | p99 (ms) | p999 (ms) | answered |");
         out.println("|---|---|---|---|---|---|");
+        if (warmup > 0) {
+            throughKafka(requests, "gwb-" + run + "-warmup-", warmup);
+            throughGateway(infers, warmup);
+        }
         double[] p50Gaps = new double[rounds];
         double[] p99Gaps = new double[rounds];
         for (int r = 0; r < rounds; r++) {
@@ -96,11 +120,11 @@ public final class GatewayBench implements Callable<Integer> {
             double[] viaGateway;
             String prefix = "gwb-" + run + "-" + r + "-";
             if (r % 2 == 0) {
-                viaKafka = throughKafka(requests, prefix);
-                viaGateway = throughGateway(infers);
+                viaKafka = throughKafka(requests, prefix, seconds);
+                viaGateway = throughGateway(infers, seconds);
             } else {
-                viaGateway = throughGateway(infers);
-                viaKafka = throughKafka(requests, prefix);
+                viaGateway = throughGateway(infers, seconds);
+                viaKafka = throughKafka(requests, prefix, seconds);
             }
             print(out, r + 1, "Kafka (requests -> predictions)", viaKafka);
             print(out, r + 1, "gateway (HTTP infer)", viaGateway);
@@ -140,7 +164,7 @@ public final class GatewayBench implements Callable<Integer> {
 
     /** Sorted round trips in ms through Kafka; fails when any request got no prediction. */
     @SuppressWarnings("FutureReturnValueIgnored") // a refused request has no answer: counted as missing
-    private double[] throughKafka(String[] requests, String prefix) throws Exception {
+    private double[] throughKafka(String[] requests, String prefix, int seconds) throws Exception {
         Properties c = kafka.properties();
         c.put("key.deserializer", StringDeserializer.class.getName());
         c.put("value.deserializer", StringDeserializer.class.getName());
@@ -193,39 +217,79 @@ public final class GatewayBench implements Callable<Integer> {
         return sorted(millis);
     }
 
-    /** Sorted round trips in ms through the gateway; fails when any request was not answered 200. */
-    private double[] throughGateway(String[] infers) throws Exception {
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(gateway + "/v2/models/" + model + "/infer");
-        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicLong answered = new AtomicLong();
-        int sent = EndToEndBench.paced(rate, seconds, i -> {
-            long start = System.nanoTime();
-            var unused = http.sendAsync(
-                            HttpRequest.newBuilder(uri)
-                                    .POST(HttpRequest.BodyPublishers.ofString(infers[i % infers.length]))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((response, failure) -> {
-                        if (failure != null || response.statusCode() != 200) {
-                            failures.add(failure != null ? failure.toString() : response.body());
-                        } else {
-                            millis.add((System.nanoTime() - start) / 1e6);
-                        }
-                        answered.incrementAndGet();
-                    });
-        });
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (answered.get() < sent && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    /**
+     * Sorted round trips in ms through the gateway; fails when any request was not answered 200.
+     * Blocking keep-alive connections, each on a thread of its own that sends its share of the
+     * requests at their due times: the JDK's asynchronous {@code HttpClient} took most of a core at
+     * 2,000 requests/s, the core the gateway and the job needed on this machine. A request waits
+     * for its connection when the answer before it is late; its time counts from when it was due.
+     */
+    private double[] throughGateway(String[] infers, int seconds) throws Exception {
+        URL url = URI.create(gateway + "/v2/models/" + model + "/infer").toURL();
+        byte[][] bodies = new byte[infers.length][];
+        for (int i = 0; i < infers.length; i++) {
+            bodies[i] = infers[i].getBytes(StandardCharsets.UTF_8);
         }
-        if (answered.get() < sent || !failures.isEmpty()) {
-            throw new IllegalStateException((sent - millis.size()) + " of " + sent
+        int total = (int) Math.min(Integer.MAX_VALUE, (long) rate * seconds);
+        double[] millis = new double[total];
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        long start = System.nanoTime();
+        Thread[] connections = new Thread[CONNECTIONS];
+        for (int k = 0; k < CONNECTIONS; k++) {
+            int first = k;
+            connections[k] = new Thread(
+                    () -> {
+                        for (int i = first; i < total; i += CONNECTIONS) {
+                            long due = start + (long) (i * 1e9 / rate);
+                            long wait;
+                            while ((wait = due - System.nanoTime()) > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                            String failure = post(url, bodies[i % bodies.length]);
+                            if (failure == null) {
+                                millis[i] = (System.nanoTime() - due) / 1e6;
+                            } else {
+                                millis[i] = Double.NaN;
+                                failures.add(failure);
+                            }
+                        }
+                    },
+                    "gateway-connection-" + k);
+            connections[k].start();
+        }
+        for (Thread c : connections) {
+            c.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " of " + total
                     + " requests to the gateway were not answered 200 (first: " + failures.peek() + ")");
         }
-        return sorted(new ArrayList<>(millis));
+        Arrays.sort(millis);
+        return millis;
+    }
+
+    /** One request on a kept-alive connection: null when answered 200, else what went wrong. */
+    private static String post(URL url, byte[] body) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) url.openConnection();
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(body.length);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setConnectTimeout(30_000);
+            c.setReadTimeout(30_000);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            int status = c.getResponseCode();
+            // read to the end, so that the connection goes back to the keep-alive cache
+            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                byte[] answer = in == null ? new byte[0] : in.readAllBytes();
+                return status == 200 ? null : status + " " + new String(answer, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static double[] sorted(List<Double> values) {

@@ -13,6 +13,10 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.tools.ClusterMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * processes (a Kafka broker, a Flink JobManager and TaskManager from Maven jars, on ports apart
  * from the defaults): up, submit, replay a real dataset, status and the model store, stop with a
  * savepoint, restore rescaled, roll back skipping data, submit anew against the kept store,
- * processes killed and healed by {@code scripts/up} at once, down and up again, down. Each step
+ * processes killed and healed by {@code scripts/up} at once, down and up again, down; the HTTP
+ * gateway started with the job and by {@code up}. Each step
  * starts where the one before left the stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +55,7 @@ class LocalStackIT {
 
     private static final Map<String, String> ENV = Scripts.env();
     private static final String UI = "http://127.0.0.1:" + ENV.get("UI_PORT");
+    private static final String GATEWAY = "http://127.0.0.1:" + ENV.get("GATEWAY_PORT");
     private static final String BOOTSTRAP = "127.0.0.1:" + ENV.get("KAFKA_PORT");
     private static final Path STACK = Path.of(ENV.get("STACK_DIR"));
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -57,6 +63,7 @@ class LocalStackIT {
     private static final String VERSION = MetricNames.ofModel("bike", MetricNames.MODEL_VERSION);
     private static final String[] JOB_OPTIONS = {"--models", "bike", "--batch.size", "50", "--store.interval", "500"};
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static final ClusterMetrics REST = new ClusterMetrics(UI);
     /** The bike-sharing rows replayed so far: each step replays the rows after them. */
@@ -102,6 +109,7 @@ class LocalStackIT {
         Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS);
         assertEquals(0, submit.exit, submit.toString());
         job = submit.lastLine();
+        assertTrue(submit.err.contains("Gateway on " + GATEWAY), "the submission starts the gateway: " + submit.err);
         assertMisuse(Scripts.run(ENV, "submit", JOB_OPTIONS), "already running");
 
         replay(6000, "--requests-every", "10", "--rate", "0");
@@ -123,6 +131,7 @@ class LocalStackIT {
             }
         });
         assertTrue(current[0] > 1, "version " + current[0]);
+        Await.until("the gateway ready for bike", TIMEOUT, () -> httpStatus(GATEWAY + "/v2/models/bike/ready") == 200);
         Scripts.Result show = Scripts.run(
                 ENV,
                 "models",
@@ -305,6 +314,10 @@ class LocalStackIT {
         Scripts.Result one = Scripts.run(ENV, "up", "--taskmanagers", "1");
         assertEquals(0, one.exit, one.toString());
         assertTrue(one.err.contains(", 1 TaskManager(s)"), one.err);
+        assertTrue(
+                one.err.contains("Gateway on " + GATEWAY),
+                "up starts the gateway of the job submitted last: " + one.err);
+        assertEquals(200, httpStatus(GATEWAY + "/v2/health/live"), "the gateway answers");
         Scripts.Result submit = Scripts.run(ENV, "submit", JOB_OPTIONS);
         assertEquals(0, submit.exit, submit.toString());
         job = submit.lastLine();
@@ -314,6 +327,19 @@ class LocalStackIT {
         assertVersionsUnique();
         assertFalse(Files.exists(STACK.resolve("models").resolve("_refused")), "no version was refused");
         savepointStop();
+    }
+
+    /** The status of a GET, -1 when nothing answers. */
+    private static int httpStatus(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private static int trainerParallelism(String job) throws Exception {

@@ -51,6 +51,7 @@ public final class Scripts {
         env.put("CONTROLLER_PORT", String.valueOf(19293 + offset));
         env.put("UI_PORT", String.valueOf(18081 + offset));
         env.put("RPC_PORT", String.valueOf(16123 + offset));
+        env.put("GATEWAY_PORT", String.valueOf(18090 + offset));
         return env;
     }
 
