@@ -124,31 +124,34 @@ class GatewayIT {
             assertEquals(400, post(base, MODEL, wrongType).statusCode());
             assertEquals(404, post(base, "taxi", oip(rows, false)).statusCode());
 
-            // two gateways at once, 1,000 requests each, 256 at a time as a client's connection pool
+            // two gateways at once, 10,000 requests each, 256 at a time as a client's connection pool
             // sends them: every answer to its own caller, none lost
             String otherBase = "http://127.0.0.1:" + other.port();
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             Semaphore inFlight = new Semaphore(256);
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 10_000; i++) {
                 for (String b : List.of(base, otherBase)) {
                     inFlight.acquire();
-                    calls.add(http.sendAsync(
-                                    request(b, MODEL, oip(List.of(stack.bike.get(i)), false)),
-                                    HttpResponse.BodyHandlers.ofString())
+                    ObjectNode call = oip(List.of(stack.bike.get(i % stack.bike.size())), false);
+                    call.put("id", b + "#" + i);
+                    calls.add(http.sendAsync(request(b, MODEL, call), HttpResponse.BodyHandlers.ofString())
                             .whenComplete((r, e) -> inFlight.release()));
                 }
             }
             int ok = 0;
-            for (CompletableFuture<HttpResponse<String>> call : calls) {
-                HttpResponse<String> r = call.get();
+            for (int c = 0; c < calls.size(); c++) {
+                HttpResponse<String> r = calls.get(c).get();
                 assertEquals(200, r.statusCode(), r.body());
-                ok += JSON.readTree(r.body()).get("outputs").get(0).get("data").size();
+                JsonNode answered = JSON.readTree(r.body());
+                String caller = (c % 2 == 0 ? base : otherBase) + "#" + c / 2;
+                assertEquals(caller, answered.get("id").asText(), "the answer to its own caller");
+                ok += answered.get("outputs").get(0).get("data").size();
             }
-            assertEquals(2000, ok);
+            assertEquals(20_000, ok);
             String scraped = get(base + "/metrics").body();
-            assertTrue(scraped.contains("streamlearn_gateway_rows_total 1003"), scraped);
+            assertTrue(scraped.contains("streamlearn_gateway_rows_total 10003"), scraped);
             assertTrue(scraped.contains("streamlearn_gateway_requests_total{endpoint=\"infer\",code=\"400\"} 2"));
-            assertTrue(scraped.contains("streamlearn_gateway_infer_seconds_count 1001"), scraped);
+            assertTrue(scraped.contains("streamlearn_gateway_infer_seconds_count 10001"), scraped);
         }
     }
 
