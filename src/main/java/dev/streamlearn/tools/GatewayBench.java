@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamlearn.datasets.ClickStream;
 import dev.streamlearn.job.Topic;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +51,17 @@ public final class GatewayBench implements Callable<Integer> {
     private static final int CONNECTIONS = 32;
 
     static {
-        // the JDK keeps 5 idle connections per host by default: the others would be closed after each request
-        System.setProperty("http.maxConnections", String.valueOf(CONNECTIONS));
+        KeptAliveHttp.keepAlive(CONNECTIONS);
     }
 
     @Mixin
     KafkaClientOptions kafka;
 
-    @Option(names = "--gateway", paramLabel = "URL", defaultValue = "http://127.0.0.1:8090")
+    @Option(
+            names = "--gateway",
+            paramLabel = "URL",
+            defaultValue = "http://127.0.0.1:8090",
+            description = "The gateway (default: the local stack's, ${DEFAULT-VALUE} unless GATEWAY_PORT moves it).")
     String gateway;
 
     @Option(names = "--model", paramLabel = "ID", defaultValue = "ctr")
@@ -219,10 +218,9 @@ public final class GatewayBench implements Callable<Integer> {
 
     /**
      * Sorted round trips in ms through the gateway; fails when any request was not answered 200.
-     * Blocking keep-alive connections, each on a thread of its own that sends its share of the
-     * requests at their due times: the JDK's asynchronous {@code HttpClient} took most of a core at
-     * 2,000 requests/s, the core the gateway and the job needed on this machine. A request waits
-     * for its connection when the answer before it is late; its time counts from when it was due.
+     * {@link KeptAliveHttp} connections, each on a thread of its own that sends its share of the
+     * requests at their due times. A request waits for its connection when the answer before it
+     * is late; its time counts from when it was due.
      */
     private double[] throughGateway(String[] infers, int seconds) throws Exception {
         URL url = URI.create(gateway + "/v2/models/" + model + "/infer").toURL();
@@ -245,12 +243,12 @@ public final class GatewayBench implements Callable<Integer> {
                             while ((wait = due - System.nanoTime()) > 0) {
                                 LockSupport.parkNanos(wait);
                             }
-                            String failure = post(url, bodies[i % bodies.length]);
-                            if (failure == null) {
+                            KeptAliveHttp.Answer answer = KeptAliveHttp.post(url, bodies[i % bodies.length]);
+                            if (answer.status() == 200) {
                                 millis[i] = (System.nanoTime() - due) / 1e6;
                             } else {
                                 millis[i] = Double.NaN;
-                                failures.add(failure);
+                                failures.add(answer.status() + " " + answer.body());
                             }
                         }
                     },
@@ -266,30 +264,6 @@ public final class GatewayBench implements Callable<Integer> {
         }
         Arrays.sort(millis);
         return millis;
-    }
-
-    /** One request on a kept-alive connection: null when answered 200, else what went wrong. */
-    private static String post(URL url, byte[] body) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) url.openConnection();
-            c.setRequestMethod("POST");
-            c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
-            c.setRequestProperty("Content-Type", "application/json");
-            c.setConnectTimeout(30_000);
-            c.setReadTimeout(30_000);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
-            }
-            int status = c.getResponseCode();
-            // read to the end, so that the connection goes back to the keep-alive cache
-            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-                byte[] answer = in == null ? new byte[0] : in.readAllBytes();
-                return status == 200 ? null : status + " " + new String(answer, StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     private static double[] sorted(List<Double> values) {

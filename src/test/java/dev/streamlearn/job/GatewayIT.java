@@ -18,17 +18,22 @@ import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import dev.streamlearn.tools.FlinkJobStatus;
 import dev.streamlearn.tools.GatewayTool;
+import dev.streamlearn.tools.KeptAliveHttp;
+import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -124,30 +129,49 @@ class GatewayIT {
             assertEquals(400, post(base, MODEL, wrongType).statusCode());
             assertEquals(404, post(base, "taxi", oip(rows, false)).statusCode());
 
-            // two gateways at once, 10,000 requests each, 256 at a time as a client's connection pool
-            // sends them: every answer to its own caller, none lost
-            String otherBase = "http://127.0.0.1:" + other.port();
-            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-            Semaphore inFlight = new Semaphore(256);
-            for (int i = 0; i < 10_000; i++) {
-                for (String b : List.of(base, otherBase)) {
-                    inFlight.acquire();
+            // two gateways at once, 10,000 requests each, 32 connections each: every answer to its own caller, none
+            // lost
+            KeptAliveHttp.keepAlive(64);
+            AtomicInteger ok = new AtomicInteger();
+            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+            List<Thread> callers = new ArrayList<>();
+            for (String b : List.of(base, "http://127.0.0.1:" + other.port())) {
+                URL infer = URI.create(b + "/v2/models/" + MODEL + "/infer").toURL();
+                byte[][] calls = new byte[10_000][];
+                for (int i = 0; i < calls.length; i++) {
                     ObjectNode call = oip(List.of(stack.bike.get(i % stack.bike.size())), false);
-                    call.put("id", b + "#" + i);
-                    calls.add(http.sendAsync(request(b, MODEL, call), HttpResponse.BodyHandlers.ofString())
-                            .whenComplete((r, e) -> inFlight.release()));
+                    calls[i] = call.put("id", b + "#" + i).toString().getBytes(StandardCharsets.UTF_8);
+                }
+                for (int t = 0; t < 32; t++) {
+                    int first = t;
+                    Thread caller = new Thread(() -> {
+                        for (int i = first; i < calls.length; i += 32) {
+                            KeptAliveHttp.Answer a = KeptAliveHttp.post(infer, calls[i]);
+                            try {
+                                JsonNode answered = JSON.readTree(a.body());
+                                if (a.status() == 200
+                                        && answered.get("id").asText().equals(b + "#" + i)) {
+                                    ok.addAndGet(answered.get("outputs")
+                                            .get(0)
+                                            .get("data")
+                                            .size());
+                                } else {
+                                    wrong.add(b + "#" + i + ": " + a);
+                                }
+                            } catch (IOException e) {
+                                wrong.add(b + "#" + i + ": " + a);
+                            }
+                        }
+                    });
+                    caller.start();
+                    callers.add(caller);
                 }
             }
-            int ok = 0;
-            for (int c = 0; c < calls.size(); c++) {
-                HttpResponse<String> r = calls.get(c).get();
-                assertEquals(200, r.statusCode(), r.body());
-                JsonNode answered = JSON.readTree(r.body());
-                String caller = (c % 2 == 0 ? base : otherBase) + "#" + c / 2;
-                assertEquals(caller, answered.get("id").asText(), "the answer to its own caller");
-                ok += answered.get("outputs").get(0).get("data").size();
+            for (Thread caller : callers) {
+                caller.join();
             }
-            assertEquals(20_000, ok);
+            assertTrue(wrong.isEmpty(), wrong.size() + " answers missing or to another caller, first: " + wrong.peek());
+            assertEquals(20_000, ok.get());
             String scraped = get(base + "/metrics").body();
             assertTrue(scraped.contains("streamlearn_gateway_rows_total 10003"), scraped);
             assertTrue(scraped.contains("streamlearn_gateway_requests_total{endpoint=\"infer\",code=\"400\"} 2"));

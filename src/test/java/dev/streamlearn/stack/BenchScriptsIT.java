@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmark scripts on a tiny input, on a stack of real processes of its own (its own folder
  * and ports, apart from those of {@link LocalStackIT}, so the two may run at once): every
- * script finishes and prints a row with a positive median for each of its measures.
+ * script finishes and prints a row with a positive median for each of its measures. The
+ * gateway's runs against the job and gateway that {@code scripts/submit} starts.
  */
 class BenchScriptsIT {
 
@@ -86,6 +87,21 @@ class BenchScriptsIT {
                     measure + " in\n" + e2e.out);
         }
         assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
+        // a load on loopback through the gateway the submission starts, against the Kafka path in the same run
+        Scripts.Result submit = Scripts.run(ENV, "submit", "--models", "ctr");
+        assertEquals(0, submit.exit, submit.toString());
+        Scripts.Result gateway =
+                Scripts.run(ENV, "bench-gateway", "--rate", "300", "--seconds", "2", "--rounds", "1", "--warmup", "1");
+        assertEquals(0, gateway.exit, gateway.toString());
+        for (String path : List.of("Kafka (requests -> predictions)", "gateway (HTTP infer)")) {
+            assertTrue(
+                    Pattern.compile("\\| 1 \\| " + Pattern.quote(path)
+                                    + " \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| 600 \\|")
+                            .matcher(gateway.out)
+                            .find(),
+                    "600 answers through " + path + " in\n" + gateway.out);
+        }
+        assertTrue(gateway.out.contains("gateway - Kafka, median of 1 rounds"), gateway.out);
         // each wipes the stack before its jobs, so they run last
         Scripts.Result first = Scripts.run(ENV, "bench-first-events", "--wipe", "--runs", "1");
         assertEquals(0, first.exit, first.toString());
