@@ -218,7 +218,8 @@ options_without_parallelism() {
 
 # The gateway in front of the last submitted job: started when none runs, started anew when it
 # checks requests with another job's options. STREAMLEARN_GATEWAY=off leaves it alone (the
-# benchmarks, which measure the job by itself).
+# benchmarks, which measure the job by itself). A gateway that cannot start (its port taken) is
+# said, and fails nothing else: the job runs without it.
 ensure_gateway() {
   [[ "${STREAMLEARN_GATEWAY:-on}" != off && -s "$STACK_DIR/last-job.options" ]] || return 0
   if pid_alive gateway; then
@@ -227,7 +228,8 @@ ensure_gateway() {
     info "Restarting the gateway for the options of the job submitted last ..."
     stop_together gateway
   fi
-  "$ROOT/scripts/gateway" --detach
+  "$ROOT/scripts/gateway" --detach \
+    || info "The job runs without its gateway (why: above); scripts/gateway --detach starts it."
 }
 
 # Id of the running streamlearn job, or nothing.

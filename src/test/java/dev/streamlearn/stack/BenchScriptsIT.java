@@ -87,6 +87,15 @@ class BenchScriptsIT {
                     measure + " in\n" + e2e.out);
         }
         assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
+        Scripts.Result models = Scripts.run(
+                ENV, "bench-models", "--models", "3", "--active", "100", "--features-per-event", "10", "-p", "1");
+        assertEquals(0, models.exit, models.toString());
+        // 3 models of 100 coordinates, 10 events each: all trained, each answered with a learnt version, no restart
+        assertTrue(
+                Pattern.compile("\\| 3 \\| 100 \\| 30 \\| [0-9]+ \\| 3 \\| 0 \\| [0-9]*[1-9][0-9]* \\| [0-9]+ \\|")
+                        .matcher(models.out)
+                        .find(),
+                models.out);
         // a load on loopback through the gateway the submission starts, against the Kafka path in the same run
         Scripts.Result submit = Scripts.run(ENV, "submit", "--models", "ctr");
         assertEquals(0, submit.exit, submit.toString());
