@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -164,26 +160,12 @@ public final class GatewayBench implements Callable<Integer> {
     /** Sorted round trips in ms through Kafka; fails when any request got no prediction. */
     @SuppressWarnings("FutureReturnValueIgnored") // a refused request has no answer: counted as missing
     private double[] throughKafka(String[] requests, String prefix, int seconds) throws Exception {
-        Properties c = kafka.properties();
-        c.put("key.deserializer", StringDeserializer.class.getName());
-        c.put("value.deserializer", StringDeserializer.class.getName());
-        c.put("enable.auto.commit", "false");
-        c.put("fetch.max.wait.ms", "5");
-        Properties p = kafka.properties();
-        p.put("linger.ms", "0");
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Double> millis = new ArrayList<>();
         AtomicLong sent = new AtomicLong();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
-                KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topic.PREDICTIONS.defaultName).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
+        try (KafkaConsumer<String, String> consumer =
+                        kafka.fromNowOn(Topic.PREDICTIONS.defaultName, "fetch.max.wait.ms", "5");
+                KafkaProducer<String, String> producer = kafka.stringProducer("linger.ms", "0")) {
             Thread sender = new Thread(
                     () -> sent.set(EndToEndBench.paced(rate, seconds, i -> {
                         sentAt.put(prefix + i, System.nanoTime());

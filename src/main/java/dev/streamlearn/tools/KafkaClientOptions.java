@@ -2,7 +2,13 @@ package dev.streamlearn.tools;
 
 import dev.streamlearn.job.KafkaClientProperties;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Option;
 
 /** Where a tool's Kafka is and how its clients log in: the brokers, and the job's client properties file. */
@@ -25,6 +31,41 @@ public final class KafkaClientOptions {
     public Properties properties() {
         Properties p = propertiesFile == null ? new Properties() : KafkaClientProperties.load(propertiesFile);
         p.put("bootstrap.servers", bootstrap());
+        return p;
+    }
+
+    /** A producer of string keys and values, with the given settings (key, value, key, value ...) over the client's. */
+    public KafkaProducer<String, String> stringProducer(String... settings) {
+        Properties p = with(properties(), settings);
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    /**
+     * A consumer of the records written to {@code topic} from now on (each partition assigned, its
+     * position taken at its end), string keys and values, nothing committed; settings as for
+     * {@link #stringProducer}.
+     */
+    public KafkaConsumer<String, String> fromNowOn(String topic, String... settings) {
+        Properties c = with(properties(), settings);
+        c.put("key.deserializer", StringDeserializer.class.getName());
+        c.put("value.deserializer", StringDeserializer.class.getName());
+        c.put("enable.auto.commit", "false");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // the end now, not when it is first polled
+        return consumer;
+    }
+
+    private static Properties with(Properties p, String... settings) {
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            p.put(settings[i], settings[i + 1]);
+        }
         return p;
     }
 

@@ -9,20 +9,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -146,11 +142,8 @@ public final class ManyModelsBench implements Callable<Integer> {
 
     /** Every model's events, model after model within each round, so that they all learn at once. */
     private void send(int eventsPerModel) throws Exception {
-        Properties p = kafka.properties();
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        p.put("linger.ms", "20");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        AtomicLong failed = new AtomicLong();
+        try (KafkaProducer<String, String> producer = kafka.stringProducer("linger.ms", "20")) {
             for (int e = 0; e < eventsPerModel; e++) {
                 for (int m = 0; m < models; m++) {
                     ObjectNode event = JSON.createObjectNode();
@@ -158,10 +151,16 @@ public final class ManyModelsBench implements Callable<Integer> {
                     event.put("model", model(m));
                     event.put("label", (m + e) % 2);
                     event.set("features", features(m, e));
-                    producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, model(m), event.toString()));
+                    var unused = producer.send(
+                            new ProducerRecord<>(Topic.LABELED.defaultName, model(m), event.toString()),
+                            (written, failure) -> counted(failure, failed));
                 }
             }
             producer.flush();
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " of " + (long) eventsPerModel * models
+                    + " labeled events were not written to Kafka");
         }
     }
 
@@ -176,30 +175,23 @@ public final class ManyModelsBench implements Callable<Integer> {
 
     /** Sends one request per model and counts the models answered with a version after 0. */
     private int askEachModel() throws Exception {
-        Properties c = kafka.properties();
-        c.put("key.deserializer", StringDeserializer.class.getName());
-        c.put("value.deserializer", StringDeserializer.class.getName());
-        c.put("enable.auto.commit", "false");
-        Properties p = kafka.properties();
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
         Map<String, Long> versions = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
-                KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topic.PREDICTIONS.defaultName).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
+        AtomicLong failed = new AtomicLong();
+        try (KafkaConsumer<String, String> consumer = kafka.fromNowOn(Topic.PREDICTIONS.defaultName);
+                KafkaProducer<String, String> producer = kafka.stringProducer()) {
             for (int m = 0; m < models; m++) {
                 ObjectNode request = JSON.createObjectNode();
                 request.put("id", "ask-" + model(m));
                 request.put("model", model(m));
                 request.set("features", features(m, 0));
-                producer.send(new ProducerRecord<>(Topic.REQUESTS.defaultName, model(m), request.toString()));
+                var unused = producer.send(
+                        new ProducerRecord<>(Topic.REQUESTS.defaultName, model(m), request.toString()),
+                        (written, failure) -> counted(failure, failed));
             }
             producer.flush();
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " of " + models + " requests were not written to Kafka");
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (versions.size() < models && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
@@ -212,6 +204,12 @@ public final class ManyModelsBench implements Callable<Integer> {
             }
         }
         return versions.size();
+    }
+
+    private static void counted(Exception failure, AtomicLong failed) {
+        if (failure != null) {
+            failed.incrementAndGet();
+        }
     }
 
     /** Bytes of the TaskManager's heap in use after a full collection (jcmd), which is what it holds. */
