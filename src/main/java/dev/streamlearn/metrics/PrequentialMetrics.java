@@ -6,13 +6,19 @@ import java.util.Arrays;
  * Progressive validation: every example is scored before the model learns from it, and the
  * scores are kept over a sliding window of the last {@code window} examples and over the
  * whole stream. Window sums are updated in O(1) per example and recomputed once per window
- * so that floating-point drift cannot build up; AUC is computed on demand.
+ * so that floating-point drift cannot build up; AUC is computed on demand. The window's arrays
+ * grow as it fills: a window never recorded into (a click model's forecast windows, a model
+ * without delayed labels' served window) takes no room, and one of a model that has seen few
+ * examples takes little.
  */
 public final class PrequentialMetrics {
 
+    private static final int FIRST_CAPACITY = 64;
+
     private final Loss loss;
-    private final double[] predictions;
-    private final double[] labels;
+    private final int window;
+    private double[] predictions;
+    private double[] labels;
     private int next;
     private int filled;
     private long sinceRecompute;
@@ -36,8 +42,18 @@ public final class PrequentialMetrics {
             throw new IllegalArgumentException("window must be >= 1, was " + window);
         }
         this.loss = loss;
-        this.predictions = new double[window];
-        this.labels = new double[window];
+        this.window = window;
+        this.predictions = new double[Math.min(window, FIRST_CAPACITY)];
+        this.labels = new double[predictions.length];
+    }
+
+    /** Room for at least {@code capacity} examples (at most the window's). */
+    private void ensureCapacity(int capacity) {
+        if (capacity > predictions.length) {
+            int grown = Math.min(window, Math.max(capacity, predictions.length * 2));
+            predictions = Arrays.copyOf(predictions, grown);
+            labels = Arrays.copyOf(labels, grown);
+        }
     }
 
     public void record(double prediction, double label) {
@@ -49,7 +65,7 @@ public final class PrequentialMetrics {
         }
         double err = prediction - label;
         int correct = correct(prediction, label);
-        if (filled == predictions.length) {
+        if (filled == window) {
             double oldP = predictions[next];
             double oldY = labels[next];
             double oldErr = oldP - oldY;
@@ -59,11 +75,12 @@ public final class PrequentialMetrics {
             windowAbsPctError -= absPct(oldErr, oldY);
             windowCorrect -= correct(oldP, oldY);
         } else {
+            ensureCapacity(filled + 1); // next == filled until the window is full
             filled++;
         }
         predictions[next] = prediction;
         labels[next] = label;
-        next = (next + 1) % predictions.length;
+        next = (next + 1) % window;
         windowLoss += l;
         windowAbsError += Math.abs(err);
         windowSquaredError += err * err;
@@ -77,7 +94,7 @@ public final class PrequentialMetrics {
         totalAbsPctError += absPct(err, label);
         totalCorrect += correct;
 
-        if (++sinceRecompute >= predictions.length) {
+        if (++sinceRecompute >= window) {
             recomputeWindowSums();
         }
     }
@@ -191,6 +208,7 @@ public final class PrequentialMetrics {
         // a changed window size keeps the newest examples that fit
         int kept = Math.min(window, s.predictions.length);
         int oldWindow = s.predictions.length;
+        m.ensureCapacity(kept);
         for (int k = kept; k >= 1; k--) {
             int i = Math.floorMod(s.next - k, oldWindow);
             m.predictions[kept - k] = s.predictions[i];

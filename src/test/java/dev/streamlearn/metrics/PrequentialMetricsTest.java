@@ -86,4 +86,43 @@ class PrequentialMetricsTest {
         PrequentialMetrics small = PrequentialMetrics.restore(Loss.LOGISTIC, 2, m.snapshot());
         assertEquals((-Math.log(0.6) - Math.log(0.9)) / 2, small.windowLoss(), 1e-12);
     }
+
+    @Test
+    void aWindowLargerThanItsFirstRoomGrowsKeepsOrderAndRestoresMidWay() {
+        int window = 1000;
+        PrequentialMetrics m = new PrequentialMetrics(Loss.LOGISTIC, window);
+        java.util.Random random = new java.util.Random(7);
+        double[] p = new double[2500];
+        double[] y = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 0.01 + 0.98 * random.nextDouble();
+            y[i] = random.nextDouble() < p[i] ? 1 : 0;
+        }
+        PrequentialMetrics restored = null;
+        for (int i = 0; i < p.length; i++) {
+            m.record(p[i], y[i]);
+            if (i == 299) { // part filled, arrays grown past their first room but short of the window
+                restored = PrequentialMetrics.restore(Loss.LOGISTIC, window, m.snapshot());
+            } else if (restored != null) {
+                restored.record(p[i], y[i]);
+            }
+            if (i == 299 || i == p.length - 1) {
+                int from = Math.max(0, i + 1 - window);
+                double loss = 0;
+                for (int k = from; k <= i; k++) {
+                    loss += Loss.LOGISTIC.loss(p[k], y[k]);
+                }
+                assertEquals(i + 1 - from, m.windowSize());
+                assertEquals(loss / (i + 1 - from), m.windowLoss(), 1e-9);
+                assertEquals(
+                        Auc.of(
+                                java.util.Arrays.copyOfRange(p, from, i + 1),
+                                java.util.Arrays.copyOfRange(y, from, i + 1)),
+                        m.windowAuc(),
+                        1e-12);
+            }
+        }
+        assertEquals(m.windowLoss(), restored.windowLoss(), 1e-9);
+        assertEquals(m.windowAuc(), restored.windowAuc(), 1e-12);
+    }
 }
