@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,13 +102,8 @@ final class BenchPreload implements Callable<Integer> {
 
     @SuppressWarnings("FutureReturnValueIgnored") // each send is checked in its callback
     private void send(String topic, int n, Value record) throws InterruptedException {
-        Properties p = kafka.properties();
-        p.put("linger.ms", "20");
-        p.put("batch.size", "262144");
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
         AtomicLong failed = new AtomicLong();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, String> producer = kafka.stringProducer("linger.ms", "20", "batch.size", "262144")) {
             for (int i = 0; i < n; i++) {
                 producer.send(new ProducerRecord<>(topic, record.make(i)), (m, e) -> {
                     if (e != null) {

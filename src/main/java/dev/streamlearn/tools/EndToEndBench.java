@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -241,7 +240,7 @@ public final class EndToEndBench implements Callable<Integer> {
     private void sendLabeled(String[] events, int forSeconds) {
         AtomicLong refused = new AtomicLong();
         int sent;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
+        try (KafkaProducer<String, String> producer = kafka.stringProducer("linger.ms", "0")) {
             sent = paced(
                     trainRate,
                     forSeconds,
@@ -300,7 +299,7 @@ public final class EndToEndBench implements Callable<Integer> {
         Latencies latencies = new Latencies(true);
         AtomicLong sent = new AtomicLong();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
-                KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
+                KafkaProducer<String, String> producer = kafka.stringProducer("linger.ms", "0")) {
             consumer.subscribe(List.of(outTopic));
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100)); // join the group before sending
@@ -386,13 +385,5 @@ public final class EndToEndBench implements Callable<Integer> {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
-    }
-
-    private Properties producerProperties() {
-        Properties p = kafka.properties();
-        p.put("linger.ms", "0");
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        return p;
     }
 }
