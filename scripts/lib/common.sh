@@ -232,6 +232,54 @@ ensure_gateway() {
     || info "The job runs without its gateway (why: above); scripts/gateway --detach starts it."
 }
 
+# rest METHOD PATH [JSON]: a call to the cluster's REST API (what the Flink CLI sends for cancel,
+# stop and savepoint, without a client JVM to start); prints the answer, fails on an HTTP error with
+# the cluster's reason.
+rest() {
+  local method=$1 path=$2 body=${3:-} answer status
+  answer=$(curl -sS -m 30 -X "$method" -H 'Content-Type: application/json' ${body:+-d "$body"} \
+    -w '\n%{http_code}' "$UI_URL$path") || die "the Flink REST API on $UI_URL did not answer $method $path"
+  status=${answer##*$'\n'}; answer=${answer%$'\n'*}
+  if (( status >= 400 )); then
+    die "$method $path: HTTP $status: $(rest_error "$answer")"
+  fi
+  echo "$answer"
+}
+
+# The first line of the cause in a REST error answer ({"errors":["...stack trace..."]}).
+rest_error() {
+  sed -n 's/.*"errors":\["\([^"]*\).*/\1/p' <<<"$1" | sed 's/\\n.*//; s/\\t//g' | head -1
+}
+
+request_cancel() { rest PATCH "/jobs/$1?mode=cancel" >/dev/null; }
+
+# savepoint_of JOB stop|keep: a canonical savepoint of the job into the stack's savepoint folder,
+# stopping the job with it (stop-with-savepoint) or leaving it running; waits for it and prints its path.
+savepoint_of() {
+  local job=$1 how=$2 trigger status answer end=$((SECONDS + 600))
+  if [[ $how == stop ]]; then
+    answer=$(rest POST "/jobs/$job/stop" '{"drain":false,"formatType":"CANONICAL"}') || exit 1
+  else
+    answer=$(rest POST "/jobs/$job/savepoints" '{"cancel-job":false,"formatType":"CANONICAL"}') || exit 1
+  fi
+  trigger=$(sed -n 's/.*"request-id":"\([0-9a-f]*\)".*/\1/p' <<<"$answer")
+  [[ -n "$trigger" ]] || die "the cluster gave no request id for the savepoint: $answer"
+  while true; do
+    answer=$(rest GET "/jobs/$job/savepoints/$trigger") || exit 1
+    status=$(sed -n 's/.*"status":{"id":"\([A-Z_]*\)".*/\1/p' <<<"$answer")
+    [[ $status == COMPLETED ]] && break
+    (( SECONDS < end )) || die "the savepoint of job $job did not complete within 600 s"
+    sleep 0.5
+  done
+  local location
+  location=$(sed -n 's/.*"location":"\([^"]*\)".*/\1/p' <<<"$answer")
+  if [[ -z "$location" ]]; then
+    die "the savepoint of job $job failed: $(sed -n 's/.*"stack-trace":"\([^"]*\).*/\1/p' <<<"$answer" \
+      | sed 's/\\n.*//; s/\\t//g' | head -1)"
+  fi
+  echo "$location"
+}
+
 # Id of the running streamlearn job, or nothing.
 running_job() {
   curl -fsS -m 5 "$UI_URL/jobs/overview" 2>/dev/null | tr '{' '\n' \
@@ -253,7 +301,7 @@ cancel_restarting_job() {
   read -r job state <<<"$(active_job)"
   [[ -n "${job:-}" && "$state" != RUNNING ]] || return 0
   info "Cancelling job $job, which is $state (its retained checkpoints stay) ..."
-  flink_cli cancel "$job" >/dev/null 2>&1 || die "could not cancel job $job"
+  request_cancel "$job"
   local end=$((SECONDS + 60))
   while [[ -n "$(active_job)" ]]; do
     (( SECONDS < end )) || die "job $job did not stop within 60 s"
@@ -263,7 +311,7 @@ cancel_restarting_job() {
 
 # Cancels the job and waits (at most 60 s) until the cluster reports it CANCELED.
 cancel_job() {
-  flink_cli cancel "$1" >/dev/null 2>&1 || die "could not cancel job $1"
+  request_cancel "$1"
   local end=$((SECONDS + 60))
   until curl -fsS -m 5 "$UI_URL/jobs/$1" | grep -q '"state":"CANCELED"'; do
     (( SECONDS < end )) || die "job $1 did not stop within 60 s"
