@@ -36,6 +36,8 @@ public final class Scripts {
         }
     }
 
+    private static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
     private Scripts() {}
 
     /** The environment of a stack kept apart from a user's own: its own folder and ports. */
@@ -43,7 +45,10 @@ public final class Scripts {
         return env("e2e-stack", 0);
     }
 
-    /** A stack of its own in target/{@code dir}, its ports {@code offset} above those of {@link #env()}. */
+    /**
+     * A stack of its own in target/{@code dir}, its ports {@code offset} above those of {@link #env()},
+     * its processes and tools on the quick compiler alone.
+     */
     public static Map<String, String> env(String dir, int offset) {
         Map<String, String> env = new HashMap<>();
         env.put("STACK_DIR", Path.of("target", dir).toAbsolutePath().toString());
@@ -52,6 +57,10 @@ public final class Scripts {
         env.put("UI_PORT", String.valueOf(18081 + offset));
         env.put("RPC_PORT", String.valueOf(16123 + offset));
         env.put("GATEWAY_PORT", String.valueOf(18090 + offset));
+        // a test's processes live for seconds: the optimizing compiler's work would not pay back, and
+        // took a third of a TaskManager's CPU in a test's life on two cores shared by two stacks
+        env.put("STACK_JAVA_OPTS", QUICK_JIT);
+        env.put("TOOL_JAVA_OPTS", QUICK_JIT);
         return env;
     }
 
