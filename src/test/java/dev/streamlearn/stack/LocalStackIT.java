@@ -143,6 +143,10 @@ class LocalStackIT {
         });
         assertTrue(current[0] > 1, "version " + current[0]);
         Await.until("the gateway ready for bike", TIMEOUT, () -> httpStatus(GATEWAY + "/v2/models/bike/ready") == 200);
+        // stopped by hand, the gateway lets its port go; the next steps run without it (up starts it again below)
+        Scripts.Result stopGateway = Scripts.run(ENV, "gateway", "--stop");
+        assertEquals(0, stopGateway.exit, stopGateway.toString());
+        assertEquals(-1, httpStatus(GATEWAY + "/v2/health/live"), "nothing answers on the gateway's port");
         Scripts.Result show = Scripts.run(
                 ENV,
                 "models",
