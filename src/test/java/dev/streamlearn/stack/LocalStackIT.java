@@ -22,10 +22,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -255,6 +257,7 @@ class LocalStackIT {
             Process replay = replayInBackground(1000, 250);
             Await.until("events flowing", TIMEOUT, () -> Scripts.metric(REST, job, TRAINED) > seen);
             String victim = taskManagers.get(kill);
+            Set<String> listedBefore = taskManagerIds();
             killNow(pid(victim));
             if (kill == 0) {
                 Await.until("the JobManager lists two TaskManagers", TIMEOUT, () -> taskManagers() == 2);
@@ -266,6 +269,16 @@ class LocalStackIT {
             assertTrue(heal.err.contains("Starting a new TaskManager, " + victim + " "), heal.err);
             assertEquals(jobManager, pid("jobmanager"), "the JobManager was left running");
             assertEquals(kafka, pid("kafka"), "the broker was left running");
+            // the tasks deployed on the killed TaskManager look running until the JobManager misses its
+            // heartbeats; only once it lets it go (and lists the new one) does running mean running
+            Await.until("the JobManager lists the new TaskManager in place of the killed one", TIMEOUT, () -> {
+                Set<String> listed = taskManagerIds();
+                return listed.size() == 3
+                        && listed.stream()
+                                        .filter(id -> !listedBefore.contains(id))
+                                        .count()
+                                == 1;
+            });
             awaitEveryTaskRuns();
             assertEquals(0, replay.waitFor(), Files.readString(Path.of("target", "e2e-replay-bg.out")));
         }
@@ -541,6 +554,22 @@ class LocalStackIT {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** The ids of the TaskManagers the JobManager lists (none when it does not answer). */
+    private static Set<String> taskManagerIds() {
+        Set<String> ids = new HashSet<>();
+        try {
+            REST.get("/taskmanagers")
+                    .path("taskmanagers")
+                    .forEach(t -> ids.add(t.path("id").asText()));
+        } catch (IOException e) {
+            return Set.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of();
+        }
+        return ids;
     }
 
     /** scripts/status's exit: 0 every task runs, 3 no job, 4 the job does not run fully. */
