@@ -277,6 +277,14 @@ savepoint_of() {
     die "the savepoint of job $job failed: $(sed -n 's/.*"stack-trace":"\([^"]*\).*/\1/p' <<<"$answer" \
       | sed 's/\\n.*//; s/\\t//g' | head -1)"
   fi
+  # stopped means finished: its sinks commit what the savepoint holds (model versions to the store)
+  # after the savepoint completes, and a job restored before that would not see them
+  if [[ $how == stop ]]; then
+    until rest GET "/jobs/$job" | grep -qE '"state":"(FINISHED|CANCELED|FAILED)"'; do
+      (( SECONDS < end )) || die "job $job did not finish after its savepoint $location"
+      sleep 0.2
+    done
+  fi
   echo "$location"
 }
 
