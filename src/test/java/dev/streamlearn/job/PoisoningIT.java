@@ -29,8 +29,8 @@ class PoisoningIT {
     private static final int BEFORE = 8000;
     private static final int BURST = 5000;
     // the guard resumes after about 750 clean examples past the burst's last (its window, then its
-    // quiet); the two partitions of the topic reach the trainer interleaved, so the clean part that
-    // follows the last flipped label is shorter than AFTER by however far one partition lags
+    // quiet); the clean part is sent once the whole burst was read, as the topic's two partitions
+    // would otherwise reach the trainer interleaved, by however far one lags on a busy machine
     private static final int AFTER = 4000;
 
     private final JobStack stack;
@@ -66,6 +66,8 @@ class PoisoningIT {
                     .map(PoisoningIT::flipped)
                     .collect(Collectors.toList());
             stack.kafka.send(config.topic(Topic.LABELED), burst);
+            String read = MetricNames.recordsIn("labeled");
+            Await.until("the burst read", TIMEOUT, () -> metrics.longValue(read) == BEFORE + BURST);
             stack.kafka.send(
                     config.topic(Topic.LABELED), Events.json(bike.subList(BEFORE + BURST, BEFORE + BURST + AFTER)));
             Await.until(
