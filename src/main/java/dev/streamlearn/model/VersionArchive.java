@@ -22,6 +22,13 @@ public interface VersionArchive {
      */
     long newestClaimed(String modelId) throws IOException;
 
+    /**
+     * Records that a model's versions up to {@code version} exist beyond what the archive holds:
+     * served, but not stored (at most one version is stored per {@code store.interval}), so that
+     * {@link #newestClaimed} answers at least it. A lower version than one claimed before changes nothing.
+     */
+    void claim(String modelId, long version) throws IOException;
+
     /** Where a version is (or would be) kept, for the model log. */
     String location(String modelId, long version);
 }

@@ -146,6 +146,22 @@ public final class ModelTrainers {
         return trainer;
     }
 
+    /**
+     * Claims in the archive the current version of each model whose newest versions were served but
+     * not stored yet, at a checkpoint: a restore of an older checkpoint or savepoint, later, then
+     * continues after them, even when this job stops (with a savepoint) before its store was due.
+     */
+    public void claimUnstored() throws IOException {
+        if (archive == null) {
+            return;
+        }
+        for (ModelTrainer trainer : trainers.values()) {
+            if (trainer.hasUnstoredVersion()) {
+                archive.claim(trainer.modelId(), trainer.version());
+            }
+        }
+    }
+
     private long claimed(String modelId) throws IOException {
         return archive == null ? -1 : archive.newestClaimed(modelId);
     }

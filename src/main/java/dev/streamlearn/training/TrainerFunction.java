@@ -149,6 +149,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        trainers.claimUnstored();
         checkpointed.clear();
         for (ModelTrainer trainer : trainers.all()) {
             checkpointed.add(trainer.snapshot());

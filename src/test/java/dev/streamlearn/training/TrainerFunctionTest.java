@@ -9,6 +9,7 @@ import dev.streamlearn.model.ModelLogEntry;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelUpdate;
+import dev.streamlearn.model.store.ModelStore;
 import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
@@ -26,13 +27,22 @@ import org.apache.flink.runtime.state.StateObject;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerFunctionTest {
 
+    @TempDir
+    java.nio.file.Path storeDir;
+
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> harness(
             ModelSpec spec) throws Exception {
+        return harness(spec, null);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Example, ControlCommand, ModelUpdate> harness(
+            ModelSpec spec, ModelStore store) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec), null, "labeled", 4096)),
+                new KeyedCoProcessOperator<>(new TrainerFunction(Map.of(spec.id, spec), store, "labeled", 4096)),
                 e -> e.modelId,
                 c -> c.modelId,
                 Types.STRING);
@@ -217,6 +227,43 @@ class TrainerFunctionTest {
             assertEquals(lastUninterrupted.version, lastResumed.version);
             assertArrayEquals(lastUninterrupted.indices, lastResumed.indices);
             assertArrayEquals(lastUninterrupted.values, lastResumed.values, 0.0);
+        }
+    }
+
+    /**
+     * Versions served since the last stored one (the store keeps one per store.interval) are claimed
+     * at each checkpoint: a job stopped with a savepoint before its store was due, then rolled back
+     * to an older savepoint, continues after what it served, not after what was stored.
+     */
+    @Test
+    void aRestoreOfAnOlderSnapshotContinuesAfterTheVersionsServedSinceTheLastStoredOne() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 4, 10_000).toBuilder()
+                .set(ModelOptions.STORE_INTERVAL, 3_600_000L)
+                .build();
+        ModelStore store = new ModelStore(storeDir.toUri().toString());
+        OperatorSubtaskState older;
+        try (var stopped = harness(spec, store)) {
+            stopped.open();
+            for (int i = 0; i < 8; i++) {
+                stopped.processElement1(example(i), i);
+            }
+            older = stopped.snapshot(1L, 100L);
+            for (int i = 8; i < 16; i++) {
+                stopped.processElement1(example(i), i);
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L), versions(stopped));
+            stopped.snapshot(2L, 200L); // the savepoint it stops with, before the next store is due
+        }
+        assertEquals(4, store.newestClaimed("m"), "version 4 was served: claimed, though not stored");
+        try (var rolledBack = harness(spec, store)) {
+            rolledBack.initializeState(older);
+            rolledBack.open();
+            for (int i = 8; i < 16; i++) {
+                rolledBack.processElement1(example(i), i);
+            }
+            List<Long> versions = versions(rolledBack);
+            assertFalse(versions.isEmpty());
+            assertTrue(versions.stream().allMatch(v -> v > 4), "no number served before is used again: " + versions);
         }
     }
 

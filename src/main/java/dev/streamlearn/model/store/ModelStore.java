@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -33,6 +35,8 @@ public final class ModelStore implements VersionArchive, Serializable {
     private static final long serialVersionUID = 1L;
     static final String PENDING_DIR = "_pending";
     static final String REFUSED_DIR = "_refused";
+    /** Per model, the newest version served beyond those stored: {@code <root>/_claims/<model id>}. */
+    static final String CLAIMS_DIR = "_claims";
 
     /** What became of a version handed to {@link #publish}. */
     public enum Publication {
@@ -173,7 +177,43 @@ public final class ModelStore implements VersionArchive, Serializable {
                 }
             }
         }
-        return newest;
+        return Math.max(newest, claimedBeyondStored(modelId));
+    }
+
+    @Override
+    public void claim(String modelId, long version) throws IOException {
+        if (version <= claimedBeyondStored(modelId)) {
+            return;
+        }
+        Path claim = claimPath(modelId);
+        FileSystem fs = claim.getFileSystem();
+        // written aside, then renamed into place: a reader sees the old claim or the new one, never half of one
+        Path written = new Path(root + "/" + CLAIMS_DIR + "/." + modelId + "-" + UUID.randomUUID());
+        try (OutputStream out = fs.create(written, FileSystem.WriteMode.NO_OVERWRITE)) {
+            out.write(Long.toString(version).getBytes(StandardCharsets.UTF_8));
+        }
+        if (!fs.rename(written, claim)) {
+            fs.delete(claim, false);
+            if (!fs.rename(written, claim)) {
+                throw new IOException(
+                        "could not record the claim of " + modelId + " version " + version + " at " + claim);
+            }
+        }
+    }
+
+    private long claimedBeyondStored(String modelId) throws IOException {
+        Path claim = claimPath(modelId);
+        FileSystem fs = claim.getFileSystem();
+        if (!fs.exists(claim)) {
+            return -1;
+        }
+        try (InputStream in = fs.open(claim)) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    private Path claimPath(String modelId) {
+        return new Path(root + "/" + CLAIMS_DIR + "/" + modelId);
     }
 
     /** Writes a version to a temporary file that {@link #publish} later moves into place. */

@@ -66,4 +66,21 @@ class ModelStoreTest {
         assertEquals(9, store.newestClaimed("m-2"));
         assertEquals(List.of(0L), store.versions("m"), "only published versions can be read");
     }
+
+    @Test
+    void versionsServedBeyondThoseStoredAreClaimedAndClaimsOnlyGrow() throws Exception {
+        ModelStore store = new ModelStore(dir.toUri().toString());
+        StoredModel v3 = new ModelTrainer(ModelSpec.builder("m").build()).store(1L);
+        v3.version = 3;
+        store.publish(store.writePending(v3, "a"), "m", 3);
+        store.claim("m", 9);
+        assertEquals(9, store.newestClaimed("m"));
+        store.claim("m", 5);
+        assertEquals(9, store.newestClaimed("m"), "a lower claim changes nothing");
+        store.claim("m", 12);
+        assertEquals(12, store.newestClaimed("m"));
+        assertEquals(-1, store.newestClaimed("m-2"), "claims are per model");
+        assertEquals(List.of("m"), store.models(), "claims are not a model");
+        assertEquals(List.of(3L), store.versions("m"), "a claim is no version to read");
+    }
 }
