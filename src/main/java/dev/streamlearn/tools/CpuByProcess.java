@@ -40,10 +40,17 @@ public final class CpuByProcess implements Callable<Integer> {
             builder.redirectErrorStream(true).redirectOutput(log.toFile());
         }
         Process run = builder.start();
-        while (!run.waitFor(intervalMs, TimeUnit.MILLISECONDS)) {
+        try {
+            while (!run.waitFor(intervalMs, TimeUnit.MILLISECONDS)) {
+                cpu.sample();
+            }
             cpu.sample();
+        } finally {
+            if (run.isAlive()) { // this tool failed or was stopped: the command goes with it
+                run.descendants().forEach(ProcessHandle::destroy);
+                run.destroy();
+            }
         }
-        cpu.sample();
         double wall = (System.nanoTime() - start) / 1e9;
         List<ProcessCpu.Use> uses = cpu.byKind(ThreadCpu.ticksPerSecond());
         double total = uses.stream().mapToDouble(ProcessCpu.Use::seconds).sum();

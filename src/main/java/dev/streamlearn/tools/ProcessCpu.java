@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,8 +73,8 @@ final class ProcessCpu {
                             s.kind = kindOf(commandLine(dir)); // a script that has since become the JVM it ran (exec)
                         }
                     }
-                } catch (NoSuchFileException e) {
-                    // it ended between the listing and the reading
+                } catch (IOException e) {
+                    // it ended between the listing and the reading (no such file, or no such process)
                 }
             }
         }
