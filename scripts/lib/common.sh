@@ -241,14 +241,15 @@ rest() {
     -w '\n%{http_code}' "$UI_URL$path") || die "the Flink REST API on $UI_URL did not answer $method $path"
   status=${answer##*$'\n'}; answer=${answer%$'\n'*}
   if (( status >= 400 )); then
-    die "$method $path: HTTP $status: $(rest_error "$answer")"
+    die "$method $path: HTTP $status: $(first_line_of errors "$answer")"
   fi
   echo "$answer"
 }
 
-# The first line of the cause in a REST error answer ({"errors":["...stack trace..."]}).
-rest_error() {
-  sed -n 's/.*"errors":\["\([^"]*\).*/\1/p' <<<"$1" | sed 's/\\n.*//; s/\\t//g' | head -1
+# The first line of a JSON string field of a REST answer: the cause in an error ({"errors":["...stack
+# trace..."]}) or in a failed operation ("stack-trace":"...").
+first_line_of() { # field-pattern answer
+  sed -n "s/.*\"$1\":\\[\\{0,1\\}\"\\([^\"]*\\).*/\\1/p" <<<"$2" | sed 's/\\n.*//; s/\\t//g' | head -1
 }
 
 request_cancel() { rest PATCH "/jobs/$1?mode=cancel" >/dev/null; }
@@ -274,8 +275,7 @@ savepoint_of() {
   local location
   location=$(sed -n 's/.*"location":"\([^"]*\)".*/\1/p' <<<"$answer")
   if [[ -z "$location" ]]; then
-    die "the savepoint of job $job failed: $(sed -n 's/.*"stack-trace":"\([^"]*\).*/\1/p' <<<"$answer" \
-      | sed 's/\\n.*//; s/\\t//g' | head -1)"
+    die "the savepoint of job $job failed: $(first_line_of stack-trace "$answer")"
   fi
   # stopped means finished: its sinks commit what the savepoint holds (model versions to the store)
   # after the savepoint completes, and a job restored before that would not see them
