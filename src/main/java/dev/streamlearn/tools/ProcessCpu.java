@@ -47,6 +47,19 @@ final class ProcessCpu {
     private static final String OTHER = "other programs";
     private static final Pattern TOOL = Pattern.compile("dev\\.streamlearn\\.tools\\.(\\w+)");
     private static final Pattern CLI = Pattern.compile("CliFrontend (\\w+)");
+    /** What a command line holds, and the kind of process it names, in the order they are tried. */
+    private static final Map<String, String> KINDS_BY_MARKER = new LinkedHashMap<>();
+
+    static {
+        KINDS_BY_MARKER.put("TaskManagerRunner", "stack: TaskManager");
+        KINDS_BY_MARKER.put("ClusterEntrypoint", "stack: JobManager");
+        KINDS_BY_MARKER.put("kafka.Kafka ", "stack: Kafka broker");
+        KINDS_BY_MARKER.put("BashJavaUtils", "Flink memory options (BashJavaUtils)");
+        KINDS_BY_MARKER.put("jdk.compiler", "javac");
+        KINDS_BY_MARKER.put("plexus-classworlds", "Maven");
+        KINDS_BY_MARKER.put("chromium", "Chromium");
+        KINDS_BY_MARKER.put("prometheus", "Prometheus");
+    }
 
     private final Path proc;
     private final Map<String, Seen> seen = new HashMap<>();
@@ -113,36 +126,17 @@ final class ProcessCpu {
         if (cli.find()) {
             return "Flink CLI, " + cli.group(1);
         }
-        Matcher tool = TOOL.matcher(commandLine);
         if (commandLine.contains("surefire") || commandLine.contains("failsafe")) {
             return "test JVMs (unit tests, MiniCluster scenarios, the stack tests' drivers)";
         }
+        Matcher tool = TOOL.matcher(commandLine);
         if (tool.find()) {
             return "tool " + tool.group(1);
         }
-        if (commandLine.contains("TaskManagerRunner")) {
-            return "stack: TaskManager";
-        }
-        if (commandLine.contains("ClusterEntrypoint")) {
-            return "stack: JobManager";
-        }
-        if (commandLine.contains("kafka.Kafka ")) {
-            return "stack: Kafka broker";
-        }
-        if (commandLine.contains("BashJavaUtils")) {
-            return "Flink memory options (BashJavaUtils)";
-        }
-        if (commandLine.contains("jdk.compiler")) {
-            return "javac";
-        }
-        if (commandLine.contains("plexus-classworlds")) {
-            return "Maven";
-        }
-        if (commandLine.contains("chromium")) {
-            return "Chromium";
-        }
-        if (commandLine.contains("prometheus")) {
-            return "Prometheus";
+        for (Map.Entry<String, String> marked : KINDS_BY_MARKER.entrySet()) {
+            if (commandLine.contains(marked.getKey())) {
+                return marked.getValue();
+            }
         }
         if (commandLine.startsWith("java ") || commandLine.contains("/java ")) {
             return "other JVMs";

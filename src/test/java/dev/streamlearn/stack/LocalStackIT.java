@@ -260,7 +260,10 @@ class LocalStackIT {
             Set<String> listedBefore = taskManagerIds();
             killNow(pid(victim));
             if (kill == 0) {
-                Await.until("the JobManager lists two TaskManagers", TIMEOUT, () -> taskManagers() == 2);
+                Await.until(
+                        "the JobManager lists two TaskManagers",
+                        TIMEOUT,
+                        () -> taskManagerIds().size() == 2);
                 awaitEveryTaskRuns();
                 assertTrue(lastStatus().contains("TaskManagers: 2, slots 8"), "every task runs again on them");
             }
@@ -542,18 +545,6 @@ class LocalStackIT {
         Scripts.Result waited = Scripts.run(ENV, "status", "--wait-running", String.valueOf(TIMEOUT.toSeconds()));
         assertEquals(0, waited.exit, waited.toString());
         assertEquals(0, statusExit(), lastStatus());
-    }
-
-    /** The TaskManagers the JobManager lists (-1 when it does not answer). */
-    private static int taskManagers() {
-        try {
-            return REST.get("/taskmanagers").path("taskmanagers").size();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     /** The ids of the TaskManagers the JobManager lists (none when it does not answer). */
