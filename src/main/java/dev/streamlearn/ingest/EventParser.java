@@ -36,6 +36,8 @@ public final class EventParser {
     private final LongSupplier clock;
     /** The model the record being parsed names, once read: a rejected record is reported to it too. */
     private String modelOfRecord;
+    /** Whether the record being parsed was read whole: then a rejected record's dead letter names its id. */
+    private boolean recordRead;
 
     private final EventReader event = new EventReader();
 
@@ -142,30 +144,35 @@ public final class EventParser {
         });
     }
 
+    /** A command; its {@code id}, when it has one, names the model-log line that answers it. */
     public ParseResult<ControlCommand> parseControl(String payload) {
         return parse(payload, () -> {
-            String op = requiredText(event.op, "op");
-            ModelSpec spec = model().spec;
-            switch (op) {
-                case "freeze":
-                    return new ControlCommand(ControlCommand.Op.FREEZE, spec.id);
-                case "resume":
-                    return new ControlCommand(ControlCommand.Op.RESUME, spec.id);
-                case "rollback":
-                    ControlCommand rollback = new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget());
-                    return flag(event.force, "force") ? rollback.forced() : rollback;
-                case "promote":
-                    return ControlCommand.promote(spec.id, requiredText(event.to, "to"));
-                case "pin":
-                    return new ControlCommand(ControlCommand.Op.PIN, spec.id);
-                case "unpin":
-                    return new ControlCommand(ControlCommand.Op.UNPIN, spec.id);
-                default:
-                    throw new Rejection(
-                            DeadLetterReason.UNKNOWN_OP,
-                            "op '" + op + "' is none of freeze, resume, rollback, promote, pin, unpin");
-            }
+            ControlCommand command = command(requiredText(event.op, "op"), model().spec);
+            command.id = optionalText(event.id, "id");
+            return command;
         });
+    }
+
+    private ControlCommand command(String op, ModelSpec spec) {
+        switch (op) {
+            case "freeze":
+                return new ControlCommand(ControlCommand.Op.FREEZE, spec.id);
+            case "resume":
+                return new ControlCommand(ControlCommand.Op.RESUME, spec.id);
+            case "rollback":
+                ControlCommand rollback = new ControlCommand(ControlCommand.Op.ROLLBACK, spec.id, rollbackTarget());
+                return flag(event.force, "force") ? rollback.forced() : rollback;
+            case "promote":
+                return ControlCommand.promote(spec.id, requiredText(event.to, "to"));
+            case "pin":
+                return new ControlCommand(ControlCommand.Op.PIN, spec.id);
+            case "unpin":
+                return new ControlCommand(ControlCommand.Op.UNPIN, spec.id);
+            default:
+                throw new Rejection(
+                        DeadLetterReason.UNKNOWN_OP,
+                        "op '" + op + "' is none of freeze, resume, rollback, promote, pin, unpin");
+        }
     }
 
     /** What the fields of a read record become, or the rejection that says why they cannot be used. */
@@ -177,12 +184,15 @@ public final class EventParser {
     /** The record read into {@link #event}, made into a value by {@code body}; any rejection becomes the dead letter. */
     private <T> ParseResult<T> parse(String payload, Body<T> body) {
         modelOfRecord = null;
+        recordRead = false;
         try {
             read(payload);
+            recordRead = true;
             return ParseResult.ok(body.of());
         } catch (Rejection r) {
             DeadLetter dead = deadLetter(r.reason, r.getMessage(), payload);
             dead.modelId = modelOfRecord;
+            dead.recordId = recordRead ? readableId(event.id) : null;
             return ParseResult.rejected(dead);
         }
     }
@@ -300,6 +310,15 @@ public final class EventParser {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, field);
         }
         return text(v, field);
+    }
+
+    /** An id as {@link #text} reads one, or null where that would reject it. */
+    private static String readableId(JsonScalar v) {
+        if (v.type != JsonScalar.Type.STRING && v.type != JsonScalar.Type.NUMBER) {
+            return null;
+        }
+        String text = v.asText();
+        return text.length() <= InputLimits.MAX_ID_CHARS ? text : null;
     }
 
     private static String optionalText(JsonScalar v, String field) {

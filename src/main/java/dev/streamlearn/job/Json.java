@@ -137,6 +137,9 @@ public final class Json {
             if (e.reason != null) {
                 g.writeStringField("reason", e.reason);
             }
+            if (e.command != null) {
+                g.writeStringField("command", e.command);
+            }
             g.writeNumberField("ts", e.ts);
             if (e.metricNames.length > 0) {
                 g.writeObjectFieldStart("metrics");
@@ -152,7 +155,10 @@ public final class Json {
 
     /** A control command the parser rejected, as a model-log line naming the model where it can. */
     public static ModelLogEntry rejectedCommand(DeadLetter d) {
-        return ModelLogEntry.rejected(d.modelId, -1, d.reason + ": " + d.detail, System.currentTimeMillis());
+        ModelLogEntry line =
+                ModelLogEntry.rejected(d.modelId, -1, d.reason + ": " + d.detail, System.currentTimeMillis());
+        line.command = d.recordId;
+        return line;
     }
 
     /** The record's JSON in UTF-8, as it goes to Kafka. */

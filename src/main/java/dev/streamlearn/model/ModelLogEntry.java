@@ -46,6 +46,9 @@ public class ModelLogEntry {
 
     public long ts;
     public String reason;
+    /** The id of the control command this line answers, when the command had one; else null. */
+    public String command;
+
     public String[] metricNames;
     public double[] metricValues;
 

@@ -26,6 +26,8 @@ public class ControlCommand {
     public boolean force;
     /** The challenger a promotion makes the champion. */
     public String learner;
+    /** The sender's id for the command, which the model-log lines that answer it carry; null: none. */
+    public String id;
 
     public ControlCommand() {}
 
@@ -50,6 +52,7 @@ public class ControlCommand {
     public ControlCommand forced() {
         ControlCommand c = new ControlCommand(op, modelId, version);
         c.force = true;
+        c.id = id;
         return c;
     }
 

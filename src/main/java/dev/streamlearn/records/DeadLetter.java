@@ -26,6 +26,8 @@ public class DeadLetter {
     public String payloadSha256;
     /** The model the record named, when it could be read (a command for a model, a request, ...); else null. */
     public String modelId;
+    /** The record's own id, when it was read whole and has one; else null. */
+    public String recordId;
 
     public DeadLetter() {}
 

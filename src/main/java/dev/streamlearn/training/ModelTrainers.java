@@ -237,10 +237,14 @@ public final class ModelTrainers {
         return false;
     }
 
-    /** Carries out an operator's command; one that cannot be is a {@code rejected} line with the reason. */
-    public void command(ControlCommand command, long nowMillis, Output out) throws IOException {
-        ModelTrainer trainer = trainer(command.modelId, nowMillis, out);
-        flushNotes(out);
+    /**
+     * Carries out an operator's command; one that cannot be is a {@code rejected} line with the
+     * reason. The lines that answer it carry the command's id.
+     */
+    public void command(ControlCommand command, long nowMillis, Output output) throws IOException {
+        ModelTrainer trainer = trainer(command.modelId, nowMillis, output);
+        flushNotes(output);
+        Output out = command.id == null ? output : new Answering(output, command.id);
         switch (command.op) {
             case FREEZE:
                 trainer.freeze();
@@ -271,6 +275,38 @@ public final class ModelTrainers {
                 break;
             default:
                 throw new IllegalStateException("unhandled control op " + command.op);
+        }
+    }
+
+    /** An output whose model-log lines answer one command. */
+    private static final class Answering implements Output {
+        private final Output out;
+        private final String command;
+
+        Answering(Output out, String command) {
+            this.out = out;
+            this.command = command;
+        }
+
+        @Override
+        public void update(ModelUpdate update) {
+            out.update(update);
+        }
+
+        @Override
+        public void store(StoredModel version) {
+            out.store(version);
+        }
+
+        @Override
+        public void log(ModelLogEntry line) {
+            line.command = command;
+            out.log(line);
+        }
+
+        @Override
+        public void refused(Example example) {
+            out.refused(example);
         }
     }
 

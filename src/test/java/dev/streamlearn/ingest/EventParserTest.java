@@ -3,6 +3,7 @@ package dev.streamlearn.ingest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamlearn.features.FeatureHasher;
@@ -332,6 +333,32 @@ class EventParserTest {
                 .value();
         assertTrue(forced.force);
         assertEquals(3, forced.version);
+    }
+
+    @Test
+    void aCommandsIdIsKeptAndARejectedRecordsDeadLetterNamesItsId() {
+        assertEquals(
+                "c-7",
+                parser.parseControl("{\"op\":\"pin\",\"model\":\"ctr\",\"id\":\"c-7\"}")
+                        .value()
+                        .id);
+        assertNull(parser.parseControl("{\"op\":\"pin\",\"model\":\"ctr\"}").value().id);
+        DeadLetter unknownOp = parser.parseControl("{\"op\":\"explode\",\"model\":\"ctr\",\"id\":\"c-8\"}")
+                .deadLetter();
+        assertEquals("unknown-op", unknownOp.reason);
+        assertEquals("c-8", unknownOp.recordId);
+        assertEquals(
+                "17",
+                parser.parseLabeled("{\"model\":\"ctr\",\"id\":17,\"label\":3,\"features\":{}}")
+                        .deadLetter()
+                        .recordId,
+                "a number as written");
+        // a record not read whole names no id, not even one the reader took before it failed (nor the last record's)
+        assertNull(parser.parseControl("{\"id\":\"c-9\",\"op\":").deadLetter().recordId);
+        assertNull(parser.parseControl("").deadLetter().recordId);
+        assertNull(parser.parseControl("{\"op\":\"pin\",\"model\":\"ctr\",\"id\":{}}")
+                .deadLetter()
+                .recordId);
     }
 
     @Test

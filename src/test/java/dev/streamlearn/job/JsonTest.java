@@ -110,6 +110,15 @@ class JsonTest {
         assertEquals(
                 "{\"event\":\"rejected\",\"model\":\"ctr\",\"version\":5,\"reason\":\"why\",\"ts\":7}",
                 text(Json.modelLog(ModelLogEntry.rejected("ctr", 5, "why", 7))));
+        DeadLetter badCommand = new DeadLetter(DeadLetterReason.UNKNOWN_OP, "op 'x'", "control", "{}", 100);
+        badCommand.modelId = "ctr";
+        badCommand.recordId = "c-1";
+        ModelLogEntry answer = Json.rejectedCommand(badCommand);
+        answer.ts = 7;
+        assertEquals(
+                "{\"event\":\"rejected\",\"model\":\"ctr\",\"version\":-1,\"reason\":\"unknown-op: op 'x'\","
+                        + "\"command\":\"c-1\",\"ts\":7}",
+                text(Json.modelLog(answer)));
         ModelLogEntry stored = ModelLogEntry.note(ModelLogEntry.Event.STORED, "ctr", 5, 0, null, 7);
         stored.parentVersion = 4;
         stored.path = "/m/ctr/v5.model";

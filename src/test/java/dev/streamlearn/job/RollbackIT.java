@@ -16,15 +16,21 @@ import dev.streamlearn.records.Example;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
+import dev.streamlearn.tools.Control;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -148,10 +154,41 @@ class RollbackIT {
             assertEquals(2, reasons.size(), reasons.toString());
             assertTrue(reasons.stream().anyMatch(r -> r.startsWith("version " + (target + 1) + " is not kept")));
             assertTrue(reasons.stream().anyMatch(r -> r.startsWith("unknown-model")));
+
+            // scripts/control's tool waits for the job's answer: done, or refused with the job's reason
+            String[] where = {
+                "--bootstrap", stack.kafka.bootstrapServers(),
+                "--control-topic", config.topic(Topic.CONTROL),
+                "--model-log-topic", config.topic(Topic.MODEL_LOG)
+            };
+            ToolRun freeze = control(where, "freeze", MODEL);
+            assertEquals(0, freeze.status, freeze.toString());
+            assertTrue(freeze.out.matches("model " + MODEL + ", version [0-9]+: freeze( \\(learner [a-z]+\\))?\\R"), freeze.out);
+            ToolRun never = control(where, "rollback", MODEL, "99999999");
+            assertEquals(Control.REFUSED, never.status, never.toString());
+            assertTrue(never.out.startsWith("model " + MODEL + ": refused: version 99999999 never existed"), never.out);
+            ToolRun unknown = control(where, "resume", "nope");
+            assertEquals(Control.REFUSED, unknown.status, unknown.toString());
+            assertTrue(unknown.out.contains("refused: unknown-model"), unknown.out);
             System.out.printf(
                     "IT rollback: rolled back v%d -> v%d (parent v%d), served in %.0f ms%n",
                     current, current + 1, target, rollbackMillis);
         }
+    }
+
+    /** A run of the control tool: its exit status and what it printed. */
+    private record ToolRun(int status, String out, String err) {}
+
+    private static ToolRun control(String[] where, String... command) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args =
+                Stream.concat(Arrays.stream(command), Arrays.stream(where)).toArray(String[]::new);
+        int status = Control.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new ToolRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** The score the stored version gives the event's features, computed as the inference operator does. */

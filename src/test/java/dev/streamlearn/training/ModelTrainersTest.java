@@ -137,6 +137,27 @@ class ModelTrainersTest {
     }
 
     @Test
+    void theLinesThatAnswerACommandCarryItsIdAndNoOthersDo() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        ModelTrainers trainers = trainers(spec, store);
+        CollectedOutput out = new CollectedOutput(store);
+        learn(trainers, "m", 2, 1, out);
+        ControlCommand freeze = new ControlCommand(ControlCommand.Op.FREEZE, "m");
+        freeze.id = "c-1";
+        trainers.command(freeze, 5, out);
+        ControlCommand missing = new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 99).forced();
+        missing.id = "c-2";
+        trainers.command(missing, 6, out);
+        trainers.command(new ControlCommand(ControlCommand.Op.RESUME, "m"), 7, out);
+
+        assertEquals("c-1", out.lines(ModelLogEntry.Event.FREEZE).get(0).command);
+        assertEquals("c-2", out.lines(ModelLogEntry.Event.REJECTED).get(0).command);
+        assertNull(out.lines(ModelLogEntry.Event.RESUME).get(0).command, "a command without an id");
+        assertTrue(out.lines(ModelLogEntry.Event.STORED).stream().allMatch(l -> l.command == null));
+    }
+
+    @Test
     void aFreezeAndAResumeOfAStoredVersionWriteNoSecondFile() throws Exception {
         ModelSpec spec = Specs.logistic("m", 2, 10_000);
         ModelStore store = store();
