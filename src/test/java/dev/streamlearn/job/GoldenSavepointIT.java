@@ -134,10 +134,10 @@ class GoldenSavepointIT {
         JobMetrics metrics = stack.metrics(job);
         try {
             JobStack.awaitRunning(job);
-            Await.until(
-                    "the restored trainer reports",
-                    TIMEOUT,
-                    () -> metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)) >= 0);
+            // the model's gauges are registered one after the other: each one read below is waited for
+            Await.until("the restored trainer reports", TIMEOUT, () -> Stream.of(
+                            MetricNames.MODEL_VERSION, MetricNames.EXAMPLES_TRAINED, MetricNames.FROZEN)
+                    .allMatch(m -> metrics.longValue(MetricNames.ofModel(MODEL, m)) >= 0));
             assertEquals(version, metrics.longValue(MetricNames.ofModel(MODEL, MetricNames.MODEL_VERSION)));
             assertEquals(
                     Long.parseLong(expected.getProperty("examplesTrained")),

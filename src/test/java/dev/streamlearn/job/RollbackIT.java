@@ -163,7 +163,9 @@ class RollbackIT {
             };
             ToolRun freeze = control(where, "freeze", MODEL);
             assertEquals(0, freeze.status, freeze.toString());
-            assertTrue(freeze.out.matches("model " + MODEL + ", version [0-9]+: freeze( \\(learner [a-z]+\\))?\\R"), freeze.out);
+            assertTrue(
+                    freeze.out.matches("model " + MODEL + ", version [0-9]+: freeze( \\(learner [a-z]+\\))?\\R"),
+                    freeze.out);
             ToolRun never = control(where, "rollback", MODEL, "99999999");
             assertEquals(Control.REFUSED, never.status, never.toString());
             assertTrue(never.out.startsWith("model " + MODEL + ": refused: version 99999999 never existed"), never.out);
