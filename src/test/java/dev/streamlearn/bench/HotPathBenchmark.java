@@ -46,6 +46,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -304,6 +305,35 @@ public class HotPathBenchmark {
             if (wideTrainerWithChallengers.add(e, 0L)) {
                 bh.consume(wideTrainerWithChallengers.applyBatch());
             }
+        }
+    }
+
+    /** One of the automatic learners of a logistic model, alone: what each costs of the challengers' whole. */
+    @State(Scope.Thread)
+    public static class AutomaticLearner {
+        @Param({"default", "forget", "log"})
+        public String name;
+
+        Learner learner;
+        Example[] examples;
+
+        @Setup
+        public void setUp() {
+            ModelSpec spec = ModelSpec.builder("bike").build().learners().stream()
+                    .filter(l -> l.learnerName().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no automatic learner '" + name + "'"));
+            learner = new Learner(spec);
+            examples = wideExamples(EVENTS, 20);
+        }
+    }
+
+    /** As {@link #learnOne40Features}, by each of the automatic learners alone. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void learnOne40FeaturesEachAutomaticLearner(AutomaticLearner a, Blackhole bh) {
+        for (Example e : a.examples) {
+            bh.consume(a.learner.learn(e.features, e.label, e.weight));
         }
     }
 
