@@ -154,6 +154,35 @@ public final class ClusterMetrics {
     }
 
     /**
+     * How long after a request for metrics the values of the fetch it started are read. The REST
+     * API answers metrics, and their listing, from a cache, and a request to it starts a fetch when
+     * the cache is older than metrics.fetcher.update-interval (1 s in flink-conf): what is read
+     * once after a quiet spell is as old as the spell, and a metric registered during it is not
+     * even listed. The fetch lands in tens of ms, so what is read this long after a request is at
+     * most that interval old.
+     */
+    public static final long FETCH_LANDS_MILLIS = 300;
+
+    /**
+     * As {@link #metricIds(String, JsonNode)}, listed after a fetch that this call starts has
+     * landed: the metrics the job has now, whose values read next are as recent.
+     */
+    public MetricIds freshMetricIds(String jobId, JsonNode overview) throws IOException, InterruptedException {
+        long askedAt = System.nanoTime();
+        get("/jobs/" + jobId + "/metrics"); // any metrics request starts the fetch; the job's own list is short
+        long wait = FETCH_LANDS_MILLIS - (System.nanoTime() - askedAt) / 1_000_000;
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        return metricIds(jobId, overview);
+    }
+
+    /** As {@link #freshMetricIds(String, JsonNode)}. */
+    public MetricIds freshMetricIds(String jobId) throws IOException, InterruptedException {
+        return freshMetricIds(jobId, get("/jobs/" + jobId));
+    }
+
+    /**
      * Values of every metric of the job whose name ends with one of the suffixes, summed over
      * subtasks and vertices (NaN values, from subtasks that do not hold a model, are skipped).
      */
@@ -168,7 +197,12 @@ public final class ClusterMetrics {
 
     /** As {@link #sums}, but the largest value over subtasks: for percentiles and other non-additive values. */
     public Map<String, Double> maxima(String jobId, String... suffixes) throws IOException, InterruptedException {
-        return merged(metricIds(jobId), Math::max, suffixes);
+        return maxima(metricIds(jobId), suffixes);
+    }
+
+    /** As {@link #maxima(String, String...)}, over metrics already listed. */
+    public Map<String, Double> maxima(MetricIds ids, String... suffixes) throws IOException, InterruptedException {
+        return merged(ids, Math::max, suffixes);
     }
 
     /** As {@link #maxima}, the smallest value over subtasks: what every subtask has reached. */

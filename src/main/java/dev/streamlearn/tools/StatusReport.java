@@ -24,14 +24,6 @@ final class StatusReport {
     private static final String ENTITIES_KEPT = EntityFunction.STATS_STATE + ".rocksdb_estimate-num-keys";
     private static final String ENTITY_BYTES = EntityFunction.STATS_STATE + ".rocksdb_estimate-live-data-size";
 
-    /**
-     * How long after a listing of the metrics their values are read. The REST API answers from a
-     * cache, and a request to it starts a fetch when the cache is older than
-     * metrics.fetcher.update-interval (1 s in flink-conf): the fetch lands in tens of ms, so the
-     * values read this long after the listing are at most that interval old.
-     */
-    static final long FETCH_LANDS_MILLIS = 300;
-
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
         names.add(MetricNames.PREDICTIONS_SERVED);
@@ -92,16 +84,11 @@ final class StatusReport {
                 overview.path("state").asText(),
                 duration(overview.path("duration").asLong()));
         out.println(taskManagers(rest.get("/overview")));
-        long listedAt = System.nanoTime();
-        ClusterMetrics.MetricIds ids = rest.metricIds(job, overview);
+        ClusterMetrics.MetricIds ids = rest.freshMetricIds(job, overview);
         List<String> models = models(ids);
         List<String> wantedList = new ArrayList<>(List.of(suffixes(models)));
         wantedList.addAll(LearnerBoard.suffixes(ids, models));
         String[] wanted = wantedList.toArray(new String[0]);
-        long wait = FETCH_LANDS_MILLIS - (System.nanoTime() - listedAt) / 1_000_000;
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
         Map<String, Double> m = rest.sums(ids, wanted);
         out.printf(
                 "%-12s %8s %10s %8s %7s %9s %9s %7s %9s %10s %10s%n",

@@ -22,7 +22,7 @@ class StatusTest {
         assertTrue(
                 interval > 0 && interval <= 1000,
                 "flink-conf/config.yaml sets metrics.fetcher.update-interval to at most a second: " + interval);
-        assertTrue(StatusReport.FETCH_LANDS_MILLIS < interval, "the wait for a fetch is shorter than its interval");
+        assertTrue(ClusterMetrics.FETCH_LANDS_MILLIS < interval, "the wait for a fetch is shorter than its interval");
     }
 
     @Test
