@@ -79,7 +79,12 @@ class BenchScriptsIT {
                 "--warmup",
                 "3");
         assertEquals(0, e2e.exit, e2e.toString());
-        for (String measure : List.of("kafka p50 (ms)", "through p99 (ms)", "inside p999 (ms)", "freshness p50 (ms)")) {
+        for (String measure : List.of(
+                "kafka p50 (ms)",
+                "through p99 (ms)",
+                "warm-up through p99 (ms)",
+                "inside p999 (ms)",
+                "freshness p50 (ms)")) {
             assertTrue(
                     Pattern.compile("\\| " + Pattern.quote(measure) + " \\| 16 \\| 1 \\| [0-9.]+ \\|")
                             .matcher(e2e.out)
