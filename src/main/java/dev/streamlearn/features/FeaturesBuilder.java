@@ -15,8 +15,6 @@ public final class FeaturesBuilder {
     private int[] numeric = new int[16];
     private double[] numericValues = new double[16];
     private int numericCount;
-    /** A categorical's name=value, the bytes that are hashed. */
-    private byte[] joined = new byte[256];
 
     public FeaturesBuilder(FeatureHasher hasher) {
         this.hasher = hasher;
@@ -33,16 +31,10 @@ public final class FeaturesBuilder {
     }
 
     /** The hash of the categorical {@code name=value}, its name and value ranges of UTF-8. */
-    public int categoricalHash(
+    public static int categoricalHash(
             byte[] name, int nameStart, int nameLength, byte[] value, int valueStart, int valueLength) {
-        int n = nameLength + 1 + valueLength;
-        if (joined.length < n) {
-            joined = new byte[Math.max(n, 2 * joined.length)];
-        }
-        System.arraycopy(name, nameStart, joined, 0, nameLength);
-        joined[nameLength] = '=';
-        System.arraycopy(value, valueStart, joined, nameLength + 1, valueLength);
-        return MurmurHash3.hash(joined, 0, n, FeatureHasher.SEED);
+        return MurmurHash3.hash(
+                name, nameStart, nameLength, (byte) '=', value, valueStart, valueLength, FeatureHasher.SEED);
     }
 
     /** The hash of the numeric feature named by a range of UTF-8 {@code bytes}. */

@@ -57,6 +57,48 @@ public final class MurmurHash3 {
     }
 
     /**
+     * Hash of {@code a[aOffset, +aLength)}, then the byte {@code separator}, then {@code
+     * b[bOffset, +bLength)}, as one run of bytes: a categorical's {@code name=value} from the
+     * record's own ranges, with no copy to join them.
+     */
+    public static int hash(
+            byte[] a, int aOffset, int aLength, byte separator, byte[] b, int bOffset, int bLength, int seed) {
+        int h = seed;
+        int aBlocksEnd = aOffset + (aLength & ~3);
+        for (int i = aOffset; i < aBlocksEnd; i += 4) {
+            h = round(h, (int) LITTLE_ENDIAN_INT.get(a, i));
+        }
+        // the block that spans the two: a's last bytes, the separator, b's first
+        int filled = aLength & 3;
+        int k = 0;
+        for (int j = 0; j < filled; j++) {
+            k |= (a[aBlocksEnd + j] & 0xff) << (8 * j);
+        }
+        k |= (separator & 0xff) << (8 * filled++);
+        int i = bOffset;
+        int bEnd = bOffset + bLength;
+        if (bLength >= 4 - filled) {
+            for (; filled < 4; filled++) {
+                k |= (b[i++] & 0xff) << (8 * filled);
+            }
+            h = round(h, k);
+            int bBlocksEnd = i + ((bEnd - i) & ~3);
+            for (; i < bBlocksEnd; i += 4) {
+                h = round(h, (int) LITTLE_ENDIAN_INT.get(b, i));
+            }
+            k = 0;
+            filled = 0;
+        }
+        for (; i < bEnd; i++) {
+            k |= (b[i] & 0xff) << (8 * filled++);
+        }
+        if (filled > 0) {
+            h ^= mixK(k);
+        }
+        return finish(h, aLength + 1 + bLength);
+    }
+
+    /**
      * Hash of the hashes {@code first} and {@code second}, as MurmurHash3 of their 8 little-endian
      * bytes: a feature cross's, from the hashes of its parts.
      */

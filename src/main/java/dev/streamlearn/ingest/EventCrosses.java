@@ -106,7 +106,7 @@ final class EventCrosses {
             int n = names.length;
             boolean all = true;
             for (int s = 0; s < n; s++) {
-                all &= read(features, entities, names[s], sides[s], vector);
+                all &= read(features, entities, names[s], sides[s]);
             }
             if (!all) {
                 continue; // a field the event does not have: no cross
@@ -118,7 +118,7 @@ final class EventCrosses {
             int anchor = features.indexOf(names[0]);
             for (int k = 0; k < features.count; k++) {
                 if (k != anchor && features.kinds[k] == EventFeatures.STRING && !excepted(features, k, except[c])) {
-                    readString(features, k, sides[1], vector);
+                    readString(features, k, sides[1]);
                     emit(2, vector, maxFeatures, maxAbsValue, categoricalNames, numericNames);
                 }
             }
@@ -141,8 +141,7 @@ final class EventCrosses {
     }
 
     /** Reads the values of field {@code name} into {@code side}; false when the event has none. */
-    private static boolean read(
-            EventFeatures features, EventFeatures entities, byte[] name, Side side, FeaturesBuilder vector) {
+    private static boolean read(EventFeatures features, EventFeatures entities, byte[] name, Side side) {
         side.clear();
         int i = features.indexOf(name);
         if (i >= 0) {
@@ -155,7 +154,7 @@ final class EventCrosses {
                 side.source = features;
                 side.index = i;
             } else {
-                readString(features, i, side, vector);
+                readString(features, i, side);
             }
             return side.present;
         }
@@ -168,7 +167,7 @@ final class EventCrosses {
         side.utf8 = text;
         side.source = entities;
         side.index = e;
-        side.addString(vector.categoricalHash(name, 0, name.length, text, 0, text.length), 0, text.length);
+        side.addString(FeaturesBuilder.categoricalHash(name, 0, name.length, text, 0, text.length), 0, text.length);
         return true;
     }
 
@@ -176,7 +175,7 @@ final class EventCrosses {
      * A string feature's values: each of a comma-separated list (trimmed, empty ones left out), else
      * the one, whose hash is that of the feature itself.
      */
-    private static void readString(EventFeatures features, int i, Side side, FeaturesBuilder vector) {
+    private static void readString(EventFeatures features, int i, Side side) {
         side.clear();
         byte[] utf8 = features.utf8;
         side.utf8 = utf8;
@@ -209,7 +208,9 @@ final class EventCrosses {
             }
             if (to > from) {
                 side.addString(
-                        vector.categoricalHash(utf8, nameAt, nameLength, utf8, from, to - from), from, to - from);
+                        FeaturesBuilder.categoricalHash(utf8, nameAt, nameLength, utf8, from, to - from),
+                        from,
+                        to - from);
             }
             at = comma + 1;
         }

@@ -55,7 +55,7 @@ final class ModelFeaturizer {
             int nameLength = features.nameLength[i];
             switch (features.kinds[i]) {
                 case EventFeatures.STRING:
-                    int hash = vector.categoricalHash(
+                    int hash = FeaturesBuilder.categoricalHash(
                             utf8, nameStart, nameLength, utf8, features.textStart[i], features.textLength[i]);
                     features.hashes[i] = hash;
                     vector.categoricalOfHash(hash);

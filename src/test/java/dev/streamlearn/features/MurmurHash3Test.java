@@ -55,6 +55,27 @@ class MurmurHash3Test {
         }
     }
 
+    @Test
+    void twoRangesAndASeparatorHashAsTheBytesJoined() {
+        java.util.Random random = new java.util.Random(11);
+        for (int aLength = 0; aLength <= 9; aLength++) {
+            for (int bLength = 0; bLength <= 9; bLength++) {
+                byte[] a = new byte[aLength + 5];
+                byte[] b = new byte[bLength + 3];
+                random.nextBytes(a);
+                random.nextBytes(b);
+                byte[] joined = new byte[aLength + 1 + bLength];
+                System.arraycopy(a, 2, joined, 0, aLength);
+                joined[aLength] = '=';
+                System.arraycopy(b, 1, joined, aLength + 1, bLength);
+                assertEquals(
+                        reference(joined, 9),
+                        MurmurHash3.hash(a, 2, aLength, (byte) '=', b, 1, bLength, 9),
+                        aLength + " bytes, then " + bLength);
+            }
+        }
+    }
+
     /** Straight transcription of the reference algorithm over a byte array. */
     @SuppressWarnings("fallthrough") // the tail bytes fold in from the last down, as the reference does
     private static int reference(byte[] data, int seed) {
