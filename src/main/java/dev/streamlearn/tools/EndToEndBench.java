@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -200,11 +199,12 @@ public final class EndToEndBench implements Callable<Integer> {
         out.println("| measure | p50 | p99 | p999 | samples |");
         out.println("|---|---|---|---|---|");
         List<String> rows = new ArrayList<>();
-        rows.addAll(baseline.print(out, "Kafka round trip, no job (produce -> consume)", "kafka"));
-        rows.addAll(served.print(out, "request -> prediction through Kafka and the job", "through"));
-        rows.addAll(warming.print(out, "the same during the warm-up, right after the submission", "warm-up through"));
-        rows.addAll(
-                served.insideJob.print(out, "request -> prediction inside the job (record timestamps, ms)", "inside"));
+        rows.addAll(baseline.print(out, "Kafka round trip, no job (produce -> consume)", "kafka", this::row));
+        rows.addAll(served.print(out, "request -> prediction through Kafka and the job", "through", this::row));
+        rows.addAll(warming.print(
+                out, "the same during the warm-up, right after the submission", "warm-up through", this::row));
+        rows.addAll(served.insideJob.print(
+                out, "request -> prediction inside the job (record timestamps, ms)", "inside", this::row));
         out.println();
         out.println("Latency budget per hop (the slowest subtask's last 10,000 requests; ms):");
         out.println();
@@ -222,7 +222,8 @@ public final class EndToEndBench implements Callable<Integer> {
             rows.add(row("hop " + HOP_TITLES.get(h) + " p50 (ms)", p[0]));
             rows.add(row("hop " + HOP_TITLES.get(h) + " p99 (ms)", p[1]));
         }
-        rows.addAll(served.afterJob.print(out, "prediction -> received (Kafka out of the job, ms)", "kafka-out"));
+        rows.addAll(served.afterJob.print(
+                out, "prediction -> received (Kafka out of the job, ms)", "kafka-out", this::row));
         double freshMedian = fresh.getOrDefault("freshnessMillis_median", Double.NaN);
         double freshP99 = fresh.getOrDefault("freshnessMillis_p99", Double.NaN);
         out.printf(
@@ -355,52 +356,5 @@ public final class EndToEndBench implements Callable<Integer> {
                     + " got no answer on " + outTopic + " within 30 s of the last");
         }
         return latencies;
-    }
-
-    /**
-     * Round trips in ms, sent to received; {@link #insideJob} the same answers from the request's
-     * record timestamp to the answer's, {@link #afterJob} from the answer's record timestamp to its
-     * receipt (Kafka's hop out of the job).
-     */
-    private final class Latencies {
-        private double[] values = new double[1024];
-        private int n;
-        private final Latencies insideJob;
-        private final Latencies afterJob;
-
-        Latencies(boolean withParts) {
-            insideJob = withParts ? new Latencies(false) : null;
-            afterJob = withParts ? new Latencies(false) : null;
-        }
-
-        void add(double millis, double insideMillis, double afterMillis) {
-            add(millis);
-            insideJob.add(insideMillis);
-            afterJob.add(afterMillis);
-        }
-
-        private void add(double millis) {
-            if (n == values.length) {
-                values = Arrays.copyOf(values, n * 2);
-            }
-            values[n++] = millis;
-        }
-
-        List<String> print(PrintWriter out, String title, String name) {
-            double[] sorted = Arrays.copyOf(values, n);
-            Arrays.sort(sorted);
-            double p50 = percentile(sorted, 0.50);
-            double p99 = percentile(sorted, 0.99);
-            double p999 = percentile(sorted, 0.999);
-            out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %d |%n", title, p50, p99, p999, n);
-            return List.of(row(name + " p50 (ms)", p50), row(name + " p99 (ms)", p99), row(name + " p999 (ms)", p999));
-        }
-    }
-
-    static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 }

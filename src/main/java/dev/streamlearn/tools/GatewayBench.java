@@ -123,8 +123,8 @@ public final class GatewayBench implements Callable<Integer> {
             }
             print(out, r + 1, "Kafka (requests -> predictions)", viaKafka);
             print(out, r + 1, "gateway (HTTP infer)", viaGateway);
-            p50Gaps[r] = EndToEndBench.percentile(viaGateway, 0.5) - EndToEndBench.percentile(viaKafka, 0.5);
-            p99Gaps[r] = EndToEndBench.percentile(viaGateway, 0.99) - EndToEndBench.percentile(viaKafka, 0.99);
+            p50Gaps[r] = Latencies.percentile(viaGateway, 0.5) - Latencies.percentile(viaKafka, 0.5);
+            p99Gaps[r] = Latencies.percentile(viaGateway, 0.99) - Latencies.percentile(viaKafka, 0.99);
         }
         Arrays.sort(p50Gaps);
         Arrays.sort(p99Gaps);
@@ -259,9 +259,9 @@ public final class GatewayBench implements Callable<Integer> {
                 "| %d | %s | %.1f | %.1f | %.1f | %d |%n",
                 round,
                 path,
-                EndToEndBench.percentile(sorted, 0.5),
-                EndToEndBench.percentile(sorted, 0.99),
-                EndToEndBench.percentile(sorted, 0.999),
+                Latencies.percentile(sorted, 0.5),
+                Latencies.percentile(sorted, 0.99),
+                Latencies.percentile(sorted, 0.999),
                 sorted.length);
     }
 }

@@ -244,7 +244,7 @@ public final class ModelTrainers {
     public void command(ControlCommand command, long nowMillis, Output output) throws IOException {
         ModelTrainer trainer = trainer(command.modelId, nowMillis, output);
         flushNotes(output);
-        Output out = command.id == null ? output : new Answering(output, command.id);
+        Output out = command.id == null ? output : new AnsweringOutput(output, command.id);
         switch (command.op) {
             case FREEZE:
                 trainer.freeze();
@@ -275,38 +275,6 @@ public final class ModelTrainers {
                 break;
             default:
                 throw new IllegalStateException("unhandled control op " + command.op);
-        }
-    }
-
-    /** An output whose model-log lines answer one command. */
-    private static final class Answering implements Output {
-        private final Output out;
-        private final String command;
-
-        Answering(Output out, String command) {
-            this.out = out;
-            this.command = command;
-        }
-
-        @Override
-        public void update(ModelUpdate update) {
-            out.update(update);
-        }
-
-        @Override
-        public void store(StoredModel version) {
-            out.store(version);
-        }
-
-        @Override
-        public void log(ModelLogEntry line) {
-            line.command = command;
-            out.log(line);
-        }
-
-        @Override
-        public void refused(Example example) {
-            out.refused(example);
         }
     }
 
