@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -26,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes stored model versions to a {@link ModelStore} in two phases: the writer puts each one in
- * a temporary file when a checkpoint starts, and the committer moves it into place only once
- * that checkpoint has completed. So the store never holds a version a restore could take back.
+ * a temporary file as it arrives and hands the files over when a checkpoint starts, and the
+ * committer moves each into place only once that checkpoint has completed. So the store never holds a version a restore could take back.
  * After each commit, retention removes old versions. A version the store already holds is never
  * replaced: the new file is set aside, logged as an error and counted ({@code storeVersionsRefused}).
  */
@@ -75,10 +79,21 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
         return new PendingVersionSerializer();
     }
 
+    /**
+     * Writes each version's temporary file as soon as the version arrives, on a thread of its own,
+     * and hands the files to the committer when a checkpoint starts. Written at the checkpoint,
+     * before the barrier goes on, a file of tens of megabytes held the barrier back, and inference,
+     * whose model updates come from the trainer, held every request while it waited for it.
+     */
     private static final class Writer implements CommittingSinkWriter<StoredModel, PendingVersion> {
         private final ModelStore store;
         private final String writerId = UUID.randomUUID().toString();
-        private final List<StoredModel> buffered = new ArrayList<>();
+        private final ExecutorService files = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "model-store-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        private final List<Future<PendingVersion>> written = new ArrayList<>();
 
         Writer(ModelStore store) {
             this.store = store;
@@ -86,25 +101,37 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
 
         @Override
         public void write(StoredModel element, Context context) {
-            buffered.add(element);
+            // a stored version is a copy the trainer no longer changes
+            written.add(files.submit(() -> new PendingVersion(
+                    store.writePending(element, writerId).toString(), element.modelId, element.version)));
         }
 
         @Override
         public void flush(boolean endOfInput) {}
 
+        /** The files of every version that arrived before the checkpoint, waiting for those still being written. */
         @Override
-        public Collection<PendingVersion> prepareCommit() throws IOException {
+        public Collection<PendingVersion> prepareCommit() throws IOException, InterruptedException {
             List<PendingVersion> pending = new ArrayList<>();
-            for (StoredModel m : buffered) {
-                Path p = store.writePending(m, writerId);
-                pending.add(new PendingVersion(p.toString(), m.modelId, m.version));
+            try {
+                for (Future<PendingVersion> file : written) {
+                    pending.add(file.get());
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException) {
+                    throw (IOException) e.getCause();
+                }
+                throw new IOException("a model version's temporary file could not be written", e.getCause());
+            } finally {
+                written.clear();
             }
-            buffered.clear();
             return pending;
         }
 
         @Override
-        public void close() {}
+        public void close() {
+            files.shutdownNow(); // a file not handed to a checkpoint is never published: one cut short is harmless
+        }
     }
 
     private static final class VersionCommitter implements Committer<PendingVersion> {
