@@ -87,13 +87,16 @@ class RecoveryIT {
             assertTrue(metrics.longValue("numRestarts") >= 1, "the job restarted");
 
             List<ModelUpdate> all = updates.collected();
-            // the first update after the restart is a full one, based on the checkpointed version
-            ModelUpdate firstAfterRestore = all.stream()
-                    .filter(u -> u.full && u.version > 1)
-                    .filter(u -> u.baseVersion == versionAtCheckpoint)
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no full update based on v" + versionAtCheckpoint));
-            assertEquals(versionAtCheckpoint + 1, firstAfterRestore.version);
+            // the first update after the restart is a full one, based on the version of the checkpoint it
+            // restored: the one after the first half, or a later one that completed before the failure
+            // (the other subtask of the failing map may pass records of the second half until then)
+            int restart = indexOfFirstFullAfter(all, versionAtCheckpoint);
+            assertTrue(restart > 0, "a full update after v" + versionAtCheckpoint + " (a restore) in " + all.size());
+            ModelUpdate firstAfterRestore = all.get(restart);
+            assertEquals(firstAfterRestore.baseVersion + 1, firstAfterRestore.version);
+            assertTrue(
+                    all.subList(0, restart).stream().anyMatch(u -> u.version == firstAfterRestore.baseVersion),
+                    "the restored v" + firstAfterRestore.baseVersion + " is one the job had made before the failure");
             JobStack.awaitOneVersionPerBatch(metrics);
             long finalVersion = metrics.longValue(version);
             assertEquals(bike.size(), metrics.longValue(trained), "every labeled event trained exactly once");
@@ -107,6 +110,16 @@ class RecoveryIT {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** Where the first full update at or after {@code version} is in {@code updates}; -1 when there is none. */
+    private static int indexOfFirstFullAfter(List<ModelUpdate> updates, long version) {
+        for (int i = 0; i < updates.size(); i++) {
+            if (updates.get(i).full && updates.get(i).baseVersion >= version) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Throws once, on the first record after it is armed, so the job restarts from its last checkpoint. */

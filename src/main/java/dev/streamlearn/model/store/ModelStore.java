@@ -34,6 +34,12 @@ public final class ModelStore implements VersionArchive, Serializable {
 
     private static final long serialVersionUID = 1L;
     static final String PENDING_DIR = "_pending";
+    /**
+     * Versions written ahead of the checkpoint that will carry them: not pending yet, so not
+     * claimed ({@link #newestClaimed}); a checkpoint that fails before it starts leaves them here.
+     */
+    static final String STAGING_DIR = "_staging";
+
     static final String REFUSED_DIR = "_refused";
     /** Per model, the newest version served beyond those stored: {@code <root>/_claims/<model id>}. */
     static final String CLAIMS_DIR = "_claims";
@@ -218,10 +224,29 @@ public final class ModelStore implements VersionArchive, Serializable {
 
     /** Writes a version to a temporary file that {@link #publish} later moves into place. */
     public Path writePending(StoredModel m, String uniqueName) throws IOException {
-        Path pending = new Path(root + "/" + PENDING_DIR + "/" + pendingName(m.modelId, m.version, uniqueName));
-        FileSystem fs = pending.getFileSystem();
-        try (OutputStream out = new BufferedOutputStream(fs.create(pending, FileSystem.WriteMode.OVERWRITE))) {
+        return pending(writeStaged(m, uniqueName));
+    }
+
+    /**
+     * Writes a version to a file of its own that is not pending yet: {@link #pending} makes it
+     * so when a checkpoint starts, so that the file, written before, keeps that start short.
+     */
+    public Path writeStaged(StoredModel m, String uniqueName) throws IOException {
+        Path staged = new Path(root + "/" + STAGING_DIR + "/" + pendingName(m.modelId, m.version, uniqueName));
+        FileSystem fs = staged.getFileSystem();
+        try (OutputStream out = new BufferedOutputStream(fs.create(staged, FileSystem.WriteMode.OVERWRITE))) {
             ModelFile.write(m, out);
+        }
+        return staged;
+    }
+
+    /** Moves a staged file to the temporary files of versions waiting for their checkpoint; returns where it is. */
+    public Path pending(Path staged) throws IOException {
+        Path pending = new Path(root + "/" + PENDING_DIR + "/" + staged.getName());
+        FileSystem fs = pending.getFileSystem();
+        fs.mkdirs(pending.getParent());
+        if (!fs.rename(staged, pending)) {
+            throw new IOException("could not move " + staged + " to " + pending);
         }
         return pending;
     }

@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes stored model versions to a {@link ModelStore} in two phases: the writer puts each one in
- * a temporary file as it arrives and hands the files over when a checkpoint starts, and the
- * committer moves each into place only once that checkpoint has completed. So the store never holds a version a restore could take back.
+ * Writes stored model versions to a {@link ModelStore} in two phases: the writer writes each one
+ * to a file as it arrives and makes the files pending when a checkpoint starts, and the committer
+ * moves each into place only once that checkpoint has completed. So the store never holds a version a restore could take back.
  * After each commit, retention removes old versions. A version the store already holds is never
  * replaced: the new file is set aside, logged as an error and counted ({@code storeVersionsRefused}).
  */
@@ -80,9 +80,9 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
     }
 
     /**
-     * Writes each version's temporary file as soon as the version arrives, on a thread of its own,
-     * and hands the files to the committer when a checkpoint starts. Written at the checkpoint,
-     * before the barrier goes on, a file of tens of megabytes held the barrier back, and inference,
+     * Writes each version's file as soon as the version arrives, on a thread of its own, and makes
+     * the written files pending (a rename) when a checkpoint starts. Written at the checkpoint,
+     * before the barrier went on, a file of tens of megabytes held the barrier back, and inference,
      * whose model updates come from the trainer, held every request while it waited for it.
      */
     private static final class Writer implements CommittingSinkWriter<StoredModel, PendingVersion> {
@@ -93,7 +93,10 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
             t.setDaemon(true);
             return t;
         });
-        private final List<Future<PendingVersion>> written = new ArrayList<>();
+        /** The versions that arrived since the last checkpoint, each with the file being written for it. */
+        private final List<StoredModel> arrived = new ArrayList<>();
+
+        private final List<Future<Path>> staged = new ArrayList<>();
 
         Writer(ModelStore store) {
             this.store = store;
@@ -101,36 +104,39 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
 
         @Override
         public void write(StoredModel element, Context context) {
-            // a stored version is a copy the trainer no longer changes
-            written.add(files.submit(() -> new PendingVersion(
-                    store.writePending(element, writerId).toString(), element.modelId, element.version)));
+            // a stored version is a copy that nothing changes any more
+            arrived.add(element);
+            staged.add(files.submit(() -> store.writeStaged(element, writerId)));
         }
 
         @Override
         public void flush(boolean endOfInput) {}
 
-        /** The files of every version that arrived before the checkpoint, waiting for those still being written. */
+        /** The versions that arrived before the checkpoint, waiting for files still being written. */
         @Override
         public Collection<PendingVersion> prepareCommit() throws IOException, InterruptedException {
             List<PendingVersion> pending = new ArrayList<>();
             try {
-                for (Future<PendingVersion> file : written) {
-                    pending.add(file.get());
+                for (int i = 0; i < arrived.size(); i++) {
+                    StoredModel m = arrived.get(i);
+                    pending.add(new PendingVersion(
+                            store.pending(staged.get(i).get()).toString(), m.modelId, m.version));
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException) {
                     throw (IOException) e.getCause();
                 }
-                throw new IOException("a model version's temporary file could not be written", e.getCause());
+                throw new IOException("a model version's file could not be written", e.getCause());
             } finally {
-                written.clear();
+                arrived.clear();
+                staged.clear();
             }
             return pending;
         }
 
         @Override
         public void close() {
-            files.shutdownNow(); // a file not handed to a checkpoint is never published: one cut short is harmless
+            files.shutdownNow(); // a file never made pending is never published: one cut short is harmless
         }
     }
 
