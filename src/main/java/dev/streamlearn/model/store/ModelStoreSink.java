@@ -93,10 +93,16 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
             t.setDaemon(true);
             return t;
         });
-        /** The versions that arrived since the last checkpoint, each with the file being written for it. */
-        private final List<StoredModel> arrived = new ArrayList<>();
+        /**
+         * The versions that arrived since the last checkpoint, each with the file being written for
+         * it; only the writing holds the model itself, so that a written one can be collected.
+         */
+        private final List<Arrived> arrived = new ArrayList<>();
 
         private final List<Future<Path>> staged = new ArrayList<>();
+
+        /** Which version a file being written is of. */
+        private record Arrived(String modelId, long version) {}
 
         Writer(ModelStore store) {
             this.store = store;
@@ -105,7 +111,7 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
         @Override
         public void write(StoredModel element, Context context) {
             // a stored version is a copy that nothing changes any more
-            arrived.add(element);
+            arrived.add(new Arrived(element.modelId, element.version));
             staged.add(files.submit(() -> store.writeStaged(element, writerId)));
         }
 
@@ -118,9 +124,9 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
             List<PendingVersion> pending = new ArrayList<>();
             try {
                 for (int i = 0; i < arrived.size(); i++) {
-                    StoredModel m = arrived.get(i);
+                    Arrived v = arrived.get(i);
                     pending.add(new PendingVersion(
-                            store.pending(staged.get(i).get()).toString(), m.modelId, m.version));
+                            store.pending(staged.get(i).get()).toString(), v.modelId(), v.version()));
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException) {
