@@ -60,6 +60,48 @@ class CoordinateTableTest {
     }
 
     @Test
+    void nonZeroWeightsAreEveryNonZeroWeightInCoordinateOrderInEitherLayout() {
+        for (int distinct : new int[] {100, 50_000, 700_000}) { // a comparison sort, the radix sort, the plain layout
+            CoordinateTable t = new CoordinateTable(MILLION, 3);
+            TreeMap<Integer, Double> expected = new TreeMap<>();
+            Random r = new Random(distinct);
+            while (t.size() < distinct) {
+                int c = r.nextInt(MILLION);
+                double w = r.nextInt(4) == 0 ? 0.0 : r.nextGaussian(); // rows whose weight is zero are left out
+                int row = t.rowFor(c); // before values(): growing replaces the array
+                t.values()[3 * row] = w;
+                if (w != 0.0) {
+                    expected.put(c, w);
+                } else {
+                    expected.remove(c);
+                }
+            }
+            t.settle();
+            SparseWeights nonZero = t.nonZeroWeights();
+            assertArrayEquals(
+                    expected.keySet().stream().mapToInt(Integer::intValue).toArray(), nonZero.coords);
+            assertArrayEquals(
+                    expected.values().stream().mapToDouble(Double::doubleValue).toArray(), nonZero.values, 0.0);
+            assertEquals(distinct == 700_000, t.isDense(), distinct + " of 2^20 coordinates");
+        }
+    }
+
+    @Test
+    void theRadixSortOrdersByTheHighHalfAsAComparisonSortDoes() {
+        Random r = new Random(3);
+        for (int n : new int[] {0, 1, 4095, 4096, 100_000}) {
+            long[] keys = new long[n + 5]; // past n: left as it is
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = (long) r.nextInt(Integer.MAX_VALUE) << 32 | r.nextInt(Integer.MAX_VALUE);
+            }
+            long[] expected = keys.clone();
+            java.util.Arrays.sort(expected, 0, n);
+            CoordinateTable.sortByHighHalf(keys, n);
+            assertArrayEquals(expected, keys, n + " keys");
+        }
+    }
+
+    @Test
     void takesMemoryInProportionToItsRowsUntilThePlainLayoutIsSmaller() {
         CoordinateTable t = new CoordinateTable(MILLION, 3);
         long plain = 8L * 3 * MILLION;
