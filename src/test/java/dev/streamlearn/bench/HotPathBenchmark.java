@@ -11,8 +11,10 @@ import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.job.Json;
 import dev.streamlearn.model.ChallengerList;
+import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.FeatureNames;
 import dev.streamlearn.records.Features;
@@ -425,5 +427,48 @@ public class HotPathBenchmark {
         for (Example e : examples) {
             bh.consume(trainer.predict(e.features));
         }
+    }
+
+    /** Inference's served weights of a model that has touched this many of 2^20 coordinates (a sparse table). */
+    @State(Scope.Thread)
+    public static class ServedWeights {
+        @Param({"140000", "260000"})
+        public int coordinates;
+
+        CoordinateTable table;
+
+        @Setup
+        public void setUp() {
+            table = new CoordinateTable((1 << 20) + 1, 1);
+            Random r = new Random(coordinates);
+            while (table.size() < coordinates) {
+                int row = table.rowFor(r.nextInt(1 << 20));
+                table.values()[row] = r.nextDouble() - 0.5;
+            }
+            table.settle();
+        }
+    }
+
+    /** What inference's checkpoint does with each changed model while requests wait: its non-zero weights in coordinate order. */
+    @Benchmark
+    public SparseWeights nonZeroWeightsOfServedModel(ServedWeights w) {
+        return w.table.nonZeroWeights();
+    }
+
+    /** The same as it was done before: every coordinate sorted, then each looked up in the hash again. */
+    @Benchmark
+    public SparseWeights baselineNonZeroWeightsLookedUp(ServedWeights w) {
+        int[] all = w.table.coordinates();
+        int[] coords = new int[all.length];
+        double[] weights = new double[all.length];
+        int n = 0;
+        for (int c : all) {
+            double v = w.table.values()[w.table.rowOf(c)];
+            if (v != 0.0) {
+                coords[n] = c;
+                weights[n++] = v;
+            }
+        }
+        return SparseWeights.of(Arrays.copyOf(coords, n), Arrays.copyOf(weights, n));
     }
 }
