@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes stored model versions to a {@link ModelStore} in two phases: the writer writes each one
  * to a file as it arrives and makes the files pending when a checkpoint starts, and the committer
- * moves each into place only once that checkpoint has completed. So the store never holds a version a restore could take back.
- * After each commit, retention removes old versions. A version the store already holds is never
+ * moves each into place only once that checkpoint has completed. So the store never holds a
+ * version a restore could take back. After each commit, retention removes old versions. A version the store already holds is never
  * replaced: the new file is set aside, logged as an error and counted ({@code storeVersionsRefused}).
  */
 public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitter<ModelStoreSink.PendingVersion> {
@@ -93,16 +93,14 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
             t.setDaemon(true);
             return t;
         });
+        /** The versions that arrived since the last checkpoint, in order. */
+        private final List<Staging> arrived = new ArrayList<>();
+
         /**
-         * The versions that arrived since the last checkpoint, each with the file being written for
-         * it; only the writing holds the model itself, so that a written one can be collected.
+         * A version and its file being written; only the writing holds the model itself, so that a
+         * written one can be collected.
          */
-        private final List<Arrived> arrived = new ArrayList<>();
-
-        private final List<Future<Path>> staged = new ArrayList<>();
-
-        /** Which version a file being written is of. */
-        private record Arrived(String modelId, long version) {}
+        private record Staging(String modelId, long version, Future<Path> file) {}
 
         Writer(ModelStore store) {
             this.store = store;
@@ -111,8 +109,8 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
         @Override
         public void write(StoredModel element, Context context) {
             // a stored version is a copy that nothing changes any more
-            arrived.add(new Arrived(element.modelId, element.version));
-            staged.add(files.submit(() -> store.writeStaged(element, writerId)));
+            arrived.add(new Staging(
+                    element.modelId, element.version, files.submit(() -> store.writeStaged(element, writerId))));
         }
 
         @Override
@@ -123,10 +121,8 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
         public Collection<PendingVersion> prepareCommit() throws IOException, InterruptedException {
             List<PendingVersion> pending = new ArrayList<>();
             try {
-                for (int i = 0; i < arrived.size(); i++) {
-                    Arrived v = arrived.get(i);
-                    pending.add(new PendingVersion(
-                            store.pending(staged.get(i).get()).toString(), v.modelId(), v.version()));
+                for (Staging v : arrived) {
+                    pending.add(new PendingVersion(store.pending(v.file().get()).toString(), v.modelId(), v.version()));
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException) {
@@ -135,7 +131,6 @@ public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitte
                 throw new IOException("a model version's file could not be written", e.getCause());
             } finally {
                 arrived.clear();
-                staged.clear();
             }
             return pending;
         }
