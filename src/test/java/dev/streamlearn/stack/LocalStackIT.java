@@ -168,7 +168,7 @@ class LocalStackIT {
     @Test
     @Order(3)
     void aSavepointRestoresRescaledAndARollbackSkipsTheDataWrittenSince() throws Exception {
-        double versionBefore = Scripts.metric(REST, job, VERSION);
+        double versionBefore = read(job, VERSION);
         String path = savepointStop();
         assertTrue(Files.isDirectory(Path.of(path.replaceFirst("^file:", ""))), path);
 
@@ -181,7 +181,7 @@ class LocalStackIT {
         assertNotEquals(job, restored);
         awaitTrained(restored, 7000);
         assertEquals(1, trainerParallelism(restored));
-        double versionReplayed = Scripts.metric(REST, restored, VERSION);
+        double versionReplayed = read(restored, VERSION);
         assertTrue(versionReplayed > versionBefore, versionBefore + " then " + versionReplayed);
 
         String[] skipArgs = concat(path, concat("--skip-to", concat("now", concat("-p", concat("4", JOB_OPTIONS)))));
@@ -193,9 +193,9 @@ class LocalStackIT {
                 TIMEOUT,
                 () -> Scripts.metric(REST, job, MetricNames.LABELED_SKIPPED) == 1000,
                 () -> "recordsSkipped=" + Scripts.metric(REST, job, MetricNames.LABELED_SKIPPED));
-        assertEquals(6000, Scripts.metric(REST, job, TRAINED), "back at the savepoint's model");
+        assertEquals(6000, read(job, TRAINED), "back at the savepoint's model");
         assertEquals(4, trainerParallelism(job));
-        double versionRolledBack = Scripts.metric(REST, job, VERSION);
+        double versionRolledBack = read(job, VERSION);
         assertTrue(
                 versionRolledBack > versionReplayed,
                 "the savepoint's model continues as a new version, " + versionRolledBack
@@ -247,13 +247,13 @@ class LocalStackIT {
         assertTrue(three.err.contains("Starting a new TaskManager, taskmanager-3"), three.err);
         awaitEveryTaskRuns();
         assertTrue(lastStatus().contains("TaskManagers: 3, slots 12"), lastStatus());
-        double before = Scripts.metric(REST, job, TRAINED);
-        long versionBeforeKills = (long) Scripts.metric(REST, job, VERSION);
+        double before = read(job, TRAINED);
+        long versionBeforeKills = (long) read(job, VERSION);
         long jobManager = pid("jobmanager");
         long kafka = pid("kafka");
         List<String> taskManagers = List.of("taskmanager", "taskmanager-2", "taskmanager-3");
         for (int kill = 0; kill < 3; kill++) {
-            double seen = Scripts.metric(REST, job, TRAINED);
+            double seen = read(job, TRAINED);
             Process replay = replayInBackground(1000, 250);
             Await.until("events flowing", TIMEOUT, () -> Scripts.metric(REST, job, TRAINED) > seen);
             String victim = taskManagers.get(kill);
@@ -392,6 +392,19 @@ class LocalStackIT {
         Process p = Scripts.start(ENV, "replay", Scripts.bikeReplay(replayed, count, "--rate", String.valueOf(rate)));
         replayed += count;
         return p;
+    }
+
+    /**
+     * A metric of the job, asked until the REST API answers with it: one read may fail (-1), or come before the
+     * metric fetcher has seen a task that has just started.
+     */
+    private static double read(String job, String name) {
+        double[] value = {-1};
+        Await.until(name + " of job " + job + " read from the REST API", TIMEOUT, () -> {
+            value[0] = Scripts.metric(REST, job, name);
+            return value[0] >= 0;
+        });
+        return value[0];
     }
 
     private static void awaitTrained(String job, double examples) {
