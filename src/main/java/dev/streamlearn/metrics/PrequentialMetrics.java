@@ -182,7 +182,7 @@ public final class PrequentialMetrics {
 
     /** Area under the ROC curve over the window; NaN while the window holds only one class. */
     public double windowAuc() {
-        return Auc.of(Arrays.copyOf(predictions, filled), Arrays.copyOf(labels, filled));
+        return Auc.of(predictions, labels, filled);
     }
 
     public MetricsState snapshot() {
