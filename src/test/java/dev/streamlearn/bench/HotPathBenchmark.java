@@ -10,9 +10,11 @@ import dev.streamlearn.features.MurmurHash3;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.job.Json;
+import dev.streamlearn.metrics.Auc;
 import dev.streamlearn.model.ChallengerList;
 import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.model.ModelOptions;
+import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.records.Example;
@@ -470,5 +472,89 @@ public class HotPathBenchmark {
             }
         }
         return SparseWeights.of(Arrays.copyOf(coords, n), Arrays.copyOf(weights, n));
+    }
+
+    /** A model with the automatic challengers after 200,000 click-shaped examples: what a checkpoint holds of a busy model. */
+    @State(Scope.Thread)
+    public static class LearntTrainer {
+        ModelTrainer trainer;
+        final TypeSerializer<ModelSnapshot> operatorStateSerializer =
+                TypeInformation.of(ModelSnapshot.class).createSerializer(new SerializerConfigImpl());
+
+        @Setup
+        public void setUp() {
+            trainer = new ModelTrainer(ModelSpec.builder("bike").build());
+            Example[] examples = wideExamples(200_000, 20);
+            for (Example e : examples) {
+                if (trainer.add(e, 0L)) {
+                    trainer.applyBatch();
+                }
+            }
+        }
+    }
+
+    /** The trainer's synchronous part of a checkpoint: every learner's state copied into a snapshot. */
+    @Benchmark
+    public ModelSnapshot snapshotOfLearntTrainer(LearntTrainer t) {
+        return t.trainer.snapshot();
+    }
+
+    /** The same, then copied again as Flink's operator state copies each element before writing it. */
+    @Benchmark
+    public ModelSnapshot snapshotOfLearntTrainerCopiedByOperatorState(LearntTrainer t) {
+        return t.operatorStateSerializer.copy(t.trainer.snapshot());
+    }
+
+    /** A full metrics window (`metrics.window`, 10,000) of scores and labels, as the trainer keeps per learner. */
+    @State(Scope.Thread)
+    public static class MetricsWindow {
+        final double[] scores = new double[10_000];
+        final double[] labels = new double[scores.length];
+
+        @Setup
+        public void setUp() {
+            Random r = new Random(5);
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = 1 / (1 + Math.exp(-2 * r.nextGaussian()));
+                labels[i] = r.nextDouble() < scores[i] ? 1 : 0;
+            }
+        }
+    }
+
+    /** What the trainer does each second per learner and for the served scores: the window's AUC. */
+    @Benchmark
+    public double aucOfMetricsWindow(MetricsWindow w) {
+        return Auc.of(w.scores, w.labels);
+    }
+
+    /** The same as it was done before: indices boxed and sorted by score, then ranks summed. */
+    @Benchmark
+    public double baselineAucOfMetricsWindowBoxedSort(MetricsWindow w) {
+        double[] scores = w.scores;
+        int n = scores.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+        double positiveRankSum = 0;
+        long positives = 0;
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
+                j++;
+            }
+            double meanRank = (i + j) / 2.0 + 1.0;
+            for (int k = i; k <= j; k++) {
+                if (w.labels[order[k]] >= 0.5) {
+                    positiveRankSum += meanRank;
+                    positives++;
+                }
+            }
+            i = j + 1;
+        }
+        long negatives = n - positives;
+        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 }
