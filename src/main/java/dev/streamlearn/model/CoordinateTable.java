@@ -1,6 +1,7 @@
 package dev.streamlearn.model;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * The numbers a hashed model keeps per coordinate (a weight, and an optimizer's state after it),
@@ -145,44 +146,54 @@ public final class CoordinateTable {
         return c;
     }
 
-    /** Every non-zero weight (a row's first number), in coordinate order. */
-    public SparseWeights nonZeroWeights() {
-        if (slotKeys != null) {
-            return nonZeroWeightsOfRows();
-        }
-        int[] all = coordinates();
-        int[] coords = new int[all.length];
-        double[] weights = new double[all.length];
-        int n = 0;
-        for (int coordinate : all) {
-            double w = values[stride * rowOf(coordinate)];
-            if (w != 0.0) {
-                coords[n] = coordinate;
-                weights[n++] = w;
-            }
-        }
-        return SparseWeights.of(Arrays.copyOf(coords, n), Arrays.copyOf(weights, n));
+    /** The coordinate a row holds (a dense table's row is its coordinate). */
+    public int coordinateOf(int row) {
+        return slotKeys == null ? row : rowCoordinates[row];
     }
 
     /**
-     * {@link #nonZeroWeights()} of the sparse layout: row by row, each non-zero weight's coordinate
-     * and row packed into one long and those sorted, so no coordinate is looked up again in the
-     * hash (a checkpoint of inference compacts its weights with this, while requests wait).
+     * The rows that {@code keep} accepts, in the order of their coordinates. A sparse table's rows
+     * are read in memory order, each kept one's coordinate and row packed into one long and those
+     * sorted, so no coordinate is looked up again in the hash: checkpoints take every learner's
+     * state and inference's served weights this way, while the task waits.
      */
-    private SparseWeights nonZeroWeightsOfRows() {
+    public int[] rowsInCoordinateOrder(IntPredicate keep) {
+        if (slotKeys == null) {
+            int[] kept = new int[rows];
+            int n = 0;
+            for (int word = 0; word < denseRows.length; word++) {
+                for (long bits = denseRows[word]; bits != 0; bits &= bits - 1) {
+                    int row = (word << 6) + Long.numberOfTrailingZeros(bits);
+                    if (keep.test(row)) {
+                        kept[n++] = row;
+                    }
+                }
+            }
+            return Arrays.copyOf(kept, n);
+        }
         long[] coordinateAndRow = new long[rows];
         int n = 0;
         for (int row = 0; row < rows; row++) {
-            if (values[stride * row] != 0.0) {
+            if (keep.test(row)) {
                 coordinateAndRow[n++] = (long) rowCoordinates[row] << 32 | row; // coordinates are >= 0
             }
         }
         sortByHighHalf(coordinateAndRow, n);
-        int[] coords = new int[n];
-        double[] weights = new double[n];
+        int[] kept = new int[n];
         for (int i = 0; i < n; i++) {
-            coords[i] = (int) (coordinateAndRow[i] >>> 32);
-            weights[i] = values[stride * (int) coordinateAndRow[i]];
+            kept[i] = (int) coordinateAndRow[i];
+        }
+        return kept;
+    }
+
+    /** Every non-zero weight (a row's first number), in coordinate order. */
+    public SparseWeights nonZeroWeights() {
+        int[] kept = rowsInCoordinateOrder(row -> values[stride * row] != 0.0);
+        int[] coords = new int[kept.length];
+        double[] weights = new double[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            coords[i] = coordinateOf(kept[i]);
+            weights[i] = values[stride * kept[i]];
         }
         return SparseWeights.of(coords, weights);
     }

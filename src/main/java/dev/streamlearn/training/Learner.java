@@ -295,30 +295,20 @@ public final class Learner {
     /** What has been learnt, sparse: every coordinate where a weight or an optimizer accumulator is non-zero. */
     public ModelState state() {
         int arrays = stride - 1;
-        int[] all = table.coordinates();
         double[] t = table.values();
-        int count = 0;
-        for (int i : all) {
-            if (isSet(t, table.rowOf(i))) {
-                count++;
-            }
-        }
+        int[] rows = table.rowsInCoordinateOrder(row -> isSet(t, row));
+        int count = rows.length;
         ModelState s = new ModelState();
         s.coords = new int[count];
         s.weights = new double[count];
         s.optimizerArrays = arrays;
         s.optimizerState = new double[count * arrays];
-        int k = 0;
-        for (int i : all) {
-            int row = table.rowOf(i);
-            int at = stride * row;
-            if (isSet(t, row)) {
-                s.coords[k] = i;
-                s.weights[k] = t[at];
-                for (int a = 0; a < arrays; a++) {
-                    s.optimizerState[a * count + k] = t[at + 1 + a];
-                }
-                k++;
+        for (int k = 0; k < count; k++) {
+            int at = stride * rows[k];
+            s.coords[k] = table.coordinateOf(rows[k]);
+            s.weights[k] = t[at];
+            for (int a = 0; a < arrays; a++) {
+                s.optimizerState[a * count + k] = t[at + 1 + a];
             }
         }
         s.optimizerSteps = optimizer.steps();
