@@ -23,15 +23,11 @@ final class GuardedStep {
     /**
      * The optimizer's step, undone when it leaves a non-finite number in the table: every entry
      * of the example's coordinates (weight and state), and the weights the optimizer moves
-     * besides them, are saved first and checked after. True when the step stands. The example's
-     * coordinates get their rows here, before anything is saved (an undone step leaves them at
-     * zero, as they were).
+     * besides them, are saved first and checked after. True when the step stands. {@code rows}
+     * are the rows of {@code coords}, taken once the table has settled (an undone step leaves a
+     * new row at zero, as it was).
      */
     boolean step(int[] coords, int[] rows, double[] values, int count, double slope, double weight) {
-        table.settle();
-        for (int k = 0; k < count; k++) {
-            rows[k] = table.rowFor(coords[k]);
-        }
         int alsoCount = optimizer.alsoChangedCount();
         int[] also = optimizer.alsoChangedCoordinates();
         int need = count * stride + alsoCount;

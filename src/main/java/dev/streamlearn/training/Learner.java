@@ -125,20 +125,29 @@ public final class Learner {
             scaledNumeric = new double[Math.max(f.numeric.length, scaledNumeric.length * 2)];
             slots = new int[scaledNumeric.length];
         }
-        double margin = LinearScorer.margin(table, bias, scaler, f, scaledNumeric, slots);
-        double prediction = LinearScorer.prediction(loss, scaler, margin);
-
+        int count = 1;
         coords[0] = bias;
         values[0] = 1.0;
-        int count = 1;
         for (int c : f.categorical) {
             coords[count] = c;
             values[count++] = 1.0;
         }
         for (int k = 0; k < f.numeric.length; k++) {
+            int slot = scaler.slotOf(f.numeric[k]);
+            slots[k] = slot;
+            scaledNumeric[k] = scaler.transformAt(slot, f.numericValues[k]);
             coords[count] = f.numeric[k];
             values[count++] = scaledNumeric[k];
         }
+        // each coordinate is found in the hash once, for the score and the step alike; the table settles
+        // first, as a change of layout renumbers the rows
+        table.settle();
+        for (int k = 0; k < count; k++) {
+            rows[k] = table.rowFor(coords[k]);
+        }
+        double margin = LinearScorer.marginOfRows(table.values(), stride, rows, values, count);
+        double prediction = LinearScorer.prediction(loss, scaler, margin);
+
         double target = loss == Loss.SQUARED ? scaler.labelToModel(label) : label;
         // both losses have a canonical link: the slope of the loss in the margin is prediction - label
         double slope = weight * (loss.predict(margin) - target);

@@ -51,6 +51,19 @@ public final class LinearScorer {
         return m;
     }
 
+    /**
+     * The margin of coordinates whose rows are known, the bias first, each weight times its value:
+     * the same sum, in the same order, as {@link #margin} (a categorical's value is 1, and a weight
+     * times 1 is that weight to the last bit).
+     */
+    static double marginOfRows(double[] table, int stride, int[] rows, double[] values, int count) {
+        double m = table[stride * rows[0]];
+        for (int k = 1; k < count; k++) {
+            m += table[stride * rows[k]] * values[k];
+        }
+        return m;
+    }
+
     /** The prediction for a margin: a probability (logistic) or a value in the label's scale (squared). */
     public static double prediction(Loss loss, NumericScaler scaler, double margin) {
         return loss == Loss.SQUARED ? scaler.labelFromModel(margin) : loss.predict(margin);
