@@ -22,16 +22,6 @@ public final class LinearScorer {
 
     /** The margin of {@code f}. */
     public static double margin(CoordinateTable table, int bias, NumericScaler scaler, Features f) {
-        return margin(table, bias, scaler, f, null, null);
-    }
-
-    /**
-     * The margin of {@code f}; when given, the scaled value of the k-th numeric feature is written
-     * to {@code scaledNumeric[k]} and its scaler slot to {@code slots[k]}, for a learner to learn
-     * from the same values and count them without looking them up again.
-     */
-    public static double margin(
-            CoordinateTable table, int bias, NumericScaler scaler, Features f, double[] scaledNumeric, int[] slots) {
         double m = table.weight(bias);
         int[] categorical = f.categorical;
         for (int k = 0; k < categorical.length; k++) {
@@ -40,13 +30,7 @@ public final class LinearScorer {
         int[] numeric = f.numeric;
         double[] raw = f.numericValues;
         for (int k = 0; k < numeric.length; k++) {
-            int slot = scaler.slotOf(numeric[k]);
-            double x = scaler.transformAt(slot, raw[k]);
-            if (scaledNumeric != null) {
-                scaledNumeric[k] = x;
-                slots[k] = slot;
-            }
-            m += table.weight(numeric[k]) * x;
+            m += table.weight(numeric[k]) * scaler.transformAt(scaler.slotOf(numeric[k]), raw[k]);
         }
         return m;
     }
