@@ -49,7 +49,6 @@ public final class Learner {
     private int[] coords = new int[64];
     private int[] rows = new int[64];
     private double[] values = new double[64];
-    private double[] scaledNumeric = new double[64];
     private int[] slots = new int[64];
 
     /** Coordinates from here on are crosses this learner leaves out; none when it uses them. */
@@ -121,9 +120,8 @@ public final class Learner {
             rows = new int[coords.length];
             values = new double[coords.length];
         }
-        if (f.numeric.length > scaledNumeric.length) {
-            scaledNumeric = new double[Math.max(f.numeric.length, scaledNumeric.length * 2)];
-            slots = new int[scaledNumeric.length];
+        if (f.numeric.length > slots.length) {
+            slots = new int[Math.max(f.numeric.length, slots.length * 2)];
         }
         int count = 1;
         coords[0] = bias;
@@ -135,9 +133,8 @@ public final class Learner {
         for (int k = 0; k < f.numeric.length; k++) {
             int slot = scaler.slotOf(f.numeric[k]);
             slots[k] = slot;
-            scaledNumeric[k] = scaler.transformAt(slot, f.numericValues[k]);
             coords[count] = f.numeric[k];
-            values[count++] = scaledNumeric[k];
+            values[count++] = scaler.transformAt(slot, f.numericValues[k]);
         }
         // each coordinate is found in the hash once, for the score and the step alike; the table settles
         // first, as a change of layout renumbers the rows

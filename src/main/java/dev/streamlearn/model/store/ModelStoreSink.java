@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Writes stored model versions to a {@link ModelStore} in two phases: the writer writes each one
  * to a file as it arrives and makes the files pending when a checkpoint starts, and the committer
  * moves each into place only once that checkpoint has completed. So the store never holds a
- * version a restore could take back. After each commit, retention removes old versions. A version the store already holds is never
- * replaced: the new file is set aside, logged as an error and counted ({@code storeVersionsRefused}).
+ * version a restore could take back. After each commit, retention removes old versions. A
+ * version the store already holds is never replaced: the new file is set aside, logged as an
+ * error and counted ({@code storeVersionsRefused}).
  */
 public final class ModelStoreSink implements Sink<StoredModel>, SupportsCommitter<ModelStoreSink.PendingVersion> {
 
