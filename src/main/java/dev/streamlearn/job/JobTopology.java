@@ -160,8 +160,16 @@ public final class JobTopology {
                     .name(Operators.SERIES_WINDOWS_NAME);
             trainingExamples = trainingExamples.union(seriesExamples);
             allRequests = allRequests.union(seriesExamples.getSideOutput(SeriesFunction.FORECAST_REQUESTS));
-            seriesDeadLetters = points.getSideOutput(ValidatingParser.DEAD_LETTERS)
-                    .union(seriesExamples.getSideOutput(ValidatingParser.DEAD_LETTERS));
+            seriesDeadLetters = inBackground(
+                            points.getSideOutput(ValidatingParser.DEAD_LETTERS),
+                            DeadLetter.class,
+                            Operators.SERIES_DEAD_LETTERS_UID,
+                            Operators.SERIES_DEAD_LETTERS_NAME)
+                    .union(inBackground(
+                            seriesExamples.getSideOutput(ValidatingParser.DEAD_LETTERS),
+                            DeadLetter.class,
+                            Operators.SERIES_WINDOW_DEAD_LETTERS_UID,
+                            Operators.SERIES_WINDOW_DEAD_LETTERS_NAME));
         }
 
         // keyed by model id: one trainer subtask owns each model, and commands reach the owner
@@ -181,12 +189,24 @@ public final class JobTopology {
                 .name(Operators.INFERENCE_NAME);
 
         DataStream<DeadLetter> rejectedCommands = commands.getSideOutput(ValidatingParser.DEAD_LETTERS);
-        DataStream<DeadLetter> deadLetters = examples.getSideOutput(ValidatingParser.DEAD_LETTERS)
+        DataStream<DeadLetter> deadLetters = inBackground(
+                        examples.getSideOutput(ValidatingParser.DEAD_LETTERS),
+                        DeadLetter.class,
+                        Operators.LABELED_DEAD_LETTERS_UID,
+                        Operators.LABELED_DEAD_LETTERS_NAME)
                 .union(
                         requests.getSideOutput(ValidatingParser.DEAD_LETTERS),
                         rejectedCommands,
-                        updates.getSideOutput(TrainerFunction.REFUSED_EXAMPLES),
-                        predictions.getSideOutput(InferenceFunction.NON_FINITE_SCORES));
+                        inBackground(
+                                updates.getSideOutput(TrainerFunction.REFUSED_EXAMPLES),
+                                DeadLetter.class,
+                                Operators.REFUSED_EXAMPLES_UID,
+                                Operators.REFUSED_EXAMPLES_NAME),
+                        inBackground(
+                                predictions.getSideOutput(InferenceFunction.NON_FINITE_SCORES),
+                                DeadLetter.class,
+                                Operators.NON_FINITE_SCORES_UID,
+                                Operators.NON_FINITE_SCORES_NAME));
         if (seriesDeadLetters != null) {
             deadLetters = deadLetters.union(seriesDeadLetters);
         }
@@ -204,7 +224,11 @@ public final class JobTopology {
                     joined.getSideOutput(OutcomeJoiner.DEAD_LETTERS));
         }
         // a command that cannot be carried out is answered on the model log too, where operators look
-        DataStream<ModelLogEntry> modelLog = updates.getSideOutput(TrainerFunction.MODEL_LOG)
+        DataStream<ModelLogEntry> modelLog = inBackground(
+                        updates.getSideOutput(TrainerFunction.MODEL_LOG),
+                        ModelLogEntry.class,
+                        Operators.MODEL_LOG_ENTRIES_UID,
+                        Operators.MODEL_LOG_ENTRIES_NAME)
                 .union(rejectedCommands
                         .map(Json::rejectedCommand)
                         .returns(ModelLogEntry.class)
@@ -238,6 +262,21 @@ public final class JobTopology {
                     .name(Operators.JOINED_SINK_NAME);
         }
         return new Outputs(predictions, updates);
+    }
+
+    /**
+     * A side output that nothing served waits on (dead letters, the model log), passed on by an
+     * operator chained to the one that emits it, so that its exchange flushes after {@link
+     * #BACKGROUND_BUFFER_TIMEOUT_MILLIS}: an exchange takes its timeout from the operator that
+     * sends into it, and the training path's short one would wake a flusher thread for it 200
+     * times a second in every subtask.
+     */
+    private static <T> DataStream<T> inBackground(DataStream<T> side, Class<T> type, String uid, String name) {
+        return side.map(record -> record)
+                .returns(type)
+                .uid(uid)
+                .name(name)
+                .setBufferTimeout(BACKGROUND_BUFFER_TIMEOUT_MILLIS);
     }
 
     /**

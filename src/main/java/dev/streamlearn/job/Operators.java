@@ -64,6 +64,19 @@ public final class Operators {
     public static final String DEAD_LETTER_SINK_NAME = "Kafka: dead letters";
     public static final String REJECTED_COMMANDS_UID = "rejected-commands-to-model-log";
     public static final String REJECTED_COMMANDS_NAME = "Rejected commands to model log";
+    // side outputs on their way to a sink, each chained to the operator that emits it
+    public static final String LABELED_DEAD_LETTERS_UID = "labeled-dead-letters";
+    public static final String LABELED_DEAD_LETTERS_NAME = "Dead letters: labeled events";
+    public static final String SERIES_DEAD_LETTERS_UID = "series-dead-letters";
+    public static final String SERIES_DEAD_LETTERS_NAME = "Dead letters: series points";
+    public static final String SERIES_WINDOW_DEAD_LETTERS_UID = "series-window-dead-letters";
+    public static final String SERIES_WINDOW_DEAD_LETTERS_NAME = "Dead letters: series windows";
+    public static final String REFUSED_EXAMPLES_UID = "refused-examples";
+    public static final String REFUSED_EXAMPLES_NAME = "Dead letters: refused examples";
+    public static final String NON_FINITE_SCORES_UID = "non-finite-scores";
+    public static final String NON_FINITE_SCORES_NAME = "Dead letters: non-finite scores";
+    public static final String MODEL_LOG_ENTRIES_UID = "model-log-entries";
+    public static final String MODEL_LOG_ENTRIES_NAME = "Model log entries";
     public static final String MODEL_LOG_SINK_UID = "sink-model-log";
     public static final String MODEL_LOG_SINK_NAME = "Kafka: model log";
     public static final String MODEL_STORE_SINK_UID = "sink-model-store";
