@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class ModelHistory {
 
-    /** An hour of samples taken every second. */
+    /** An hour of samples taken every second (the page open), ten hours of samples ten seconds apart. */
     static final int CAPACITY = 3600;
 
     /** The series kept besides the time, named as the model's metrics; NaN where a model has none. */

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The page at {@code /} that shows each model learning, and its data at {@code /api/models}: the
- * learning curve the gateway samples every second from the job's metrics, the model log drawn on
+ * learning curve the gateway samples from the job's metrics (every second while the page is
+ * open, every ten seconds otherwise), the model log drawn on
  * it, the learners' leaderboard, and the commands for a rollback or a freeze. The page is one
  * file with no outside resources: it draws its charts itself and asks for the data again every
  * two seconds.
@@ -32,6 +33,15 @@ import java.util.concurrent.TimeUnit;
 final class ModelPage implements AutoCloseable {
 
     static final long SAMPLE_EVERY_MILLIS = 1000;
+    /**
+     * How far apart samples are while nobody has asked for the page's data for {@link
+     * #WATCHED_FOR_MILLIS}: each sample has Flink fetch every metric of every TaskManager (thousands
+     * of them), which took about a tenth of a core of an idle job's two, TaskManager and JobManager
+     * together, whether or not anyone looked.
+     */
+    static final long UNWATCHED_SAMPLE_EVERY_MILLIS = 10_000;
+    /** The page asks for its data every two seconds while it is open. */
+    static final long WATCHED_FOR_MILLIS = 10_000;
     /** Model-log lines sent to the page per model. */
     static final int LOG_LINES = 50;
 
@@ -44,6 +54,8 @@ final class ModelPage implements AutoCloseable {
     private final Map<String, ModelHistory> histories = new LinkedHashMap<>();
     private final ScheduledExecutorService sampler;
     private final byte[] page;
+    private volatile long watchedUntilMillis;
+    private long sampledAtMillis = Long.MIN_VALUE;
 
     /** @param job null: no curves (the page shows the model log and the commands) */
     ModelPage(Map<String, ModelSpec> models, JobStatus job, ModelLogReader log) {
@@ -64,7 +76,22 @@ final class ModelPage implements AutoCloseable {
 
     private void sample() {
         long now = System.currentTimeMillis();
+        if (!sampleDue(now, sampledAtMillis, watchedUntilMillis)) {
+            return;
+        }
+        sampledAtMillis = now;
         histories.forEach((model, history) -> history.sample(now, job.figures(model)));
+    }
+
+    /** Every second while the page is watched, else every {@link #UNWATCHED_SAMPLE_EVERY_MILLIS}. */
+    static boolean sampleDue(long nowMillis, long sampledAtMillis, long watchedUntilMillis) {
+        return nowMillis < watchedUntilMillis
+                || sampledAtMillis == Long.MIN_VALUE
+                || nowMillis - sampledAtMillis >= UNWATCHED_SAMPLE_EVERY_MILLIS;
+    }
+
+    private void watched() {
+        watchedUntilMillis = System.currentTimeMillis() + WATCHED_FOR_MILLIS;
     }
 
     void servePage(HttpExchange e) throws IOException {
@@ -76,10 +103,12 @@ final class ModelPage implements AutoCloseable {
                     ("no such page: " + e.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8));
             return;
         }
+        watched();
         send(e, 200, "text/html; charset=utf-8", page);
     }
 
     void serveData(HttpExchange e) throws IOException {
+        watched();
         send(e, 200, "application/json", JSON.writeValueAsBytes(data()));
     }
 
