@@ -132,6 +132,9 @@ public final class EndToEndBench implements Callable<Integer> {
             "scoring",
             "scored -> handed to the Kafka producer");
 
+    /** How long a job just submitted may take to run its trainer. */
+    private static final Duration TRAINER_START = Duration.ofMinutes(2);
+
     private static final List<String> HOP_PERCENTILES = HOPS.stream()
             .flatMap(h -> Stream.of(h + "_median", h + "_p99", h + "_p999"))
             .toList();
@@ -158,6 +161,7 @@ public final class EndToEndBench implements Callable<Integer> {
         String id = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
 
         String trained = MetricNames.ofModel(model, MetricNames.EXAMPLES_TRAINED);
+        awaitTrainer(rest, job, trained, labeled);
         int baselineSeconds = Math.max(1, seconds / 3);
         Thread load = new Thread(() -> sendLabeled(labeled, warmup + baselineSeconds + seconds + 2), "labeled-load");
         load.start();
@@ -236,6 +240,31 @@ public final class EndToEndBench implements Callable<Integer> {
             Files.write(results, rows, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return 0;
+    }
+
+    /**
+     * Sends a labeled event every half second until the job publishes the model's trained examples,
+     * which its trainer does from the model's first example on: a job submitted a moment ago may
+     * still be deploying its tasks on a busy machine, and its sources skip what was sent before
+     * they started (it reads from the latest offsets). Neither the warm-up nor the measured window
+     * should start before it trains.
+     */
+    private void awaitTrainer(ClusterMetrics rest, String job, String trained, String[] labeled)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TRAINER_START.toNanos();
+        try (KafkaProducer<String, String> producer = kafka.stringProducer("linger.ms", "0")) {
+            for (int i = 0; !rest.sums(rest.freshMetricIds(job), trained).containsKey(trained); i++) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the job publishes no " + trained + " within "
+                            + TRAINER_START.toSeconds() + " s of labeled events: is '" + model
+                            + "' one of its models?");
+                }
+                var unused =
+                        producer.send(new ProducerRecord<>(Topic.LABELED.defaultName, labeled[i % labeled.length]));
+                producer.flush();
+                Thread.sleep(500);
+            }
+        }
     }
 
     /** The examples the job has trained; a job that publishes no such figure fails the benchmark rather than count 0. */
