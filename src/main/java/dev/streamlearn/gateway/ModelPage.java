@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The page at {@code /} that shows each model learning, and its data at {@code /api/models}: the
  * learning curve the gateway samples from the job's metrics (every second while the page is
- * open, every ten seconds otherwise), the model log drawn on
- * it, the learners' leaderboard, and the commands for a rollback or a freeze. The page is one
+ * open, every ten seconds otherwise), the model log drawn on it, the learners' leaderboard, and
+ * the commands for a rollback or a freeze. The page is one
  * file with no outside resources: it draws its charts itself and asks for the data again every
  * two seconds.
  */
@@ -36,7 +36,7 @@ final class ModelPage implements AutoCloseable {
     /**
      * How far apart samples are while nobody has asked for the page's data for {@link
      * #WATCHED_FOR_MILLIS}: each sample has Flink fetch every metric of every TaskManager (thousands
-     * of them), which took about a tenth of a core of an idle job's two, TaskManager and JobManager
+     * of them), which cost an idle job 5 to 9 % of a core, TaskManager, JobManager and gateway
      * together, whether or not anyone looked.
      */
     static final long UNWATCHED_SAMPLE_EVERY_MILLIS = 10_000;
