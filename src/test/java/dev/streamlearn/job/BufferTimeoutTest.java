@@ -3,6 +3,7 @@ package dev.streamlearn.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +26,25 @@ import org.junit.jupiter.api.Test;
  */
 class BufferTimeoutTest {
 
+    private static final Configuration FLINK_CONF = GlobalConfiguration.loadConfiguration("flink-conf");
+    /** flink-conf's buffer timeout, the short one of the training path. */
+    private static final long CONFIGURED =
+            FLINK_CONF.get(ExecutionOptions.BUFFER_TIMEOUT).toMillis();
+
+    /** The learning job's stream graph with these job options (and a bootstrap server), under flink-conf. */
+    private static StreamGraph jobGraph(String... options) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FLINK_CONF);
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", "127.0.0.1:9092"));
+        args.addAll(List.of(options));
+        LearningJob.attachToKafka(env, JobConfig.fromArgs(args.toArray(String[]::new)));
+        return env.getStreamGraph();
+    }
+
     @Test
     void requestsGoOnAtOnceAndOnlyTheExchangesNoPredictionWaitsOnFlushLater() {
-        Configuration flinkConf = GlobalConfiguration.loadConfiguration("flink-conf");
-        long configured = flinkConf.get(ExecutionOptions.BUFFER_TIMEOUT).toMillis();
-        assertTrue(configured < JobTopology.BACKGROUND_BUFFER_TIMEOUT_MILLIS, "flink-conf's timeout is the short one");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-        LearningJob.attachToKafka(
-                env, JobConfig.fromArgs("--kafka.bootstrap-servers", "127.0.0.1:9092", "--entities", "user"));
+        assertTrue(CONFIGURED < JobTopology.BACKGROUND_BUFFER_TIMEOUT_MILLIS, "flink-conf's timeout is the short one");
         Map<String, Long> timeouts = new HashMap<>();
-        for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
+        for (StreamNode node : jobGraph("--entities", "user").getStreamNodes()) {
             timeouts.put(node.getOperatorName(), node.getBufferTimeout());
         }
 
@@ -43,7 +53,7 @@ class BufferTimeoutTest {
         }
         for (String trainingPath :
                 List.of(Operators.PARSE_LABELED_NAME, Operators.TRAINER_NAME, Operators.INFERENCE_NAME)) {
-            assertEquals(configured, timeouts.get(trainingPath), trainingPath);
+            assertEquals(CONFIGURED, timeouts.get(trainingPath), trainingPath);
         }
         for (String background : List.of(
                 Operators.PARSE_CONTROL_NAME,
@@ -66,27 +76,12 @@ class BufferTimeoutTest {
      */
     @Test
     void onlyTheTrainingPathAndTheModelUpdatesFlushAfterTheShortTimeout() {
-        Configuration flinkConf = GlobalConfiguration.loadConfiguration("flink-conf");
-        long configured = flinkConf.get(ExecutionOptions.BUFFER_TIMEOUT).toMillis();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-        LearningJob.attachToKafka(
-                env,
-                JobConfig.fromArgs(
-                        "--kafka.bootstrap-servers",
-                        "127.0.0.1:9092",
-                        "--models",
-                        "ctr,load",
-                        "--model.load.loss",
-                        "squared",
-                        "--series.model",
-                        "load",
-                        "--entities",
-                        "user"));
-        StreamGraph graph = env.getStreamGraph();
+        StreamGraph graph = jobGraph(
+                "--models", "ctr,load", "--model.load.loss", "squared", "--series.model", "load", "--entities", "user");
         Set<String> shortExchanges = new TreeSet<>();
         for (StreamNode node : graph.getStreamNodes()) {
             for (StreamEdge edge : node.getOutEdges()) {
-                if (!StreamingJobGraphGenerator.isChainable(edge, graph) && edge.getBufferTimeout() == configured) {
+                if (!StreamingJobGraphGenerator.isChainable(edge, graph) && edge.getBufferTimeout() == CONFIGURED) {
                     shortExchanges.add(node.getOperatorName() + " -> "
                             + graph.getStreamNode(edge.getTargetId()).getOperatorName());
                 }
