@@ -125,8 +125,13 @@ public final class CoordinateTable {
 
     /** The weight (a row's first number) of {@code coordinate}; zero when it has no row. */
     public double weight(int coordinate) {
+        return weight(coordinate, 0);
+    }
+
+    /** The number at {@code offset} in the row of {@code coordinate}; zero when it has no row. */
+    public double weight(int coordinate, int offset) {
         int row = rowOf(coordinate);
-        return row < 0 ? 0.0 : values[stride * row];
+        return row < 0 ? 0.0 : values[stride * row + offset];
     }
 
     /** Every coordinate with a row, ascending. */
@@ -188,14 +193,36 @@ public final class CoordinateTable {
 
     /** Every non-zero weight (a row's first number), in coordinate order. */
     public SparseWeights nonZeroWeights() {
-        int[] kept = rowsInCoordinateOrder(row -> values[stride * row] != 0.0);
+        return nonZeroWeights(0);
+    }
+
+    /** Every row's non-zero number at {@code offset} (a weight), in coordinate order. */
+    public SparseWeights nonZeroWeights(int offset) {
+        int[] kept = rowsInCoordinateOrder(row -> values[stride * row + offset] != 0.0);
         int[] coords = new int[kept.length];
         double[] weights = new double[kept.length];
         for (int i = 0; i < kept.length; i++) {
             coords[i] = coordinateOf(kept[i]);
-            weights[i] = values[stride * kept[i]];
+            weights[i] = values[stride * kept[i] + offset];
         }
         return SparseWeights.of(coords, weights);
+    }
+
+    /** Sets the numbers {@code [offset, offset + width)} of every row to zero; the rows stay. */
+    public void zero(int offset, int width) {
+        if (slotKeys == null) {
+            for (int word = 0; word < denseRows.length; word++) {
+                for (long bits = denseRows[word]; bits != 0; bits &= bits - 1) {
+                    int at = stride * ((word << 6) + Long.numberOfTrailingZeros(bits)) + offset;
+                    Arrays.fill(values, at, at + width, 0.0);
+                }
+            }
+            return;
+        }
+        for (int row = 0; row < rows; row++) {
+            int at = stride * row + offset;
+            Arrays.fill(values, at, at + width, 0.0);
+        }
     }
 
     /**

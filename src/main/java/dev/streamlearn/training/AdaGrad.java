@@ -1,5 +1,7 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.TableColumns;
+
 /**
  * AdaGrad (Duchi, Hazan, Singer 2011), one example at a time: a per-coordinate rate
  * {@code eta / sqrt(sum g^2)}, with L2 as a gradient term and L1 as a proximal (soft-threshold)
@@ -10,7 +12,8 @@ package dev.streamlearn.training;
 public final class AdaGrad extends TableOptimizer {
 
     private static final double EPSILON = 1e-8;
-    private static final int STRIDE = 2;
+    /** Numbers per coordinate: the weight and the sum of squares. */
+    static final int WIDTH = 2;
 
     private final double eta;
     private final double l1;
@@ -20,7 +23,12 @@ public final class AdaGrad extends TableOptimizer {
 
     /** @param biasIndex the coordinate of the bias, which is not regularized */
     public AdaGrad(int dimension, int biasIndex, double eta, double l1, double l2, double decay) {
-        super(dimension, STRIDE);
+        this(TableColumns.own(dimension, WIDTH), biasIndex, eta, l1, l2, decay);
+    }
+
+    /** In the given columns, of {@link #WIDTH} numbers. */
+    AdaGrad(TableColumns columns, int biasIndex, double eta, double l1, double l2, double decay) {
+        super(columns);
         this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
@@ -33,7 +41,7 @@ public final class AdaGrad extends TableOptimizer {
         double[] t = table.values();
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            int at = STRIDE * rows[k];
+            int at = at(rows[k]);
             boolean regularized = i != biasIndex;
             double w = t[at];
             double g = lossSlope * values[k] + (regularized ? l2 * w : 0.0);

@@ -4,6 +4,7 @@ import dev.streamlearn.metrics.PrequentialMetrics;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelSpec.GuardAction;
+import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Example;
 
 /**
@@ -24,9 +25,10 @@ final class Contender {
     long examplesLearnt;
     long updatesRefused;
 
-    Contender(ModelSpec spec) {
+    /** Learning in the given columns of the table it shares with the model's other learners. */
+    Contender(ModelSpec spec, TableColumns columns) {
         this.spec = spec;
-        this.learner = new Learner(spec);
+        this.learner = new Learner(spec, columns);
         this.scores = new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW));
         this.guard = new LossGuard(spec);
         GuardAction action = spec.get(ModelOptions.GUARD_ACTION);

@@ -10,6 +10,7 @@ import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.StoredModel;
+import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Example;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,11 +90,21 @@ final class Contest {
 
     /** The model's own learner as champion, its challengers beside it, all empty. */
     static Contest of(ModelSpec spec) {
-        List<Contender> all = new ArrayList<>();
-        for (ModelSpec learner : spec.learners()) {
-            all.add(new Contender(learner));
+        return new Contest(spec, contenders(spec.learners()));
+    }
+
+    /** Learners of the given specs, in one table: they learn from the same examples, so they have the same coordinates. */
+    private static List<Contender> contenders(List<ModelSpec> learners) {
+        int[] widths = new int[learners.size()];
+        for (int k = 0; k < widths.length; k++) {
+            widths[k] = Learner.width(learners.get(k));
         }
-        return new Contest(spec, all);
+        TableColumns[] columns = TableColumns.shared(learners.get(0).dimension(), widths);
+        List<Contender> all = new ArrayList<>();
+        for (int k = 0; k < widths.length; k++) {
+            all.add(new Contender(learners.get(k), columns[k]));
+        }
+        return all;
     }
 
     Contender champion() {
@@ -295,10 +306,7 @@ final class Contest {
         if (configured.stream().noneMatch(l -> l.learnerName().equals(championName))) {
             configured.add(unconfiguredChampion(spec, championName, saved));
         }
-        List<Contender> all = new ArrayList<>();
-        for (ModelSpec learner : configured) {
-            all.add(new Contender(learner));
-        }
+        List<Contender> all = contenders(configured);
         Contest contest = new Contest(spec, all);
         contest.makeChampion(contest.indexOf(championName));
         contest.pinned = s.pinned;

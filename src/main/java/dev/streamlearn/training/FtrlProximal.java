@@ -1,5 +1,7 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.TableColumns;
+
 /**
  * FTRL-Proximal with per-coordinate learning rates (McMahan et al., "Ad Click Prediction: a
  * View from the Trenches", KDD 2013, Algorithm 1), one example at a time. Weights are the
@@ -14,7 +16,8 @@ package dev.streamlearn.training;
  */
 public final class FtrlProximal extends TableOptimizer {
 
-    private static final int STRIDE = 3;
+    /** Numbers per coordinate: w, z and the root of n. */
+    static final int WIDTH = 3;
 
     private final double inverseAlpha;
     private final double beta;
@@ -29,7 +32,12 @@ public final class FtrlProximal extends TableOptimizer {
      * @param decay the factor by which a coordinate's accumulators shrink per update; 1: no forgetting
      */
     public FtrlProximal(int dimension, int biasIndex, double alpha, double beta, double l1, double l2, double decay) {
-        super(dimension, STRIDE);
+        this(TableColumns.own(dimension, WIDTH), biasIndex, alpha, beta, l1, l2, decay);
+    }
+
+    /** In the given columns, of {@link #WIDTH} numbers. */
+    FtrlProximal(TableColumns columns, int biasIndex, double alpha, double beta, double l1, double l2, double decay) {
+        super(columns);
         this.biasIndex = biasIndex;
         this.inverseAlpha = 1.0 / alpha;
         this.beta = beta;
@@ -44,7 +52,7 @@ public final class FtrlProximal extends TableOptimizer {
         double[] t = table.values();
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            int at = STRIDE * rows[k];
+            int at = at(rows[k]);
             double g = lossSlope * values[k];
             boolean bias = i == biasIndex;
             double l1i = bias ? 0.0 : l1;
@@ -84,7 +92,7 @@ public final class FtrlProximal extends TableOptimizer {
     public void seed() {
         double[] t = table.values();
         for (int i : table.coordinates()) {
-            int at = STRIDE * table.rowOf(i);
+            int at = at(table.rowOf(i));
             if (t[at] != 0.0) {
                 boolean bias = i == biasIndex;
                 t[at + 1] = centerFor(t[at], t[at + 2], bias ? 0.0 : l1, bias ? 0.0 : l2);

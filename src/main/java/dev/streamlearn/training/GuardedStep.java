@@ -1,6 +1,7 @@
 package dev.streamlearn.training;
 
 import dev.streamlearn.model.CoordinateTable;
+import dev.streamlearn.model.TableColumns;
 
 /**
  * A learner's optimizer step that cannot leave the model non-finite: what it may change is saved
@@ -9,6 +10,7 @@ import dev.streamlearn.model.CoordinateTable;
 final class GuardedStep {
 
     private final Optimizer optimizer;
+    private final TableColumns columns;
     private final CoordinateTable table;
     private final int stride;
     // the table entries a step may change, saved before it so a step can be undone
@@ -16,7 +18,8 @@ final class GuardedStep {
 
     GuardedStep(Optimizer optimizer) {
         this.optimizer = optimizer;
-        this.table = optimizer.table();
+        this.columns = optimizer.columns();
+        this.table = columns.table();
         this.stride = optimizer.stride();
     }
 
@@ -37,11 +40,11 @@ final class GuardedStep {
         double[] t = table.values();
         int at = 0;
         for (int k = 0; k < count; k++) {
-            System.arraycopy(t, stride * rows[k], saved, at, stride);
+            System.arraycopy(t, columns.at(rows[k]), saved, at, stride);
             at += stride;
         }
         for (int k = 0; k < alsoCount; k++) {
-            saved[at++] = table.weight(also[k]);
+            saved[at++] = columns.weight(also[k]);
         }
         long stepsBefore = optimizer.steps();
 
@@ -50,12 +53,12 @@ final class GuardedStep {
         t = table.values();
         boolean finite = true;
         for (int k = 0; k < count && finite; k++) {
-            for (int i = stride * rows[k], end = i + stride; i < end; i++) {
+            for (int i = columns.at(rows[k]), end = i + stride; i < end; i++) {
                 finite &= Double.isFinite(t[i]);
             }
         }
         for (int k = 0; k < alsoCount && finite; k++) {
-            finite = Double.isFinite(table.weight(also[k]));
+            finite = Double.isFinite(columns.weight(also[k]));
         }
         if (finite) {
             return true;
@@ -63,11 +66,13 @@ final class GuardedStep {
         // in reverse, so that a coordinate the example has twice gets its value from before the step
         at = count * stride + alsoCount;
         for (int k = alsoCount - 1; k >= 0; k--) {
-            t[stride * table.rowFor(also[k])] = saved[--at];
+            int row = table.rowFor(also[k]);
+            t = table.values();
+            t[columns.at(row)] = saved[--at];
         }
         for (int k = count - 1; k >= 0; k--) {
             at -= stride;
-            System.arraycopy(saved, at, t, stride * rows[k], stride);
+            System.arraycopy(saved, at, t, columns.at(rows[k]), stride);
         }
         optimizer.restoreSteps(stepsBefore);
         return false;

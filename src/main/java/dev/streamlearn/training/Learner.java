@@ -9,6 +9,7 @@ import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;
+import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Features;
 import java.util.Arrays;
 
@@ -32,9 +33,12 @@ public final class Learner {
     private final int bias;
     private final int dimension;
     private final Optimizer optimizer;
-    // the optimizer's parameters: per coordinate its weight, then the optimizer's state
+    // the optimizer's parameters: per coordinate its weight, then the optimizer's state, in its
+    // columns of a table it may share with the model's other learners
+    private final TableColumns columns;
     private final CoordinateTable table;
     private final int stride;
+    private final int offset;
     private final NumericScaler scaler;
     private final double gradientClip;
     private boolean lastUpdateRefused;
@@ -61,6 +65,16 @@ public final class Learner {
         this(spec, Optimizers.create(spec));
     }
 
+    /** In the given columns of a table shared with the model's other learners ({@link #width}). */
+    Learner(ModelSpec spec, TableColumns columns) {
+        this(spec, Optimizers.create(spec, columns));
+    }
+
+    /** How many numbers per coordinate a learner of the spec keeps in its table. */
+    static int width(ModelSpec spec) {
+        return Optimizers.width(spec);
+    }
+
     /** With a given optimizer (tests of the guard use one that misbehaves). */
     Learner(ModelSpec spec, Optimizer optimizer) {
         this.loss = spec.loss();
@@ -69,8 +83,10 @@ public final class Learner {
         this.gradientClip = spec.get(ModelOptions.GRADIENT_CLIP);
         this.firstCrossLeftOut = spec.get(ModelOptions.CROSSES_USE) ? Integer.MAX_VALUE : spec.firstCrossIndex();
         this.optimizer = optimizer;
-        this.table = optimizer.table();
+        this.columns = optimizer.columns();
+        this.table = columns.table();
         this.stride = optimizer.stride();
+        this.offset = columns.at(0);
         this.scaler = Scaling.newScaler(spec);
         this.guardedStep = new GuardedStep(optimizer);
     }
@@ -78,7 +94,7 @@ public final class Learner {
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
     public double predict(Features all) {
         Features f = used(all);
-        return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, bias, scaler, f));
+        return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, offset, bias, scaler, f));
     }
 
     /**
@@ -87,7 +103,7 @@ public final class Learner {
      */
     public double serve(Features all) {
         Features f = used(all);
-        return LinearScorer.served(loss, scaler, calibration, LinearScorer.margin(table, bias, scaler, f));
+        return LinearScorer.served(loss, scaler, calibration, LinearScorer.margin(table, offset, bias, scaler, f));
     }
 
     /** Learns its calibration from a final label and the margin that was served for it (before calibration). */
@@ -142,7 +158,7 @@ public final class Learner {
         for (int k = 0; k < count; k++) {
             rows[k] = table.rowFor(coords[k]);
         }
-        double margin = LinearScorer.marginOfRows(table.values(), stride, rows, values, count);
+        double margin = LinearScorer.marginOfRows(table.values(), table.stride(), offset, rows, values, count);
         double prediction = LinearScorer.prediction(loss, scaler, margin);
 
         double target = loss == Loss.SQUARED ? scaler.labelToModel(label) : label;
@@ -235,7 +251,7 @@ public final class Learner {
         int[] c = Arrays.copyOf(changedCoords, changedCount);
         double[] v = new double[c.length];
         for (int k = 0; k < c.length; k++) {
-            v[k] = table.weight(c[k]);
+            v[k] = columns.weight(c[k]);
         }
         clearChangedWeights();
         return SparseWeights.of(c, v);
@@ -273,11 +289,11 @@ public final class Learner {
 
     /** Every non-zero weight, in coordinate order. */
     SparseWeights nonZeroWeights() {
-        return table.nonZeroWeights();
+        return columns.nonZeroWeights();
     }
 
     public double weight(int coordinate) {
-        return table.weight(coordinate);
+        return columns.weight(coordinate);
     }
 
     public int dimension() {
@@ -293,9 +309,9 @@ public final class Learner {
         table.becomeDense();
     }
 
-    /** The bytes of its table's arrays: what its weights and optimizer state take. */
+    /** The bytes of its part of its table's arrays: what its weights and optimizer state take. */
     public long tableBytes() {
-        return table.bytes();
+        return columns.bytes();
     }
 
     /** What has been learnt, sparse: every coordinate where a weight or an optimizer accumulator is non-zero. */
@@ -310,7 +326,7 @@ public final class Learner {
         s.optimizerArrays = arrays;
         s.optimizerState = new double[count * arrays];
         for (int k = 0; k < count; k++) {
-            int at = stride * rows[k];
+            int at = columns.at(rows[k]);
             s.coords[k] = table.coordinateOf(rows[k]);
             s.weights[k] = t[at];
             for (int a = 0; a < arrays; a++) {
@@ -326,7 +342,7 @@ public final class Learner {
 
     /** Whether any number of the row is not zero. */
     private boolean isSet(double[] t, int row) {
-        for (int at = stride * row; at < stride * (row + 1); at++) {
+        for (int at = columns.at(row), end = at + stride; at < end; at++) {
             if (t[at] != 0.0) {
                 return true;
             }
@@ -344,10 +360,10 @@ public final class Learner {
                     + " optimizer arrays per coordinate, this optimizer " + (stride - 1));
         }
         clearChangedWeights(); // before the table forgets the marks' rows
-        table.clear();
+        columns.clear();
         int count = s.coords.length;
         for (int k = 0; k < count; k++) {
-            int at = stride * table.rowFor(s.coords[k]);
+            int at = columns.at(table.rowFor(s.coords[k]));
             double[] t = table.values();
             t[at] = s.weights[k];
             for (int a = 0; a < s.optimizerArrays; a++) {

@@ -22,15 +22,20 @@ public final class LinearScorer {
 
     /** The margin of {@code f}. */
     public static double margin(CoordinateTable table, int bias, NumericScaler scaler, Features f) {
-        double m = table.weight(bias);
+        return margin(table, 0, bias, scaler, f);
+    }
+
+    /** The margin of {@code f} by the weights at {@code offset} in the table's rows (a learner's in a shared table). */
+    static double margin(CoordinateTable table, int offset, int bias, NumericScaler scaler, Features f) {
+        double m = table.weight(bias, offset);
         int[] categorical = f.categorical;
         for (int k = 0; k < categorical.length; k++) {
-            m += table.weight(categorical[k]);
+            m += table.weight(categorical[k], offset);
         }
         int[] numeric = f.numeric;
         double[] raw = f.numericValues;
         for (int k = 0; k < numeric.length; k++) {
-            m += table.weight(numeric[k]) * scaler.transformAt(scaler.slotOf(numeric[k]), raw[k]);
+            m += table.weight(numeric[k], offset) * scaler.transformAt(scaler.slotOf(numeric[k]), raw[k]);
         }
         return m;
     }
@@ -40,10 +45,10 @@ public final class LinearScorer {
      * the same sum, in the same order, as {@link #margin} (a categorical's value is 1, and a weight
      * times 1 is that weight to the last bit).
      */
-    static double marginOfRows(double[] table, int stride, int[] rows, double[] values, int count) {
-        double m = table[stride * rows[0]];
+    static double marginOfRows(double[] table, int stride, int offset, int[] rows, double[] values, int count) {
+        double m = table[stride * rows[0] + offset];
         for (int k = 1; k < count; k++) {
-            m += table[stride * rows[k]] * values[k];
+            m += table[stride * rows[k] + offset] * values[k];
         }
         return m;
     }

@@ -1,6 +1,6 @@
 package dev.streamlearn.training;
 
-import dev.streamlearn.model.CoordinateTable;
+import dev.streamlearn.model.TableColumns;
 
 /**
  * Learns from one example at a time: applies the example's gradient to the weights of the
@@ -16,7 +16,7 @@ public interface Optimizer {
      * One example's step.
      *
      * @param coords the example's coordinates (the bias among them)
-     * @param rows their rows in {@link #table()}, made before the step
+     * @param rows their rows in the table of {@link #columns()}, made before the step
      * @param values its values at those coordinates, as scored
      * @param count how many entries of {@code coords} are used
      * @param lossSlope the derivative of the (weighted) loss with respect to the margin
@@ -38,9 +38,9 @@ public interface Optimizer {
     }
 
     /** The parameters, live: per coordinate its weight, then its state. */
-    CoordinateTable table();
+    TableColumns columns();
 
-    /** Numbers per coordinate in {@link #table()}: the weight and the state. */
+    /** Numbers per coordinate in {@link #columns()}: the weight and the state. */
     int stride();
 
     /** How many numbers of state the optimizer keeps per coordinate (may be none). */

@@ -2,19 +2,40 @@ package dev.streamlearn.training;
 
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
+import dev.streamlearn.model.TableColumns;
 
 final class Optimizers {
 
     private Optimizers() {}
 
     static Optimizer create(ModelSpec spec) {
-        int dimension = spec.dimension();
+        return create(spec, TableColumns.own(spec.dimension(), width(spec)));
+    }
+
+    /** How many numbers per coordinate the spec's optimizer keeps: its weight and its state. */
+    static int width(ModelSpec spec) {
+        switch (spec.optimizer()) {
+            case FTRL:
+                return FtrlProximal.WIDTH;
+            case ADAGRAD:
+                return AdaGrad.WIDTH;
+            case RLS:
+                return RecursiveLeastSquares.WIDTH;
+            case SGD:
+                return Sgd.WIDTH;
+            default:
+                throw new IllegalArgumentException("unknown optimizer " + spec.optimizer());
+        }
+    }
+
+    /** The spec's optimizer, in the given columns of {@link #width} numbers. */
+    static Optimizer create(ModelSpec spec, TableColumns columns) {
         int bias = spec.biasIndex();
         double decay = spec.forgetDecay();
         switch (spec.optimizer()) {
             case FTRL:
                 return new FtrlProximal(
-                        dimension,
+                        columns,
                         bias,
                         spec.get(ModelOptions.FTRL_ALPHA),
                         spec.get(ModelOptions.FTRL_BETA),
@@ -23,17 +44,17 @@ final class Optimizers {
                         decay);
             case ADAGRAD:
                 return new AdaGrad(
-                        dimension,
+                        columns,
                         bias,
                         spec.get(ModelOptions.LEARNING_RATE),
                         spec.get(ModelOptions.L1),
                         spec.get(ModelOptions.L2),
                         decay);
             case RLS:
-                return new RecursiveLeastSquares(dimension, spec.get(ModelOptions.L2), decay);
+                return new RecursiveLeastSquares(columns, spec.get(ModelOptions.L2), decay);
             case SGD:
                 return new Sgd(
-                        dimension,
+                        columns,
                         bias,
                         spec.get(ModelOptions.LEARNING_RATE),
                         spec.get(ModelOptions.L1),

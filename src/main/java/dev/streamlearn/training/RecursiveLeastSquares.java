@@ -1,5 +1,6 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.TableColumns;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Arrays;
  * data), at most {@link #MAX_COORDINATES} of them; coordinates beyond that are not learnt.
  */
 public final class RecursiveLeastSquares extends TableOptimizer {
+
+    /** Numbers per coordinate in the table: the weight alone (P is apart). */
+    static final int WIDTH = 1;
 
     /** P is m x m doubles: 1,024 coordinates are 8 MB. */
     public static final int MAX_COORDINATES = 1024;
@@ -37,7 +41,12 @@ public final class RecursiveLeastSquares extends TableOptimizer {
      * @param decay the forgetting factor per example; 1: none
      */
     public RecursiveLeastSquares(int dimension, double ridge, double decay) {
-        super(dimension, 1);
+        this(TableColumns.own(dimension, WIDTH), ridge, decay);
+    }
+
+    /** In the given columns, of {@link #WIDTH} numbers. */
+    RecursiveLeastSquares(TableColumns columns, double ridge, double decay) {
+        super(columns);
         this.ridge = ridge;
         this.decay = decay;
         Arrays.fill(slotCoordinate, -1);
@@ -94,7 +103,7 @@ public final class RecursiveLeastSquares extends TableOptimizer {
             return; // P is positive definite, so this means an overflow: leave the model as it was
         }
         for (int r = 0; r < m; r++) {
-            int at = table.rowFor(coordinates[r]);
+            int at = at(table.rowFor(coordinates[r]));
             table.values()[at] -= factor * px[r];
         }
         // P <- (P - weight P x x' P / denominator) / decay

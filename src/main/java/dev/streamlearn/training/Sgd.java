@@ -1,5 +1,7 @@
 package dev.streamlearn.training;
 
+import dev.streamlearn.model.TableColumns;
+
 /**
  * SGD, one example at a time, with a rate that decays as {@code eta / sqrt(1 + t)} over examples
  * t, the schedule under which SGD converges on convex losses; with forgetting, t stops growing
@@ -19,8 +21,16 @@ public final class Sgd extends TableOptimizer {
      * @param biasIndex the coordinate of the bias, which is not regularized
      * @param horizon the step after which the rate stops falling (positive infinity: never)
      */
+    /** Numbers per coordinate: the weight alone. */
+    static final int WIDTH = 1;
+
     public Sgd(int dimension, int biasIndex, double eta, double l1, double l2, double horizon) {
-        super(dimension, 1);
+        this(TableColumns.own(dimension, WIDTH), biasIndex, eta, l1, l2, horizon);
+    }
+
+    /** In the given columns, of {@link #WIDTH} numbers. */
+    Sgd(TableColumns columns, int biasIndex, double eta, double l1, double l2, double horizon) {
+        super(columns);
         this.biasIndex = biasIndex;
         this.eta = eta;
         this.l1 = l1;
@@ -38,7 +48,7 @@ public final class Sgd extends TableOptimizer {
         double[] w = table.values();
         for (int k = 0; k < count; k++) {
             int i = coords[k];
-            int r = rows[k];
+            int r = at(rows[k]);
             boolean regularized = i != biasIndex;
             double g = lossSlope * values[k] + (regularized ? l2 * w[r] : 0.0);
             double stepped = w[r] - rate * g;

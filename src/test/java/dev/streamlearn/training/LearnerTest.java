@@ -15,6 +15,7 @@ import dev.streamlearn.model.CoordinateTable;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelState;
+import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Specs;
 import java.util.Map;
@@ -217,7 +218,7 @@ class LearnerTest {
                 ftrl.step(coords, rows, values, count, lossSlope, weight);
                 for (int k = 0; k < count; k++) {
                     if (coords[k] == 7) {
-                        CoordinateTable t = ftrl.table();
+                        CoordinateTable t = ftrl.columns().table();
                         t.values()[ftrl.stride() * t.rowOf(7) + 1] = Double.POSITIVE_INFINITY;
                         t.values()[ftrl.stride() * t.rowOf(BIAS)] = Double.NaN;
                     }
@@ -225,8 +226,8 @@ class LearnerTest {
             }
 
             @Override
-            public CoordinateTable table() {
-                return ftrl.table();
+            public TableColumns columns() {
+                return ftrl.columns();
             }
 
             @Override

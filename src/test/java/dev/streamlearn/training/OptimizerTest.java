@@ -20,25 +20,25 @@ class OptimizerTest {
     static void step(Optimizer o, int[] coords, double[] values, int count, double g, double weight) {
         int[] rows = new int[count];
         for (int k = 0; k < count; k++) {
-            rows[k] = o.table().rowFor(coords[k]);
+            rows[k] = o.columns().table().rowFor(coords[k]);
         }
         o.step(coords, rows, values, count, g, weight);
     }
 
     /** A coordinate's weight. */
     private static double w(Optimizer o, int coordinate) {
-        return o.table().weight(coordinate);
+        return o.columns().table().weight(coordinate);
     }
 
     /** A coordinate's a-th number: its weight (0), then its state (FTRL: z, the root of n; AdaGrad: the sum of squares). */
     private static double number(Optimizer o, int coordinate, int a) {
-        int row = o.table().rowOf(coordinate);
-        return row < 0 ? 0.0 : o.table().values()[o.stride() * row + a];
+        int row = o.columns().table().rowOf(coordinate);
+        return row < 0 ? 0.0 : o.columns().table().values()[o.stride() * row + a];
     }
 
     private static void set(Optimizer o, int coordinate, int a, double value) {
-        int row = o.table().rowFor(coordinate);
-        o.table().values()[o.stride() * row + a] = value;
+        int row = o.columns().table().rowFor(coordinate);
+        o.columns().table().values()[o.stride() * row + a] = value;
     }
 
     /** Coordinate 0's a-th number of state (FTRL: z, then the root of n; AdaGrad: the sum of squares). */
