@@ -42,6 +42,8 @@ public final class CoordinateTable {
     private long[] marks;
     // the sparse layout has outgrown the plain one: it changes at the next settle()
     private boolean denseIsSmaller;
+    // how many times rows were renumbered (a change of layout, a clear)
+    private int layout;
 
     public CoordinateTable(int dimension, int stride) {
         this.dimension = dimension;
@@ -271,6 +273,14 @@ public final class CoordinateTable {
         marks[row >>> 6] &= ~(1L << row);
     }
 
+    /**
+     * A number that changes whenever row numbers held from before become wrong ({@link #settle()}
+     * changed the layout, or {@link #clear()}): rows kept across calls are valid while it is the same.
+     */
+    public int layout() {
+        return layout;
+    }
+
     /** Takes the plain layout if it has become the smaller one; row numbers held from before are then wrong. */
     public void settle() {
         if (denseIsSmaller) {
@@ -280,6 +290,7 @@ public final class CoordinateTable {
 
     /** No coordinate has a row any more, and the memory is given back. */
     public void clear() {
+        layout++;
         rows = 0;
         denseIsSmaller = false;
         denseRows = null;
@@ -345,6 +356,7 @@ public final class CoordinateTable {
         if (slotKeys == null) {
             return;
         }
+        layout++;
         double[] dense = new double[stride * dimension];
         long[] denseMarks = new long[(dimension + 63) >>> 6];
         denseRows = new long[denseMarks.length];

@@ -46,7 +46,10 @@ public final class Learner {
 
     // weights changed since the last drain: marked in the table, and their list
     private int[] changedCoords = new int[1024];
+    // and their rows, valid while the table keeps the layout it had when the list was last emptied
+    private int[] changedRows = new int[1024];
     private int changedCount;
+    private int changedLayout;
     // only the served learner's changes are sent; a challenger's would be forgotten unread
     private boolean tracksChanges = true;
     // the example being learnt: its coordinates, their rows in the table and scaled values, bias first
@@ -241,17 +244,32 @@ public final class Learner {
         if (table.mark(row)) {
             if (changedCount == changedCoords.length) {
                 changedCoords = Arrays.copyOf(changedCoords, changedCount * 2);
+                changedRows = Arrays.copyOf(changedRows, changedCount * 2);
             }
+            changedRows[changedCount] = row;
             changedCoords[changedCount++] = coordinate;
         }
+    }
+
+    /** The rows of the changed coordinates, found again when the table changed its layout since they were marked. */
+    private int[] changedRows() {
+        if (changedLayout != table.layout()) {
+            for (int k = 0; k < changedCount; k++) {
+                changedRows[k] = table.rowOf(changedCoords[k]);
+            }
+            changedLayout = table.layout();
+        }
+        return changedRows;
     }
 
     /** The weights changed since the last drain (in the order they first changed), and forgets that they changed. */
     SparseWeights drainChanged() {
         int[] c = Arrays.copyOf(changedCoords, changedCount);
         double[] v = new double[c.length];
+        double[] t = table.values();
+        int[] rows = changedRows();
         for (int k = 0; k < c.length; k++) {
-            v[k] = columns.weight(c[k]);
+            v[k] = t[columns.at(rows[k])];
         }
         clearChangedWeights();
         return SparseWeights.of(c, v);
@@ -277,10 +295,12 @@ public final class Learner {
     }
 
     private void clearChangedWeights() {
+        int[] rows = changedRows();
         for (int k = 0; k < changedCount; k++) {
-            table.unmark(table.rowOf(changedCoords[k]));
+            table.unmark(rows[k]);
         }
         changedCount = 0;
+        changedLayout = table.layout();
     }
 
     NumericScaler scaler() {
