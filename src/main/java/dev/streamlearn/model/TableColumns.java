@@ -4,8 +4,9 @@ package dev.streamlearn.model;
  * One learner's numbers in a {@link CoordinateTable}: per row, {@code width} numbers from
  * {@code offset} (its weight first, then its optimizer's state). The learners of a model see the
  * same examples and so have rows for the same coordinates; in one table shared by all of them, a
- * coordinate is found with one hash probe and its numbers for every learner lie side by side,
- * where a table each meant a probe and a cache miss per learner. A learner alone has a table of
+ * coordinate has one hash entry and its numbers for every learner lie side by side, so the first
+ * learner's lookup brings into cache what the others read, where a table each meant cache misses
+ * per learner. A learner alone has a table of
  * its own, at offset 0. The rows' marks are the table's: only one learner of a table may mark the
  * rows it changed at a time (a model's champion, whose changes are sent).
  */
