@@ -11,7 +11,6 @@ import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Features;
-import java.util.Arrays;
 
 /**
  * A linear model that learns one example at a time: weights, the scaling of numeric features
@@ -44,12 +43,8 @@ public final class Learner {
     private boolean lastUpdateRefused;
     private final GuardedStep guardedStep;
 
-    // weights changed since the last drain: marked in the table, and their list
-    private int[] changedCoords = new int[1024];
-    // and their rows, valid while the table keeps the layout it had when the list was last emptied
-    private int[] changedRows = new int[1024];
-    private int changedCount;
-    private int changedLayout;
+    // weights changed since the last drain
+    private final ChangedWeights changed;
     // only the served learner's changes are sent; a challenger's would be forgotten unread
     private boolean tracksChanges = true;
     // the example being learnt: its coordinates, their rows in the table and scaled values, bias first
@@ -90,6 +85,7 @@ public final class Learner {
         this.table = columns.table();
         this.stride = optimizer.stride();
         this.offset = columns.at(0);
+        this.changed = new ChangedWeights(columns);
         this.scaler = Scaling.newScaler(spec);
         this.guardedStep = new GuardedStep(optimizer);
     }
@@ -175,10 +171,10 @@ public final class Learner {
         if (tracksChanges) {
             int[] also = optimizer.alsoChangedCoordinates();
             for (int k = 0; k < count; k++) {
-                markChanged(coords[k], rows[k]);
+                changed.mark(coords[k], rows[k]);
             }
             for (int k = optimizer.alsoChangedCount() - 1; k >= 0; k--) {
-                markChanged(also[k], table.rowFor(also[k]));
+                changed.mark(also[k], table.rowFor(also[k]));
             }
         }
 
@@ -240,39 +236,9 @@ public final class Learner {
         return lastUpdateRefused;
     }
 
-    private void markChanged(int coordinate, int row) {
-        if (table.mark(row)) {
-            if (changedCount == changedCoords.length) {
-                changedCoords = Arrays.copyOf(changedCoords, changedCount * 2);
-                changedRows = Arrays.copyOf(changedRows, changedCount * 2);
-            }
-            changedRows[changedCount] = row;
-            changedCoords[changedCount++] = coordinate;
-        }
-    }
-
-    /** The rows of the changed coordinates, found again when the table changed its layout since they were marked. */
-    private int[] changedRows() {
-        if (changedLayout != table.layout()) {
-            for (int k = 0; k < changedCount; k++) {
-                changedRows[k] = table.rowOf(changedCoords[k]);
-            }
-            changedLayout = table.layout();
-        }
-        return changedRows;
-    }
-
     /** The weights changed since the last drain (in the order they first changed), and forgets that they changed. */
     SparseWeights drainChanged() {
-        int[] c = Arrays.copyOf(changedCoords, changedCount);
-        double[] v = new double[c.length];
-        double[] t = table.values();
-        int[] rows = changedRows();
-        for (int k = 0; k < c.length; k++) {
-            v[k] = t[columns.at(rows[k])];
-        }
-        clearChangedWeights();
-        return SparseWeights.of(c, v);
+        return changed.drain();
     }
 
     /**
@@ -283,24 +249,15 @@ public final class Learner {
     void trackChanges(boolean on) {
         tracksChanges = on;
         if (!on) {
-            clearChangedWeights();
+            changed.clear();
         }
         scaler.trackChanges(on);
     }
 
     /** Forgets which weights and scaling entries changed (after a full update). */
     void clearChanged() {
-        clearChangedWeights();
+        changed.clear();
         scaler.clearChanged();
-    }
-
-    private void clearChangedWeights() {
-        int[] rows = changedRows();
-        for (int k = 0; k < changedCount; k++) {
-            table.unmark(rows[k]);
-        }
-        changedCount = 0;
-        changedLayout = table.layout();
     }
 
     NumericScaler scaler() {
@@ -379,7 +336,7 @@ public final class Learner {
             throw new IllegalArgumentException("the state has " + s.optimizerArrays
                     + " optimizer arrays per coordinate, this optimizer " + (stride - 1));
         }
-        clearChangedWeights(); // before the table forgets the marks' rows
+        changed.clear(); // before the table forgets the marks' rows
         columns.clear();
         int count = s.coords.length;
         for (int k = 0; k < count; k++) {
