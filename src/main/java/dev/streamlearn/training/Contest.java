@@ -95,13 +95,9 @@ final class Contest {
 
     /** Learners of the given specs, in one table: they learn from the same examples, so they have the same coordinates. */
     private static List<Contender> contenders(List<ModelSpec> learners) {
-        int[] widths = new int[learners.size()];
-        for (int k = 0; k < widths.length; k++) {
-            widths[k] = Learner.width(learners.get(k));
-        }
-        TableColumns[] columns = TableColumns.shared(learners.get(0).dimension(), widths);
+        TableColumns[] columns = Optimizers.sharedColumns(learners);
         List<Contender> all = new ArrayList<>();
-        for (int k = 0; k < widths.length; k++) {
+        for (int k = 0; k < columns.length; k++) {
             all.add(new Contender(learners.get(k), columns[k]));
         }
         return all;

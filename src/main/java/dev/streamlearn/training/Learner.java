@@ -63,14 +63,9 @@ public final class Learner {
         this(spec, Optimizers.create(spec));
     }
 
-    /** In the given columns of a table shared with the model's other learners ({@link #width}). */
+    /** In the given columns of a table shared with the model's other learners ({@link Optimizers#sharedColumns}). */
     Learner(ModelSpec spec, TableColumns columns) {
         this(spec, Optimizers.create(spec, columns));
-    }
-
-    /** How many numbers per coordinate a learner of the spec keeps in its table. */
-    static int width(ModelSpec spec) {
-        return Optimizers.width(spec);
     }
 
     /** With a given optimizer (tests of the guard use one that misbehaves). */

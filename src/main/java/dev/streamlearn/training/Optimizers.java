@@ -3,6 +3,7 @@ package dev.streamlearn.training;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.TableColumns;
+import java.util.List;
 
 final class Optimizers {
 
@@ -12,8 +13,17 @@ final class Optimizers {
         return create(spec, TableColumns.own(spec.dimension(), width(spec)));
     }
 
+    /** Columns of one table for learners of the given specs, each as wide as its optimizer needs, in their order. */
+    static TableColumns[] sharedColumns(List<ModelSpec> learners) {
+        int[] widths = new int[learners.size()];
+        for (int k = 0; k < widths.length; k++) {
+            widths[k] = width(learners.get(k));
+        }
+        return TableColumns.shared(learners.get(0).dimension(), widths);
+    }
+
     /** How many numbers per coordinate the spec's optimizer keeps: its weight and its state. */
-    static int width(ModelSpec spec) {
+    private static int width(ModelSpec spec) {
         switch (spec.optimizer()) {
             case FTRL:
                 return FtrlProximal.WIDTH;
@@ -28,7 +38,7 @@ final class Optimizers {
         }
     }
 
-    /** The spec's optimizer, in the given columns of {@link #width} numbers. */
+    /** The spec's optimizer, in the given columns (as wide as it needs: {@link #sharedColumns}). */
     static Optimizer create(ModelSpec spec, TableColumns columns) {
         int bias = spec.biasIndex();
         double decay = spec.forgetDecay();

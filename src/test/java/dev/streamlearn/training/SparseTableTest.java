@@ -127,11 +127,7 @@ class SparseTableTest {
      */
     private static void assertLearnAsAlone(List<ModelSpec> specs) {
         int n = specs.size();
-        int[] widths = new int[n];
-        for (int k = 0; k < n; k++) {
-            widths[k] = Learner.width(specs.get(k));
-        }
-        TableColumns[] columns = TableColumns.shared(specs.get(0).dimension(), widths);
+        TableColumns[] columns = Optimizers.sharedColumns(specs);
         Learner[] alone = new Learner[n];
         Learner[] shared = new Learner[n];
         for (int k = 0; k < n; k++) {
