@@ -31,12 +31,12 @@ public final class CoordinateTable {
     private double[] values;
 
     private int rows;
-    // sparse layout: per slot, coordinate + 1 (0: empty) and its row; per row, its coordinate
-    private int[] slotKeys;
-    private int[] slotRows;
+    // sparse layout: per slot, coordinate + 1 (0: empty) at 2 * slot and its row beside it, so a
+    // probe that finds its key has the row in the same cache line; per row, its coordinate
+    private int[] slots;
     private int[] rowCoordinates;
     private int slotShift;
-    // dense layout (slotKeys == null): which coordinates have a row, so they need not be found by a scan
+    // dense layout (slots == null): which coordinates have a row, so they need not be found by a scan
     private long[] denseRows;
     // rows marked by their user (changed since a delta), kept across the change of layout
     private long[] marks;
@@ -65,7 +65,7 @@ public final class CoordinateTable {
     }
 
     public boolean isDense() {
-        return slotKeys == null;
+        return slots == null;
     }
 
     /** How many coordinates have a row. */
@@ -75,15 +75,15 @@ public final class CoordinateTable {
 
     /** The row of {@code coordinate}, or -1 when it has none (it reads as zero). */
     public int rowOf(int coordinate) {
-        if (slotKeys == null) {
+        if (slots == null) {
             return coordinate;
         }
         int key = coordinate + 1;
-        int mask = slotKeys.length - 1;
-        for (int slot = (coordinate * MIX) >>> slotShift; ; slot = (slot + 1) & mask) {
-            int k = slotKeys[slot];
+        int mask = slots.length - 2;
+        for (int at = firstSlot(coordinate); ; at = (at + 2) & mask) {
+            int k = slots[at];
             if (k == key) {
-                return slotRows[slot];
+                return slots[at + 1];
             }
             if (k == 0) {
                 return -1;
@@ -93,7 +93,7 @@ public final class CoordinateTable {
 
     /** The row of {@code coordinate}, made (all zeros) when it has none. */
     public int rowFor(int coordinate) {
-        if (slotKeys == null) {
+        if (slots == null) {
             long bit = 1L << coordinate;
             int word = coordinate >>> 6;
             if ((denseRows[word] & bit) == 0) {
@@ -103,26 +103,35 @@ public final class CoordinateTable {
             return coordinate;
         }
         int key = coordinate + 1;
-        int mask = slotKeys.length - 1;
-        int slot = (coordinate * MIX) >>> slotShift;
-        for (int k = slotKeys[slot]; k != 0; k = slotKeys[slot]) {
+        int at = firstSlot(coordinate);
+        for (int k = slots[at]; k != 0; k = slots[at]) {
             if (k == key) {
-                return slotRows[slot];
+                return slots[at + 1];
             }
-            slot = (slot + 1) & mask;
+            at = (at + 2) & (slots.length - 2);
         }
         if (rows == rowCoordinates.length) {
             grow();
-            mask = slotKeys.length - 1;
-            slot = (coordinate * MIX) >>> slotShift;
-            while (slotKeys[slot] != 0) {
-                slot = (slot + 1) & mask;
-            }
+            at = freeSlot(coordinate);
         }
-        slotKeys[slot] = key;
-        slotRows[slot] = rows;
+        slots[at] = key;
+        slots[at + 1] = rows;
         rowCoordinates[rows] = coordinate;
         return rows++;
+    }
+
+    /** Where the probe for {@code coordinate} starts: the index of its first slot's key in {@link #slots}. */
+    private int firstSlot(int coordinate) {
+        return ((coordinate * MIX) >>> slotShift) << 1;
+    }
+
+    /** The index of the first empty slot's key on the probe of {@code coordinate}, which has no row. */
+    private int freeSlot(int coordinate) {
+        int at = firstSlot(coordinate);
+        while (slots[at] != 0) {
+            at = (at + 2) & (slots.length - 2);
+        }
+        return at;
     }
 
     /** The weight (a row's first number) of {@code coordinate}; zero when it has no row. */
@@ -139,7 +148,7 @@ public final class CoordinateTable {
     /** Every coordinate with a row, ascending. */
     public int[] coordinates() {
         int[] c = new int[rows];
-        if (slotKeys == null) {
+        if (slots == null) {
             int n = 0;
             for (int word = 0; word < denseRows.length; word++) {
                 for (long bits = denseRows[word]; bits != 0; bits &= bits - 1) {
@@ -155,7 +164,7 @@ public final class CoordinateTable {
 
     /** The coordinate a row holds (a dense table's row is its coordinate). */
     public int coordinateOf(int row) {
-        return slotKeys == null ? row : rowCoordinates[row];
+        return slots == null ? row : rowCoordinates[row];
     }
 
     /**
@@ -165,7 +174,7 @@ public final class CoordinateTable {
      * state and inference's served weights this way, while the task waits.
      */
     public int[] rowsInCoordinateOrder(IntPredicate keep) {
-        if (slotKeys == null) {
+        if (slots == null) {
             int[] kept = new int[rows];
             int n = 0;
             for (int word = 0; word < denseRows.length; word++) {
@@ -212,7 +221,7 @@ public final class CoordinateTable {
 
     /** Sets the numbers {@code [offset, offset + width)} of every row to zero; the rows stay. */
     public void zero(int offset, int width) {
-        if (slotKeys == null) {
+        if (slots == null) {
             for (int word = 0; word < denseRows.length; word++) {
                 for (long bits = denseRows[word]; bits != 0; bits &= bits - 1) {
                     int at = stride * ((word << 6) + Long.numberOfTrailingZeros(bits)) + offset;
@@ -305,7 +314,7 @@ public final class CoordinateTable {
 
     /** The bytes its arrays take (without object headers). */
     public long bytes() {
-        if (slotKeys == null) {
+        if (slots == null) {
             return denseBytes();
         }
         return sparseBytes(rowCoordinates.length);
@@ -330,12 +339,9 @@ public final class CoordinateTable {
         sizeSlots(capacity);
         for (int row = 0; row < rows; row++) {
             int coordinate = rowCoordinates[row];
-            int slot = (coordinate * MIX) >>> slotShift;
-            while (slotKeys[slot] != 0) {
-                slot = (slot + 1) & (slotKeys.length - 1);
-            }
-            slotKeys[slot] = coordinate + 1;
-            slotRows[slot] = row;
+            int at = freeSlot(coordinate);
+            slots[at] = coordinate + 1;
+            slots[at + 1] = row;
         }
     }
 
@@ -345,15 +351,14 @@ public final class CoordinateTable {
     }
 
     private void sizeSlots(int rowCapacity) {
-        int slots = slotsFor(rowCapacity);
-        slotKeys = new int[slots];
-        slotRows = new int[slots];
-        slotShift = 32 - Integer.numberOfTrailingZeros(slots);
+        int count = slotsFor(rowCapacity);
+        slots = new int[2 * count];
+        slotShift = 32 - Integer.numberOfTrailingZeros(count);
     }
 
     /** Takes the plain layout now, whatever its size (until cleared): what the sparse one is compared against. */
     public void becomeDense() {
-        if (slotKeys == null) {
+        if (slots == null) {
             return;
         }
         layout++;
@@ -370,8 +375,7 @@ public final class CoordinateTable {
         }
         values = dense;
         marks = denseMarks;
-        slotKeys = null;
-        slotRows = null;
+        slots = null;
         rowCoordinates = null;
     }
 }
