@@ -25,10 +25,10 @@ final class Contender {
     long examplesLearnt;
     long updatesRefused;
 
-    /** Learning in the given columns of the table it shares with the model's other learners. */
-    Contender(ModelSpec spec, TableColumns columns) {
+    /** Learning in the given columns of the table it shares with the model's other learners, and its rows of each example. */
+    Contender(ModelSpec spec, TableColumns columns, ExampleRows sharedRows) {
         this.spec = spec;
-        this.learner = new Learner(spec, columns);
+        this.learner = new Learner(spec, columns, sharedRows);
         this.scores = new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW));
         this.guard = new LossGuard(spec);
         GuardAction action = spec.get(ModelOptions.GUARD_ACTION);

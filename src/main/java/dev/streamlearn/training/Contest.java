@@ -59,6 +59,7 @@ final class Contest {
 
     private final Loss loss;
     private final List<Contender> contenders;
+    private final ExampleRows sharedRows;
     private final PairedLosses paired;
     private final int window;
     private final PromotionRule rule;
@@ -69,9 +70,10 @@ final class Contest {
     private Comparison[] lastComparisons;
     private LearnerListener listener;
 
-    private Contest(ModelSpec spec, List<Contender> contenders) {
+    private Contest(ModelSpec spec, List<Contender> contenders, ExampleRows sharedRows) {
         this.loss = spec.loss();
         this.contenders = contenders;
+        this.sharedRows = sharedRows;
         this.window = spec.get(ModelOptions.PROMOTION_WINDOW);
         this.rule =
                 new PromotionRule(spec.get(ModelOptions.PROMOTION_MARGIN), spec.get(ModelOptions.PROMOTION_STD_ERRORS));
@@ -90,15 +92,20 @@ final class Contest {
 
     /** The model's own learner as champion, its challengers beside it, all empty. */
     static Contest of(ModelSpec spec) {
-        return new Contest(spec, contenders(spec.learners()));
+        ExampleRows rows = new ExampleRows();
+        return new Contest(spec, contenders(spec.learners(), rows), rows);
     }
 
-    /** Learners of the given specs, in one table: they learn from the same examples, so they have the same coordinates. */
-    private static List<Contender> contenders(List<ModelSpec> learners) {
+    /**
+     * Learners of the given specs, in one table: they learn from the same examples, so they have
+     * the same coordinates, whose rows the first finds for all ({@code rows}; a learner alone finds
+     * its own).
+     */
+    private static List<Contender> contenders(List<ModelSpec> learners, ExampleRows rows) {
         TableColumns[] columns = Optimizers.sharedColumns(learners);
         List<Contender> all = new ArrayList<>();
         for (int k = 0; k < columns.length; k++) {
-            all.add(new Contender(learners.get(k), columns[k]));
+            all.add(new Contender(learners.get(k), columns[k], columns.length > 1 ? rows : null));
         }
         return all;
     }
@@ -129,6 +136,7 @@ final class Contest {
             return learn ? learnFrom(only, e) : only.predict(e.features);
         }
         double championPrediction = 0;
+        sharedRows.nextExample();
         for (int k = 0; k < contenders.size(); k++) {
             Contender c = contenders.get(k);
             double prediction = c.score(e, learn);
@@ -302,8 +310,9 @@ final class Contest {
         if (configured.stream().noneMatch(l -> l.learnerName().equals(championName))) {
             configured.add(unconfiguredChampion(spec, championName, saved));
         }
-        List<Contender> all = contenders(configured);
-        Contest contest = new Contest(spec, all);
+        ExampleRows rows = new ExampleRows();
+        List<Contender> all = contenders(configured, rows);
+        Contest contest = new Contest(spec, all, rows);
         contest.makeChampion(contest.indexOf(championName));
         contest.pinned = s.pinned;
         contest.promotions = s.promotions;

@@ -42,6 +42,8 @@ public final class Learner {
     private final double gradientClip;
     private boolean lastUpdateRefused;
     private final GuardedStep guardedStep;
+    // the rows of the example, found once for the learners of a shared table; null when alone
+    private final ExampleRows sharedRows;
 
     // weights changed since the last drain
     private final ChangedWeights changed;
@@ -63,13 +65,20 @@ public final class Learner {
         this(spec, Optimizers.create(spec));
     }
 
-    /** In the given columns of a table shared with the model's other learners ({@link Optimizers#sharedColumns}). */
-    Learner(ModelSpec spec, TableColumns columns) {
-        this(spec, Optimizers.create(spec, columns));
+    /**
+     * In the given columns of a table shared with the model's other learners ({@link
+     * Optimizers#sharedColumns}), reading the rows of each example from {@code sharedRows} with them.
+     */
+    Learner(ModelSpec spec, TableColumns columns, ExampleRows sharedRows) {
+        this(spec, Optimizers.create(spec, columns), sharedRows);
     }
 
     /** With a given optimizer (tests of the guard use one that misbehaves). */
     Learner(ModelSpec spec, Optimizer optimizer) {
+        this(spec, optimizer, null);
+    }
+
+    private Learner(ModelSpec spec, Optimizer optimizer, ExampleRows sharedRows) {
         this.loss = spec.loss();
         this.bias = spec.biasIndex();
         this.dimension = spec.dimension();
@@ -83,6 +92,7 @@ public final class Learner {
         this.changed = new ChangedWeights(columns);
         this.scaler = Scaling.newScaler(spec);
         this.guardedStep = new GuardedStep(optimizer);
+        this.sharedRows = sharedRows;
     }
 
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
@@ -146,11 +156,17 @@ public final class Learner {
             coords[count] = f.numeric[k];
             values[count++] = scaler.transformAt(slot, f.numericValues[k]);
         }
-        // each coordinate is found in the hash once, for the score and the step alike; the table settles
-        // first, as a change of layout renumbers the rows
+        // each coordinate is found in the hash once, for the score and the step alike, and once for all
+        // the learners of a shared table that use every feature; the table settles first, as a change
+        // of layout renumbers the rows
         table.settle();
-        for (int k = 0; k < count; k++) {
-            rows[k] = table.rowFor(coords[k]);
+        int[] rows = this.rows;
+        if (sharedRows != null && f == all) {
+            rows = sharedRows.rowsFor(table, coords, count);
+        } else {
+            for (int k = 0; k < count; k++) {
+                rows[k] = table.rowFor(coords[k]);
+            }
         }
         double margin = LinearScorer.marginOfRows(table.values(), table.stride(), offset, rows, values, count);
         double prediction = LinearScorer.prediction(loss, scaler, margin);

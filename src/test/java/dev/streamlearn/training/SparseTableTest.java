@@ -121,18 +121,20 @@ class SparseTableTest {
     }
 
     /**
-     * The learners of the specs, each in a table of its own and all in one, learn the same examples;
-     * the first of each kind drains its changes, as a champion does. Then the second is loaded
+     * The learners of the specs, each in a table of its own and all in one, learn the same examples
+     * (in the shared table, the rows the first finds for an example serve all); the first of each
+     * kind drains its changes, as a champion does. Then the second is loaded
      * with its own earlier state: the others in the shared table keep theirs.
      */
     private static void assertLearnAsAlone(List<ModelSpec> specs) {
         int n = specs.size();
         TableColumns[] columns = Optimizers.sharedColumns(specs);
+        ExampleRows rows = new ExampleRows();
         Learner[] alone = new Learner[n];
         Learner[] shared = new Learner[n];
         for (int k = 0; k < n; k++) {
             alone[k] = new Learner(specs.get(k));
-            shared[k] = new Learner(specs.get(k), columns[k]);
+            shared[k] = new Learner(specs.get(k), columns[k], rows);
             alone[k].trackChanges(k == 0);
             shared[k].trackChanges(k == 0);
         }
@@ -143,6 +145,7 @@ class SparseTableTest {
         for (int i = 0; i < 4_000; i++) {
             Features f = features(r, specs.get(0).dimension() - 1, used);
             double label = squared ? 3 + r.nextGaussian() : r.nextInt(2);
+            rows.nextExample();
             for (int k = 0; k < n; k++) {
                 String at = "learner " + k + " example " + i;
                 assertBits(alone[k].predict(f), shared[k].predict(f), at);
@@ -169,6 +172,7 @@ class SparseTableTest {
             assertArrayEquals(a.values, b.values, 0.0);
         }
         Features f = features(r, specs.get(0).dimension() - 1, used);
+        rows.nextExample();
         assertBits(alone[1].learn(f, 1.0, 1.0), shared[1].learn(f, 1.0, 1.0), "the loaded learner goes on");
     }
 
