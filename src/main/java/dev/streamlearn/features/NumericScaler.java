@@ -110,6 +110,29 @@ public final class NumericScaler {
         return slot < 0 ? 0.0 : standardize(slot, value);
     }
 
+    /**
+     * The value as the key's statistics take it, through the signed log when the key is logged;
+     * as it is for a key without statistics yet. A learner that transforms and then observes a
+     * value takes the log once ({@link #standardizeAt}, {@link #observeAt(int, int, double, double)}).
+     */
+    public double preTransformAt(int slot, double value) {
+        return slot < 0 ? value : preTransform(slot, value);
+    }
+
+    /** {@link #transformAt} of a value already through {@link #preTransformAt} with the same slot. */
+    public double standardizeAt(int slot, double preTransformed) {
+        return slot < 0 ? 0.0 : standardizePreTransformed(slot, preTransformed);
+    }
+
+    /** {@link #observeAt(int, int, double)} of a value whose {@link #preTransformAt} with the same slot is known. */
+    public void observeAt(int slot, int coordinate, double value, double preTransformed) {
+        if (slot < 0) {
+            observeAt(slot, coordinate, value);
+        } else {
+            update(slot, preTransformed);
+        }
+    }
+
     /** {@link #observe} with the key's slot as found before (-1: the key was new then). */
     public void observeAt(int slot, int coordinate, double value) {
         int at = slot;
@@ -148,7 +171,11 @@ public final class NumericScaler {
     }
 
     private double standardize(int slot, double value) {
-        double z = (preTransform(slot, value) - means[slot]) * inverseStds[slot];
+        return standardizePreTransformed(slot, preTransform(slot, value));
+    }
+
+    private double standardizePreTransformed(int slot, double preTransformed) {
+        double z = (preTransformed - means[slot]) * inverseStds[slot];
         return z > clip ? clip : z < -clip ? -clip : Double.isNaN(z) ? 0.0 : z;
     }
 

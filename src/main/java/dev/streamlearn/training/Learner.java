@@ -54,6 +54,7 @@ public final class Learner {
     private int[] rows = new int[64];
     private double[] values = new double[64];
     private int[] slots = new int[64];
+    private double[] preTransformed = new double[64];
 
     /** Coordinates from here on are crosses this learner leaves out; none when it uses them. */
     private final int firstCrossLeftOut;
@@ -142,6 +143,7 @@ public final class Learner {
         }
         if (f.numeric.length > slots.length) {
             slots = new int[Math.max(f.numeric.length, slots.length * 2)];
+            preTransformed = new double[slots.length];
         }
         int count = 1;
         coords[0] = bias;
@@ -153,8 +155,10 @@ public final class Learner {
         for (int k = 0; k < f.numeric.length; k++) {
             int slot = scaler.slotOf(f.numeric[k]);
             slots[k] = slot;
+            // a logged value's log, taken once for its scaled value and its statistics
+            preTransformed[k] = scaler.preTransformAt(slot, f.numericValues[k]);
             coords[count] = f.numeric[k];
-            values[count++] = scaler.transformAt(slot, f.numericValues[k]);
+            values[count++] = scaler.standardizeAt(slot, preTransformed[k]);
         }
         // each coordinate is found in the hash once, for the score and the step alike, and once for all
         // the learners of a shared table that use every feature; the table settles first, as a change
@@ -190,7 +194,7 @@ public final class Learner {
         }
 
         for (int k = 0; k < f.numeric.length; k++) {
-            scaler.observeAt(slots[k], f.numeric[k], f.numericValues[k]);
+            scaler.observeAt(slots[k], f.numeric[k], f.numericValues[k], preTransformed[k]);
         }
         if (loss == Loss.SQUARED) {
             scaler.observeLabel(label);
