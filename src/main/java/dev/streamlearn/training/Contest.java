@@ -266,20 +266,27 @@ final class Contest {
         }
     }
 
+    /**
+     * Writes what every learner has learnt, the champion's as the model's state, and the contest's
+     * standing. The rows of the learners' shared table are put in coordinate order once for all.
+     */
     void writeTo(ModelSnapshot s) {
         s.champion = champion().name();
         s.pinned = pinned;
         s.promotions = promotions;
         if (paired == null) {
+            s.state = champion().learner.state();
             return;
         }
+        int[] rows = champion().learner.tableRowsInCoordinateOrder();
+        s.state = champion().learner.state(rows);
         s.learners = new LearnerSnapshot[contenders.size()];
         for (int k = 0; k < contenders.size(); k++) {
             Contender c = contenders.get(k);
             LearnerSnapshot l = new LearnerSnapshot();
             l.name = c.name();
             l.options = c.spec.learnerOverrides();
-            l.state = k == champion ? null : c.learner.state();
+            l.state = k == champion ? null : c.learner.state(rows);
             l.scores = c.scores.snapshot();
             l.paused = c.paused;
             l.examplesLearnt = c.examplesLearnt;

@@ -11,6 +11,7 @@ import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Features;
+import java.util.Arrays;
 
 /**
  * A linear model that learns one example at a time: weights, the scaling of numeric features
@@ -308,9 +309,21 @@ public final class Learner {
 
     /** What has been learnt, sparse: every coordinate where a weight or an optimizer accumulator is non-zero. */
     public ModelState state() {
+        return state(tableRowsInCoordinateOrder());
+    }
+
+    /** Every row of its table in coordinate order, for {@link #state(int[])}: found once for the learners sharing it. */
+    int[] tableRowsInCoordinateOrder() {
+        return table.rowsInCoordinateOrder(row -> true);
+    }
+
+    /** {@link #state()}, from every row of its table in coordinate order ({@link #tableRowsInCoordinateOrder}). */
+    ModelState state(int[] tableRowsInCoordinateOrder) {
         int arrays = stride - 1;
         double[] t = table.values();
-        int[] rows = table.rowsInCoordinateOrder(row -> isSet(t, row));
+        int[] rows = Arrays.stream(tableRowsInCoordinateOrder)
+                .filter(row -> isSet(t, row))
+                .toArray();
         int count = rows.length;
         ModelState s = new ModelState();
         s.coords = new int[count];

@@ -290,9 +290,8 @@ public final class ModelTrainer {
         s.continuedAfterVersion = continuedAfter;
         s.frozen = frozen;
         s.dimension = spec.dimension();
-        s.state = contest.champion().learner.state();
         s.recent = recent.toArray();
-        contest.writeTo(s);
+        contest.writeTo(s); // the champion's state too
         progress.writeTo(s);
         quality.writeTo(s);
         guard.writeTo(s);
