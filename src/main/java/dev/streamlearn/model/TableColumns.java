@@ -6,8 +6,7 @@ package dev.streamlearn.model;
  * same examples and so have rows for the same coordinates; in one table shared by all of them, a
  * coordinate has one hash entry and its numbers for every learner lie side by side, so the first
  * learner's lookup brings into cache what the others read, where a table each meant cache misses
- * per learner. A learner alone has a table of
- * its own, at offset 0. The rows' marks are the table's: only one learner of a table may mark the
+ * per learner. A learner alone has a table of its own, at offset 0. The rows' marks are the table's: only one learner of a table may mark the
  * rows it changed at a time (a model's champion, whose changes are sent).
  */
 public final class TableColumns {

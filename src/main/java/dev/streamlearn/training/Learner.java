@@ -52,7 +52,7 @@ public final class Learner {
     private boolean tracksChanges = true;
     // the example being learnt: its coordinates, their rows in the table and scaled values, bias first
     private int[] coords = new int[64];
-    private int[] rows = new int[64];
+    private int[] ownRows = new int[64];
     private double[] values = new double[64];
     private int[] slots = new int[64];
     private double[] preTransformed = new double[64];
@@ -139,7 +139,7 @@ public final class Learner {
         int n = f.size() + 1;
         if (n > coords.length) {
             coords = new int[Math.max(n, coords.length * 2)];
-            rows = new int[coords.length];
+            ownRows = new int[coords.length];
             values = new double[coords.length];
         }
         if (f.numeric.length > slots.length) {
@@ -165,10 +165,11 @@ public final class Learner {
         // the learners of a shared table that use every feature; the table settles first, as a change
         // of layout renumbers the rows
         table.settle();
-        int[] rows = this.rows;
+        int[] rows;
         if (sharedRows != null && f == all) {
             rows = sharedRows.rowsFor(table, coords, count);
         } else {
+            rows = ownRows;
             for (int k = 0; k < count; k++) {
                 rows[k] = table.rowFor(coords[k]);
             }
