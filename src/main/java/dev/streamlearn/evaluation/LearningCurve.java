@@ -113,7 +113,7 @@ public final class LearningCurve {
         return windows;
     }
 
-    /** The given lines, then each learner's own (and the blend's) when the model has challengers. */
+    /** The given lines, then each learner's own when the model has challengers. */
     private static Line[] withLearners(Scores s, long[] x, int w, String metric, Line... first) {
         List<Line> lines = new ArrayList<>(List.of(first));
         int k = 0;

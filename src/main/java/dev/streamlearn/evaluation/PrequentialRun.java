@@ -148,7 +148,7 @@ public final class PrequentialRun {
      * guard included), scoring each example before learning from it. The clock moves a
      * millisecond per example, and a version is stored every {@code storeEvery} of them as the
      * job stores one every {@code store.interval}: the versions the guard may roll back to. With
-     * challengers, every learner's scores are kept too, and those of a blend of them.
+     * challengers, every learner's scores are kept too.
      */
     public static Scores learn(ModelSpec spec, Stream stream, int storeEvery) {
         ModelSpec run = spec.toBuilder()
@@ -187,19 +187,12 @@ public final class PrequentialRun {
         List<String> learners = trainer.learnerNames();
         double[] byLearner = new double[learners.size()];
         Scores[] learnerScores = new Scores[learners.size() > 1 ? learners.size() : 0];
-        Blend blend = learnerScores.length > 0
-                ? new Blend(spec.loss(), learners.size(), spec.get(ModelOptions.PROMOTION_WINDOW))
-                : null;
         for (int k = 0; k < learnerScores.length; k++) {
             learnerScores[k] = new Scores(spec.loss(), stream.series);
             scores.learners().put(learners.get(k), learnerScores[k]);
         }
-        if (blend != null) {
-            scores.setBlend(new Scores(spec.loss(), stream.series));
-            trainer.onLearnerScored((k, prediction) -> {
-                byLearner[k] = prediction;
-                blend.scored(k, prediction);
-            });
+        if (learnerScores.length > 0) {
+            trainer.onLearnerScored((k, prediction) -> byLearner[k] = prediction);
         }
         long clock = 0;
         for (Example e : stream.examples) {
@@ -210,10 +203,6 @@ public final class PrequentialRun {
             scores.add(e, served[0]);
             for (int k = 0; k < learnerScores.length; k++) {
                 learnerScores[k].add(e, byLearner[k]);
-            }
-            if (blend != null) {
-                scores.blend().add(e, blend.predict());
-                blend.learn(e.label);
             }
         }
         trainers.applyBatch(trainer, clock, out);

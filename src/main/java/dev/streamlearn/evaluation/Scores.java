@@ -28,7 +28,6 @@ public final class Scores {
     private final Map<String, Integer> guardEvents = new TreeMap<>();
     private final Map<String, Scores> learners = new LinkedHashMap<>();
     private final List<Promotion> promotions = new ArrayList<>();
-    private Scores blend;
 
     /** A challenger that became the champion: after how many examples, which, and why. */
     public record Promotion(int afterExamples, String learner, String reason) {}
@@ -137,15 +136,6 @@ public final class Scores {
 
     public List<Promotion> promotions() {
         return promotions;
-    }
-
-    /** The scores of a blend of the learners ({@link Blend}); null without challengers. */
-    public Scores blend() {
-        return blend;
-    }
-
-    void setBlend(Scores blendScores) {
-        this.blend = blendScores;
     }
 
     /** Predictions of examples [from, to), a copy. */

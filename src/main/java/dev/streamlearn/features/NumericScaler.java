@@ -71,6 +71,14 @@ public final class NumericScaler {
                 : new NumericScaler(state.clip, state.horizon, state.logAll, state.logKeys);
     }
 
+    /** Whether values are transformed as the other scaler transforms them (its statistics aside). */
+    public boolean transformsLike(NumericScaler other) {
+        return clip == other.clip
+                && horizon == other.horizon
+                && logAll == other.logAll
+                && Arrays.equals(logCoordinates, other.logCoordinates);
+    }
+
     /** Whether values are transformed as the state's settings say (a state without settings: as this scaler's). */
     public boolean transformsAs(ScalerState state) {
         return state == null

@@ -32,6 +32,9 @@ public final class MetricNames {
     public static final String CHAMPION = "champion";
 
     public static final String EXAMPLES_LEARNT = "examplesLearnt";
+    /** A learner's weight in what the model serves: in the blend, or 1 for a champion served alone. */
+    public static final String BLEND_WEIGHT = "blendWeight";
+
     public static final String PAUSED = "paused";
     /** How much lower a challenger's loss was than the champion's over the promotion window, as a fraction. */
     public static final String IMPROVEMENT = "improvement";
@@ -206,6 +209,7 @@ public final class MetricNames {
             new Row(
                     "`" + ofLearner("<id>", "<learner>", CHAMPION) + "`, "
                             + names(
+                                    BLEND_WEIGHT,
                                     EXAMPLES_LEARNT,
                                     PAUSED,
                                     LOG_LOSS,
@@ -216,7 +220,8 @@ public final class MetricNames {
                                     IMPROVEMENT_STD_ERRORS),
                     "Trainer",
                     "Per learner of a model with challengers (`default` is the model's own options): 1 for the"
-                            + " champion; examples learnt; 1 while its guard pauses it; its own prequential scores over"
+                            + " champion; its weight in what is served (`serve`: its share of the blend; 1 for a champion"
+                            + " served alone); examples learnt; 1 while its guard pauses it; its own prequential scores over"
                             + " `metrics.window`; at the last check, how much lower than the champion's its loss was over"
                             + " `promotion.window` (a fraction) and in standard errors."),
             new Row(

@@ -5,6 +5,7 @@ import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelSpec.GuardAction;
 import dev.streamlearn.model.ModelSpec.OptimizerKind;
+import dev.streamlearn.model.ModelSpec.Serving;
 import dev.streamlearn.options.Option;
 import dev.streamlearn.options.OptionType;
 import java.util.List;
@@ -212,6 +213,15 @@ public final class ModelOptions {
             .perModelNotChallenger()
             .build();
 
+    public static final Option<Serving> SERVE = Option.key("serve", OptionType.oneOf(Serving.class))
+            .defaultValue(Serving.BLEND)
+            .description("What a model with challengers serves: `blend`, the champion and every learner that"
+                    + " transforms features as it does, their weights averaged by Hedge weights from their losses"
+                    + " over about the last `promotion.window` examples; or `champion`, the champion alone. See"
+                    + " *Challengers*.")
+            .perModelNotChallenger()
+            .build();
+
     public static final Option<Integer> PROMOTION_WINDOW = Option.key("promotion.window", OptionType.INT)
             .defaultValue(2000)
             .rule(
@@ -338,6 +348,7 @@ public final class ModelOptions {
             SCALE_LOG,
             FORGET_HALF_LIFE,
             CHALLENGERS,
+            SERVE,
             PROMOTION_WINDOW,
             PROMOTION_MARGIN,
             PROMOTION_STD_ERRORS,

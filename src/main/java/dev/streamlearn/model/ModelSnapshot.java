@@ -66,6 +66,8 @@ public class ModelSnapshot {
 
     public int pairedPosition;
     public int pairedFilled;
+    /** The served blend's losses and mix ({@code BlendMix}); null: the champion is served alone. */
+    public double[] blend;
     /** Whether automatic promotions are off (by command). */
     public boolean pinned;
 

@@ -52,6 +52,19 @@ public final class ModelSpec implements Serializable {
         }
     }
 
+    /** What a model with challengers serves. */
+    public enum Serving {
+        /** A blend of the learners that transform features as the champion does, weighted by their recent losses. */
+        BLEND,
+        /** The champion alone. */
+        CHAMPION;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** What the guard does when a model's prequential loss rises suddenly (see {@code LossShiftDetector}). */
     public enum GuardAction {
         /** Nothing is watched. */

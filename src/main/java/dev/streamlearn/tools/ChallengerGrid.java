@@ -10,8 +10,8 @@ import java.util.function.Function;
 /**
  * The section of docs/EVALUATION.md that sets the defaults (the automatic challengers) against
  * every setting of the space they span, each learnt alone: how far choosing by measurement, on
- * the live stream, is from having known the best setting beforehand. And the blend of the
- * learners, measured beside the switching the job serves.
+ * the live stream, is from having known the best setting beforehand. And switching between the
+ * learners (serving the champion alone), measured beside the blend the job serves by default.
  */
 final class ChallengerGrid {
 
@@ -30,18 +30,22 @@ final class ChallengerGrid {
                         + " `rls` instead of `log`), against every setting of the space those challengers span, each"
                         + " learnt alone (`--challengers none`): `forget.half-life` ")
                 .append(HALF_LIVES.replace(",", ", "))
-                .append(", each without and with `scale.log *` (a time series: with `--optimizer ftrl` and `rls`)."
-                        + " Last 30 %: log loss, or MAE. *Blend*: the learners' predictions averaged in the margin with"
-                        + " Hedge weights from their recent losses, measured beside the switching the job serves"
-                        + " (`Blend`).\n\n")
-                .append("| stream | defaults | promotions | blend | one learner (`--challengers none`) | best single"
-                        + " setting | its value | defaults / best |\n|---|---|---|---|---|---|---|---|\n");
+                .append(
+                        ", each without and with `scale.log *` (a time series: with `--optimizer ftrl` and `rls`)."
+                                + " Last 30 %: log loss, or MAE. The defaults serve the blend of the learners (`serve blend`);"
+                                + " *switching* serves the champion alone (`--serve champion`), promoted as in the defaults.\n\n")
+                .append(
+                        "| stream | defaults | promotions | switching | one learner (`--challengers none`) | best single"
+                                + " setting | its value | defaults / best |\n|---|---|---|---|---|---|---|---|\n");
         List<String> commands = new ArrayList<>();
         for (Stream s : streams) {
             String metric = s.logistic ? MetricNames.LOG_LOSS : MetricNames.MAE;
             String defaultsCommand = s.options + " --curve none";
             JsonNode defaults = evaluate.apply(defaultsCommand);
             commands.add("scripts/evaluate " + defaultsCommand);
+            String switchingCommand = defaultsCommand + " --serve champion";
+            JsonNode switching = evaluate.apply(switchingCommand);
+            commands.add("scripts/evaluate " + switchingCommand);
             double best = Double.POSITIVE_INFINITY;
             String bestSetting = "";
             double alone = Double.NaN;
@@ -71,11 +75,7 @@ final class ChallengerGrid {
                     s.name,
                     num(served),
                     promotions(defaults.get("promotions")),
-                    num(defaults.get("learners")
-                            .get("blend")
-                            .get("tail")
-                            .get(metric)
-                            .asDouble()),
+                    num(switching.get("tail").get(metric).asDouble()),
                     num(alone),
                     bestSetting,
                     num(best),

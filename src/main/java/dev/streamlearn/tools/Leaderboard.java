@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The learners of an evaluated model side by side, as {@code scripts/status} shows those of a
- * running one: what was served, each learner's own scores, a blend of them (measured, not
- * served), over the whole stream and its last part; and the promotions.
+ * running one: what was served and each learner's own scores, over the whole stream and its last
+ * part; and the promotions.
  */
 final class Leaderboard {
 
@@ -27,7 +27,6 @@ final class Leaderboard {
         for (Map.Entry<String, Scores> l : served.learners().entrySet()) {
             add(out, learners, l.getKey(), options.getOrDefault(l.getKey(), ""), l.getValue(), tail);
         }
-        add(out, learners, "blend", "(measured, not served)", served.blend(), tail);
         ArrayNode promotions = row.putArray("promotions");
         for (Scores.Promotion p : served.promotions()) {
             ObjectNode n = promotions.addObject();

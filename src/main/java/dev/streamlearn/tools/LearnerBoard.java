@@ -57,8 +57,9 @@ final class LearnerBoard {
                         ? "PINNED (scripts/control unpin " + model + ")"
                         : "a challenger that beats the champion is promoted");
         out.printf(
-                "  %-12s %-8s %10s %6s %9s %7s %9s %10s %12s %11s%n",
+                "  %-12s %-8s %6s %10s %6s %9s %7s %9s %10s %12s %11s%n",
                 "learner",
+                "role",
                 "serves",
                 "learnt",
                 "paused",
@@ -72,9 +73,10 @@ final class LearnerBoard {
             String l = MetricNames.ofLearner(model, learner, "");
             boolean champion = m.getOrDefault(l + MetricNames.CHAMPION, 0.0) > 0;
             out.printf(
-                    "  %-12s %-8s %10.0f %6s %9s %7s %9s %10s %12s %11s%n",
+                    "  %-12s %-8s %6s %10.0f %6s %9s %7s %9s %10s %12s %11s%n",
                     learner,
                     champion ? "champion" : "",
+                    format(m, l + MetricNames.BLEND_WEIGHT, "%.2f"),
                     m.getOrDefault(l + MetricNames.EXAMPLES_LEARNT, 0.0),
                     m.getOrDefault(l + MetricNames.PAUSED, 0.0) > 0 ? "yes" : "no",
                     format(m, l + MetricNames.LOG_LOSS, "%.4f"),

@@ -13,7 +13,6 @@ import java.util.Arrays;
  */
 final class ChangedWeights {
 
-    private final TableColumns columns;
     private final CoordinateTable table;
     private int[] coords = new int[1024];
     private int[] rows = new int[1024];
@@ -21,9 +20,8 @@ final class ChangedWeights {
     // the table's layout when the list was last emptied: the rows are valid while it is the same
     private int layout;
 
-    ChangedWeights(TableColumns columns) {
-        this.columns = columns;
-        this.table = columns.table();
+    ChangedWeights(CoordinateTable table) {
+        this.table = table;
         this.layout = table.layout();
     }
 
@@ -39,8 +37,8 @@ final class ChangedWeights {
         }
     }
 
-    /** The weights listed, as they are now, and forgets them. */
-    SparseWeights drain() {
+    /** The weights listed, as they are now in the given columns, and forgets them. */
+    SparseWeights drain(TableColumns columns) {
         int[] c = Arrays.copyOf(coords, count);
         double[] v = new double[count];
         double[] t = table.values();
@@ -50,6 +48,30 @@ final class ChangedWeights {
         }
         clear();
         return SparseWeights.of(c, v);
+    }
+
+    /** The weights listed, as the blend of the given columns by the given weights ({@code mix}), and forgets them. */
+    SparseWeights drainBlended(TableColumns[] columns, double[] mix) {
+        int[] c = Arrays.copyOf(coords, count);
+        double[] v = new double[count];
+        double[] t = table.values();
+        int[] r = rows();
+        for (int k = 0; k < count; k++) {
+            v[k] = blended(t, columns, mix, r[k]);
+        }
+        clear();
+        return SparseWeights.of(c, v);
+    }
+
+    /** The weight of a row in the blend of the given columns. */
+    static double blended(double[] t, TableColumns[] columns, double[] mix, int row) {
+        double w = 0;
+        for (int j = 0; j < columns.length; j++) {
+            if (mix[j] != 0) {
+                w += mix[j] * t[columns[j].at(row)];
+            }
+        }
+        return w;
     }
 
     /** Forgets the weights listed and clears their marks. */

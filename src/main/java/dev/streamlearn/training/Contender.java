@@ -25,10 +25,13 @@ final class Contender {
     long examplesLearnt;
     long updatesRefused;
 
-    /** Learning in the given columns of the table it shares with the model's other learners, and its rows of each example. */
-    Contender(ModelSpec spec, TableColumns columns, ExampleRows sharedRows) {
+    /**
+     * Learning in the given columns of the table it shares with the model's other learners, with
+     * their rows of each example and their list of changed weights (null: its own, for the first).
+     */
+    Contender(ModelSpec spec, TableColumns columns, ExampleRows sharedRows, ChangedWeights sharedChanges) {
         this.spec = spec;
-        this.learner = new Learner(spec, columns, sharedRows);
+        this.learner = new Learner(spec, columns, sharedRows, sharedChanges);
         this.scores = new PrequentialMetrics(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW));
         this.guard = new LossGuard(spec);
         GuardAction action = spec.get(ModelOptions.GUARD_ACTION);

@@ -1,22 +1,20 @@
 package dev.streamlearn.training;
 
 import dev.streamlearn.metrics.Loss;
-import dev.streamlearn.metrics.PrequentialMetrics;
-import dev.streamlearn.model.Challenger;
-import dev.streamlearn.model.ChallengerList;
 import dev.streamlearn.model.LearnerSnapshot;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.model.ModelState;
+import dev.streamlearn.model.ModelSpec.Serving;
+import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.Features;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A model's learners side by side: the champion, whose weights are served, and its challengers.
@@ -28,35 +26,6 @@ import java.util.Locale;
  */
 final class Contest {
 
-    /** A challenger that beat the champion, and by how much. */
-    static final class Verdict {
-        final int challenger;
-        final String name;
-        final PairedLosses.Comparison comparison;
-        final int window;
-
-        Verdict(int challenger, String name, PairedLosses.Comparison comparison, int window) {
-            this.challenger = challenger;
-            this.name = name;
-            this.comparison = comparison;
-            this.window = window;
-        }
-
-        String reason(String champion) {
-            return String.format(
-                    Locale.ROOT,
-                    "challenger '%s' beat '%s' over the last %d examples: mean loss %.4g against %.4g, %.1f%% lower,"
-                            + " %.1f standard errors",
-                    name,
-                    champion,
-                    window,
-                    comparison.championLoss - comparison.improvement,
-                    comparison.championLoss,
-                    100 * comparison.relativeImprovement(),
-                    comparison.standardErrors());
-        }
-    }
-
     private final Loss loss;
     private final List<Contender> contenders;
     private final ExampleRows sharedRows;
@@ -67,10 +36,12 @@ final class Contest {
     private boolean pinned;
     private long promotions;
     private boolean checkDue;
-    private Comparison[] lastComparisons;
+    private Standing[] lastComparisons;
     private LearnerListener listener;
+    // what is served when a blend is (null: the champion alone)
+    private final ServedBlend blend;
 
-    private Contest(ModelSpec spec, List<Contender> contenders, ExampleRows sharedRows) {
+    private Contest(ModelSpec spec, List<Contender> contenders, ExampleRows sharedRows, ChangedWeights changes) {
         this.loss = spec.loss();
         this.contenders = contenders;
         this.sharedRows = sharedRows;
@@ -78,22 +49,37 @@ final class Contest {
         this.rule =
                 new PromotionRule(spec.get(ModelOptions.PROMOTION_MARGIN), spec.get(ModelOptions.PROMOTION_STD_ERRORS));
         this.paired = contenders.size() > 1 ? new PairedLosses(contenders.size(), window) : null;
-        this.lastComparisons = new Comparison[contenders.size()];
+        this.lastComparisons = new Standing[contenders.size()];
+        this.blend = paired != null && spec.get(ModelOptions.SERVE) == Serving.BLEND
+                ? new ServedBlend(contenders, changes, window, ModelOptions.PROMOTION_BLOCKS)
+                : null;
         makeChampion(0);
+        if (blend != null) {
+            blend.restart(0);
+        }
     }
 
-    /** Only the champion's changes are sent as deltas, so only its learner keeps track of them. */
+    /**
+     * Only the served weights' changes are sent as deltas, so only the champion's learner keeps
+     * track of them, or, with a blend, every learner (in one list) and the champion's scaling.
+     */
     private void makeChampion(int learner) {
         champion = learner;
         for (int k = 0; k < contenders.size(); k++) {
-            contenders.get(k).learner.trackChanges(k == learner);
+            contenders.get(k).learner.trackChanges(k == learner || blend != null, k == learner);
         }
     }
 
     /** The model's own learner as champion, its challengers beside it, all empty. */
     static Contest of(ModelSpec spec) {
         ExampleRows rows = new ExampleRows();
-        return new Contest(spec, contenders(spec.learners(), rows), rows);
+        List<Contender> all = contenders(spec.learners(), rows);
+        return new Contest(spec, all, rows, changesOf(all));
+    }
+
+    /** The one list of changed weights its learners share; the first's. */
+    private static ChangedWeights changesOf(List<Contender> all) {
+        return all.get(0).learner.changes();
     }
 
     /**
@@ -104,8 +90,10 @@ final class Contest {
     private static List<Contender> contenders(List<ModelSpec> learners, ExampleRows rows) {
         TableColumns[] columns = Optimizers.sharedColumns(learners);
         List<Contender> all = new ArrayList<>();
+        ChangedWeights changes = null;
         for (int k = 0; k < columns.length; k++) {
-            all.add(new Contender(learners.get(k), columns[k], columns.length > 1 ? rows : null));
+            all.add(new Contender(learners.get(k), columns[k], columns.length > 1 ? rows : null, changes));
+            changes = all.get(0).learner.changes();
         }
         return all;
     }
@@ -146,12 +134,67 @@ final class Contest {
             double judged = loss.judged(prediction, e.label);
             paired.set(k, judged);
             c.watch(judged, k == champion);
+            if (blend != null) {
+                // squared loss: its predictions, made before the label counted into the scaling statistics
+                blend.scored(k, loss == Loss.SQUARED ? prediction : c.learner.lastMargin(), judged);
+            }
             if (k == champion) {
                 championPrediction = prediction;
             }
         }
         checkDue |= paired.next();
-        return championPrediction;
+        if (blend == null) {
+            return championPrediction;
+        }
+        double served = loss == Loss.SQUARED ? blend.margin() : loss.predict(blend.margin());
+        blend.next(learn, champion);
+        return served;
+    }
+
+    /** The prediction served for the features, without learning: the champion's, or the blend's. */
+    double serve(Features f) {
+        Learner served = champion().learner;
+        if (blend == null) {
+            return served.serve(f);
+        }
+        for (int k = 0; k < contenders.size(); k++) {
+            contenders.get(k).learner.predict(f);
+            blend.scored(k, contenders.get(k).learner.lastMargin(), 0);
+        }
+        return LinearScorer.served(loss, served.scaler(), served.calibration(), blend.margin());
+    }
+
+    /** The served weights changed since the last update, in the order they first changed; forgets that they did. */
+    SparseWeights drainServedChanges() {
+        return blend == null ? champion().learner.drainChanged() : blend.drainChanged();
+    }
+
+    /** Every non-zero served weight, in coordinate order. */
+    SparseWeights servedWeights() {
+        return blend == null ? champion().learner.nonZeroWeights() : blend.nonZeroWeights();
+    }
+
+    /** Forgets which served weights and scaling entries changed (after a full update). */
+    void clearServedChanges() {
+        if (blend != null) {
+            blend.clearChanged();
+        }
+        champion().learner.clearChanged();
+    }
+
+    /** Whether what is served changed as a whole since the last call (the blend's mix): the next update is full. */
+    boolean takeServedChangedWhole() {
+        return blend != null && blend.takeMixChanged();
+    }
+
+    /** A learner's weight in what is served: its share of the blend, or 1 for a champion served alone. */
+    double servedWeight(int learner) {
+        return blend == null ? (learner == champion ? 1 : 0) : blend.mixWeights()[learner];
+    }
+
+    /** Each learner's weight in the served blend, by position; null when the champion is served alone. */
+    double[] blendWeights() {
+        return blend == null ? null : blend.mixWeights().clone();
     }
 
     /** The learner learns from the example as its use says; returns the prediction made before learning. */
@@ -175,7 +218,7 @@ final class Contest {
      * At the end of a block of a full window: the challenger to promote, or null. Comparisons are
      * kept for the leaderboard either way.
      */
-    Verdict verdict() {
+    ContestVerdict verdict() {
         if (!checkDue || !paired.full()) {
             return null;
         }
@@ -183,11 +226,11 @@ final class Contest {
         PairedLosses.Comparison[] all = paired.compareAll(champion);
         boolean[] eligible = new boolean[all.length];
         for (int k = 0; k < all.length; k++) {
-            lastComparisons[k] = all[k] == null ? null : new Comparison(all[k]);
+            lastComparisons[k] = all[k] == null ? null : new Standing(all[k]);
             eligible[k] = !pinned && !contenders.get(k).paused;
         }
         int best = rule.choose(all, eligible);
-        return best < 0 ? null : new Verdict(best, contenders.get(best).name(), all[best], window);
+        return best < 0 ? null : new ContestVerdict(best, contenders.get(best).name(), all[best], window);
     }
 
     /** Makes a learner the champion for having won, or by command (the former one stays on as a challenger). */
@@ -201,6 +244,9 @@ final class Contest {
         makeChampion(learner);
         contenders.get(learner).paused = false;
         Arrays.fill(lastComparisons, null);
+        if (blend != null) {
+            blend.championChanged(learner);
+        }
     }
 
     /** The learner of this name, or -1. */
@@ -236,6 +282,9 @@ final class Contest {
         if (made >= 0) {
             serve(made);
         }
+        if (blend != null) {
+            blend.restart(champion); // the version is served as it was stored; the others earn their way back
+        }
     }
 
     void pin(boolean on) {
@@ -251,19 +300,8 @@ final class Contest {
     }
 
     /** A challenger's last comparison with the champion (null before its window first filled, and for the champion). */
-    Comparison comparison(int learner) {
+    Standing comparison(int learner) {
         return lastComparisons[learner];
-    }
-
-    /** A challenger's standing against the champion at the last check, as the leaderboard shows it. */
-    static final class Comparison {
-        final double relativeImprovement;
-        final double standardErrors;
-
-        Comparison(PairedLosses.Comparison c) {
-            this.relativeImprovement = c.relativeImprovement();
-            this.standardErrors = c.standardErrors();
-        }
     }
 
     /**
@@ -298,103 +336,38 @@ final class Contest {
             l.guardAlarms = c.guard.alarms();
             s.learners[k] = l;
         }
+        s.blend = blend == null ? null : blend.state();
         s.pairedLosses = paired.losses();
         s.pairedPosition = paired.position();
         s.pairedFilled = paired.filled();
     }
 
-    /**
-     * The learners of a snapshot, matched by name to those configured now. The champion carries
-     * on, even when it is no longer configured (it is served: it stays until another is
-     * promoted), with its recorded options; a challenger carries on when its options are as
-     * recorded, else it starts anew, as does one configured since. The paired losses carry on
-     * when the learners are the same, in the same order.
-     */
-    static Contest restore(ModelSpec spec, ModelSnapshot s) {
-        List<ModelSpec> configured = new ArrayList<>(spec.learners());
-        String championName = s.champion == null ? Challenger.DEFAULT : s.champion;
-        LearnerSnapshot[] saved = s.learners == null ? new LearnerSnapshot[0] : s.learners;
-        if (configured.stream().noneMatch(l -> l.learnerName().equals(championName))) {
-            configured.add(unconfiguredChampion(spec, championName, saved));
-        }
+    /** The given learners, all empty, the champion named so among them. */
+    static Contest of(ModelSpec spec, List<ModelSpec> learners, String champion) {
         ExampleRows rows = new ExampleRows();
-        List<Contender> all = contenders(configured, rows);
-        Contest contest = new Contest(spec, all, rows);
-        contest.makeChampion(contest.indexOf(championName));
-        contest.pinned = s.pinned;
-        contest.promotions = s.promotions;
-        loadChampion(spec, contest.champion(), s.state);
-        for (int k = 0; k < all.size(); k++) {
-            Contender c = all.get(k);
-            LearnerSnapshot l = find(saved, c.name());
-            if (l == null) {
-                continue;
-            }
-            boolean isChampion = k == contest.champion;
-            if (!isChampion) {
-                if (!l.options.equals(c.spec.learnerOverrides())
-                        || l.state == null
-                        || l.state.optimizerArrays != c.learner.optimizerArrays()) {
-                    continue; // its options changed: it learns anew
-                }
-                c.learner.load(l.state);
-            }
-            c.scores = PrequentialMetrics.restore(spec.loss(), spec.get(ModelOptions.METRICS_WINDOW), l.scores);
-            c.paused = l.paused && !isChampion;
-            c.examplesLearnt = l.examplesLearnt;
-            c.updatesRefused = l.updatesRefused;
-            c.guard.restore(l.guardDetector, l.guardInEpisode, l.guardEpisodeLength, l.guardQuietFor, l.guardAlarms);
-        }
-        if (contest.paired != null && s.pairedLosses != null && sameOrder(saved, all)) {
+        List<Contender> all = contenders(learners, rows);
+        Contest contest = new Contest(spec, all, rows, changesOf(all));
+        contest.makeChampion(contest.indexOf(champion));
+        return contest;
+    }
+
+    /**
+     * Continues the contest's own standing from a snapshot: pinned, promotions, and, when the
+     * learners are those of the snapshot in the same order, the paired losses and the blend.
+     */
+    void continueFrom(ModelSnapshot s, boolean sameLearners) {
+        pinned = s.pinned;
+        promotions = s.promotions;
+        if (paired != null && s.pairedLosses != null && sameLearners) {
             try {
-                contest.paired.restore(s.pairedLosses, s.pairedPosition, s.pairedFilled);
+                paired.restore(s.pairedLosses, s.pairedPosition, s.pairedFilled);
             } catch (IllegalArgumentException e) {
                 // another window: the comparison starts anew
             }
         }
-        return contest;
-    }
-
-    private static void loadChampion(ModelSpec spec, Contender champion, ModelState state) {
-        if (state.optimizerArrays != champion.learner.optimizerArrays()) {
-            throw new IllegalStateException("model '" + spec.id + "' was snapshotted with another optimizer ("
-                    + state.optimizerArrays + " state arrays, its learner '" + champion.name() + "' is configured with "
-                    + champion.spec.optimizer() + ", which has " + champion.learner.optimizerArrays() + ")");
+        if (blend != null && !(sameLearners && blend.restore(s.blend))) {
+            blend.restart(champion);
         }
-        champion.learner.load(state);
-    }
-
-    private static ModelSpec unconfiguredChampion(ModelSpec spec, String name, LearnerSnapshot[] saved) {
-        LearnerSnapshot l = find(saved, name);
-        String options = l == null ? "" : l.options;
-        try {
-            ChallengerList list = ChallengerList.TYPE.parse(name + ":" + options);
-            return spec.learner(list.resolve(spec).get(0));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("model '" + spec.id + "' was serving challenger '" + name + "' ("
-                    + options + "), which is no longer configured and whose options cannot be read any more ("
-                    + e.getMessage() + "): configure it again under its name, or start without the state");
-        }
-    }
-
-    private static LearnerSnapshot find(LearnerSnapshot[] saved, String name) {
-        for (LearnerSnapshot l : saved) {
-            if (l.name.equals(name)) {
-                return l;
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameOrder(LearnerSnapshot[] saved, List<Contender> all) {
-        if (saved.length != all.size()) {
-            return false;
-        }
-        for (int k = 0; k < saved.length; k++) {
-            if (!saved[k].name.equals(all.get(k).name())) {
-                return false;
-            }
-        }
-        return true;
+        takeServedChangedWhole(); // a restored model's first update is full anyway
     }
 }

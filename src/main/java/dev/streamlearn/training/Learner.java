@@ -46,10 +46,12 @@ public final class Learner {
     // the rows of the example, found once for the learners of a shared table; null when alone
     private final ExampleRows sharedRows;
 
-    // weights changed since the last drain
+    // weights changed since the last drain; shared by the learners of a table, whose marks are its
     private final ChangedWeights changed;
-    // only the served learner's changes are sent; a challenger's would be forgotten unread
+    // only the served learners' changes are sent; a challenger's would be forgotten unread
     private boolean tracksChanges = true;
+    // the margin of the last example it scored, before learning from it
+    private double lastMargin;
     // the example being learnt: its coordinates, their rows in the table and scaled values, bias first
     private int[] coords = new int[64];
     private int[] ownRows = new int[64];
@@ -71,16 +73,16 @@ public final class Learner {
      * In the given columns of a table shared with the model's other learners ({@link
      * Optimizers#sharedColumns}), reading the rows of each example from {@code sharedRows} with them.
      */
-    Learner(ModelSpec spec, TableColumns columns, ExampleRows sharedRows) {
-        this(spec, Optimizers.create(spec, columns), sharedRows);
+    Learner(ModelSpec spec, TableColumns columns, ExampleRows sharedRows, ChangedWeights sharedChanges) {
+        this(spec, Optimizers.create(spec, columns), sharedRows, sharedChanges);
     }
 
     /** With a given optimizer (tests of the guard use one that misbehaves). */
     Learner(ModelSpec spec, Optimizer optimizer) {
-        this(spec, optimizer, null);
+        this(spec, optimizer, null, null);
     }
 
-    private Learner(ModelSpec spec, Optimizer optimizer, ExampleRows sharedRows) {
+    private Learner(ModelSpec spec, Optimizer optimizer, ExampleRows sharedRows, ChangedWeights sharedChanges) {
         this.loss = spec.loss();
         this.bias = spec.biasIndex();
         this.dimension = spec.dimension();
@@ -91,7 +93,7 @@ public final class Learner {
         this.table = columns.table();
         this.stride = optimizer.stride();
         this.offset = columns.at(0);
-        this.changed = new ChangedWeights(columns);
+        this.changed = sharedChanges != null ? sharedChanges : new ChangedWeights(table);
         this.scaler = Scaling.newScaler(spec);
         this.guardedStep = new GuardedStep(optimizer);
         this.sharedRows = sharedRows;
@@ -100,7 +102,13 @@ public final class Learner {
     /** The prediction for the features: a probability (logistic loss) or a value in the label's scale. */
     public double predict(Features all) {
         Features f = used(all);
-        return LinearScorer.prediction(loss, scaler, LinearScorer.margin(table, offset, bias, scaler, f));
+        lastMargin = LinearScorer.margin(table, offset, bias, scaler, f);
+        return LinearScorer.prediction(loss, scaler, lastMargin);
+    }
+
+    /** The margin of the last example it scored ({@link #predict} or {@link #learn}), before learning from it. */
+    double lastMargin() {
+        return lastMargin;
     }
 
     /**
@@ -175,6 +183,7 @@ public final class Learner {
             }
         }
         double margin = LinearScorer.marginOfRows(table.values(), table.stride(), offset, rows, values, count);
+        lastMargin = margin;
         double prediction = LinearScorer.prediction(loss, scaler, margin);
 
         double target = loss == Loss.SQUARED ? scaler.labelToModel(label) : label;
@@ -215,37 +224,9 @@ public final class Learner {
         return learn(all, label, weight * (label > 0 ? 1 + p : (1 - p) * (1 + p)));
     }
 
-    /** The features this learner uses: all, or all but the crosses (a copy only for an example that has some). */
+    /** The features this learner uses: all, or all but the crosses. */
     private Features used(Features f) {
-        if (firstCrossLeftOut == Integer.MAX_VALUE) {
-            return f;
-        }
-        int categorical = 0;
-        for (int c : f.categorical) {
-            categorical += c < firstCrossLeftOut ? 1 : 0;
-        }
-        int numeric = 0;
-        for (int c : f.numeric) {
-            numeric += c < firstCrossLeftOut ? 1 : 0;
-        }
-        if (categorical == f.categorical.length && numeric == f.numeric.length) {
-            return f;
-        }
-        int[] ownCategorical = new int[categorical];
-        for (int k = 0, at = 0; k < f.categorical.length; k++) {
-            if (f.categorical[k] < firstCrossLeftOut) {
-                ownCategorical[at++] = f.categorical[k];
-            }
-        }
-        int[] ownNumeric = new int[numeric];
-        double[] ownValues = new double[numeric];
-        for (int k = 0, at = 0; k < f.numeric.length; k++) {
-            if (f.numeric[k] < firstCrossLeftOut) {
-                ownNumeric[at] = f.numeric[k];
-                ownValues[at++] = f.numericValues[k];
-            }
-        }
-        return new Features(ownCategorical, ownNumeric, ownValues);
+        return firstCrossLeftOut == Integer.MAX_VALUE ? f : f.below(firstCrossLeftOut);
     }
 
     /** Whether the last {@link #learn} left the model unchanged because its step would have made it non-finite. */
@@ -255,20 +236,39 @@ public final class Learner {
 
     /** The weights changed since the last drain (in the order they first changed), and forgets that they changed. */
     SparseWeights drainChanged() {
-        return changed.drain();
+        return changed.drain(columns);
     }
 
     /**
      * Whether the weights and scaling entries that change are remembered for the next delta
-     * ({@link #drainChanged}); off, they are not, and what was is forgotten. A learner that
-     * becomes the served one is sent in full first, so it needs nothing from before.
+     * ({@link #drainChanged}), and whether its scaling entries that change are; off, they are
+     * not, and what was is forgotten. A learner that becomes a served one is sent in full first,
+     * so it needs nothing from before.
      */
-    void trackChanges(boolean on) {
-        tracksChanges = on;
-        if (!on) {
+    void trackChanges(boolean weights, boolean scaling) {
+        tracksChanges = weights;
+        if (!weights) {
             changed.clear();
         }
-        scaler.trackChanges(on);
+        scaler.trackChanges(scaling);
+    }
+
+    /**
+     * Whether its weights mean what the other's mean: the same features, transformed the same
+     * way, so that a blend of the two is scored with either's scaling.
+     */
+    boolean weighsLike(Learner other) {
+        return firstCrossLeftOut == other.firstCrossLeftOut && scaler.transformsLike(other.scaler);
+    }
+
+    /** Its list of changed weights, which the other learners of its table share. */
+    ChangedWeights changes() {
+        return changed;
+    }
+
+    /** The columns of its table it learns in. */
+    TableColumns columns() {
+        return columns;
     }
 
     /** Forgets which weights and scaling entries changed (after a full update). */

@@ -13,6 +13,7 @@ import java.util.List;
 @SuppressWarnings("ImmutableEnumChecker") // the readers are stateless lambdas
 public enum LearnerMetric {
     CHAMPION(MetricNames.CHAMPION, null, true, (c, k) -> c.championIndex() == k ? 1 : 0),
+    BLEND_WEIGHT(MetricNames.BLEND_WEIGHT, null, false, Contest::servedWeight),
     EXAMPLES_LEARNT(
             MetricNames.EXAMPLES_LEARNT, null, true, (c, k) -> c.contenders().get(k).examplesLearnt),
     PAUSED(MetricNames.PAUSED, null, true, (c, k) -> c.contenders().get(k).paused ? 1 : 0),
@@ -34,11 +35,11 @@ public enum LearnerMetric {
             .scores
             .windowRmse()),
     IMPROVEMENT(MetricNames.IMPROVEMENT, null, false, (c, k) -> {
-        Contest.Comparison v = c.comparison(k);
+        Standing v = c.comparison(k);
         return v == null ? Double.NaN : v.relativeImprovement;
     }),
     IMPROVEMENT_STD_ERRORS(MetricNames.IMPROVEMENT_STD_ERRORS, null, false, (c, k) -> {
-        Contest.Comparison v = c.comparison(k);
+        Standing v = c.comparison(k);
         return v == null ? Double.NaN : v.standardErrors;
     });
 

@@ -40,7 +40,7 @@ public final class ModelTrainer {
     private final List<Example> refused = new ArrayList<>();
     private boolean frozen;
     private long continuedAfter = -1;
-    private Contest.Verdict verdict;
+    private ContestVerdict verdict;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
     /** A trainer whose recent versions are kept on the heap, in its snapshots. */
@@ -76,6 +76,9 @@ public final class ModelTrainer {
             return false;
         }
         double prediction = contest.score(e, !frozen);
+        if (contest.takeServedChangedWhole()) {
+            encoder.requireFull(); // the blend's mix moved: every served weight did
+        }
         if (!frozen) {
             if (contest.championRefused()) {
                 progress.updatesRefused++;
@@ -89,7 +92,7 @@ public final class ModelTrainer {
         scoreListener.scored(prediction, e.label);
         guard.scored(prediction, e.label, nowMillis);
         if (contest.hasChallengers()) {
-            Contest.Verdict v = contest.verdict();
+            ContestVerdict v = contest.verdict();
             verdict = frozen ? null : v; // a frozen model serves what it serves
         }
         return batch.size >= batchSize;
@@ -107,8 +110,8 @@ public final class ModelTrainer {
     }
 
     /** A challenger that has just beaten the champion (once: the caller promotes it), or null. */
-    Contest.Verdict takeVerdict() {
-        Contest.Verdict v = verdict;
+    ContestVerdict takeVerdict() {
+        ContestVerdict v = verdict;
         verdict = null;
         return v;
     }
@@ -136,7 +139,7 @@ public final class ModelTrainer {
             progress.applied(batch); // the champion learnt the open batch's examples too
             batch.clear();
         }
-        return encoder.full(contest.champion().learner, versions.version(), base, nowMillis);
+        return encoder.full(contest, versions.version(), base, nowMillis);
     }
 
     /** The model's guard: its alarms, and what it did since it was last asked. */
@@ -206,7 +209,7 @@ public final class ModelTrainer {
         progress.applied(batch);
         long newest = batch.newestMillis;
         batch.clear();
-        return encoder.encode(contest.champion().learner, versions.version(), base, newest);
+        return encoder.encode(contest, versions.version(), base, newest);
     }
 
     /** Offset of the last trained record per partition of the labeled topic (-1: none from it). */
@@ -279,7 +282,7 @@ public final class ModelTrainer {
 
     /** The prediction the current model serves for an example's features, without learning. */
     public double predict(Features features) {
-        return contest.champion().learner.serve(features);
+        return contest.serve(features);
     }
 
     /** Everything to continue exactly here: each part writes its own. */
@@ -350,7 +353,7 @@ public final class ModelTrainer {
         contest.load(target, spec);
         batch.clear();
         long base = versions.nextFrom(target.version);
-        return encoder.full(contest.champion().learner, versions.version(), base, nowMillis);
+        return encoder.full(contest, versions.version(), base, nowMillis);
     }
 
     /**

@@ -204,7 +204,7 @@ public final class ModelTrainers {
                 keep(trainer, event.event, event.reason, nowMillis, out);
             }
         }
-        Contest.Verdict verdict = trainer.takeVerdict();
+        ContestVerdict verdict = trainer.takeVerdict();
         if (verdict != null) {
             String reason = verdict.reason(trainer.champion());
             out.update(trainer.promote(verdict.challenger, nowMillis));

@@ -41,7 +41,7 @@ public final class TrainerRestore {
             throw new IllegalStateException("model '" + spec.id + "' was snapshotted with dimension " + s.dimension
                     + " but is configured with " + spec.dimension() + " (hash.bits or crosses changed?)");
         }
-        ModelTrainer t = new ModelTrainer(spec, VersionLine.readFrom(s), recent, Contest.restore(spec, s));
+        ModelTrainer t = new ModelTrainer(spec, VersionLine.readFrom(s), recent, ContestRestore.restore(spec, s));
         t.readFrom(s);
         return t;
     }

@@ -33,35 +33,38 @@ final class UpdateEncoder {
         fullPending = true;
     }
 
-    ModelUpdate encode(Learner learner, long version, long base, long newestExampleMillis) {
+    /** What the contest serves: its weights (the champion's, or the blend's), the champion's scaling and calibration. */
+    ModelUpdate encode(Contest served, long version, long base, long newestExampleMillis) {
         if (fullPending
                 || (version % fullEvery == 0
                         && newestExampleMillis - lastFullMillis >= MIN_MILLIS_BETWEEN_PERIODIC_FULL)) {
-            return full(learner, version, base, newestExampleMillis);
+            return full(served, version, base, newestExampleMillis);
         }
+        Learner champion = served.champion().learner;
         return new ModelUpdate(
                 modelId,
                 version,
                 base,
                 false,
-                learner.drainChanged(),
-                learner.scaler().drainChanged(),
-                Calibration.copyOf(learner.calibration()),
+                served.drainServedChanges(),
+                champion.scaler().drainChanged(),
+                Calibration.copyOf(champion.calibration()),
                 newestExampleMillis);
     }
 
-    ModelUpdate full(Learner learner, long version, long base, long newestExampleMillis) {
+    ModelUpdate full(Contest served, long version, long base, long newestExampleMillis) {
         fullPending = false;
         lastFullMillis = newestExampleMillis;
-        learner.clearChanged();
+        served.clearServedChanges();
+        Learner champion = served.champion().learner;
         return new ModelUpdate(
                 modelId,
                 version,
                 base,
                 true,
-                learner.nonZeroWeights(),
-                learner.scaler().export(),
-                Calibration.copyOf(learner.calibration()),
+                served.servedWeights(),
+                champion.scaler().export(),
+                Calibration.copyOf(champion.calibration()),
                 newestExampleMillis);
     }
 }

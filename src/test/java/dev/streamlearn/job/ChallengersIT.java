@@ -88,6 +88,9 @@ class ChallengersIT {
             String reason = promotion.get("reason").asText();
             assertTrue(reason.startsWith("challenger 'forget' beat 'default'"), reason);
             assertEquals(1, running.model("auto", MetricNames.LEARNER_GROUP + ".forget." + MetricNames.CHAMPION));
+            double forgetShare = metrics.sum(MetricNames.ofLearner("auto", "forget", MetricNames.BLEND_WEIGHT));
+            assertTrue(forgetShare > 0.5, "the blend served leans on the forgetting learner: " + forgetShare);
+            assertEquals(0.0, metrics.sum(MetricNames.ofLearner("auto", "log", MetricNames.BLEND_WEIGHT)), "log");
             assertEquals(0, running.model("plain", MetricNames.PROMOTIONS));
 
             // the windows of the last 10,000 examples, all in the turning world

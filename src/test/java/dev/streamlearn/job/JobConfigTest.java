@@ -349,6 +349,7 @@ class JobConfigTest {
             Map.entry("crosses", "user*user"),
             Map.entry("crosses.use", "sometimes"),
             Map.entry("promotion.window", "1000000000"),
+            Map.entry("serve", "mix"),
             Map.entry("promotion.margin", "1"),
             Map.entry("promotion.std-errors", "0"),
             Map.entry("store.interval", "-1"),

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A model with a challenger that forgets fast, on a stream whose meaning flips: the champion,
  * which never forgets, keeps its old belief for long; the challenger follows within a few hundred
- * examples, beats it and is promoted.
+ * examples, beats it and is promoted. The champion is served alone (the blend: {@link ServedBlendTest}).
  */
 class ChallengersTest {
 
@@ -44,6 +44,7 @@ class ChallengersTest {
         return Specs.logistic("m", 10, 10_000).toBuilder()
                 .set(ModelOptions.CHALLENGERS, ChallengerList.TYPE.parse("fast:forget.half-life=20"))
                 .set(ModelOptions.PROMOTION_WINDOW, WINDOW)
+                .set(ModelOptions.SERVE, ModelSpec.Serving.CHAMPION)
                 .build();
     }
 

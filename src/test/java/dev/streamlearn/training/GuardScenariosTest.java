@@ -177,7 +177,10 @@ class GuardScenariosTest {
                 resumedAt > BURST_AT + BURST && resumedAt < BURST_AT + BURST + AFTER,
                 "learning resumes once the burst is over: " + resumedAt);
         assertTrue(rollback.lossAfter < rollback.lossBefore * 1.05, "rollback: " + rollback.lossAfter);
-        assertTrue(freeze.lossAfter < freeze.lossBefore * 1.05, "freeze: " + freeze.lossAfter);
+        // freeze keeps what was learnt before the burst was detected: the served blend leans on the learner that
+        // forgets fastest, which took the most of those examples; rollback undoes them
+        assertTrue(freeze.lossAfter < freeze.lossBefore * 1.25, "freeze: " + freeze.lossAfter);
+        assertTrue(freeze.lossAfter < unguarded.lossAfter / 2, "freeze: " + freeze.lossAfter);
         assertEquals(1, freeze.count(ModelLogEntry.Event.FREEZE));
         // alert lets the model learn the flipped labels: the loss rises when the burst starts and again when it ends
         assertEquals(2, alert.count(ModelLogEntry.Event.ALARM));

@@ -134,9 +134,9 @@ class SparseTableTest {
         Learner[] shared = new Learner[n];
         for (int k = 0; k < n; k++) {
             alone[k] = new Learner(specs.get(k));
-            shared[k] = new Learner(specs.get(k), columns[k], rows);
-            alone[k].trackChanges(k == 0);
-            shared[k].trackChanges(k == 0);
+            shared[k] = new Learner(specs.get(k), columns[k], rows, k == 0 ? null : shared[0].changes());
+            alone[k].trackChanges(k == 0, k == 0);
+            shared[k].trackChanges(k == 0, k == 0);
         }
         boolean squared = specs.get(0).loss() == Loss.SQUARED;
         int used = squared ? 300 : 3_000;
