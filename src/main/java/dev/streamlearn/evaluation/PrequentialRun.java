@@ -159,7 +159,10 @@ public final class PrequentialRun {
         ModelTrainers trainers = ModelTrainers.onHeap(Map.of(run.id, run), null, ModelStore::readFile);
         ModelTrainers.Output out = new ModelTrainers.Output() {
             @Override
-            public void update(ModelUpdate update) {}
+            public void update(ModelUpdate update) {
+                scores.updates()[0]++;
+                scores.updates()[1] += update.full ? 1 : 0;
+            }
 
             @Override
             public void store(StoredModel version) {}

@@ -28,6 +28,7 @@ public final class Scores {
     private final Map<String, Integer> guardEvents = new TreeMap<>();
     private final Map<String, Scores> learners = new LinkedHashMap<>();
     private final List<Promotion> promotions = new ArrayList<>();
+    private final long[] updates = new long[2];
 
     /** A challenger that became the champion: after how many examples, which, and why. */
     public record Promotion(int afterExamples, String learner, String reason) {}
@@ -136,6 +137,11 @@ public final class Scores {
 
     public List<Promotion> promotions() {
         return promotions;
+    }
+
+    /** The updates the trainer sent to inference, and how many of them carried every weight. */
+    public long[] updates() {
+        return updates;
     }
 
     /** Predictions of examples [from, to), a copy. */

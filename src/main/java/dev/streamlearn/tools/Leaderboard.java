@@ -34,7 +34,15 @@ final class Leaderboard {
             n.put("learner", p.learner());
             n.put("reason", p.reason());
         }
+        ObjectNode updates = row.putObject("updates");
+        updates.put("all", served.updates()[0]);
+        updates.put("full", served.updates()[1]);
         if (out != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "updates to inference: %d, %d of them in full%n",
+                    served.updates()[0],
+                    served.updates()[1]);
             out.println("promotions: " + served.promotions().size());
             for (Scores.Promotion p : served.promotions()) {
                 out.printf(Locale.ROOT, "  after %d examples: %s%n", p.afterExamples(), p.reason());

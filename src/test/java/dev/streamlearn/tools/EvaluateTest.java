@@ -80,6 +80,9 @@ class EvaluateTest {
         double logLoss = result.get(MetricNames.LOG_LOSS).asDouble();
         assertTrue(logLoss < result.get("baseRateLogLoss").asDouble(), "learns: " + logLoss);
         assertTrue(result.get(MetricNames.AUC).asDouble() > 0.6);
+        JsonNode updates = result.get("updates");
+        assertEquals(50, updates.get("all").asInt(), "a version per batch of 100: what inference was sent");
+        assertTrue(updates.get("full").asInt() >= 1 && updates.get("full").asInt() < 50, updates.toString());
         String html = Files.readString(curve);
         assertTrue(html.contains("<svg") && html.contains("base rate"), "a self-contained learning curve");
     }
