@@ -17,7 +17,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A model's learners side by side: the champion, whose weights are served, and its challengers.
+ * A model's learners side by side: the champion, whose weights are served (alone, or blended
+ * with those of the challengers that weigh like it: {@link ServedBlend}), and its challengers.
  * Every learner scores each example before learning from it, so their losses pair up example by
  * example ({@link PairedLosses}). At the end of each block of the promotion window, a challenger
  * that beat the champion over the whole window ({@link PromotionRule}) may be promoted; none is
@@ -189,7 +190,7 @@ final class Contest {
 
     /** A learner's weight in what is served: its share of the blend, or 1 for a champion served alone. */
     double servedWeight(int learner) {
-        return blend == null ? (learner == champion ? 1 : 0) : blend.mixWeights()[learner];
+        return blend == null ? (learner == champion ? 1 : 0) : blend.weight(learner);
     }
 
     /** Each learner's weight in the served blend, by position; null when the champion is served alone. */

@@ -98,9 +98,10 @@ final class ServedBlend {
         return changes.drainBlended(columns, mixWeights());
     }
 
-    /** Forgets which weights changed (after a full update). */
+    /** Forgets which weights changed and that the mix did (after a full update, which carries both). */
     void clearChanged() {
         changes.clear();
+        mixChanged = false;
     }
 
     /** Every non-zero served weight, in coordinate order. */
@@ -115,6 +116,11 @@ final class ServedBlend {
             values[i] = ChangedWeights.blended(t, columns, w, rows[i]);
         }
         return SparseWeights.of(coords, values);
+    }
+
+    /** A learner's weight in the blend. */
+    double weight(int learner) {
+        return mix.weight(learner);
     }
 
     /** The weight of each learner in the blend, by position. */

@@ -205,6 +205,14 @@ class ServedBlendTest {
             assertEquals(log.weight(promotion.indices[k]), promotion.values[k], "its own weights");
         }
         assertTrue(promotion.indices.length >= 2, "bias and feature: " + promotion.indices.length);
+        int sent = out.updates.size();
+        for (int k = 0; out.updates.size() == sent; k++) {
+            Example e = Examples.at(Examples.numeric(k % 2, new int[] {3}, new double[] {2}), now, 0, now);
+            if (trainers.learn(t, e, now++, out)) {
+                trainers.applyBatch(t, now, out);
+            }
+        }
+        assertTrue(!out.updates.get(sent).full, "the promotion carried every weight: a delta follows");
 
         ModelTrainer alone = new ModelTrainer(spec.toBuilder()
                 .set(ModelOptions.SERVE, ModelSpec.Serving.CHAMPION)
