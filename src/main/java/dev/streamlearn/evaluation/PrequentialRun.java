@@ -209,6 +209,9 @@ public final class PrequentialRun {
             }
         }
         trainers.applyBatch(trainer, clock, out);
+        for (int k = 0; k < learnerScores.length; k++) {
+            scores.shares().put(learners.get(k), trainer.servedShare(k));
+        }
         return scores;
     }
 }

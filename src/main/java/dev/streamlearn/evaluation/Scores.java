@@ -27,6 +27,7 @@ public final class Scores {
     private final Map<String, Integer> rejected = new TreeMap<>();
     private final Map<String, Integer> guardEvents = new TreeMap<>();
     private final Map<String, Scores> learners = new LinkedHashMap<>();
+    private final Map<String, Double> shares = new LinkedHashMap<>();
     private final List<Promotion> promotions = new ArrayList<>();
     private final long[] updates = new long[2];
 
@@ -133,6 +134,11 @@ public final class Scores {
     /** Each learner's own scores, by name, when the model has challengers (the champion's are this run's). */
     public Map<String, Scores> learners() {
         return learners;
+    }
+
+    /** Each learner's weight in what was served at the end of the run, by name (with challengers). */
+    public Map<String, Double> shares() {
+        return shares;
     }
 
     public List<Promotion> promotions() {

@@ -23,9 +23,17 @@ final class Leaderboard {
         if (out != null) {
             out.printf(Locale.ROOT, "learners (whole stream | last %.0f %%):%n", 100 * tail);
         }
-        add(out, learners, "served", "", served, tail);
+        add(out, learners, "served", "", served, tail, Double.NaN);
         for (Map.Entry<String, Scores> l : served.learners().entrySet()) {
-            add(out, learners, l.getKey(), options.getOrDefault(l.getKey(), ""), l.getValue(), tail);
+            String name = l.getKey();
+            add(
+                    out,
+                    learners,
+                    name,
+                    options.getOrDefault(name, ""),
+                    l.getValue(),
+                    tail,
+                    served.shares().get(name));
         }
         ArrayNode promotions = row.putArray("promotions");
         for (Scores.Promotion p : served.promotions()) {
@@ -57,21 +65,27 @@ final class Leaderboard {
                 : served.promotions().get(served.promotions().size() - 1).learner();
     }
 
-    private static void add(PrintStream out, ObjectNode learners, String name, String options, Scores s, double tail) {
+    /** A row of the board; {@code share}: the learner's weight in what was served at the end (NaN: the served row). */
+    private static void add(
+            PrintStream out, ObjectNode learners, String name, String options, Scores s, double tail, double share) {
         Summary whole = Summary.of(s);
         Summary last = Summary.tail(s, tail);
         ObjectNode n = learners.putObject(name);
         if (!options.isEmpty()) {
             n.put("options", options);
         }
+        if (!Double.isNaN(share)) {
+            n.put("share", share);
+        }
         Evaluate.put(n, whole);
         Evaluate.put(n.putObject("tail"), last);
         if (out != null) {
             out.printf(
                     Locale.ROOT,
-                    "  %-10s %-26s %s | %s%n",
+                    "  %-10s %-26s %-11s %s | %s%n",
                     name,
                     options,
+                    Double.isNaN(share) ? "" : String.format(Locale.ROOT, "serves %.2f", share),
                     Evaluate.tailText(whole),
                     Evaluate.tailText(last));
         }

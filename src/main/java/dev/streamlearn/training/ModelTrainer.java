@@ -183,6 +183,11 @@ public final class ModelTrainer {
         return names;
     }
 
+    /** A learner's weight in what is served (by its position): its share of the blend, or 1 for a champion alone. */
+    public double servedShare(int learner) {
+        return contest.servedWeight(learner);
+    }
+
     public boolean hasOpenBatch() {
         return batch.size > 0;
     }

@@ -83,6 +83,11 @@ class EvaluateTest {
         JsonNode updates = result.get("updates");
         assertEquals(50, updates.get("all").asInt(), "a version per batch of 100: what inference was sent");
         assertTrue(updates.get("full").asInt() >= 1 && updates.get("full").asInt() < 50, updates.toString());
+        double shares = 0;
+        for (String learner : List.of("default", "forget", "log")) {
+            shares += result.get("learners").get(learner).get("share").asDouble();
+        }
+        assertEquals(1.0, shares, 1e-12, "the learners' shares of what is served: " + result.get("learners"));
         String html = Files.readString(curve);
         assertTrue(html.contains("<svg") && html.contains("base rate"), "a self-contained learning curve");
     }
