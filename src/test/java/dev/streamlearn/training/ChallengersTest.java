@@ -19,26 +19,18 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Examples;
-import dev.streamlearn.testing.FlippingExamples;
 import dev.streamlearn.testing.Specs;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A model with a challenger that forgets fast, on a stream whose meaning flips: the champion,
  * which never forgets, keeps its old belief for long; the challenger follows within a few hundred
  * examples, beats it and is promoted. The champion is served alone (the blend: {@link ServedBlendTest}).
  */
-class ChallengersTest {
+class ChallengersTest extends FlippingStreamTest {
 
     static final int WINDOW = 200;
-    static final int FLIP_AT = 2000;
-
-    @TempDir
-    Path dir;
 
     static ModelSpec spec() {
         return Specs.logistic("m", 10, 10_000).toBuilder()
@@ -46,24 +38,6 @@ class ChallengersTest {
                 .set(ModelOptions.PROMOTION_WINDOW, WINDOW)
                 .set(ModelOptions.SERVE, ModelSpec.Serving.CHAMPION)
                 .build();
-    }
-
-    private final FlippingExamples stream = new FlippingExamples(FLIP_AT);
-    private long now;
-
-    private ModelTrainers trainers(ModelSpec spec) {
-        return ModelTrainers.onHeap(
-                Map.of(spec.id, spec), new ModelStore(dir.toUri().toString()), ModelStore::readFile);
-    }
-
-    /** Learns n examples as the Flink adapter does, a millisecond apart. */
-    private void learn(ModelTrainers trainers, int n, CollectedOutput out) throws Exception {
-        for (int k = 0; k < n; k++) {
-            ModelTrainer t = trainers.trainer("m", now, out);
-            if (trainers.learn(t, stream.next(), now++, out)) {
-                trainers.applyBatch(t, now, out);
-            }
-        }
     }
 
     @Test

@@ -18,12 +18,8 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Examples;
-import dev.streamlearn.testing.FlippingExamples;
 import dev.streamlearn.testing.Specs;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A model that serves the blend of its learners ({@link ServedBlend}), on a stream whose meaning
@@ -31,36 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the learner that follows the flip; a restore continues it exactly; a rollback serves the stored
  * version as it is.
  */
-class ServedBlendTest {
+class ServedBlendTest extends FlippingStreamTest {
 
     static final int WINDOW = 200;
-    static final int FLIP_AT = 2000;
-
-    @TempDir
-    Path dir;
-
-    private final FlippingExamples stream = new FlippingExamples(FLIP_AT);
-    private long now;
 
     static ModelSpec spec(String challengers) {
         return Specs.logistic("m", 10, 10_000).toBuilder()
                 .set(ModelOptions.CHALLENGERS, ChallengerList.TYPE.parse(challengers))
                 .set(ModelOptions.PROMOTION_WINDOW, WINDOW)
                 .build();
-    }
-
-    private ModelTrainers trainers(ModelSpec spec) {
-        return ModelTrainers.onHeap(
-                Map.of(spec.id, spec), new ModelStore(dir.toUri().toString()), ModelStore::readFile);
-    }
-
-    private void learn(ModelTrainers trainers, int n, CollectedOutput out) throws Exception {
-        for (int k = 0; k < n; k++) {
-            ModelTrainer t = trainers.trainer("m", now, out);
-            if (trainers.learn(t, stream.next(), now++, out)) {
-                trainers.applyBatch(t, now, out);
-            }
-        }
     }
 
     /** What an inference subtask serves for the features, fed every update so far. */
