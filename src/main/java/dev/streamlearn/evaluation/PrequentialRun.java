@@ -187,7 +187,7 @@ public final class PrequentialRun {
         }
         double[] served = new double[1];
         trainer.onScored((prediction, label) -> served[0] = prediction);
-        List<String> learners = trainer.learnerNames();
+        List<String> learners = new ArrayList<>(trainer.learnerShares().keySet());
         double[] byLearner = new double[learners.size()];
         Scores[] learnerScores = new Scores[learners.size() > 1 ? learners.size() : 0];
         for (int k = 0; k < learnerScores.length; k++) {
@@ -209,8 +209,8 @@ public final class PrequentialRun {
             }
         }
         trainers.applyBatch(trainer, clock, out);
-        for (int k = 0; k < learnerScores.length; k++) {
-            scores.shares().put(learners.get(k), trainer.servedShare(k));
+        if (learnerScores.length > 0) {
+            scores.shares().putAll(trainer.learnerShares());
         }
         return scores;
     }

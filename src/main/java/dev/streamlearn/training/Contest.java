@@ -288,8 +288,12 @@ final class Contest {
         }
     }
 
+    /** No automatic promotions, and the champion served alone (people chose it), while pinned. */
     void pin(boolean on) {
         pinned = on;
+        if (blend != null) {
+            blend.serveAlone(on, champion);
+        }
     }
 
     boolean pinned() {
@@ -357,7 +361,6 @@ final class Contest {
      * learners are those of the snapshot in the same order, the paired losses and the blend.
      */
     void continueFrom(ModelSnapshot s, boolean sameLearners) {
-        pinned = s.pinned;
         promotions = s.promotions;
         if (paired != null && s.pairedLosses != null && sameLearners) {
             try {
@@ -369,6 +372,7 @@ final class Contest {
         if (blend != null && !(sameLearners && blend.restore(s.blend))) {
             blend.restart(champion);
         }
+        pin(s.pinned);
         takeServedChangedWhole(); // a restored model's first update is full anyway
     }
 }

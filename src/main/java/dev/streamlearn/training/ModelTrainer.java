@@ -11,13 +11,15 @@ import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One model's life: every example is scored with the current model before it is learnt from
  * (prequential evaluation) and then learnt at once, by the champion {@link Learner} and by each
  * challenger beside it ({@link Contest}); every mini-batch (closed by size, or by time in the
- * Flink adapter) makes the next version of the champion and one update for inference, and so
+ * Flink adapter) makes the next version of what is served and one update for inference, and so
  * does a promotion. Versions only grow, also across snapshots, rollbacks and restores. Its guard
  * ({@link GuardPolicy}) watches the served scores; a snapshot is made of its parts' own.
  */
@@ -126,14 +128,22 @@ public final class ModelTrainer {
         return contest.champion().name();
     }
 
-    /**
-     * Makes a challenger the champion: its weights become the next version, in full (the former
-     * champion learns on as a challenger). Returns the update that makes inference serve it.
-     */
+    /** Makes a challenger the champion, served from the next version on, in full; the former learns on beside it. */
     ModelUpdate promote(int learner, long nowMillis) {
         Calibration served = contest.champion().learner.calibration();
         contest.promote(learner);
         contest.champion().learner.calibrateAs(served); // learnt on served margins, it serves on
+        return nextVersionInFull(nowMillis);
+    }
+
+    /** Pins (the champion alone, no promotions) or unpins the model; the next version's update when what is served changed. */
+    ModelUpdate pin(boolean on, long nowMillis) {
+        contest.pin(on);
+        return contest.takeServedChangedWhole() ? nextVersionInFull(nowMillis) : null;
+    }
+
+    /** What is served now becomes the next version, in full; the open batch's examples are in it. */
+    private ModelUpdate nextVersionInFull(long nowMillis) {
         long base = versions.next();
         if (batch.size > 0) {
             progress.applied(batch); // the champion learnt the open batch's examples too
@@ -176,16 +186,11 @@ public final class ModelTrainer {
         contest.onScored(listener);
     }
 
-    /** The names of the model's learners, in the positions {@link LearnerListener} is told. */
-    public List<String> learnerNames() {
-        List<String> names = new ArrayList<>();
-        contest.contenders().forEach(c -> names.add(c.name()));
-        return names;
-    }
-
-    /** A learner's weight in what is served (by its position): its share of the blend, or 1 for a champion alone. */
-    public double servedShare(int learner) {
-        return contest.servedWeight(learner);
+    /** Each learner by name (in the positions {@link LearnerListener} is told) and its share of what is served. */
+    public Map<String, Double> learnerShares() {
+        Map<String, Double> shares = new LinkedHashMap<>();
+        contest.contenders().forEach(c -> shares.put(c.name(), contest.servedWeight(shares.size())));
+        return shares;
     }
 
     public boolean hasOpenBatch() {
@@ -349,10 +354,8 @@ public final class ModelTrainer {
     }
 
     /**
-     * Makes a stored version's weights, optimizer state and scaling the next version, as if the
-     * versions after it had never happened; its parent is the restored version. What was learnt
-     * since the last version is dropped with them. Returns the full update that makes inference
-     * serve it.
+     * Makes a stored version (its learner's weights, optimizer state and scaling) the next one, its
+     * parent, served alone, as if the versions after it had never happened; returns its update.
      */
     public ModelUpdate rollbackTo(StoredModel target, long nowMillis) {
         contest.load(target, spec);
@@ -362,12 +365,11 @@ public final class ModelTrainer {
     }
 
     /**
-     * Later versions may already exist elsewhere (in the model store): after a restore from an
-     * older savepoint, or in a job submitted anew against a kept store. The current model then
-     * continues as the version after the newest one, with the current version as parent, so that a
-     * version number never names two different models. {@code sameModelIfEqual}: whether an
-     * existing version with the current number is this very model (restored, or the initial model
-     * file) rather than another. True when the version moved.
+     * Later versions may exist elsewhere (the store, after a restore from an older savepoint or in a
+     * job submitted anew against a kept store): the model then continues after the newest, its
+     * current version as parent, so a number never names two models. {@code sameModelIfEqual}: an
+     * existing version of the current number is this very model (restored, or the initial model
+     * file). True when the version moved.
      */
     public boolean continueAfter(long newestExistingVersion, boolean sameModelIfEqual) {
         if (!versions.continueAfter(newestExistingVersion, sameModelIfEqual)) {

@@ -262,15 +262,20 @@ public final class ModelTrainers {
                 break;
             case PIN:
             case UNPIN:
-                trainer.contest().pin(command.op == ControlCommand.Op.PIN);
+                ModelUpdate pinned = trainer.pin(command.op == ControlCommand.Op.PIN, nowMillis);
+                if (pinned != null) {
+                    out.update(pinned);
+                }
                 out.log(ModelLogEntry.note(
                         command.op == ControlCommand.Op.PIN ? ModelLogEntry.Event.PIN : ModelLogEntry.Event.UNPIN,
                         trainer.modelId(),
                         trainer.version(),
                         trainer.examplesTrained(),
                         command.op == ControlCommand.Op.PIN
-                                ? "no automatic promotions until unpinned; the champion is '" + trainer.champion() + "'"
-                                : "challengers that beat the champion are promoted again",
+                                ? "no automatic promotions until unpinned; the champion '" + trainer.champion()
+                                        + "' is served alone"
+                                : "challengers that beat the champion are promoted again"
+                                        + (trainer.contest().blendWeights() == null ? "" : ", and blended"),
                         nowMillis));
                 break;
             default:

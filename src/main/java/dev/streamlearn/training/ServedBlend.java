@@ -10,7 +10,7 @@ import java.util.List;
  * weights averaged by their {@link BlendMix} weights. The members are the champion and every
  * learner whose weights mean what the champion's mean (the same features, the same transform; not
  * paused by its guard), since the blend is scored with the champion's scaling, as its margin is
- * the members' margins averaged. Every learner of the shared table lists the rows it changes in
+ * the members' margins averaged. A pinned model, whose champion people chose, serves it alone. Every learner of the shared table lists the rows it changes in
  * one list, so that a delta carries each changed row once, blended; a change of the mix re-sends
  * every weight.
  */
@@ -26,6 +26,8 @@ final class ServedBlend {
     private final double[] weights;
     private final boolean[] candidates;
     private boolean mixChanged;
+    // pinned by people: the champion alone is served
+    private boolean alone;
 
     ServedBlend(List<Contender> contenders, ChangedWeights changes, int window, int blocks) {
         this.contenders = contenders;
@@ -71,6 +73,14 @@ final class ServedBlend {
         mixChanged = true;
     }
 
+    /** Whether the champion alone is served (the model is pinned), from now on; or the blend again, from the next block. */
+    void serveAlone(boolean on, int champion) {
+        alone = on;
+        if (on) {
+            mixChanged |= mix.refresh(members(champion), champion, table.size());
+        }
+    }
+
     /** The champion alone is served, and the losses start anew (a rollback). */
     void restart(int champion) {
         mix.restart(champion);
@@ -88,7 +98,7 @@ final class ServedBlend {
         Learner served = contenders.get(champion).learner;
         for (int k = 0; k < candidates.length; k++) {
             Contender c = contenders.get(k);
-            candidates[k] = k == champion || (!c.paused && c.learner.weighsLike(served));
+            candidates[k] = k == champion || (!alone && !c.paused && c.learner.weighsLike(served));
         }
         return candidates;
     }

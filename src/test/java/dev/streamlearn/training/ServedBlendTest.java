@@ -19,6 +19,7 @@ import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Features;
 import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.Specs;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,14 +123,15 @@ class ServedBlendTest extends FlippingStreamTest {
     void aRollbackServesTheStoredVersionAsItIsUntilTheOthersHaveShownAWindowAgain() throws Exception {
         ModelSpec spec = spec("fast:forget.half-life=20").toBuilder()
                 .set(ModelOptions.STORE_INTERVAL, 1L)
+                .set(ModelOptions.PROMOTION_STD_ERRORS, 100.0) // no promotion: the blend alone follows
                 .build();
         ModelTrainers trainers = trainers(spec);
         CollectedOutput out = new CollectedOutput(new ModelStore(dir.toUri().toString()));
         learn(trainers, FLIP_AT, out);
         ModelTrainer t = trainers.existing("m");
         long beforeFlip = t.version();
-        trainers.command(new ControlCommand(ControlCommand.Op.PIN, "m"), now, out);
         learn(trainers, 2 * WINDOW, out);
+        assertEquals("default", t.champion());
         assertTrue(
                 t.contest().blendWeights()[1] > 0.5, "blended: " + t.contest().blendWeights()[1]);
 
@@ -148,6 +150,37 @@ class ServedBlendTest extends FlippingStreamTest {
         assertTrue(
                 t.contest().blendWeights()[1] > 0,
                 "then the others again: " + t.contest().blendWeights()[1]);
+    }
+
+    @Test
+    void aPinnedModelServesItsChampionAloneAtOnceAndTheBlendComesBackWhenUnpinned() throws Exception {
+        ModelSpec spec = spec("fast:forget.half-life=20").toBuilder()
+                .set(ModelOptions.PROMOTION_STD_ERRORS, 100.0)
+                .build();
+        ModelTrainers trainers = trainers(spec);
+        CollectedOutput out = new CollectedOutput(new ModelStore(dir.toUri().toString()));
+        learn(trainers, FLIP_AT + 2 * WINDOW, out);
+        ModelTrainer t = trainers.existing("m");
+        assertTrue(
+                t.contest().blendWeights()[1] > 0.5, "blended: " + t.contest().blendWeights()[1]);
+        long before = t.version();
+
+        trainers.command(new ControlCommand(ControlCommand.Op.PIN, "m"), now, out);
+        assertArrayEquals(new double[] {1, 0}, t.contest().blendWeights(), "the champion people chose, alone");
+        ModelUpdate pinned = out.updates.get(out.updates.size() - 1);
+        assertTrue(pinned.full, "at once, in full");
+        assertEquals(before + 1, pinned.version);
+        assertEquals(t.weight(1), pinned.values[Arrays.binarySearch(pinned.indices, 1)]);
+        learn(trainers, 2 * WINDOW, out);
+        assertArrayEquals(new double[] {1, 0}, t.contest().blendWeights(), "while pinned");
+
+        int sent = out.updates.size();
+        trainers.command(new ControlCommand(ControlCommand.Op.UNPIN, "m"), now, out);
+        assertEquals(sent, out.updates.size(), "unpinning sends nothing by itself");
+        learn(trainers, WINDOW / 20, out);
+        assertTrue(
+                t.contest().blendWeights()[1] > 0.5,
+                "blended again: " + t.contest().blendWeights()[1]);
     }
 
     @Test
