@@ -12,8 +12,8 @@ import java.util.Arrays;
  *
  * <p>The served mix changes only at the end of a block of the window, and only when it moved by
  * more than {@link #TOLERANCE} or its members changed, since every change re-sends every served
- * weight; for the same reason it changes at most once per {@link #ROWS_PER_EXAMPLE} rows of the
- * model. For the first window of examples (after the start or a rollback) the champion is served
+ * weight; for the same reason it changes at most once per rows / {@link #ROWS_PER_EXAMPLE}
+ * examples, a model's rows being its weights. For the first window of examples (after the start or a rollback) the champion is served
  * alone: the others have not yet shown anything.
  */
 final class BlendMix {
@@ -21,8 +21,9 @@ final class BlendMix {
     /** A change of the mix smaller than this in every learner's weight is not worth re-sending the model. */
     static final double TOLERANCE = 0.05;
     /**
-     * A mix change re-sends every weight of the model, about as much work per weight as learning
-     * one coordinate of one example; the mix changes at most once per this many weights' examples.
+     * A mix change re-sends every weight of the model, each about as much work as learning one
+     * coordinate of one example: it comes at most once per (rows / this) examples, so that the
+     * re-sending costs at most this many weights per example learnt.
      */
     static final int ROWS_PER_EXAMPLE = 10;
 
@@ -75,7 +76,7 @@ final class BlendMix {
         return mix[learner];
     }
 
-    /** The served margin: the learners' margins, weighted by the mix. */
+    /** The served margin: the learners' margins (squared loss: predictions), weighted by the mix. */
     double blend(double[] margins) {
         double m = 0;
         for (int k = 0; k < mix.length; k++) {
