@@ -27,7 +27,7 @@ final class Contender {
 
     /**
      * Learning in the given columns of the table it shares with the model's other learners, with
-     * their rows of each example and their list of changed weights (null: its own, for the first).
+     * their rows of each example and their one list of changed weights.
      */
     Contender(ModelSpec spec, TableColumns columns, ExampleRows sharedRows, ChangedWeights sharedChanges) {
         this.spec = spec;

@@ -42,7 +42,7 @@ final class Contest {
     // what is served when a blend is (null: the champion alone)
     private final ServedBlend blend;
 
-    private Contest(ModelSpec spec, List<Contender> contenders, ExampleRows sharedRows, ChangedWeights changes) {
+    private Contest(ModelSpec spec, List<Contender> contenders, ExampleRows sharedRows) {
         this.loss = spec.loss();
         this.contenders = contenders;
         this.sharedRows = sharedRows;
@@ -52,7 +52,8 @@ final class Contest {
         this.paired = contenders.size() > 1 ? new PairedLosses(contenders.size(), window) : null;
         this.lastComparisons = new Standing[contenders.size()];
         this.blend = paired != null && spec.get(ModelOptions.SERVE) == Serving.BLEND
-                ? new ServedBlend(contenders, changes, window, ModelOptions.PROMOTION_BLOCKS)
+                ? new ServedBlend(
+                        contenders, contenders.get(0).learner.changes(), window, ModelOptions.PROMOTION_BLOCKS)
                 : null;
         makeChampion(0);
         if (blend != null) {
@@ -74,13 +75,7 @@ final class Contest {
     /** The model's own learner as champion, its challengers beside it, all empty. */
     static Contest of(ModelSpec spec) {
         ExampleRows rows = new ExampleRows();
-        List<Contender> all = contenders(spec.learners(), rows);
-        return new Contest(spec, all, rows, changesOf(all));
-    }
-
-    /** The one list of changed weights its learners share; the first's. */
-    private static ChangedWeights changesOf(List<Contender> all) {
-        return all.get(0).learner.changes();
+        return new Contest(spec, contenders(spec.learners(), rows), rows);
     }
 
     /**
@@ -91,10 +86,9 @@ final class Contest {
     private static List<Contender> contenders(List<ModelSpec> learners, ExampleRows rows) {
         TableColumns[] columns = Optimizers.sharedColumns(learners);
         List<Contender> all = new ArrayList<>();
-        ChangedWeights changes = null;
+        ChangedWeights changes = new ChangedWeights(columns[0].table());
         for (int k = 0; k < columns.length; k++) {
             all.add(new Contender(learners.get(k), columns[k], columns.length > 1 ? rows : null, changes));
-            changes = all.get(0).learner.changes();
         }
         return all;
     }
@@ -350,8 +344,7 @@ final class Contest {
     /** The given learners, all empty, the champion named so among them. */
     static Contest of(ModelSpec spec, List<ModelSpec> learners, String champion) {
         ExampleRows rows = new ExampleRows();
-        List<Contender> all = contenders(learners, rows);
-        Contest contest = new Contest(spec, all, rows, changesOf(all));
+        Contest contest = new Contest(spec, contenders(learners, rows), rows);
         contest.makeChampion(contest.indexOf(champion));
         return contest;
     }
