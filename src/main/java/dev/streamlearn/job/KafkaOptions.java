@@ -58,7 +58,7 @@ public final class KafkaOptions {
     public static final Option<String> PROPERTIES_FILE = Option.key("kafka.properties-file", OptionType.STRING)
             .defaultValue("")
             .description("A Kafka client properties file (SASL, TLS) for every source and sink, read where the job"
-                    + " starts; see [Secured Kafka](#secured-kafka-sasl-tls).")
+                    + " starts; see [docs/OPERATIONS.md](docs/OPERATIONS.md#secured-kafka-sasl-tls).")
             .build();
 
     public static final Option<StartingOffsets> STARTING_OFFSETS = Option.key(

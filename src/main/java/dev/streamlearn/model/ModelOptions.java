@@ -140,7 +140,7 @@ public final class ModelOptions {
             .description("What a sudden rise of the model's prequential loss makes the trainer do: `none`, `alert`"
                     + " (a model-log line and `guardAlarms`), `freeze` (keep serving, stop learning until the loss"
                     + " is back) or `rollback` (back to the newest healthy version from before the rise, then as"
-                    + " freeze). See *Guardrails*.")
+                    + " freeze). See docs/LEARNING.md, *Guardrails*.")
             .perModel()
             .build();
 
@@ -208,8 +208,8 @@ public final class ModelOptions {
                     + " on them before each; one that beats the champion (see `promotion.*`) is promoted. `auto`: a"
                     + " built-in set (`forget`: `forget.half-life` 100; `log`: every numeric feature through a log;"
                     + " for a time series the other of `ftrl` and `rls` instead of the log; with `crosses`, `nocross`"
-                    + " without them); `none`; or"
-                    + " `name:key=value key=value;name:...` with options marked *challenger* (see *Challengers*).")
+                    + " without them); `none`; or `name:key=value key=value;name:...` with options marked"
+                    + " *challenger* (see docs/LEARNING.md, *Challengers*).")
             .perModelNotChallenger()
             .build();
 
@@ -218,7 +218,7 @@ public final class ModelOptions {
             .description("What a model with challengers serves: `blend`, the champion and every learner that"
                     + " transforms features as it does, their weights averaged by Hedge weights from their losses"
                     + " over about the last `promotion.window` examples; or `champion`, the champion alone. See"
-                    + " *Challengers*.")
+                    + " docs/LEARNING.md, *Challengers*.")
             .perModelNotChallenger()
             .build();
 
@@ -278,7 +278,7 @@ public final class ModelOptions {
             .description("Names whose values are entities (`user,item`), from the event's `entities` object, else its"
                     + " features: each entity's decayed event count and smoothed label rate per half-life, and the"
                     + " time since its last labeled event, become numeric features, as they were before the event's"
-                    + " own label (see *Learning*, entity features); empty: none.")
+                    + " own label (see docs/LEARNING.md, entity features); empty: none.")
             .perModelNotChallenger()
             .build();
 
