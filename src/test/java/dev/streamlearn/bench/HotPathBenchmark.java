@@ -408,6 +408,15 @@ public class HotPathBenchmark {
         }
     }
 
+    /** The same record written with Jackson's generator, as every prediction was before the common one went straight into its bytes. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void baselineWritePredictionWithGenerator(Blackhole bh) {
+        for (Prediction p : predictions) {
+            bh.consume(Json.predictionWithGenerator(p));
+        }
+    }
+
     /** The same record as it was written before: a tree, then the tree written by the mapper. */
     @Benchmark
     @OperationsPerInvocation(EVENTS)

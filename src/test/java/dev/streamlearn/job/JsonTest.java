@@ -1,6 +1,7 @@
 package dev.streamlearn.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.metrics.MetricNames;
@@ -71,6 +72,39 @@ class JsonTest {
             String json = text(Json.prediction(new Prediction("r", "m", 1, score, 0)));
             assertEquals(score, mapper.readTree(json).path("score").doubleValue(), json);
         }
+    }
+
+    @Test
+    void theCommonPredictionIsWrittenStraightIntoTheBytesTheGeneratorWrites() {
+        Random random = new Random(11);
+        String[] ids = {
+            "r1", "777000111", "-1.5e3", "a b~{}", "a\"b", "c\\d", "tab\t", "\u00e9", "x\uD800", "\uD83D\uDE00"
+        };
+        String[] models = {"ctr", "bike", "m\"", "\u4e2d"};
+        long[] longs = {0, 1, -1, 57, 1700000000000L, Long.MAX_VALUE, Long.MIN_VALUE};
+        int common = 0;
+        for (int i = 0; i < 20_000; i++) {
+            double score =
+                    switch (i % 5) {
+                        case 0 -> random.nextDouble();
+                        case 1 -> random.nextGaussian() * 1e6;
+                        case 2 -> Double.longBitsToDouble(random.nextLong()); // any, also NaN and infinite
+                        case 3 -> Math.scalb(random.nextDouble(), -1060);
+                        default -> (double) random.nextInt(3);
+                    };
+            String id = ids[random.nextInt(ids.length)];
+            Prediction p = new Prediction(
+                    id,
+                    models[random.nextInt(models.length)],
+                    longs[random.nextInt(longs.length)],
+                    score,
+                    longs[random.nextInt(longs.length)]);
+            p.idIsNumber = Character.isDigit(id.charAt(0)) || id.charAt(0) == '-';
+            byte[] straight = Json.prediction(p);
+            assertEquals(text(Json.predictionWithGenerator(p)), text(straight));
+            common += PredictionBytes.of(p) != null ? 1 : 0;
+        }
+        assertTrue(common > 3_000, common + " of 20,000 written straight"); // about a fifth are the common kind
     }
 
     @Test
