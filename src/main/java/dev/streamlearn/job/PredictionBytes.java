@@ -10,7 +10,7 @@ import java.util.Arrays;
  * printable ASCII with nothing to escape, a finite score, no explanation. A prediction goes out per
  * request, and Jackson's generator (made per record, each field name written and checked, each
  * character of a string read in turn) took a fifth of the inference thread in the job's profile.
- * The bytes are those {@link Json#prediction} writes with the generator, to the last one (the same
+ * The bytes are those {@link Json#predictionWithGenerator} writes, to the last one (the same
  * shortest form of the score, from Jackson's own writer); anything else is left to the generator.
  */
 final class PredictionBytes {
