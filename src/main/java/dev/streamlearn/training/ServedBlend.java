@@ -10,9 +10,9 @@ import java.util.List;
  * weights averaged by their {@link BlendMix} weights. The members are the champion and every
  * learner whose weights mean what the champion's mean (the same features, the same transform; not
  * paused by its guard), since the blend is scored with the champion's scaling, as its margin is
- * the members' margins averaged. A pinned model, whose champion people chose, serves it alone. Every learner of the shared table lists the rows it changes in
- * one list, so that a delta carries each changed row once, blended; a change of the mix re-sends
- * every weight.
+ * the members' margins averaged. A pinned model, whose champion people chose, serves it alone.
+ * Every learner of the shared table lists the rows it changes in one list, so that a delta carries
+ * each changed row once, blended; a change of the mix re-sends every weight.
  */
 final class ServedBlend {
 
