@@ -43,6 +43,8 @@ public final class ModelTrainer {
     private boolean frozen;
     private long continuedAfter = -1;
     private ContestVerdict verdict;
+    // the stored version the current one was rolled back to, whose figures describe its weights; null otherwise
+    private StoredModel rolledBackTo;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
     /** A trainer whose recent versions are kept on the heap, in its snapshots. */
@@ -193,10 +195,6 @@ public final class ModelTrainer {
         return shares;
     }
 
-    public boolean hasOpenBatch() {
-        return batch.size > 0;
-    }
-
     public int openBatchSize() {
         return batch.size;
     }
@@ -332,7 +330,7 @@ public final class ModelTrainer {
      * among the recent versions (for rollback without the store).
      */
     public StoredModel store(long nowMillis) {
-        StoredModel m = StoredModels.of(this, versions, progress, nowMillis);
+        StoredModel m = StoredModels.of(this, versions, progress, nowMillis, rolledBackTo);
         progress.stored(nowMillis);
         recent.add(m);
         return m;
@@ -360,6 +358,7 @@ public final class ModelTrainer {
     public ModelUpdate rollbackTo(StoredModel target, long nowMillis) {
         contest.load(target, spec);
         batch.clear();
+        rolledBackTo = target;
         long base = versions.nextFrom(target.version);
         return encoder.full(contest, versions.version(), base, nowMillis);
     }

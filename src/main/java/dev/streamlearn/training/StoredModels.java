@@ -10,8 +10,14 @@ final class StoredModels {
 
     private StoredModels() {}
 
-    /** The current version of {@code t}, with the prequential metrics at this point. */
-    static StoredModel of(ModelTrainer t, VersionLine versions, TrainingProgress progress, long nowMillis) {
+    /**
+     * The current version of {@code t}, with the prequential metrics at this point; or, when it is
+     * the version a rollback to {@code rolledBackTo} made, with that version's: they describe its
+     * weights, where the window still holds the scores of the model it replaced (a "previous
+     * better" rollback compares versions by them).
+     */
+    static StoredModel of(
+            ModelTrainer t, VersionLine versions, TrainingProgress progress, long nowMillis, StoredModel rolledBackTo) {
         ModelSpec spec = t.spec();
         Loss loss = spec.loss();
         StoredModel m = new StoredModel();
@@ -31,6 +37,11 @@ final class StoredModels {
         m.learnerOptions = champion.spec.learnerOverrides();
         m.frozen = t.frozen();
         m.state = champion.learner.state();
+        if (rolledBackTo != null && versions.parent() == rolledBackTo.version) {
+            m.metricNames = rolledBackTo.metricNames.clone();
+            m.metricValues = rolledBackTo.metricValues.clone();
+            return m;
+        }
         List<ModelMetric> measures =
                 ModelMetric.qualityOf(loss, t.forecastMetrics().seen() > 0);
         m.metricNames = new String[measures.size()];

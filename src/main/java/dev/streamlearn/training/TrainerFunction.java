@@ -187,7 +187,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
             return;
         }
         ContextOutput o = output.to(ctx, out);
-        if (trainer.hasOpenBatch()) {
+        if (trainer.openBatchSize() > 0) {
             if (trainer.batchDeadline() <= timestamp) {
                 apply(trainer, ctx, o); // also stores when due and refreshes the metrics
                 return;

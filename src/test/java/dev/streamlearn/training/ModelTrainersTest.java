@@ -136,6 +136,47 @@ class ModelTrainersTest {
         assertNull(rollback.reason);
     }
 
+    /** Learns {@code batches} batches of two examples whose label its one coordinate tells (10: 0, 11: 1). */
+    private static void learnTheRule(ModelTrainers trainers, int batches, long now, CollectedOutput out)
+            throws Exception {
+        for (int i = 0; i < batches * 2; i++) {
+            ModelTrainer t = trainers.trainer("m", now, out);
+            if (trainers.learn(t, Examples.categorical(i % 2, 10 + i % 2), now, out)) {
+                trainers.applyBatch(t, now, out);
+            }
+        }
+    }
+
+    @Test
+    void aRolledBackVersionCarriesTheFiguresOfTheWeightsItHoldsSoPreviousBetterUndoesASlip() throws Exception {
+        ModelSpec spec = Specs.logistic("m", 2, 10_000);
+        ModelStore store = store();
+        ModelTrainers trainers = trainers(spec, store);
+        CollectedOutput out = new CollectedOutput(store);
+        learnTheRule(trainers, 1, 1, out); // v1: two examples in, still guessing
+        learnTheRule(trainers, 60, 2, out); // v61: the rule learnt
+        StoredModel early = store.read("m", 1);
+        StoredModel learnt = store.read("m", 61);
+        assertTrue(
+                learnt.qualityLoss() < early.qualityLoss() / 2,
+                learnt.qualityLoss() + " against " + early.qualityLoss());
+
+        // a slip: back to v1, whose weights v62 holds, and one batch learnt from them
+        trainers.command(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", 1), 3, out);
+        StoredModel slipped = store.read("m", 62);
+        assertEquals(1, slipped.parentVersion);
+        assertEquals(early.qualityLoss(), slipped.qualityLoss(), "the figures of v1, whose weights it holds");
+        ModelLogEntry line = out.lines(ModelLogEntry.Event.ROLLBACK).get(0);
+        assertEquals(
+                early.qualityLoss(), line.metricValues[List.of(line.metricNames).indexOf("logLoss")], "its log line");
+        learnTheRule(trainers, 1, 4, out);
+        assertTrue(store.read("m", 63).qualityLoss() > learnt.qualityLoss(), "the examples after the slip cost more");
+
+        trainers.command(new ControlCommand(ControlCommand.Op.ROLLBACK, "m", ControlCommand.PREVIOUS_BETTER), 5, out);
+        ModelLogEntry undone = out.lines(ModelLogEntry.Event.ROLLBACK).get(1);
+        assertEquals(61, undone.parentVersion, "back to the learnt model, not to v62's copy of v1");
+    }
+
     @Test
     void theLinesThatAnswerACommandCarryItsIdAndNoOthersDo() throws Exception {
         ModelSpec spec = Specs.logistic("m", 2, 10_000);

@@ -70,7 +70,7 @@ class ServedBlendTest extends FlippingStreamTest {
                 assertTrue(model.accepts(u), "every update applies: " + u);
                 model.apply(u, empty);
             }
-            if (t.hasOpenBatch()) {
+            if (t.openBatchSize() > 0) {
                 continue; // the trainer has learnt past the version
             }
             for (Features f : probes) {
