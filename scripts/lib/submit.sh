@@ -1,9 +1,11 @@
 # submit_job SAVEPOINT|"" [job options]: runs the job jar on the local cluster, prints the job id.
+# With CHECK_ONLY=true it checks the options as the job would and submits nothing.
 submit_job() {
   local savepoint=$1; shift
   require_stack
   local existing; existing=$(running_job)
-  [[ -z "$existing" ]] || die "a $JOB_NAME job is already running ($existing); stop it first with scripts/savepoint --stop"
+  [[ -n "${CHECK_ONLY:-}" || -z "$existing" ]] \
+    || die "a $JOB_NAME job is already running ($existing); stop it first with scripts/savepoint --stop"
   # -p N is Flink's (the job's parallelism, also on a restore: rescaling); the rest are job options
   local args=() parallelism=() has_bootstrap=false has_store=false
   while [[ $# -gt 0 ]]; do
@@ -23,6 +25,7 @@ submit_job() {
   # the job's own check, before anything is submitted or saved: one line naming the option
   local problem
   problem=$(TOOL_JAVA_OPTS=$QUICK_TOOL_JAVA_OPTS run_tool CheckJobOptions "${args[@]}" 2>&1) || die "$problem"
+  [[ -z "${CHECK_ONLY:-}" ]] || return 0
   local from=(); [[ -z "$savepoint" ]] || from=(-s "$savepoint")
   local out
   if ! out=$(flink_cli run -d "${from[@]}" "${parallelism[@]}" "$jar" "${args[@]}" 2>&1); then

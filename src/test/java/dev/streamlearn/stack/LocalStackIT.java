@@ -47,10 +47,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The life of a model on the local stack, through the scripts a user runs, on one stack of real
  * processes (a Kafka broker, a Flink JobManager and TaskManager from Maven jars, on ports apart
  * from the defaults): up, submit, replay a real dataset, status and the model store, stop with a
- * savepoint, restore rescaled, roll back skipping data, submit anew against the kept store,
- * processes killed and healed by {@code scripts/up} at once, down and up again, down; the HTTP
- * gateway started with the job and by {@code up}. Each step
- * starts where the one before left the stack.
+ * savepoint, restore rescaled, roll back skipping data (a wrong option stopping nothing), submit
+ * anew against the kept store, processes killed and healed by {@code scripts/up} at once, down and
+ * up again, down; the HTTP gateway started with the job and by {@code up}. Each step starts where
+ * the one before left the stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
@@ -184,6 +184,11 @@ class LocalStackIT {
         double versionReplayed = read(restored, VERSION);
         assertTrue(versionReplayed > versionBefore, versionBefore + " then " + versionReplayed);
 
+        // a wrong option ends a rollback before it stops the running job
+        assertMisuse(
+                Scripts.run(ENV, "rollback", path, "--skip-to", "yesterday"),
+                "labeled.skip-before: 'yesterday' is none of now");
+        assertEquals(List.of(restored), REST.activeJobs(), "the running job runs on");
         String[] skipArgs = concat(path, concat("--skip-to", concat("now", concat("-p", concat("4", JOB_OPTIONS)))));
         Scripts.Result skip = Scripts.run(ENV, "rollback", skipArgs);
         assertEquals(0, skip.exit, skip.toString());
