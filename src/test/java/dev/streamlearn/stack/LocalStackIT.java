@@ -49,8 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * from the defaults): up, submit, replay a real dataset, status and the model store, stop with a
  * savepoint, restore rescaled, roll back skipping data (a wrong option stopping nothing), submit
  * anew against the kept store, processes killed and healed by {@code scripts/up} at once, down and
- * up again, down; the HTTP gateway started with the job and by {@code up}. Each step starts where
- * the one before left the stack.
+ * up again, down; the HTTP gateway started with the job and by {@code up}; last, every benchmark
+ * script ({@link BenchScripts}). Each step starts where the one before left the stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
@@ -367,6 +367,14 @@ class LocalStackIT {
         assertVersionsUnique();
         assertFalse(Files.exists(STACK.resolve("models").resolve("_refused")), "no version was refused");
         savepointStop();
+    }
+
+    @Test
+    @Order(7)
+    void everyBenchmarkScriptRunsOnATinyInput() throws Exception {
+        Scripts.Result one = Scripts.run(ENV, "up", "--taskmanagers", "1");
+        assertEquals(0, one.exit, one.toString());
+        BenchScripts.runEach(WITH_GATEWAY);
     }
 
     /** The status of a GET, -1 when nothing answers. */

@@ -6,37 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark scripts on a tiny input, on a stack of real processes of its own (its own folder
- * and ports, apart from those of {@link LocalStackIT}, so the two may run at once): every
- * script finishes and prints a row with a positive median for each of its measures. The
- * gateway's runs against the job and gateway that {@code scripts/submit} starts.
+ * The benchmark scripts on a tiny input, as the last step of {@link LocalStackIT}, on its stack:
+ * on two cores a second stack beside it made each take twice as long or more (LocalStackIT 497 s
+ * in the build against 221 s alone). Every script finishes and prints a row with a positive median
+ * for each of its measures. The gateway's runs against the
+ * job and gateway that {@code scripts/submit} starts.
  */
-class BenchScriptsIT {
+final class BenchScripts {
 
-    private static final Map<String, String> ENV = Scripts.env("bench-stack", 100);
+    private BenchScripts() {}
 
-    /** From nothing, one TaskManager: what the benchmarks measure. */
-    @BeforeAll
-    static void up() throws Exception {
-        Scripts.run(ENV, "down", "--wipe");
-        Scripts.Result up = Scripts.run(ENV, "up", "--taskmanagers", "1");
-        assertEquals(0, up.exit, up.toString());
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        Scripts.run(ENV, "down"); // its logs stay in target/bench-stack/log for a failure's diagnosis
-    }
-
-    @Test
-    void benchmarksRunOnATinyInput() throws Exception {
+    /** On a stack that is up, with one TaskManager and no job running; the last two wipe it. */
+    static void runEach(Map<String, String> env) throws Exception {
         Scripts.Result bench = Scripts.run(
-                ENV, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
+                env, "bench-throughput", "--events", "3000", "--requests", "1000", "--runs", "1", "--parallelism", "1");
         assertEquals(0, bench.exit, bench.toString());
         assertPositiveRows(
                 bench,
@@ -62,7 +47,7 @@ class BenchScriptsIT {
                         .find(),
                 "the row of examples trained alongside the requests in\n" + bench.out);
         Scripts.Result e2e = Scripts.run(
-                ENV,
+                env,
                 "bench-e2e",
                 "--runs",
                 "1",
@@ -93,7 +78,7 @@ class BenchScriptsIT {
         }
         assertTrue(e2e.out.contains("| request -> prediction through Kafka and the job |"), e2e.out);
         Scripts.Result models = Scripts.run(
-                ENV, "bench-models", "--models", "3", "--active", "100", "--features-per-event", "10", "-p", "1");
+                env, "bench-models", "--models", "3", "--active", "100", "--features-per-event", "10", "-p", "1");
         assertEquals(0, models.exit, models.toString());
         // 3 models of 100 coordinates, 10 events each: all trained, each answered with a learnt version, no restart
         assertTrue(
@@ -102,10 +87,10 @@ class BenchScriptsIT {
                         .find(),
                 models.out);
         // a load on loopback through the gateway the submission starts, against the Kafka path in the same run
-        Scripts.Result submit = Scripts.run(ENV, "submit", "--models", "ctr");
+        Scripts.Result submit = Scripts.run(env, "submit", "--models", "ctr");
         assertEquals(0, submit.exit, submit.toString());
         Scripts.Result gateway =
-                Scripts.run(ENV, "bench-gateway", "--rate", "300", "--seconds", "2", "--rounds", "1", "--warmup", "1");
+                Scripts.run(env, "bench-gateway", "--rate", "300", "--seconds", "2", "--rounds", "1", "--warmup", "1");
         assertEquals(0, gateway.exit, gateway.toString());
         for (String path : List.of("Kafka (requests -> predictions)", "gateway (HTTP infer)")) {
             assertTrue(
@@ -117,7 +102,7 @@ class BenchScriptsIT {
         }
         assertTrue(gateway.out.contains("gateway - Kafka, median of 1 rounds"), gateway.out);
         // each wipes the stack before its jobs, so they run last
-        Scripts.Result first = Scripts.run(ENV, "bench-first-events", "--wipe", "--runs", "1");
+        Scripts.Result first = Scripts.run(env, "bench-first-events", "--wipe", "--runs", "1");
         assertEquals(0, first.exit, first.toString());
         assertPositiveRows(
                 first,
@@ -126,7 +111,7 @@ class BenchScriptsIT {
                 "learning, first events (s)",
                 "ratio learning, first events / pass-through, first events");
         Scripts.Result idle =
-                Scripts.run(ENV, "bench-idle", "--wipe", "--runs", "1", "--seconds", "3", "--settle", "0");
+                Scripts.run(env, "bench-idle", "--wipe", "--runs", "1", "--seconds", "3", "--settle", "0");
         assertEquals(0, idle.exit, idle.toString());
         assertPositiveRows(
                 idle,
