@@ -16,6 +16,7 @@ import dev.streamlearn.testing.Examples;
 import dev.streamlearn.testing.Specs;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +36,21 @@ class ModelTrainersTest {
     /** Learns {@code batches} batches of two examples at time {@code now}; every version is stored (interval 0). */
     private static void learn(ModelTrainers trainers, String model, int batches, long now, CollectedOutput out)
             throws Exception {
+        learn(trainers, model, batches, now, out, i -> Examples.categorical(i % 2, i % 5));
+    }
+
+    /** The same, the i-th example made by {@code example}. */
+    private static void learn(
+            ModelTrainers trainers,
+            String model,
+            int batches,
+            long now,
+            CollectedOutput out,
+            IntFunction<Example> example)
+            throws Exception {
         for (int i = 0; i < batches * 2; i++) {
             ModelTrainer t = trainers.trainer(model, now, out);
-            if (trainers.learn(t, Examples.categorical(i % 2, i % 5), now, out)) {
+            if (trainers.learn(t, example.apply(i), now, out)) {
                 trainers.applyBatch(t, now, out);
             }
         }
@@ -139,12 +152,7 @@ class ModelTrainersTest {
     /** Learns {@code batches} batches of two examples whose label its one coordinate tells (10: 0, 11: 1). */
     private static void learnTheRule(ModelTrainers trainers, int batches, long now, CollectedOutput out)
             throws Exception {
-        for (int i = 0; i < batches * 2; i++) {
-            ModelTrainer t = trainers.trainer("m", now, out);
-            if (trainers.learn(t, Examples.categorical(i % 2, 10 + i % 2), now, out)) {
-                trainers.applyBatch(t, now, out);
-            }
-        }
+        learn(trainers, "m", batches, now, out, i -> Examples.categorical(i % 2, 10 + i % 2));
     }
 
     @Test
