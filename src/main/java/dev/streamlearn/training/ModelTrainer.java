@@ -43,7 +43,7 @@ public final class ModelTrainer {
     private boolean frozen;
     private long continuedAfter = -1;
     private ContestVerdict verdict;
-    // the stored version the current one was rolled back to, whose figures describe its weights; null otherwise
+    // the version a rollback went to, until the version it made is stored with its figures (held no longer)
     private StoredModel rolledBackTo;
     private ScoreListener scoreListener = (prediction, label) -> {};
 
@@ -331,6 +331,7 @@ public final class ModelTrainer {
      */
     public StoredModel store(long nowMillis) {
         StoredModel m = StoredModels.of(this, versions, progress, nowMillis, rolledBackTo);
+        rolledBackTo = null;
         progress.stored(nowMillis);
         recent.add(m);
         return m;
