@@ -40,23 +40,18 @@ public final class Scripts {
 
     private Scripts() {}
 
-    /** The environment of a stack kept apart from a user's own: its own folder and ports. */
-    static Map<String, String> env() {
-        return env("e2e-stack", 0);
-    }
-
     /**
-     * A stack of its own in target/{@code dir}, its ports {@code offset} above those of {@link #env()},
-     * its processes and tools on the quick compiler alone.
+     * The environment of the tests' stack, kept apart from a user's own: its own folder
+     * (target/e2e-stack) and ports, its processes and tools on the quick compiler alone.
      */
-    public static Map<String, String> env(String dir, int offset) {
+    static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
-        env.put("STACK_DIR", Path.of("target", dir).toAbsolutePath().toString());
-        env.put("KAFKA_PORT", String.valueOf(19292 + offset));
-        env.put("CONTROLLER_PORT", String.valueOf(19293 + offset));
-        env.put("UI_PORT", String.valueOf(18081 + offset));
-        env.put("RPC_PORT", String.valueOf(16123 + offset));
-        env.put("GATEWAY_PORT", String.valueOf(18090 + offset));
+        env.put("STACK_DIR", Path.of("target", "e2e-stack").toAbsolutePath().toString());
+        env.put("KAFKA_PORT", "19292");
+        env.put("CONTROLLER_PORT", "19293");
+        env.put("UI_PORT", "18081");
+        env.put("RPC_PORT", "16123");
+        env.put("GATEWAY_PORT", "18090");
         // a test's processes live for seconds: the optimizing compiler's work would not pay back, and
         // took a third of a TaskManager's CPU in a test's life on two cores shared by two stacks
         env.put("STACK_JAVA_OPTS", QUICK_JIT);
