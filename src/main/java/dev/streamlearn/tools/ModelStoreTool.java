@@ -151,6 +151,7 @@ public final class ModelStoreTool {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("version '" + version + "' is not a number");
         }
+        requireModel(store, model);
         if (!store.versions(model).contains(v)) {
             throw new IllegalArgumentException(
                     "the store has no version " + v + " of '" + model + "' (stored: " + store.versions(model) + ")");
@@ -158,7 +159,19 @@ public final class ModelStoreTool {
         return store.read(model, v);
     }
 
+    /** Fails with the models the store has when it has none of that name (a typo, or another store). */
+    private static void requireModel(ModelStore store, String model) throws IOException {
+        List<String> models = store.models();
+        if (!models.contains(model)) {
+            throw new IllegalArgumentException("the store has no model '" + model + "' ("
+                    + (models.isEmpty() ? "it has none yet" : "models: " + String.join(", ", models)) + ")");
+        }
+    }
+
     private static void list(ModelStore store, String only, PrintStream out) throws IOException {
+        if (only != null) {
+            requireModel(store, only);
+        }
         List<String> models = only == null ? store.models() : List.of(only);
         out.printf(
                 "%-12s %8s %8s %10s %24s %9s %9s %8s %11s %9s %7s%n",
