@@ -16,7 +16,10 @@ PID_DIR=$STACK_DIR/pid
 LIB_DIR=$STACK_DIR/lib
 JOB_NAME=streamlearn
 
-die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+# the script the user ran, which names its errors: a script that runs another (rollback runs restore)
+# exports it, so that the user reads the name of the command they typed
+COMMAND_NAME=${COMMAND_NAME:-$(basename "$0")}
+die() { echo "$COMMAND_NAME: $*" >&2; exit 2; }
 info() { echo "$*" >&2; }
 
 require_tools() {
@@ -333,7 +336,7 @@ latest_state() {
     | sort -n | tail -1 | cut -d' ' -f2-
 }
 
-usage_error() { echo "$(basename "$0"): $1" >&2; echo "Try '$(basename "$0") --help'." >&2; exit 2; }
+usage_error() { echo "$COMMAND_NAME: $1" >&2; echo "Try '$COMMAND_NAME --help'." >&2; exit 2; }
 
 # Smile's jars (GPL-3.0): never in the job jar, only on the class path of the tools that fit batch models.
 smile_classpath() {

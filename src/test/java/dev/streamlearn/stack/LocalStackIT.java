@@ -187,7 +187,7 @@ class LocalStackIT {
         // a wrong option ends a rollback before it stops the running job
         assertMisuse(
                 Scripts.run(ENV, "rollback", path, "--skip-to", "yesterday"),
-                "labeled.skip-before: 'yesterday' is none of now");
+                "rollback: invalid configuration: labeled.skip-before: 'yesterday' is none of now");
         assertEquals(List.of(restored), REST.activeJobs(), "the running job runs on");
         String[] skipArgs = concat(path, concat("--skip-to", concat("now", concat("-p", concat("4", JOB_OPTIONS)))));
         Scripts.Result skip = Scripts.run(ENV, "rollback", skipArgs);
