@@ -48,6 +48,20 @@ public final class KafkaClientOptions {
      * {@link #stringProducer}.
      */
     public KafkaConsumer<String, String> fromNowOn(String topic, String... settings) {
+        KafkaConsumer<String, String> consumer = assignedTo(topic, settings);
+        consumer.seekToEnd(consumer.assignment());
+        consumer.assignment().forEach(consumer::position); // the end now, not when it is first polled
+        return consumer;
+    }
+
+    /** A consumer of every record of {@code topic}, from its beginning; otherwise as {@link #fromNowOn}. */
+    public KafkaConsumer<String, String> fromBeginning(String topic, String... settings) {
+        KafkaConsumer<String, String> consumer = assignedTo(topic, settings);
+        consumer.seekToBeginning(consumer.assignment());
+        return consumer;
+    }
+
+    private KafkaConsumer<String, String> assignedTo(String topic, String... settings) {
         Properties c = with(properties(), settings);
         c.put("key.deserializer", StringDeserializer.class.getName());
         c.put("value.deserializer", StringDeserializer.class.getName());
@@ -56,9 +70,11 @@ public final class KafkaClientOptions {
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(i.topic(), i.partition()))
                 .toList();
+        if (partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalArgumentException("there is no topic '" + topic + "' on " + bootstrap());
+        }
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // the end now, not when it is first polled
         return consumer;
     }
 

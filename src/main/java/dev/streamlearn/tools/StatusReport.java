@@ -166,6 +166,10 @@ final class StatusReport {
                 m.getOrDefault(MetricNames.recordsIn("requests"), 0.0),
                 deadLetters(m),
                 m.getOrDefault(MetricNames.DELTA_GAPS, 0.0));
+        String reasons = deadLetterReasons(m);
+        if (!reasons.isEmpty()) {
+            out.printf("dead letters by reason: %s (scripts/dead-letters prints them)%n", reasons);
+        }
         if (m.getOrDefault(MetricNames.IMPRESSIONS_LOGGED, 0.0) + m.getOrDefault(MetricNames.OUTCOMES_UNKNOWN, 0.0)
                 > 0) {
             out.printf(
@@ -314,11 +318,29 @@ final class StatusReport {
     }
 
     private static double deadLetters(Map<String, Double> m) {
-        return m.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(MetricNames.REASON_GROUP + ".")
-                        && e.getKey().endsWith("." + MetricNames.DEAD_LETTERS))
-                .mapToDouble(Map.Entry::getValue)
+        return deadLettersByReason(m).values().stream()
+                .mapToDouble(Double::doubleValue)
                 .sum();
+    }
+
+    /** Each reason of which there are dead letters, with their count ("2 bad-label, 1 unknown-model"); "" for none. */
+    static String deadLetterReasons(Map<String, Double> m) {
+        return deadLettersByReason(m).entrySet().stream()
+                .map(e -> String.format("%.0f %s", e.getValue(), e.getKey()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The reasons of which there are dead letters, each with their count, by name. */
+    private static Map<String, Double> deadLettersByReason(Map<String, Double> m) {
+        String prefix = MetricNames.REASON_GROUP + ".";
+        String suffix = "." + MetricNames.DEAD_LETTERS;
+        Map<String, Double> byReason = new java.util.TreeMap<>();
+        m.forEach((key, count) -> {
+            if (key.startsWith(prefix) && key.endsWith(suffix) && count > 0) {
+                byReason.put(key.substring(prefix.length(), key.length() - suffix.length()), count);
+            }
+        });
+        return byReason;
     }
 
     private static String fmt(Map<String, Double> m, String key, String format) {

@@ -11,6 +11,9 @@ import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
+import dev.streamlearn.tools.DeadLetters;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -274,6 +277,7 @@ class BadInputIT {
             Map<String, Long> actual = dead.stream()
                     .collect(Collectors.groupingBy(d -> d.get("reason").asText(), TreeMap::new, Collectors.counting()));
             assertEquals(expected, actual, "dead-letter reasons");
+            assertDeadLettersToolPrints(config, dead, expected);
             JsonNode binary = dead.stream()
                     .filter(d -> d.get("reason").asText().equals(DeadLetterReason.NOT_UTF8.code())
                             && d.get("payload").asText().length() > 1000)
@@ -327,6 +331,34 @@ class BadInputIT {
             default:
                 throw new IllegalArgumentException("no input topic: " + topic);
         }
+    }
+
+    /** scripts/dead-letters prints every dead letter the job wrote, as it wrote it, and counts them by reason. */
+    private void assertDeadLettersToolPrints(JobConfig config, List<JsonNode> dead, Map<String, Long> byReason) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = {"--bootstrap", stack.kafka.bootstrapServers(), "--topic", config.topic(Topic.DEAD_LETTER)};
+        assertEquals(
+                0,
+                DeadLetters.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)),
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                dead.stream().map(JsonNode::toString).sorted().toList(),
+                out.toString(StandardCharsets.UTF_8)
+                        .lines()
+                        .map(line -> Events.parse(line).toString())
+                        .sorted()
+                        .toList(),
+                "each dead letter once, as the job wrote it");
+        String counts = byReason.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+        assertEquals(
+                dead.size() + " dead letters on " + config.topic(Topic.DEAD_LETTER) + ": " + counts,
+                err.toString(StandardCharsets.UTF_8).strip());
     }
 
     private long deadLetters(JobMetrics metrics) {
