@@ -53,6 +53,16 @@ build_jars() {
 }
 # A benchmark builds once and keeps that build for all its runs, whatever changes in src meanwhile.
 pin_jars() { build_jars; export JARS_PINNED=1; }
+# A copy of the tools jar for a process that outlives the command that starts it (the gateway): a
+# build rewrites target/streamlearn-tools.jar in place, which takes classes from under a running JVM
+# (it failed with NoClassDefFoundError in its Kafka threads and left callers unanswered). The copy
+# is renamed into place, so a process running from the one before keeps it.
+private_tools_jar() {
+  local name=$1 jar; jar=$(tools_jar)
+  mkdir -p "$STACK_DIR/run"
+  cp "$jar" "$STACK_DIR/run/$name.jar.tmp" && mv -f "$STACK_DIR/run/$name.jar.tmp" "$STACK_DIR/run/$name.jar"
+  echo "$STACK_DIR/run/$name.jar"
+}
 job_jar() { build_jars; echo "$ROOT/target/streamlearn.jar"; }
 tools_jar() { build_jars; echo "$ROOT/target/streamlearn-tools.jar"; }
 
@@ -177,7 +187,7 @@ require_stack() {
 # calling shell, so `run_tool ... &` leaves the tool's own pid in $!.
 run_tool() {
   local main=$1; shift
-  local jar; jar=$(tools_jar)
+  local jar; jar=${TOOL_JAR:-$(tools_jar)}
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
   # the local stack's addresses, the tools' defaults for --bootstrap, --url and --store (tools.LocalStack)
   export STREAMLEARN_BOOTSTRAP=$BOOTSTRAP STREAMLEARN_REST=$UI_URL STREAMLEARN_STORE=file://$STACK_DIR/models
