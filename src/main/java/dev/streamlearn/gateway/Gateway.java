@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamlearn.Streamlearn;
 import dev.streamlearn.ingest.EventParser;
 import dev.streamlearn.ingest.InputLimits;
 import dev.streamlearn.ingest.ParseResult;
@@ -100,6 +101,7 @@ public final class Gateway implements AutoCloseable {
             boolean ready = ready();
             answer(e, "ready", ready ? 200 : 503, JSON.createObjectNode().put("ready", ready));
         });
+        server.createContext("/v2", this::server);
         server.createContext("/v2/models/", this::model);
         server.createContext("/", page::servePage);
         server.createContext("/api/models", page::serveData);
@@ -129,6 +131,21 @@ public final class Gateway implements AutoCloseable {
         return kafka.reading() && (job == null || job.running());
     }
 
+    /** {@code GET /v2}: the server's metadata; any other path under /v2 that no endpoint has is not found. */
+    private void server(HttpExchange e) throws IOException {
+        String path = e.getRequestURI().getPath();
+        if (!path.equals("/v2") && !path.equals("/v2/")) {
+            answer(e, "metadata", 404, InferenceProtocol.error("no such endpoint: " + path));
+        } else if (!e.getRequestMethod().equals("GET")) {
+            answer(e, "metadata", 405, InferenceProtocol.error(e.getRequestMethod() + " is not allowed here: GET"));
+        } else {
+            ObjectNode server =
+                    JSON.createObjectNode().put("name", "streamlearn").put("version", Streamlearn.VERSION);
+            server.putArray("extensions");
+            answer(e, "metadata", 200, server);
+        }
+    }
+
     /** {@code /v2/models/{model}}, {@code .../ready} and {@code .../infer}. */
     private void model(HttpExchange e) throws IOException {
         String[] path =
@@ -136,6 +153,15 @@ public final class Gateway implements AutoCloseable {
         String model = path[0];
         String action = path.length > 1 ? path[1] : "";
         String endpoint = action.equals("infer") ? "infer" : action.equals("ready") ? "ready" : "metadata";
+        if (action.equals("versions")) {
+            answer(
+                    e,
+                    endpoint,
+                    404,
+                    InferenceProtocol.error("a model is served at its current version only (it learns on): drop"
+                            + " /versions/... from the path; the answer's model_version says which version scored"));
+            return;
+        }
         if (path.length > 2 || !(action.isEmpty() || action.equals("ready") || action.equals("infer"))) {
             answer(
                     e,

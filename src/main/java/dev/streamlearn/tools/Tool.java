@@ -1,5 +1,6 @@
 package dev.streamlearn.tools;
 
+import dev.streamlearn.Streamlearn;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -16,6 +17,7 @@ final class Tool {
 
     static int run(Object command, String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+        versionEverywhere(cli);
         String name = cli.getCommandName().replaceFirst(".*/", "");
         cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, java.nio.charset.StandardCharsets.UTF_8), true));
@@ -31,6 +33,12 @@ final class Tool {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** Every command's --version (and its subcommands') prints the project's. */
+    private static void versionEverywhere(CommandLine cli) {
+        cli.getCommandSpec().versionProvider(() -> new String[] {"streamlearn " + Streamlearn.VERSION});
+        cli.getSubcommands().values().forEach(Tool::versionEverywhere);
     }
 
     /** Runs the command and exits with its status: for {@code main} only. */

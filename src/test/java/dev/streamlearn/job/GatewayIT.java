@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamlearn.Streamlearn;
 import dev.streamlearn.datasets.DatasetEvent;
 import dev.streamlearn.gateway.Gateway;
 import dev.streamlearn.gateway.JobStatus;
@@ -98,6 +99,13 @@ class GatewayIT {
             assertEquals(
                     "logistic", metadata.get("parameters").get("loss").asText().toLowerCase(java.util.Locale.ROOT));
             assertEquals(200, get(base + "/v2/models/" + MODEL + "/ready").statusCode());
+            JsonNode server = JSON.readTree(get(base + "/v2").body());
+            assertEquals("streamlearn", server.get("name").asText());
+            assertEquals(Streamlearn.VERSION, server.get("version").asText());
+            assertTrue(server.get("extensions").isArray(), server.toString());
+            HttpResponse<String> pinned = get(base + "/v2/models/" + MODEL + "/versions/" + version + "/ready");
+            assertEquals(404, pinned.statusCode());
+            assertTrue(pinned.body().contains("current version only"), pinned.body());
             HttpResponse<String> unknown = get(base + "/v2/models/taxi");
             assertEquals(404, unknown.statusCode());
             assertTrue(unknown.body().contains("unknown model 'taxi'"), unknown.body());
