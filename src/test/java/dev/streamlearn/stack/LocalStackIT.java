@@ -145,6 +145,13 @@ class LocalStackIT {
         });
         assertTrue(current[0] > 1, "version " + current[0]);
         Await.until("the gateway ready for bike", TIMEOUT, () -> httpStatus(GATEWAY + "/v2/models/bike/ready") == 200);
+        // from a copy of the tools jar of its own, which a build of target/ does not rewrite under it
+        String gatewayPid =
+                Files.readString(STACK.resolve("pid").resolve("gateway.pid")).strip();
+        String gatewayCommand =
+                Files.readString(Path.of("/proc", gatewayPid, "cmdline")).replace('\0', ' ');
+        assertTrue(
+                gatewayCommand.contains(" -cp " + STACK.resolve("run").resolve("gateway.jar") + ":"), gatewayCommand);
         // stopped by hand, the gateway lets its port go; the next steps run without it (up starts it again below)
         Scripts.Result stopGateway = Scripts.run(ENV, "gateway", "--stop");
         assertEquals(0, stopGateway.exit, stopGateway.toString());
