@@ -85,7 +85,7 @@ public final class DeadLetters implements Callable<Integer> {
         long total = byReason.values().stream().mapToLong(Long::longValue).sum();
         err.println(total + " dead letter" + (total == 1 ? "" : "s") + (reason == null ? "" : " of reason " + reason)
                 + " on " + topic
-                + (total == 0
+                + (total == 0 || reason != null
                         ? ""
                         : ": "
                                 + byReason.entrySet().stream()
