@@ -114,6 +114,8 @@ class LocalStackIT {
         assertEquals(1, noValue.err.strip().lines().count(), "one line, no stack trace: " + noValue.err);
         assertFalse(Files.exists(STACK.resolve("last-job.options")), "nothing saved for a restore");
         assertTrue(REST.activeJobs().isEmpty(), "nothing submitted");
+        // a command with no job to answer it is not sent, to be carried out by whichever job starts next
+        assertMisuse(Scripts.run(ENV, "control", "freeze", "bike"), "control: no job runs on the stack");
     }
 
     @Test
