@@ -327,6 +327,7 @@ class LocalStackIT {
         killNow(pid("jobmanager"));
         Scripts.Result clusterBack = Scripts.run(ENV, "up");
         assertEquals(0, clusterBack.exit, clusterBack.toString());
+        assertTrue(clusterBack.err.contains("No job runs: scripts/restore --latest"), clusterBack.err);
         Scripts.Result none = Scripts.run(ENV, "status");
         assertEquals(3, none.exit, none.toString());
         assertTrue(none.err.contains("scripts/restore --latest"), none.err);
