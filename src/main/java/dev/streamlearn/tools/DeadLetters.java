@@ -3,6 +3,7 @@ package dev.streamlearn.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.job.Topic;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = "Prints the records the job rejected, one JSON object per line as the job wrote them"
-                + " (reason, detail, source topic, payload), oldest first, then a count per reason (on stderr).")
+                + " (reason, detail, source topic, payload), each partition's in the order written, then a count per"
+                + " reason (on stderr).")
 public final class DeadLetters implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,7 +101,7 @@ public final class DeadLetters implements Callable<Integer> {
         try {
             JsonNode reason = value == null ? null : JSON.readTree(value).get("reason");
             return reason == null ? "?" : reason.asText();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "?";
         }
     }
