@@ -2,8 +2,12 @@ package dev.streamlearn.tools;
 
 import dev.streamlearn.job.KafkaClientProperties;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -54,11 +58,22 @@ public final class KafkaClientOptions {
         return consumer;
     }
 
-    /** A consumer of every record of {@code topic}, from its beginning; otherwise as {@link #fromNowOn}. */
-    public KafkaConsumer<String, String> fromBeginning(String topic, String... settings) {
-        KafkaConsumer<String, String> consumer = assignedTo(topic, settings);
-        consumer.seekToBeginning(consumer.assignment());
-        return consumer;
+    /**
+     * Gives each committed record's value of {@code topic} to {@code each}, from the topic's beginning
+     * to its end as it is now (each partition in order), or on until the process is stopped when
+     * {@code follow}: every record written until then is read, none waited for beyond it.
+     */
+    public void readCommitted(String topic, boolean follow, Consumer<String> each) {
+        try (KafkaConsumer<String, String> consumer = assignedTo(topic, "isolation.level", "read_committed")) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (follow || partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    each.accept(r.value());
+                }
+            }
+        }
     }
 
     private KafkaConsumer<String, String> assignedTo(String topic, String... settings) {

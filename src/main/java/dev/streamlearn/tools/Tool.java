@@ -1,5 +1,7 @@
 package dev.streamlearn.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.Streamlearn;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,11 +13,14 @@ import picocli.CommandLine;
  * {@link IllegalArgumentException} or {@link java.io.IOException} from the tool, end in one line
  * {@code <tool>: <what is wrong>} and exit status 2.
  */
-final class Tool {
+public final class Tool {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Tool() {}
 
-    static int run(Object command, String[] args, PrintStream out, PrintStream err) {
+    /** Runs the command, printing to the given streams (a command prints through its {@code CommandSpec}); returns its exit status. */
+    public static int run(Object command, String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         versionEverywhere(cli);
         String name = cli.getCommandName().replaceFirst(".*/", "");
@@ -39,6 +44,16 @@ final class Tool {
     private static void versionEverywhere(CommandLine cli) {
         cli.getCommandSpec().versionProvider(() -> new String[] {"streamlearn " + Streamlearn.VERSION});
         cli.getSubcommands().values().forEach(Tool::versionEverywhere);
+    }
+
+    /** A field of a JSON object's text, as text; null when the text is not a JSON object or has no such field. */
+    static String textField(String json, String field) {
+        try {
+            JsonNode value = json == null ? null : JSON.readTree(json).get(field);
+            return value == null ? null : value.asText();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Runs the command and exits with its status: for {@code main} only. */

@@ -12,6 +12,7 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import dev.streamlearn.tools.DeadLetters;
+import dev.streamlearn.tools.Tool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -340,7 +341,8 @@ class BadInputIT {
         String[] args = {"--bootstrap", stack.kafka.bootstrapServers(), "--topic", config.topic(Topic.DEAD_LETTER)};
         assertEquals(
                 0,
-                DeadLetters.run(
+                Tool.run(
+                        new DeadLetters(),
                         args,
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8)),

@@ -17,6 +17,8 @@ import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
 import dev.streamlearn.tools.Control;
+import dev.streamlearn.tools.ModelLogTool;
+import dev.streamlearn.tools.Tool;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
 import java.io.ByteArrayOutputStream;
@@ -172,6 +174,34 @@ class RollbackIT {
             ToolRun unknown = control(where, "resume", "nope");
             assertEquals(Control.REFUSED, unknown.status, unknown.toString());
             assertTrue(unknown.out.contains("refused: unknown-model"), unknown.out);
+            // scripts/control log: the model log as the job wrote it, one model's entries with --model
+            ByteArrayOutputStream logOut = new ByteArrayOutputStream();
+            ByteArrayOutputStream logErr = new ByteArrayOutputStream();
+            String[] logArgs = {
+                "--bootstrap", stack.kafka.bootstrapServers(),
+                "--model-log-topic", config.topic(Topic.MODEL_LOG),
+                "--model", "nope"
+            };
+            assertEquals(
+                    0,
+                    Tool.run(
+                            new ModelLogTool(),
+                            logArgs,
+                            new PrintStream(logOut, true, StandardCharsets.UTF_8),
+                            new PrintStream(logErr, true, StandardCharsets.UTF_8)));
+            List<JsonNode> nope = logOut.toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .map(Events::parse)
+                    .toList();
+            assertEquals(2, nope.size(), "the rollback and the resume of model nope: " + nope);
+            assertTrue(
+                    nope.stream()
+                            .allMatch(e -> e.get("event").asText().equals("rejected")
+                                    && e.get("reason").asText().startsWith("unknown-model")),
+                    nope.toString());
+            assertEquals(
+                    "2 entries of model nope on " + config.topic(Topic.MODEL_LOG),
+                    logErr.toString(StandardCharsets.UTF_8).strip());
             System.out.printf(
                     "IT rollback: rolled back v%d -> v%d (parent v%d), served in %.0f ms%n",
                     current, current + 1, target, rollbackMillis);
