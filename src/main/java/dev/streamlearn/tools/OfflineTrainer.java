@@ -80,6 +80,14 @@ public final class OfflineTrainer implements Callable<Integer> {
                 .models()
                 .get(model);
         ModelStore store = new ModelStore(LocalStack.required(storeUri, "--store URI", "the model store"));
+        long newest = store.newestClaimed(model);
+        if (newest > BatchFit.VERSION) {
+            // its version 0 was the model it started from (the all-zero model, served as version 0)
+            throw new IllegalArgumentException("model '" + model + "' already has versions in the store (the newest "
+                    + newest + "), and a version names one model for the life of a store: a batch model written now"
+                    + " would be a second version " + BatchFit.VERSION + ". Write it to another --store, or as"
+                    + " another --model");
+        }
         if (store.versions(model).contains(BatchFit.VERSION)) {
             throw new IllegalArgumentException("the store already holds version " + BatchFit.VERSION + " of model '"
                     + model + "' (" + store.pathOf(model, BatchFit.VERSION) + "), and a stored version is never"
