@@ -94,9 +94,10 @@ public final class Gateway implements AutoCloseable {
         // connections the kernel holds for it to accept (capped by net.core.somaxconn): a burst
         // beyond the queue had connections reset before they were read
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 4096);
-        server.createContext(
-                "/v2/health/live",
-                e -> answer(e, "health", 200, JSON.createObjectNode().put("live", true)));
+        server.createContext("/v2/health/live", e -> {
+            boolean live = live();
+            answer(e, "health", live ? 200 : 503, JSON.createObjectNode().put("live", live));
+        });
         server.createContext("/v2/health/ready", e -> {
             boolean ready = ready();
             answer(e, "ready", ready ? 200 : 503, JSON.createObjectNode().put("ready", ready));
@@ -128,7 +129,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     private boolean ready() {
-        return kafka.reading() && (job == null || job.running());
+        return live() && kafka.reading() && (job == null || job.running());
+    }
+
+    /**
+     * Whether it still reads the predictions and the model log: a gateway that stopped reading
+     * either would keep callers waiting for answers it never sees, and should be started anew.
+     */
+    public boolean live() {
+        return kafka.alive() && modelLog.alive();
     }
 
     /** {@code GET /v2}: the server's metadata; any other path under /v2 that no endpoint has is not found. */

@@ -72,6 +72,11 @@ final class PredictionTopics implements AutoCloseable {
         return predictions.positioned();
     }
 
+    /** Whether it still reads predictions (see {@link TopicReader#alive}). */
+    boolean alive() {
+        return predictions.alive();
+    }
+
     private static boolean startsWith(byte[] value, byte[] prefix) {
         return value.length >= prefix.length && Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
     }

@@ -65,6 +65,15 @@ abstract class TopicReader implements AutoCloseable {
         return positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Whether it reads on, or was closed: false once its thread has ended of an error (a failure
+     * of Kafka's client that it cannot retry, a class gone from under the process), when the
+     * gateway no longer learns what it waits for.
+     */
+    final boolean alive() {
+        return !running || thread.getState() != Thread.State.TERMINATED;
+    }
+
     /** A record's value (not null); a value it cannot use is its own to skip. */
     abstract void accept(byte[] value) throws IOException;
 

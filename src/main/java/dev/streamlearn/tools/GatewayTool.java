@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -105,8 +104,13 @@ public final class GatewayTool implements Callable<Integer> {
             System.out.printf(
                     "Gateway on http://%s:%d (models %s), answering within %d ms%n",
                     host, gateway.port(), config.models().keySet(), timeoutMillis);
-            new CountDownLatch(1).await(); // until the process is stopped
+            // until the process is stopped, or it no longer reads what it answers from: then it ends, so
+            // that whatever started it (scripts/up, a supervisor) starts it anew
+            while (gateway.live()) {
+                Thread.sleep(1000);
+            }
         }
-        return 0;
+        throw new IOException("it stopped reading the predictions or the model log (the reason is above); it ends,"
+                + " to be started anew");
     }
 }
