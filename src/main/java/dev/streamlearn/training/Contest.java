@@ -218,14 +218,22 @@ final class Contest {
             return null;
         }
         checkDue = false;
-        PairedLosses.Comparison[] all = paired.compareAll(champion);
+        PairedLosses.Comparison[] all = compareAll();
         boolean[] eligible = new boolean[all.length];
         for (int k = 0; k < all.length; k++) {
-            lastComparisons[k] = all[k] == null ? null : new Standing(all[k]);
             eligible[k] = !pinned && !contenders.get(k).paused;
         }
         int best = rule.choose(all, eligible);
         return best < 0 ? null : new ContestVerdict(best, contenders.get(best).name(), all[best], window);
+    }
+
+    /** Every learner against the champion over the window, kept for the leaderboard. */
+    private PairedLosses.Comparison[] compareAll() {
+        PairedLosses.Comparison[] all = paired.compareAll(champion);
+        for (int k = 0; k < all.length; k++) {
+            lastComparisons[k] = all[k] == null ? null : new Standing(all[k]);
+        }
+        return all;
     }
 
     /** Makes a learner the champion for having won, or by command (the former one stays on as a challenger). */
@@ -358,6 +366,9 @@ final class Contest {
         if (paired != null && s.pairedLosses != null && sameLearners) {
             try {
                 paired.restore(s.pairedLosses, s.pairedPosition, s.pairedFilled);
+                if (paired.full()) {
+                    compareAll(); // the leaderboard of the restored window, before the next block ends
+                }
             } catch (IllegalArgumentException e) {
                 // another window: the comparison starts anew
             }

@@ -202,6 +202,22 @@ class ChallengersTest extends FlippingStreamTest {
     }
 
     @Test
+    void aRestoredModelShowsItsLearnersAgainstTheChampionBeforeItLearnsAgain() throws Exception {
+        ModelTrainers trainers = trainers(spec());
+        CollectedOutput out = new CollectedOutput(new ModelStore(dir.toUri().toString()));
+        learn(trainers, 3 * WINDOW, out);
+        ModelTrainer original = trainers.existing("m");
+        Standing before = original.contest().comparison(1);
+        assertTrue(before != null && Double.isFinite(before.standardErrors), "compared over a full window");
+
+        ModelTrainer restored = trainers(spec()).restore(original.snapshot(), now);
+        Standing after = restored.contest().comparison(1);
+        assertTrue(after != null, "the leaderboard of the restored window, with no example since");
+        assertEquals(before.relativeImprovement, after.relativeImprovement, 1e-12);
+        assertEquals(before.standardErrors, after.standardErrors, 1e-9);
+    }
+
+    @Test
     void aRollbackAcrossAPromotionMakesTheLearnerThatMadeTheVersionTheChampion() throws Exception {
         ModelTrainers trainers = trainers(spec());
         CollectedOutput out = new CollectedOutput(new ModelStore(dir.toUri().toString()));
