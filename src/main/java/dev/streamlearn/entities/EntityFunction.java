@@ -41,7 +41,7 @@ public class EntityFunction extends KeyedCoProcessFunction<String, Example, Pred
     public static final OutputTag<PredictionRequest> REQUESTS =
             new OutputTag<>("entity-requests", TypeInformation.of(PredictionRequest.class));
     /** The keyed state of the entities; RocksDB's estimates of it are metrics under this name. */
-    public static final String STATS_STATE = "entity-stats";
+    public static final String STATS_STATE = MetricNames.ENTITY_STATS_STATE;
     /** How many half-lives an idle entity is kept. */
     static final int KEPT_HALF_LIVES = 10;
 

@@ -104,8 +104,25 @@ public final class MetricNames {
     public static final String OUTCOMES_DUPLICATE = "outcomesDuplicate";
     public static final String OUTCOMES_REFUSED = "outcomesRefused";
     public static final String LABEL_DELAY_MILLIS = "labelDelayMillis";
+    /** The join's counts (and gauge), for tools that read them all. */
+    public static final List<String> JOIN_COUNTS = List.of(
+            IMPRESSIONS_LOGGED,
+            IMPRESSIONS_PENDING,
+            IMPRESSIONS_JOINED,
+            IMPRESSIONS_EXPIRED,
+            IMPRESSIONS_DUPLICATE,
+            OUTCOMES_LATE,
+            OUTCOMES_UNKNOWN,
+            OUTCOMES_DUPLICATE,
+            OUTCOMES_REFUSED);
+
     public static final String ENTITIES_NEW = "entitiesNew";
     public static final String ENTITY_LABELS_COUNTED = "entityLabelsCounted";
+    /** The keyed state of the entities' statistics, whose RocksDB native metrics carry its name. */
+    public static final String ENTITY_STATS_STATE = "entity-stats";
+
+    public static final String ENTITIES_KEPT = ENTITY_STATS_STATE + ".rocksdb_estimate-num-keys";
+    public static final String ENTITY_BYTES = ENTITY_STATS_STATE + ".rocksdb_estimate-live-data-size";
     public static final String STORE_VERSIONS_REFUSED = "storeVersionsRefused";
 
     /** The group of one model's metrics. */

@@ -46,18 +46,6 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
 
     private static final long serialVersionUID = 1L;
 
-    /** The joiner's counts (and gauge), for tools that read them all. */
-    public static final List<String> COUNTS = List.of(
-            MetricNames.IMPRESSIONS_LOGGED,
-            MetricNames.IMPRESSIONS_PENDING,
-            MetricNames.IMPRESSIONS_JOINED,
-            MetricNames.IMPRESSIONS_EXPIRED,
-            MetricNames.IMPRESSIONS_DUPLICATE,
-            MetricNames.OUTCOMES_LATE,
-            MetricNames.OUTCOMES_UNKNOWN,
-            MetricNames.OUTCOMES_DUPLICATE,
-            MetricNames.OUTCOMES_REFUSED);
-
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("join-dead-letters", TypeInformation.of(DeadLetter.class));
 

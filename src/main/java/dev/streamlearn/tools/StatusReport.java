@@ -1,10 +1,8 @@
 package dev.streamlearn.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamlearn.entities.EntityFunction;
 import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.outcomes.OutcomeJoiner;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.training.ModelMetric;
 import java.io.IOException;
@@ -21,8 +19,6 @@ final class StatusReport {
 
     private static final List<String> MODEL_METRICS = modelMetrics();
     // RocksDB's native metrics of the entity state (state.backend.rocksdb.metrics.* in flink-conf)
-    private static final String ENTITIES_KEPT = EntityFunction.STATS_STATE + ".rocksdb_estimate-num-keys";
-    private static final String ENTITY_BYTES = EntityFunction.STATS_STATE + ".rocksdb_estimate-live-data-size";
 
     private static List<String> modelMetrics() {
         List<String> names = new ArrayList<>(ModelMetric.names());
@@ -191,8 +187,8 @@ final class StatusReport {
                             + " estimates)%n",
                     m.getOrDefault(MetricNames.ENTITY_LABELS_COUNTED, 0.0),
                     m.getOrDefault(MetricNames.ENTITIES_NEW, 0.0),
-                    m.getOrDefault(ENTITIES_KEPT, 0.0),
-                    bytes(m.getOrDefault(ENTITY_BYTES, 0.0).longValue()));
+                    m.getOrDefault(MetricNames.ENTITIES_KEPT, 0.0),
+                    bytes(m.getOrDefault(MetricNames.ENTITY_BYTES, 0.0).longValue()));
         }
         JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode counts = cp.path("counts");
@@ -292,12 +288,12 @@ final class StatusReport {
                 MetricNames.recordsIn("series"),
                 MetricNames.recordsIn("requests"),
                 MetricNames.DELTA_GAPS));
-        s.addAll(OutcomeJoiner.COUNTS);
+        s.addAll(MetricNames.JOIN_COUNTS);
         s.addAll(List.of(
                 MetricNames.ENTITY_LABELS_COUNTED,
                 MetricNames.ENTITIES_NEW,
-                ENTITIES_KEPT,
-                ENTITY_BYTES,
+                MetricNames.ENTITIES_KEPT,
+                MetricNames.ENTITY_BYTES,
                 MetricNames.STORE_VERSIONS_REFUSED));
         for (String model : models) {
             for (String metric : MODEL_METRICS) {

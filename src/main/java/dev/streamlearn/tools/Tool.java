@@ -15,8 +15,6 @@ import picocli.CommandLine;
  */
 public final class Tool {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private Tool() {}
 
     /** Runs the command, printing to the given streams (a command prints through its {@code CommandSpec}); returns its exit status. */
@@ -49,11 +47,16 @@ public final class Tool {
     /** A field of a JSON object's text, as text; null when the text is not a JSON object or has no such field. */
     static String textField(String json, String field) {
         try {
-            JsonNode value = json == null ? null : JSON.readTree(json).get(field);
+            JsonNode value = json == null ? null : Json.MAPPER.readTree(json).get(field);
             return value == null ? null : value.asText();
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Jackson, loaded by the first tool that reads JSON through this class and not at every tool's start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** Runs the command and exits with its status: for {@code main} only. */

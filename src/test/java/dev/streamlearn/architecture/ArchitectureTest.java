@@ -79,6 +79,21 @@ class ArchitectureTest {
         FLINKFUNCTIONSAREADAPTERS.check(classes);
     }
 
+    private static final ArchRule THESTATUSLOADSNOFLINKFUNCTION = noClasses()
+            .that()
+            .haveNameMatching("dev\\.streamlearn\\.tools\\.(Status|StatusReport|ClusterMetrics|LearnerBoard)(\\$.*)?")
+            .should()
+            .transitivelyDependOnClassesThat()
+            .areAssignableTo(Function.class)
+            .because("scripts/status is a client of the REST API that answers in a second or two: a Flink function"
+                    + " read for a constant set up Flink's type extraction and log4j, a third of its time");
+
+    /** Checked as a method: surefire 3.5.3 does not run rules declared as fields. */
+    @ArchTest
+    void theStatusLoadsNoFlinkFunction(JavaClasses classes) {
+        THESTATUSLOADSNOFLINKFUNCTION.check(classes);
+    }
+
     private static final ArchRule PACKAGESHAVENOCYCLES =
             slices().matching("dev.streamlearn.(*)..").should().beFreeOfCycles();
 
