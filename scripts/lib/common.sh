@@ -41,15 +41,16 @@ maven() {
 # The jars one `mvn package` builds, built when missing or older than the sources: the job jar
 # (what flink run takes) and the tools jar (the job's classes and the tools: replay, evaluate, ...).
 build_jars() {
-  local jar
   [[ -z "${JARS_PINNED:-}" ]] || return 0
-  for jar in "$ROOT/target/streamlearn.jar" "$ROOT/target/streamlearn-tools.jar"; do
-    if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -1)" ]]; then
-      info "Building the jars ..."
-      maven -DskipTests package || die "the build failed"
-      return
-    fi
-  done
+  local job="$ROOT/target/streamlearn.jar" tools="$ROOT/target/streamlearn-tools.jar" older
+  if [[ -f "$job" && -f "$tools" ]]; then
+    older=$job
+    [[ "$tools" -ot "$job" ]] && older=$tools
+    # one look for a source newer than the older jar: every tool's start asks
+    [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$older" -type f -print -quit 2>/dev/null)" ]] || return 0
+  fi
+  info "Building the jars ..."
+  maven -DskipTests package || die "the build failed"
 }
 # A benchmark builds once and keeps that build for all its runs, whatever changes in src meanwhile.
 pin_jars() { build_jars; export JARS_PINNED=1; }
@@ -85,18 +86,23 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 proc_state() {
   local file="$PID_DIR/$1.pid" pid
   [[ -f "$file" ]] || { echo gone; return; }
-  pid=$(cat "$file")
+  # read with bash's own builtins where it can: every script asks this, scripts/status twice
+  read -r pid < "$file" || true
   kill -0 "$pid" 2>/dev/null || { echo gone; return; }
   if [[ -r /proc/$pid/stat ]]; then
+    local cmdline
+    cmdline=$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") || true
     # a process whose memory is already released has an empty command line: it is on its way out
-    [[ -n "$(tr -d '\0' < "/proc/$pid/cmdline" 2>/dev/null | head -c 1)" ]] || { echo exiting; return; }
-    grep -qF -- "$LOG_DIR/$1.log" "/proc/$pid/cmdline" 2>/dev/null || { echo gone; return; }
-    local stat fields state flags pending
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || { echo gone; return; }
+    [[ -n "$cmdline" ]] || { echo exiting; return; }
+    [[ "$cmdline" == *"$LOG_DIR/$1.log"* ]] || { echo gone; return; }
+    local stat="" fields state flags pending="" line
+    read -r stat 2>/dev/null < "/proc/$pid/stat" || [[ -n "$stat" ]] || { echo gone; return; }
     # the fields after the command name (which may hold spaces): state is field 3, flags field 9
     read -r -a fields <<<"${stat##*) }"
     state=${fields[0]}; flags=${fields[6]}
-    pending=$(sed -n 's/^\(ShdPnd\|SigPnd\):[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null | tr '\n' ' ')
+    while read -r line; do
+      case "$line" in ShdPnd:* | SigPnd:*) pending+=" ${line#*:}";; esac
+    done 2>/dev/null < "/proc/$pid/status" || true
     # a zombie, a process in exit (PF_EXITING, 0x4) or one with a SIGKILL (bit 8) on its way
     if [[ $state == Z || $state == X ]] || (( flags & 0x4 )); then echo exiting; return; fi
     local mask; for mask in $pending; do (( 0x$mask & 0x100 )) && { echo exiting; return; }; done
