@@ -282,17 +282,7 @@ public final class MetricNames {
                     "Series lag windows",
                     "Late points dropped within the lateness, steps filled, windows reset."),
             new Row(
-                    names(
-                            IMPRESSIONS_LOGGED,
-                            IMPRESSIONS_PENDING,
-                            IMPRESSIONS_JOINED,
-                            IMPRESSIONS_EXPIRED,
-                            IMPRESSIONS_DUPLICATE,
-                            OUTCOMES_LATE,
-                            OUTCOMES_UNKNOWN,
-                            OUTCOMES_DUPLICATE,
-                            OUTCOMES_REFUSED,
-                            LABEL_DELAY_MILLIS),
+                    names(JOIN_COUNTS.toArray(String[]::new)) + ", " + names(LABEL_DELAY_MILLIS),
                     "Join impressions and outcomes",
                     "Impressions remembered, waiting, joined, closed as negatives, repeated; outcomes late, unknown,"
                             + " repeated, refused; the histogram of label delays."),
