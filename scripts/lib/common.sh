@@ -180,7 +180,7 @@ rest_up() { curl -fsS -m 2 "$UI_URL/overview" >/dev/null 2>&1; }
 # Dies when the local broker is not up, unless the arguments name another (--bootstrap) or ask for --help.
 require_broker_unless_given() {
   local a
-  for a in "$@"; do [[ "$a" == --bootstrap || "$a" == -h || "$a" == --help ]] && return 0; done
+  for a in "$@"; do [[ "$a" == --bootstrap || "$a" == --bootstrap=* || "$a" == -h || "$a" == --help ]] && return 0; done
   port_in_use "$KAFKA_PORT" || die "no Kafka broker on $BOOTSTRAP (start the stack with scripts/up, or pass --bootstrap)"
 }
 

@@ -82,9 +82,15 @@ public final class KafkaClientOptions {
         c.put("value.deserializer", StringDeserializer.class.getName());
         c.put("enable.auto.commit", "false");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
+        List<TopicPartition> partitions;
+        try {
+            partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            consumer.close();
+            throw new IllegalArgumentException("no Kafka broker answered at " + bootstrap() + " within 30 s");
+        }
         if (partitions.isEmpty()) {
             consumer.close();
             throw new IllegalArgumentException("there is no topic '" + topic + "' on " + bootstrap());
