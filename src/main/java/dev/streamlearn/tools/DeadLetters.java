@@ -1,9 +1,7 @@
 package dev.streamlearn.tools;
 
 import dev.streamlearn.job.Topic;
-import java.io.PrintWriter;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -52,28 +50,20 @@ public final class DeadLetters implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Map<String, Long> byReason = new TreeMap<>();
         // committed records only: a dead letter of a checkpoint that failed is written again after the restore
-        kafka.readCommitted(topic, follow, value -> {
-            String why = Tool.textField(value, "reason"); // null: not a dead letter of the job's
-            if (reason == null || reason.equals(why)) {
-                out.println(value);
-                byReason.merge(String.valueOf(why), 1L, Long::sum);
-            }
-        });
+        Map<String, Long> byReason = kafka.printWhere(
+                topic, follow, "reason", reason, spec.commandLine().getOut());
         long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+        String counts = total == 0 || reason != null
+                ? ""
+                : ": "
+                        + byReason.entrySet().stream()
+                                .map(e -> e.getValue() + " " + e.getKey())
+                                .collect(Collectors.joining(", "));
         spec.commandLine()
                 .getErr()
                 .println(total + " dead letter" + (total == 1 ? "" : "s")
-                        + (reason == null ? "" : " of reason " + reason)
-                        + " on " + topic
-                        + (total == 0 || reason != null
-                                ? ""
-                                : ": "
-                                        + byReason.entrySet().stream()
-                                                .map(e -> e.getValue() + " " + e.getKey())
-                                                .collect(Collectors.joining(", "))));
+                        + (reason == null ? "" : " of reason " + reason) + " on " + topic + counts);
         return 0;
     }
 }

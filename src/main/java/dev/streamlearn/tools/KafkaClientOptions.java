@@ -1,11 +1,16 @@
 package dev.streamlearn.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.job.KafkaClientProperties;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +79,38 @@ public final class KafkaClientOptions {
                 }
             }
         }
+    }
+
+    /**
+     * Prints each committed record of {@code topic} ({@link #readCommitted}) whose JSON {@code field}
+     * is {@code wanted}, every record when it is null; returns how many it printed of each value of
+     * the field, by value ("null" for a record without it).
+     */
+    public Map<String, Long> printWhere(String topic, boolean follow, String field, String wanted, PrintWriter out) {
+        Map<String, Long> printed = new TreeMap<>();
+        readCommitted(topic, follow, value -> {
+            String actual = textField(value, field);
+            if (wanted == null || wanted.equals(actual)) {
+                out.println(value);
+                printed.merge(String.valueOf(actual), 1L, Long::sum);
+            }
+        });
+        return printed;
+    }
+
+    /** A field of a JSON object's text, as text; null when the text is not a JSON object or has no such field. */
+    private static String textField(String json, String field) {
+        try {
+            JsonNode value = json == null ? null : Json.MAPPER.readTree(json).get(field);
+            return value == null ? null : value.asText();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Jackson, loaded by the first tool that prints records and not at every tool's start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     private KafkaConsumer<String, String> assignedTo(String topic, String... settings) {

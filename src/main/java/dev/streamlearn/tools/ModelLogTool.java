@@ -1,9 +1,7 @@
 package dev.streamlearn.tools;
 
 import dev.streamlearn.job.Topic;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,18 +41,16 @@ public final class ModelLogTool implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        AtomicLong printed = new AtomicLong();
-        kafka.readCommitted(topic, follow, value -> {
-            if (model == null || model.equals(Tool.textField(value, "model"))) {
-                out.println(value);
-                printed.incrementAndGet();
-            }
-        });
+        long printed = kafka
+                .printWhere(topic, follow, "model", model, spec.commandLine().getOut())
+                .values()
+                .stream()
+                .mapToLong(Long::longValue)
+                .sum();
         spec.commandLine()
                 .getErr()
-                .println(printed.get() + " entr" + (printed.get() == 1 ? "y" : "ies")
-                        + (model == null ? "" : " of model " + model) + " on " + topic);
+                .println(printed + " entr" + (printed == 1 ? "y" : "ies") + (model == null ? "" : " of model " + model)
+                        + " on " + topic);
         return 0;
     }
 }

@@ -1,7 +1,5 @@
 package dev.streamlearn.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlearn.Streamlearn;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,21 +40,6 @@ public final class Tool {
     private static void versionEverywhere(CommandLine cli) {
         cli.getCommandSpec().versionProvider(() -> new String[] {"streamlearn " + Streamlearn.VERSION});
         cli.getSubcommands().values().forEach(Tool::versionEverywhere);
-    }
-
-    /** A field of a JSON object's text, as text; null when the text is not a JSON object or has no such field. */
-    static String textField(String json, String field) {
-        try {
-            JsonNode value = json == null ? null : Json.MAPPER.readTree(json).get(field);
-            return value == null ? null : value.asText();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** Jackson, loaded by the first tool that reads JSON through this class and not at every tool's start. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** Runs the command and exits with its status: for {@code main} only. */
