@@ -177,10 +177,19 @@ stop_together() {
 }
 rest_up() { curl -fsS -m 2 "$UI_URL/overview" >/dev/null 2>&1; }
 
-# Dies when the local broker is not up, unless the arguments name another (--bootstrap) or ask for --help.
-require_broker_unless_given() {
+# Whether the arguments name other brokers (--bootstrap) or ask only for help or the version:
+# then a tool needs nothing of the local stack.
+names_brokers_or_asks_help() {
   local a
-  for a in "$@"; do [[ "$a" == --bootstrap || "$a" == --bootstrap=* || "$a" == -h || "$a" == --help ]] && return 0; done
+  for a in "$@"; do
+    case "$a" in --bootstrap | --bootstrap=* | -h | --help | -V | --version) return 0;; esac
+  done
+  return 1
+}
+
+# Dies when the local broker is not up, unless the arguments name another or ask for help.
+require_broker_unless_given() {
+  names_brokers_or_asks_help "$@" && return 0
   port_in_use "$KAFKA_PORT" || die "no Kafka broker on $BOOTSTRAP (start the stack with scripts/up, or pass --bootstrap)"
 }
 
