@@ -17,7 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A univariate series from a CSV file: a time column (epoch ms, epoch seconds as {@link EpochColumn} tells, or a date-time, read as UTC) and
+ * A univariate series from a CSV file ({@link CsvRecords}): a time column (epoch ms, epoch seconds as {@link EpochColumn} tells, or a date-time, read as UTC) and
  * a value column; rows with a gap are left out as {@link Cells} says. Points are sorted by time and a repeated timestamp keeps its first value (PJM's
  * file is in year blocks with days running backwards, and repeats the hour a clock goes back).
  */
@@ -36,22 +36,13 @@ public final class SeriesCsv {
             Path file, String series, String timeColumn, String valueColumn, SkippedRows skipped) {
         List<SeriesPoint> points = new ArrayList<>();
         EpochColumn times = new EpochColumn();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = in.readLine();
-            if (first == null) {
-                throw new IllegalArgumentException(file + " is empty");
-            }
-            String[] header = first.split(",", -1);
+        try (CsvRecords records = CsvRecords.open(file)) {
+            String[] header = records.header();
             int t = column(header, timeColumn, file);
             int v = column(header, valueColumn, file);
-            String line;
-            long lineNumber = 1;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] c = line.split(",", -1);
+            while (records.next()) {
+                long lineNumber = records.line();
+                String[] c = records.cells();
                 if (c.length <= Math.max(t, v)) {
                     throw new IllegalArgumentException(file + ", line " + lineNumber + ": " + c.length
                             + " values, but the columns '" + timeColumn + "' and '" + valueColumn + "' need "
@@ -67,8 +58,6 @@ public final class SeriesCsv {
                     points.add(new SeriesPoint(series, ts, Cells.number(c[v], file, lineNumber, valueColumn)));
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
         long unit = times.millisPerUnit();
         for (SeriesPoint p : points) {
@@ -135,7 +124,7 @@ public final class SeriesCsv {
 
     private static int column(String[] header, String name, Path file) {
         for (int i = 0; i < header.length; i++) {
-            if (header[i].trim().equals(name)) {
+            if (header[i].equals(name)) {
                 return i;
             }
         }

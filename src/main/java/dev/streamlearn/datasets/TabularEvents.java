@@ -23,9 +23,9 @@ import java.util.Set;
  * Labeled events from a table: CSV with a header row, or ARFF. One column is the label (mapped
  * to 1/0 against a positive value when one is given), an optional column the event time; every
  * other column is a feature, numeric when its value parses as a number (unless named
- * categorical, or declared nominal in ARFF), categorical otherwise. Values are split on commas;
- * quoted fields with embedded commas are not supported. Missing cells are treated as {@link Cells}
- * says.
+ * categorical, or declared nominal in ARFF), categorical otherwise. CSV is read as {@link
+ * CsvRecords} says (quoted cells may hold commas); ARFF's data rows are split on commas. Missing
+ * cells are treated as {@link Cells} says.
  */
 public final class TabularEvents {
 
@@ -43,18 +43,9 @@ public final class TabularEvents {
     private TabularEvents() {}
 
     public static List<DatasetEvent> readCsv(Path file, Spec spec, SkippedRows skipped) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
-                throw new IllegalArgumentException(file + " is empty");
-            }
-            String[] columns = header.split(",", -1);
-            for (int i = 0; i < columns.length; i++) {
-                columns[i] = unquote(columns[i].trim());
-            }
-            return rows(in, file, 1, columns, new boolean[columns.length], spec, skipped);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        try (CsvRecords records = CsvRecords.open(file)) {
+            String[] columns = records.header();
+            return rows(records, file, columns, new boolean[columns.length], spec, skipped);
         }
     }
 
@@ -97,26 +88,75 @@ public final class TabularEvents {
             for (int i = 0; i < forcedCategorical.length; i++) {
                 forcedCategorical[i] = nominal.get(i);
             }
-            return rows(in, file, lineNumber, names.toArray(new String[0]), forcedCategorical, spec, skipped);
+            return rows(
+                    new ArffRecords(in, file, lineNumber),
+                    file,
+                    names.toArray(new String[0]),
+                    forcedCategorical,
+                    spec,
+                    skipped);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
+    /** ARFF's data rows after its header: comma-separated, {@code %} comments, cells quoted in either quote. */
+    private static final class ArffRecords implements TableRecords {
+        private final BufferedReader in;
+        private final Path file;
+        private long line;
+        private String[] cells;
+
+        ArffRecords(BufferedReader in, Path file, long linesRead) {
+            this.in = in;
+            this.file = file;
+            this.line = linesRead;
+        }
+
+        @Override
+        public boolean next() {
+            try {
+                String text;
+                do {
+                    text = in.readLine();
+                    line++;
+                } while (text != null && (text.isBlank() || text.startsWith("%")));
+                if (text == null) {
+                    return false;
+                }
+                cells = text.split(",", -1);
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = unquote(cells[i].trim());
+                }
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+
+        @Override
+        public String[] cells() {
+            return cells;
+        }
+
+        @Override
+        public long line() {
+            return line;
+        }
+
+        @Override
+        public void close() {
+            // the reader of the whole file closes it
+        }
+    }
+
     /**
-     * The data rows after line {@code linesRead}. A row whose label (or time, when there is a time
+     * The data rows. A row whose label (or time, when there is a time
      * column) is missing is left out and counted in {@code skipped}; a missing feature is left out
      * of its event (an absent feature); a cell that cannot be read stops the reader with its line.
      */
     private static List<DatasetEvent> rows(
-            BufferedReader in,
-            Path file,
-            long linesRead,
-            String[] columns,
-            boolean[] categorical,
-            Spec spec,
-            SkippedRows skipped)
-            throws IOException {
+            TableRecords records, Path file, String[] columns, boolean[] categorical, Spec spec, SkippedRows skipped) {
         int label = indexOf(columns, spec.labelColumn, "label", file);
         int time = spec.timeColumn == null ? -1 : indexOf(columns, spec.timeColumn, "time", file);
         int id = spec.idColumn == null ? -1 : indexOf(columns, spec.idColumn, "id", file);
@@ -130,20 +170,15 @@ public final class TabularEvents {
         String prefix = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         List<Row> rows = new ArrayList<>();
         EpochColumn times = new EpochColumn();
-        String line;
-        long lineNumber = linesRead;
         int row = 0;
-        while ((line = in.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank() || line.startsWith("%")) {
-                continue;
-            }
-            String[] values = line.split(",", -1);
+        while (records.next()) {
+            long lineNumber = records.line();
+            String[] values = records.cells();
             if (values.length != columns.length) {
                 throw new IllegalArgumentException(file + ", line " + lineNumber + ": " + values.length + " values for "
                         + columns.length + " columns");
             }
-            String labelCell = unquote(values[label].trim());
+            String labelCell = values[label];
             if (Cells.isMissing(labelCell)) {
                 skipped.add(file, lineNumber, "no label in column '" + columns[label] + "'");
                 continue;
@@ -154,7 +189,7 @@ public final class TabularEvents {
             }
             ObjectNode f = DatasetEvent.features();
             for (int c = 0; c < columns.length; c++) {
-                String v = unquote(values[c].trim());
+                String v = values[c];
                 if (skip.contains(c) || Cells.isMissing(v)) {
                     continue;
                 }
@@ -166,9 +201,9 @@ public final class TabularEvents {
                 }
             }
             double y = label(labelCell, spec.positiveValue, file, lineNumber, columns[label]);
-            long ts = time < 0 ? row : timestamp(unquote(values[time].trim()), file, lineNumber, columns[time]);
+            long ts = time < 0 ? row : timestamp(values[time], file, lineNumber, columns[time]);
             times.saw(ts);
-            String eventId = id < 0 ? prefix + "-" + row : unquote(values[id].trim());
+            String eventId = id < 0 ? prefix + "-" + row : values[id];
             rows.add(new Row(eventId, ts, y, f));
             row++;
         }
