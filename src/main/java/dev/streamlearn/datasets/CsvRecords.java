@@ -59,8 +59,7 @@ final class CsvRecords implements TableRecords {
             line = records.getParser().currentLocation().getLineNr();
             cells = records.nextValue();
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    file + ", line " + line + ": not CSV: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(file + ", line " + line + ": not CSV: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

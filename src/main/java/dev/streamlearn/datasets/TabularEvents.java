@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Labeled events from a table: CSV with a header row, or ARFF. One column is the label (mapped
@@ -39,6 +40,9 @@ public final class TabularEvents {
         public Set<String> categorical = new HashSet<>();
         public Set<String> dropped = new HashSet<>();
     }
+
+    /** How many of a label column's values an error names at most. */
+    private static final int NAMED_LABEL_VALUES = 10;
 
     private TabularEvents() {}
 
@@ -171,6 +175,9 @@ public final class TabularEvents {
         List<Row> rows = new ArrayList<>();
         EpochColumn times = new EpochColumn();
         int row = 0;
+        // the label's values, to name them when none is the positive class the user gave
+        Set<String> labelValues = new TreeSet<>();
+        boolean positiveSeen = false;
         while (records.next()) {
             long lineNumber = records.line();
             String[] values = records.cells();
@@ -201,11 +208,21 @@ public final class TabularEvents {
                 }
             }
             double y = label(labelCell, spec.positiveValue, file, lineNumber, columns[label]);
+            positiveSeen |= y == 1.0;
+            if (labelValues.size() < NAMED_LABEL_VALUES) {
+                labelValues.add(labelCell);
+            }
             long ts = time < 0 ? row : timestamp(values[time], file, lineNumber, columns[time]);
             times.saw(ts);
             String eventId = id < 0 ? prefix + "-" + row : values[id];
             rows.add(new Row(eventId, ts, y, f));
             row++;
+        }
+        if (spec.positiveValue != null && !positiveSeen && !rows.isEmpty()) {
+            // a positive class that is not there (a typo, another case) would make every label 0
+            throw new IllegalArgumentException("no row of " + file + " has the positive class '" + spec.positiveValue
+                    + "' in the label column '" + columns[label] + "' (its values: " + String.join(", ", labelValues)
+                    + (labelValues.size() == NAMED_LABEL_VALUES ? ", ..." : "") + ")");
         }
         long unit = time < 0 ? 1 : times.millisPerUnit();
         List<DatasetEvent> events = new ArrayList<>(rows.size());

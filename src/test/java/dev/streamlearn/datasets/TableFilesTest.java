@@ -114,4 +114,32 @@ class TableFilesTest {
         assertEquals(26498.0, points.get(0).value);
         assertEquals(25147.0, points.get(1).value);
     }
+
+    @Test
+    void aPositiveClassThatNoRowHasStopsTheReaderAndNamesTheValuesThereAre() throws Exception {
+        Path file = write(
+                "elec.csv",
+                """
+                id,clicked,price
+                e1,UP,1
+                e2,DOWN,2
+                e3,UP,3
+                """);
+        TabularEvents.Spec spec = new TabularEvents.Spec();
+        spec.labelColumn = "clicked";
+        spec.positiveValue = "UP";
+        assertEquals(
+                List.of(1.0, 0.0, 1.0),
+                TabularEvents.readCsv(file, spec, new SkippedRows()).stream()
+                        .map(e -> e.label)
+                        .toList());
+
+        spec.positiveValue = "up";
+        IllegalArgumentException typo = assertThrows(
+                IllegalArgumentException.class, () -> TabularEvents.readCsv(file, spec, new SkippedRows()));
+        assertEquals(
+                "no row of " + file
+                        + " has the positive class 'up' in the label column 'clicked' (its values: DOWN, UP)",
+                typo.getMessage());
+    }
 }
