@@ -29,13 +29,16 @@ public final class BikeSharingEvents {
         COUNT
     }
 
+    /** How the file's header begins. */
+    static final String HEADER = "instant,dteday,season,yr,mnth,hr";
+
     private BikeSharingEvents() {}
 
     public static List<DatasetEvent> read(String model, Path hourCsv, Label label) {
         List<DatasetEvent> events = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(hourCsv, StandardCharsets.UTF_8)) {
             String header = in.readLine();
-            if (header == null || !header.startsWith("instant,dteday,season,yr,mnth,hr")) {
+            if (header == null || !header.startsWith(HEADER)) {
                 throw new IllegalArgumentException(hourCsv + " is not the Bike Sharing hour.csv");
             }
             String line;

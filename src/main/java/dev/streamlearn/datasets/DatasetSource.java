@@ -75,7 +75,7 @@ public final class DatasetSource {
                 List<DatasetEvent> out = new ArrayList<>();
                 for (Path path : files) {
                     if (format().equals("csv") && labelColumn == null) {
-                        throw new IllegalArgumentException("csv needs --label COLUMN");
+                        throw new IllegalArgumentException(withoutLabel(path));
                     }
                     out.addAll(
                             format().equals("csv")
@@ -112,6 +112,17 @@ public final class DatasetSource {
             throw new IllegalArgumentException("a series needs --time COLUMN and --value COLUMN");
         }
         return SeriesCsv.read(path, name, timeColumn, valueColumn, skipped);
+    }
+
+    /** What a CSV file read without --label needs: its columns, and the format of its own for bike sharing's. */
+    private static String withoutLabel(Path csv) {
+        try (CsvRecords records = CsvRecords.open(csv)) {
+            String[] columns = records.header();
+            return "csv needs --label COLUMN, one of: " + String.join(", ", columns)
+                    + (String.join(",", columns).startsWith(BikeSharingEvents.HEADER)
+                            ? " (or --format bike-sharing: " + csv.getFileName() + " is the UCI bike-sharing file)"
+                            : "");
+        }
     }
 
     private void checkFiles() {

@@ -142,4 +142,25 @@ class TableFilesTest {
                         + " has the positive class 'up' in the label column 'clicked' (its values: DOWN, UP)",
                 typo.getMessage());
     }
+
+    @Test
+    void aCsvReadWithoutItsLabelColumnNamesTheColumnsItHas() throws Exception {
+        DatasetSource own = new DatasetSource();
+        own.files.add(write(
+                "own.csv", """
+                \uFEFFid,"clicked",price
+                e1,1,2
+                """));
+        assertEquals(
+                "csv needs --label COLUMN, one of: id, clicked, price",
+                assertThrows(IllegalArgumentException.class, own::events).getMessage());
+
+        DatasetSource bikes = new DatasetSource();
+        bikes.files.add(Path.of("src/data/bike_sharing/hour.csv"));
+        assertEquals(
+                "csv needs --label COLUMN, one of: instant, dteday, season, yr, mnth, hr, holiday, weekday,"
+                        + " workingday, weathersit, temp, atemp, hum, windspeed, casual, registered, cnt"
+                        + " (or --format bike-sharing: hour.csv is the UCI bike-sharing file)",
+                assertThrows(IllegalArgumentException.class, bikes::events).getMessage());
+    }
 }
