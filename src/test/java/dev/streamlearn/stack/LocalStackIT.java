@@ -126,6 +126,23 @@ class LocalStackIT {
         job = submit.lastLine();
         assertTrue(submit.err.contains("Gateway on " + GATEWAY), "the submission starts the gateway: " + submit.err);
         assertMisuse(Scripts.run(ENV, "submit", JOB_OPTIONS), "already running");
+        // nothing is sent (--limit 0); the job learns no series, so its points would wait unread
+        Scripts.Result points = Scripts.run(
+                ENV,
+                "replay",
+                "--file",
+                "src/data/nab_nyc_taxi/nyc_taxi.csv",
+                "--format",
+                "series",
+                "--time",
+                "timestamp",
+                "--value",
+                "value",
+                "--limit",
+                "0",
+                "--quiet");
+        assertEquals(0, points.exit, points.toString());
+        assertTrue(points.err.contains("the job submitted last has no series.model"), points.err);
 
         replay(6000, "--requests-every", "10", "--rate", "0");
         awaitTrained(job, 6000);
