@@ -14,6 +14,7 @@ import dev.streamlearn.records.Impression;
 import dev.streamlearn.records.Prediction;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.Stamps;
+import dev.streamlearn.records.flink.DeadLetterCounters;
 import dev.streamlearn.training.LinearScorer;
 import dev.streamlearn.training.Scaling;
 import java.io.IOException;
@@ -73,6 +74,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     private final int deadLetterPayloadChars;
     private transient Map<String, PerModel> perModel;
     private transient Counter deltaGaps;
+    private transient DeadLetterCounters deadLetters;
     private transient Counter updatesRefused;
     private transient Histogram scoringLatencyNanos;
     private transient Histogram parseNanos;
@@ -128,6 +130,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
     public void open(OpenContext openContext) throws IOException {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         deltaGaps = group.counter(MetricNames.DELTA_GAPS);
+        deadLetters = new DeadLetterCounters(group);
         updatesRefused = group.counter(MetricNames.INFERENCE_UPDATES_REFUSED);
         scoringLatencyNanos = group.histogram(
                 MetricNames.SCORING_LATENCY_NANOS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -191,7 +194,7 @@ public class InferenceFunction extends BroadcastProcessFunction<PredictionReques
                             + JsonNodeFactory.instance.textNode(request.modelId) + "}",
                     deadLetterPayloadChars);
             d.modelId = request.modelId;
-            ctx.output(NON_FINITE_SCORES, d);
+            ctx.output(NON_FINITE_SCORES, deadLetters.count(d));
             return;
         }
         if (request.series != null) {

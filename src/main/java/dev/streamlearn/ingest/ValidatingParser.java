@@ -10,8 +10,8 @@ import dev.streamlearn.records.Outcome;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.records.Stamps;
+import dev.streamlearn.records.flink.DeadLetterCounters;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -46,7 +46,7 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
     private final InputLimits limits;
     private final String topic;
     private transient EventParser parser;
-    private transient Map<String, Counter> deadLetterCounters;
+    private transient DeadLetterCounters deadLetterCounters;
     private transient Counter recordsIn;
 
     private ValidatingParser(
@@ -146,7 +146,7 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
                 .getMetricGroup()
                 .addGroup(MetricNames.INPUT_GROUP, inputName)
                 .counter(MetricNames.RECORDS_IN);
-        deadLetterCounters = new HashMap<>();
+        deadLetterCounters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -159,16 +159,7 @@ public final class ValidatingParser<T> extends ProcessFunction<SourceRecord, T> 
         if (result.isOk()) {
             out.collect(result.value());
         } else {
-            DeadLetter dead = result.deadLetter();
-            // registered at a reason's first dead letter: each parser has the reasons it produces, and
-            // Prometheus one counter with a reason label (a key/value group)
-            deadLetterCounters
-                    .computeIfAbsent(dead.reason, r -> getRuntimeContext()
-                            .getMetricGroup()
-                            .addGroup(MetricNames.REASON_GROUP, r)
-                            .counter(MetricNames.DEAD_LETTERS))
-                    .inc();
-            ctx.output(DEAD_LETTERS, dead);
+            ctx.output(DEAD_LETTERS, deadLetterCounters.count(result.deadLetter()));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.Impression;
 import dev.streamlearn.records.Outcome;
+import dev.streamlearn.records.flink.DeadLetterCounters;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -70,6 +71,7 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
     private transient Counter late;
     private transient Counter unknown;
     private transient Counter duplicateOutcomes;
+    private transient DeadLetterCounters deadLetters;
     private transient Counter refused;
     private transient Histogram labelDelayMillis;
 
@@ -118,6 +120,7 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
         late = group.counter(MetricNames.OUTCOMES_LATE);
         unknown = group.counter(MetricNames.OUTCOMES_UNKNOWN);
         duplicateOutcomes = group.counter(MetricNames.OUTCOMES_DUPLICATE);
+        deadLetters = new DeadLetterCounters(group);
         refused = group.counter(MetricNames.OUTCOMES_REFUSED);
         labelDelayMillis =
                 group.histogram(MetricNames.LABEL_DELAY_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -288,6 +291,6 @@ public class OutcomeJoiner extends KeyedCoProcessFunction<String, Impression, Ou
             Context ctx, DeadLetterReason reason, String detail, String topic, String payload, String modelId) {
         DeadLetter d = new DeadLetter(reason, detail, topic, payload, deadLetterPayloadChars);
         d.modelId = modelId;
-        ctx.output(DEAD_LETTERS, d);
+        ctx.output(DEAD_LETTERS, deadLetters.count(d));
     }
 }

@@ -8,6 +8,7 @@ import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
 import dev.streamlearn.records.PredictionRequest;
 import dev.streamlearn.records.SeriesPoint;
+import dev.streamlearn.records.flink.DeadLetterCounters;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -43,6 +44,7 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
     private transient Counter lateDropped;
     private transient Counter gapsFilled;
     private transient Counter windowResets;
+    private transient DeadLetterCounters deadLetters;
 
     public SeriesFunction(SeriesSpec spec, int hashBits, String topic, InputLimits limits) {
         this.spec = spec;
@@ -64,6 +66,7 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
         lateDropped = getRuntimeContext().getMetricGroup().counter(MetricNames.SERIES_LATE_WITHIN_LATENESS);
         gapsFilled = getRuntimeContext().getMetricGroup().counter(MetricNames.SERIES_GAP_STEPS_FILLED);
         windowResets = getRuntimeContext().getMetricGroup().counter(MetricNames.SERIES_WINDOW_RESETS);
+        deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -87,14 +90,14 @@ public class SeriesFunction extends KeyedProcessFunction<String, SeriesPoint, Ex
             public void late(SeriesPoint point, long behindMillis) {
                 ctx.output(
                         ValidatingParser.DEAD_LETTERS,
-                        new DeadLetter(
+                        deadLetters.count(new DeadLetter(
                                 DeadLetterReason.LATE,
                                 "point at " + point.ts
                                         + " is " + behindMillis + " ms older than the newest of series '" + point.series
                                         + "' (lateness " + spec.latenessMillis + " ms)",
                                 topic,
                                 point.toJson(),
-                                deadLetterPayloadChars));
+                                deadLetterPayloadChars)));
             }
 
             @Override

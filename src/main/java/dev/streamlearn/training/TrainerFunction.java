@@ -14,6 +14,7 @@ import dev.streamlearn.records.ControlCommand;
 import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.records.Example;
+import dev.streamlearn.records.flink.DeadLetterCounters;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,6 +76,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     private transient Map<String, TrainerMetrics> metrics;
     private transient Wakeups wakeups;
     private transient ContextOutput output;
+    private transient DeadLetterCounters deadLetters;
     private transient ListState<ModelSnapshot> checkpointed;
     private transient MapState<Long, StoredModel> recentVersions;
     private transient ValueState<long[]> recentOrder;
@@ -142,6 +144,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
     @Override
     public void open(OpenContext openContext) {
         metrics = new HashMap<>();
+        deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
         wakeups = new Wakeups();
         output = new ContextOutput();
         trainers.all().forEach(this::registerMetrics);
@@ -295,7 +298,7 @@ public class TrainerFunction extends KeyedCoProcessFunction<String, Example, Con
 
         @Override
         public void refused(Example example) {
-            ctx.output(REFUSED_EXAMPLES, refusedExample(example));
+            ctx.output(REFUSED_EXAMPLES, deadLetters.count(refusedExample(example)));
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.streamlearn.features.FeatureHasher;
 import dev.streamlearn.metrics.MetricNames;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.store.ModelStore;
+import dev.streamlearn.records.DeadLetterReason;
 import dev.streamlearn.testing.Await;
 import dev.streamlearn.testing.Events;
 import dev.streamlearn.testing.JobMetrics;
@@ -127,6 +128,21 @@ class SeriesIT {
             double modelRmse = metrics.sum(MetricNames.ofModel("load", MetricNames.FORECAST_RMSE));
             double naiveRmse = metrics.sum(MetricNames.ofModel("load", MetricNames.NAIVE_RMSE));
             assertTrue(modelRmse < naiveRmse, "forecast RMSE " + modelRmse + " vs naive " + naiveRmse);
+
+            // a point far older than its series' newest is a dead letter, counted by reason as a parser's are
+            String late = "{\"series\":\"s0\",\"ts\":0,\"value\":1.0}";
+            stack.kafka.sendKeyed(config.topic(Topic.SERIES), List.of(late), r -> "s0");
+            Await.until(
+                    "the late point counted",
+                    TIMEOUT,
+                    () -> metrics.longValue(MetricNames.deadLetters(DeadLetterReason.LATE.code())) == 1);
+            assertEquals(
+                    DeadLetterReason.LATE.code(),
+                    Events.parse(stack.kafka
+                                    .readAll(config.topic(Topic.DEAD_LETTER), 1, TIMEOUT)
+                                    .get(0))
+                            .get("reason")
+                            .asText());
             System.out.printf(
                     "IT series: %d points, v%d, lag weights %.3f and %.3f (true %.1f, %.1f), %d forecasts"
                             + " with versions %d..%d (s1: median %.1f, mean %.1f), windowed RMSE %.3f vs naive %.3f,"
