@@ -3,6 +3,7 @@ package dev.streamlearn.job;
 import static dev.streamlearn.job.JobStack.MODEL;
 import static dev.streamlearn.job.JobStack.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,11 +145,30 @@ class ModelPageIT {
             assertTrue(b.contains("<line class=\"event\" data-event=\"rollback\""), "the rollback drawn on the curve");
             assertEquals(learners, count(b, "<tr class=\"learner"), "a leaderboard row per learner");
             assertEquals(1, count(b, "<tr class=\"learner champion\""), "one champion");
+            // each challenger against the champion as scripts/status writes it, where the page has a comparison
+            for (JsonNode l : bike.get("learners")) {
+                double improvement = l.path("improvement").asDouble(Double.NaN);
+                String row = find(
+                        b,
+                        "(<tr class=\"learner[^\"]*\" data-learner=\""
+                                + l.get("name").asText() + "\">.*?</tr>)");
+                String expected = l.path("champion").asDouble() == 1 || Double.isNaN(improvement)
+                        ? "–"
+                        : String.format(
+                                Locale.ROOT,
+                                "%.1f %% %s",
+                                Math.abs(100 * improvement),
+                                improvement >= 0 ? "lower" : "higher");
+                assertTrue(row.contains("<td>" + expected + "</td>"), expected + " in " + row);
+            }
             assertTrue(b.contains("scripts/control rollback " + MODEL + " previous-better"), "the rollback command");
             String r = sections.get(RIDES);
             assertEquals("yes", value(r, "frozen"));
             assertTrue(points(r, "mae") >= 3 && points(r, "rmse") >= 3, "the squared-loss model's curves");
             assertTrue(r.contains("<li class=\"event freeze\" data-event=\"freeze\">"), "the freeze in the log");
+            assertFalse(
+                    r.contains("<div class=\"figures forecasts\">"),
+                    "a model that forecasts no series shows no forecasts");
             assertTrue(dom.contains("The job runs."), "the job's state");
             System.out.printf(
                     "IT model page: %s v%d after a rollback with %d curve points and %d learners, %s frozen,"
