@@ -273,7 +273,9 @@ public final class MetricNames {
                             + " full update); updates refused for a non-finite value."),
             new Row(
                     names(deadLetters("<reason>")),
-                    "each parser",
+                    "each operator that rejects records: the parsers, the series windows (`late`), the trainer"
+                            + " (`poisoned-update`), inference (`non-finite-score`), the outcome join (`outcome-*`,"
+                            + " `duplicate-impression`)",
                     "Records rejected, per reason (in Prometheus one counter, `reason_deadLetters`, with a `reason` label whose `-` Flink's reporter writes as `_`)."),
             new Row(names(recordsIn("<labeled|requests|control|series|outcomes>")), "each parser", "Records read."),
             new Row(names(LABELED_SKIPPED), "labeled source", "Labeled events dropped by `labeled.skip-before`."),
