@@ -6,6 +6,7 @@ import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSnapshot;
 import dev.streamlearn.model.ModelSpec;
 import dev.streamlearn.model.ModelSpec.Serving;
+import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.StoredModel;
 import dev.streamlearn.model.TableColumns;
@@ -323,15 +324,19 @@ final class Contest {
             s.state = champion().learner.state();
             return;
         }
-        int[] rows = champion().learner.tableRowsInCoordinateOrder();
-        s.state = champion().learner.state(rows);
+        Learner[] learners = new Learner[contenders.size()];
+        for (int k = 0; k < learners.length; k++) {
+            learners[k] = contenders.get(k).learner;
+        }
+        ModelState[] states = LearnerStates.of(learners, champion().learner.tableRowsInCoordinateOrder());
+        s.state = states[champion];
         s.learners = new LearnerSnapshot[contenders.size()];
         for (int k = 0; k < contenders.size(); k++) {
             Contender c = contenders.get(k);
             LearnerSnapshot l = new LearnerSnapshot();
             l.name = c.name();
             l.options = c.spec.learnerOverrides();
-            l.state = k == champion ? null : c.learner.state(rows);
+            l.state = k == champion ? null : states[k];
             l.scores = c.scores.snapshot();
             l.paused = c.paused;
             l.examplesLearnt = c.examplesLearnt;

@@ -11,7 +11,6 @@ import dev.streamlearn.model.ModelState;
 import dev.streamlearn.model.SparseWeights;
 import dev.streamlearn.model.TableColumns;
 import dev.streamlearn.records.Features;
-import java.util.Arrays;
 
 /**
  * A linear model that learns one example at a time: weights, the scaling of numeric features
@@ -320,34 +319,34 @@ public final class Learner {
 
     /** {@link #state()}, from every row of its table in coordinate order ({@link #tableRowsInCoordinateOrder}). */
     ModelState state(int[] tableRowsInCoordinateOrder) {
-        int arrays = stride - 1;
-        double[] t = table.values();
-        int[] rows = Arrays.stream(tableRowsInCoordinateOrder)
-                .filter(row -> isSet(t, row))
-                .toArray();
-        int count = rows.length;
-        ModelState s = new ModelState();
-        s.coords = new int[count];
-        s.weights = new double[count];
-        s.optimizerArrays = arrays;
-        s.optimizerState = new double[count * arrays];
-        for (int k = 0; k < count; k++) {
-            int at = columns.at(rows[k]);
-            s.coords[k] = table.coordinateOf(rows[k]);
-            s.weights[k] = t[at];
-            for (int a = 0; a < arrays; a++) {
-                s.optimizerState[a * count + k] = t[at + 1 + a];
-            }
-        }
+        return LearnerStates.of(new Learner[] {this}, tableRowsInCoordinateOrder)[0];
+    }
+
+    /** The table it shares with the model's other learners. */
+    CoordinateTable table() {
+        return table;
+    }
+
+    /** What its state holds besides the rows: the optimizer's steps and global state, the scaling, the calibration. */
+    void completeState(ModelState s) {
         s.optimizerSteps = optimizer.steps();
         s.optimizerGlobal = optimizer.globalState();
         s.scale = scaler.export();
         s.calibration = Calibration.copyOf(calibration);
-        return s;
     }
 
-    /** Whether any number of the row is not zero. */
-    private boolean isSet(double[] t, int row) {
+    /** Its numbers of a row into entry {@code k} of a weight array and of each optimizer array; returns k + 1. */
+    int copyRow(double[] t, int row, double[] weights, double[][] state, int k) {
+        int at = columns.at(row);
+        weights[k] = t[at];
+        for (int a = 0; a < state.length; a++) {
+            state[a][k] = t[at + 1 + a];
+        }
+        return k + 1;
+    }
+
+    /** Whether any of its numbers of the row is not zero. */
+    boolean isSet(double[] t, int row) {
         for (int at = columns.at(row), end = at + stride; at < end; at++) {
             if (t[at] != 0.0) {
                 return true;
