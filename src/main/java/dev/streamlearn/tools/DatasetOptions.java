@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /** The dataset options of the tools that read a dataset (a picocli mixin). */
@@ -73,6 +74,18 @@ public final class DatasetOptions {
         String summary = source.skipped.summary();
         if (!summary.isEmpty()) {
             err.println(tool + ": " + summary.replace("\n", "\n" + tool + ": "));
+        }
+    }
+
+    /**
+     * Stops a tool that has no events or points to work on: a file with a header and no rows, or
+     * whose every row was skipped, leaves nothing to learn from or to measure.
+     */
+    static void atLeastOne(List<?> items, DatasetSource source, String purpose) {
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("no events " + purpose + " in "
+                    + source.files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(", "))
+                    + (source.skipped.count() > 0 ? ": every row was skipped" : ""));
         }
     }
 

@@ -147,6 +147,7 @@ public final class Evaluate implements Callable<Integer> {
         List<DatasetEvent> events = source.isSeries() ? null : source.events();
         List<SeriesPoint> points = source.isSeries() ? source.points() : null;
         DatasetOptions.reportSkipped("evaluate", source, err);
+        DatasetOptions.atLeastOne(events != null ? events : points, source, "to evaluate");
         String name = source.files.get(0).getFileName().toString();
 
         List<Map<String, String>> settings = settings();

@@ -96,6 +96,7 @@ public final class OfflineTrainer implements Callable<Integer> {
         DatasetSource source = data.source();
         List<DatasetEvent> events = range.of(source.events());
         DatasetOptions.reportSkipped("train-offline", source, System.err);
+        DatasetOptions.atLeastOne(events, source, "to fit a model to");
         BatchFit.Fitted fitted = BatchFit.fit(spec, BatchFit.Dataset.of(spec, parse(spec, events)), lambda);
         if (store.publish(store.writePending(fitted.stored, "offline"), model, fitted.stored.version)
                 != ModelStore.Publication.PUBLISHED) {

@@ -228,5 +228,10 @@ class EvaluateTest {
                 r.err.contains("skipped 2 rows of table.csv: no label in column 'clicked' (the first at line 12)"),
                 r.err);
         assertEquals(398, r.last().get("examples").asInt());
+
+        Files.write(table, List.of("clicked,site,price", "?,s1,2", "NA,s2,3"));
+        Run none = run("--file", table.toString(), "--label", "clicked");
+        assertEquals(2, none.status);
+        assertTrue(none.err.contains("evaluate: no events to evaluate in table.csv: every row was skipped"), none.err);
     }
 }

@@ -48,4 +48,22 @@ class OfflineTrainerTest {
         assertEquals(0, batch.version);
         assertEquals(List.of(0L), store.versions("fresh"), "a model without versions gets its batch model");
     }
+
+    @Test
+    void aFileWithNoEventsToFitIsRefusedInOneLine() throws Exception {
+        java.nio.file.Path empty = dir.resolve("header-only.csv");
+        java.nio.file.Files.writeString(empty, "clicked,site\n");
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> OfflineTrainer.run(
+                        "--file",
+                        empty.toString(),
+                        "--label",
+                        "clicked",
+                        "--model",
+                        "x",
+                        "--store",
+                        dir.toUri().toString()));
+        assertEquals("no events to fit a model to in header-only.csv", refused.getMessage());
+    }
 }
