@@ -107,19 +107,24 @@ public final class GuardPolicy {
     }
 
     private void freeze() {
-        trainer.freeze();
+        trainer.frozenByGuard(true);
         frozeTheModel = true;
     }
 
     private void resume(String why) {
         if (frozeTheModel) {
-            trainer.learnAgain();
+            trainer.frozenByGuard(false);
             frozeTheModel = false;
             events.add(new Event(ModelLogEntry.Event.RESUME, why, null));
         }
     }
 
     /** An operator resumed the model by command: whatever the guard was waiting for, it is over. */
+    /** An operator froze the model: it is theirs to resume, not the guard's at the end of its episode. */
+    void operatorFroze() {
+        frozeTheModel = false;
+    }
+
     void operatorResumed() {
         frozeTheModel = false;
         guard.endEpisode();

@@ -225,8 +225,10 @@ public final class ModelTrainer {
         return progress.trainedOffsets.clone();
     }
 
+    /** Learning stops by command until a command resumes it, even when the guard froze the model first. */
     public void freeze() {
         frozen = true;
+        guard.operatorFroze();
     }
 
     /** Learning resumes (by command): an episode of the guard is over too. */
@@ -235,9 +237,8 @@ public final class ModelTrainer {
         guard.operatorResumed();
     }
 
-    /** Learning resumes because the guard's episode is over. */
-    void learnAgain() {
-        frozen = false;
+    void frozenByGuard(boolean frozen) {
+        this.frozen = frozen;
     }
 
     public boolean frozen() {

@@ -1,6 +1,7 @@
 package dev.streamlearn.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -58,6 +59,7 @@ class GuardScenariosTest {
         final Map<Long, Long> examplesTrainedByVersion = new HashMap<>();
         double lossBefore;
         double lossAfter;
+        boolean frozenAtEnd;
 
         int firstAt(ModelLogEntry.Event event) {
             for (int i = 0; i < events.size(); i++) {
@@ -78,6 +80,15 @@ class GuardScenariosTest {
     }
 
     static Run run(GuardAction action, UnaryOperator<DatasetEvent> poison, List<DatasetEvent> events) {
+        return run(action, poison, events, false);
+    }
+
+    /** With {@code operatorFreezes}, an operator also freezes the model by command as soon as the guard has. */
+    static Run run(
+            GuardAction action,
+            UnaryOperator<DatasetEvent> poison,
+            List<DatasetEvent> events,
+            boolean operatorFreezes) {
         ModelSpec spec =
                 ModelSpec.builder("bike").set(ModelOptions.GUARD_ACTION, action).build();
         EventParser parser = new EventParser(Map.of("bike", spec), InputLimits.defaults(), "labeled");
@@ -95,6 +106,9 @@ class GuardScenariosTest {
             for (GuardPolicy.Event g : trainer.guard().drainEvents()) {
                 run.events.add(g);
                 run.eventAt.add(i);
+                if (operatorFreezes && g.event == ModelLogEntry.Event.FREEZE) {
+                    trainer.freeze();
+                }
             }
             double loss = spec.loss().loss(last[0], e.label) / AFTER;
             if (i >= BURST_AT + BURST) {
@@ -108,6 +122,7 @@ class GuardScenariosTest {
                 run.examplesTrainedByVersion.put(stored.version, stored.examplesTrained);
             }
         }
+        run.frozenAtEnd = trainer.frozen();
         return run;
     }
 
@@ -186,6 +201,20 @@ class GuardScenariosTest {
         assertEquals(2, alert.count(ModelLogEntry.Event.ALARM));
         assertEquals(unguarded.lossAfter, alert.lossAfter, 1e-12, "an alert changes nothing in learning");
         assertTrue(unguarded.lossAfter > unguarded.lossBefore * 2, "the poison does harm: " + unguarded.lossAfter);
+    }
+
+    @Test
+    void aFreezeByCommandWhileTheGuardHasFrozenTheModelOutlastsTheGuardsEpisode() {
+        Run guardAlone = run(GuardAction.FREEZE, GuardScenariosTest::flipped, bike, false);
+        assertEquals(
+                1, guardAlone.count(ModelLogEntry.Event.RESUME), "the guard resumes learning once the loss is back");
+        assertFalse(guardAlone.frozenAtEnd);
+
+        Run operatorToo = run(GuardAction.FREEZE, GuardScenariosTest::flipped, bike, true);
+        assertEquals(1, operatorToo.count(ModelLogEntry.Event.FREEZE));
+        assertEquals(
+                0, operatorToo.count(ModelLogEntry.Event.RESUME), "the operator's freeze is not the guard's to end");
+        assertTrue(operatorToo.frozenAtEnd);
     }
 
     @Test
