@@ -119,12 +119,12 @@ public final class GuardPolicy {
         }
     }
 
-    /** An operator resumed the model by command: whatever the guard was waiting for, it is over. */
     /** An operator froze the model: it is theirs to resume, not the guard's at the end of its episode. */
     void operatorFroze() {
         frozeTheModel = false;
     }
 
+    /** An operator resumed the model by command: whatever the guard was waiting for, it is over. */
     void operatorResumed() {
         frozeTheModel = false;
         guard.endEpisode();
