@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * The Open Inference Protocol's REST infer message (KServe, Seldon MLServer and Triton's "V2"),
  * translated to the job's prediction requests and back. A request names one tensor per feature,
- * each with a batch dimension ({@code shape [N]} or {@code [N, 1]}): row i of every tensor
+ * each with a batch dimension ({@code shape [N]} or {@code [N, 1]}, its data flat or, for
+ * {@code [N, 1]}, nested as the shape): row i of every tensor
  * together is one prediction request. Numbers ({@code FP64}, {@code FP32}, {@code INT64},
  * {@code INT32}) are numeric features, {@code BYTES} strings categorical ones, {@code BOOL}
  * booleans; a {@code null} in the data leaves the feature out of that row. The request's
@@ -90,8 +91,9 @@ public final class InferenceProtocol {
             } else if (n != rows) {
                 throw new Refusal(400, "input '" + name + "' has " + n + " rows, the first input " + rows);
             }
+            boolean nestedAllowed = input.get("shape").size() == 2;
             for (int r = 0; r < n; r++) {
-                JsonNode value = data.get(r);
+                JsonNode value = element(name, data.get(r), nestedAllowed);
                 if (value.isNull()) {
                     continue;
                 }
@@ -116,6 +118,24 @@ public final class InferenceProtocol {
                     400, "input '" + name + "': shape " + shape + " does not match its " + values + " values");
         }
         return (int) rows;
+    }
+
+    /**
+     * A row's value: the protocol lets a tensor's data be flattened or nested as its shape, so a
+     * tensor of shape [N, 1] may hold each row's value in an array of one, as {@code
+     * df[["price"]].values.tolist()} writes it.
+     */
+    private static JsonNode element(String name, JsonNode value, boolean nestedAllowed) throws Refusal {
+        if (!value.isArray()) {
+            return value;
+        }
+        if (!nestedAllowed || value.size() != 1) {
+            throw new Refusal(
+                    400,
+                    "input '" + name + "': a row holds " + value
+                            + "; nested data must follow the shape [rows, 1], one value per row");
+        }
+        return value.get(0);
     }
 
     private static JsonNode typed(String name, String datatype, JsonNode value) throws Refusal {

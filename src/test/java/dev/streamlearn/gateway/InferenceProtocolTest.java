@@ -46,6 +46,23 @@ class InferenceProtocolTest {
     }
 
     @Test
+    void dataOfShapeRowsByOneMayBeNestedAsItsShape() throws Exception {
+        InferenceProtocol.Rows nested = rows(
+                """
+                {"inputs":[{"name":"price","shape":[3,1],"datatype":"FP32","data":[[2.5],[null],[4]]},
+                 {"name":"site","shape":[3,1],"datatype":"BYTES","data":["a.com",["b.org"],["c.net"]]}]}""");
+        assertEquals(3, nested.requests().size());
+        assertEquals(
+                JSON.readTree("{\"model\":\"ctr\",\"features\":{\"price\":2.5,\"site\":\"a.com\"}}"),
+                nested.requests().get(0));
+        assertEquals(
+                JSON.readTree("{\"model\":\"ctr\",\"features\":{\"site\":\"b.org\"}}"),
+                nested.requests().get(1),
+                "a nested null leaves the feature out of its row");
+        assertEquals(4, nested.requests().get(2).get("features").get("price").intValue());
+    }
+
+    @Test
     void aMalformedRequestIsRefusedWithWhatToSend() {
         for (String[] bad : new String[][] {
             {"{\"inputs\":", "not JSON"},
@@ -55,6 +72,8 @@ class InferenceProtocolTest {
             {"{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP64\",\"data\":[1]}]}", "does not match"},
             {"{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP64\",\"data\":[1,2]}]}", "[rows, 1]"},
             {"{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP64\",\"data\":[\"a\"]}]}", "FP64"},
+            {"{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP64\",\"data\":[[1]]}]}", "[rows, 1]"},
+            {"{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1],\"datatype\":\"FP64\",\"data\":[[1,2]]}]}", "a row holds"},
             {"{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[1]}]}", "send strings"},
             {"{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"COMPLEX\",\"data\":[1]}]}", "datatype"},
             {
