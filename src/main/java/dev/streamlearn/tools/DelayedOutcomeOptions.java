@@ -13,7 +13,7 @@ final class DelayedOutcomeOptions {
     @Option(
             names = "--delayed-outcomes",
             paramLabel = "MEDIAN_MS",
-            description = "Send each event as a request that asks to be remembered (\\\"log\\\":true), and each"
+            description = "Send each event as a request that asks to be remembered (\"log\":true), and each"
                     + " positive label as an outcome MEDIAN_MS later (log-normal delays, event time), for the"
                     + " job to join; no labeled events.")
     Long medianMillis;
