@@ -7,14 +7,14 @@ submit_job() {
   [[ -n "${CHECK_ONLY:-}" || -z "$existing" ]] \
     || die "a $JOB_NAME job is already running ($existing); stop it first with scripts/savepoint --stop"
   # -p N is Flink's (the job's parallelism, also on a restore: rescaling); the rest are job options
-  local args=() parallelism=() has_bootstrap=false has_store=false
+  local args=() parallelism=() has_bootstrap=false has_store=false bootstrap=$BOOTSTRAP
   while [[ $# -gt 0 ]]; do
     case "$1" in
       -p|--parallelism)
         [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive whole number (the job's parallelism)"
         parallelism=(-p "$2"); shift 2;;
       *)
-        [[ "$1" == --kafka.bootstrap-servers ]] && has_bootstrap=true
+        [[ "$1" == --kafka.bootstrap-servers ]] && { has_bootstrap=true; bootstrap=${2:-}; }
         [[ "$1" == --store.path ]] && has_store=true
         args+=("$1"); shift;;
     esac
@@ -22,6 +22,8 @@ submit_job() {
   $has_bootstrap || args=(--kafka.bootstrap-servers "$BOOTSTRAP" "${args[@]}")
   $has_store || args=(--store.path "file://$STACK_DIR/models" "${args[@]}")
   local jar; jar=$(job_jar)
+  any_broker_answers "$bootstrap" || info "warning: no Kafka broker of $bootstrap answers from here; the job's" \
+    "sources fail and restart until one does (scripts/status shows the cause)"
   # the job's own check, before anything is submitted or saved: one line naming the option
   local problem
   problem=$(TOOL_JAVA_OPTS=$QUICK_TOOL_JAVA_OPTS run_tool CheckJobOptions "${args[@]}" 2>&1) || die "$problem"
@@ -42,4 +44,14 @@ submit_job() {
   printf '%s\n' "${parallelism[@]}" "${args[@]}" > "$STACK_DIR/last-job.options"
   ensure_gateway
   echo "$id"
+}
+
+# any_broker_answers HOST:PORT[,HOST:PORT...]: whether one of them takes a TCP connection within a second
+any_broker_answers() {
+  local server
+  IFS=, read -ra servers <<<"$1"
+  for server in "${servers[@]}"; do
+    timeout 1 bash -c "exec 3<>'/dev/tcp/${server%:*}/${server##*:}'" 2>/dev/null && return 0
+  done
+  return 1
 }

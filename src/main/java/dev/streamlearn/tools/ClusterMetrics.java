@@ -102,7 +102,7 @@ public final class ClusterMetrics {
         return ids;
     }
 
-    /** The first line of the job's most recent failure, or null when it has none. */
+    /** The job's most recent failure in a line ({@link #failure}), or null when it has none. */
     public String lastException(String jobId) throws IOException, InterruptedException {
         JsonNode history =
                 get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
@@ -110,12 +110,30 @@ public final class ClusterMetrics {
             return null;
         }
         JsonNode newest = history.get(0);
-        String trace = newest.path("stacktrace").asText("");
-        String first = trace.isEmpty()
-                ? newest.path("exceptionName").asText()
-                : trace.lines().findFirst().orElse("");
         String where = newest.path("taskName").asText("");
-        return first + (where.isEmpty() ? "" : " (in " + where + ")");
+        return failure(
+                        newest.path("exceptionName").asText(),
+                        newest.path("stacktrace").asText(""))
+                + (where.isEmpty() ? "" : " (in " + where + ")");
+    }
+
+    /**
+     * A failure in a line: the trace's first line and, when it wraps another, the root cause (the
+     * last {@code Caused by}), which is where a source's "Global failure triggered by
+     * OperatorCoordinator" says what went wrong (a broker that does not answer, a topic that is gone).
+     */
+    static String failure(String exceptionName, String trace) {
+        if (trace.isEmpty()) {
+            return exceptionName;
+        }
+        String first = trace.lines().findFirst().orElse("");
+        String root = null;
+        for (String line : (Iterable<String>) trace.lines()::iterator) {
+            if (line.startsWith("Caused by: ")) {
+                root = line.substring("Caused by: ".length());
+            }
+        }
+        return root == null || first.contains(root) ? first : first.replaceFirst("\\.$", "") + "; root cause: " + root;
     }
 
     /** The names of a job's operator metrics, per vertex id, as the REST API listed them at one moment. */

@@ -108,7 +108,10 @@ class LocalStackIT {
         assertEquals(0, again.exit, again.toString());
         assertTrue(again.err.contains("already up"), again.err);
 
-        assertMisuse(Scripts.run(ENV, "submit", "--batch.size", "0"), "batch.size: '0' must be in 1..1000000");
+        Scripts.Result badSize =
+                Scripts.run(ENV, "submit", "--batch.size", "0", "--kafka.bootstrap-servers", "127.0.0.1:1");
+        assertMisuse(badSize, "batch.size: '0' must be in 1..1000000");
+        assertTrue(badSize.err.contains("warning: no Kafka broker of 127.0.0.1:1 answers from here"), badSize.err);
         Scripts.Result noValue = Scripts.run(ENV, "submit", "--models");
         assertMisuse(noValue, "submit: invalid configuration: models: needs a value (--models VALUE)");
         assertEquals(1, noValue.err.strip().lines().count(), "one line, no stack trace: " + noValue.err);
