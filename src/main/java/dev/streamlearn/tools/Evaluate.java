@@ -144,22 +144,29 @@ public final class Evaluate implements Callable<Integer> {
         String model = data.model != null ? data.model : DEFAULT_MODEL;
         source.model = model;
         Map<String, String> options = options(model, source.isSeries());
+        if (storeEvery < 1) {
+            throw new IllegalArgumentException("--store-every must be >= 1, was " + storeEvery);
+        }
+        // every setting of the grid is checked before the first runs: a bad value found after an
+        // hour of the ones before it would waste that hour
+        List<Map<String, String>> settings = settings();
+        List<JobConfig> configs = new ArrayList<>();
+        for (Map<String, String> setting : settings) {
+            Map<String, String> withSetting = new LinkedHashMap<>(options);
+            setting.forEach(withSetting::put);
+            configs.add(JobOptions.config(withSetting));
+        }
         List<DatasetEvent> events = source.isSeries() ? null : source.events();
         List<SeriesPoint> points = source.isSeries() ? source.points() : null;
         DatasetOptions.reportSkipped("evaluate", source, err);
         DatasetOptions.atLeastOne(events != null ? events : points, source, "to evaluate");
         String name = source.files.get(0).getFileName().toString();
 
-        List<Map<String, String>> settings = settings();
         List<ObjectNode> rows = new ArrayList<>();
-        for (Map<String, String> setting : settings) {
-            Map<String, String> withSetting = new LinkedHashMap<>(options);
-            setting.forEach(withSetting::put);
-            JobConfig config = JobOptions.config(withSetting);
+        for (int k = 0; k < settings.size(); k++) {
+            Map<String, String> setting = settings.get(k);
+            JobConfig config = configs.get(k);
             ModelSpec spec = config.models().get(model);
-            if (storeEvery < 1) {
-                throw new IllegalArgumentException("--store-every must be >= 1, was " + storeEvery);
-            }
             if (shards != null) {
                 ShardingReport.print(spec, stream(spec, config, events, points), shards, syncEvery, merges, tail, out);
                 return 0;

@@ -110,6 +110,11 @@ class EvaluateTest {
         Run unknown = run("--file", clicks.toString(), "--batch.sise", "5");
         assertEquals(2, unknown.status);
         assertTrue(unknown.err.contains("batch.sise: unknown option"), unknown.err);
+        Run lastBad = run("--file", clicks.toString(), "--curve", "none", "--grid", "l1=0,1,-1");
+        assertEquals(2, lastBad.status);
+        assertTrue(
+                lastBad.out.stream().allMatch(String::isBlank), "no setting runs while one is invalid: " + lastBad.out);
+        assertEquals("evaluate: invalid configuration: l1: '-1.0' must be >= 0", lastBad.err.trim());
     }
 
     @Test
