@@ -117,6 +117,9 @@ public final class Evaluate implements Callable<Integer> {
             description = "With --shards: how states merge, sum-of-changes or average (default ${DEFAULT-VALUE}).")
     List<ShardedRun.Merge> merges;
 
+    @Mixin
+    RangeOptions range;
+
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
@@ -156,8 +159,8 @@ public final class Evaluate implements Callable<Integer> {
             setting.forEach(withSetting::put);
             configs.add(JobOptions.config(withSetting));
         }
-        List<DatasetEvent> events = source.isSeries() ? null : source.events();
-        List<SeriesPoint> points = source.isSeries() ? source.points() : null;
+        List<DatasetEvent> events = source.isSeries() ? null : range.of(source.events());
+        List<SeriesPoint> points = source.isSeries() ? range.of(source.points()) : null;
         DatasetOptions.reportSkipped("evaluate", source, err);
         DatasetOptions.atLeastOne(events != null ? events : points, source, "to evaluate");
         String name = source.files.get(0).getFileName().toString();

@@ -93,6 +93,20 @@ class EvaluateTest {
     }
 
     @Test
+    void skipAndLimitChooseThePartOfTheFileThatIsEvaluated() throws Exception {
+        Run part = run("--file", clicks.toString(), "--curve", "none", "--skip", "4000", "--limit", "600");
+        assertEquals(0, part.status, part.err);
+        assertEquals(600, part.last().get("examples").asInt());
+        Run rest = run("--file", clicks.toString(), "--curve", "none", "--skip", "4400");
+        assertEquals(0, rest.status, rest.err);
+        assertEquals(600, rest.last().get("examples").asInt());
+        assertTrue(
+                part.last().get(MetricNames.LOG_LOSS).asDouble()
+                        != rest.last().get(MetricNames.LOG_LOSS).asDouble(),
+                "different events");
+    }
+
+    @Test
     void aGridPrintsOneRowPerSettingAndTheJobsOptionsAreValidatedAsTheJobDoes() throws Exception {
         Run grid =
                 run("--file", clicks.toString(), "--curve", "none", "--grid", "ftrl.alpha=0.1,0.5", "--grid", "l1=0,1");
