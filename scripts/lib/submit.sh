@@ -22,11 +22,17 @@ submit_job() {
   $has_bootstrap || args=(--kafka.bootstrap-servers "$BOOTSTRAP" "${args[@]}")
   $has_store || args=(--store.path "file://$STACK_DIR/models" "${args[@]}")
   local jar; jar=$(job_jar)
-  any_broker_answers "$bootstrap" || info "warning: no Kafka broker of $bootstrap answers from here; the job's" \
-    "sources fail and restart until one does (scripts/status shows the cause)"
-  # the job's own check, before anything is submitted or saved: one line naming the option
+  local topics_check=on
+  if ! any_broker_answers "$bootstrap"; then
+    info "warning: no Kafka broker of $bootstrap answers from here; the job's sources fail and restart until" \
+      "one does (scripts/status shows the cause)"
+    topics_check=off
+  fi
+  # the job's own check, before anything is submitted or saved: one line naming the option (and,
+  # where the brokers answer, a topic the job needs that they lack)
   local problem
-  problem=$(TOOL_JAVA_OPTS=$QUICK_TOOL_JAVA_OPTS run_tool CheckJobOptions "${args[@]}" 2>&1) || die "$problem"
+  problem=$(STREAMLEARN_TOPICS_CHECK=$topics_check TOOL_JAVA_OPTS=$QUICK_TOOL_JAVA_OPTS \
+    run_tool CheckJobOptions "${args[@]}" 2>&1) || die "$problem"
   [[ -z "${CHECK_ONLY:-}" ]] || return 0
   local from=(); [[ -z "$savepoint" ]] || from=(-s "$savepoint")
   local out

@@ -10,6 +10,7 @@ import dev.streamlearn.records.DeadLetter;
 import dev.streamlearn.records.Forecast;
 import dev.streamlearn.records.Prediction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -59,32 +60,28 @@ public final class LearningJob {
                                 Topic.LABELED,
                                 new RawRecordDeserializer("labeled", config.labeledSkipBefore()),
                                 Operators.LABELED_SOURCE_UID,
-                                Operators.LABELED_SOURCE_NAME,
-                                false),
+                                Operators.LABELED_SOURCE_NAME),
                         source(
                                 env,
                                 config,
                                 Topic.REQUESTS,
                                 new RawRecordDeserializer("requests"),
                                 Operators.REQUEST_SOURCE_UID,
-                                Operators.REQUEST_SOURCE_NAME,
-                                false),
+                                Operators.REQUEST_SOURCE_NAME),
                         source(
                                 env,
                                 config,
                                 Topic.CONTROL,
                                 new RawRecordDeserializer("control"),
                                 Operators.CONTROL_SOURCE_UID,
-                                Operators.CONTROL_SOURCE_NAME,
-                                false))
+                                Operators.CONTROL_SOURCE_NAME))
                 .withOutcomes(source(
                         env,
                         config,
                         Topic.OUTCOMES,
                         new RawRecordDeserializer("outcomes"),
                         Operators.OUTCOME_SOURCE_UID,
-                        Operators.OUTCOME_SOURCE_NAME,
-                        true)); // a job that joins no outcomes needs no outcomes topic
+                        Operators.OUTCOME_SOURCE_NAME));
         return config.series() == null
                 ? sources
                 : sources.withSeries(source(
@@ -93,8 +90,17 @@ public final class LearningJob {
                         Topic.SERIES,
                         new RawRecordDeserializer("series"),
                         Operators.SERIES_SOURCE_UID,
-                        Operators.SERIES_SOURCE_NAME,
-                        false));
+                        Operators.SERIES_SOURCE_NAME));
+    }
+
+    /**
+     * The input topics its sources need at their start (the outcomes topic may come later): a
+     * source of a topic that does not exist fails the job, again at every restart.
+     */
+    public static List<Topic> inputTopicsNeeded(JobConfig config) {
+        return config.series() == null
+                ? List.of(Topic.LABELED, Topic.REQUESTS, Topic.CONTROL)
+                : List.of(Topic.LABELED, Topic.REQUESTS, Topic.CONTROL, Topic.SERIES);
     }
 
     /** The output topics and the model store. */
@@ -109,8 +115,9 @@ public final class LearningJob {
     }
 
     /**
-     * @param mayBeCreatedLater subscribe by name pattern: the job runs without the topic and reads it
-     *     from its start once it exists (found within {@link KafkaOptions#TOPIC_DISCOVERY_MILLIS})
+     * The records of a topic. One the job does not need at its start ({@link #inputTopicsNeeded}) is
+     * subscribed by name pattern: the job runs without it and reads it from its start once it exists
+     * (found within {@link KafkaOptions#TOPIC_DISCOVERY_MILLIS}).
      */
     static DataStream<SourceRecord> source(
             StreamExecutionEnvironment env,
@@ -118,8 +125,8 @@ public final class LearningJob {
             Topic topic,
             RawRecordDeserializer deserializer,
             String uid,
-            String name,
-            boolean mayBeCreatedLater) {
+            String name) {
+        boolean mayBeCreatedLater = !inputTopicsNeeded(config).contains(topic);
         KafkaSourceBuilder<SourceRecord> builder = KafkaSource.<SourceRecord>builder()
                 .setProperties(config.kafkaClientProperties()) // first: the job's own settings below win
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS));

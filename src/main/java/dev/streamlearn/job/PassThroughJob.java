@@ -95,7 +95,7 @@ public final class PassThroughJob {
             JsonRecordSerializer.Value<T> passed,
             boolean acrossExchange) {
         SingleOutputStreamOperator<T> parsed = LearningJob.source(
-                        env, config, topic, new RawRecordDeserializer(parser.inputName()), sourceUid, sourceName, false)
+                        env, config, topic, new RawRecordDeserializer(parser.inputName()), sourceUid, sourceName)
                 .process(parser)
                 .uid(parserUid)
                 .name(parserName);

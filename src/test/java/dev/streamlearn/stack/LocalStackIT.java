@@ -112,6 +112,9 @@ class LocalStackIT {
                 Scripts.run(ENV, "submit", "--batch.size", "0", "--kafka.bootstrap-servers", "127.0.0.1:1");
         assertMisuse(badSize, "batch.size: '0' must be in 1..1000000");
         assertTrue(badSize.err.contains("warning: no Kafka broker of 127.0.0.1:1 answers from here"), badSize.err);
+        assertMisuse(
+                Scripts.run(ENV, "submit", "--topic.labeled", "labeled-evnets"),
+                "submit: topic.labeled 'labeled-evnets' does not exist on " + BOOTSTRAP);
         Scripts.Result noValue = Scripts.run(ENV, "submit", "--models");
         assertMisuse(noValue, "submit: invalid configuration: models: needs a value (--models VALUE)");
         assertEquals(1, noValue.err.strip().lines().count(), "one line, no stack trace: " + noValue.err);
