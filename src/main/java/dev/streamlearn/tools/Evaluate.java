@@ -15,7 +15,6 @@ import dev.streamlearn.job.JobConfig;
 import dev.streamlearn.metrics.Loss;
 import dev.streamlearn.model.ModelOptions;
 import dev.streamlearn.model.ModelSpec;
-import dev.streamlearn.options.OptionType;
 import dev.streamlearn.records.SeriesPoint;
 import dev.streamlearn.series.SeriesSpec;
 import java.io.IOException;
@@ -150,15 +149,7 @@ public final class Evaluate implements Callable<Integer> {
         if (storeEvery < 1) {
             throw new IllegalArgumentException("--store-every must be >= 1, was " + storeEvery);
         }
-        // every setting of the grid is checked before the first runs: a bad value found after an
-        // hour of the ones before it would waste that hour
-        List<Map<String, String>> settings = settings();
-        List<JobConfig> configs = new ArrayList<>();
-        for (Map<String, String> setting : settings) {
-            Map<String, String> withSetting = new LinkedHashMap<>(options);
-            setting.forEach(withSetting::put);
-            configs.add(JobOptions.config(withSetting));
-        }
+        GridSettings settings = GridSettings.of(grid, options);
         List<DatasetEvent> events = source.isSeries() ? null : range.of(source.events());
         List<SeriesPoint> points = source.isSeries() ? range.of(source.points()) : null;
         DatasetOptions.reportSkipped("evaluate", source, err);
@@ -167,8 +158,8 @@ public final class Evaluate implements Callable<Integer> {
 
         List<ObjectNode> rows = new ArrayList<>();
         for (int k = 0; k < settings.size(); k++) {
-            Map<String, String> setting = settings.get(k);
-            JobConfig config = configs.get(k);
+            Map<String, String> setting = settings.settings().get(k);
+            JobConfig config = settings.configs().get(k);
             ModelSpec spec = config.models().get(model);
             if (shards != null) {
                 ShardingReport.print(spec, stream(spec, config, events, points), shards, syncEvery, merges, tail, out);
@@ -277,28 +268,6 @@ public final class Evaluate implements Callable<Integer> {
             given.put(ModelOptions.LOSS.key, "squared");
         }
         return JobOptions.forModel(model, given, jobOptions);
-    }
-
-    /** Every combination of the grid's values; one empty setting without a grid. */
-    private List<Map<String, String>> settings() {
-        List<Map<String, String>> settings = new ArrayList<>();
-        settings.add(new LinkedHashMap<>());
-        for (String g : grid) {
-            int eq = g.indexOf('=');
-            if (eq <= 0 || eq == g.length() - 1) {
-                throw new IllegalArgumentException("--grid wants KEY=V1,V2,..., got '" + g + "'");
-            }
-            List<Map<String, String>> next = new ArrayList<>();
-            for (Map<String, String> s : settings) {
-                for (String v : OptionType.NAMES.parse(g.substring(eq + 1))) {
-                    Map<String, String> m = new LinkedHashMap<>(s);
-                    m.put(g.substring(0, eq), v.trim());
-                    next.add(m);
-                }
-            }
-            settings = next;
-        }
-        return settings;
     }
 
     private Path curveFile(String name) {
