@@ -206,6 +206,8 @@ run_tool() {
   [[ -d "$LIB_DIR/flink" ]] || fetch_libs
   # the local stack's addresses, the tools' defaults for --bootstrap, --url and --store (tools.LocalStack)
   export STREAMLEARN_BOOTSTRAP=$BOOTSTRAP STREAMLEARN_REST=$UI_URL STREAMLEARN_STORE=file://$STACK_DIR/models
+  # a progress bar redraws itself on a terminal only: in a log, each carriage return would join its lines
+  if [[ -t 2 ]]; then export STREAMLEARN_STDERR_TERMINAL=yes; else unset STREAMLEARN_STDERR_TERMINAL; fi
   # shellcheck disable=SC2086
   exec java ${TOOL_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/scripts/stack/log4j-tools.properties" \
     -cp "$jar:$LIB_DIR/flink/*${TOOL_CLASSPATH:+:$TOOL_CLASSPATH}" "dev.streamlearn.tools.$main" "$@"

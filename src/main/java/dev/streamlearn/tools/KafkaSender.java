@@ -1,6 +1,7 @@
 package dev.streamlearn.tools;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +70,7 @@ final class KafkaSender {
     /** Sends items [0, count) at the rate; returns how many records Kafka acknowledged. */
     @SuppressWarnings("FutureReturnValueIgnored") // each send is checked in its callback
     long sendAll(int count, Send send) {
-        Progress progress = new Progress(err, count, quiet);
+        Progress progress = new Progress(err, count, quiet, LocalStack.stderrIsTerminal());
         // per item, its records not acknowledged yet: the first item with any is where the rest begins
         AtomicIntegerArray unacknowledged = new AtomicIntegerArray(count);
         AtomicLong acknowledged = new AtomicLong();
@@ -213,41 +214,56 @@ final class KafkaSender {
         }
     }
 
-    /** A one-line progress bar on stderr, redrawn at most ten times a second. */
-    private static final class Progress {
+    /**
+     * Progress on stderr: on a terminal, one bar redrawn at most ten times a second; elsewhere (a
+     * log file, a CI job) a line every ten seconds and one at the end, as a carriage return would
+     * make the whole replay one line of the log.
+     */
+    static final class Progress {
+        private static final long TERMINAL_NANOS = 100_000_000L;
+        private static final long LOG_NANOS = 10_000_000_000L;
         private final PrintStream out;
         private final int total;
         private final boolean quiet;
+        private final boolean terminal;
         private final long start = System.nanoTime();
         private long lastDraw;
 
-        Progress(PrintStream out, int total, boolean quiet) {
+        Progress(PrintStream out, int total, boolean quiet, boolean terminal) {
             this.out = out;
             this.total = total;
             this.quiet = quiet;
+            this.terminal = terminal;
+            this.lastDraw = start;
         }
 
         void update(int sent) {
             long now = System.nanoTime();
-            if (quiet || (now - lastDraw < 100_000_000L && sent < total)) {
+            if (quiet || (now - lastDraw < (terminal ? TERMINAL_NANOS : LOG_NANOS) && sent < total)) {
                 return;
             }
             lastDraw = now;
             int width = 30;
             int filled = total == 0 ? width : (int) ((long) sent * width / total);
             double seconds = (now - start) / 1e9;
-            out.printf(
-                    "\r[%s%s] %d/%d %3d%% %6.0f events/s",
+            String line = String.format(
+                    Locale.ROOT,
+                    "[%s%s] %d/%d %3d%% %6.0f events/s",
                     "#".repeat(filled),
                     ".".repeat(width - filled),
                     sent,
                     total,
                     total == 0 ? 100 : sent * 100 / total,
                     seconds > 0 ? sent / seconds : 0.0);
+            if (terminal) {
+                out.print("\r" + line);
+            } else {
+                out.println(line);
+            }
         }
 
         void done() {
-            if (!quiet) {
+            if (!quiet && terminal) {
                 out.println();
             }
         }

@@ -10,8 +10,14 @@ final class LocalStack {
     static final String BOOTSTRAP_ENV = "STREAMLEARN_BOOTSTRAP";
     static final String REST_ENV = "STREAMLEARN_REST";
     static final String STORE_ENV = "STREAMLEARN_STORE";
+    /** Set by the scripts when the tool's stderr is a terminal, where a progress bar may redraw itself. */
+    static final String STDERR_TERMINAL_ENV = "STREAMLEARN_STDERR_TERMINAL";
 
     private LocalStack() {}
+
+    static boolean stderrIsTerminal() {
+        return "yes".equals(System.getenv(STDERR_TERMINAL_ENV));
+    }
 
     /** The value of an option whose default comes from the local stack; one line naming it when neither is there. */
     static String required(String value, String option, String what) {
