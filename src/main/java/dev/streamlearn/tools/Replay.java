@@ -7,6 +7,7 @@ import dev.streamlearn.records.SeriesPoint;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,8 +100,8 @@ public final class Replay implements Callable<Integer> {
                             (records, i) -> records.send(
                                     to, points.get(i).series, points.get(i).toJson()));
             err.printf(
-                    "replay: sent %d points of series %s to %s%n",
-                    sent, points.isEmpty() ? "-" : points.get(0).series, to);
+                    "replay: sent %d points%s to %s%n",
+                    sent, points.isEmpty() ? "" : " of series " + points.get(0).series, to);
             return 0;
         }
         List<DatasetEvent> events = range.of(source.events());
@@ -115,6 +116,13 @@ public final class Replay implements Callable<Integer> {
             return 0;
         }
         String to = topic != null ? topic : Topic.LABELED.defaultName;
+        Map<String, Integer> rejected = Rejections.of(events, to);
+        if (!rejected.isEmpty()) {
+            err.printf(
+                    "replay: the job will reject %d of the %d events %s: they go to the dead-letter topic"
+                            + " (scripts/dead-letters shows each with its reason)%n",
+                    rejected.values().stream().mapToInt(Integer::intValue).sum(), events.size(), rejected);
+        }
         long sent = rangeSender().sendAll(events.size(), (records, i) -> {
             DatasetEvent e = events.get(i);
             records.send(to, null, e.json);
