@@ -54,7 +54,7 @@ submit_job() {
 
 # any_broker_answers HOST:PORT[,HOST:PORT...]: whether one of them takes a TCP connection within a second
 any_broker_answers() {
-  local server
+  local server servers
   IFS=, read -ra servers <<<"$1"
   for server in "${servers[@]}"; do
     timeout 1 bash -c "exec 3<>'/dev/tcp/${server%:*}/${server##*:}'" 2>/dev/null && return 0

@@ -75,7 +75,7 @@ public final class CheckJobOptions {
         try (Admin admin = Admin.create(p)) {
             return admin.listTopics().names().get(LIST_TOPICS_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return null; // scripts/submit has said that no broker answers
+            return null; // unreachable, or refusing these credentials: the job's failure will say which
         }
     }
 }
